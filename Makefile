@@ -1,0 +1,143 @@
+# memcarve - see README.md.
+#
+#   make            libmemcarve.a, libmemcarve.so and the memcarve tool in build/
+#   make example    build, then carve the bundled example map and print it
+#   make check      every test: unit, golden, sanitizers, valgrind, guest boots
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Sources are found by directory: a new file in core/ or an emitter
+# directory is part of the library, a new tests/unit/test_*.c is a test.
+
+VERSION   := 0.1.0
+SOVERSION := 0
+BUILD     ?= build
+PREFIX    ?= /usr/local
+LIBDIR    ?= $(PREFIX)/lib
+INCDIR    ?= $(PREFIX)/include
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+PCDIR     ?= $(LIBDIR)/pkgconfig
+
+CC        ?= cc
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	     -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
+	     -Wpointer-arith -Wvla
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -fPIC \
+	     -Iinclude $(CFLAGS) $(SAN_FLAGS)
+LDLIBS_LIB := -lfdt
+
+# SANITIZE=1 builds everything with ASan and UBSan, failing on any report.
+ifeq ($(SANITIZE),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	     -fno-omit-frame-pointer
+endif
+
+LIB_DIRS  := core dt e820 acpi cmdline
+LIB_SRCS  := $(sort $(wildcard $(addsuffix /*.c,$(LIB_DIRS))))
+CLI_SRCS  := $(sort $(wildcard cli/*.c))
+TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+HEADERS   := $(wildcard include/*.h $(addsuffix /*.h,$(LIB_DIRS)) cli/*.h \
+	     tests/unit/*.h)
+
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+TESTS     := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+STATIC    := $(BUILD)/libmemcarve.a
+SHARED    := $(BUILD)/libmemcarve.so.$(VERSION)
+TOOL      := $(BUILD)/memcarve
+
+.PHONY: all deps check-deps example check unit golden asan clang valgrind \
+	check-guests install uninstall clean
+
+all: deps $(STATIC) $(SHARED) $(TOOL)
+
+deps:
+	@scripts/deps build
+
+check-deps:
+	@scripts/deps check
+
+$(BUILD)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Icore -c $< -o $@
+
+$(STATIC): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED): $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libmemcarve.so.$(SOVERSION) \
+		-o $@ $^ $(LDLIBS_LIB)
+	ln -sf libmemcarve.so.$(VERSION) $(BUILD)/libmemcarve.so.$(SOVERSION)
+	ln -sf libmemcarve.so.$(SOVERSION) $(BUILD)/libmemcarve.so
+
+# The tool links the library statically: it runs from build/ as is.
+$(TOOL): $(CLI_OBJS) $(STATIC)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(STATIC) $(LDLIBS_LIB)
+
+$(BUILD)/tests/%: tests/unit/%.c $(STATIC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Icore -Itests/unit -o $@ $< $(STATIC) \
+		$(LDLIBS_LIB) -lcmocka
+
+EXAMPLE := fixtures/arm64-kvmtool.map
+
+example: all
+	$(TOOL) show $(EXAMPLE)
+
+# --- tests -----------------------------------------------------------------
+
+unit: $(TESTS)
+	@tests/run-unit $(TESTS)
+
+golden: $(TOOL)
+	@tests/golden $(TOOL)
+
+# The same unit and golden tests, built with ASan+UBSan in their own tree.
+asan:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 \
+		CFLAGS="-O1 -g" unit golden
+
+# clang must accept the code with the same warnings as gcc.
+clang:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang \
+		$(BUILD)/clang/memcarve $(patsubst $(BUILD)/%,$(BUILD)/clang/%,$(TESTS))
+	@echo "clang: library, tool and tests build without warnings"
+
+valgrind: $(TOOL)
+	@tests/valgrind-cli $(TOOL)
+
+check-guests:
+	@tests/guest/selftest
+
+check: check-deps all unit golden clang asan valgrind check-guests
+	@echo "make check: all passed"
+
+# --- install ----------------------------------------------------------------
+
+$(BUILD)/memcarve.pc: memcarve.pc.in
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: all $(BUILD)/memcarve.pc
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PCDIR)
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf libmemcarve.so.$(VERSION) \
+		$(DESTDIR)$(LIBDIR)/libmemcarve.so.$(SOVERSION)
+	ln -sf libmemcarve.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libmemcarve.so
+	install -m 644 include/*.h $(DESTDIR)$(INCDIR)/
+	install -m 755 $(TOOL) $(DESTDIR)$(BINDIR)/
+	install -m 644 doc/memcarve.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(BUILD)/memcarve.pc $(DESTDIR)$(PCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libmemcarve.* $(DESTDIR)$(BINDIR)/memcarve \
+	      $(DESTDIR)$(MANDIR)/man1/memcarve.1 $(DESTDIR)$(PCDIR)/memcarve.pc
+	cd include && for h in *.h; do rm -f $(DESTDIR)$(INCDIR)/$$h; done
+
+clean:
+	rm -rf $(BUILD)

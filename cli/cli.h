@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h - what the memcarve tool's commands share.
+ *
+ * The tool is a thin layer over the library: parse options, load and carve
+ * the map, hand the result to one emitter, write its bytes.
+ */
+#ifndef MC_CLI_H
+#define MC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "memcarve.h"
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+/* Exit statuses (DESIGN §3). */
+#define EXIT_OK		0
+#define EXIT_INPUT	1	/* bad input, a refused conflict, a failed write */
+#define EXIT_USAGE	2
+
+#define CLI_MAX_OPTS 64
+#define CLI_MAX_ARGS 16
+
+/* An option a command accepts. */
+struct cli_optspec {
+	const char *name;	/* long name without "--" */
+	char short_name;	/* 0 for none */
+	bool has_arg;
+	bool repeatable;
+	const char *arg_name;	/* for help: "FILE", "N" */
+	const char *help;
+};
+
+struct cli;
+
+struct cli_cmd {
+	const char *name;
+	const char *synopsis;	/* "MAP [--json]" */
+	const char *summary;	/* one line for the command list */
+	const char *details;	/* paragraphs for "memcarve CMD --help" */
+	const struct cli_optspec *opts;	/* ends with { NULL } */
+	size_t min_args, max_args;	/* positional arguments */
+	int (*run)(struct cli *cli);
+};
+
+struct cli {
+	const struct cli_cmd *cmd;
+	struct {
+		const struct cli_optspec *spec;
+		const char *val;	/* "" for flags */
+	} opt[CLI_MAX_OPTS];
+	size_t n_opt;
+	const char *arg[CLI_MAX_ARGS];
+	size_t n_arg;
+};
+
+/* The last value of option @name, "" for a flag, NULL if not given. */
+const char *cli_opt(const struct cli *cli, const char *name);
+/* The @i-th value of a repeatable option, NULL past the end. */
+const char *cli_opt_nth(const struct cli *cli, const char *name, size_t i);
+
+/* "memcarve: ..." on stderr; returns @status. */
+int cli_error(int status, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/*
+ * Load the map at cli->arg[0] with the global options applied, carve it,
+ * and print every diagnostic. NULL (after printing) on failure.
+ */
+struct mc_map *cli_load_map(const struct cli *cli);
+
+/* A growable output buffer: commands build their output, then write it. */
+struct cli_buf {
+	char *p;
+	size_t len, cap;
+	bool failed;		/* out of memory: the output is unusable */
+};
+
+void cli_buf_printf(struct cli_buf *b, const char *fmt, ...) CLI_PRINTF(2, 3);
+void cli_buf_add(struct cli_buf *b, const void *data, size_t len);
+void cli_buf_free(struct cli_buf *b);
+
+/*
+ * Write @b to @path, or to standard output when @path is NULL or "-".
+ * A regular file is written to a temporary file beside it and renamed into
+ * place only when complete; anything else (a pipe, /dev/stdout, a device)
+ * is written directly. Prints the error; returns an exit status.
+ */
+int cli_write(const char *path, const struct cli_buf *b);
+
+/* Formatting shared by the text and JSON outputs. */
+void cli_fmt_size(char *buf, size_t len, uint64_t first, uint64_t last);
+void cli_fmt_human(char *buf, size_t len, uint64_t bytes);
+void cli_json_str(struct cli_buf *b, const char *s);
+
+extern const struct cli_cmd cli_cmd_show;
+extern const struct cli_cmd cli_cmd_slots;
+
+#endif /* MC_CLI_H */

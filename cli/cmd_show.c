@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_show.c - "memcarve show": the carved map as a table or JSON.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include "cli.h"
+
+/* "reserved/msi", "ram/relocated": the kind, refined where it matters. */
+static void kind_label(char *buf, size_t len, const struct mc_region *r)
+{
+	if (r->kind == MC_RESERVED)
+		snprintf(buf, len, "reserved/%s", mc_resv_type_name(r->type));
+	else if (r->flags & MC_F_RELOCATED)
+		snprintf(buf, len, "ram/relocated");
+	else
+		snprintf(buf, len, "%s", mc_kind_name(r->kind));
+}
+
+static void total_line(struct cli_buf *b, const char *what, uint64_t v)
+{
+	char h[32];
+
+	cli_fmt_human(h, sizeof(h), v);
+	cli_buf_printf(b, "%-17s %s (0x%" PRIx64 ")\n", what, h, v);
+}
+
+static void show_table(struct cli_buf *b, const struct mc_map *map)
+{
+	const struct mc_totals *t = mc_map_totals(map);
+	const struct mc_region *v;
+	char g[32], size[32], kind[32];
+	size_t n;
+
+	v = mc_map_result(map, &n);
+	cli_fmt_human(g, sizeof(g), mc_map_granule(map));
+	cli_buf_printf(b, "arch %s, policy %s, granule %s\n\n",
+		       mc_map_arch(map) ? mc_arch_name(mc_map_arch(map)) : "-",
+		       mc_policy_name(mc_map_policy(map)), g);
+	cli_buf_printf(b, "%-18s  %-18s  %-8s  %-25s  %-6s  %s\n", "START",
+		       "END", "SIZE", "KIND", "BACKED", "NAME");
+	for (size_t i = 0; i < n; i++) {
+		const struct mc_region *r = &v[i];
+
+		if (r->first == 0 && r->last == UINT64_MAX)
+			snprintf(size, sizeof(size), "16E");
+		else
+			cli_fmt_human(size, sizeof(size),
+				      r->last - r->first + 1);
+		kind_label(kind, sizeof(kind), r);
+		cli_buf_printf(b,
+			       "0x%016" PRIx64 "  0x%016" PRIx64
+			       "  %-8s  %-25s  %-6s  %s\n",
+			       r->first, r->last, size, kind,
+			       (r->flags & MC_F_BACKED) ? "yes" : "no",
+			       r->name ? r->name : "-");
+	}
+	cli_buf_printf(b, "\n");
+	total_line(b, "ram before", t->ram_before);
+	total_line(b, "ram after", t->ram_after);
+	total_line(b, "carved", t->carved);
+	total_line(b, "relocated", t->relocated);
+	total_line(b, "lost to rounding", t->lost_to_rounding);
+}
+
+static void json_region(struct cli_buf *b, const struct mc_region *r)
+{
+	char size[32];
+
+	cli_fmt_size(size, sizeof(size), r->first, r->last);
+	cli_buf_printf(b,
+		       "    { \"start\": \"0x%" PRIx64 "\", \"end\": \"0x%" PRIx64
+		       "\", \"size\": \"%s\", \"kind\": \"%s\", ",
+		       r->first, r->last, size, mc_kind_name(r->kind));
+	if (r->kind == MC_RESERVED)
+		cli_buf_printf(b, "\"type\": \"%s\", ",
+			       mc_resv_type_name(r->type));
+	cli_buf_printf(b, "\"name\": ");
+	cli_json_str(b, r->name);
+	if (r->kind != MC_RAM)
+		cli_buf_printf(b, ", \"backed\": %s, \"policy\": \"%s\"",
+			       (r->flags & MC_F_BACKED) ? "true" : "false",
+			       mc_policy_name(r->policy));
+	else if (r->flags & MC_F_RELOCATED)
+		cli_buf_printf(b, ", \"relocated\": true");
+	cli_buf_printf(b, " }");
+}
+
+static void show_json(struct cli_buf *b, const struct mc_map *map)
+{
+	const struct mc_totals *t = mc_map_totals(map);
+	const struct mc_region *v;
+	size_t n;
+
+	v = mc_map_result(map, &n);
+	cli_buf_printf(b, "{ \"arch\": ");
+	cli_json_str(b, mc_map_arch(map) ? mc_arch_name(mc_map_arch(map))
+					 : NULL);
+	cli_buf_printf(b,
+		       ", \"policy\": \"%s\", \"granule\": \"0x%" PRIx64
+		       "\",\n  \"regions\": [\n",
+		       mc_policy_name(mc_map_policy(map)), mc_map_granule(map));
+	for (size_t i = 0; i < n; i++) {
+		json_region(b, &v[i]);
+		cli_buf_printf(b, "%s\n", i + 1 < n ? "," : "");
+	}
+	cli_buf_printf(b,
+		       "  ],\n  \"ram_before\": \"0x%" PRIx64
+		       "\", \"ram_after\": \"0x%" PRIx64 "\",\n"
+		       "  \"carved\": \"0x%" PRIx64 "\", \"relocated\": \"0x%" PRIx64
+		       "\", \"lost_to_rounding\": \"0x%" PRIx64 "\" }\n",
+		       t->ram_before, t->ram_after, t->carved, t->relocated,
+		       t->lost_to_rounding);
+}
+
+static int run_show(struct cli *cli)
+{
+	struct mc_map *map = cli_load_map(cli);
+	struct cli_buf b = { 0 };
+	int st;
+
+	if (!map)
+		return EXIT_INPUT;
+	if (cli_opt(cli, "json"))
+		show_json(&b, map);
+	else
+		show_table(&b, map);
+	st = cli_write(NULL, &b);
+	cli_buf_free(&b);
+	mc_map_free(map);
+	return st;
+}
+
+static const struct cli_optspec show_opts[] = {
+	{ "json", 0, false, false, NULL, "print JSON (DESIGN §4) instead of a table" },
+	{ NULL, 0, false, false, NULL, NULL },
+};
+
+const struct cli_cmd cli_cmd_show = {
+	.name = "show",
+	.synopsis = "MAP [--json]",
+	.summary = "the carved map as a table (or JSON)",
+	.details =
+		"Carve MAP and print what the guest sees, sorted by address: every\n"
+		"RAM piece and every described range, with its inclusive end, size,\n"
+		"kind (reserved ranges with their IOMMU type), whether guest RAM still\n"
+		"backs it, and its name. Then the totals: RAM before and after\n"
+		"carving, bytes carved, bytes relocated, bytes lost to granule rounding.\n"
+		"Addresses the map does not mention are not listed.",
+	.opts = show_opts,
+	.min_args = 1,
+	.max_args = 1,
+	.run = run_show,
+};

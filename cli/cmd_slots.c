@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_slots.c - "memcarve slots": what to hand KVM_SET_USER_MEMORY_REGION.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include "cli.h"
+
+static void slots_table(struct cli_buf *b, const struct mc_map *map)
+{
+	const struct mc_slot *s;
+	char size[32];
+	size_t n;
+
+	s = mc_map_slots(map, &n);
+	cli_buf_printf(b, "%-4s  %-18s  %-8s  %s\n", "SLOT", "GUEST", "SIZE",
+		       "OFFSET");
+	for (size_t i = 0; i < n; i++) {
+		cli_fmt_human(size, sizeof(size), s[i].size);
+		cli_buf_printf(b, "%-4" PRIu32 "  0x%016" PRIx64 "  %-8s  0x%016" PRIx64 "\n",
+			       s[i].slot, s[i].guest, size, s[i].offset);
+	}
+	cli_fmt_human(size, sizeof(size), mc_map_totals(map)->ram_after);
+	cli_buf_printf(b, "\nbacking size %s (0x%" PRIx64 ")\n", size,
+		       mc_map_totals(map)->ram_after);
+}
+
+static void slots_json(struct cli_buf *b, const struct mc_map *map)
+{
+	const struct mc_slot *s;
+	size_t n;
+
+	s = mc_map_slots(map, &n);
+	cli_buf_printf(b, "{ \"slots\": [\n");
+	for (size_t i = 0; i < n; i++)
+		cli_buf_printf(b,
+			       "    { \"slot\": %" PRIu32 ", \"guest\": \"0x%" PRIx64
+			       "\", \"size\": \"0x%" PRIx64
+			       "\", \"offset\": \"0x%" PRIx64 "\" }%s\n",
+			       s[i].slot, s[i].guest, s[i].size, s[i].offset,
+			       i + 1 < n ? "," : "");
+	cli_buf_printf(b, "  ],\n  \"backing_size\": \"0x%" PRIx64 "\" }\n",
+		       mc_map_totals(map)->ram_after);
+}
+
+static int run_slots(struct cli *cli)
+{
+	struct mc_map *map = cli_load_map(cli);
+	struct cli_buf b = { 0 };
+	int st;
+
+	if (!map)
+		return EXIT_INPUT;
+	if (cli_opt(cli, "json"))
+		slots_json(&b, map);
+	else
+		slots_table(&b, map);
+	st = cli_write(NULL, &b);
+	cli_buf_free(&b);
+	mc_map_free(map);
+	return st;
+}
+
+static const struct cli_optspec slots_opts[] = {
+	{ "json", 0, false, false, NULL, "print JSON (DESIGN §4) instead of a table" },
+	{ NULL, 0, false, false, NULL, NULL },
+};
+
+const struct cli_cmd cli_cmd_slots = {
+	.name = "slots",
+	.synopsis = "MAP [--json]",
+	.summary = "RAM slots for KVM_SET_USER_MEMORY_REGION",
+	.details =
+		"Carve MAP and list the memory slots a VMM registers with KVM: one per\n"
+		"run of contiguous guest memory that RAM backs (overlaid ranges\n"
+		"included), in ascending guest order, each with its offset into one\n"
+		"contiguous host backing area. Offsets are packed, so the backing\n"
+		"area is exactly the guest's RAM after carving.",
+	.opts = slots_opts,
+	.min_args = 1,
+	.max_args = 1,
+	.run = run_slots,
+};

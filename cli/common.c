@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/*
+ * common.c - loading the map for a command, and shared formatting.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+int cli_error(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("memcarve: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+const char *cli_opt_nth(const struct cli *cli, const char *name, size_t i)
+{
+	for (size_t k = 0; k < cli->n_opt; k++)
+		if (strcmp(cli->opt[k].spec->name, name) == 0 && i-- == 0)
+			return cli->opt[k].val;
+	return NULL;
+}
+
+const char *cli_opt(const struct cli *cli, const char *name)
+{
+	const char *v = NULL;
+
+	for (size_t k = 0; k < cli->n_opt; k++)
+		if (strcmp(cli->opt[k].spec->name, name) == 0)
+			v = cli->opt[k].val;
+	return v;
+}
+
+static void print_errors(const struct mc_map *map)
+{
+	size_t n = mc_map_error_count(map);
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%s\n", mc_map_error(map, i)->msg);
+	if (mc_map_errors_dropped(map))
+		fprintf(stderr, "memcarve: %zu more errors not shown\n",
+			mc_map_errors_dropped(map));
+}
+
+/* --arch, --policy, --granule: the map's own statements yield to them. */
+static int apply_globals(const struct cli *cli, struct mc_map *map)
+{
+	const char *v;
+	uint64_t g;
+
+	if ((v = cli_opt(cli, "arch"))) {
+		enum mc_arch a;
+
+		if (mc_arch_parse(v, &a))
+			return cli_error(EXIT_USAGE,
+					 "--arch: '%s' is not one of arm64, ppc64, x86_64, mips",
+					 v);
+		mc_map_set_arch(map, a);
+	}
+	if ((v = cli_opt(cli, "policy"))) {
+		enum mc_policy p;
+
+		if (mc_policy_parse(v, &p))
+			return cli_error(EXIT_USAGE,
+					 "--policy: '%s' is not one of abort, overlay, carve, relocate",
+					 v);
+		mc_map_set_policy(map, p);
+	}
+	if ((v = cli_opt(cli, "granule"))) {
+		if (mc_parse_number(v, &g) || mc_map_set_granule(map, g))
+			return cli_error(EXIT_USAGE,
+					 "--granule: '%s' is not a power of two "
+					 "(decimal or 0x hex, optional K/M/G/T)",
+					 v);
+	}
+	return EXIT_OK;
+}
+
+struct mc_map *cli_load_map(const struct cli *cli)
+{
+	struct mc_map *map = mc_map_new();
+	const char *resv;
+	int err;
+
+	if (!map) {
+		cli_error(EXIT_INPUT, "out of memory");
+		return NULL;
+	}
+	if (apply_globals(cli, map) != EXIT_OK) {
+		mc_map_free(map);
+		return NULL;
+	}
+	err = mc_map_load_file(map, cli->arg[0]);
+	for (size_t i = 0; (resv = cli_opt_nth(cli, "resv", i)); i++) {
+		int e = mc_map_load_resv_file(map, resv);
+
+		err = err ? err : e;
+	}
+	if (!err)
+		err = mc_map_carve(map);
+	if (err) {
+		print_errors(map);
+		mc_map_free(map);
+		return NULL;
+	}
+	return map;
+}
+
+void cli_fmt_size(char *buf, size_t len, uint64_t first, uint64_t last)
+{
+	if (first == 0 && last == UINT64_MAX)
+		snprintf(buf, len, "0x10000000000000000");
+	else
+		snprintf(buf, len, "0x%" PRIx64, last - first + 1);
+}
+
+/* "640K" when a binary suffix says it exactly, else hex. */
+void cli_fmt_human(char *buf, size_t len, uint64_t bytes)
+{
+	static const char suffix[] = "KMGT";
+	int i;
+
+	for (i = 3; i >= 0; i--) {
+		uint64_t unit = (uint64_t)1 << (10 * (i + 1));
+
+		if (bytes && bytes % unit == 0) {
+			snprintf(buf, len, "%" PRIu64 "%c", bytes / unit,
+				 suffix[i]);
+			return;
+		}
+	}
+	if (bytes < 1024)
+		snprintf(buf, len, "%" PRIu64, bytes);
+	else
+		snprintf(buf, len, "0x%" PRIx64, bytes);
+}
+
+void cli_json_str(struct cli_buf *b, const char *s)
+{
+	if (!s) {
+		cli_buf_printf(b, "null");
+		return;
+	}
+	cli_buf_add(b, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			cli_buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			cli_buf_printf(b, "\\u%04x", c);
+		else
+			cli_buf_add(b, s, 1);
+	}
+	cli_buf_add(b, "\"", 1);
+}

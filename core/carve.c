@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: MIT
+/*
+ * carve.c - the policies of DESIGN §2 as one sorted sweep.
+ *
+ * Every range becomes a start and an end event; sorting them and walking
+ * once gives, between consecutive events, an interval where the same
+ * ranges are active. That interval becomes a piece of the result: RAM if
+ * only RAM is there, else the most specific range there, backed by RAM if
+ * RAM is there and no range over it carves. O(n log n), no pairwise loops.
+ *
+ * Ranges of one class (kind and reserved type) that overlap are merged
+ * first, so at most one range per class is active at any point. Between
+ * classes the more specific wins the description (class order below).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "carve.h"
+
+/* Description precedence, lowest first: later entries win overlaps. */
+enum {
+	CLS_RAM,
+	CLS_ACPI,
+	CLS_NVS,
+	CLS_MMIO,
+	CLS_PMEM,
+	CLS_DIRECT_RELAXABLE,
+	CLS_DIRECT,
+	CLS_RESERVED,
+	CLS_SW_MSI,
+	CLS_MSI,
+	N_CLS
+};
+
+#define NONE ((uint32_t)-1)
+
+struct span {
+	uint64_t first, last;	/* extent in the sweep, rounded if carving */
+	size_t idx;		/* input index */
+	unsigned int cls;
+	enum mc_policy pol;	/* effective policy */
+	bool exact;		/* extent equals the input range */
+};
+
+#define EV_START (1u << 0)
+#define EV_EXACT (1u << 1)	/* moves the exact-coverage count */
+#define EV_SPAN  (1u << 2)	/* moves the span's activity */
+
+struct event {
+	uint64_t pos;		/* first byte from which the change holds */
+	uint32_t span;
+	uint32_t flags;
+};
+
+struct sweep {
+	struct mc_map *map;
+	uint64_t granule;
+	struct mc_ram_block *ram;
+	size_t n_ram;
+	struct span *spans;	/* RAM spans first, then the others */
+	size_t n_spans;
+	struct event *ev;
+	size_t n_ev;
+	/* state while sweeping */
+	uint32_t active[N_CLS];
+	size_t n_carving, n_reloc, n_exact;
+	struct mc_pieces out;
+	struct mc_totals t;
+};
+
+static unsigned int class_of(const struct mc_region *r)
+{
+	static const unsigned int resv_cls[] = {
+		[MC_RESV_RESERVED] = CLS_RESERVED,
+		[MC_RESV_MSI] = CLS_MSI,
+		[MC_RESV_SW_MSI] = CLS_SW_MSI,
+		[MC_RESV_DIRECT] = CLS_DIRECT,
+		[MC_RESV_DIRECT_RELAXABLE] = CLS_DIRECT_RELAXABLE,
+	};
+
+	switch (r->kind) {
+	case MC_RAM:
+		return CLS_RAM;
+	case MC_ACPI:
+		return CLS_ACPI;
+	case MC_NVS:
+		return CLS_NVS;
+	case MC_MMIO:
+		return CLS_MMIO;
+	case MC_PMEM:
+		return CLS_PMEM;
+	default:
+		return resv_cls[r->type];
+	}
+}
+
+/*
+ * Ranges devices DMA into, and ACPI tables, need memory behind them: they
+ * default to overlay. Device windows and pmem have their own backing and
+ * are always taken out of RAM.
+ */
+static enum mc_policy effective_policy(const struct mc_map *map,
+				       const struct mc_region *r)
+{
+	unsigned int cls = class_of(r);
+	enum mc_policy pol = r->policy;
+
+	if (pol == MC_POLICY_DEFAULT)
+		pol = (cls == CLS_DIRECT || cls == CLS_DIRECT_RELAXABLE ||
+		       cls == CLS_ACPI || cls == CLS_NVS) ?
+			      MC_POLICY_OVERLAY :
+			      map->policy;
+	if ((cls == CLS_MMIO || cls == CLS_PMEM) && pol == MC_POLICY_OVERLAY)
+		pol = MC_POLICY_CARVE;
+	return pol;
+}
+
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static int cmp_ram(const void *a, const void *b)
+{
+	const struct mc_ram_block *x = a, *y = b;
+
+	return cmp_u64(x->first, y->first);
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	if (x->cls != y->cls)
+		return x->cls < y->cls ? -1 : 1;
+	if (x->first != y->first)
+		return cmp_u64(x->first, y->first);
+	return cmp_u64(x->idx, y->idx);
+}
+
+/* Ends sort before starts at one position, so touching ranges never mix. */
+static int cmp_event(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+
+	if (x->pos != y->pos)
+		return cmp_u64(x->pos, y->pos);
+	return (int)(x->flags & EV_START) - (int)(y->flags & EV_START);
+}
+
+static const char *src_of(const struct sweep *s, size_t idx)
+{
+	return s->map->in_source[idx];
+}
+
+static int conflict(struct sweep *s, int code, size_t a, size_t b,
+		    const char *why)
+{
+	const struct mc_region *ra = &s->map->in[a], *rb = &s->map->in[b];
+	char da[80], db[80];
+
+	mc_fmt_region(da, sizeof(da), ra);
+	mc_fmt_region(db, sizeof(db), rb);
+	return mc_fail(s->map, code, src_of(s, a), ra->line, NULL,
+		       "%s overlaps %s (%s)", da, db, why);
+}
+
+/* Collect RAM in address order and check it: disjoint, aligned, < 2^64. */
+static int collect_ram(struct sweep *s)
+{
+	const struct mc_map *map = s->map;
+	uint64_t g = s->granule, total = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < map->n_in; i++) {
+		const struct mc_region *r = &map->in[i];
+
+		if (r->kind != MC_RAM)
+			continue;
+		s->ram[s->n_ram++] = (struct mc_ram_block){ r->first, r->last,
+							    i, 0 };
+	}
+	qsort(s->ram, s->n_ram, sizeof(*s->ram), cmp_ram);
+	for (size_t i = 0; i < s->n_ram; i++) {
+		const struct mc_ram_block *b = &s->ram[i];
+		const struct mc_region *r = &map->in[b->idx];
+		char d[80];
+
+		if (i && b->first <= s->ram[i - 1].last) {
+			err = conflict(s, MC_EOVERLAP, b->idx, s->ram[i - 1].idx,
+				       "RAM blocks must not overlap");
+			continue;
+		}
+		if ((b->first & (g - 1)) || ~b->last & (g - 1)) {
+			mc_fmt_region(d, sizeof(d), r);
+			err = mc_fail(s->map, MC_EALIGN, src_of(s, b->idx),
+				      r->line, NULL,
+				      "%s is not aligned to the granule 0x%llx",
+				      d, (unsigned long long)g);
+			continue;
+		}
+		if (b->last - b->first > UINT64_MAX - 1 - total) {
+			return mc_fail(s->map, MC_ERANGE, src_of(s, b->idx),
+				       r->line, NULL,
+				       "total RAM exceeds 2^64 - 1 bytes");
+		}
+		total += b->last - b->first + 1;
+	}
+	s->t.ram_before = total;
+	return err;
+}
+
+/* Index of the first RAM block ending at or after @first, or n_ram. */
+static size_t ram_from(const struct sweep *s, uint64_t first)
+{
+	size_t lo = 0, hi = s->n_ram;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->ram[mid].last < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool overlaps_ram(const struct sweep *s, uint64_t first, uint64_t last)
+{
+	size_t i = ram_from(s, first);
+
+	return i < s->n_ram && s->ram[i].first <= last;
+}
+
+/* Name every RAM block a policy-abort range overlaps. */
+static int abort_conflicts(struct sweep *s, size_t idx)
+{
+	const struct mc_region *r = &s->map->in[idx];
+
+	for (size_t i = ram_from(s, r->first);
+	     i < s->n_ram && s->ram[i].first <= r->last; i++)
+		conflict(s, MC_EOVERLAP, idx, s->ram[i].idx, "policy abort");
+	return MC_EOVERLAP;
+}
+
+/*
+ * The non-RAM spans: a range carved out of RAM is widened to whole
+ * granules, since RAM can only be taken away in granules. The widened
+ * range is what the guest is told is reserved: no undescribed hole.
+ */
+static int collect_others(struct sweep *s)
+{
+	const struct mc_map *map = s->map;
+	uint64_t g = s->granule;
+	int err = 0;
+
+	for (size_t i = 0; i < map->n_in; i++) {
+		const struct mc_region *r = &map->in[i];
+		struct span sp = { r->first, r->last, i, class_of(r),
+				   effective_policy(map, r), true };
+		bool in_ram;
+
+		if (r->kind == MC_RAM)
+			continue;
+		in_ram = overlaps_ram(s, r->first, r->last);
+		if (in_ram && sp.pol == MC_POLICY_ABORT) {
+			err = abort_conflicts(s, i);
+			continue;
+		}
+		if (in_ram && sp.pol != MC_POLICY_OVERLAY) {
+			sp.first = mc_align_down(r->first, g);
+			sp.last = mc_granule_last(r->last, g);
+			sp.exact = sp.first == r->first && sp.last == r->last;
+		}
+		s->spans[s->n_spans++] = sp;
+	}
+	return err;
+}
+
+static bool same_devices(const struct mc_region *a, const struct mc_region *b)
+{
+	return a->n_devices == b->n_devices && a->n_sids == b->n_sids &&
+	       (!a->n_devices || !memcmp(a->devices, b->devices,
+					 a->n_devices * sizeof(*a->devices))) &&
+	       (!a->n_sids ||
+		!memcmp(a->sids, b->sids, a->n_sids * sizeof(*a->sids)));
+}
+
+/*
+ * The same range reported twice (sysfs lists the MSI window once per
+ * group) is one range. Overlaps within a class merge into the first; they
+ * must agree on policy and devices, or the map is ambiguous.
+ */
+static int merge_class(struct sweep *s, struct span *v, size_t n,
+		       size_t *n_out, size_t *grp)
+{
+	const struct mc_region *in = s->map->in;
+	size_t k = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct span *cur = k ? &v[k - 1] : NULL;
+
+		if (!cur || cur->cls != v[i].cls || v[i].first > cur->last) {
+			grp[i] = k;
+			v[k++] = v[i];
+			continue;
+		}
+		grp[i] = k - 1;
+		if (cur->pol != v[i].pol)
+			err = conflict(s, MC_EOVERLAP, v[i].idx, cur->idx,
+				       "the two have different policies");
+		else if (!same_devices(&in[cur->idx], &in[v[i].idx]))
+			err = conflict(s, MC_EOVERLAP, v[i].idx, cur->idx,
+				       "the two serve different devices");
+		cur->exact = false;
+		if (v[i].last > cur->last)
+			cur->last = v[i].last;
+	}
+	*n_out = k;
+	return err;
+}
+
+static void push_event(struct sweep *s, uint64_t pos, uint32_t span,
+		       uint32_t flags)
+{
+	s->ev[s->n_ev++] = (struct event){ pos, span, flags };
+}
+
+/* Events for one extent; a range ending at 2^64 - 1 never ends. */
+static void push_extent(struct sweep *s, uint64_t first, uint64_t last,
+			uint32_t span, uint32_t flags)
+{
+	push_event(s, first, span, flags | EV_START);
+	if (last != UINT64_MAX)
+		push_event(s, last + 1, span, flags);
+}
+
+static bool carves(enum mc_policy pol)
+{
+	return pol != MC_POLICY_OVERLAY;
+}
+
+/*
+ * Span events, plus exact-coverage events for carving ranges whose span is
+ * not their own extent (widened or merged), to tell rounding loss apart.
+ * @unmerged are the non-RAM spans before merging; @grp maps each to the
+ * merged span it went into, counted from the first non-RAM span.
+ */
+static void build_events(struct sweep *s, const struct span *unmerged,
+			 size_t n_unmerged, const size_t *grp)
+{
+	for (uint32_t i = 0; i < s->n_spans; i++) {
+		const struct span *sp = &s->spans[i];
+		uint32_t f = EV_SPAN;
+
+		if (sp->cls != CLS_RAM && carves(sp->pol) && sp->exact)
+			f |= EV_EXACT;
+		push_extent(s, sp->first, sp->last, i, f);
+	}
+	for (size_t i = 0; i < n_unmerged; i++) {
+		const struct span *u = &unmerged[i];
+		const struct mc_region *r = &s->map->in[u->idx];
+
+		if (carves(u->pol) && !s->spans[s->n_ram + grp[i]].exact)
+			push_extent(s, r->first, r->last, NONE, EV_EXACT);
+	}
+	qsort(s->ev, s->n_ev, sizeof(*s->ev), cmp_event);
+}
+
+static void apply_event(struct sweep *s, const struct event *e)
+{
+	bool start = e->flags & EV_START;
+
+	if (e->flags & EV_EXACT)
+		s->n_exact = start ? s->n_exact + 1 : s->n_exact - 1;
+	if (e->flags & EV_SPAN) {
+		const struct span *sp = &s->spans[e->span];
+		size_t d = start ? 1 : (size_t)-1;
+
+		s->active[sp->cls] = start ? e->span : NONE;
+		if (sp->cls != CLS_RAM && carves(sp->pol))
+			s->n_carving += d;
+		if (sp->pol == MC_POLICY_RELOCATE)
+			s->n_reloc += d;
+	}
+}
+
+int mc_pieces_push(struct mc_pieces *p, const struct mc_region *r)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct mc_region *v;
+
+		if (cap > SIZE_MAX / sizeof(*v))
+			return MC_ENOMEM;
+		v = realloc(p->v, cap * sizeof(*v));
+		if (!v)
+			return MC_ENOMEM;
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = *r;
+	return 0;
+}
+
+/* Append [first, last] from span @si, joining its predecessor if it can. */
+static int emit(struct sweep *s, uint64_t first, uint64_t last, uint32_t si,
+		unsigned int flags)
+{
+	const struct span *sp = &s->spans[si];
+	struct mc_region *prev = s->out.n ? &s->out.v[s->out.n - 1] : NULL;
+	struct mc_region r;
+
+	if (prev && prev->origin == sp->idx && prev->last + 1 == first &&
+	    prev->flags == (s->map->in[sp->idx].flags | flags)) {
+		prev->last = last;
+		return 0;
+	}
+	r = s->map->in[sp->idx];
+	r.first = first;
+	r.last = last;
+	r.flags |= flags;
+	r.origin = sp->idx;
+	if (sp->cls != CLS_RAM)
+		r.policy = sp->pol;
+	return mc_pieces_push(&s->out, &r);
+}
+
+/* Decide the interval [first, last] from the ranges active over it. */
+static int interval(struct sweep *s, uint64_t first, uint64_t last)
+{
+	uint32_t ram = s->active[CLS_RAM], win = NONE;
+	uint64_t len;
+
+	for (unsigned int c = N_CLS - 1; c > CLS_RAM && win == NONE; c--)
+		win = s->active[c];
+	if (win == NONE)
+		return ram == NONE ? 0 : emit(s, first, last, ram, MC_F_BACKED);
+	if (ram == NONE)
+		return emit(s, first, last, win, 0);
+	if (!s->n_carving)
+		return emit(s, first, last, win, MC_F_BACKED);
+	len = mc_len(first, last);	/* < 2^64: RAM total was checked */
+	s->t.carved += len;
+	if (!s->n_exact)
+		s->t.lost_to_rounding += len;
+	if (s->n_reloc)
+		s->ram[ram].reloc_need += len;	/* RAM span i is block i */
+	return emit(s, first, last, win, 0);
+}
+
+static int sweep(struct sweep *s)
+{
+	size_t i = 0;
+	int err = 0;
+
+	for (unsigned int c = 0; c < N_CLS; c++)
+		s->active[c] = NONE;
+	while (i < s->n_ev && !err) {
+		uint64_t pos = s->ev[i].pos, last;
+
+		while (i < s->n_ev && s->ev[i].pos == pos)
+			apply_event(s, &s->ev[i++]);
+		last = i < s->n_ev ? s->ev[i].pos - 1 : UINT64_MAX;
+		err = interval(s, pos, last);
+	}
+	return err ? mc_fail(s->map, err, NULL, 0, NULL, "out of memory") : 0;
+}
+
+struct carve_bufs {
+	struct span *unmerged;
+	size_t *grp;
+};
+
+static int alloc_sweep(struct sweep *s, struct carve_bufs *b, size_t n)
+{
+	if (n > SIZE_MAX / (4 * sizeof(struct event)) || n > NONE / 4)
+		return MC_ENOMEM;
+	s->ram = malloc(n * sizeof(*s->ram) + 1);
+	s->spans = malloc(n * sizeof(*s->spans) + 1);
+	s->ev = malloc(4 * n * sizeof(*s->ev) + 1);
+	b->unmerged = malloc(n * sizeof(*b->unmerged) + 1);
+	b->grp = malloc(n * sizeof(*b->grp) + 1);
+	if (!s->ram || !s->spans || !s->ev || !b->unmerged || !b->grp)
+		return MC_ENOMEM;
+	return 0;
+}
+
+static void free_sweep(struct sweep *s, struct carve_bufs *b)
+{
+	free(s->ram);
+	free(s->spans);
+	free(s->ev);
+	free(s->out.v);
+	free(b->unmerged);
+	free(b->grp);
+}
+
+/* Everything up to the sweep: RAM, the other spans merged, the events. */
+static int prepare(struct sweep *s, struct carve_bufs *b)
+{
+	struct span *others;
+	size_t n_others, n_merged;
+	int err, err2;
+
+	err = collect_ram(s);
+	for (size_t i = 0; i < s->n_ram; i++)
+		s->spans[i] = (struct span){ s->ram[i].first, s->ram[i].last,
+					     s->ram[i].idx, CLS_RAM,
+					     MC_POLICY_DEFAULT, true };
+	s->n_spans = s->n_ram;
+	err2 = collect_others(s);
+	err = err ? err : err2;
+	others = s->spans + s->n_ram;
+	n_others = s->n_spans - s->n_ram;
+	qsort(others, n_others, sizeof(*others), cmp_span);
+	memcpy(b->unmerged, others, n_others * sizeof(*others));
+	err2 = merge_class(s, others, n_others, &n_merged, b->grp);
+	err = err ? err : err2;
+	s->n_spans = s->n_ram + n_merged;
+	if (!err)
+		build_events(s, b->unmerged, n_others, b->grp);
+	return err;
+}
+
+int mc_map_carve(struct mc_map *map)
+{
+	struct sweep s = { .map = map, .granule = mc_map_granule_of(map) };
+	struct carve_bufs b = { 0 };
+	int err;
+
+	mc_map_uncarve(map);
+	err = alloc_sweep(&s, &b, map->n_in);
+	if (err)
+		err = mc_fail(map, err, NULL, 0, NULL, "out of memory");
+	if (!err)
+		err = prepare(&s, &b);
+	if (!err)
+		err = sweep(&s);
+	if (!err)
+		err = mc_relocate(map, s.ram, s.n_ram, s.granule, &s.out,
+				  &s.t.relocated);
+	if (!err) {
+		s.t.ram_after = s.t.ram_before - s.t.carved + s.t.relocated;
+		map->totals = s.t;
+		map->out = s.out.v;
+		map->n_out = s.out.n;
+		s.out.v = NULL;
+		err = mc_build_slots(map);
+	}
+	free_sweep(&s, &b);
+	if (err)
+		mc_map_uncarve(map);
+	else
+		map->carved = true;
+	return err;
+}
+
+const struct mc_region *mc_map_result(const struct mc_map *map, size_t *count)
+{
+	*count = map->carved ? map->n_out : 0;
+	return map->carved ? map->out : NULL;
+}
+
+const struct mc_totals *mc_map_totals(const struct mc_map *map)
+{
+	return map->carved ? &map->totals : NULL;
+}

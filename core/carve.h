@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * carve.h - what the sweep (carve.c), relocation (relocate.c) and slot
+ * listing (slots.c) hand each other; not installed.
+ */
+#ifndef MC_CARVE_H
+#define MC_CARVE_H
+
+#include "internal.h"
+
+/* One RAM block of the input, in address order. */
+struct mc_ram_block {
+	uint64_t first, last;
+	size_t idx;		/* input index */
+	uint64_t reloc_need;	/* bytes a relocate-policy range carved */
+};
+
+/* A growable array of result pieces. */
+struct mc_pieces {
+	struct mc_region *v;
+	size_t n, cap;
+};
+
+int mc_pieces_push(struct mc_pieces *p, const struct mc_region *r);
+
+/*
+ * Place each block's reloc_need in the lowest free granule-aligned space
+ * above it, adding RAM pieces to @out (kept sorted). Adds the bytes placed
+ * to *relocated.
+ */
+int mc_relocate(struct mc_map *map, const struct mc_ram_block *ram,
+		size_t n_ram, uint64_t granule, struct mc_pieces *out,
+		uint64_t *relocated);
+
+/* Build map->slots from map->out. */
+int mc_build_slots(struct mc_map *map);
+
+#endif /* MC_CARVE_H */

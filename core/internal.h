@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * internal.h - what the core's files share; not installed.
+ */
+#ifndef MC_INTERNAL_H
+#define MC_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include "memcarve.h"
+
+#if defined(__GNUC__)
+#define MC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define MC_PRINTF(f, a)
+#endif
+
+/* Map-file lines longer than this are refused rather than truncated. */
+#define MC_LINE_MAX 4096
+/* DT node names are at most 31 characters; names end up there. */
+#define MC_NAME_MAX 31
+
+/*
+ * A bump allocator for names, device and SID arrays: one free for all, and
+ * pointers stay put as it grows (chunks are never moved).
+ */
+struct mc_arena_chunk;
+struct mc_arena {
+	struct mc_arena_chunk *head;
+};
+
+void *mc_arena_alloc(struct mc_arena *arena, size_t size);
+char *mc_arena_strdup(struct mc_arena *arena, const char *s, size_t len);
+void mc_arena_free(struct mc_arena *arena);
+
+/* Which settings the caller fixed with mc_map_set_*(): map text yields. */
+#define MC_SET_ARCH	(1u << 0)
+#define MC_SET_POLICY	(1u << 1)
+#define MC_SET_GRANULE	(1u << 2)
+
+struct mc_map {
+	enum mc_arch arch;
+	enum mc_policy policy;
+	uint64_t granule;		/* 0: the arch's page size */
+	unsigned int fixed;		/* MC_SET_* */
+
+	struct mc_region *in;		/* regions as added */
+	const char **in_source;		/* parallel: where each came from */
+	size_t n_in, cap_in;
+
+	bool carved;
+	struct mc_region *out;		/* carved result */
+	size_t n_out;
+	struct mc_slot *slots;
+	size_t n_slots;
+	struct mc_totals totals;
+
+	struct mc_arena arena;
+
+	struct mc_error err[MC_MAX_ERRORS];
+	size_t n_err;
+	size_t n_dropped;
+};
+
+/* Record a diagnostic; returns @code so callers can "return mc_fail(...)". */
+int mc_fail(struct mc_map *map, int code, const char *source,
+	    unsigned int line, const char *field, const char *fmt, ...)
+	MC_PRINTF(6, 7);
+
+/* Add a region read from @source:@line (0 for the API). */
+int mc_map_add_from(struct mc_map *map, const struct mc_region *r,
+		    const char *source, unsigned int line);
+
+/* Drop the carved result: the map changed. */
+void mc_map_uncarve(struct mc_map *map);
+
+/* The granule in force: the set one or the arch's page size. */
+uint64_t mc_map_granule_of(const struct mc_map *map);
+
+/*
+ * Numbers: decimal or 0x hex, with an optional K/M/G/T suffix when
+ * @suffix is true. On error, @why gets a message naming the token.
+ */
+int mc_parse_u64(const char *tok, bool suffix, uint64_t *out,
+		 char *why, size_t why_len);
+
+/* "0x8000000+0x100000": base and size, the size possibly 2^64. */
+void mc_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last);
+
+/* A region as "reserved 0x8000000+0x100000" for conflict messages. */
+void mc_fmt_region(char *buf, size_t len, const struct mc_region *r);
+
+/* 2^k alignment helpers; overflow-safe. */
+static inline bool mc_is_pow2(uint64_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+static inline uint64_t mc_align_down(uint64_t x, uint64_t g)
+{
+	return x & ~(g - 1);
+}
+
+/* The last byte of the granule holding @x: never overflows. */
+static inline uint64_t mc_granule_last(uint64_t x, uint64_t g)
+{
+	return x | (g - 1);
+}
+
+/* Bytes in [first, last], which must not be the whole 2^64 space. */
+static inline uint64_t mc_len(uint64_t first, uint64_t last)
+{
+	return last - first + 1;
+}
+
+/* A source name kept for the map's lifetime (diagnostics, results). */
+const char *mc_intern_source(struct mc_map *map, const char *source);
+
+/*
+ * Call @fn on each line of @text, NUL-terminated in a scratch buffer it may
+ * modify, without its newline. Lines that are too long or hold a NUL byte
+ * are reported and skipped. Return: 0 or the first error.
+ */
+typedef int (*mc_line_fn)(void *ctx, unsigned int line, char *text);
+int mc_each_line(struct mc_map *map, const char *source, const char *text,
+		 size_t len, mc_line_fn fn, void *ctx);
+
+/* Read @path ("-" is standard input) and hand it to a text loader. */
+typedef int (*mc_loader_fn)(struct mc_map *map, const char *source,
+			    const char *text, size_t len);
+int mc_load_file(struct mc_map *map, const char *path, mc_loader_fn load);
+
+#endif /* MC_INTERNAL_H */

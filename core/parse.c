@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: MIT
+/*
+ * parse.c - the map file (DESIGN §1): settings and region statements.
+ *
+ * One statement per line. A bad line is reported and skipped, and parsing
+ * goes on, so a user sees every mistake in one run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#define MAX_TOKENS 64
+
+struct parser {
+	struct mc_map *map;
+	const char *src;
+	unsigned int line;
+	unsigned int seen_arch, seen_granule, seen_policy; /* line numbers */
+};
+
+/* One region statement's attributes as read, before they are checked. */
+struct attrs {
+	struct mc_region r;
+	struct mc_pci_dev *devices;
+	uint32_t *sids;
+	unsigned int seen;	/* bit per attribute key, for duplicates */
+};
+
+static int fail(struct parser *p, int code, const char *field,
+		const char *fmt, const char *arg)
+{
+	return mc_fail(p->map, code, p->src, p->line, field, fmt, arg);
+}
+
+static int number(struct parser *p, const char *field, const char *tok,
+		  bool suffix, uint64_t *v)
+{
+	char why[200];
+	int err = mc_parse_u64(tok, suffix, v, why, sizeof(why));
+
+	return err ? fail(p, err, field, "%s", why) : 0;
+}
+
+/* A setting ("arch x86_64"): checked always, applied unless fixed by API. */
+static int setting(struct parser *p, char **tok, int n)
+{
+	struct mc_map *map = p->map;
+	unsigned int *seen;
+	uint64_t g;
+	int err = 0;
+
+	seen = strcmp(tok[0], "arch") == 0 ? &p->seen_arch :
+	       strcmp(tok[0], "granule") == 0 ? &p->seen_granule :
+						&p->seen_policy;
+	if (n != 2)
+		return fail(p, MC_EINVAL, tok[0], "expects exactly one value%s",
+			    "");
+	if (*seen)
+		return mc_fail(map, MC_EINVAL, p->src, p->line, tok[0],
+			       "given twice (first on line %u)", *seen);
+	*seen = p->line;
+	if (seen == &p->seen_arch) {
+		enum mc_arch a;
+
+		if (mc_arch_parse(tok[1], &a))
+			return fail(p, MC_EINVAL, "arch",
+				    "'%s' is not one of arm64, ppc64, x86_64, mips",
+				    tok[1]);
+		if (!(map->fixed & MC_SET_ARCH))
+			map->arch = a;
+	} else if (seen == &p->seen_granule) {
+		err = number(p, "granule", tok[1], true, &g);
+		if (!err && !mc_is_pow2(g))
+			return fail(p, MC_EINVAL, "granule",
+				    "'%s' is not a power of two", tok[1]);
+		if (!err && !(map->fixed & MC_SET_GRANULE))
+			map->granule = g;
+	} else {
+		enum mc_policy pol;
+
+		if (mc_policy_parse(tok[1], &pol))
+			return fail(p, MC_EINVAL, "policy",
+				    "'%s' is not one of abort, overlay, carve, relocate",
+				    tok[1]);
+		if (!(map->fixed & MC_SET_POLICY))
+			map->policy = pol;
+	}
+	return err;
+}
+
+static size_t count_items(const char *list)
+{
+	size_t n = 1;
+
+	for (; *list; list++)
+		n += *list == ',';
+	return n;
+}
+
+/* One PCI device, "[segment:]bus:dev.fn" in hex, as lspci prints it. */
+static bool pci_dev(const char *s, struct mc_pci_dev *d)
+{
+	unsigned long v[4];
+	int n = 0;
+	char *end;
+
+	/* Up to three ':'-separated numbers, then ".fn". */
+	for (;;) {
+		if (n == 3 || !((*s >= '0' && *s <= '9') ||
+				(*s >= 'a' && *s <= 'f') ||
+				(*s >= 'A' && *s <= 'F')))
+			return false;
+		v[n++] = strtoul(s, &end, 16);
+		if (end - s > 4)
+			return false;
+		s = end;
+		if (*s != ':')
+			break;
+		s++;
+	}
+	if (*s != '.' || n < 2 || s[1] < '0' || s[1] > '7' || s[2] != '\0')
+		return false;
+	v[n] = (unsigned long)(s[1] - '0');
+	if (n == 2) {
+		memmove(&v[1], &v[0], 3 * sizeof(v[0]));
+		v[0] = 0;
+	}
+	if (v[0] > 0xffff || v[1] > 0xff || v[2] > 0x1f)
+		return false;
+	d->segment = (uint16_t)v[0];
+	d->bus = (uint8_t)v[1];
+	d->devfn = (uint8_t)(v[2] << 3 | v[3]);
+	return true;
+}
+
+static int devices_attr(struct parser *p, struct attrs *a, char *val)
+{
+	size_t n = count_items(val), i = 0;
+	char *item, *save = NULL;
+
+	a->devices = calloc(n, sizeof(*a->devices));
+	if (!a->devices)
+		return fail(p, MC_ENOMEM, "devices=", "out of memory%s", "");
+	for (item = strtok_r(val, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		if (!pci_dev(item, &a->devices[i++]))
+			return fail(p, MC_EINVAL, "devices=",
+				    "'%s' is not a PCI device [segment:]bus:dev.fn (hex)",
+				    item);
+	}
+	if (i != n)
+		return fail(p, MC_EINVAL, "devices=", "empty item in '%s'", val);
+	a->r.devices = a->devices;
+	a->r.n_devices = n;
+	return 0;
+}
+
+static int sids_attr(struct parser *p, struct attrs *a, char *val)
+{
+	size_t n = count_items(val), i = 0;
+	char *item, *save = NULL;
+	uint64_t v;
+
+	a->sids = calloc(n, sizeof(*a->sids));
+	if (!a->sids)
+		return fail(p, MC_ENOMEM, "sids=", "out of memory%s", "");
+	for (item = strtok_r(val, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		if (number(p, "sids=", item, false, &v))
+			return MC_EINVAL;
+		if (v > UINT32_MAX)
+			return fail(p, MC_ERANGE, "sids=",
+				    "stream ID '%s' does not fit in 32 bits",
+				    item);
+		a->sids[i++] = (uint32_t)v;
+	}
+	if (i != n)
+		return fail(p, MC_EINVAL, "sids=", "empty item in '%s'", val);
+	a->r.sids = a->sids;
+	a->r.n_sids = n;
+	return 0;
+}
+
+/* IORT RMR access attributes by the names of DEN 0049E.d table 18. */
+static int access_attr(struct parser *p, struct attrs *a, const char *val)
+{
+	static const char *const names[] = {
+		"device-ngnrne", "device-ngnre", "device-ngre",
+		"device-gre",	 "normal-nc",	 "normal-wb",
+	};
+	uint64_t v;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(val, names[i]) == 0) {
+			a->r.access = (unsigned int)i;
+			a->r.flags |= MC_F_ACCESS;
+			return 0;
+		}
+	if (mc_parse_u64(val, false, &v, (char[1]){ 0 }, 1) || v > 0xff)
+		return fail(p, MC_EINVAL, "access=",
+			    "'%s' is not 0..255 or one of device-ngnrne, "
+			    "device-ngnre, device-ngre, device-gre, normal-nc, normal-wb",
+			    val);
+	a->r.access = (unsigned int)v;
+	a->r.flags |= MC_F_ACCESS;
+	return 0;
+}
+
+static const char *const attr_keys[] = {
+	"type", "name", "devices", "sids", "align", "policy", "access",
+	"reusable", "readonly", "privileged",
+};
+#define N_VALUED 7	/* keys before this index take "=value" */
+#define N_KEYS (sizeof(attr_keys) / sizeof(attr_keys[0]))
+
+static int attr_value(struct parser *p, struct attrs *a, size_t key,
+		      char *val, char *field)
+{
+	switch (key) {
+	case 0:
+		if (a->r.kind != MC_RESERVED)
+			return fail(p, MC_EINVAL, field,
+				    "only reserved ranges have a type%s", "");
+		if (mc_resv_type_parse(val, &a->r.type))
+			return fail(p, MC_EINVAL, field,
+				    "'%s' is not one of reserved, msi, sw-msi, "
+				    "direct, direct-relaxable",
+				    val);
+		return 0;
+	case 1:
+		a->r.name = val;
+		return 0;
+	case 2:
+		return devices_attr(p, a, val);
+	case 3:
+		return sids_attr(p, a, val);
+	case 4:
+		return number(p, field, val, true, &a->r.align);
+	case 5:
+		if (mc_policy_parse(val, &a->r.policy))
+			return fail(p, MC_EINVAL, field,
+				    "'%s' is not one of abort, overlay, carve, relocate",
+				    val);
+		return 0;
+	default:
+		return access_attr(p, a, val);
+	}
+}
+
+static int attribute(struct parser *p, struct attrs *a, char *tok)
+{
+	static const unsigned int flag_of[] = { MC_F_REUSABLE, MC_F_READONLY,
+						MC_F_PRIVILEGED };
+	char *eq = strchr(tok, '='), field[24];
+	size_t klen = eq ? (size_t)(eq - tok) : strlen(tok), key;
+
+	for (key = 0; key < N_KEYS; key++)
+		if (strlen(attr_keys[key]) == klen &&
+		    strncmp(tok, attr_keys[key], klen) == 0)
+			break;
+	if (key == N_KEYS)
+		return fail(p, MC_EINVAL, NULL,
+			    "'%s': unknown attribute (expected type=, name=, "
+			    "devices=, sids=, align=, policy=, access=, "
+			    "reusable, readonly, privileged)",
+			    tok);
+	snprintf(field, sizeof(field), "%s%s", attr_keys[key],
+		 key < N_VALUED ? "=" : "");
+	if (a->seen & (1u << key))
+		return fail(p, MC_EINVAL, field, "given twice%s", "");
+	a->seen |= 1u << key;
+	if (key >= N_VALUED) {
+		if (eq)
+			return fail(p, MC_EINVAL, field,
+				    "is a flag and takes no value ('%s')", tok);
+		a->r.flags |= flag_of[key - N_VALUED];
+		return 0;
+	}
+	if (!eq || !eq[1])
+		return fail(p, MC_EINVAL, field, "needs a value%s", "");
+	return attr_value(p, a, key, eq + 1, field);
+}
+
+static int region(struct parser *p, enum mc_kind kind, char **tok, int n)
+{
+	struct attrs a = { .r = { .kind = kind } };
+	uint64_t size;
+	int err;
+
+	if (n < 3)
+		return fail(p, MC_EINVAL, n < 2 ? "start" : "size",
+			    "missing (expected: %s START SIZE [attributes])",
+			    tok[0]);
+	err = number(p, "start", tok[1], true, &a.r.first);
+	if (!err)
+		err = number(p, "size", tok[2], true, &size);
+	if (!err && size == 0)
+		err = fail(p, MC_EINVAL, "size", "'%s' is zero", tok[2]);
+	if (!err && size - 1 > UINT64_MAX - a.r.first)
+		err = mc_fail(p->map, MC_ERANGE, p->src, p->line, "size",
+			      "%s+%s wraps past 2^64", tok[1], tok[2]);
+	for (int i = 3; !err && i < n; i++)
+		err = attribute(p, &a, tok[i]);
+	if (!err) {
+		a.r.last = a.r.first + (size - 1);
+		err = mc_map_add_from(p->map, &a.r, p->src, p->line);
+	}
+	free(a.devices);
+	free(a.sids);
+	return err;
+}
+
+/* Split at blanks in place; strtok() would keep hidden global state. */
+static int split(char *s, char **tok)
+{
+	int n = 0;
+
+	for (;;) {
+		s += strspn(s, " \t\f\v");
+		if (!*s)
+			return n;
+		if (n == MAX_TOKENS)
+			return -1;
+		tok[n++] = s;
+		s += strcspn(s, " \t\f\v");
+		if (*s)
+			*s++ = '\0';
+	}
+}
+
+static int statement(struct parser *p, char *s)
+{
+	char *tok[MAX_TOKENS];
+	enum mc_kind kind;
+	int n = split(s, tok);
+
+	if (n < 0)
+		return mc_fail(p->map, MC_EINVAL, p->src, p->line, NULL,
+			       "more than %d words on one line", MAX_TOKENS);
+	if (n == 0)
+		return 0;
+	if (!strcmp(tok[0], "arch") || !strcmp(tok[0], "granule") ||
+	    !strcmp(tok[0], "policy"))
+		return setting(p, tok, n);
+	if (mc_kind_parse(tok[0], &kind) == 0)
+		return region(p, kind, tok, n);
+	return fail(p, MC_EINVAL, NULL,
+		    "'%s': unknown statement (expected arch, granule, policy, "
+		    "ram, mmio, reserved, acpi, nvs, pmem)",
+		    tok[0]);
+}
+
+static int map_line(void *ctx, unsigned int line, char *text)
+{
+	struct parser *p = ctx;
+
+	p->line = line;
+	text[strcspn(text, "#")] = '\0';
+	return statement(p, text);
+}
+
+int mc_map_load(struct mc_map *map, const char *source, const char *text,
+		size_t len)
+{
+	struct parser p = { .map = map };
+
+	p.src = mc_intern_source(map, source);
+	if (!p.src)
+		return mc_fail(map, MC_ENOMEM, source, 0, NULL, "out of memory");
+	return mc_each_line(map, p.src, text, len, map_line, &p);
+}
+
+int mc_map_load_file(struct mc_map *map, const char *path)
+{
+	return mc_load_file(map, path, mc_map_load);
+}

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memcarve.h - one guest-physical memory map, carved around reserved ranges.
+ *
+ * A map holds the regions a VMM knows about: guest RAM, device windows,
+ * reserved ranges reported by the host IOMMU, firmware ranges. After
+ * mc_map_carve() applies the carving policies, the map also holds the carved
+ * result: a sorted, non-overlapping list of what the guest sees, and the RAM
+ * slots a VMM registers with KVM_SET_USER_MEMORY_REGION. The emitters (device
+ * tree, e820, ACPI, command line) read only that result.
+ *
+ * Addresses are inclusive ranges [first, last], so a range that ends at
+ * 2^64 - 1 needs no 65-bit arithmetic.
+ *
+ * Ownership: the library owns every pointer it returns; they stay valid until
+ * the map is changed (mc_map_add(), mc_map_load*(), mc_map_set_*()) or freed.
+ * Strings and arrays passed in are copied. Functions that can fail return 0
+ * or a negative MC_E* code; the map then holds a diagnostic for the caller to
+ * print (mc_map_error()). The library never prints, exits or keeps globals,
+ * so separate maps may be used from separate threads.
+ */
+#ifndef MEMCARVE_H
+#define MEMCARVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MC_VERSION "0.1.0"
+
+/* Error codes: functions return 0 or one of these (negative). */
+#define MC_EINVAL	(-1)	/* malformed input: syntax, bad value */
+#define MC_ERANGE	(-2)	/* a number or range does not fit */
+#define MC_EALIGN	(-3)	/* a base or size breaks a required alignment */
+#define MC_EOVERLAP	(-4)	/* ranges conflict (overlapping RAM, policy abort) */
+#define MC_ENOSPACE	(-5)	/* relocate found no free space */
+#define MC_ENOMEM	(-6)	/* allocation failed */
+#define MC_EIO		(-7)	/* reading a file failed */
+#define MC_ESTATE	(-8)	/* call out of order, e.g. result before carve */
+#define MC_ENOSPC	(-9)	/* caller buffer too small; needed size returned */
+#define MC_EBADBLOB	(-10)	/* a binary input (DTB, table, image) is malformed */
+
+/**
+ * mc_strerror() - a short description of an error code
+ * @err: 0 or an MC_E* code
+ *
+ * Return: a static string; never NULL.
+ */
+const char *mc_strerror(int err);
+
+/* What a region is. */
+enum mc_kind {
+	MC_RAM = 0,	/* guest RAM backed by the VMM */
+	MC_MMIO,	/* device window: never RAM, never described as memory */
+	MC_RESERVED,	/* the guest must not use it as ordinary RAM */
+	MC_ACPI,	/* ACPI reclaimable (e820 type 3) */
+	MC_NVS,		/* ACPI NVS (e820 type 4) */
+	MC_PMEM,	/* persistent memory (e820 type 7) */
+};
+
+/* The Linux IOMMU reserved-region type of an MC_RESERVED region. */
+enum mc_resv_type {
+	MC_RESV_RESERVED = 0,
+	MC_RESV_MSI,
+	MC_RESV_SW_MSI,
+	MC_RESV_DIRECT,			/* identity-mapped for devices */
+	MC_RESV_DIRECT_RELAXABLE,	/* identity-mapped, may be remapped */
+};
+
+/* What happens to RAM under a range that overlaps it (DESIGN §2). */
+enum mc_policy {
+	MC_POLICY_DEFAULT = 0,	/* region: inherit the map's; map: carve */
+	MC_POLICY_ABORT,
+	MC_POLICY_OVERLAY,
+	MC_POLICY_CARVE,
+	MC_POLICY_RELOCATE,
+};
+
+enum mc_arch {
+	MC_ARCH_NONE = 0,
+	MC_ARCH_ARM64,
+	MC_ARCH_PPC64,
+	MC_ARCH_X86_64,
+	MC_ARCH_MIPS,
+};
+
+/* Region flags. The first group is input; the second is set in results. */
+#define MC_F_REUSABLE	(1u << 0)	/* DT: "reusable" instead of "no-map" */
+#define MC_F_READONLY	(1u << 1)	/* devices only read it (IVMD without IW) */
+#define MC_F_PRIVILEGED	(1u << 2)	/* IORT RMR: privileged access only */
+#define MC_F_ACCESS	(1u << 3)	/* @access holds IORT access attributes */
+#define MC_F_BACKED	(1u << 8)	/* result: guest RAM still backs it */
+#define MC_F_RELOCATED	(1u << 9)	/* result: RAM added back by relocate */
+#define MC_F_INPUT_MASK	(MC_F_REUSABLE | MC_F_READONLY | MC_F_PRIVILEGED | \
+			 MC_F_ACCESS)
+
+/* A PCI device as [segment:]bus:dev.fn. */
+struct mc_pci_dev {
+	uint16_t segment;
+	uint8_t bus;
+	uint8_t devfn;		/* dev << 3 | fn */
+};
+
+/**
+ * struct mc_region - one range of guest-physical address space
+ * @first:	first byte
+ * @last:	last byte (inclusive); @first <= @last
+ * @kind:	what the range is
+ * @type:	IOMMU reserved-region type; meaningful for MC_RESERVED only
+ * @policy:	this region's own policy, or MC_POLICY_DEFAULT
+ * @flags:	MC_F_* flags
+ * @align:	required alignment of @first (a power of two), 0 for none
+ * @access:	IORT RMR access attributes (DEN 0049E.d, RMR flags bits 9:2),
+ *		0..0xff, when MC_F_ACCESS is set; else the emitter's default
+ * @name:	name for DT nodes and labels, or NULL
+ * @devices:	PCI devices a direct* range serves (@n_devices entries)
+ * @sids:	IORT stream IDs, if given explicitly (@n_sids entries)
+ * @origin:	result only: index of the input region this piece comes from,
+ *		in the order regions were added (see mc_map_input())
+ * @line:	the source line it was read from, 0 if added by mc_map_add()
+ *
+ * Callers fill one in for mc_map_add() (a zeroed struct is a valid start);
+ * the library hands them back as the carved result, where a piece keeps the name, devices and attributes of
+ * the input region it comes from.
+ */
+struct mc_region {
+	uint64_t first;
+	uint64_t last;
+	enum mc_kind kind;
+	enum mc_resv_type type;
+	enum mc_policy policy;
+	unsigned int flags;
+	uint64_t align;
+	unsigned int access;
+	const char *name;
+	const struct mc_pci_dev *devices;
+	size_t n_devices;
+	const uint32_t *sids;
+	size_t n_sids;
+	size_t origin;
+	unsigned int line;
+};
+
+/**
+ * struct mc_error - one diagnostic
+ * @code:	the MC_E* code
+ * @source:	file or buffer name ("-" for standard input), "" if none
+ * @line:	line number, 0 if the error is not about one line
+ * @field:	the field at fault ("size", "type=", ...), "" if none
+ * @msg:	the whole message, ready to print:
+ *		"vm.map:7: size: '0' is zero" or
+ *		"vm.map:7: reserved 0x8000000+0x100000 overlaps ram
+ *		 0x0+0x10000000 (policy abort)"
+ */
+struct mc_error {
+	int code;
+	char source[128];
+	unsigned int line;
+	char field[24];
+	char msg[384];
+};
+
+/**
+ * struct mc_totals - what carving did to guest RAM, in bytes
+ * @ram_before:		RAM the map declares
+ * @ram_after:		RAM that backs the guest after carving (= backing size)
+ * @carved:		RAM removed under carved ranges, rounding included
+ * @relocated:		RAM added back by the relocate policy
+ * @lost_to_rounding:	the part of @carved only due to granule rounding
+ */
+struct mc_totals {
+	uint64_t ram_before;
+	uint64_t ram_after;
+	uint64_t carved;
+	uint64_t relocated;
+	uint64_t lost_to_rounding;
+};
+
+/**
+ * struct mc_slot - one KVM memory slot
+ * @slot:	slot number, from 0 in ascending guest order
+ * @guest:	guest-physical address
+ * @size:	bytes
+ * @offset:	offset into one contiguous host backing area; slots are
+ *		packed, so the backing area is mc_totals.ram_after bytes
+ */
+struct mc_slot {
+	uint32_t slot;
+	uint64_t guest;
+	uint64_t size;
+	uint64_t offset;
+};
+
+struct mc_map;
+
+/**
+ * mc_map_new() - create an empty map
+ *
+ * Defaults: no arch, policy carve, granule = the arch's page size.
+ * Return: the map, or NULL when out of memory. Free it with mc_map_free().
+ */
+struct mc_map *mc_map_new(void);
+
+/**
+ * mc_map_free() - free a map and everything it returned
+ * @map: the map, or NULL
+ */
+void mc_map_free(struct mc_map *map);
+
+/**
+ * mc_map_set_arch() - set the guest architecture
+ * mc_map_set_policy() - set the default policy (not MC_POLICY_DEFAULT)
+ * mc_map_set_granule() - set the carving alignment (a power of two)
+ *
+ * A value set here overrides the matching statement of any map text loaded
+ * later or earlier, the way --arch overrides "arch" in a map file.
+ * Return: 0, or MC_EINVAL for a value out of range.
+ */
+int mc_map_set_arch(struct mc_map *map, enum mc_arch arch);
+int mc_map_set_policy(struct mc_map *map, enum mc_policy policy);
+int mc_map_set_granule(struct mc_map *map, uint64_t granule);
+
+enum mc_arch mc_map_arch(const struct mc_map *map);
+enum mc_policy mc_map_policy(const struct mc_map *map);
+uint64_t mc_map_granule(const struct mc_map *map);
+
+/**
+ * mc_map_add() - add one region
+ * @map:	the map
+ * @region:	the region; name, devices and sids are copied; @origin and
+ *		result flags are ignored
+ *
+ * Return: 0, or MC_EINVAL / MC_ERANGE / MC_EALIGN / MC_ENOMEM with a
+ * diagnostic in the map.
+ */
+int mc_map_add(struct mc_map *map, const struct mc_region *region);
+
+/**
+ * mc_map_load() - parse map-file text (DESIGN §1)
+ * @map:	the map to add to
+ * @source:	name used in diagnostics, e.g. the file name
+ * @text:	the text; need not be NUL-terminated
+ * @len:	its length in bytes
+ *
+ * Every line is checked; parsing goes on after an error so that one call
+ * reports all of them (up to MC_MAX_ERRORS). Regions from lines with errors
+ * are not added.
+ * Return: 0, or the code of the first error.
+ */
+int mc_map_load(struct mc_map *map, const char *source, const char *text,
+		size_t len);
+
+/**
+ * mc_map_load_resv() - parse sysfs reserved_regions text
+ * @map:	the map to add to
+ * @source:	name used in diagnostics
+ * @text:	lines "0x<start> 0x<end> <type>", end inclusive, type one of
+ *		direct, direct-relaxable, reserved, msi
+ * @len:	its length in bytes
+ *
+ * Each line becomes an unnamed MC_RESERVED region.
+ * Return: 0, or the code of the first error.
+ */
+int mc_map_load_resv(struct mc_map *map, const char *source, const char *text,
+		     size_t len);
+
+/**
+ * mc_map_load_file() - mc_map_load() on a file ("-" is standard input)
+ * mc_map_load_resv_file() - mc_map_load_resv() on a file
+ *
+ * Return: as the text variants, or MC_EIO when the file cannot be read.
+ */
+int mc_map_load_file(struct mc_map *map, const char *path);
+int mc_map_load_resv_file(struct mc_map *map, const char *path);
+
+/**
+ * mc_map_carve() - apply the policies and build the carved result
+ * @map: the map
+ *
+ * Runs in O(n log n) for n regions. Can be called again after the map
+ * changes; each call replaces the previous result.
+ * Return: 0, MC_EOVERLAP (overlapping RAM, a policy-abort conflict, or
+ * overlapping ranges that cannot be merged), MC_ENOSPACE (relocate found no
+ * room), MC_ERANGE (total RAM above 2^64 - 1) or MC_ENOMEM. Conflicts get
+ * one diagnostic each.
+ */
+int mc_map_carve(struct mc_map *map);
+
+/**
+ * mc_map_input() - the regions as added, in order
+ * @map:	the map
+ * @count:	set to the number of regions
+ */
+const struct mc_region *mc_map_input(const struct mc_map *map, size_t *count);
+
+/**
+ * mc_map_result() - the carved result
+ * @map:	a carved map
+ * @count:	set to the number of pieces
+ *
+ * Pieces are sorted by address and never overlap. RAM pieces are what the
+ * guest gets as RAM; every other piece is described to the guest, with
+ * MC_F_BACKED set where RAM still backs it (overlay). Gaps are space the map
+ * does not mention.
+ * Return: the array, or NULL (and *count = 0) if the map is not carved.
+ */
+const struct mc_region *mc_map_result(const struct mc_map *map,
+				      size_t *count);
+
+/**
+ * mc_map_totals() - RAM accounting of the carve
+ * Return: the totals, or NULL if the map is not carved.
+ */
+const struct mc_totals *mc_map_totals(const struct mc_map *map);
+
+/**
+ * mc_map_slots() - the RAM slots for KVM_SET_USER_MEMORY_REGION
+ * @map:	a carved map
+ * @count:	set to the number of slots
+ *
+ * One slot per maximal run of backed memory (RAM and backed pieces), in
+ * ascending guest order, offsets packed from 0. Emitters that describe
+ * "memory" (DT memory nodes, mem=) use these blocks too.
+ * Return: the array, or NULL (and *count = 0) if the map is not carved.
+ */
+const struct mc_slot *mc_map_slots(const struct mc_map *map, size_t *count);
+
+#define MC_MAX_ERRORS 32	/* diagnostics kept per map; more are counted */
+
+/**
+ * mc_map_error_count() - diagnostics kept so far; they accumulate over
+ *			  calls until mc_map_clear_errors()
+ * mc_map_error() - one of them, 0 = first; NULL if out of range
+ * mc_map_errors_dropped() - how many more there were beyond MC_MAX_ERRORS
+ * mc_map_clear_errors() - forget them
+ */
+size_t mc_map_error_count(const struct mc_map *map);
+const struct mc_error *mc_map_error(const struct mc_map *map, size_t i);
+size_t mc_map_errors_dropped(const struct mc_map *map);
+void mc_map_clear_errors(struct mc_map *map);
+
+/* Names as the map file spells them; NULL or -1 when unknown. */
+const char *mc_kind_name(enum mc_kind kind);
+const char *mc_resv_type_name(enum mc_resv_type type);
+const char *mc_policy_name(enum mc_policy policy);
+const char *mc_arch_name(enum mc_arch arch);
+int mc_kind_parse(const char *s, enum mc_kind *kind);
+int mc_resv_type_parse(const char *s, enum mc_resv_type *type);
+int mc_policy_parse(const char *s, enum mc_policy *policy);
+int mc_arch_parse(const char *s, enum mc_arch *arch);
+
+/**
+ * mc_parse_number() - a number as the map file writes it
+ * @s:		decimal or 0x hex, with an optional binary suffix K, M, G or T
+ *		(case-insensitive, 1K = 1024)
+ * @out:	set to the value on success
+ *
+ * Return: 0, MC_EINVAL if @s is not such a number, MC_ERANGE if it does
+ * not fit in 64 bits.
+ */
+int mc_parse_number(const char *s, uint64_t *out);
+
+/**
+ * mc_arch_page_size() - the default granule of an arch
+ * Return: 64K for ppc64, 4K otherwise.
+ */
+uint64_t mc_arch_page_size(enum mc_arch arch);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEMCARVE_H */

@@ -1,0 +1,335 @@
+"""Turn a guest's console log into a GuestView.
+
+Only tagged lines between the begin/end markers are evidence; the rest of
+the console (firmware chatter, kernel messages) is kept for diagnostics.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+BEGIN = "@@MEMCARVE-GUEST-EVIDENCE-BEGIN@@"
+END = "@@MEMCARVE-GUEST-EVIDENCE-END@@"
+
+# e820_print_type() names -> our kinds (DESIGN §4 uses ram/acpi/nvs/pmem)
+E820_KIND = {
+    "usable": "ram", "reserved": "reserved", "soft reserved": "soft-reserved",
+    "ACPI data": "acpi", "ACPI NVS": "nvs", "unusable": "unusable",
+    "persistent (type 7)": "pmem", "persistent (type 12)": "pram",
+}
+# /sys/firmware/memmap/N/type strings (firmware_map names)
+MEMMAP_KIND = {
+    "System RAM": "ram", "Reserved": "reserved", "ACPI Tables": "acpi",
+    "ACPI Non-volatile Storage": "nvs", "Unusable memory": "unusable",
+    "Persistent Memory (legacy)": "pmem", "Persistent Memory": "pram",
+    "Soft Reserved": "soft-reserved",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Range:
+    """An inclusive physical range [start, end] as the guest reported it."""
+    start: int
+    end: int
+    kind: str = "ram"
+    label: str = ""
+
+    @property
+    def size(self):
+        return self.end - self.start + 1
+
+    def __str__(self):
+        label = f" ({self.label})" if self.label else ""
+        return f"[{self.start:#018x}-{self.end:#018x}] {self.kind}{label}"
+
+
+@dataclass
+class IommuRegion:
+    group: str
+    devices: list
+    start: int
+    end: int
+    type: str
+
+
+@dataclass
+class GuestView:
+    """What one guest saw. `ranges` is the normalized firmware memory map:
+    sorted Range list with kinds ram/reserved/acpi/nvs/pmem/... ; x86 from
+    the e820 the kernel printed, DT arches from memory nodes (memblock) plus
+    /reserved-memory, MIPS from the MEMBLOCK dump."""
+    arch: str
+    mode: str
+    ranges: list = field(default_factory=list)
+    memory: list = field(default_factory=list)      # merged RAM blocks
+    reserved: list = field(default_factory=list)    # every guest reservation
+    e820: list = field(default_factory=list)        # BIOS-e820 lines
+    e820_user: list = field(default_factory=list)   # user: lines (memmap=)
+    firmware_memmap: list = field(default_factory=list)
+    memblock_memory: list = field(default_factory=list)
+    memblock_reserved: list = field(default_factory=list)
+    early_node_ranges: list = field(default_factory=list)
+    iomem: list = field(default_factory=list)        # (depth, Range)
+    dt_regs: dict = field(default_factory=dict)      # node -> (regs, flags)
+    iommu: list = field(default_factory=list)        # IommuRegion
+    acpi_tables: list = field(default_factory=list)
+    acpi_hex: dict = field(default_factory=dict)     # name -> bytes
+    cmdline: str = ""
+    dmesg: list = field(default_factory=list)
+    sections: dict = field(default_factory=dict)     # raw tagged lines
+    console: str = ""
+    exit_status: int = None
+    seconds: float = 0.0
+    log_path: str = ""
+
+
+def evidence_lines(console):
+    """Tagged lines between the markers; None when the end never came."""
+    lines = console.replace("\r", "").split("\n")
+    try:
+        first = lines.index(BEGIN)
+        last = lines.index(END, first)
+    except ValueError:
+        return None
+    return [l for l in lines[first + 1:last] if l.startswith("MC:")]
+
+
+def sections(lines):
+    out = {}
+    for line in lines:
+        _, name, rest = line.split(":", 2)
+        out.setdefault(name, []).append(rest)
+    return out
+
+
+TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+HEX = r"(?:0x)?([0-9a-fA-F]+)"
+MEMRANGE = re.compile(r"\[mem " + HEX + "-" + HEX + r"\]\s*(.*)$")
+
+
+def strip_ts(line):
+    return TIMESTAMP.sub("", line)
+
+
+def e820_lines(dmesg, prefix):
+    """Ranges from lines like 'BIOS-e820: [mem 0x..-0x..] usable'."""
+    out = []
+    for line in dmesg:
+        if not line.startswith(prefix + ": [mem"):
+            continue
+        m = MEMRANGE.search(line)
+        name = m.group(3).strip()
+        out.append(Range(int(m.group(1), 16), int(m.group(2), 16),
+                         E820_KIND.get(name, name)))
+    return out
+
+
+def early_node_ranges(dmesg):
+    out = []
+    inside = False
+    for line in dmesg:
+        if line.startswith("Early memory node ranges"):
+            inside, out = True, []
+            continue
+        m = MEMRANGE.search(line) if inside else None
+        if m and re.match(r"\s*node\s+\d+:", line):
+            out.append(Range(int(m.group(1), 16), int(m.group(2), 16)))
+        elif inside:
+            inside = False
+    return out
+
+
+MB_DUMP = re.compile(r"^\s*(memory|reserved)\[0x[0-9a-f]+\]\s+\[" + HEX
+                     + "-" + HEX + r"\]")
+
+
+def memblock_dump(dmesg):
+    """The last 'MEMBLOCK configuration' dump: (memory, reserved) lists."""
+    mem, res = [], []
+    for line in dmesg:
+        if line.startswith("MEMBLOCK configuration"):
+            mem, res = [], []
+        m = MB_DUMP.match(line)
+        if m:
+            r = Range(int(m.group(2), 16), int(m.group(3), 16),
+                      "ram" if m.group(1) == "memory" else "reserved")
+            (mem if m.group(1) == "memory" else res).append(r)
+    return mem, res
+
+
+DEBUGFS = re.compile(r"0x([0-9a-f]+)\.\.0x([0-9a-f]+)")
+
+
+def memblock_debugfs(lines, kind):
+    out = []
+    for line in lines:
+        m = DEBUGFS.search(line)
+        if m:
+            out.append(Range(int(m.group(1), 16), int(m.group(2), 16), kind))
+    return out
+
+
+def iomem(lines):
+    """(depth, Range) per /proc/iomem line; depth = indentation / 2."""
+    out = []
+    for line in lines:
+        m = re.match(r"^(\s*)([0-9a-f]+)-([0-9a-f]+) : (.*)$", line)
+        if m:
+            out.append((len(m.group(1)) // 2,
+                        Range(int(m.group(2), 16), int(m.group(3), 16),
+                              "iomem", m.group(4))))
+    return out
+
+
+def firmware_memmap(lines):
+    out = []
+    for line in lines:
+        start, end, kind = line.split(" ", 2)
+        out.append(Range(int(start, 16), int(end, 16),
+                         MEMMAP_KIND.get(kind, kind)))
+    return sorted(out)
+
+
+def _cells(hexstr, n):
+    words = [int(hexstr[i:i + 8], 16) for i in range(0, len(hexstr), 8)]
+    vals = []
+    for i in range(0, len(words) - n + 1, n):
+        v = 0
+        for w in words[i:i + n]:
+            v = (v << 32) | w
+        vals.append(v)
+    return vals
+
+
+def dt_regs(lines, root_cells):
+    """node -> ([(start, size)], flags); reg decoded with the root's cells
+    (reserved-memory must use the root's cells to be valid anyway)."""
+    ac = root_cells.get("#address-cells", 2)
+    sc = root_cells.get("#size-cells", 2)
+    out = {}
+    for line in lines:
+        node, hexreg, flags = line.split(":", 2)
+        vals = _cells(hexreg, 1)
+        regs = []
+        step = ac + sc
+        for i in range(0, len(vals) - step + 1, step):
+            addr = _join(vals[i:i + ac])
+            size = _join(vals[i + ac:i + step])
+            regs.append((addr, size))
+        out[node] = (regs, flags.split())
+    return out
+
+
+def _join(words):
+    v = 0
+    for w in words:
+        v = (v << 32) | w
+    return v
+
+
+def dt_root_cells(lines):
+    out = {}
+    for line in lines:
+        name, hexval = line.split(":", 1)
+        out[name] = int(hexval, 16)
+    return out
+
+
+def iommu_regions(lines):
+    out = []
+    for line in lines:
+        group, devs, region = line.split(":", 2)
+        parts = region.split()
+        if len(parts) >= 3:
+            out.append(IommuRegion(group, devs.split(), int(parts[0], 16),
+                                   int(parts[1], 16), parts[2]))
+    return out
+
+
+def merge(ranges, kind=None):
+    """Sorted union of ranges, adjacent or overlapping ones joined."""
+    out = []
+    for r in sorted(ranges):
+        if out and r.start <= out[-1].end + 1:
+            last = out[-1]
+            out[-1] = Range(last.start, max(last.end, r.end), last.kind)
+        else:
+            out.append(Range(r.start, r.end, kind or r.kind))
+    return out
+
+
+def _hexbytes(lines):
+    return bytes.fromhex("".join(lines))
+
+
+def fill(view, secs):
+    """Populate view from the tagged sections of one boot."""
+    view.sections = secs
+    view.cmdline = " ".join(secs.get("cmdline", []))
+    view.dmesg = [strip_ts(l) for l in secs.get("dmesg", [])]
+    view.iomem = iomem(secs.get("iomem", []))
+    view.firmware_memmap = firmware_memmap(secs.get("memmap", []))
+    view.memblock_memory = memblock_debugfs(secs.get("memblock-memory", []),
+                                            "ram")
+    view.memblock_reserved = memblock_debugfs(
+        secs.get("memblock-reserved", []), "reserved")
+    view.dt_regs = dt_regs(secs.get("dtreg", []),
+                           dt_root_cells(secs.get("dtroot", [])))
+    view.iommu = iommu_regions(secs.get("iommu", []))
+    view.acpi_tables = secs.get("acpitables", [])
+    view.acpi_hex = {k.split(":", 1)[1]: _hexbytes(v) for k, v in
+                     secs.items() if k.startswith("acpihex:")}
+    view.e820 = e820_lines(view.dmesg, "BIOS-e820")
+    view.e820_user = e820_lines(view.dmesg, "user")
+    view.early_node_ranges = early_node_ranges(view.dmesg)
+    NORMALIZE[view.arch](view)
+    return view
+
+
+def _iomem_reserved(view):
+    return [r for _, r in view.iomem if r.label == "reserved"]
+
+
+def _normalize_x86(view):
+    # What the kernel finally uses: the user map if memmap= replaced it.
+    view.ranges = sorted(view.e820_user or view.e820)
+    view.memory = merge([r for r in view.ranges if r.kind == "ram"])
+    view.reserved = sorted([r for r in view.ranges if r.kind != "ram"]
+                           + view.memblock_reserved)
+
+
+def _dt_reserved(view):
+    out = []
+    for node, (regs, flags) in sorted(view.dt_regs.items()):
+        if not node.startswith("/reserved-memory/") or "status" in flags:
+            continue
+        label = node.rsplit("/", 1)[1] + "".join(" " + f for f in flags)
+        out += [Range(a, a + s - 1, "reserved", label) for a, s in regs if s]
+    return out
+
+
+def _normalize_dt(view):
+    blocks = view.memblock_memory or view.early_node_ranges
+    view.memory = merge(blocks, "ram")
+    dt_res = _dt_reserved(view)
+    view.ranges = sorted(view.memory + dt_res)
+    view.reserved = sorted(dt_res + view.memblock_reserved
+                           + _iomem_reserved(view))
+
+
+def _normalize_mips(view):
+    mem, res = memblock_dump(view.dmesg)
+    view.memblock_memory = view.memblock_memory or mem
+    view.memblock_reserved = view.memblock_reserved or res
+    view.memory = merge(view.memblock_memory or view.early_node_ranges,
+                        "ram")
+    view.ranges = list(view.memory)
+    view.reserved = sorted(view.memblock_reserved)
+
+
+NORMALIZE = {
+    "x86_64": _normalize_x86,
+    "arm64": _normalize_dt,
+    "ppc64le": _normalize_dt,
+    "mips64el": _normalize_mips,
+    "mipsel": _normalize_mips,
+}

@@ -1,0 +1,186 @@
+"""Boot one guest under QEMU (TCG) and return its GuestView."""
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+from . import fetch, initrd, parse
+from .common import HarnessError, build_dir, need_tool
+
+QEMU = {
+    "x86_64": "qemu-system-x86_64",
+    "arm64": "qemu-system-aarch64",
+    "ppc64le": "qemu-system-ppc64",
+    "mips64el": "qemu-system-mips64el",
+    "mipsel": "qemu-system-mipsel",
+}
+
+CONSOLE = {
+    "x86_64": "console=ttyS0",
+    "arm64": "console=ttyAMA0",
+    "ppc64le": "console=hvc0",
+    "mips64el": "console=ttyS0",
+    "mipsel": "console=ttyS0",
+}
+
+# Every boot: no reboot loop after a panic, deterministic placement,
+# quiet console (dmesg keeps everything; init prints it between markers),
+# room in the log buffer for memblock=debug.
+COMMON_CMDLINE = "panic=-1 nokaslr loglevel=4 log_buf_len=4M memblock=debug"
+ARCH_CMDLINE = {
+    "arm64": "cma=0",  # the kernel's own CMA area would clutter reservations
+}
+
+# pseries capabilities TCG cannot provide must be switched off explicitly.
+PSERIES = ("pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,"
+           "cap-ccf-assist=off")
+MACHINE = {
+    "x86_64": ["-M", "pc", "-cpu", "qemu64"],
+    "arm64": ["-M", "virt", "-cpu", "cortex-a57"],
+    "ppc64le": ["-M", PSERIES + ",x-vof=on", "-cpu", "POWER9"],
+    "mips64el": ["-M", "malta", "-cpu", "5KEc"],
+    "mipsel": ["-M", "malta"],
+}
+
+DEFAULT_MEMORY = {"mipsel": "256M", "mips64el": "256M"}
+
+X86_DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+X86_EXIT_STATUS = 3
+
+
+@dataclass
+class Artifacts:
+    """Inputs of one boot. Paths are files; addresses are ints.
+
+    mode: "plain" (QEMU's own firmware/loader), "stub" (our -bios stub with
+    our DTB or zero page), "edk2" (arm64 UEFI; reserved for the ACPI work).
+    """
+    mode: str = "plain"
+    memory: str = None          # QEMU -m; default 512M (Malta 256M)
+    cmdline: str = ""           # appended to the harness's own arguments
+    dtb: str = None             # stub on arm64/ppc64le; default: base tree
+    zero_page: str = None       # x86 stub: boot_params (4096 bytes)
+    setup_data: list = field(default_factory=list)  # [(addr, path)]
+    blobs: list = field(default_factory=list)       # [(addr, path)] raw
+    acpi_tables: dict = field(default_factory=dict)  # initrd upgrade: name->bytes
+    extra_cpio: bytes = b""     # uncompressed cpio placed before the initrd
+    machine: list = None        # replaces MACHINE[arch] (e.g. q35 options)
+    qemu_args: list = field(default_factory=list)
+    timeout: int = 90
+    name: str = None            # log file name
+    verbose: bool = False       # full kernel console (debugging)
+
+
+def memory_of(arch, art):
+    return art.memory or DEFAULT_MEMORY.get(arch, "512M")
+
+
+def kernel_cmdline(arch, art):
+    parts = [CONSOLE[arch], COMMON_CMDLINE, ARCH_CMDLINE.get(arch, ""),
+             art.cmdline]
+    line = " ".join(p for p in parts if p)
+    return line.replace("loglevel=4", "loglevel=8") if art.verbose else line
+
+
+def initrd_path(arch, art):
+    extra = bytes(art.extra_cpio)
+    if art.acpi_tables:
+        extra = initrd.acpi_upgrade_cpio(_read_all(art.acpi_tables)) + extra
+    return initrd.build(arch, extra)
+
+
+def _read_all(tables):
+    out = {}
+    for name, val in tables.items():
+        if isinstance(val, (bytes, bytearray)):
+            out[name] = bytes(val)
+        else:
+            with open(val, "rb") as f:
+                out[name] = f.read()
+    return out
+
+
+def loader(path, addr):
+    return ["-device", f"loader,file={path},addr={addr:#x},force-raw=on"]
+
+
+def base_args(arch, art):
+    args = [QEMU[arch]] + (art.machine or MACHINE[arch])
+    args += ["-accel", "tcg", "-m", memory_of(arch, art), "-smp", "1",
+             "-nodefaults", "-display", "none", "-serial", "stdio",
+             "-no-reboot"]
+    if arch == "x86_64":
+        args += X86_DEBUG_EXIT
+    return args
+
+
+def plain_args(arch, art):
+    k = fetch.ensure(arch)["kernel"]
+    return base_args(arch, art) + [
+        "-kernel", k, "-initrd", initrd_path(arch, art),
+        "-append", kernel_cmdline(arch, art)]
+
+
+def qemu_command(arch, art):
+    """The full QEMU argv for this boot (without the timeout wrapper)."""
+    if art.mode == "plain":
+        argv = plain_args(arch, art)
+    elif art.mode == "stub":
+        from . import stubboot
+        argv = stubboot.args(arch, art)
+    elif art.mode == "edk2":
+        raise HarnessError("edk2 mode is a hook for the IORT work: not built yet")
+    else:
+        raise HarnessError(f"unknown mode '{art.mode}'")
+    return argv + list(art.qemu_args)
+
+
+def _log_path(arch, art):
+    logs = os.path.join(build_dir(), "logs")
+    os.makedirs(logs, exist_ok=True)
+    return os.path.join(logs, f"{art.name or arch + '-' + art.mode}.log")
+
+
+def boot(arch, art=None):
+    """Boot arch with art; return the GuestView or raise HarnessError."""
+    if arch not in QEMU:
+        raise HarnessError(f"unknown arch '{arch}' (one of {', '.join(QEMU)})")
+    art = art or Artifacts()
+    argv = qemu_command(arch, art)
+    need_tool(argv[0])
+    need_tool("timeout")
+    log_path = _log_path(arch, art)
+    started = time.monotonic()
+    with open(log_path, "wb") as out:
+        out.write(("# " + " ".join(argv) + "\n").encode())
+        out.flush()
+        proc = subprocess.run(
+            ["timeout", "--kill-after=5", str(art.timeout)] + argv,
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+    seconds = time.monotonic() - started
+    with open(log_path, "rb") as f:
+        console = f.read().decode(errors="replace")
+    view = parse.GuestView(arch=arch, mode=art.mode, console=console,
+                           exit_status=proc.returncode, seconds=seconds,
+                           log_path=log_path)
+    _check_finished(view, art)
+    return parse.fill(view, parse.sections(parse.evidence_lines(console)))
+
+
+def _check_finished(view, art):
+    lines = parse.evidence_lines(view.console)
+    status = view.exit_status
+    why = None
+    if status == 124 or status == 137:
+        why = f"timed out after {art.timeout} s"
+    elif lines is None:
+        why = "no end marker (kernel panic or init failure?)"
+    elif view.arch == "x86_64" and status != X86_EXIT_STATUS:
+        why = f"QEMU exit status {status}, expected {X86_EXIT_STATUS} (isa-debug-exit)"
+    elif view.arch != "x86_64" and status != 0:
+        why = f"QEMU exit status {status}"
+    if why:
+        tail = "\n".join(view.console.replace("\r", "").splitlines()[-25:])
+        raise HarnessError(f"{view.arch} {view.mode} boot failed: {why}\n"
+                           f"log: {view.log_path}\n--- last lines ---\n{tail}")

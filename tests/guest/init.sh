@@ -1,0 +1,79 @@
+#!/bin/busybox sh
+# /init of the memcarve guest initramfs: print what the kernel made of the
+# memory map, between markers, each line tagged "MC:<section>:" so console
+# noise that slips in between can never be mistaken for evidence.
+# @EXIT@ is replaced by the harness: "debugexit" (x86) or "poweroff".
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# Kernel messages on the console would interleave with ours.
+dmesg -n 1
+
+tag() { sed "s|^|MC:$1:|"; }
+
+show_dt_node() {
+	# $1: a node directory; hex of reg (and the flags that change meaning)
+	[ -e "$1/reg" ] || return 0
+	flags=""
+	for f in no-map reusable status; do [ -e "$1/$f" ] && flags="$flags $f"; done
+	reg=$(hexdump -v -e '1/1 "%02x"' "$1/reg")
+	echo "MC:dtreg:${1#/sys/firmware/devicetree/base}:$reg:$flags"
+}
+
+acpi_dump() {
+	# memcarve.acpidump=IVRS,DSDT on the command line: hex of those tables
+	for w in $(cat /proc/cmdline); do
+		case "$w" in memcarve.acpidump=*) names="${w#*=}";; esac
+	done
+	for t in $(echo "$names" | tr ',' ' '); do
+		[ -f "/sys/firmware/acpi/tables/$t" ] || continue
+		hexdump -v -e '32/1 "%02x" "\n"' "/sys/firmware/acpi/tables/$t" | tag "acpihex:$t"
+	done
+}
+
+evidence() {
+	tag cmdline < /proc/cmdline
+	tag iomem < /proc/iomem
+	if [ -d /sys/firmware/memmap ]; then
+		for i in $(ls /sys/firmware/memmap | sort -n); do
+			d=/sys/firmware/memmap/$i
+			echo "MC:memmap:$(cat $d/start) $(cat $d/end) $(cat $d/type)"
+		done
+	fi
+	for f in memory reserved; do
+		[ -r /sys/kernel/debug/memblock/$f ] && tag memblock-$f < /sys/kernel/debug/memblock/$f
+	done
+	dt=/sys/firmware/devicetree/base
+	if [ -d $dt ]; then
+		for n in $dt/memory* $dt/reserved-memory/*; do
+			[ -d "$n" ] && show_dt_node "$n"
+		done
+		for c in "#address-cells" "#size-cells"; do
+			[ -e "$dt/$c" ] && echo "MC:dtroot:$c:$(hexdump -v -e '1/1 "%02x"' "$dt/$c")"
+		done
+	fi
+	[ -d /sys/firmware/acpi/tables ] && ls /sys/firmware/acpi/tables | tag acpitables
+	acpi_dump
+	for g in /sys/kernel/iommu_groups/*; do
+		[ -r "$g/reserved_regions" ] || continue
+		devs=$(ls "$g/devices" 2>/dev/null | tr '\n' ' ')
+		tag "iommu:${g##*/}:$devs" < "$g/reserved_regions"
+	done
+	dmesg | tag dmesg
+}
+
+echo "@@MEMCARVE-GUEST-EVIDENCE-BEGIN@@"
+evidence
+echo "@@MEMCARVE-GUEST-EVIDENCE-END@@"
+# Let the serial driver drain its buffer before the machine goes away.
+sleep 0.2
+case "@EXIT@" in
+debugexit)
+	# isa-debug-exit at 0xf4: QEMU exits with status (1 << 1) | 1 = 3.
+	printf '\001' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+	;;
+esac
+poweroff -f
