@@ -22,7 +22,10 @@ static void total_line(struct cli_buf *b, const char *what, uint64_t v)
 	char h[32];
 
 	cli_fmt_human(h, sizeof(h), v);
-	cli_buf_printf(b, "%-17s %s (0x%" PRIx64 ")\n", what, h, v);
+	if (h[0] == '0' && h[1] == 'x')
+		cli_buf_printf(b, "%-17s %s\n", what, h);
+	else
+		cli_buf_printf(b, "%-17s %s (0x%" PRIx64 ")\n", what, h, v);
 }
 
 static void show_table(struct cli_buf *b, const struct mc_map *map)
@@ -37,7 +40,7 @@ static void show_table(struct cli_buf *b, const struct mc_map *map)
 	cli_buf_printf(b, "arch %s, policy %s, granule %s\n\n",
 		       mc_map_arch(map) ? mc_arch_name(mc_map_arch(map)) : "-",
 		       mc_policy_name(mc_map_policy(map)), g);
-	cli_buf_printf(b, "%-18s  %-18s  %-8s  %-25s  %-6s  %s\n", "START",
+	cli_buf_printf(b, "%-18s  %-18s  %-12s  %-25s  %-6s  %s\n", "START",
 		       "END", "SIZE", "KIND", "BACKED", "NAME");
 	for (size_t i = 0; i < n; i++) {
 		const struct mc_region *r = &v[i];
@@ -50,7 +53,7 @@ static void show_table(struct cli_buf *b, const struct mc_map *map)
 		kind_label(kind, sizeof(kind), r);
 		cli_buf_printf(b,
 			       "0x%016" PRIx64 "  0x%016" PRIx64
-			       "  %-8s  %-25s  %-6s  %s\n",
+			       "  %-12s  %-25s  %-6s  %s\n",
 			       r->first, r->last, size, kind,
 			       (r->flags & MC_F_BACKED) ? "yes" : "no",
 			       r->name ? r->name : "-");

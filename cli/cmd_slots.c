@@ -13,15 +13,14 @@ static void slots_table(struct cli_buf *b, const struct mc_map *map)
 	size_t n;
 
 	s = mc_map_slots(map, &n);
-	cli_buf_printf(b, "%-4s  %-18s  %-8s  %s\n", "SLOT", "GUEST", "SIZE",
+	cli_buf_printf(b, "%-4s  %-18s  %-12s  %s\n", "SLOT", "GUEST", "SIZE",
 		       "OFFSET");
 	for (size_t i = 0; i < n; i++) {
 		cli_fmt_human(size, sizeof(size), s[i].size);
-		cli_buf_printf(b, "%-4" PRIu32 "  0x%016" PRIx64 "  %-8s  0x%016" PRIx64 "\n",
+		cli_buf_printf(b, "%-4" PRIu32 "  0x%016" PRIx64 "  %-12s  0x%016" PRIx64 "\n",
 			       s[i].slot, s[i].guest, size, s[i].offset);
 	}
-	cli_fmt_human(size, sizeof(size), mc_map_totals(map)->ram_after);
-	cli_buf_printf(b, "\nbacking size %s (0x%" PRIx64 ")\n", size,
+	cli_buf_printf(b, "\nbacking size 0x%" PRIx64 "\n",
 		       mc_map_totals(map)->ram_after);
 }
 

@@ -122,22 +122,24 @@ void cli_fmt_size(char *buf, size_t len, uint64_t first, uint64_t last)
 		snprintf(buf, len, "0x%" PRIx64, last - first + 1);
 }
 
-/* "640K" when a binary suffix says it exactly, else hex. */
+/*
+ * "640K" or "4075M" when a binary suffix says it exactly in at most four
+ * digits; else hex, which is exact and easier to read than "4194240K".
+ */
 void cli_fmt_human(char *buf, size_t len, uint64_t bytes)
 {
 	static const char suffix[] = "KMGT";
-	int i;
 
-	for (i = 3; i >= 0; i--) {
+	for (int i = 3; i >= 0; i--) {
 		uint64_t unit = (uint64_t)1 << (10 * (i + 1));
 
-		if (bytes && bytes % unit == 0) {
+		if (bytes && bytes % unit == 0 && bytes / unit < 10000) {
 			snprintf(buf, len, "%" PRIu64 "%c", bytes / unit,
 				 suffix[i]);
 			return;
 		}
 	}
-	if (bytes < 1024)
+	if (bytes < 10000)
 		snprintf(buf, len, "%" PRIu64, bytes);
 	else
 		snprintf(buf, len, "0x%" PRIx64, bytes);

@@ -46,6 +46,18 @@ int mc_fail(struct mc_map *map, int code, const char *source,
 	return code;
 }
 
+int mc_map_report(struct mc_map *map, int code, const char *field,
+		  const char *fmt, ...)
+{
+	char text[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	return mc_fail(map, code, NULL, 0, field, "%s", text);
+}
+
 size_t mc_map_error_count(const struct mc_map *map)
 {
 	return map->n_err;

@@ -342,6 +342,24 @@ const struct mc_error *mc_map_error(const struct mc_map *map, size_t i);
 size_t mc_map_errors_dropped(const struct mc_map *map);
 void mc_map_clear_errors(struct mc_map *map);
 
+/**
+ * mc_map_report() - record a diagnostic on the map
+ * @map:	the map
+ * @code:	an MC_E* code
+ * @field:	the option or field at fault, or NULL
+ * @fmt:	printf-style message
+ *
+ * For the emitters and tools built on the map, so that every error reaches
+ * the caller through mc_map_error().
+ * Return: @code.
+ */
+int mc_map_report(struct mc_map *map, int code, const char *field,
+		  const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
 /* Names as the map file spells them; NULL or -1 when unknown. */
 const char *mc_kind_name(enum mc_kind kind);
 const char *mc_resv_type_name(enum mc_resv_type type);

@@ -38,9 +38,15 @@ PSERIES = ("pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,"
 MACHINE = {
     "x86_64": ["-M", "pc", "-cpu", "qemu64"],
     "arm64": ["-M", "virt", "-cpu", "cortex-a57"],
-    "ppc64le": ["-M", PSERIES + ",x-vof=on", "-cpu", "POWER9"],
+    "ppc64le": ["-M", PSERIES, "-cpu", "POWER9"],
     "mips64el": ["-M", "malta", "-cpu", "5KEc"],
     "mipsel": ["-M", "malta"],
+}
+
+# Plain pseries boots through VOF, QEMU's minimal client-interface
+# firmware: 3x faster than SLOF and the guest gets the same tree.
+PLAIN_MACHINE = {
+    "ppc64le": ["-M", PSERIES + ",x-vof=on", "-cpu", "POWER9"],
 }
 
 DEFAULT_MEMORY = {"mipsel": "256M", "mips64el": "256M"}
@@ -106,7 +112,10 @@ def loader(path, addr):
 
 
 def base_args(arch, art):
-    args = [QEMU[arch]] + (art.machine or MACHINE[arch])
+    default = MACHINE[arch]
+    if art.mode == "plain":
+        default = PLAIN_MACHINE.get(arch, default)
+    args = [QEMU[arch]] + (art.machine or default)
     args += ["-accel", "tcg", "-m", memory_of(arch, art), "-smp", "1",
              "-nodefaults", "-display", "none", "-serial", "stdio",
              "-no-reboot"]
