@@ -68,6 +68,9 @@ const char *cli_opt_nth(const struct cli *cli, const char *name, size_t i);
 /* "memcarve: ..." on stderr; returns @status. */
 int cli_error(int status, const char *fmt, ...) CLI_PRINTF(2, 3);
 
+/* Check the global options' values; returns EXIT_USAGE if one is wrong. */
+int cli_check_globals(const struct cli *cli);
+
 /*
  * Load the map at cli->arg[0] with the global options applied, carve it,
  * and print every diagnostic. NULL (after printing) on failure.
@@ -100,5 +103,6 @@ void cli_json_str(struct cli_buf *b, const char *s);
 
 extern const struct cli_cmd cli_cmd_show;
 extern const struct cli_cmd cli_cmd_slots;
+extern const struct cli_cmd cli_cmd_inspect;
 
 #endif /* MC_CLI_H */

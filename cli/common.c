@@ -50,7 +50,10 @@ static void print_errors(const struct mc_map *map)
 			mc_map_errors_dropped(map));
 }
 
-/* --arch, --policy, --granule: the map's own statements yield to them. */
+/*
+ * --arch, --policy, --granule: checked before any command runs (a bad one
+ * is a usage error), applied to the map so its own statements yield.
+ */
 static int apply_globals(const struct cli *cli, struct mc_map *map)
 {
 	const char *v;
@@ -63,7 +66,8 @@ static int apply_globals(const struct cli *cli, struct mc_map *map)
 			return cli_error(EXIT_USAGE,
 					 "--arch: '%s' is not one of arm64, ppc64, x86_64, mips",
 					 v);
-		mc_map_set_arch(map, a);
+		if (map)
+			mc_map_set_arch(map, a);
 	}
 	if ((v = cli_opt(cli, "policy"))) {
 		enum mc_policy p;
@@ -72,16 +76,24 @@ static int apply_globals(const struct cli *cli, struct mc_map *map)
 			return cli_error(EXIT_USAGE,
 					 "--policy: '%s' is not one of abort, overlay, carve, relocate",
 					 v);
-		mc_map_set_policy(map, p);
+		if (map)
+			mc_map_set_policy(map, p);
 	}
 	if ((v = cli_opt(cli, "granule"))) {
-		if (mc_parse_number(v, &g) || mc_map_set_granule(map, g))
+		if (mc_parse_number(v, &g) || (g & (g - 1)) || !g)
 			return cli_error(EXIT_USAGE,
 					 "--granule: '%s' is not a power of two "
 					 "(decimal or 0x hex, optional K/M/G/T)",
 					 v);
+		if (map)
+			mc_map_set_granule(map, g);
 	}
 	return EXIT_OK;
+}
+
+int cli_check_globals(const struct cli *cli)
+{
+	return apply_globals(cli, NULL);
 }
 
 struct mc_map *cli_load_map(const struct cli *cli)

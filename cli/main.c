@@ -201,5 +201,6 @@ int main(int argc, char **argv)
 	if (cli.n_arg < cli.cmd->min_args || cli.n_arg > cli.cmd->max_args)
 		return cli_error(EXIT_USAGE, "usage: memcarve %s %s",
 				 cli.cmd->name, cli.cmd->synopsis);
-	return cli.cmd->run(&cli);
+	st = cli_check_globals(&cli);
+	return st == EXIT_OK ? cli.cmd->run(&cli) : st;
 }

@@ -89,13 +89,50 @@ static int setting(struct parser *p, char **tok, int n)
 	return err;
 }
 
-static size_t count_items(const char *list)
+/*
+ * Split a comma-separated list in place into @items (at most @max).
+ * Return: the count, or 0 if an item is empty.
+ */
+static size_t split_list(char *list, char **items, size_t max)
 {
-	size_t n = 1;
+	size_t n = 0;
 
-	for (; *list; list++)
-		n += *list == ',';
-	return n;
+	for (char *p = list;; p++) {
+		char *comma = strchr(p, ',');
+
+		if (comma == p || *p == '\0' || n == max)
+			return 0;
+		items[n++] = p;
+		if (!comma)
+			return n;
+		*comma = '\0';
+		p = comma;
+	}
+}
+
+/*
+ * A list attribute's items, or a diagnostic. A list is at most as long as
+ * its line, so MC_LINE_MAX / 2 items always suffice.
+ */
+static char **list_items(struct parser *p, const char *field, char *val,
+			 size_t *n)
+{
+	size_t max = strlen(val) / 2 + 1;
+	char **items = calloc(max, sizeof(*items));
+	char copy[MC_LINE_MAX + 1];
+
+	if (!items) {
+		fail(p, MC_ENOMEM, field, "out of memory%s", "");
+		return NULL;
+	}
+	snprintf(copy, sizeof(copy), "%s", val);
+	*n = split_list(val, items, max);
+	if (!*n) {
+		fail(p, MC_EINVAL, field, "empty item in '%s'", copy);
+		free(items);
+		return NULL;
+	}
+	return items;
 }
 
 /* One PCI device, "[segment:]bus:dev.fn" in hex, as lspci prints it. */
@@ -136,50 +173,51 @@ static bool pci_dev(const char *s, struct mc_pci_dev *d)
 
 static int devices_attr(struct parser *p, struct attrs *a, char *val)
 {
-	size_t n = count_items(val), i = 0;
-	char *item, *save = NULL;
+	size_t n;
+	char **item = list_items(p, "devices=", val, &n);
+	int err = 0;
 
+	if (!item)
+		return MC_EINVAL;
 	a->devices = calloc(n, sizeof(*a->devices));
 	if (!a->devices)
-		return fail(p, MC_ENOMEM, "devices=", "out of memory%s", "");
-	for (item = strtok_r(val, ",", &save); item;
-	     item = strtok_r(NULL, ",", &save)) {
-		if (!pci_dev(item, &a->devices[i++]))
-			return fail(p, MC_EINVAL, "devices=",
-				    "'%s' is not a PCI device [segment:]bus:dev.fn (hex)",
-				    item);
-	}
-	if (i != n)
-		return fail(p, MC_EINVAL, "devices=", "empty item in '%s'", val);
+		err = fail(p, MC_ENOMEM, "devices=", "out of memory%s", "");
+	for (size_t i = 0; !err && i < n; i++)
+		if (!pci_dev(item[i], &a->devices[i]))
+			err = fail(p, MC_EINVAL, "devices=",
+				   "'%s' is not a PCI device [segment:]bus:dev.fn (hex)",
+				   item[i]);
+	free(item);
 	a->r.devices = a->devices;
 	a->r.n_devices = n;
-	return 0;
+	return err;
 }
 
 static int sids_attr(struct parser *p, struct attrs *a, char *val)
 {
-	size_t n = count_items(val), i = 0;
-	char *item, *save = NULL;
+	size_t n;
+	char **item = list_items(p, "sids=", val, &n);
 	uint64_t v;
+	int err = 0;
 
+	if (!item)
+		return MC_EINVAL;
 	a->sids = calloc(n, sizeof(*a->sids));
 	if (!a->sids)
-		return fail(p, MC_ENOMEM, "sids=", "out of memory%s", "");
-	for (item = strtok_r(val, ",", &save); item;
-	     item = strtok_r(NULL, ",", &save)) {
-		if (number(p, "sids=", item, false, &v))
-			return MC_EINVAL;
-		if (v > UINT32_MAX)
-			return fail(p, MC_ERANGE, "sids=",
-				    "stream ID '%s' does not fit in 32 bits",
-				    item);
-		a->sids[i++] = (uint32_t)v;
+		err = fail(p, MC_ENOMEM, "sids=", "out of memory%s", "");
+	for (size_t i = 0; !err && i < n; i++) {
+		err = number(p, "sids=", item[i], false, &v);
+		if (!err && v > UINT32_MAX)
+			err = fail(p, MC_ERANGE, "sids=",
+				   "stream ID '%s' does not fit in 32 bits",
+				   item[i]);
+		if (!err)
+			a->sids[i] = (uint32_t)v;
 	}
-	if (i != n)
-		return fail(p, MC_EINVAL, "sids=", "empty item in '%s'", val);
+	free(item);
 	a->r.sids = a->sids;
 	a->r.n_sids = n;
-	return 0;
+	return err;
 }
 
 /* IORT RMR access attributes by the names of DEN 0049E.d table 18. */

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_inspect.c - "memcarve inspect": any output decoded back to a map.
+ *
+ * Each emitter's library offers a decoder that recognises its own format;
+ * they are tried in order, most distinctive signature first, and the first
+ * that recognises the bytes wins. The regions it finds are printed in
+ * map-file syntax, so an output can be round-tripped and diffed.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+/*
+ * A decoder returns 0 after adding the regions it found to the map,
+ * MC_EBADBLOB (with no diagnostic) when the bytes are not its format, or
+ * another error, with a diagnostic, when they are its format but broken.
+ */
+struct decoder {
+	const char *format;
+	int (*decode)(struct mc_map *map, const void *blob, size_t len);
+};
+
+static const struct decoder decoders[] = {
+	{ NULL, NULL },
+};
+
+static void print_region(struct cli_buf *b, const struct mc_region *r)
+{
+	char size[32];
+
+	cli_fmt_size(size, sizeof(size), r->first, r->last);
+	cli_buf_printf(b, "%-9s 0x%-16" PRIx64 " %-12s", mc_kind_name(r->kind),
+		       r->first, size);
+	if (r->kind == MC_RESERVED && r->type != MC_RESV_RESERVED)
+		cli_buf_printf(b, " type=%s", mc_resv_type_name(r->type));
+	if (r->name)
+		cli_buf_printf(b, " name=%s", r->name);
+	if (r->flags & MC_F_REUSABLE)
+		cli_buf_printf(b, " reusable");
+	if (r->flags & MC_F_READONLY)
+		cli_buf_printf(b, " readonly");
+	for (size_t i = 0; i < r->n_devices; i++) {
+		const struct mc_pci_dev *d = &r->devices[i];
+
+		cli_buf_printf(b, "%s%04x:%02x:%02x.%u", i ? "," : " devices=",
+			       d->segment, d->bus, d->devfn >> 3, d->devfn & 7);
+	}
+	for (size_t i = 0; i < r->n_sids; i++)
+		cli_buf_printf(b, "%s0x%" PRIx32, i ? "," : " sids=", r->sids[i]);
+	cli_buf_printf(b, "\n");
+}
+
+static int read_blob(const char *path, struct cli_buf *b)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return cli_error(EXIT_INPUT, "cannot open %s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		cli_buf_add(b, chunk, n);
+	if (ferror(f) || b->failed) {
+		if (f != stdin)
+			fclose(f);
+		return cli_error(EXIT_INPUT, "cannot read %s", path);
+	}
+	if (f != stdin)
+		fclose(f);
+	return EXIT_OK;
+}
+
+static int run_inspect(struct cli *cli)
+{
+	struct cli_buf in = { 0 }, out = { 0 };
+	const struct decoder *d;
+	struct mc_map *map = NULL;
+	int st = read_blob(cli->arg[0], &in), err = MC_EBADBLOB;
+
+	for (d = decoders; st == EXIT_OK && d->decode; d++) {
+		mc_map_free(map);
+		map = mc_map_new();
+		if (!map) {
+			st = cli_error(EXIT_INPUT, "out of memory");
+			break;
+		}
+		err = d->decode(map, in.p, in.len);
+		if (err != MC_EBADBLOB)
+			break;
+	}
+	if (st == EXIT_OK && err == MC_EBADBLOB)
+		st = cli_error(EXIT_INPUT, "%s: not a format memcarve knows",
+			       cli->arg[0]);
+	else if (st == EXIT_OK && err) {
+		for (size_t i = 0; i < mc_map_error_count(map); i++)
+			fprintf(stderr, "%s: %s\n", cli->arg[0],
+				mc_map_error(map, i)->msg);
+		st = EXIT_INPUT;
+	} else if (st == EXIT_OK) {
+		const struct mc_region *r;
+		size_t n;
+
+		cli_buf_printf(&out, "# %s: %s\n", cli->arg[0], d->format);
+		if (mc_map_arch(map))
+			cli_buf_printf(&out, "arch %s\n",
+				       mc_arch_name(mc_map_arch(map)));
+		r = mc_map_input(map, &n);
+		for (size_t i = 0; i < n; i++)
+			print_region(&out, &r[i]);
+		st = cli_write(NULL, &out);
+	}
+	mc_map_free(map);
+	cli_buf_free(&in);
+	cli_buf_free(&out);
+	return st;
+}
+
+const struct cli_cmd cli_cmd_inspect = {
+	.name = "inspect",
+	.synopsis = "FILE",
+	.summary = "decode an output back to a map",
+	.details =
+		"Recognise FILE as one of memcarve's outputs and print the regions it\n"
+		"describes in map-file syntax, so that any output can be round-tripped\n"
+		"and diffed against the map it came from.",
+	.opts = (const struct cli_optspec[]){ { NULL, 0, false, false, NULL,
+						NULL } },
+	.min_args = 1,
+	.max_args = 1,
+	.run = run_inspect,
+};
