@@ -16,8 +16,8 @@ int mc_fail(struct mc_map *map, int code, const char *source,
 	    unsigned int line, const char *field, const char *fmt, ...)
 {
 	struct mc_error *e;
-	char text[256];
-	char where[160];
+	char text[320];
+	char where[sizeof(e->source) + 16];	/* "source:line: " */
 	va_list ap;
 
 	if (map->n_err == MC_MAX_ERRORS) {

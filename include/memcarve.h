@@ -160,7 +160,7 @@ struct mc_error {
 	char source[128];
 	unsigned int line;
 	char field[24];
-	char msg[384];
+	char msg[512];
 };
 
 /**
