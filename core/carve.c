@@ -386,20 +386,31 @@ static void apply_event(struct sweep *s, const struct event *e)
 	}
 }
 
+/* Room for @n pieces in all. */
+int mc_pieces_reserve(struct mc_pieces *p, size_t n)
+{
+	size_t cap = p->cap ? p->cap : 64;
+	struct mc_region *v;
+
+	while (cap < n) {
+		if (cap > SIZE_MAX / 2 / sizeof(*v))
+			return MC_ENOMEM;
+		cap *= 2;
+	}
+	if (cap == p->cap)
+		return 0;
+	v = realloc(p->v, cap * sizeof(*v));
+	if (!v)
+		return MC_ENOMEM;
+	p->v = v;
+	p->cap = cap;
+	return 0;
+}
+
 int mc_pieces_push(struct mc_pieces *p, const struct mc_region *r)
 {
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
-		struct mc_region *v;
-
-		if (cap > SIZE_MAX / sizeof(*v))
-			return MC_ENOMEM;
-		v = realloc(p->v, cap * sizeof(*v));
-		if (!v)
-			return MC_ENOMEM;
-		p->v = v;
-		p->cap = cap;
-	}
+	if (p->n == SIZE_MAX || mc_pieces_reserve(p, p->n + 1))
+		return MC_ENOMEM;
 	p->v[p->n++] = *r;
 	return 0;
 }

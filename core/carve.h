@@ -21,6 +21,7 @@ struct mc_pieces {
 	size_t n, cap;
 };
 
+int mc_pieces_reserve(struct mc_pieces *p, size_t n);
 int mc_pieces_push(struct mc_pieces *p, const struct mc_region *r);
 
 /*

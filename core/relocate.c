@@ -141,9 +141,8 @@ static int merge_pieces(struct mc_pieces *out, struct mc_pieces *add)
 {
 	size_t n = out->n + add->n, i = out->n, j = add->n, k = n;
 
-	while (out->cap < n)
-		if (mc_pieces_push(out, &add->v[0]))
-			return MC_ENOMEM;
+	if (mc_pieces_reserve(out, n))
+		return MC_ENOMEM;
 	while (j) {
 		if (i && out->v[i - 1].first > add->v[j - 1].first)
 			out->v[--k] = out->v[--i];
