@@ -49,7 +49,7 @@ SHARED    := $(BUILD)/libmemcarve.so.$(VERSION)
 TOOL      := $(BUILD)/memcarve
 
 .PHONY: all deps check-deps example check unit golden asan clang valgrind \
-	check-guests install uninstall clean
+	cli-output check-guests install uninstall clean
 
 all: deps $(STATIC) $(SHARED) $(TOOL)
 
@@ -113,6 +113,10 @@ clang:
 valgrind: $(TOOL)
 	@tests/valgrind-cli $(TOOL)
 
+# Output files whole or not at all (needs root for its full-disk tmpfs).
+cli-output: $(TOOL)
+	@tests/cli-output $(TOOL)
+
 # The harness's self-test, then each emitter's boot proofs; all run even
 # when one fails, and any failure fails the target.
 check-guests: $(TOOL)
@@ -121,7 +125,7 @@ check-guests: $(TOOL)
 		echo "== $$t"; python3 $$t || st=1; \
 	done; exit $$st
 
-check: check-deps all unit golden clang asan valgrind check-guests
+check: check-deps all unit golden cli-output clang asan valgrind check-guests
 	@echo "make check: all passed"
 
 # --- install ----------------------------------------------------------------

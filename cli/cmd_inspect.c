@@ -38,10 +38,16 @@ static void print_region(struct cli_buf *b, const struct mc_region *r)
 		cli_buf_printf(b, " type=%s", mc_resv_type_name(r->type));
 	if (r->name)
 		cli_buf_printf(b, " name=%s", r->name);
+	if (r->policy != MC_POLICY_DEFAULT)
+		cli_buf_printf(b, " policy=%s", mc_policy_name(r->policy));
 	if (r->flags & MC_F_REUSABLE)
 		cli_buf_printf(b, " reusable");
 	if (r->flags & MC_F_READONLY)
 		cli_buf_printf(b, " readonly");
+	if (r->flags & MC_F_PRIVILEGED)
+		cli_buf_printf(b, " privileged");
+	if (r->flags & MC_F_ACCESS)
+		cli_buf_printf(b, " access=%u", r->access);
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct mc_pci_dev *d = &r->devices[i];
 

@@ -128,20 +128,22 @@ static int run_show(struct cli *cli)
 		show_json(&b, map);
 	else
 		show_table(&b, map);
-	st = cli_write(NULL, &b);
+	st = cli_write(cli_opt(cli, "output"), &b);
 	cli_buf_free(&b);
 	mc_map_free(map);
 	return st;
 }
 
 static const struct cli_optspec show_opts[] = {
-	{ "json", 0, false, false, NULL, "print JSON (DESIGN §4) instead of a table" },
+	{ "json", 0, false, false, NULL, "print JSON instead of a table" },
+	{ "output", 'o', true, false, "FILE",
+	  "write to FILE (replaced whole or not at all)" },
 	{ NULL, 0, false, false, NULL, NULL },
 };
 
 const struct cli_cmd cli_cmd_show = {
 	.name = "show",
-	.synopsis = "MAP [--json]",
+	.synopsis = "MAP [--json] [-o FILE]",
 	.summary = "the carved map as a table (or JSON)",
 	.details =
 		"Carve MAP and print what the guest sees, sorted by address: every\n"

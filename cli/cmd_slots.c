@@ -54,20 +54,22 @@ static int run_slots(struct cli *cli)
 		slots_json(&b, map);
 	else
 		slots_table(&b, map);
-	st = cli_write(NULL, &b);
+	st = cli_write(cli_opt(cli, "output"), &b);
 	cli_buf_free(&b);
 	mc_map_free(map);
 	return st;
 }
 
 static const struct cli_optspec slots_opts[] = {
-	{ "json", 0, false, false, NULL, "print JSON (DESIGN §4) instead of a table" },
+	{ "json", 0, false, false, NULL, "print JSON instead of a table" },
+	{ "output", 'o', true, false, "FILE",
+	  "write to FILE (replaced whole or not at all)" },
 	{ NULL, 0, false, false, NULL, NULL },
 };
 
 const struct cli_cmd cli_cmd_slots = {
 	.name = "slots",
-	.synopsis = "MAP [--json]",
+	.synopsis = "MAP [--json] [-o FILE]",
 	.summary = "RAM slots for KVM_SET_USER_MEMORY_REGION",
 	.details =
 		"Carve MAP and list the memory slots a VMM registers with KVM: one per\n"

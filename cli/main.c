@@ -32,7 +32,7 @@ static const struct cli_optspec global_opts[] = {
 
 static void print_opts(const struct cli_optspec *o)
 {
-	char left[48];
+	char left[64];
 
 	for (; o->name; o++) {
 		if (o->short_name)
@@ -43,7 +43,7 @@ static void print_opts(const struct cli_optspec *o)
 		if (o->arg_name)
 			snprintf(left + strlen(left), sizeof(left) - strlen(left),
 				 " %s", o->arg_name);
-		printf("  %-24s %s\n", left, o->help);
+		printf("  %-30s %s\n", left, o->help);
 	}
 }
 

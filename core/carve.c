@@ -458,7 +458,7 @@ static int interval(struct sweep *s, uint64_t first, uint64_t last)
 		s->t.lost_to_rounding += len;
 	if (s->n_reloc)
 		s->ram[ram].reloc_need += len;	/* RAM span i is block i */
-	return emit(s, first, last, win, 0);
+	return emit(s, first, last, win, MC_F_CARVED);
 }
 
 static int sweep(struct sweep *s)

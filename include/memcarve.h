@@ -94,6 +94,7 @@ enum mc_arch {
 #define MC_F_ACCESS	(1u << 3)	/* @access holds IORT access attributes */
 #define MC_F_BACKED	(1u << 8)	/* result: guest RAM still backs it */
 #define MC_F_RELOCATED	(1u << 9)	/* result: RAM added back by relocate */
+#define MC_F_CARVED	(1u << 10)	/* result: RAM was cut out under it */
 #define MC_F_INPUT_MASK	(MC_F_REUSABLE | MC_F_READONLY | MC_F_PRIVILEGED | \
 			 MC_F_ACCESS)
 
@@ -302,9 +303,11 @@ const struct mc_region *mc_map_input(const struct mc_map *map, size_t *count);
  * @count:	set to the number of pieces
  *
  * Pieces are sorted by address and never overlap. RAM pieces are what the
- * guest gets as RAM; every other piece is described to the guest, with
- * MC_F_BACKED set where RAM still backs it (overlay). Gaps are space the map
- * does not mention.
+ * guest gets as RAM; every other piece is described to the guest. Each
+ * piece lies wholly inside or wholly outside the input RAM: inside, it has
+ * MC_F_BACKED where RAM still backs it (overlay) or MC_F_CARVED where RAM
+ * was cut out. RAM pieces have MC_F_BACKED too. Gaps are space the map does
+ * not mention.
  * Return: the array, or NULL (and *count = 0) if the map is not carved.
  */
 const struct mc_region *mc_map_result(const struct mc_map *map,

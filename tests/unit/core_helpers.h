@@ -42,8 +42,9 @@ static inline const char *first_error(const struct mc_map *map)
 /*
  * The carved result, one line per piece:
  *   "0x0-0x9ffff ram lowmem"
- *   "0xfee00000-0xfeefffff reserved/msi hole msi"
- * Non-RAM pieces say "backed" or "hole"; relocated RAM says "ram/relocated".
+ *   "0xfee00000-0xfeefffff reserved/msi carved msi"
+ * Non-RAM pieces say "backed" (RAM behind), "carved" (RAM cut out) or
+ * "unbacked" (never RAM); relocated RAM says "ram/relocated".
  */
 static inline const char *render(const struct mc_map *map)
 {
@@ -70,7 +71,9 @@ static inline const char *render(const struct mc_map *map)
 					(unsigned long long)r->last, kind,
 					r->kind == MC_RAM ? "" : " ",
 					r->kind == MC_RAM ? "" :
-					(r->flags & MC_F_BACKED) ? "backed" : "hole",
+					(r->flags & MC_F_BACKED) ? "backed" :
+					(r->flags & MC_F_CARVED) ? "carved" :
+								   "unbacked",
 					r->name ? r->name : "-");
 	}
 	return buf;

@@ -32,60 +32,60 @@ static const struct carve_case cases[] = {
 	{ "carve: a range inside RAM becomes a hole",
 	  "ram 0 1M name=r\nreserved 0x40000 4K name=x\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x40fff reserved/reserved hole x\n"
+	  "0x40000-0x40fff reserved/reserved carved x\n"
 	  "0x41000-0xfffff ram r\n",
 	  "100000 ff000 1000 0 0" },
 	{ "carve: a range touching RAM from outside takes nothing",
 	  "ram 0 1M name=r\nreserved 0x100000 4K name=x\n",
 	  "0x0-0xfffff ram r\n"
-	  "0x100000-0x100fff reserved/reserved hole x\n",
+	  "0x100000-0x100fff reserved/reserved unbacked x\n",
 	  "100000 100000 0 0 0" },
 	{ "carve: a range at address 0",
 	  "ram 0 1M name=r\nreserved 0 4K name=x\n",
-	  "0x0-0xfff reserved/reserved hole x\n"
+	  "0x0-0xfff reserved/reserved carved x\n"
 	  "0x1000-0xfffff ram r\n",
 	  "100000 ff000 1000 0 0" },
 	{ "carve: a range ending at 2^64 - 1",
 	  "ram 0xfffffffffff00000 1M name=top\n"
 	  "reserved 0xfffffffffffff000 4K name=x\n",
 	  "0xfffffffffff00000-0xffffffffffffefff ram top\n"
-	  "0xfffffffffffff000-0xffffffffffffffff reserved/reserved hole x\n",
+	  "0xfffffffffffff000-0xffffffffffffffff reserved/reserved carved x\n",
 	  "100000 ff000 1000 0 0" },
 	{ "carve: nested ranges of one type merge into the outer",
 	  "ram 0 1M name=r\nreserved 0x40000 64K name=outer\n"
 	  "reserved 0x41000 4K name=inner\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x4ffff reserved/reserved hole outer\n"
+	  "0x40000-0x4ffff reserved/reserved carved outer\n"
 	  "0x50000-0xfffff ram r\n",
 	  "100000 f0000 10000 0 0" },
 	{ "carve: overlapping ranges of one type merge into the first",
 	  "ram 0 1M name=r\nreserved 0x41000 8K name=b\n"
 	  "reserved 0x40000 8K name=a\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x42fff reserved/reserved hole a\n"
+	  "0x40000-0x42fff reserved/reserved carved a\n"
 	  "0x43000-0xfffff ram r\n",
 	  "100000 fd000 3000 0 0" },
 	{ "carve: the same range twice is one range (sysfs repeats them)",
 	  "ram 0 1M name=r\nreserved 0x40000 4K type=msi\n"
 	  "reserved 0x40000 4K type=msi name=m\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x40fff reserved/msi hole -\n"
+	  "0x40000-0x40fff reserved/msi carved -\n"
 	  "0x41000-0xfffff ram r\n",
 	  "100000 ff000 1000 0 0" },
 	{ "carve: overlapping types: the more specific wins the description",
 	  "ram 0 1M name=r\nreserved 0x40000 16K name=a\n"
 	  "reserved 0x41000 4K type=msi name=m\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x40fff reserved/reserved hole a\n"
-	  "0x41000-0x41fff reserved/msi hole m\n"
-	  "0x42000-0x43fff reserved/reserved hole a\n"
+	  "0x40000-0x40fff reserved/reserved carved a\n"
+	  "0x41000-0x41fff reserved/msi carved m\n"
+	  "0x42000-0x43fff reserved/reserved carved a\n"
 	  "0x44000-0xfffff ram r\n",
 	  "100000 fc000 4000 0 0" },
 	{ "carve: a reserved range inside an mmio window is described as reserved",
 	  "mmio 0x8000000 16M name=gic\nreserved 0x8080000 64K type=msi name=its\n",
-	  "0x8000000-0x807ffff mmio hole gic\n"
-	  "0x8080000-0x808ffff reserved/msi hole its\n"
-	  "0x8090000-0x8ffffff mmio hole gic\n",
+	  "0x8000000-0x807ffff mmio unbacked gic\n"
+	  "0x8080000-0x808ffff reserved/msi unbacked its\n"
+	  "0x8090000-0x8ffffff mmio unbacked gic\n",
 	  "0 0 0 0 0" },
 	{ "carve: many overlaps at once",
 	  "ram 0 1M name=r\n"
@@ -93,35 +93,37 @@ static const struct carve_case cases[] = {
 	  "reserved 0x12000 8K name=c\nreserved 0x11800 1K type=msi name=m\n"
 	  "mmio 0x13000 16K name=dev\nacpi 0x16000 16K name=tables\n",
 	  "0x0-0xffff ram r\n"
-	  "0x10000-0x10fff reserved/reserved hole a\n"
-	  "0x11000-0x11fff reserved/msi hole m\n"
-	  "0x12000-0x13fff reserved/reserved hole a\n"
-	  "0x14000-0x16fff mmio hole dev\n"
+	  "0x10000-0x10fff reserved/reserved carved a\n"
+	  "0x11000-0x11fff reserved/msi carved m\n"
+	  "0x12000-0x13fff reserved/reserved carved a\n"
+	  "0x14000-0x16fff mmio carved dev\n"
 	  "0x17000-0x19fff acpi backed tables\n"
 	  "0x1a000-0xfffff ram r\n",
 	  "100000 f9000 7000 0 0" },	/* m's slack is b's exact range */
-	{ "carve: a range spanning two RAM blocks and the gap is one hole",
+	{ "carve: a range across a RAM gap is cut where RAM was, described across",
 	  "ram 0 1M name=a\nram 2M 1M name=b\nreserved 0xff000 0x102000 name=x\n",
 	  "0x0-0xfefff ram a\n"
-	  "0xff000-0x200fff reserved/reserved hole x\n"
+	  "0xff000-0xfffff reserved/reserved carved x\n"
+	  "0x100000-0x1fffff reserved/reserved unbacked x\n"
+	  "0x200000-0x200fff reserved/reserved carved x\n"
 	  "0x201000-0x2fffff ram b\n",
 	  "200000 1fe000 2000 0 0" },
 	{ "carve: holes are rounded out to the granule; the loss is counted",
 	  "ram 0 1M name=r\nmmio 0x40100 0x100 name=hpet\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x40fff mmio hole hpet\n"
+	  "0x40000-0x40fff mmio carved hpet\n"
 	  "0x41000-0xfffff ram r\n",
 	  "100000 ff000 1000 0 f00" },
 	{ "carve: a 64K granule rounds a 4K page out to 64K",
 	  "granule 64K\nram 0 1M name=r\nreserved 0x41000 4K type=msi name=m\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x4ffff reserved/msi hole m\n"
+	  "0x40000-0x4ffff reserved/msi carved m\n"
 	  "0x50000-0xfffff ram r\n",
 	  "100000 f0000 10000 0 f000" },
 	{ "carve: a range outside RAM is never rounded",
 	  "granule 64K\nram 0 1M name=r\nreserved 0x200100 0x100 name=x\n",
 	  "0x0-0xfffff ram r\n"
-	  "0x200100-0x2001ff reserved/reserved hole x\n",
+	  "0x200100-0x2001ff reserved/reserved unbacked x\n",
 	  "100000 100000 0 0 0" },
 	{ "overlay: RAM stays and backs the range",
 	  "policy overlay\nram 0 1M name=r\nreserved 0x40000 4K name=x\n",
@@ -139,18 +141,18 @@ static const struct carve_case cases[] = {
 	  "policy overlay\nram 0 1M name=r\nreserved 0xff000 8K name=x\n",
 	  "0x0-0xfefff ram r\n"
 	  "0xff000-0xfffff reserved/reserved backed x\n"
-	  "0x100000-0x100fff reserved/reserved hole x\n",
+	  "0x100000-0x100fff reserved/reserved unbacked x\n",
 	  "100000 100000 0 0 0" },
 	{ "overlay: mmio is still carved",
 	  "policy overlay\nram 0 1M name=r\nmmio 0x40000 4K name=dev\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x40fff mmio hole dev\n"
+	  "0x40000-0x40fff mmio carved dev\n"
 	  "0x41000-0xfffff ram r\n",
 	  "100000 ff000 1000 0 0" },
 	{ "overlay: pmem has its own backing and is carved",
 	  "policy overlay\nram 0 1M name=r\npmem 0x80000 4K name=nv\n",
 	  "0x0-0x7ffff ram r\n"
-	  "0x80000-0x80fff pmem hole nv\n"
+	  "0x80000-0x80fff pmem carved nv\n"
 	  "0x81000-0xfffff ram r\n",
 	  "100000 ff000 1000 0 0" },
 	{ "defaults: direct, acpi and nvs ranges are overlaid under carve",
@@ -171,7 +173,7 @@ static const struct carve_case cases[] = {
 	  "ram 0 1M name=r\nreserved 0x10000 4K type=direct policy=carve name=d\n"
 	  "reserved 0x20000 4K policy=overlay name=o\n",
 	  "0x0-0xffff ram r\n"
-	  "0x10000-0x10fff reserved/direct hole d\n"
+	  "0x10000-0x10fff reserved/direct carved d\n"
 	  "0x11000-0x1ffff ram r\n"
 	  "0x20000-0x20fff reserved/reserved backed o\n"
 	  "0x21000-0xfffff ram r\n",
@@ -180,15 +182,15 @@ static const struct carve_case cases[] = {
 	  "ram 0 1M name=r\nmmio 0x10000 64K name=win\n"
 	  "reserved 0x18000 4K type=direct name=d\n",
 	  "0x0-0xffff ram r\n"
-	  "0x10000-0x17fff mmio hole win\n"
-	  "0x18000-0x18fff reserved/direct hole d\n"
-	  "0x19000-0x1ffff mmio hole win\n"
+	  "0x10000-0x17fff mmio carved win\n"
+	  "0x18000-0x18fff reserved/direct carved d\n"
+	  "0x19000-0x1ffff mmio carved win\n"
 	  "0x20000-0xfffff ram r\n",
 	  "100000 f0000 10000 0 0" },
 	{ "relocate: the carved bytes come back right above the block",
 	  "policy relocate\nram 0 1M name=r\nreserved 0x40000 4K name=x\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x40fff reserved/reserved hole x\n"
+	  "0x40000-0x40fff reserved/reserved carved x\n"
 	  "0x41000-0xfffff ram r\n"
 	  "0x100000-0x100fff ram/relocated r\n",
 	  "100000 100000 1000 1000 0" },
@@ -196,18 +198,18 @@ static const struct carve_case cases[] = {
 	  "policy relocate\nram 0 1M name=r\nreserved 0x40000 8K name=x\n"
 	  "mmio 0x100000 4K name=dev\nreserved 0x102000 4K type=msi name=m\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x41fff reserved/reserved hole x\n"
+	  "0x40000-0x41fff reserved/reserved carved x\n"
 	  "0x42000-0xfffff ram r\n"
-	  "0x100000-0x100fff mmio hole dev\n"
+	  "0x100000-0x100fff mmio unbacked dev\n"
 	  "0x101000-0x101fff ram/relocated r\n"
-	  "0x102000-0x102fff reserved/msi hole m\n"
+	  "0x102000-0x102fff reserved/msi unbacked m\n"
 	  "0x103000-0x103fff ram/relocated r\n",
 	  "100000 100000 2000 2000 0" },
 	{ "relocate: the lowest gap above the block, even below the next block",
 	  "policy relocate\nram 0 1M name=a\nram 2M 1M name=b\n"
 	  "reserved 0x40000 4K name=x\n",
 	  "0x0-0x3ffff ram a\n"
-	  "0x40000-0x40fff reserved/reserved hole x\n"
+	  "0x40000-0x40fff reserved/reserved carved x\n"
 	  "0x41000-0xfffff ram a\n"
 	  "0x100000-0x100fff ram/relocated a\n"
 	  "0x200000-0x2fffff ram b\n",
@@ -216,37 +218,37 @@ static const struct carve_case cases[] = {
 	  "policy relocate\ngranule 64K\nram 0 1M name=r\n"
 	  "reserved 0x40000 64K name=x\nreserved 0x100000 4K name=y\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x4ffff reserved/reserved hole x\n"
+	  "0x40000-0x4ffff reserved/reserved carved x\n"
 	  "0x50000-0xfffff ram r\n"
-	  "0x100000-0x100fff reserved/reserved hole y\n"
+	  "0x100000-0x100fff reserved/reserved unbacked y\n"
 	  "0x110000-0x11ffff ram/relocated r\n",
 	  "100000 100000 10000 10000 0" },
 	{ "relocate: only ranges under relocate are given back",
 	  "ram 0 1M name=r\nreserved 0x40000 4K policy=relocate name=x\n"
 	  "reserved 0x50000 4K name=y\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x40fff reserved/reserved hole x\n"
+	  "0x40000-0x40fff reserved/reserved carved x\n"
 	  "0x41000-0x4ffff ram r\n"
-	  "0x50000-0x50fff reserved/reserved hole y\n"
+	  "0x50000-0x50fff reserved/reserved carved y\n"
 	  "0x51000-0xfffff ram r\n"
 	  "0x100000-0x100fff ram/relocated r\n",
 	  "100000 ff000 2000 1000 0" },
 	{ "relocate: the rounding loss is given back too",
 	  "policy relocate\nram 0 1M name=r\nmmio 0x40100 0x100 name=hpet\n",
 	  "0x0-0x3ffff ram r\n"
-	  "0x40000-0x40fff mmio hole hpet\n"
+	  "0x40000-0x40fff mmio carved hpet\n"
 	  "0x41000-0xfffff ram r\n"
 	  "0x100000-0x100fff ram/relocated r\n",
 	  "100000 100000 1000 1000 f00" },
 	{ "abort: ranges outside RAM are fine",
 	  "policy abort\nram 0 1M name=r\nreserved 0x100000 4K name=x\n",
 	  "0x0-0xfffff ram r\n"
-	  "0x100000-0x100fff reserved/reserved hole x\n",
+	  "0x100000-0x100fff reserved/reserved unbacked x\n",
 	  "100000 100000 0 0 0" },
 	{ "no RAM at all: ranges are only described",
 	  "mmio 0x1000 4K name=a\nreserved 0x3000 4K name=b\n",
-	  "0x1000-0x1fff mmio hole a\n"
-	  "0x3000-0x3fff reserved/reserved hole b\n",
+	  "0x1000-0x1fff mmio unbacked a\n"
+	  "0x3000-0x3fff reserved/reserved unbacked b\n",
 	  "0 0 0 0 0" },
 	{ "adjacent RAM blocks stay separate pieces",
 	  "ram 0 1M name=a\nram 1M 1M name=b\n",

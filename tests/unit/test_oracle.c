@@ -23,7 +23,7 @@ struct label {
 	int used;		/* 0: nothing there */
 	int kind, type;
 	size_t origin;
-	unsigned int flags;	/* MC_F_BACKED | MC_F_RELOCATED */
+	unsigned int flags;	/* MC_F_BACKED, _RELOCATED, _CARVED */
 };
 
 struct model {
@@ -240,6 +240,7 @@ static void label_byte(struct model *m, uint64_t a)
 	if (ram >= 0 && !carve)
 		lab->flags = MC_F_BACKED;
 	if (ram >= 0 && carve) {
+		lab->flags = MC_F_CARVED;
 		m->carved++;
 		m->lost += !exact;
 	}
@@ -329,7 +330,8 @@ static void compare(const struct model *m, const struct mc_map *map,
 			got[a] = (struct label){ 1, v[i].kind,
 						 v[i].kind == MC_RESERVED ? (int)v[i].type : 0,
 						 v[i].origin,
-						 v[i].flags & (MC_F_BACKED | MC_F_RELOCATED) };
+						 v[i].flags & (MC_F_BACKED | MC_F_RELOCATED |
+							       MC_F_CARVED) };
 		if (v[i].flags & MC_F_BACKED)
 			backed += v[i].last - v[i].first + 1;
 	}

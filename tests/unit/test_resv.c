@@ -67,7 +67,7 @@ static void groups_repeating_the_msi_window_give_one_range(void **state)
 			    "0x0-0x3e2dffff ram r\n"
 			    "0x3e2e0000-0x3e2fffff reserved/direct backed -\n"
 			    "0x3e300000-0xfedfffff ram r\n"
-			    "0xfee00000-0xfeefffff reserved/msi hole -\n"
+			    "0xfee00000-0xfeefffff reserved/msi carved -\n"
 			    "0xfef00000-0xffffffff ram r\n");
 	mc_map_free(map);
 }
