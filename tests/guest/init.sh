@@ -1,7 +1,8 @@
 #!/bin/busybox sh
 # /init of the memcarve guest initramfs: print what the kernel made of the
 # memory map, between markers, each line tagged "MC:<section>:" so console
-# noise that slips in between can never be mistaken for evidence.
+# noise that slips in between can never be mistaken for evidence. Fields
+# after the section name are separated by "|" (device names hold colons).
 # @EXIT@ is replaced by the harness: "debugexit" (x86) or "poweroff".
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -12,7 +13,7 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # Kernel messages on the console would interleave with ours.
 dmesg -n 1
 
-tag() { sed "s|^|MC:$1:|"; }
+tag() { sed "s#^#MC:$1#"; }
 
 show_dt_node() {
 	# $1: a node directory; hex of reg (and the flags that change meaning)
@@ -20,7 +21,7 @@ show_dt_node() {
 	flags=""
 	for f in no-map reusable status; do [ -e "$1/$f" ] && flags="$flags $f"; done
 	reg=$(hexdump -v -e '1/1 "%02x"' "$1/reg")
-	echo "MC:dtreg:${1#/sys/firmware/devicetree/base}:$reg:$flags"
+	echo "MC:dtreg:${1#/sys/firmware/devicetree/base}|$reg|$flags"
 }
 
 acpi_dump() {
@@ -30,13 +31,13 @@ acpi_dump() {
 	done
 	for t in $(echo "$names" | tr ',' ' '); do
 		[ -f "/sys/firmware/acpi/tables/$t" ] || continue
-		hexdump -v -e '32/1 "%02x" "\n"' "/sys/firmware/acpi/tables/$t" | tag "acpihex:$t"
+		hexdump -v -e '32/1 "%02x" "\n"' "/sys/firmware/acpi/tables/$t" | tag "acpihex:$t|"
 	done
 }
 
 evidence() {
-	tag cmdline < /proc/cmdline
-	tag iomem < /proc/iomem
+	tag cmdline: < /proc/cmdline
+	tag iomem: < /proc/iomem
 	if [ -d /sys/firmware/memmap ]; then
 		for i in $(ls /sys/firmware/memmap | sort -n); do
 			d=/sys/firmware/memmap/$i
@@ -44,7 +45,7 @@ evidence() {
 		done
 	fi
 	for f in memory reserved; do
-		[ -r /sys/kernel/debug/memblock/$f ] && tag memblock-$f < /sys/kernel/debug/memblock/$f
+		[ -r /sys/kernel/debug/memblock/$f ] && tag memblock-$f: < /sys/kernel/debug/memblock/$f
 	done
 	dt=/sys/firmware/devicetree/base
 	if [ -d $dt ]; then
@@ -52,17 +53,17 @@ evidence() {
 			[ -d "$n" ] && show_dt_node "$n"
 		done
 		for c in "#address-cells" "#size-cells"; do
-			[ -e "$dt/$c" ] && echo "MC:dtroot:$c:$(hexdump -v -e '1/1 "%02x"' "$dt/$c")"
+			[ -e "$dt/$c" ] && echo "MC:dtroot:$c|$(hexdump -v -e '1/1 "%02x"' "$dt/$c")"
 		done
 	fi
-	[ -d /sys/firmware/acpi/tables ] && ls /sys/firmware/acpi/tables | tag acpitables
+	[ -d /sys/firmware/acpi/tables ] && ls /sys/firmware/acpi/tables | tag acpitables:
 	acpi_dump
 	for g in /sys/kernel/iommu_groups/*; do
 		[ -r "$g/reserved_regions" ] || continue
 		devs=$(ls "$g/devices" 2>/dev/null | tr '\n' ' ')
-		tag "iommu:${g##*/}:$devs" < "$g/reserved_regions"
+		tag "iommu:${g##*/}|$devs|" < "$g/reserved_regions"
 	done
-	dmesg | tag dmesg
+	dmesg | tag dmesg:
 }
 
 echo "@@MEMCARVE-GUEST-EVIDENCE-BEGIN@@"

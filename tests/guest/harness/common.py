@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 
 GUEST_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO_DIR = os.path.dirname(os.path.dirname(GUEST_DIR))
@@ -19,6 +20,11 @@ DEBIAN_ARCH = {
 }
 
 ARCHES = tuple(DEBIAN_ARCH)
+
+
+# Boots run in threads; building shared files (initrds, stubs, trees) is
+# quick, so one lock keeps two boots from writing the same file at once.
+BUILD_LOCK = threading.RLock()
 
 
 class HarnessError(Exception):
@@ -49,7 +55,8 @@ TOOL_PACKAGE = {
     "apt-cache": "apt",
     "dpkg-deb": "dpkg",
     "timeout": "coreutils",
-    "gcc": "gcc",
+    "tar": "tar",
+    "as": "binutils",
     "ld": "binutils",
     "objcopy": "binutils",
     "aarch64-linux-gnu-as": "binutils-aarch64-linux-gnu",
@@ -101,7 +108,7 @@ def write_if_changed(path, data):
                 return path
     except FileNotFoundError:
         pass
-    tmp = path + ".tmp"
+    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
     with open(tmp, "wb") as f:
         f.write(data)
     os.replace(tmp, path)
@@ -110,3 +117,13 @@ def write_if_changed(path, data):
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
+
+
+def check_host():
+    """Fail once, naming every missing package, before any boot starts."""
+    missing = sorted({TOOL_PACKAGE[t] for t in TOOL_PACKAGE
+                      if shutil.which(t) is None})
+    if missing:
+        raise HarnessError("missing host packages: " + " ".join(missing)
+                           + " (apt-get install them; see "
+                           "tests/guest/packages.txt)")

@@ -166,3 +166,44 @@ def u64(*vals):
 
 def string(s):
     return s.encode() + b"\0"
+
+
+def cells(tree, path="/"):
+    node = tree.node(path)
+    ac = node.prop("#address-cells")
+    sc = node.prop("#size-cells")
+    return (struct.unpack(">I", ac)[0] if ac else 2,
+            struct.unpack(">I", sc)[0] if sc else 1)
+
+
+def decode_reg(value, ac, sc):
+    words = struct.unpack(f">{len(value) // 4}I", value)
+    out = []
+    for i in range(0, len(words) - ac - sc + 1, ac + sc):
+        addr = size = 0
+        for w in words[i:i + ac]:
+            addr = (addr << 32) | w
+        for w in words[i + ac:i + ac + sc]:
+            size = (size << 32) | w
+        out.append((addr, size))
+    return out
+
+
+def encode_reg(pairs, ac, sc):
+    out = b""
+    for addr, size in pairs:
+        for n, v in ((ac, addr), (sc, size)):
+            out += b"".join(struct.pack(">I", (v >> (32 * (n - 1 - i)))
+                                        & 0xffffffff) for i in range(n))
+    return out
+
+
+def memory_ranges(tree):
+    """(start, size) of every device_type=memory node, in tree order."""
+    ac, sc = cells(tree)
+    out = []
+    for _, node in tree.walk():
+        if node.prop("device_type") == b"memory\0" and \
+                node.prop("status") in (None, b"okay\0"):
+            out += decode_reg(node.prop("reg") or b"", ac, sc)
+    return out

@@ -11,8 +11,8 @@ import re
 import shutil
 import time
 
-from .common import (DEBIAN_ARCH, HarnessError, cache_dir, log, need_tool,
-                     run)
+from .common import (BUILD_LOCK, DEBIAN_ARCH, HarnessError, cache_dir, log,
+                     need_tool, run)
 
 # Kernel flavour per Debian architecture (Malta is the board QEMU emulates).
 FLAVOUR = {
@@ -161,12 +161,14 @@ def cached(debarch):
 def ensure(arch, refresh=False):
     """Paths of the kernel and busybox for a guest arch, downloading once."""
     debarch = DEBIAN_ARCH[arch]
-    man = None if refresh else cached(debarch)
-    if man is None:
-        try:
-            man = _fetch_arch(debarch)
-        except HarnessError as e:
-            raise HarnessError(f"fetch for {arch} ({debarch}) failed: {e}")
+    with BUILD_LOCK:
+        man = None if refresh else cached(debarch)
+        if man is None:
+            try:
+                man = _fetch_arch(debarch)
+            except (HarnessError, OSError) as e:
+                raise HarnessError(f"fetch for {arch} ({debarch}) into "
+                                   f"{cache_dir()} failed: {e}")
     base = arch_dir(debarch)
     return {
         "kernel": os.path.join(base, man["kernel"]),

@@ -9,7 +9,8 @@ import lzma
 import os
 import struct
 
-from .common import GUEST_DIR, HarnessError, build_dir, run, write_if_changed
+from .common import (BUILD_LOCK, GUEST_DIR, HarnessError, build_dir, run,
+                     write_if_changed)
 
 SRC = os.path.join(GUEST_DIR, "firmware")
 
@@ -28,6 +29,11 @@ def _out_path(name, params):
 
 
 def _assemble(name, src, as_cmd, objcopy, params, link=None):
+    with BUILD_LOCK:
+        return _assemble_locked(name, src, as_cmd, objcopy, params, link)
+
+
+def _assemble_locked(name, src, as_cmd, objcopy, params, link):
     out = _out_path(name, params)
     obj = out[:-4] + ".o"
     run(as_cmd + _defsyms(params) + ["-o", obj, os.path.join(SRC, src)])
@@ -110,6 +116,11 @@ def _xz_payload(bzimage):
 
 def vmlinux_segments(bzimage):
     """[(paddr, path)] of the PT_LOAD segments and the ELF entry, cached."""
+    with BUILD_LOCK:
+        return _vmlinux_segments(bzimage)
+
+
+def _vmlinux_segments(bzimage):
     digest = hashlib.sha256(open(bzimage, "rb").read()).hexdigest()[:12]
     outdir = os.path.join(build_dir(), f"vmlinux-{digest}")
     index = os.path.join(outdir, "segments")

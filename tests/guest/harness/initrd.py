@@ -9,7 +9,7 @@ import hashlib
 import os
 
 from . import fetch
-from .common import GUEST_DIR, build_dir, write_if_changed
+from .common import BUILD_LOCK, GUEST_DIR, build_dir, write_if_changed
 
 S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR = 0o040000, 0o100000, 0o120000, 0o020000
 
@@ -77,4 +77,5 @@ def build(arch, extra_cpio=b""):
     data = bytes(extra_cpio) + body
     tag = hashlib.sha256(data).hexdigest()[:12] if extra_cpio else "base"
     path = os.path.join(build_dir(), f"initrd-{arch}-{tag}.img")
-    return write_if_changed(path, data)
+    with BUILD_LOCK:
+        return write_if_changed(path, data)

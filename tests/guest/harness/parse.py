@@ -20,7 +20,7 @@ E820_KIND = {
 MEMMAP_KIND = {
     "System RAM": "ram", "Reserved": "reserved", "ACPI Tables": "acpi",
     "ACPI Non-volatile Storage": "nvs", "Unusable memory": "unusable",
-    "Persistent Memory (legacy)": "pmem", "Persistent Memory": "pram",
+    "Persistent Memory": "pmem", "Persistent Memory (legacy)": "pram",
     "Soft Reserved": "soft-reserved",
 }
 
@@ -63,6 +63,7 @@ class GuestView:
     memory: list = field(default_factory=list)      # merged RAM blocks
     reserved: list = field(default_factory=list)    # every guest reservation
     e820: list = field(default_factory=list)        # BIOS-e820 lines
+    e820_extended: list = field(default_factory=list)  # after SETUP_E820_EXT
     e820_user: list = field(default_factory=list)   # user: lines (memmap=)
     firmware_memmap: list = field(default_factory=list)
     memblock_memory: list = field(default_factory=list)
@@ -83,14 +84,18 @@ class GuestView:
 
 
 def evidence_lines(console):
-    """Tagged lines between the markers; None when the end never came."""
-    lines = console.replace("\r", "").split("\n")
-    try:
-        first = lines.index(BEGIN)
-        last = lines.index(END, first)
-    except ValueError:
+    """Tagged lines between the markers; None when the end never came.
+
+    The markers are found anywhere in the text, not only as whole lines:
+    a console message from firmware or a panicking kernel may share a line
+    with one, and a missed marker would fail a good boot."""
+    text = console.replace("\r", "")
+    first = text.find(BEGIN)
+    last = text.find(END, first + len(BEGIN)) if first >= 0 else -1
+    if last < 0:
         return None
-    return [l for l in lines[first + 1:last] if l.startswith("MC:")]
+    lines = text[first + len(BEGIN):last].split("\n")
+    return [l for l in lines if l.startswith("MC:")]
 
 
 def sections(lines):
@@ -207,7 +212,7 @@ def dt_regs(lines, root_cells):
     sc = root_cells.get("#size-cells", 2)
     out = {}
     for line in lines:
-        node, hexreg, flags = line.split(":", 2)
+        node, hexreg, flags = line.split("|", 2)
         vals = _cells(hexreg, 1)
         regs = []
         step = ac + sc
@@ -229,7 +234,7 @@ def _join(words):
 def dt_root_cells(lines):
     out = {}
     for line in lines:
-        name, hexval = line.split(":", 1)
+        name, hexval = line.split("|", 1)
         out[name] = int(hexval, 16)
     return out
 
@@ -237,7 +242,7 @@ def dt_root_cells(lines):
 def iommu_regions(lines):
     out = []
     for line in lines:
-        group, devs, region = line.split(":", 2)
+        group, devs, region = line.split("|", 2)
         parts = region.split()
         if len(parts) >= 3:
             out.append(IommuRegion(group, devs.split(), int(parts[0], 16),
@@ -257,8 +262,13 @@ def merge(ranges, kind=None):
     return out
 
 
-def _hexbytes(lines):
-    return bytes.fromhex("".join(lines))
+def acpi_hex(lines):
+    """{table: bytes} from 'NAME|hex' lines, in order."""
+    chunks = {}
+    for line in lines:
+        name, hexpart = line.split("|", 1)
+        chunks.setdefault(name, []).append(hexpart.strip())
+    return {k: bytes.fromhex("".join(v)) for k, v in chunks.items()}
 
 
 def fill(view, secs):
@@ -276,9 +286,9 @@ def fill(view, secs):
                            dt_root_cells(secs.get("dtroot", [])))
     view.iommu = iommu_regions(secs.get("iommu", []))
     view.acpi_tables = secs.get("acpitables", [])
-    view.acpi_hex = {k.split(":", 1)[1]: _hexbytes(v) for k, v in
-                     secs.items() if k.startswith("acpihex:")}
+    view.acpi_hex = acpi_hex(secs.get("acpihex", []))
     view.e820 = e820_lines(view.dmesg, "BIOS-e820")
+    view.e820_extended = e820_lines(view.dmesg, "extended")
     view.e820_user = e820_lines(view.dmesg, "user")
     view.early_node_ranges = early_node_ranges(view.dmesg)
     NORMALIZE[view.arch](view)
@@ -290,8 +300,9 @@ def _iomem_reserved(view):
 
 
 def _normalize_x86(view):
-    # What the kernel finally uses: the user map if memmap= replaced it.
-    view.ranges = sorted(view.e820_user or view.e820)
+    # The last table the kernel printed is the one it uses: memmap= edits
+    # come after a SETUP_E820_EXT node, which comes after the zero page's.
+    view.ranges = sorted(view.e820_user or view.e820_extended or view.e820)
     view.memory = merge([r for r in view.ranges if r.kind == "ram"])
     view.reserved = sorted([r for r in view.ranges if r.kind != "ram"]
                            + view.memblock_reserved)

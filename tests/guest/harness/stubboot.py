@@ -4,11 +4,13 @@ QEMU only places blobs (loader devices) and runs the stub; nothing of
 QEMU's own firmware touches the memory description the guest reads.
 """
 
+import hashlib
 import os
 import struct
+import subprocess
 
 from . import fdt, fetch, firmware, runner
-from .common import HarnessError, build_dir, run, write_if_changed
+from .common import BUILD_LOCK, HarnessError, build_dir, run, write_if_changed
 
 # Fixed guest-physical addresses. An emitter's map must keep these ranges
 # usable RAM (or, for the DTB/RTAS slots on ppc64le, memreserved).
@@ -44,14 +46,10 @@ DTB_SLOT = 0x100000
 RTAS_SLOT = 0x10000
 
 
-def _file_size(path):
-    return os.path.getsize(path)
-
-
 def _initrd_range(arch, art):
     path = runner.initrd_path(arch, art)
     start = ADDR[arch]["initrd"]
-    return path, start, start + _file_size(path)
+    return path, start, start + os.path.getsize(path)
 
 
 # ---- device trees -------------------------------------------------------
@@ -68,13 +66,13 @@ def qemu_tree(arch, art):
     """QEMU's own tree for exactly this stub boot's machine options."""
     out = os.path.join(build_dir(), f"qemu-{arch}-{_art_tag(art)}.dtb")
     argv = _dump_args(arch, art, out)
-    run(["timeout", "30"] + argv + list(art.qemu_args),
-        stdin=open(os.devnull))
+    with BUILD_LOCK:
+        run(["timeout", "30"] + argv + list(art.qemu_args),
+            stdin=subprocess.DEVNULL)
     return out
 
 
 def _art_tag(art):
-    import hashlib
     key = repr((art.memory, art.machine, art.qemu_args))
     return hashlib.sha256(key.encode()).hexdigest()[:10]
 
