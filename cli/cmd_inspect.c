@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "memcarve-dt.h"
 
 /*
  * A decoder returns 0 after adding the regions it found to the map,
@@ -24,6 +25,7 @@ struct decoder {
 };
 
 static const struct decoder decoders[] = {
+	{ "device tree blob", mc_dt_decode },
 	{ NULL, NULL },
 };
 

@@ -12,6 +12,8 @@
 static const struct cli_cmd *const commands[] = {
 	&cli_cmd_show,
 	&cli_cmd_slots,
+	&cli_cmd_dt,
+	&cli_cmd_inspect,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_dt.c - "memcarve dt": the carved map as a device tree (DTB or DTS).
+ *
+ * The tree comes from the library (mc_dt_build()). The source form is
+ * dtc's own decompiler output ("dtc -I dtb -O dts"), so it reads exactly as
+ * users of dtc expect and cannot drift from the blob: the text is always
+ * made from the bytes memcarve would write.
+ */
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cli.h"
+#include "memcarve-dt.h"
+
+extern char **environ;
+
+static int read_file(const char *path, struct cli_buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int bad;
+
+	if (!f)
+		return cli_error(EXIT_INPUT, "--base: cannot open %s: %s", path,
+				 strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		cli_buf_add(b, chunk, n);
+	bad = ferror(f) || b->failed;
+	fclose(f);
+	return bad ? cli_error(EXIT_INPUT, "--base: cannot read %s", path)
+		   : EXIT_OK;
+}
+
+static int parse_options(const struct cli *cli, struct mc_dt_options *o)
+{
+	const char *v;
+
+	if ((v = cli_opt(cli, "cells"))) {
+		if (strcmp(v, "1") && strcmp(v, "2"))
+			return cli_error(EXIT_USAGE, "--cells: '%s' is not 1 or 2",
+					 v);
+		o->cells = (unsigned int)(v[0] - '0');
+	}
+	if ((v = cli_opt(cli, "memory-nodes"))) {
+		if (strcmp(v, "per-block") == 0)
+			o->layout = MC_DT_MEMORY_PER_BLOCK;
+		else if (strcmp(v, "one") == 0)
+			o->layout = MC_DT_MEMORY_ONE_NODE;
+		else
+			return cli_error(EXIT_USAGE,
+					 "--memory-nodes: '%s' is not per-block or one",
+					 v);
+	}
+	if (cli_opt(cli, "memreserve") && cli_opt(cli, "no-memreserve"))
+		return cli_error(EXIT_USAGE,
+				 "--memreserve and --no-memreserve contradict");
+	if (cli_opt(cli, "memreserve"))
+		o->memreserve = MC_DT_MEMRESERVE_ON;
+	if (cli_opt(cli, "no-memreserve"))
+		o->memreserve = MC_DT_MEMRESERVE_OFF;
+	o->drop_base_memreserve = cli_opt(cli, "drop-memreserve") != NULL;
+	if (o->drop_base_memreserve && !cli_opt(cli, "base"))
+		return cli_error(EXIT_USAGE,
+				 "--drop-memreserve needs --base (a fresh tree "
+				 "has no entries to drop)");
+	return EXIT_OK;
+}
+
+static int check_format(const struct cli *cli, bool *dts)
+{
+	const char *f = cli_opt(cli, "format");
+
+	*dts = f && strcmp(f, "dts") == 0;
+	if (f && !*dts && strcmp(f, "dtb"))
+		return cli_error(EXIT_USAGE, "--format: '%s' is not dtb or dts",
+				 f);
+	if (!*dts && !cli_opt(cli, "output"))
+		return cli_error(EXIT_USAGE,
+				 "a DTB is binary: give -o FILE (or --format dts "
+				 "for text)");
+	return EXIT_OK;
+}
+
+static int print_errors(struct mc_map *map)
+{
+	for (size_t i = 0; i < mc_map_error_count(map); i++)
+		cli_error(EXIT_INPUT, "%s", mc_map_error(map, i)->msg);
+	return EXIT_INPUT;
+}
+
+static int build(struct mc_map *map, const struct mc_dt_options *o,
+		 struct cli_buf *out)
+{
+	size_t need = 0, len = 0;
+	void *blob;
+	int err;
+
+	err = mc_dt_build(map, o, NULL, 0, &need);
+	if (err != MC_ENOSPC)
+		return print_errors(map);
+	blob = calloc(1, need);
+	if (!blob)
+		return cli_error(EXIT_INPUT, "out of memory (%zu bytes)", need);
+	err = mc_dt_build(map, o, blob, need, &len);
+	if (!err)
+		cli_buf_add(out, blob, len);
+	free(blob);
+	if (err)
+		return print_errors(map);
+	return out->failed ? cli_error(EXIT_INPUT, "out of memory") : EXIT_OK;
+}
+
+static int spawn_dtc(const char *path, int fd_out, pid_t *pid)
+{
+	char *argv[] = { "dtc", "-q", "-I", "dtb", "-O", "dts", (char *)path,
+			 NULL };
+	posix_spawn_file_actions_t fa;
+	int err;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fd_out, STDOUT_FILENO);
+	err = posix_spawnp(pid, "dtc", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err == ENOENT)
+		return cli_error(EXIT_INPUT,
+				 "--format dts runs dtc, which is not on PATH "
+				 "(Debian: apt install device-tree-compiler)");
+	if (err)
+		return cli_error(EXIT_INPUT, "cannot run dtc: %s",
+				 strerror(err));
+	return EXIT_OK;
+}
+
+/* dtc's decompiled source of @blob, from a private temporary file. */
+static int decompile(const struct cli_buf *blob, struct cli_buf *dts)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096], chunk[65536];
+	int fd, pipefd[2], status = 0, st;
+	pid_t pid;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/memcarve-dt-XXXXXX",
+		 dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return cli_error(EXIT_INPUT, "cannot create %s: %s", path,
+				 strerror(errno));
+	st = write(fd, blob->p, blob->len) == (ssize_t)blob->len ? EXIT_OK :
+		cli_error(EXIT_INPUT, "cannot write %s", path);
+	close(fd);
+	if (st == EXIT_OK && pipe(pipefd))
+		st = cli_error(EXIT_INPUT, "pipe: %s", strerror(errno));
+	if (st == EXIT_OK) {
+		st = spawn_dtc(path, pipefd[1], &pid);
+		close(pipefd[1]);
+		while (st == EXIT_OK && (n = read(pipefd[0], chunk,
+						  sizeof(chunk))) > 0)
+			cli_buf_add(dts, chunk, (size_t)n);
+		close(pipefd[0]);
+		if (st == EXIT_OK && (waitpid(pid, &status, 0) < 0 ||
+				      !WIFEXITED(status) ||
+				      WEXITSTATUS(status) != 0))
+			st = cli_error(EXIT_INPUT,
+				       "dtc could not decompile the DTB");
+	}
+	unlink(path);
+	return st;
+}
+
+static int run_dt(struct cli *cli)
+{
+	struct mc_dt_options o = { 0 };
+	struct cli_buf base = { 0 }, blob = { 0 }, dts = { 0 };
+	struct mc_map *map = NULL;
+	bool as_dts = false;
+	int st = parse_options(cli, &o);
+
+	if (st == EXIT_OK)
+		st = check_format(cli, &as_dts);
+	if (st == EXIT_OK && cli_opt(cli, "base")) {
+		st = read_file(cli_opt(cli, "base"), &base);
+		o.base = base.p;
+		o.base_len = base.len;
+	}
+	if (st == EXIT_OK && !(map = cli_load_map(cli)))
+		st = EXIT_INPUT;
+	if (st == EXIT_OK)
+		st = build(map, &o, &blob);
+	if (st == EXIT_OK && as_dts)
+		st = decompile(&blob, &dts);
+	if (st == EXIT_OK)
+		st = cli_write(cli_opt(cli, "output"), as_dts ? &dts : &blob);
+	mc_map_free(map);
+	cli_buf_free(&base);
+	cli_buf_free(&blob);
+	cli_buf_free(&dts);
+	return st;
+}
+
+static const struct cli_optspec dt_opts[] = {
+	{ "output", 'o', true, false, "FILE",
+	  "write here (required for a DTB; dts: default standard output)" },
+	{ "base", 0, true, false, "IN.dtb",
+	  "patch this tree instead of building a fresh one" },
+	{ "format", 0, true, false, "FORMAT",
+	  "dtb (default) or dts (dtc's source form; needs dtc)" },
+	{ "memory-nodes", 0, true, false, "LAYOUT",
+	  "per-block (default: memory@ADDR per block) or one (one node, a reg each)" },
+	{ "cells", 0, true, false, "N",
+	  "fresh tree: root #address-cells/#size-cells, 1 or 2 (default 2)" },
+	{ "memreserve", 0, false, false, NULL,
+	  "also list backed reservations in /memreserve/ (default on ppc64)" },
+	{ "no-memreserve", 0, false, false, NULL,
+	  "no /memreserve/ entries of ours, even on ppc64" },
+	{ "drop-memreserve", 0, false, false, NULL,
+	  "with --base: leave out the base's own /memreserve/ entries" },
+	{ NULL, 0, false, false, NULL, NULL },
+};
+
+const struct cli_cmd cli_cmd_dt = {
+	.name = "dt",
+	.synopsis = "MAP -o OUT [--base IN.dtb] [--format dtb|dts] [--memreserve]",
+	.summary = "the carved map as a device tree (DTB or DTS)",
+	.details =
+		"Describe the carved map to a device-tree guest (arm64, PowerPC):\n"
+		"\n"
+		"  memory@ADDR        device_type = \"memory\": every block RAM backs\n"
+		"                     (one node per block, or --memory-nodes one)\n"
+		"  /reserved-memory   a child NAME@ADDR per reserved, acpi, nvs or\n"
+		"                     pmem range (NAME: its name=, else its type):\n"
+		"                     no-map where RAM does not back it (a hole) and\n"
+		"                     for backed ranges, reusable for 'reusable'\n"
+		"                     ranges, neither for acpi (tables stay mapped)\n"
+		"  /memreserve/       with --memreserve (default on ppc64): backed\n"
+		"                     reserved and acpi ranges, which then stay\n"
+		"                     mapped (Linux memblock_reserve) instead of no-map\n"
+		"\n"
+		"mmio ranges are device windows, not memory: they appear nowhere.\n"
+		"'reusable' on a range RAM no longer backs is refused. On ppc64 the\n"
+		"first memory block must start at 0 (the RMA).\n"
+		"\n"
+		"Without --base the tree is fresh and minimal (root cells, memory,\n"
+		"/reserved-memory), for a VMM to merge into its own. With --base the\n"
+		"VMM's DTB is patched: its memory nodes are replaced (ours inherit the\n"
+		"platform properties, e.g. ibm,associativity, of the node that held\n"
+		"their address), our children join its /reserved-memory (a child\n"
+		"sharing a name or range with ours is an error), and every other node,\n"
+		"property and /memreserve/ entry is kept byte for byte. The base's\n"
+		"cells (1 or 2) are used; a range that does not fit is an error.\n"
+		"\n"
+		"--format dts prints dtc's decompiled source of the same blob (it runs\n"
+		"'dtc -I dtb -O dts'; Debian package device-tree-compiler).\n"
+		"\n"
+		"Examples:\n"
+		"  memcarve dt vm.map -o vm.dtb\n"
+		"  memcarve dt vm.map --base qemu-virt.dtb -o guest.dtb --memreserve\n"
+		"  memcarve dt vm.map --format dts --memory-nodes one",
+	.opts = dt_opts,
+	.min_args = 1,
+	.max_args = 1,
+	.run = run_dt,
+};

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+/*
+ * conflict.c - patch mode: may our nodes join the base tree?
+ *
+ * Our reservations are merged into the base's /reserved-memory, so that
+ * node must be one Linux reads (cells equal to the root's, a "ranges"
+ * property; else __reserved_mem_check_root() drops the whole node), and
+ * no existing child may share a name or an address with one of ours: two
+ * owners of one range is a conflict only the user can settle. Checks sort
+ * first, so they stay O(n log n) in the number of children.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libfdt.h>
+#include "dt-internal.h"
+
+struct base_child {
+	uint64_t first, last;
+	const char *name;
+};
+
+struct children {
+	struct base_child *range;	/* one per reg entry, by address */
+	size_t n_range;
+	const char **name;		/* sorted */
+	size_t n_name;
+};
+
+static int cells_of(const void *fdt, int node, const char *prop)
+{
+	const fdt32_t *v;
+	int len;
+
+	v = fdt_getprop(fdt, node, prop, &len);
+	return v && len == 4 ? (int)fdt32_ld(v) : -1;
+}
+
+static int check_resv_node(struct mc_map *map, const struct dt_base *b,
+			   const struct dt_plan *plan)
+{
+	int ac = cells_of(b->fdt, b->resv_node, "#address-cells");
+	int sc = cells_of(b->fdt, b->resv_node, "#size-cells");
+
+	if (ac == (int)plan->addr_cells && sc == (int)plan->size_cells &&
+	    fdt_getprop(b->fdt, b->resv_node, "ranges", NULL))
+		return 0;
+	return mc_map_report(map, MC_EBADBLOB, "base",
+			     "/reserved-memory has #address-cells = %d, "
+			     "#size-cells = %d%s, the root %u and %u: Linux "
+			     "ignores such a node (\"unsupported node "
+			     "format\"), so ours cannot be merged into it",
+			     ac, sc,
+			     fdt_getprop(b->fdt, b->resv_node, "ranges", NULL) ?
+				     "" : " and no ranges",
+			     plan->addr_cells, plan->size_cells);
+}
+
+static int by_first(const void *a, const void *b)
+{
+	const struct base_child *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int collect(const struct dt_base *b, const struct dt_plan *plan,
+		   struct children *c)
+{
+	size_t step = 4 * (plan->addr_cells + plan->size_cells), n = 0;
+	int node, len;
+
+	fdt_for_each_subnode(node, b->fdt, b->resv_node) {
+		if (fdt_getprop(b->fdt, node, "reg", &len))
+			n += (size_t)len / step;
+		c->n_name++;
+	}
+	c->range = calloc(n ? n : 1, sizeof(*c->range));
+	c->name = calloc(c->n_name ? c->n_name : 1, sizeof(*c->name));
+	if (!c->range || !c->name)
+		return MC_ENOMEM;
+	c->n_name = 0;
+	fdt_for_each_subnode(node, b->fdt, b->resv_node) {
+		const unsigned char *reg = fdt_getprop(b->fdt, node, "reg", &len);
+		const char *name = fdt_get_name(b->fdt, node, NULL);
+
+		c->name[c->n_name++] = name;
+		for (size_t at = 0; reg && at + step <= (size_t)len; at += step) {
+			uint64_t first = dt_cells_get(reg + at, plan->addr_cells);
+			uint64_t size = dt_cells_get(reg + at + 4 * plan->addr_cells,
+						     plan->size_cells);
+
+			if (size && first + (size - 1) >= first)
+				c->range[c->n_range++] = (struct base_child){
+					first, first + (size - 1), name };
+		}
+	}
+	qsort(c->range, c->n_range, sizeof(*c->range), by_first);
+	qsort(c->name, c->n_name, sizeof(*c->name), by_name);
+	return 0;
+}
+
+static int report(struct mc_map *map, const struct dt_child *ours,
+		  const char *why, const char *theirs, uint64_t first,
+		  uint64_t last)
+{
+	char node[DT_NODE_NAME_LEN], what[200], range[48] = "";
+
+	dt_node_name(node, sizeof(node), ours->name, ours->first);
+	dt_fmt_piece(what, sizeof(what), ours->piece);
+	if (first <= last)
+		dt_fmt_range(range, sizeof(range), first, last);
+	return mc_map_report(map, MC_EOVERLAP, "base",
+			     "/reserved-memory/%s (%s) %s the base's "
+			     "/reserved-memory/%s%s%s", node, what, why, theirs,
+			     *range ? " " : "", range);
+}
+
+/* A base range overlapping [first, last]; @maxlast is the prefix max. */
+static const struct base_child *overlap(const struct children *c,
+					const uint64_t *maxlast,
+					uint64_t first, uint64_t last)
+{
+	size_t lo = 0, hi = c->n_range;
+
+	while (lo < hi) {		/* first range starting after @last */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->range[mid].first <= last)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || maxlast[lo - 1] < first)
+		return NULL;
+	while (c->range[--lo].last < first)
+		;
+	return &c->range[lo];
+}
+
+static int check_children(struct mc_map *map, const struct dt_plan *plan,
+			  const struct children *c, const uint64_t *maxlast)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < plan->n_children; i++) {
+		const struct dt_child *ch = &plan->children[i];
+		const struct base_child *hit;
+		char node[DT_NODE_NAME_LEN];
+		const char *key = node;
+
+		dt_node_name(node, sizeof(node), ch->name, ch->first);
+		hit = overlap(c, maxlast, ch->first, ch->last);
+		if (hit)
+			err = report(map, ch, "overlaps", hit->name, hit->first,
+				     hit->last);
+		else if (bsearch(&key, c->name, c->n_name, sizeof(*c->name),
+				 by_name))
+			err = report(map, ch, "has the name of", node, 1, 0);
+	}
+	return err;
+}
+
+static int check_resv_children(struct mc_map *map, const struct dt_base *b,
+			       const struct dt_plan *plan)
+{
+	struct children c = { 0 };
+	uint64_t *maxlast = NULL;
+	int err = collect(b, plan, &c);
+
+	if (!err)
+		maxlast = calloc(c.n_range ? c.n_range : 1, sizeof(*maxlast));
+	if (err || !maxlast) {
+		err = mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	} else {
+		for (size_t i = 0; i < c.n_range; i++)
+			maxlast[i] = i && maxlast[i - 1] > c.range[i].last ?
+					     maxlast[i - 1] : c.range[i].last;
+		err = check_children(map, plan, &c, maxlast);
+	}
+	free(maxlast);
+	free(c.range);
+	free(c.name);
+	return err;
+}
+
+int dt_base_check(struct mc_map *map, const struct dt_base *b,
+		  const struct dt_plan *plan)
+{
+	int err;
+
+	if (b->resv_node < 0 || plan->n_children == 0)
+		return 0;
+	err = check_resv_node(map, b, plan);
+	if (!err)
+		err = check_resv_children(map, b, plan);
+	return err;
+}

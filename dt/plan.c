@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+/*
+ * plan.c - from the carved map to the nodes and entries of the tree.
+ *
+ * Everything that can be refused is refused here, before a byte is
+ * written: node names, reusable pools without memory, the ppc64 RMA, and
+ * values that do not fit the cells.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "dt-internal.h"
+
+static const char *default_name(const struct mc_region *r)
+{
+	if (r->kind == MC_RESERVED)
+		return mc_resv_type_name(r->type);
+	return mc_kind_name(r->kind);
+}
+
+static bool want_memreserve(const struct mc_map *map,
+			    const struct mc_dt_options *opt)
+{
+	if (opt->memreserve == MC_DT_MEMRESERVE_AUTO)
+		return mc_map_arch(map) == MC_ARCH_PPC64;
+	return opt->memreserve == MC_DT_MEMRESERVE_ON;
+}
+
+/* The flag of a child; see the table in memcarve-dt.h. */
+static enum dt_flag child_flag(const struct mc_region *r, bool memreserve)
+{
+	if (!(r->flags & MC_F_BACKED))
+		return DT_NO_MAP;
+	if (r->flags & MC_F_REUSABLE)
+		return DT_REUSABLE;
+	if (r->kind == MC_ACPI || (r->kind == MC_RESERVED && memreserve))
+		return DT_MAPPED;
+	return DT_NO_MAP;
+}
+
+static int check_piece(struct mc_map *map, const struct mc_region *r,
+		       const char *name)
+{
+	char what[200];
+
+	dt_fmt_piece(what, sizeof(what), r);
+	if (!dt_name_valid(name))
+		return mc_map_report(map, MC_EINVAL, "name",
+				     "%s: '%s' is not a device-tree node name "
+				     "(1 to 31 of a-z A-Z 0-9 , . _ + -, "
+				     "starting with a letter)", what, name);
+	if ((r->flags & MC_F_REUSABLE) && !(r->flags & MC_F_BACKED))
+		return mc_map_report(map, MC_EINVAL, "reusable",
+				     "%s: RAM no longer backs it (policy %s), "
+				     "so a reusable pool there would have no "
+				     "memory behind it; use policy=overlay or "
+				     "drop 'reusable'", what,
+				     mc_policy_name(r->policy));
+	return 0;
+}
+
+static int add_children(struct mc_map *map, struct dt_plan *plan,
+			bool memreserve)
+{
+	const struct mc_region *v;
+	size_t n;
+	int err = 0;
+
+	v = mc_map_result(map, &n);
+	plan->children = calloc(n ? n : 1, sizeof(*plan->children));
+	plan->rsv = calloc(n ? n : 1, sizeof(*plan->rsv));
+	if (!plan->children || !plan->rsv)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const struct mc_region *r = &v[i];
+		struct dt_child *c;
+		int e;
+
+		if (r->kind == MC_RAM || r->kind == MC_MMIO)
+			continue;
+		c = &plan->children[plan->n_children++];
+		c->name = r->name ? r->name : default_name(r);
+		c->first = r->first;
+		c->last = r->last;
+		c->flag = child_flag(r, memreserve);
+		c->piece = r;
+		e = check_piece(map, r, c->name);
+		if (e && !err)
+			err = e;
+		if (memreserve && (r->flags & MC_F_BACKED) &&
+		    c->flag == DT_MAPPED) {
+			plan->rsv[plan->n_rsv].addr = r->first;
+			plan->rsv[plan->n_rsv++].size = r->last - r->first + 1;
+		}
+	}
+	return err;
+}
+
+static int check_memory(struct mc_map *map, const struct dt_plan *plan)
+{
+	char range[48];
+
+	if (plan->n_blocks == 0)
+		return mc_map_report(map, MC_EINVAL, NULL,
+				     "the map gives the guest no RAM: a device "
+				     "tree needs at least one memory block");
+	if (mc_map_arch(map) != MC_ARCH_PPC64 || plan->blocks[0].first == 0)
+		return 0;
+	dt_fmt_range(range, sizeof(range), plan->blocks[0].first,
+		     plan->blocks[0].last);
+	return mc_map_report(map, MC_EINVAL, "arch",
+			     "ppc64: the first memory block %s does not start "
+			     "at 0; PowerPC runs its real-mode area (RMA) from "
+			     "the block at 0, so a ppc64 map needs RAM there",
+			     range);
+}
+
+/* Memory blocks are the slots: the maximal runs of backed memory. */
+static int add_blocks(struct mc_map *map, struct dt_plan *plan)
+{
+	const struct mc_slot *s;
+	size_t n;
+
+	s = mc_map_slots(map, &n);
+	plan->blocks = calloc(n ? n : 1, sizeof(*plan->blocks));
+	if (!plan->blocks)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		plan->blocks[i] = (struct dt_block){ s[i].guest,
+						     s[i].guest + (s[i].size - 1) };
+	plan->n_blocks = n;
+	return 0;
+}
+
+int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
+		 unsigned int addr_cells, unsigned int size_cells,
+		 struct dt_plan *plan)
+{
+	int err;
+
+	*plan = (struct dt_plan){ 0 };
+	plan->addr_cells = addr_cells;
+	plan->size_cells = size_cells;
+	plan->layout = opt->layout;
+	err = add_blocks(map, plan);
+	if (!err)
+		err = check_memory(map, plan);
+	if (!err)
+		err = add_children(map, plan, want_memreserve(map, opt));
+	if (!err)
+		err = dt_check_fits(map, plan);
+	return err;
+}
+
+void dt_plan_free(struct dt_plan *plan)
+{
+	free(plan->blocks);
+	free(plan->children);
+	free(plan->rsv);
+	*plan = (struct dt_plan){ 0 };
+}
+
+static int fits(struct mc_map *map, const struct dt_plan *plan,
+		const char *what, uint64_t first, uint64_t last)
+{
+	uint64_t max_addr = plan->addr_cells == 1 ? UINT32_MAX : UINT64_MAX;
+	uint64_t max_size = plan->size_cells == 1 ? UINT32_MAX : UINT64_MAX;
+	char range[48];
+
+	/*
+	 * Every byte must be addressable in the cells, not just the first:
+	 * one address cell is a 32-bit space. A size of 2^64 (the whole
+	 * space) fits no cells at all.
+	 */
+	if (last <= max_addr && last - first < max_size)
+		return 0;
+	dt_fmt_range(range, sizeof(range), first, last);
+	return mc_map_report(map, MC_ERANGE, "cells",
+			     "%s %s (last byte 0x%" PRIx64 ") does not fit "
+			     "#address-cells = %u, #size-cells = %u", what,
+			     range, last, plan->addr_cells, plan->size_cells);
+}
+
+int dt_check_fits(struct mc_map *map, const struct dt_plan *plan)
+{
+	int err = 0, e;
+
+	for (size_t i = 0; i < plan->n_blocks; i++) {
+		e = fits(map, plan, "memory block", plan->blocks[i].first,
+			 plan->blocks[i].last);
+		err = err ? err : e;
+	}
+	for (size_t i = 0; i < plan->n_children; i++) {
+		const struct dt_child *c = &plan->children[i];
+		char what[80];
+
+		snprintf(what, sizeof(what), "reserved-memory child '%s'",
+			 c->name);
+		e = fits(map, plan, what, c->first, c->last);
+		err = err ? err : e;
+	}
+	return err;
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/*
+ * reg.c - reg values and node names, as the DT spec spells them.
+ *
+ * Cells are big-endian 32-bit words; an address or size of two cells puts
+ * the high word first. Callers check that a value fits before encoding.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "dt-internal.h"
+
+static unsigned char *put_cells(unsigned char *p, unsigned int cells,
+				uint64_t v)
+{
+	for (unsigned int i = cells; i-- > 0;) {
+		uint32_t word = (uint32_t)(v >> (32 * i));
+
+		*p++ = (unsigned char)(word >> 24);
+		*p++ = (unsigned char)(word >> 16);
+		*p++ = (unsigned char)(word >> 8);
+		*p++ = (unsigned char)word;
+	}
+	return p;
+}
+
+/* One (address, size) pair; returns the bytes written (4 per cell). */
+size_t dt_reg_encode(unsigned char *out, unsigned int addr_cells,
+		     unsigned int size_cells, uint64_t addr, uint64_t size)
+{
+	unsigned char *p = put_cells(out, addr_cells, addr);
+
+	p = put_cells(p, size_cells, size);
+	return (size_t)(p - out);
+}
+
+/* A 1- or 2-cell value; wider values keep their low 64 bits. */
+uint64_t dt_cells_get(const unsigned char *p, unsigned int cells)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < 4 * cells; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* "name@addr": the unit address is the first reg address, in hex. */
+void dt_node_name(char *buf, size_t len, const char *name, uint64_t addr)
+{
+	snprintf(buf, len, "%s@%" PRIx64, name, addr);
+}
+
+/*
+ * DT spec 2.2.1: 1 to 31 characters from [0-9a-zA-Z,._+-], starting with a
+ * letter. dtc and Linux accept more, but not every consumer does.
+ */
+bool dt_name_valid(const char *name)
+{
+	static const char extra[] = ",._+-";
+	size_t n = strlen(name);
+
+	if (n == 0 || n > DT_NAME_MAX)
+		return false;
+	if (!((name[0] >= 'a' && name[0] <= 'z') ||
+	      (name[0] >= 'A' && name[0] <= 'Z')))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || strchr(extra, c)))
+			return false;
+	}
+	return true;
+}
+
+/* "0x90010000+0x10000": the map's own range notation. */
+void dt_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last)
+{
+	if (first == 0 && last == UINT64_MAX)
+		snprintf(buf, len, "0x0+0x10000000000000000");
+	else
+		snprintf(buf, len, "0x%" PRIx64 "+0x%" PRIx64, first,
+			 last - first + 1);
+}
+
+/* "reserved 0x90010000+0x10000 name=gits-doorbell (line 15)" */
+void dt_fmt_piece(char *buf, size_t len, const struct mc_region *r)
+{
+	char range[48], line[24] = "";
+
+	dt_fmt_range(range, sizeof(range), r->first, r->last);
+	if (r->line)
+		snprintf(line, sizeof(line), " (line %u)", r->line);
+	snprintf(buf, len, "%s %s%s%s%s", mc_kind_name(r->kind), range,
+		 r->name ? " name=" : "", r->name ? r->name : "", line);
+}

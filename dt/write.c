@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+/*
+ * write.c - the output tree, described once for both counting and writing.
+ *
+ * Fresh mode writes the root's cells, the memory nodes and a new
+ * /reserved-memory. Patch mode streams the base: every tag is copied as it
+ * comes, except the root's memory nodes (ours take the place of the first
+ * one) and the end of /reserved-memory (ours are appended to its children;
+ * without one, a new node ends the root). One pass, linear in the base's
+ * size plus ours; nothing is inserted in place.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <libfdt.h>
+#include "dt-internal.h"
+
+struct walk {
+	struct dt_out *o;
+	const struct dt_plan *plan;
+	const struct dt_base *base;	/* NULL in fresh mode */
+	unsigned char *reg;		/* room for every slot's reg entry */
+	bool *phandle_given;		/* per base memory node */
+};
+
+static void prop_u32(struct dt_out *o, const char *name, uint32_t v)
+{
+	fdt32_t be = cpu_to_fdt32(v);
+
+	dt_out_prop(o, name, &be, sizeof(be));
+}
+
+static void root_cells(struct walk *w, struct dt_out *o)
+{
+	prop_u32(o, "#address-cells", w->plan->addr_cells);
+	prop_u32(o, "#size-cells", w->plan->size_cells);
+}
+
+static bool inherited(const char *name)
+{
+	static const char *const replaced[] = {
+		"reg", "device_type", "linux,usable-memory", "status",
+	};
+
+	for (size_t i = 0; i < sizeof(replaced) / sizeof(replaced[0]); i++)
+		if (strcmp(name, replaced[i]) == 0)
+			return false;
+	return true;
+}
+
+static bool is_phandle(const char *name)
+{
+	return strcmp(name, "phandle") == 0 ||
+	       strcmp(name, "linux,phandle") == 0;
+}
+
+/*
+ * Platform properties (ibm,associativity, numa-node-id...) of the base
+ * node that covered @addr. A phandle goes to the first node only: two
+ * nodes may not share one.
+ */
+static void inherit(struct walk *w, uint64_t addr)
+{
+	const struct dt_base_mem *m;
+	const void *fdt;
+	int prop;
+
+	m = w->base ? dt_base_mem_at(w->base, addr) : NULL;
+	if (!m)
+		return;
+	fdt = w->base->fdt;
+	fdt_for_each_property_offset(prop, fdt, m->node) {
+		const char *name;
+
+		if (!fdt_getprop_by_offset(fdt, prop, &name, NULL) ||
+		    !inherited(name))
+			continue;
+		if (is_phandle(name) && w->phandle_given[m->index])
+			continue;
+		dt_out_base_prop(w->o, fdt, prop);
+	}
+	w->phandle_given[m->index] = true;
+}
+
+static void memory_node(struct walk *w, size_t first, size_t n)
+{
+	const struct dt_plan *p = w->plan;
+	char name[DT_NODE_NAME_LEN];
+	size_t len = 0;
+
+	for (size_t i = first; i < first + n; i++)
+		len += dt_reg_encode(w->reg + len, p->addr_cells, p->size_cells,
+				     p->blocks[i].first,
+				     p->blocks[i].last - p->blocks[i].first + 1);
+	dt_node_name(name, sizeof(name), "memory", p->blocks[first].first);
+	dt_out_begin(w->o, name);
+	dt_out_prop(w->o, "device_type", "memory", sizeof("memory"));
+	dt_out_prop(w->o, "reg", w->reg, len);
+	inherit(w, p->blocks[first].first);
+	dt_out_end(w->o);
+}
+
+static void memory_nodes(struct walk *w)
+{
+	if (w->plan->layout == MC_DT_MEMORY_ONE_NODE) {
+		memory_node(w, 0, w->plan->n_blocks);
+		return;
+	}
+	for (size_t i = 0; i < w->plan->n_blocks; i++)
+		memory_node(w, i, 1);
+}
+
+static void resv_children(struct walk *w)
+{
+	const struct dt_plan *p = w->plan;
+	unsigned char reg[16];
+
+	for (size_t i = 0; i < p->n_children; i++) {
+		const struct dt_child *c = &p->children[i];
+		char name[DT_NODE_NAME_LEN];
+		size_t len;
+
+		len = dt_reg_encode(reg, p->addr_cells, p->size_cells, c->first,
+				    c->last - c->first + 1);
+		dt_node_name(name, sizeof(name), c->name, c->first);
+		dt_out_begin(w->o, name);
+		dt_out_prop(w->o, "reg", reg, len);
+		if (c->flag == DT_NO_MAP)
+			dt_out_prop(w->o, "no-map", "", 0);
+		else if (c->flag == DT_REUSABLE)
+			dt_out_prop(w->o, "reusable", "", 0);
+		dt_out_end(w->o);
+	}
+}
+
+/* Linux reads /reserved-memory only with the root's cells and "ranges". */
+static void new_resv_node(struct walk *w)
+{
+	if (w->plan->n_children == 0)
+		return;
+	dt_out_begin(w->o, "reserved-memory");
+	root_cells(w, w->o);
+	dt_out_prop(w->o, "ranges", "", 0);
+	resv_children(w);
+	dt_out_end(w->o);
+}
+
+static void fresh_tree(struct walk *w)
+{
+	dt_out_begin(w->o, "");
+	root_cells(w, w->o);
+	memory_nodes(w);
+	new_resv_node(w);
+	dt_out_end(w->o);
+}
+
+/* The offset just past the node that begins at @node. */
+static int skip_node(const void *fdt, int node)
+{
+	int depth = 0, next;
+	uint32_t tag;
+
+	do {
+		tag = fdt_next_tag(fdt, node, &next);
+		if (tag == FDT_BEGIN_NODE)
+			depth++;
+		else if (tag == FDT_END_NODE)
+			depth--;
+		node = next;
+	} while (depth > 0 && tag != FDT_END && next >= 0);
+	return next;
+}
+
+/* State of the stream through the base. */
+struct stream {
+	int depth;		/* 1 inside the root */
+	bool memory_done;	/* ours written */
+	bool in_resv;		/* inside the base's /reserved-memory */
+};
+
+static int begin_node(struct walk *w, struct stream *s, int offset, int next)
+{
+	const void *fdt = w->base->fdt;
+
+	s->depth++;
+	if (s->depth == 2 && dt_is_memory(fdt, offset)) {
+		if (!s->memory_done)
+			memory_nodes(w);
+		s->memory_done = true;
+		s->depth--;
+		return skip_node(fdt, offset);
+	}
+	s->in_resv = s->in_resv || (s->depth == 2 &&
+				    offset == w->base->resv_node);
+	dt_out_begin(w->o, fdt_get_name(fdt, offset, NULL));
+	return next;
+}
+
+static void end_node(struct walk *w, struct stream *s)
+{
+	if (s->depth == 2 && s->in_resv) {
+		resv_children(w);
+		s->in_resv = false;
+	}
+	if (s->depth == 1) {
+		if (!s->memory_done)
+			memory_nodes(w);
+		if (w->base->resv_node < 0)
+			new_resv_node(w);
+	}
+	dt_out_end(w->o);
+	s->depth--;
+}
+
+static void patched_tree(struct walk *w)
+{
+	const void *fdt = w->base->fdt;
+	struct stream s = { 0 };
+	int offset = 0, next;
+	uint32_t tag;
+
+	do {
+		tag = fdt_next_tag(fdt, offset, &next);
+		if (tag == FDT_BEGIN_NODE)
+			next = begin_node(w, &s, offset, next);
+		else if (tag == FDT_PROP)
+			dt_out_base_prop(w->o, fdt, offset);
+		else if (tag == FDT_END_NODE)
+			end_node(w, &s);
+		offset = next;
+	} while (tag != FDT_END && next >= 0 && !w->o->err);
+	if (next < 0 && !w->o->err)
+		w->o->err = next;
+}
+
+int dt_write_tree(struct dt_out *o, const struct dt_plan *plan,
+		  const struct dt_base *base)
+{
+	size_t n_mem = base ? base->n_mem_nodes : 0;
+	struct walk w = { o, plan, base, NULL, NULL };
+	int err = 0;
+
+	/* 16 bytes per block: two 2-cell values at most. */
+	w.reg = malloc(16 * (plan->n_blocks ? plan->n_blocks : 1));
+	w.phandle_given = calloc(n_mem ? n_mem : 1, sizeof(bool));
+	if (!w.reg || !w.phandle_given)
+		err = MC_ENOMEM;
+	else if (base)
+		patched_tree(&w);
+	else
+		fresh_tree(&w);
+	free(w.reg);
+	free(w.phandle_given);
+	return err;
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memcarve-dt.h - the carved map as a flattened device tree (DTB).
+ *
+ * Two modes, one result:
+ *
+ *  - fresh: a minimal tree holding only the memory description: the root's
+ *    #address-cells/#size-cells, "memory" nodes and /reserved-memory. A VMM
+ *    merges it into its own tree; it has no CPUs or devices to boot on.
+ *  - patch (@base set): the VMM's tree with its "memory" nodes replaced and
+ *    our reservations merged into /reserved-memory. Every other node,
+ *    property and /memreserve/ entry is kept byte for byte.
+ *
+ * What the guest is told (Linux drivers/of/fdt.c, of_reserved_mem.c):
+ *
+ *  - memory: every piece RAM backs (mc_map_slots()), as "memory@ADDR" nodes
+ *    with device_type = "memory": one node per slot, or one node with a reg
+ *    entry per slot (MC_DT_MEMORY_ONE_NODE).
+ *  - /reserved-memory: one child "NAME@ADDR" per piece that is neither RAM
+ *    nor mmio (reserved, acpi, nvs, pmem). NAME is the region's name, else
+ *    its reserved type ("msi", "direct"...) or kind ("acpi", "nvs",
+ *    "pmem"); the pieces of one input range share it. Its flag:
+ *      unbacked (a carved hole)	"no-map": nothing to map; it only
+ *					documents the hole so the guest puts
+ *					no BAR there
+ *      backed, "reusable" flag		"reusable" (a CMA-like pool)
+ *      backed acpi			none: reserved but mapped, since ACPI
+ *					tables are read through the linear map
+ *      backed reserved, with memreserve	none, plus a /memreserve/ entry
+ *      other backed			"no-map"
+ *    mmio is a device window, not memory: never a child. "reusable" on an
+ *    unbacked range is refused: it would hand the guest a pool with no
+ *    memory behind it.
+ *  - /memreserve/ (memblock_reserve: reserved, still mapped), when enabled:
+ *    one entry per backed, non-reusable piece whose child has no "no-map":
+ *    backed reserved ranges and backed acpi ranges. A "no-map" child is
+ *    never also memreserved: Linux before 6.4 handles /memreserve/ first
+ *    and then refuses no-map over a reserved range ("failed to reserve
+ *    memory"). Holes are never memreserved: there is no memory to reserve.
+ *    Enabled by default on ppc64 (PowerPC tools such as kexec read only the
+ *    reserve map), off elsewhere.
+ *
+ * ppc64: the first memory block must start at 0 (the RMA, where the kernel
+ * runs with translation off); a map whose RAM does not is refused.
+ *
+ * Output size is computed from the tree before writing, and both modes run
+ * in time linear in the number of nodes: the base is read once with libfdt
+ * and the result written with its sequential-write functions.
+ */
+#ifndef MEMCARVE_DT_H
+#define MEMCARVE_DT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "memcarve.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* How the memory blocks are laid out in nodes. */
+enum mc_dt_layout {
+	MC_DT_MEMORY_PER_BLOCK = 0,	/* memory@ADDR per contiguous block */
+	MC_DT_MEMORY_ONE_NODE,		/* one memory@FIRST, a reg per block */
+};
+
+/* Whether backed reservations also go into /memreserve/. */
+enum mc_dt_memreserve {
+	MC_DT_MEMRESERVE_AUTO = 0,	/* on for ppc64, off otherwise */
+	MC_DT_MEMRESERVE_ON,
+	MC_DT_MEMRESERVE_OFF,
+};
+
+/**
+ * struct mc_dt_options - how to build the tree (a zeroed struct is fresh
+ *			  mode with the defaults)
+ * @base:	patch mode: the VMM's DTB; NULL for fresh mode. Only read.
+ * @base_len:	bytes at @base (the buffer; the tree's totalsize may be less)
+ * @cells:	fresh mode: the root's #address-cells and #size-cells, 1 or 2;
+ *		0 means 2. Patch mode uses the base's (each 1 or 2) and
+ *		refuses a @cells that differs from them.
+ * @layout:	memory node layout
+ * @memreserve:	whether to add /memreserve/ entries (see above)
+ * @drop_base_memreserve: patch mode: leave out the base's /memreserve/
+ *		entries (e.g. a VMM's entries for its own firmware layout)
+ */
+struct mc_dt_options {
+	const void *base;
+	size_t base_len;
+	unsigned int cells;
+	enum mc_dt_layout layout;
+	enum mc_dt_memreserve memreserve;
+	bool drop_base_memreserve;
+};
+
+/**
+ * mc_dt_build() - write the carved map as a DTB into a caller buffer
+ * @map:	a carved map (mc_map_carve())
+ * @opt:	options, or NULL for the defaults (fresh mode)
+ * @buf:	where to write the DTB, or NULL to ask for the size
+ * @bufsize:	bytes at @buf
+ * @len:	set to the DTB's length on success, or to the buffer size the
+ *		call needs on MC_ENOSPC. The need is computed exactly from the
+ *		tree to write; it may exceed the final length by a few bytes
+ *		of property-name table that turn out to be shared.
+ *
+ * Deterministic: the same map and options give the same bytes.
+ * Return: 0; MC_ENOSPC (with *@len the size needed) when @bufsize is too
+ * small or @buf is NULL; MC_ESTATE if @map is not carved; MC_EINVAL for a
+ * bad option, a name that is not a valid node name, reusable on an
+ * unbacked range, a ppc64 map whose RAM does not start at 0, or a map with
+ * no RAM; MC_ERANGE for a range that does not fit the cells; MC_EBADBLOB
+ * for a base that libfdt rejects or that Linux would misread (cells other
+ * than 1 or 2 or left implicit, a /reserved-memory Linux ignores);
+ * MC_EOVERLAP when one of our reservations conflicts with a child of the
+ * base's /reserved-memory (name or range); MC_ENOMEM. Every error leaves a
+ * diagnostic on @map naming the option or field and the ranges at fault.
+ */
+int mc_dt_build(struct mc_map *map, const struct mc_dt_options *opt,
+		void *buf, size_t bufsize, size_t *len);
+
+/**
+ * mc_dt_decode() - read a DTB's memory description back into a map
+ * @map:	the map to add regions to (typically empty)
+ * @blob:	the bytes
+ * @len:	their length
+ *
+ * Adds a ram region per reg entry of each root child with device_type =
+ * "memory" (unnamed), a reserved region per reg entry of each enabled
+ * /reserved-memory child (named after the node without its unit address,
+ * MC_F_REUSABLE for "reusable", policy overlay when memory backs it), and a
+ * reserved region named "memreserve" per /memreserve/ entry.
+ * Return: 0; MC_EBADBLOB, with no diagnostic, when @blob is not a DTB
+ * (wrong magic); MC_EINVAL with a diagnostic for a DTB that libfdt's
+ * fdt_check_full() rejects or whose ranges wrap; errors of mc_map_add().
+ */
+int mc_dt_decode(struct mc_map *map, const void *blob, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEMCARVE_DT_H */

@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_dt_golden.c - every success case of fixtures/golden/dt.list, rebuilt
+ * through the library, decompiled by dtc into its expected file, and read
+ * back with libfdt the way Linux reads it:
+ *
+ *   drivers/of/fdt.c    memory: root children with device_type "memory",
+ *                       reg in the root's #address-cells/#size-cells.
+ *                       /memreserve/: the header's reserve map.
+ *   drivers/of/of_reserved_mem.c
+ *                       /reserved-memory needs the root's cells and a
+ *                       "ranges" property; each child's reg, "no-map" and
+ *                       "reusable".
+ *
+ * What the tree says is compared with the carved map, by rules restated
+ * here from memcarve-dt.h rather than taken from the emitter:
+ *   memory          = the union of the pieces RAM backs, each node one
+ *                     block (per-block) or one node (one);
+ *   a child per piece neither RAM nor mmio, "NAME@ADDR", NAME its name or
+ *                     its reserved type or kind; no-map when unbacked;
+ *                     reusable when backed and reusable; nothing when
+ *                     backed acpi, or backed reserved with memreserve on;
+ *                     else no-map;
+ *   /memreserve/    = the base's (unless dropped), then, with memreserve
+ *                     on (default on ppc64), each backed child without
+ *                     no-map or reusable, by address.
+ * In patch mode every base node and property outside the memory nodes is
+ * found in the output unchanged, in the same order.
+ */
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <libfdt.h>
+#include "memcarve-dt.h"
+
+#define LIST "fixtures/golden/dt.list"
+#define MAX_WORDS 32
+
+struct golden_case {
+	char line[1024];
+	char *word[MAX_WORDS];
+	size_t n_word;
+	const char *expected, *map, *resv, *base;
+	bool dts, memreserve_on, memreserve_off;
+	struct mc_dt_options opt;
+};
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		fail_msg("cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void split_words(struct golden_case *c)
+{
+	char *save = NULL;
+
+	for (char *w = strtok_r(c->line, " \t\n", &save);
+	     w && c->n_word < MAX_WORDS; w = strtok_r(NULL, " \t\n", &save))
+		c->word[c->n_word++] = w;
+	c->expected = c->word[0];
+}
+
+/* Options of one "dt" case; any option this test does not know fails. */
+static void parse_case(struct golden_case *c)
+{
+	for (size_t i = 2; i < c->n_word; i++) {
+		const char *w = c->word[i];
+		const char *next = i + 1 < c->n_word ? c->word[i + 1] : "";
+
+		if (strcmp(w, "--format") == 0)
+			c->dts = strcmp(next, "dts") == 0, i++;
+		else if (strcmp(w, "-o") == 0)
+			i++;
+		else if (strcmp(w, "--resv") == 0)
+			c->resv = next, i++;
+		else if (strcmp(w, "--base") == 0)
+			c->base = next, i++;
+		else if (strcmp(w, "--cells") == 0)
+			c->opt.cells = (unsigned int)atoi(next), i++;
+		else if (strcmp(w, "--memory-nodes") == 0)
+			c->opt.layout = strcmp(next, "one") == 0 ?
+				MC_DT_MEMORY_ONE_NODE : MC_DT_MEMORY_PER_BLOCK, i++;
+		else if (strcmp(w, "--memreserve") == 0)
+			c->opt.memreserve = MC_DT_MEMRESERVE_ON;
+		else if (strcmp(w, "--no-memreserve") == 0)
+			c->opt.memreserve = MC_DT_MEMRESERVE_OFF;
+		else if (strcmp(w, "--drop-memreserve") == 0)
+			c->opt.drop_base_memreserve = true;
+		else if (w[0] != '-' && !c->map)
+			c->map = w;
+		else
+			fail_msg("%s: no semantic check knows '%s'", c->expected, w);
+	}
+}
+
+/* ---- reading a tree back ------------------------------------------------ */
+
+static uint64_t cells(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 4 * n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int root_cells(const void *fdt, const char *name)
+{
+	const fdt32_t *v = fdt_getprop(fdt, 0, name, NULL);
+
+	assert_non_null(v);
+	return (int)fdt32_ld(v);
+}
+
+struct range {
+	uint64_t first, last;
+};
+
+/* The reg entries of @node; returns how many. */
+static size_t regs(const void *fdt, int node, struct range *out, size_t max)
+{
+	int ac = root_cells(fdt, "#address-cells");
+	int sc = root_cells(fdt, "#size-cells");
+	const unsigned char *reg;
+	size_t n = 0;
+	int len;
+
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	assert_non_null(reg);
+	assert_int_equal(len % (4 * (ac + sc)), 0);
+	for (int at = 0; at < len && n < max; at += 4 * (ac + sc), n++) {
+		uint64_t size = cells(reg + at + 4 * ac, sc);
+
+		assert_true(size > 0);
+		out[n].first = cells(reg + at, ac);
+		out[n].last = out[n].first + (size - 1);
+	}
+	return n;
+}
+
+static int by_first(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static bool is_memory(const void *fdt, int node)
+{
+	int len;
+	const char *t = fdt_getprop(fdt, node, "device_type", &len);
+
+	return t && len == 7 && strcmp(t, "memory") == 0;
+}
+
+/* ---- the checks ---------------------------------------------------------- */
+
+static void check_memory(const void *fdt, const struct mc_map *map,
+			 enum mc_dt_layout layout)
+{
+	const struct mc_slot *s;
+	size_t n_slots, k = 0, nodes = 0;
+	struct range got[4096];
+	int node;
+
+	s = mc_map_slots(map, &n_slots);
+	fdt_for_each_subnode(node, fdt, 0) {
+		char want[64];
+		size_t n;
+
+		if (!is_memory(fdt, node))
+			continue;
+		n = regs(fdt, node, got + k, 4096 - k);
+		snprintf(want, sizeof(want), "memory@%" PRIx64, got[k].first);
+		assert_string_equal(fdt_get_name(fdt, node, NULL), want);
+		if (layout == MC_DT_MEMORY_PER_BLOCK)
+			assert_int_equal(n, 1);
+		k += n;
+		nodes++;
+	}
+	if (layout == MC_DT_MEMORY_ONE_NODE)
+		assert_int_equal(nodes, 1);
+	/* Sorted and joined where they touch, the blocks are the slots. */
+	qsort(got, k, sizeof(got[0]), by_first);
+	for (size_t i = 0; i + 1 < k; i++) {
+		assert_true(got[i].last < got[i + 1].first);	/* no overlap */
+		if (got[i].last + 1 == got[i + 1].first) {
+			got[i + 1].first = got[i].first;
+			got[i].first = 1;
+			got[i].last = 0;			/* joined */
+		}
+	}
+	for (size_t i = 0, j = 0; i < n_slots; i++, j++) {
+		while (j < k && got[j].first > got[j].last)
+			j++;
+		assert_true(j < k);
+		assert_true(got[j].first == s[i].guest);
+		assert_true(got[j].last == s[i].guest + (s[i].size - 1));
+	}
+}
+
+static const char *default_name(const struct mc_region *r)
+{
+	return r->kind == MC_RESERVED ? mc_resv_type_name(r->type) :
+					mc_kind_name(r->kind);
+}
+
+/* Expected flag: 'n' no-map, 'r' reusable, '-' neither. */
+static char expected_flag(const struct mc_region *r, bool memreserve)
+{
+	if (!(r->flags & MC_F_BACKED))
+		return 'n';
+	if (r->flags & MC_F_REUSABLE)
+		return 'r';
+	if (r->kind == MC_ACPI || (r->kind == MC_RESERVED && memreserve))
+		return '-';
+	return 'n';
+}
+
+static int find_child(const void *fdt, int parent, const char *name)
+{
+	int node;
+
+	fdt_for_each_subnode(node, fdt, parent)
+		if (strcmp(fdt_get_name(fdt, node, NULL), name) == 0)
+			return node;
+	return -1;
+}
+
+static size_t check_children(const void *fdt, const struct mc_map *map,
+			     bool memreserve, struct range *rsv)
+{
+	int parent = fdt_path_offset(fdt, "/reserved-memory");
+	const struct mc_region *v;
+	size_t n, n_rsv = 0;
+
+	v = mc_map_result(map, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct mc_region *r = &v[i];
+		char name[80], flag;
+		struct range got;
+		int node;
+
+		if (r->kind == MC_RAM || r->kind == MC_MMIO)
+			continue;
+		assert_true(parent >= 0);
+		snprintf(name, sizeof(name), "%s@%" PRIx64,
+			 r->name ? r->name : default_name(r), r->first);
+		node = find_child(fdt, parent, name);
+		if (node < 0)
+			fail_msg("no /reserved-memory/%s", name);
+		assert_int_equal(regs(fdt, node, &got, 1), 1);
+		assert_true(got.first == r->first && got.last == r->last);
+		flag = expected_flag(r, memreserve);
+		assert_int_equal(fdt_getprop(fdt, node, "no-map", NULL) != NULL,
+				 flag == 'n');
+		assert_int_equal(fdt_getprop(fdt, node, "reusable", NULL) != NULL,
+				 flag == 'r');
+		if (memreserve && flag == '-')
+			rsv[n_rsv++] = (struct range){ r->first, r->last };
+	}
+	if (parent >= 0) {
+		int len;
+
+		assert_int_equal(root_cells(fdt, "#address-cells"),
+				 fdt32_ld(fdt_getprop(fdt, parent, "#address-cells", NULL)));
+		assert_int_equal(root_cells(fdt, "#size-cells"),
+				 fdt32_ld(fdt_getprop(fdt, parent, "#size-cells", NULL)));
+		assert_non_null(fdt_getprop(fdt, parent, "ranges", &len));
+		assert_int_equal(len, 0);
+	}
+	return n_rsv;
+}
+
+static void check_memreserve(const void *fdt, const void *base, bool drop,
+			     const struct range *ours, size_t n_ours)
+{
+	int n_base = base && !drop ? fdt_num_mem_rsv(base) : 0;
+	uint64_t a, s, ba, bs;
+
+	assert_int_equal(fdt_num_mem_rsv(fdt), n_base + (int)n_ours);
+	for (int i = 0; i < n_base; i++) {
+		fdt_get_mem_rsv(fdt, i, &a, &s);
+		fdt_get_mem_rsv(base, i, &ba, &bs);
+		assert_true(a == ba && s == bs);
+	}
+	for (size_t i = 0; i < n_ours; i++) {
+		fdt_get_mem_rsv(fdt, n_base + (int)i, &a, &s);
+		assert_true(a == ours[i].first);
+		assert_true(s == ours[i].last - ours[i].first + 1);
+	}
+}
+
+/* Same property names, values and order; base subnodes first, in order. */
+static void check_kept(const void *base, int bnode, const void *fdt, int node,
+		       const char *path)
+{
+	int bp, p = fdt_first_property_offset(fdt, node), child;
+
+	fdt_for_each_property_offset(bp, base, bnode) {
+		const char *bname, *name;
+		int blen, len;
+		const void *bval = fdt_getprop_by_offset(base, bp, &bname, &blen);
+		const void *val;
+
+		if (p < 0)
+			fail_msg("%s: property %s missing", path, bname);
+		val = fdt_getprop_by_offset(fdt, p, &name, &len);
+		if (strcmp(bname, name) || blen != len || memcmp(bval, val, len))
+			fail_msg("%s: property %s changed", path, bname);
+		p = fdt_next_property_offset(fdt, p);
+	}
+	assert_true(p < 0);	/* no property added to a kept node */
+	child = fdt_first_subnode(fdt, node);
+	fdt_for_each_subnode(bp, base, bnode) {
+		const char *name = fdt_get_name(base, bp, NULL);
+		char sub[512];
+
+		if (bnode == 0 && is_memory(base, bp))
+			continue;
+		while (bnode == 0 && child >= 0 && is_memory(fdt, child))
+			child = fdt_next_subnode(fdt, child);
+		if (child < 0 || strcmp(name, fdt_get_name(fdt, child, NULL)))
+			fail_msg("%s: node %s missing or moved", path, name);
+		snprintf(sub, sizeof(sub), "%s/%s", path, name);
+		check_kept(base, bp, fdt, child, sub);
+		child = fdt_next_subnode(fdt, child);
+	}
+}
+
+static void check_dtc(const void *blob, size_t len, const char *expected)
+{
+	char path[] = "/tmp/test_dt_golden.XXXXXX", cmd[256];
+	size_t want_len, got_len;
+	char *want, *got;
+	FILE *p;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, blob, len), (ssize_t)len);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "dtc -q -I dtb -O dts %s", path);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	got = calloc(1, 1 << 20);
+	assert_non_null(got);
+	got_len = fread(got, 1, (1 << 20) - 1, p);
+	assert_int_equal(pclose(p), 0);
+	unlink(path);
+	want = slurp(expected, &want_len);
+	if (got_len != want_len || memcmp(got, want, got_len))
+		fail_msg("dtc's source of the library's DTB differs from %s",
+			 expected);
+	free(got);
+	free(want);
+}
+
+static void run_case(struct golden_case *c)
+{
+	struct mc_map *map = mc_map_new();
+	size_t need = 0, len = 0, base_len = 0;
+	char expected[256], *base = NULL;
+	struct range rsv[256];
+	bool memreserve;
+	void *blob;
+
+	assert_non_null(map);
+	assert_int_equal(mc_map_load_file(map, c->map), 0);
+	if (c->resv)
+		assert_int_equal(mc_map_load_resv_file(map, c->resv), 0);
+	assert_int_equal(mc_map_carve(map), 0);
+	if (c->base) {
+		base = slurp(c->base, &base_len);
+		c->opt.base = base;
+		c->opt.base_len = base_len;
+	}
+	assert_int_equal(mc_dt_build(map, &c->opt, NULL, 0, &need), MC_ENOSPC);
+	blob = malloc(need);
+	assert_non_null(blob);
+	assert_int_equal(mc_dt_build(map, &c->opt, blob, need, &len), 0);
+	assert_int_equal(fdt_check_full(blob, len), 0);
+	snprintf(expected, sizeof(expected), "fixtures/%s", c->expected);
+	if (c->dts) {
+		check_dtc(blob, len, expected);
+	} else {
+		size_t want_len;
+		char *want = slurp(expected, &want_len);
+
+		assert_memory_equal(blob, want, len);
+		assert_int_equal(len, want_len);
+		free(want);
+	}
+	memreserve = c->opt.memreserve == MC_DT_MEMRESERVE_ON ||
+		     (c->opt.memreserve == MC_DT_MEMRESERVE_AUTO &&
+		      mc_map_arch(map) == MC_ARCH_PPC64);
+	check_memory(blob, map, c->opt.layout);
+	check_memreserve(blob, base, c->opt.drop_base_memreserve, rsv,
+			 check_children(blob, map, memreserve, rsv));
+	if (base)
+		check_kept(base, 0, blob, 0, "");
+	else
+		assert_int_equal(root_cells(blob, "#address-cells"),
+				 c->opt.cells ? (int)c->opt.cells : 2);
+	free(blob);
+	free(base);
+	mc_map_free(map);
+}
+
+static void test_every_golden_case(void **state)
+{
+	FILE *f = fopen(LIST, "r");
+	struct golden_case c;
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(f);
+	while (memset(&c, 0, sizeof(c)), fgets(c.line, sizeof(c.line), f)) {
+		split_words(&c);
+		if (c.n_word < 2 || c.word[0][0] == '#' ||
+		    strcmp(c.word[1], "dt") != 0)
+			continue;
+		parse_case(&c);
+		run_case(&c);
+		n++;
+	}
+	fclose(f);
+	print_message("semantic checks on %zu golden dt cases\n", n);
+	assert_true(n >= 20);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_golden_case),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
