@@ -13,6 +13,7 @@
 #include <string.h>
 #include "cli.h"
 #include "memcarve-dt.h"
+#include "memcarve-e820.h"
 
 /*
  * A decoder returns 0 after adding the regions it found to the map,
@@ -26,6 +27,9 @@ struct decoder {
 
 static const struct decoder decoders[] = {
 	{ "device tree blob", mc_dt_decode },
+	{ "x86 zero page (boot_params)", mc_e820_zeropage_decode },
+	{ "x86 setup_data SETUP_E820_EXT", mc_e820_setup_data_decode },
+	{ "raw e820 table", mc_e820_raw_decode },
 	{ NULL, NULL },
 };
 

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_e820.c - "memcarve e820": the carved map as an x86 e820 table, as
+ * the kernel prints it, as raw entries, or inside a zero page.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "memcarve-e820.h"
+
+enum format { FMT_TEXT, FMT_TABLE, FMT_ZEROPAGE };
+
+struct e820_args {
+	enum format format;
+	const char *out;
+	const char *kernel;
+	const char *sd_out;
+	bool legacy_hole;
+	struct mc_e820_boot boot;
+};
+
+/* Options that only a zero page has. */
+static const char *const zp_only[] = {
+	"cmdline-addr", "initrd-addr", "initrd-size", "rsdp-addr",
+	"setup-data-addr", "setup-data-next", "setup-data-out", NULL,
+};
+
+static int parse_num(const struct cli *cli, const char *name, uint64_t *v)
+{
+	const char *s = cli_opt(cli, name);
+
+	*v = 0;
+	if (s && mc_parse_number(s, v))
+		return cli_error(EXIT_USAGE,
+				 "--%s: '%s' is not a number (decimal or 0x "
+				 "hex, optional K/M/G/T)", name, s);
+	return EXIT_OK;
+}
+
+static int parse_format(const char *v, enum format *f)
+{
+	if (!v || strcmp(v, "text") == 0)
+		*f = FMT_TEXT;
+	else if (strcmp(v, "table") == 0)
+		*f = FMT_TABLE;
+	else if (strcmp(v, "zeropage") == 0)
+		*f = FMT_ZEROPAGE;
+	else
+		return cli_error(EXIT_USAGE, "--format: '%s' is not one of "
+				 "text, table, zeropage", v);
+	return EXIT_OK;
+}
+
+static int parse_boot(const struct cli *cli, struct mc_e820_boot *b)
+{
+	int st = parse_num(cli, "cmdline-addr", &b->cmdline_addr);
+
+	if (st == EXIT_OK)
+		st = parse_num(cli, "initrd-addr", &b->initrd_addr);
+	if (st == EXIT_OK)
+		st = parse_num(cli, "initrd-size", &b->initrd_size);
+	if (st == EXIT_OK)
+		st = parse_num(cli, "rsdp-addr", &b->rsdp_addr);
+	if (st == EXIT_OK)
+		st = parse_num(cli, "setup-data-addr", &b->setup_data_addr);
+	if (st == EXIT_OK)
+		st = parse_num(cli, "setup-data-next", &b->setup_data_next);
+	if (st == EXIT_OK && !b->initrd_addr != !b->initrd_size)
+		st = cli_error(EXIT_USAGE, "--initrd-addr and --initrd-size "
+			       "go together");
+	if (st == EXIT_OK && b->initrd_size &&
+	    b->initrd_addr > UINT64_MAX - (b->initrd_size - 1))
+		st = cli_error(EXIT_USAGE, "--initrd-addr + --initrd-size "
+			       "runs past 2^64");
+	return st;
+}
+
+static int parse_args(const struct cli *cli, struct e820_args *a)
+{
+	int st = parse_format(cli_opt(cli, "format"), &a->format);
+
+	if (st != EXIT_OK)
+		return st;
+	a->out = cli_opt(cli, "output");
+	a->kernel = cli_opt(cli, "kernel");
+	a->sd_out = cli_opt(cli, "setup-data-out");
+	a->legacy_hole = cli_opt(cli, "legacy-hole") != NULL;
+	if (a->format != FMT_TEXT && !a->out)
+		return cli_error(EXIT_USAGE, "--format %s is binary: give -o "
+				 "FILE", cli_opt(cli, "format"));
+	for (size_t i = 0; a->format != FMT_ZEROPAGE && zp_only[i]; i++)
+		if (cli_opt(cli, zp_only[i]))
+			return cli_error(EXIT_USAGE, "--%s only applies to "
+					 "--format zeropage", zp_only[i]);
+	return parse_boot(cli, &a->boot);
+}
+
+static int read_file(const char *path, struct cli_buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int bad;
+
+	if (!f)
+		return cli_error(EXIT_INPUT, "--kernel: cannot open %s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		cli_buf_add(b, chunk, n);
+	bad = ferror(f) || b->failed;
+	fclose(f);
+	return bad ? cli_error(EXIT_INPUT, "--kernel: cannot read %s", path) :
+		     EXIT_OK;
+}
+
+static int map_errors(const struct mc_map *map)
+{
+	for (size_t i = 0; i < mc_map_error_count(map); i++)
+		fprintf(stderr, "memcarve: %s\n", mc_map_error(map, i)->msg);
+	return EXIT_INPUT;
+}
+
+/* The table in a buffer of its own; NULL after printing the error. */
+static struct mc_e820_entry *build_table(struct mc_map *map, size_t *n)
+{
+	struct mc_e820_entry *e;
+	int err = mc_e820_table(map, NULL, 0, n);
+
+	if (err && err != MC_ENOSPC) {
+		map_errors(map);
+		return NULL;
+	}
+	e = malloc(*n * sizeof(*e) + 1);
+	if (!e) {
+		cli_error(EXIT_INPUT, "out of memory");
+		return NULL;
+	}
+	if (mc_e820_table(map, e, *n, n)) {
+		map_errors(map);
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+struct job {
+	struct e820_args a;
+	struct mc_map *map;
+	struct mc_e820_entry *e;
+	size_t n;
+	struct cli_buf kernel;
+};
+
+/* What must be usable RAM: the kernel, the initrd, our setup_data node. */
+static int check(struct job *j)
+{
+	struct mc_e820_need need[3];
+	struct mc_e820_rules rules = { j->a.legacy_hole, need, 0 };
+	struct mc_bzimage img;
+	const struct mc_e820_boot *b = &j->a.boot;
+	size_t ext = mc_e820_ext_count(j->n);
+
+	if (j->a.kernel) {
+		if (mc_e820_bzimage(j->map, j->a.kernel, j->kernel.p,
+				    j->kernel.len, &img))
+			return map_errors(j->map);
+		need[rules.n_need++] = (struct mc_e820_need){
+			"--kernel", img.pref_address,
+			img.pref_address + (img.init_size - 1) };
+	}
+	if (b->initrd_size)	/* parse_boot() made sure it does not wrap */
+		need[rules.n_need++] = (struct mc_e820_need){
+			"--initrd-addr", b->initrd_addr,
+			b->initrd_addr + (b->initrd_size - 1) };
+	if (j->a.format == FMT_ZEROPAGE && ext && b->setup_data_addr) {
+		uint64_t len = MC_SETUP_DATA_HDR + (uint64_t)ext *
+						       MC_E820_ENTRY_SIZE;
+
+		if (b->setup_data_addr > UINT64_MAX - (len - 1))
+			return cli_error(EXIT_INPUT, "--setup-data-addr: a "
+					 "node of 0x%llx bytes there runs "
+					 "past 2^64", (unsigned long long)len);
+		need[rules.n_need++] = (struct mc_e820_need){
+			"--setup-data-addr", b->setup_data_addr,
+			b->setup_data_addr + (len - 1) };
+	}
+	if (mc_e820_check(j->map, j->e, j->n, &rules))
+		return map_errors(j->map);
+	return EXIT_OK;
+}
+
+static int emit_text(const struct job *j)
+{
+	struct cli_buf b = { 0 };
+	char line[128];
+	int st;
+
+	for (size_t i = 0; i < j->n; i++) {
+		mc_e820_format_line(&j->e[i], "BIOS-e820", line, sizeof(line));
+		cli_buf_printf(&b, "%s\n", line);
+	}
+	st = b.failed ? cli_error(EXIT_INPUT, "out of memory") :
+			cli_write(j->a.out, &b);
+	cli_buf_free(&b);
+	return st;
+}
+
+/* Hand @len bytes at @p (freed here) to cli_write(). */
+static int write_bytes(const char *path, void *p, size_t len)
+{
+	struct cli_buf b = { 0 };
+	int st;
+
+	if (p)
+		cli_buf_add(&b, p, len);
+	free(p);
+	st = !p || b.failed ? cli_error(EXIT_INPUT, "out of memory") :
+			      cli_write(path, &b);
+	cli_buf_free(&b);
+	return st;
+}
+
+static int emit_table(const struct job *j)
+{
+	size_t len = 0;
+	void *p;
+
+	mc_e820_encode(j->e, j->n, NULL, 0, &len);
+	p = malloc(len + 1);
+	if (p)
+		mc_e820_encode(j->e, j->n, p, len, &len);
+	return write_bytes(j->a.out, p, len);
+}
+
+static int emit_zeropage(const struct job *j)
+{
+	struct mc_e820_boot b = j->a.boot;
+	size_t ext = mc_e820_ext_count(j->n), len = 0;
+	void *zp = malloc(MC_ZEROPAGE_SIZE), *node = NULL;
+	int st = EXIT_OK;
+
+	b.kernel = j->a.kernel ? j->kernel.p : NULL;
+	b.kernel_len = j->kernel.len;
+	b.kernel_name = j->a.kernel;
+	if (zp && mc_e820_zeropage(j->map, j->e, j->n, &b, zp))
+		st = map_errors(j->map);
+	else if (zp && ext && !j->a.sd_out)
+		st = cli_error(EXIT_INPUT, "the table has %zu entries: the %zu "
+			       "past 128 go in a SETUP_E820_EXT node; give "
+			       "--setup-data-out FILE", j->n, ext);
+	if (st == EXIT_OK && zp && ext) {
+		mc_e820_setup_data(j->e, j->n, b.setup_data_next, NULL, 0, &len);
+		node = malloc(len);
+		if (node)
+			mc_e820_setup_data(j->e, j->n, b.setup_data_next, node,
+					   len, &len);
+		st = write_bytes(j->a.sd_out, node, len);
+	}
+	if (st != EXIT_OK) {
+		free(zp);
+		return st;
+	}
+	return write_bytes(j->a.out, zp, MC_ZEROPAGE_SIZE);
+}
+
+static int run_e820(struct cli *cli)
+{
+	struct job j = { 0 };
+	int st = parse_args(cli, &j.a);
+
+	if (st == EXIT_OK && j.a.kernel)
+		st = read_file(j.a.kernel, &j.kernel);
+	if (st == EXIT_OK) {
+		j.map = cli_load_map(cli);
+		st = j.map ? EXIT_OK : EXIT_INPUT;
+	}
+	if (st == EXIT_OK) {
+		j.e = build_table(j.map, &j.n);
+		st = j.e ? check(&j) : EXIT_INPUT;
+	}
+	if (st == EXIT_OK && j.a.format == FMT_TEXT)
+		st = emit_text(&j);
+	else if (st == EXIT_OK && j.a.format == FMT_TABLE)
+		st = emit_table(&j);
+	else if (st == EXIT_OK)
+		st = emit_zeropage(&j);
+	free(j.e);
+	mc_map_free(j.map);
+	cli_buf_free(&j.kernel);
+	return st;
+}
+
+static const struct cli_optspec e820_opts[] = {
+	{ "output", 'o', true, false, "FILE",
+	  "write here (text: default standard output; binary: required)" },
+	{ "format", 0, true, false, "FORMAT",
+	  "text (default), table (raw 20-byte entries) or zeropage" },
+	{ "kernel", 0, true, false, "BZIMAGE",
+	  "check its load range is usable RAM; zeropage: copy its setup header" },
+	{ "legacy-hole", 0, false, false, NULL,
+	  "require RAM below 1M to end at 640K (0xa0000-0xfffff not usable)" },
+	{ "cmdline-addr", 0, true, false, "ADDR",
+	  "zeropage: guest address of the command line" },
+	{ "initrd-addr", 0, true, false, "ADDR",
+	  "zeropage: guest address of the initrd (with --initrd-size)" },
+	{ "initrd-size", 0, true, false, "SIZE", "zeropage: initrd size" },
+	{ "rsdp-addr", 0, true, false, "ADDR",
+	  "zeropage: ACPI RSDP address (boot protocol 2.14+)" },
+	{ "setup-data-addr", 0, true, false, "ADDR",
+	  "zeropage: guest address of the SETUP_E820_EXT node" },
+	{ "setup-data-out", 0, true, false, "FILE",
+	  "zeropage: write that node here (only if over 128 entries)" },
+	{ "setup-data-next", 0, true, false, "ADDR",
+	  "zeropage: existing setup_data chain to link after ours" },
+	{ NULL, 0, false, false, NULL, NULL },
+};
+
+const struct cli_cmd cli_cmd_e820 = {
+	.name = "e820",
+	.synopsis = "MAP [-o OUT] [--format text|table|zeropage] [--kernel BZIMAGE]",
+	.summary = "x86 e820 table: kernel's text, raw, or a zero page",
+	.details =
+		"Describe the carved map as an x86 e820 table. RAM is usable (1);\n"
+		"every reserved range, backed or not, is reserved (2), as Linux wants\n"
+		"for RMRRs; mmio inside declared RAM is reserved (2); mmio outside RAM\n"
+		"(a PCI hole) is left out, as firmware does; acpi is 3, nvs 4, pmem 7.\n"
+		"The table is sanitized as Linux does it (sorted, touching entries of\n"
+		"one type merged, the higher type winning an overlap), so --format text\n"
+		"prints exactly the guest's 'BIOS-e820:' lines. (Past 128 entries\n"
+		"the guest prints the zero page's 128 as 'BIOS-e820:' and then the\n"
+		"whole table as 'extended:'; text prints the whole table.)\n\n"
+		"--format table writes the raw 20-byte boot_e820_entry array. --format\n"
+		"zeropage writes a 4096-byte boot_params for the 64-bit boot protocol:\n"
+		"the setup header copied from --kernel, type_of_loader 0xff, the\n"
+		"addresses given, and the first 128 entries; the rest go in a\n"
+		"SETUP_E820_EXT node written to --setup-data-out, to be loaded at\n"
+		"--setup-data-addr, and linked from hdr.setup_data.\n\n"
+		"Checked: the table has at least 2 entries (Linux ignores a shorter\n"
+		"one); the kernel's load range (pref_address + init_size from\n"
+		"--kernel), the initrd and the setup_data node lie in usable RAM; with\n"
+		"--legacy-hole, no usable RAM in 0xa0000-0xfffff.\n\n"
+		"Example:\n"
+		"  memcarve e820 vm.map --kernel bzImage --format zeropage -o zp.bin \\\n"
+		"      --cmdline-addr 0x20000 --initrd-addr 0x6000000 --initrd-size 4M \\\n"
+		"      --setup-data-addr 0x30000 --setup-data-out sd.bin",
+	.opts = e820_opts,
+	.min_args = 1,
+	.max_args = 1,
+	.run = run_e820,
+};

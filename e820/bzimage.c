@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bzimage.c - the setup header of a bzImage (Documentation/x86/boot.rst).
+ *
+ * The header starts at 0x1f1 in both the image and boot_params; a loader
+ * copies it from there to its end, which the two-byte jump at 0x200 gives
+ * (0x202 + its displacement byte), so newer kernels' longer headers copy
+ * whole and older ones do not drag in code.
+ */
+#include "memcarve-e820.h"
+#include "bootparam.h"
+#include "le.h"
+
+#define BOOT_FLAG 0xaa55u
+#define HDRS_MAGIC 0x53726448u		/* "HdrS" little-endian */
+#define PROTO_MIN 0x020a		/* pref_address and init_size */
+
+static int bad(struct mc_map *map, const char *name, const char *why)
+{
+	return mc_map_report(map, MC_EBADBLOB, "--kernel", "%s: %s", name, why);
+}
+
+int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
+		    size_t len, struct mc_bzimage *out)
+{
+	const uint8_t *p = image;
+	uint32_t end;
+
+	name = name ? name : "bzImage";
+	if (len < BP_HDR_END_MIN)
+		return bad(map, name, "too short for a setup header");
+	if (mc_get_le(p + BP_BOOT_FLAG, 2) != BOOT_FLAG)
+		return bad(map, name, "no 0xAA55 boot flag at 0x1fe; not a bzImage");
+	if (mc_get_le(p + BP_HEADER, 4) != HDRS_MAGIC)
+		return bad(map, name, "no \"HdrS\" magic at 0x202; not a "
+			   "bzImage (or older than boot protocol 2.00)");
+	end = BP_HEADER + p[BP_JUMP + 1];
+	if (end > BP_HDR_ROOM || end > len)
+		return bad(map, name, "setup header runs past 0x290 (jump "
+			   "byte at 0x201 is corrupt)");
+	out->version = (uint16_t)mc_get_le(p + BP_VERSION, 2);
+	out->hdr_end = end;
+	if (out->version < PROTO_MIN || end < BP_INIT_SIZE + 4)
+		return mc_map_report(map, MC_EBADBLOB, "--kernel",
+				     "%s: boot protocol %u.%02u; memcarve needs "
+				     "2.10 or later (pref_address, init_size)",
+				     name, out->version >> 8,
+				     out->version & 0xff);
+	out->setup_sects = p[BP_SETUP_SECTS];
+	out->loadflags = p[BP_LOADFLAGS];
+	out->xloadflags = out->version >= 0x020c ?
+				  (uint16_t)mc_get_le(p + BP_XLOADFLAGS, 2) : 0;
+	out->cmdline_size = (uint32_t)mc_get_le(p + BP_CMDLINE_SIZE, 4);
+	out->pref_address = mc_get_le(p + BP_PREF_ADDRESS, 8);
+	out->init_size = (uint32_t)mc_get_le(p + BP_INIT_SIZE, 4);
+	if (out->init_size == 0 ||
+	    out->pref_address > UINT64_MAX - (out->init_size - 1))
+		return bad(map, name, "pref_address/init_size give no load "
+			   "range");
+	return 0;
+}

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memcarve-e820.h - the carved map as an x86 e820 table, a zero page
+ * (struct boot_params) and a SETUP_E820_EXT setup_data node.
+ *
+ * A VMM calls these directly: mc_e820_table() turns a carved map into
+ * sanitized entries in caller memory, mc_e820_check() applies the layout
+ * rules a guest relies on, mc_e820_zeropage() and mc_e820_setup_data()
+ * write the bytes the kernel reads at boot.
+ *
+ * Types follow the carved result (DESIGN §2): RAM pieces are usable (1);
+ * every reserved piece (any IOMMU type, backed or not) and every mmio piece
+ * inside RAM is reserved (2); acpi is 3, nvs 4, pmem 7. A reserved range
+ * that RAM still backs stays type 2: Linux requires an RMRR to be covered
+ * by E820 reserved. mmio windows outside RAM (a PCI hole) are left out, as
+ * firmware does, so the kernel can place BARs there.
+ *
+ * The entries are then sanitized with the kernel's own algorithm
+ * (arch/x86/kernel/e820.c, e820__update_table()), so what the guest prints
+ * equals what mc_e820_format_line() prints.
+ *
+ * Ownership: every buffer is the caller's. Functions that fill one take its
+ * capacity; when it is too small they return MC_ENOSPC and report the size
+ * needed, so a caller may ask first with a capacity of 0. Errors other than
+ * MC_ENOSPC leave a diagnostic in the map (mc_map_error()).
+ */
+#ifndef MEMCARVE_E820_H
+#define MEMCARVE_E820_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "memcarve.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* e820 types (arch/x86/include/asm/e820/types.h). */
+#define MC_E820_RAM		1u
+#define MC_E820_RESERVED	2u
+#define MC_E820_ACPI		3u
+#define MC_E820_NVS		4u
+#define MC_E820_UNUSABLE	5u
+#define MC_E820_PMEM		7u
+#define MC_E820_PRAM		12u
+#define MC_E820_SOFT_RESERVED	0xefffffffu
+
+#define MC_E820_ENTRY_SIZE	20	/* struct boot_e820_entry, packed */
+#define MC_E820_ZEROPAGE_MAX	128	/* E820_MAX_ENTRIES_ZEROPAGE */
+#define MC_ZEROPAGE_SIZE	4096	/* struct boot_params */
+#define MC_SETUP_DATA_HDR	16	/* struct setup_data before data[] */
+#define MC_SETUP_E820_EXT	1u
+
+/**
+ * struct mc_e820_entry - one e820 entry, as the kernel holds it
+ * @addr:	first byte
+ * @size:	bytes; an entry may end at 2^64 - 1 (addr + size == 2^64)
+ * @type:	MC_E820_* type
+ *
+ * A host struct for the API; the 20-byte wire format is written by
+ * mc_e820_encode() and the zero page functions, field by field.
+ */
+struct mc_e820_entry {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t type;
+};
+
+/**
+ * mc_e820_sanitize() - the kernel's e820__update_table() on an array
+ * @in:		entries in any order, possibly overlapping
+ * @n:		how many
+ * @out:	where the result goes; must not overlap @in
+ * @cap:	room in @out, in entries
+ * @count:	set to the number of result entries (the number needed when
+ *		the result does not fit)
+ *
+ * The change-point sweep of Linux: sorted by address, on overlap the
+ * highest type wins, touching entries of one type merge, zero-size entries
+ * are dropped; PRAM and SOFT_RESERVED entries are never merged. Entries
+ * that end at 2^64 - 1 are handled (the kernel refuses to sanitize a table
+ * holding one and keeps it as given; a table that is already sanitized is
+ * the same either way).
+ *
+ * Return: 0; MC_ENOSPC when @cap is too small; MC_ERANGE when an entry
+ * wraps past 2^64 or the result would need an entry of 2^64 bytes;
+ * MC_ENOMEM. This function has no map, so no diagnostic.
+ */
+int mc_e820_sanitize(const struct mc_e820_entry *in, size_t n,
+		     struct mc_e820_entry *out, size_t cap, size_t *count);
+
+/**
+ * mc_e820_table() - the carved map as sanitized e820 entries
+ * @map:	a carved map; its arch must be x86_64 or unset
+ * @out:	where the entries go (may be NULL when @cap is 0)
+ * @cap:	room in @out, in entries
+ * @count:	set to the number of entries (needed, on MC_ENOSPC)
+ *
+ * Return: 0; MC_ENOSPC (no diagnostic); MC_ESTATE if the map is not
+ * carved, MC_EINVAL for another arch, MC_ERANGE for a table that cannot
+ * be written (one entry covering all 2^64 bytes), MC_ENOMEM.
+ */
+int mc_e820_table(struct mc_map *map, struct mc_e820_entry *out, size_t cap,
+		  size_t *count);
+
+/**
+ * struct mc_e820_need - a range the guest needs as usable RAM
+ * @what:	its name in diagnostics ("kernel", "initrd", "setup_data")
+ * @first:	first byte
+ * @last:	last byte (inclusive)
+ */
+struct mc_e820_need {
+	const char *what;
+	uint64_t first;
+	uint64_t last;
+};
+
+/**
+ * struct mc_e820_rules - the layout rules mc_e820_check() applies
+ * @legacy_hole:	RAM below 1 MiB must end at 640K: nothing usable in
+ *			0xa0000-0xfffff (VGA window, option and BIOS ROMs)
+ * @need:		ranges that must lie in usable (type 1) entries
+ * @n_need:		how many
+ */
+struct mc_e820_rules {
+	bool legacy_hole;
+	const struct mc_e820_need *need;
+	size_t n_need;
+};
+
+/**
+ * mc_e820_check() - check a table against the x86 layout rules
+ * @map:	the map, for diagnostics
+ * @e:		a table from mc_e820_table()
+ * @n:		its entries
+ * @rules:	what to check
+ *
+ * Always checks that the entries are sorted and never overlap (what the
+ * kernel assumes after sanitizing) and that there are at least two (Linux
+ * ignores a shorter table: append_e820_table()). Every broken rule gets a
+ * diagnostic naming the option at fault and the ranges.
+ * Return: 0, or the code of the first broken rule: MC_EOVERLAP (overlap,
+ * legacy hole, a needed range not usable) or MC_EINVAL (too few entries).
+ */
+int mc_e820_check(struct mc_map *map, const struct mc_e820_entry *e, size_t n,
+		  const struct mc_e820_rules *rules);
+
+/**
+ * mc_e820_type_name() - the type as Linux 6.1 prints it (e820_print_type)
+ * @type:	an e820 type
+ * @buf:	room for unknown types ("type 9"), at least 16 bytes
+ * @len:	size of @buf
+ *
+ * Return: "usable", "reserved", "ACPI data", "ACPI NVS", "unusable",
+ * "persistent (type 7)", "persistent (type 12)", "soft reserved", or
+ * "type N" written into @buf.
+ */
+const char *mc_e820_type_name(uint32_t type, char *buf, size_t len);
+
+/**
+ * mc_e820_format_line() - one entry as the kernel logs it
+ * @e:		the entry
+ * @who:	the prefix: "BIOS-e820" for the zero-page table, "extended"
+ *		after a SETUP_E820_EXT node
+ * @buf:	output, NUL-terminated, no newline
+ * @len:	size of @buf; 80 bytes always suffice for a 9-letter @who
+ *
+ * "BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable"
+ * Return: the length of the whole line (snprintf semantics).
+ */
+int mc_e820_format_line(const struct mc_e820_entry *e, const char *who,
+			char *buf, size_t len);
+
+/**
+ * mc_e820_encode() - entries as a raw array of 20-byte boot_e820_entry
+ * @e:		entries
+ * @n:		how many
+ * @buf:	output (may be NULL when @len is 0)
+ * @len:	its size in bytes
+ * @needed:	set to 20 * @n
+ *
+ * The layout of boot_params.e820_table, of a SETUP_E820_EXT payload and of
+ * an int 15h/e820 BIOS table: u64 addr, u64 size, u32 type, little-endian.
+ * Return: 0, MC_ENOSPC or MC_ERANGE (the size does not fit a size_t).
+ */
+int mc_e820_encode(const struct mc_e820_entry *e, size_t n, void *buf,
+		   size_t len, size_t *needed);
+
+/**
+ * mc_e820_ext_count() - entries that do not fit in the zero page
+ * @n:		entries in the table
+ *
+ * Return: the number that go into a SETUP_E820_EXT node, 0 if none.
+ */
+size_t mc_e820_ext_count(size_t n);
+
+/**
+ * struct mc_bzimage - what a bzImage's setup header says
+ * @version:		boot protocol, 0x020f for 2.15
+ * @hdr_end:		offset just past the setup header (0x202 + jump byte)
+ * @setup_sects:	sectors of real-mode setup code
+ * @loadflags:		loadflags byte
+ * @xloadflags:		xloadflags (protocol >= 2.12, else 0)
+ * @cmdline_size:	longest command line without its NUL (>= 2.06, else 255)
+ * @pref_address:	where the kernel wants to be loaded (>= 2.10)
+ * @init_size:		bytes it needs there while starting (>= 2.10)
+ */
+struct mc_bzimage {
+	uint16_t version;
+	uint32_t hdr_end;
+	uint8_t setup_sects;
+	uint8_t loadflags;
+	uint16_t xloadflags;
+	uint32_t cmdline_size;
+	uint64_t pref_address;
+	uint32_t init_size;
+};
+
+/**
+ * mc_e820_bzimage() - read and check a bzImage's setup header
+ * @map:	the map, for diagnostics
+ * @name:	the image's name in diagnostics (a file name)
+ * @image:	the image, or at least its first 0x290 bytes
+ * @len:	bytes at @image
+ * @out:	filled on success
+ *
+ * Checks the 0xAA55 boot flag, the "HdrS" magic at 0x202, a header that
+ * ends inside boot_params' room for it (0x290) and the image, and a boot
+ * protocol of at least 2.10 (pref_address and init_size give the load
+ * range the kernel needs as RAM).
+ * Return: 0 or MC_EBADBLOB with a diagnostic on "--kernel".
+ */
+int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
+		    size_t len, struct mc_bzimage *out);
+
+/**
+ * struct mc_e820_boot - what the zero page points at, besides the e820
+ * @kernel:		bzImage whose setup header is copied (0x1f1 up to
+ *			hdr_end), or NULL: then only boot_flag, "HdrS" and
+ *			type_of_loader are written, the fields the 64-bit
+ *			entry reads
+ * @kernel_len:		bytes at @kernel
+ * @kernel_name:	its name in diagnostics
+ * @cmdline_addr:	guest address of the NUL-terminated command line, 0 none
+ * @initrd_addr:	guest address of the initrd, 0 none
+ * @initrd_size:	its size in bytes
+ * @rsdp_addr:		guest address of the ACPI RSDP, 0 none (needs 2.14)
+ * @setup_data_addr:	guest address where the SETUP_E820_EXT node goes;
+ *			needed when the table has more than 128 entries
+ * @setup_data_next:	an existing setup_data chain to link after ours
+ *			(or straight from hdr.setup_data if we add no
+ *			node), 0 none. Needs protocol 2.09.
+ */
+struct mc_e820_boot {
+	const void *kernel;
+	size_t kernel_len;
+	const char *kernel_name;
+	uint64_t cmdline_addr;
+	uint64_t initrd_addr;
+	uint64_t initrd_size;
+	uint64_t rsdp_addr;
+	uint64_t setup_data_addr;
+	uint64_t setup_data_next;
+};
+
+/**
+ * mc_e820_zeropage() - write a 4096-byte boot_params
+ * @map:	the map, for diagnostics
+ * @e:		the e820 table (sanitized, from mc_e820_table())
+ * @n:		its entries; the first 128 go here, the rest in the node
+ *		mc_e820_setup_data() writes at @boot->setup_data_addr
+ * @boot:	the other fields
+ * @zp:		MC_ZEROPAGE_SIZE bytes of caller memory, overwritten whole
+ *
+ * type_of_loader is 0xff (undefined loader), sentinel 0, every field not
+ * named here 0.
+ * Return: 0, MC_EBADBLOB (a bad bzImage) or MC_EINVAL (a field the
+ * image's protocol lacks, a missing setup_data address, an address that
+ * does not fit its field), each with a diagnostic naming the option.
+ */
+int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
+		     size_t n, const struct mc_e820_boot *boot, void *zp);
+
+/**
+ * mc_e820_setup_data() - the SETUP_E820_EXT node for entries 128 and up
+ * @e:		the whole e820 table
+ * @n:		its entries; must be more than 128
+ * @next:	the setup_data node after ours, 0 for the end of the chain
+ * @buf:	output (may be NULL when @len is 0)
+ * @len:	its size in bytes
+ * @needed:	set to 16 + 20 * (@n - 128)
+ *
+ * struct setup_data { u64 next; u32 type = 1; u32 len; u8 data[len]; },
+ * data holding the entries past the zero page.
+ * Return: 0, MC_ENOSPC, or MC_EINVAL when @n <= 128 or the payload would
+ * not fit the u32 len.
+ */
+int mc_e820_setup_data(const struct mc_e820_entry *e, size_t n, uint64_t next,
+		       void *buf, size_t len, size_t *needed);
+
+/*
+ * Decoders for "memcarve inspect": each adds the regions its bytes
+ * describe to @map (arch x86_64) and returns 0, returns MC_EBADBLOB with no
+ * diagnostic when the bytes are not its format, or another error with a
+ * diagnostic when they are its format but broken.
+ *
+ * mc_e820_zeropage_decode() - a boot_params: 4096 bytes, boot flag and
+ *	"HdrS"; the e820_entries entries at 0x2d0
+ * mc_e820_setup_data_decode() - one SETUP_E820_EXT node: type 1, len a
+ *	multiple of 20 that ends exactly at the end of the blob
+ * mc_e820_raw_decode() - a bare table: a non-zero multiple of 20 bytes,
+ *	every type one Linux knows (1-5, 7, 12, soft reserved)
+ *
+ * Types map to kinds: 1 ram, 2 reserved, 3 acpi, 4 nvs, 7 pmem; 5, 12 and
+ * soft reserved become reserved/pmem ranges named "unusable", "pram",
+ * "soft-reserved". Zero-size entries are skipped, as the kernel does.
+ */
+int mc_e820_zeropage_decode(struct mc_map *map, const void *blob, size_t len);
+int mc_e820_setup_data_decode(struct mc_map *map, const void *blob,
+			      size_t len);
+int mc_e820_raw_decode(struct mc_map *map, const void *blob, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEMCARVE_E820_H */
