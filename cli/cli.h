@@ -103,6 +103,7 @@ void cli_json_str(struct cli_buf *b, const char *s);
 
 extern const struct cli_cmd cli_cmd_show;
 extern const struct cli_cmd cli_cmd_slots;
+extern const struct cli_cmd cli_cmd_cmdline;
 extern const struct cli_cmd cli_cmd_e820;
 extern const struct cli_cmd cli_cmd_inspect;
 extern const struct cli_cmd cli_cmd_dt;

@@ -12,6 +12,7 @@
 static const struct cli_cmd *const commands[] = {
 	&cli_cmd_show,
 	&cli_cmd_slots,
+	&cli_cmd_cmdline,
 	&cli_cmd_e820,
 	&cli_cmd_dt,
 	&cli_cmd_inspect,

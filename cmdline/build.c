@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/*
+ * build.c - mc_cmdline_build(): kept words, our tokens, the limit, quoting.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cmdline.h"
+
+static int resolve_style(struct mc_map *map, enum mc_cmdline_style asked,
+			 enum mc_cmdline_style *style)
+{
+	enum mc_arch arch = mc_map_arch(map);
+
+	if (asked == MC_CMDLINE_MIPS || asked == MC_CMDLINE_X86) {
+		*style = asked;
+		return 0;
+	}
+	if (asked != MC_CMDLINE_AUTO)
+		return mc_map_report(map, MC_EINVAL, "style",
+				     "unknown command-line style %d", asked);
+	if (arch == MC_ARCH_MIPS || arch == MC_ARCH_X86_64) {
+		*style = arch == MC_ARCH_MIPS ? MC_CMDLINE_MIPS : MC_CMDLINE_X86;
+		return 0;
+	}
+	if (arch == MC_ARCH_NONE)
+		return mc_map_report(map, MC_EINVAL, "style",
+				     "the map names no arch: choose mips or x86");
+	return mc_map_report(map, MC_EINVAL, "style",
+			     "arch %s has no command-line memory map (only mips "
+			     "and x86 parse memmap=): choose mips or x86 explicitly",
+			     mc_arch_name(arch));
+}
+
+/* Kept words before a "--"; returns where the "--" starts, or NULL. */
+static const char *add_kept(struct cl_line *line, const char *append)
+{
+	const char *pos = append ? append : "", *word;
+	size_t len;
+
+	while ((word = cl_next_word(&pos, &len))) {
+		if (cl_is_init_separator(word, len))
+			return word;
+		if (!cl_is_memory_param(word, len))
+			cl_word(line, CL_KEPT, word, len);
+	}
+	return NULL;
+}
+
+/* "--" and every word after it belong to init: all kept. */
+static void add_init_words(struct cl_line *line, const char *from)
+{
+	const char *word;
+	size_t len;
+
+	while (from && (word = cl_next_word(&from, &len)))
+		cl_word(line, CL_KEPT, word, len);
+}
+
+static size_t limit_of(const struct mc_map *map, enum mc_cmdline_style style,
+		       const struct mc_cmdline_opts *opts)
+{
+	enum mc_arch arch = mc_map_arch(map);
+
+	if (opts->max)
+		return opts->max;
+	if (arch == MC_ARCH_NONE)
+		arch = style == MC_CMDLINE_MIPS ? MC_ARCH_MIPS : MC_ARCH_X86_64;
+	return mc_cmdline_limit(arch);
+}
+
+/* Name the groups that take the most room, largest first. */
+static int too_long(struct mc_map *map, const struct cl_line *line,
+		    size_t limit, bool from_max)
+{
+	char who[200] = "";
+	bool used[CL_NGROUPS] = { false };
+	size_t at = 0;
+
+	for (int k = 0; k < 3; k++) {
+		int best = -1;
+
+		for (int g = 0; g < CL_NGROUPS; g++)
+			if (!used[g] && line->count[g] &&
+			    (best < 0 || line->bytes[g] > line->bytes[best]))
+				best = g;
+		if (best < 0 || at >= sizeof(who))
+			break;
+		used[best] = true;
+		at += (size_t)snprintf(who + at, sizeof(who) - at,
+				       "%s%zu x %s: %zu bytes", k ? "; " : "",
+				       line->count[best],
+				       cl_group_name((enum cl_group)best),
+				       line->bytes[best]);
+	}
+	return mc_map_report(map, MC_ERANGE, from_max ? "max" : "cmdline",
+			     "the command line needs %zu bytes with its NUL, "
+			     "over the limit of %zu%s (not truncated); %s",
+			     line->len + 1, limit,
+			     from_max ? "" : " (COMMAND_LINE_SIZE)", who);
+}
+
+static int check_opts(struct mc_map *map, const struct mc_cmdline_opts *opts)
+{
+	if (!mc_map_totals(map))
+		return mc_map_report(map, MC_ESTATE, "cmdline",
+				     "the map is not carved yet");
+	if ((unsigned int)opts->escape > MC_ESCAPE_GRUB)
+		return mc_map_report(map, MC_EINVAL, "escape",
+				     "unknown escape %d", opts->escape);
+	if (opts->flags & ~(MC_CMDLINE_PRAM | MC_CMDLINE_RETYPE))
+		return mc_map_report(map, MC_EINVAL, "flags",
+				     "unknown flags 0x%x", opts->flags);
+	return 0;
+}
+
+static int build_line(struct mc_map *map, const struct mc_cmdline_opts *opts,
+		      struct cl_line *line)
+{
+	enum mc_cmdline_style style = MC_CMDLINE_AUTO;
+	const char *init_words;
+	size_t limit;
+	int err;
+
+	err = check_opts(map, opts);
+	if (!err)
+		err = resolve_style(map, opts->style, &style);
+	if (err)
+		return err;
+	init_words = add_kept(line, opts->append);
+	if (style == MC_CMDLINE_MIPS)
+		err = cl_mips_tokens(map, line);
+	else
+		err = cl_x86_tokens(map, opts->flags, line);
+	if (err)
+		return err;
+	add_init_words(line, init_words);
+	if (line->nomem)
+		return mc_map_report(map, MC_ENOMEM, "cmdline", "out of memory");
+	limit = limit_of(map, style, opts);
+	if (line->len + 1 > limit)
+		return too_long(map, line, limit, opts->max != 0);
+	return 0;
+}
+
+int mc_cmdline_build(struct mc_map *map, const struct mc_cmdline_opts *opts,
+		     char *buf, size_t *size)
+{
+	static const struct mc_cmdline_opts defaults;
+	struct cl_line line = { 0 };
+	const char *raw;
+	size_t need;
+	int err;
+
+	if (!size)
+		return mc_map_report(map, MC_EINVAL, "size",
+				     "no size given for the buffer");
+	err = build_line(map, opts ? opts : &defaults, &line);
+	if (err) {
+		cl_line_free(&line);
+		return err;
+	}
+	raw = line.p ? line.p : "";
+	need = cl_escape(opts ? opts->escape : MC_ESCAPE_NONE, raw, line.len,
+			 NULL) + 1;
+	if (!buf || need > *size) {
+		*size = need;
+		cl_line_free(&line);
+		return MC_ENOSPC;
+	}
+	cl_escape(opts ? opts->escape : MC_ESCAPE_NONE, raw, line.len, buf);
+	buf[need - 1] = '\0';
+	*size = need;
+	cl_line_free(&line);
+	return 0;
+}

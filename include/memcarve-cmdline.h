@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memcarve-cmdline.h - the carved map as a Linux kernel command line.
+ *
+ * Some guests learn their memory map from the command line alone: a MIPS
+ * Malta kernel from mem= and memmap=, an x86 kernel booted by a BIOS whose
+ * e820 we cannot change from memmap=exactmap and its friends. This emitter
+ * writes those tokens from the carved result (mc_map_result(),
+ * mc_map_slots()), merged into an existing command line if asked, and
+ * quoted for the program that passes it on.
+ *
+ * Numbers are written the way the kernel's memparse() reads them back
+ * exactly: decimal with the largest K, M or G suffix that divides the value,
+ * or 0x hex when that is shorter or no suffix divides it. Never with a
+ * leading zero: simple_strtoull(..., 0) reads "010" as octal.
+ *
+ * Ownership: the string goes into a caller buffer; the size it needs is
+ * always reported, so a caller can ask with a NULL buffer first.
+ */
+#ifndef MEMCARVE_CMDLINE_H
+#define MEMCARVE_CMDLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "memcarve.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * enum mc_cmdline_style - which kernel parser the tokens are written for
+ * @MC_CMDLINE_AUTO:	from the map's arch: mips -> MIPS, x86_64 -> x86
+ * @MC_CMDLINE_MIPS:	arch/mips/kernel/setup.c. One "mem=SIZE@BASE" per
+ *			block of backed memory (the slots), all of them first:
+ *			the first mem= drops the firmware's map, but only while
+ *			no memmap= has been seen. Then one "memmap=SIZE$BASE"
+ *			per described range RAM still backs (overlay); MIPS adds
+ *			such a range as memory and reserves it. A range RAM no
+ *			longer backs is a hole: it is in no mem=. MIPS has no
+ *			comma lists and rejects '#' and exactmap.
+ * @MC_CMDLINE_X86:	arch/x86/kernel/e820.c parse_memmap_one().
+ *			"memmap=exactmap" drops the firmware's e820, then one
+ *			token per run of one e820 type: SIZE@BASE usable RAM,
+ *			SIZE$BASE reserved, SIZE#BASE ACPI data. x86 has no
+ *			operator for ACPI NVS or type-7 pmem: they are written
+ *			as reserved (the guest keeps off them) unless
+ *			MC_CMDLINE_RETYPE or MC_CMDLINE_PRAM ask otherwise.
+ *			mmio windows are left out, as in a BIOS e820.
+ */
+enum mc_cmdline_style {
+	MC_CMDLINE_AUTO = 0,
+	MC_CMDLINE_MIPS,
+	MC_CMDLINE_X86,
+};
+
+/**
+ * enum mc_cmdline_escape - who reads the string next
+ * @MC_ESCAPE_NONE:	the kernel itself: a VMM writing guest memory, QEMU
+ *			-append, a DT /chosen/bootargs. Raw bytes.
+ * @MC_ESCAPE_SHELL:	a POSIX shell: the whole line in single quotes, a
+ *			quote inside written as '\''.
+ * @MC_ESCAPE_GRUB:	a GRUB 2 "linux" line: a backslash before each of
+ *			$ \ " ' ; & | < > # (GRUB expands a bare $, so
+ *			"memmap=16M$3G" would reach the kernel as "memmap=16MG").
+ */
+enum mc_cmdline_escape {
+	MC_ESCAPE_NONE = 0,
+	MC_ESCAPE_SHELL,
+	MC_ESCAPE_GRUB,
+};
+
+/*
+ * x86 only. PRAM: pmem as "SIZE!BASE", e820 type 12 (legacy persistent
+ * memory, which the kernel hands to the pmem driver); this wins over RETYPE
+ * for pmem. RETYPE: nvs as "SIZE%BASE+4" and pmem as "SIZE%BASE+7", the
+ * exact e820 types; needs Linux 4.17 or later (older kernels read the token
+ * as a bare "memmap=SIZE", a mem= limit).
+ */
+#define MC_CMDLINE_PRAM		(1u << 0)
+#define MC_CMDLINE_RETYPE	(1u << 1)
+
+/**
+ * struct mc_cmdline_opts - how to write the command line
+ * @style:	MC_CMDLINE_*; AUTO takes it from the map's arch
+ * @escape:	MC_ESCAPE_*
+ * @append:	an existing command line to merge with, or NULL. Its mem= and
+ *		memmap= parameters are dropped (ours replace them); every
+ *		other word is kept, in order, quotes and all. Our tokens
+ *		follow the kept kernel parameters and precede a "--" and
+ *		the words after it, which belong to init and are kept whole.
+ * @max:	the kernel's COMMAND_LINE_SIZE, NUL included; 0 for the
+ *		target's (mc_cmdline_limit())
+ * @flags:	MC_CMDLINE_PRAM, MC_CMDLINE_RETYPE
+ *
+ * A zeroed struct is valid: auto style, raw, nothing appended.
+ */
+struct mc_cmdline_opts {
+	enum mc_cmdline_style style;
+	enum mc_cmdline_escape escape;
+	const char *append;
+	size_t max;
+	unsigned int flags;
+};
+
+/**
+ * mc_cmdline_build() - write the carved map as a kernel command line
+ * @map:	a carved map (mc_map_carve())
+ * @opts:	options, or NULL for the defaults
+ * @buf:	where the NUL-terminated, escaped string goes; may be NULL
+ *		when *@size is 0
+ * @size:	in: bytes at @buf; out: bytes the string needs, NUL
+ *		included (set on success and on MC_ENOSPC)
+ *
+ * The kernel's limit applies to the unescaped line: a line that does not
+ * fit in @opts->max (or the target's COMMAND_LINE_SIZE) is an error, never
+ * truncated, and the diagnostic says how long it is and which tokens take
+ * the room.
+ *
+ * Return: 0; MC_ENOSPC when @buf is too small (nothing written);
+ * MC_ESTATE if the map is not carved; MC_EINVAL for an unknown style, an
+ * arch with no command-line memory map and no style given, or a map with
+ * no RAM (an empty mem= list would leave the firmware's map in force);
+ * MC_ERANGE for a range that ends at 2^64 - 1 (memblock and e820 hold
+ * base + size, which does not fit) or a line over the limit;
+ * MC_ENOMEM. Errors other than MC_ENOSPC leave a diagnostic in @map.
+ */
+int mc_cmdline_build(struct mc_map *map, const struct mc_cmdline_opts *opts,
+		     char *buf, size_t *size);
+
+/**
+ * mc_cmdline_limit() - COMMAND_LINE_SIZE of an arch, NUL included
+ * @arch:	the guest's arch; MC_ARCH_NONE for the smallest (2048)
+ *
+ * Return: x86_64, arm64 and ppc64 2048; mips 4096.
+ */
+size_t mc_cmdline_limit(enum mc_arch arch);
+
+/* Longest mc_cmdline_number() result, NUL included: "0x" + 16 digits. */
+#define MC_CMDLINE_NUMBER_MAX 24
+
+/**
+ * mc_cmdline_number() - one number as memparse() reads it back exactly
+ * @value:	the number
+ * @buf:	at least MC_CMDLINE_NUMBER_MAX bytes
+ *
+ * "0", "640K", "3071M", "1021G", "0x9fc00": the shortest of decimal with
+ * the largest dividing K/M/G suffix and 0x hex; the suffix form on a tie.
+ * Return: the length written, NUL not counted.
+ */
+size_t mc_cmdline_number(uint64_t value, char *buf);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEMCARVE_CMDLINE_H */
