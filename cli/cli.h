@@ -106,6 +106,7 @@ extern const struct cli_cmd cli_cmd_slots;
 extern const struct cli_cmd cli_cmd_cmdline;
 extern const struct cli_cmd cli_cmd_e820;
 extern const struct cli_cmd cli_cmd_inspect;
+extern const struct cli_cmd cli_cmd_acpi;
 extern const struct cli_cmd cli_cmd_dt;
 
 #endif /* MC_CLI_H */

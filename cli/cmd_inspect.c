@@ -13,6 +13,7 @@
 #include <string.h>
 #include "cli.h"
 #include "memcarve-dt.h"
+#include "memcarve-acpi.h"
 #include "memcarve-e820.h"
 
 /*
@@ -27,6 +28,9 @@ struct decoder {
 
 static const struct decoder decoders[] = {
 	{ "device tree blob", mc_dt_decode },
+	{ "ACPI DMAR table", mc_acpi_dmar_decode },
+	{ "ACPI IVRS table", mc_acpi_ivrs_decode },
+	{ "ACPI IORT table", mc_acpi_iort_decode },
 	{ "x86 zero page (boot_params)", mc_e820_zeropage_decode },
 	{ "x86 setup_data SETUP_E820_EXT", mc_e820_setup_data_decode },
 	{ "raw e820 table", mc_e820_raw_decode },

@@ -15,6 +15,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_cmdline,
 	&cli_cmd_e820,
 	&cli_cmd_dt,
+	&cli_cmd_acpi,
 	&cli_cmd_inspect,
 };
 

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * acpi.h - what the ACPI emitter's files share: little-endian access, a
+ * growable table buffer, the common table header, the direct ranges.
+ *
+ * Layouts are offsets, never packed host structs: every field is written
+ * and read one at a time, in little-endian, at the offset the spec gives.
+ * Each layout lists its fields in order with their sizes, and static
+ * assertions check that each offset is the previous one plus its size.
+ */
+#ifndef MC_ACPI_H
+#define MC_ACPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "memcarve.h"
+#include "memcarve-acpi.h"
+
+#define FIELD_AFTER(prev, prev_size, next) \
+	_Static_assert((prev) + (prev_size) == (next), #next " follows " #prev)
+
+static inline void put8(uint8_t *p, uint8_t v)
+{
+	p[0] = v;
+}
+
+static inline void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)v);
+	put16(p + 2, (uint16_t)(v >> 16));
+}
+
+static inline void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static inline uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
+}
+
+static inline uint64_t get64(const uint8_t *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+/* The common header of every system description table (ACPI 6.5 §5.2.6). */
+enum {
+	SDT_SIGNATURE = 0,		/* 4 bytes */
+	SDT_LENGTH = 4,			/* u32, the whole table */
+	SDT_REVISION = 8,		/* u8 */
+	SDT_CHECKSUM = 9,		/* u8, all bytes sum to 0 */
+	SDT_OEM_ID = 10,		/* 6 bytes */
+	SDT_OEM_TABLE_ID = 16,		/* 8 bytes */
+	SDT_OEM_REVISION = 24,		/* u32 */
+	SDT_CREATOR_ID = 28,		/* 4 bytes */
+	SDT_CREATOR_REVISION = 32,	/* u32 */
+	SDT_SIZE = 36,
+};
+FIELD_AFTER(SDT_SIGNATURE, 4, SDT_LENGTH);
+FIELD_AFTER(SDT_LENGTH, 4, SDT_REVISION);
+FIELD_AFTER(SDT_REVISION, 1, SDT_CHECKSUM);
+FIELD_AFTER(SDT_CHECKSUM, 1, SDT_OEM_ID);
+FIELD_AFTER(SDT_OEM_ID, 6, SDT_OEM_TABLE_ID);
+FIELD_AFTER(SDT_OEM_TABLE_ID, 8, SDT_OEM_REVISION);
+FIELD_AFTER(SDT_OEM_REVISION, 4, SDT_CREATOR_ID);
+FIELD_AFTER(SDT_CREATOR_ID, 4, SDT_CREATOR_REVISION);
+FIELD_AFTER(SDT_CREATOR_REVISION, 4, SDT_SIZE);
+
+/* A table being built. On allocation failure @failed is set and stays. */
+struct acpi_buf {
+	uint8_t *p;
+	size_t len, cap;
+	bool failed;
+};
+
+/* Append @n zero bytes; their offset, or SIZE_MAX after a failure. */
+size_t acpi_buf_grow(struct acpi_buf *b, size_t n);
+/* Open a gap of @n zero bytes at @at (<= len), moving the tail up. */
+size_t acpi_buf_insert(struct acpi_buf *b, size_t at, size_t n);
+/* Append a copy of @n bytes. */
+void acpi_buf_append(struct acpi_buf *b, const void *data, size_t n);
+
+/*
+ * Write a fresh header at offset 0 of @b (already SDT_SIZE or longer):
+ * @sig, @revision, the OEM and creator fields from @o. Length and checksum
+ * are set by acpi_finish().
+ */
+void acpi_header_fresh(struct acpi_buf *b, const char *sig, uint8_t revision,
+		       const struct mc_acpi_opts *o);
+/* Apply the options given over a base table's header: OEM revision base+1. */
+int acpi_header_patch(struct mc_map *map, struct acpi_buf *b,
+		      const struct mc_acpi_opts *o);
+/*
+ * Set length and checksum; hand the bytes to the caller. MC_ERANGE if the
+ * table outgrew its 32-bit length, MC_ENOMEM if building it failed.
+ */
+int acpi_finish(struct mc_map *map, struct acpi_buf *b, uint8_t **out,
+		size_t *out_len);
+
+/* The 8-bit sum of @n bytes. */
+uint8_t acpi_sum(const uint8_t *p, size_t n);
+
+/*
+ * Is @blob a table with signature @sig? 0 if not (no diagnostic); 1 if it
+ * is and its length field and checksum are right; else a diagnostic naming
+ * @what and MC_EBADBLOB.
+ */
+int acpi_check_table(struct mc_map *map, const void *blob, size_t len,
+		     const char *sig, const char *what);
+
+/* Check the string options fit their fields (6, 8 and 4 characters). */
+int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o);
+
+/* One direct* input range, whole, as the carved result describes it. */
+struct acpi_range {
+	uint64_t first, last;
+	const struct mc_region *r;	/* a piece: devices and attributes */
+	bool backed;			/* guest RAM backs all of it */
+};
+
+/*
+ * The map's direct and direct-relaxable ranges, one per input range, by
+ * address. *@out is malloc'd (free() it); NULL with *@n = 0 if none.
+ */
+int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
+		       size_t *n);
+
+/* "direct 0x1000+0x1000 (line 7, fw-buffer)" for diagnostics. */
+void acpi_fmt_range(char *buf, size_t len, const struct acpi_range *a);
+
+/* The table builders; @base NULL for a fresh table. */
+int acpi_build_dmar(struct mc_map *map, const struct mc_acpi_opts *o,
+		    const uint8_t *base, size_t base_len,
+		    const struct acpi_range *v, size_t n, struct acpi_buf *b);
+int acpi_build_ivrs(struct mc_map *map, const struct mc_acpi_opts *o,
+		    const uint8_t *base, size_t base_len,
+		    const struct acpi_range *v, size_t n, struct acpi_buf *b);
+int acpi_build_iort(struct mc_map *map, const struct mc_acpi_opts *o,
+		    const uint8_t *base, size_t base_len,
+		    const struct acpi_range *v, size_t n, struct acpi_buf *b);
+
+/* Add one decoded range to @map as a direct reserved region. */
+int acpi_add_decoded(struct mc_map *map, const struct mc_region *r,
+		     const char *table);
+
+#endif /* MC_ACPI_H */

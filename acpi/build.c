@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+/*
+ * build.c - mc_acpi_build(): defaults, checks, and the table builders.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "acpi.h"
+
+void mc_acpi_opts_init(struct mc_acpi_opts *opts, enum mc_acpi_table table)
+{
+	/* QEMU 7.2's emulated IOMMUs: intel-iommu, amd-iommu, virt smmuv3. */
+	static const uint64_t iommu_base[] = {
+		[MC_ACPI_DMAR] = 0xfed90000,
+		[MC_ACPI_IVRS] = 0xfed80000,
+		[MC_ACPI_IORT] = 0x09050000,
+	};
+
+	memset(opts, 0, sizeof(*opts));
+	opts->creator_revision = 1;
+	if (table >= MC_ACPI_DMAR && table <= MC_ACPI_IORT)
+		opts->iommu_base = iommu_base[table];
+	opts->host_address_width = 39;
+	opts->ivinfo = 0x2800;
+	opts->ivhd_devid = 0x0018;	/* 00:03.0 */
+	opts->ivhd_flags = 0xd1;
+	opts->ivhd_cap_offset = 0x40;
+	opts->ivhd_features = 0x44;
+	opts->ioapic_devid = 0x00a0;	/* 00:14.0 */
+	opts->ioapic_id = 0;
+	opts->smmu_gsiv = 0x6a;		/* SPI 74 */
+}
+
+static const char *const table_sig[] = {
+	[MC_ACPI_DMAR] = "DMAR",
+	[MC_ACPI_IVRS] = "IVRS",
+	[MC_ACPI_IORT] = "IORT",
+};
+
+/* The base is some other table, or no table: say what it starts with. */
+static int wrong_base(struct mc_map *map, const char *sig, const void *base,
+		      size_t len)
+{
+	const uint8_t *p = base;
+	char seen[5] = "";
+
+	for (size_t i = 0; i < 4 && i < len; i++)
+		seen[i] = (char)(p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '?');
+	return mc_map_report(map, MC_EBADBLOB, "base",
+			     "the table to patch must have signature %s; "
+			     "this one starts '%s'",
+			     sig, seen);
+}
+
+int mc_acpi_build(struct mc_map *map, enum mc_acpi_table table,
+		  const struct mc_acpi_opts *opts, const void *base,
+		  size_t base_len, uint8_t **out, size_t *out_len)
+{
+	static int (*const builder[])(struct mc_map *,
+				      const struct mc_acpi_opts *,
+				      const uint8_t *, size_t,
+				      const struct acpi_range *, size_t,
+				      struct acpi_buf *) = {
+		[MC_ACPI_DMAR] = acpi_build_dmar,
+		[MC_ACPI_IVRS] = acpi_build_ivrs,
+		[MC_ACPI_IORT] = acpi_build_iort,
+	};
+	struct mc_acpi_opts defaults;
+	struct acpi_buf b = { 0 };
+	struct acpi_range *v;
+	size_t n;
+	int err;
+
+	*out = NULL;
+	*out_len = 0;
+	if (table < MC_ACPI_DMAR || table > MC_ACPI_IORT)
+		return mc_map_report(map, MC_EINVAL, "table",
+				     "unknown table %d", (int)table);
+	if (!opts) {
+		mc_acpi_opts_init(&defaults, table);
+		opts = &defaults;
+	}
+	err = acpi_check_opts(map, opts);
+	if (!err && base) {
+		err = acpi_check_table(map, base, base_len, table_sig[table],
+				       "base");
+		if (err == 0)
+			err = wrong_base(map, table_sig[table], base, base_len);
+		else if (err == 1)
+			err = 0;
+	}
+	if (err)
+		return err;
+	err = acpi_direct_ranges(map, &v, &n);
+	if (err)
+		return err;
+	err = builder[table](map, opts, base, base_len, v, n, &b);
+	if (!err)
+		err = acpi_finish(map, &b, out, out_len);
+	free(v);
+	free(b.p);
+	return err;
+}
+
+void mc_acpi_free(uint8_t *buf)
+{
+	free(buf);
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+/*
+ * dmar.c - the DMAR table (Intel VT-d spec §8): one RMRR per direct range.
+ *
+ * A fresh table has one DRHD (INCLUDE_PCI_ALL: every device on segment 0
+ * is behind the IOMMU at opts->iommu_base), then the RMRRs. Patching keeps
+ * the VMM's structures and inserts the RMRRs after its last DRHD/RMRR, the
+ * order the spec asks for (DRHD, RMRR, ATSR, ...).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "acpi.h"
+#include "dmar.h"
+
+/* Append one RMRR for the devices of @a on @segment; its length is set. */
+static void put_rmrr(struct acpi_buf *b, const struct acpi_range *a,
+		     uint16_t segment)
+{
+	const struct mc_region *r = a->r;
+	size_t at = acpi_buf_grow(b, DMAR_RMRR_SIZE);
+
+	if (at == SIZE_MAX)
+		return;
+	put16(b->p + at + DMAR_STRUCT_TYPE, DMAR_TYPE_RMRR);
+	put16(b->p + at + DMAR_RMRR_SEGMENT, segment);
+	put64(b->p + at + DMAR_RMRR_BASE, a->first);
+	put64(b->p + at + DMAR_RMRR_END, a->last);
+	for (size_t i = 0; i < r->n_devices; i++) {
+		const struct mc_pci_dev *d = &r->devices[i];
+		size_t s;
+
+		if (d->segment != segment)
+			continue;
+		s = acpi_buf_grow(b, DMAR_SCOPE_SIZE + DMAR_PATH_SIZE);
+		if (s == SIZE_MAX)
+			return;
+		/*
+		 * One hop from the device's own bus: exact for devices on
+		 * the root bus; Linux accepts it behind a bridge too, with
+		 * an "applying workaround" message.
+		 */
+		put8(b->p + s + DMAR_SCOPE_TYPE, DMAR_SCOPE_PCI_ENDPOINT);
+		put8(b->p + s + DMAR_SCOPE_LENGTH,
+		     DMAR_SCOPE_SIZE + DMAR_PATH_SIZE);
+		put8(b->p + s + DMAR_SCOPE_BUS, d->bus);
+		put8(b->p + s + DMAR_SCOPE_PATH + DMAR_PATH_DEVICE,
+		     (uint8_t)(d->devfn >> 3));
+		put8(b->p + s + DMAR_SCOPE_PATH + DMAR_PATH_FUNCTION,
+		     (uint8_t)(d->devfn & 7));
+	}
+	put16(b->p + at + DMAR_STRUCT_LENGTH, (uint16_t)(b->len - at));
+}
+
+/* Is @seg already written for @r (an earlier device has it)? */
+static bool segment_seen(const struct mc_region *r, size_t upto, uint16_t seg)
+{
+	for (size_t i = 0; i < upto; i++)
+		if (r->devices[i].segment == seg)
+			return true;
+	return false;
+}
+
+static int check_range(struct mc_map *map, const struct acpi_range *a,
+		       bool fresh)
+{
+	const struct mc_region *r = a->r;
+	char what[96];
+
+	acpi_fmt_range(what, sizeof(what), a);
+	if ((a->first & 0xfff) || (a->last & 0xfff) != 0xfff)
+		return mc_map_report(map, MC_EALIGN, "table=dmar",
+				     "%s: an RMRR's base and end + 1 must be "
+				     "4 KiB aligned",
+				     what);
+	/* An RMRR holds up to (65535 - 24) / 8 one-hop device scopes. */
+	if (r->n_devices > (UINT16_MAX - DMAR_RMRR_SIZE) /
+				   (DMAR_SCOPE_SIZE + DMAR_PATH_SIZE))
+		return mc_map_report(map, MC_ERANGE, "devices=",
+				     "%s: %zu devices do not fit in one RMRR",
+				     what, r->n_devices);
+	for (size_t i = 0; fresh && i < r->n_devices; i++)
+		if (r->devices[i].segment != 0)
+			return mc_map_report(map, MC_EINVAL, "devices=",
+					     "%s: device %04x:%02x:%02x.%u is on "
+					     "segment %u, but a fresh DMAR has "
+					     "one DRHD, on segment 0 (patch a "
+					     "DMAR that covers it with --base)",
+					     what, r->devices[i].segment,
+					     r->devices[i].bus,
+					     r->devices[i].devfn >> 3,
+					     r->devices[i].devfn & 7,
+					     r->devices[i].segment);
+	return 0;
+}
+
+/* The RMRRs for all ranges, one per range and PCI segment, into @b. */
+static int put_rmrrs(struct mc_map *map, const struct acpi_range *v,
+		     size_t n, bool fresh, struct acpi_buf *b)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct mc_region *r = v[i].r;
+		int err = check_range(map, &v[i], fresh);
+
+		if (err)
+			return err;
+		if (!r->n_devices)
+			put_rmrr(b, &v[i], 0);
+		for (size_t d = 0; d < r->n_devices; d++)
+			if (!segment_seen(r, d, r->devices[d].segment))
+				put_rmrr(b, &v[i], r->devices[d].segment);
+	}
+	return 0;
+}
+
+static void put_drhd(struct acpi_buf *b, const struct mc_acpi_opts *o)
+{
+	size_t at = acpi_buf_grow(b, DMAR_DRHD_SIZE);
+
+	if (at == SIZE_MAX)
+		return;
+	put16(b->p + at + DMAR_STRUCT_TYPE, DMAR_TYPE_DRHD);
+	put16(b->p + at + DMAR_STRUCT_LENGTH, DMAR_DRHD_SIZE);
+	put8(b->p + at + DMAR_DRHD_FLAGS, DMAR_DRHD_INCLUDE_PCI_ALL);
+	put16(b->p + at + DMAR_DRHD_SEGMENT, 0);
+	put64(b->p + at + DMAR_DRHD_ADDRESS, o->iommu_base);
+}
+
+/* Offset after the base's last DRHD or RMRR: where new RMRRs go. */
+static int insertion_point(struct mc_map *map, const uint8_t *p, size_t len,
+			   size_t *at)
+{
+	size_t off = DMAR_SIZE;
+
+	if (len < DMAR_SIZE)
+		return mc_map_report(map, MC_EBADBLOB, "base",
+				     "DMAR: %zu bytes, shorter than its 48-byte "
+				     "header",
+				     len);
+	*at = DMAR_SIZE;
+	while (off < len) {
+		uint16_t type, slen;
+
+		if (len - off < DMAR_STRUCT_SIZE)
+			return mc_map_report(map, MC_EBADBLOB, "base",
+					     "DMAR: structure at 0x%zx is cut off",
+					     off);
+		type = get16(p + off + DMAR_STRUCT_TYPE);
+		slen = get16(p + off + DMAR_STRUCT_LENGTH);
+		if (slen < DMAR_STRUCT_SIZE || slen > len - off)
+			return mc_map_report(map, MC_EBADBLOB, "base",
+					     "DMAR: structure at 0x%zx has length "
+					     "%u, outside the table",
+					     off, slen);
+		off += slen;
+		if (type == DMAR_TYPE_DRHD || type == DMAR_TYPE_RMRR)
+			*at = off;
+	}
+	return 0;
+}
+
+int acpi_build_dmar(struct mc_map *map, const struct mc_acpi_opts *o,
+		    const uint8_t *base, size_t base_len,
+		    const struct acpi_range *v, size_t n, struct acpi_buf *b)
+{
+	struct acpi_buf rmrrs = { 0 };
+	size_t at = DMAR_SIZE;
+	int err;
+
+	if (!base) {
+		if (o->host_address_width < 1)
+			return mc_map_report(map, MC_EINVAL,
+					     "host-address-width",
+					     "must be 1..255 bits");
+		acpi_buf_grow(b, DMAR_SIZE);
+		if (b->failed)
+			return mc_map_report(map, MC_ENOMEM, NULL,
+					     "out of memory");
+		acpi_header_fresh(b, "DMAR", o->revision ? o->revision : 1, o);
+		put8(b->p + DMAR_HOST_ADDRESS_WIDTH,
+		     (uint8_t)(o->host_address_width - 1));
+		put8(b->p + DMAR_FLAGS, o->dmar_flags);
+		put_drhd(b, o);
+		return put_rmrrs(map, v, n, true, b);
+	}
+	err = insertion_point(map, base, base_len, &at);
+	if (err)
+		return err;
+	acpi_buf_append(b, base, base_len);
+	if (b->failed)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	err = acpi_header_patch(map, b, o);
+	if (!err && o->revision)
+		put8(b->p + SDT_REVISION, o->revision);
+	if (!err)
+		err = put_rmrrs(map, v, n, false, &rmrrs);
+	if (!err && !rmrrs.failed && acpi_buf_insert(b, at, rmrrs.len) !=
+					     SIZE_MAX && rmrrs.len)
+		memcpy(b->p + at, rmrrs.p, rmrrs.len);
+	if (!err && rmrrs.failed)
+		b->failed = true;
+	free(rmrrs.p);
+	return err;
+}

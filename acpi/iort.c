@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iort.c - the IORT table (Arm): one RMR node per direct range.
+ *
+ * An RMR node carries the range (one memory range descriptor), its flags
+ * and ID mappings that name the stream IDs of the devices using it, output
+ * to the SMMUv3 node. Linux reads RMR nodes only from table revision 5
+ * (E.d) on and skips a node without ID mappings, so both are required here.
+ *
+ * A fresh table is QEMU virt's (iommu=smmuv3): ITS group, SMMUv3, PCI root
+ * complex mapping all requester IDs 1:1 to the SMMU, then the RMR nodes.
+ * Patching appends the RMR nodes after the VMM's last node and points their
+ * mappings at the VMM's first SMMUv3 node.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "acpi.h"
+#include "iort.h"
+
+struct iort_ctx {
+	uint32_t smmu_ref;	/* offset of the SMMUv3 node */
+	uint32_t next_id;	/* next free node identifier */
+	uint32_t added;		/* nodes added */
+};
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The stream IDs of a range, sorted: sids=, else the requester IDs. */
+static int stream_ids(struct mc_map *map, const struct mc_region *r,
+		      uint32_t **out, size_t *n)
+{
+	size_t count = r->n_sids ? r->n_sids : r->n_devices;
+	uint32_t *ids = malloc(count * sizeof(*ids) + 1);
+
+	if (!ids)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < count; i++)
+		ids[i] = r->n_sids ? r->sids[i] :
+				     (uint32_t)r->devices[i].bus << 8 |
+					     r->devices[i].devfn;
+	qsort(ids, count, sizeof(*ids), cmp_u32);
+	*out = ids;
+	*n = count;
+	return 0;
+}
+
+/* Runs of consecutive IDs (duplicates folded) in a sorted list. */
+static size_t count_runs(const uint32_t *ids, size_t n)
+{
+	size_t runs = 0;
+
+	for (size_t i = 0; i < n; i++)
+		runs += i == 0 || ids[i] - ids[i - 1] > 1;
+	return runs;
+}
+
+static void put_mapping(uint8_t *m, uint32_t first, uint32_t count_minus1,
+			uint32_t ref)
+{
+	put32(m + IORT_ID_INPUT_BASE, first);
+	put32(m + IORT_ID_COUNT, count_minus1);
+	put32(m + IORT_ID_OUTPUT_BASE, first);
+	put32(m + IORT_ID_OUTPUT_REFERENCE, ref);
+	put32(m + IORT_ID_FLAGS, 0);
+}
+
+/*
+ * Access attributes: the map's access=, else Normal write-back for a range
+ * guest RAM backs (a DMA buffer) and Device-nGnRnE for one it does not.
+ */
+static uint32_t rmr_flags(const struct acpi_range *a)
+{
+	const struct mc_region *r = a->r;
+	uint32_t access = a->backed ? MC_IORT_ACCESS_NORMAL_WB :
+				      MC_IORT_ACCESS_DEVICE_NGNRNE;
+	uint32_t flags = 0;
+
+	if (r->flags & MC_F_ACCESS)
+		access = r->access & IORT_RMR_ACCESS_MASK;
+	if (r->type == MC_RESV_DIRECT_RELAXABLE)
+		flags |= IORT_RMR_REMAP_PERMITTED;
+	if (r->flags & MC_F_PRIVILEGED)
+		flags |= IORT_RMR_ACCESS_PRIVILEGED;
+	return flags | access << IORT_RMR_ACCESS_SHIFT;
+}
+
+static void put_rmr(struct acpi_buf *b, const struct acpi_range *a,
+		    const uint32_t *ids, size_t n_ids, struct iort_ctx *c)
+{
+	size_t runs = count_runs(ids, n_ids);
+	size_t maps = IORT_RMR_SIZE, desc = maps + runs * IORT_ID_SIZE;
+	size_t len = desc + IORT_RMR_DESC_SIZE;
+	size_t at = acpi_buf_grow(b, len);
+	uint8_t *node, *m;
+
+	if (at == SIZE_MAX)
+		return;
+	node = b->p + at;
+	put8(node + IORT_NODE_TYPE, IORT_TYPE_RMR);
+	put16(node + IORT_NODE_LENGTH, (uint16_t)len);
+	put8(node + IORT_NODE_REVISION, IORT_RMR_NODE_REVISION);
+	put32(node + IORT_NODE_IDENTIFIER, c->next_id++);
+	put32(node + IORT_NODE_MAPPING_COUNT, (uint32_t)runs);
+	put32(node + IORT_NODE_MAPPING_OFFSET, (uint32_t)maps);
+	put32(node + IORT_RMR_FLAGS, rmr_flags(a));
+	put32(node + IORT_RMR_COUNT, 1);
+	put32(node + IORT_RMR_OFFSET, (uint32_t)desc);
+	m = node + maps;
+	for (size_t i = 0; i < n_ids;) {
+		size_t j = i;
+
+		while (j + 1 < n_ids && ids[j + 1] - ids[j] <= 1)
+			j++;
+		put_mapping(m, ids[i], ids[j] - ids[i], c->smmu_ref);
+		m += IORT_ID_SIZE;
+		i = j + 1;
+	}
+	put64(node + desc + IORT_RMR_DESC_BASE, a->first);
+	put64(node + desc + IORT_RMR_DESC_LENGTH, a->last - a->first + 1);
+	c->added++;
+}
+
+static int check_range(struct mc_map *map, const struct acpi_range *a)
+{
+	const struct mc_region *r = a->r;
+	char what[96];
+
+	acpi_fmt_range(what, sizeof(what), a);
+	if ((a->first & 0xffff) || (a->last & 0xffff) != 0xffff)
+		return mc_map_report(map, MC_EALIGN, "table=iort",
+				     "%s: an RMR memory range's base and length "
+				     "must be 64 KiB aligned",
+				     what);
+	if (a->first == 0 && a->last == UINT64_MAX)
+		return mc_map_report(map, MC_ERANGE, "table=iort",
+				     "%s: a 64-bit length cannot say 2^64",
+				     what);
+	if (!r->n_sids && !r->n_devices)
+		return mc_map_report(map, MC_EINVAL, "devices=",
+				     "%s: an RMR node needs stream IDs (sids= "
+				     "or devices=); Linux skips one without "
+				     "ID mappings",
+				     what);
+	/* A node's 16-bit length holds this many single-ID mappings. */
+	if (r->n_sids + r->n_devices >
+	    (UINT16_MAX - IORT_RMR_SIZE - IORT_RMR_DESC_SIZE) / IORT_ID_SIZE)
+		return mc_map_report(map, MC_ERANGE,
+				     r->n_sids ? "sids=" : "devices=",
+				     "%s: too many stream IDs for one RMR node",
+				     what);
+	return 0;
+}
+
+static int put_rmrs(struct mc_map *map, struct acpi_buf *b,
+		    const struct acpi_range *v, size_t n, struct iort_ctx *c)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t *ids = NULL;
+		size_t n_ids = 0;
+		int err = check_range(map, &v[i]);
+
+		if (!err)
+			err = stream_ids(map, v[i].r, &ids, &n_ids);
+		if (err)
+			return err;
+		put_rmr(b, &v[i], ids, n_ids, c);
+		free(ids);
+	}
+	return 0;
+}
+
+/* The three nodes of QEMU virt with iommu=smmuv3 (hw/arm/virt-acpi-build.c). */
+static void put_platform(struct acpi_buf *b, const struct mc_acpi_opts *o,
+			 struct iort_ctx *c)
+{
+	size_t its = acpi_buf_grow(b, IORT_ITS_SIZE + 4);
+	size_t smmu = acpi_buf_grow(b, IORT_SMMU_SIZE + IORT_ID_SIZE);
+	size_t rc = acpi_buf_grow(b, IORT_RC_SIZE + IORT_ID_SIZE);
+	uint8_t *n;
+
+	if (b->failed)
+		return;
+	n = b->p + its;
+	put8(n + IORT_NODE_TYPE, IORT_TYPE_ITS_GROUP);
+	put16(n + IORT_NODE_LENGTH, IORT_ITS_SIZE + 4);
+	put8(n + IORT_NODE_REVISION, 1);
+	put32(n + IORT_NODE_IDENTIFIER, 0);
+	put32(n + IORT_ITS_COUNT, 1);
+	put32(n + IORT_ITS_IDENTIFIERS, 0);
+
+	n = b->p + smmu;
+	put8(n + IORT_NODE_TYPE, IORT_TYPE_SMMU_V3);
+	put16(n + IORT_NODE_LENGTH, IORT_SMMU_SIZE + IORT_ID_SIZE);
+	put8(n + IORT_NODE_REVISION, 4);
+	put32(n + IORT_NODE_IDENTIFIER, 1);
+	put32(n + IORT_NODE_MAPPING_COUNT, 1);
+	put32(n + IORT_NODE_MAPPING_OFFSET, IORT_SMMU_SIZE);
+	put64(n + IORT_SMMU_BASE_ADDRESS, o->iommu_base);
+	put32(n + IORT_SMMU_FLAGS, 1);	/* COHACC override */
+	put32(n + IORT_SMMU_EVENT_GSIV, o->smmu_gsiv);
+	put32(n + IORT_SMMU_PRI_GSIV, o->smmu_gsiv + 1);
+	put32(n + IORT_SMMU_GERR_GSIV, o->smmu_gsiv + 3);
+	put32(n + IORT_SMMU_SYNC_GSIV, o->smmu_gsiv + 2);
+	put_mapping(n + IORT_SMMU_SIZE, 0, 0xffff, (uint32_t)its);
+
+	n = b->p + rc;
+	put8(n + IORT_NODE_TYPE, IORT_TYPE_ROOT_COMPLEX);
+	put16(n + IORT_NODE_LENGTH, IORT_RC_SIZE + IORT_ID_SIZE);
+	put8(n + IORT_NODE_REVISION, 3);
+	put32(n + IORT_NODE_IDENTIFIER, 2);
+	put32(n + IORT_NODE_MAPPING_COUNT, 1);
+	put32(n + IORT_NODE_MAPPING_OFFSET, IORT_RC_SIZE);
+	put32(n + IORT_RC_CACHE_COHERENCY, 1);
+	put8(n + IORT_RC_MEMORY_FLAGS, 0x3);	/* CPM, DACS */
+	put8(n + IORT_RC_MEMORY_ADDRESS_LIMIT, 64);
+	put_mapping(n + IORT_RC_SIZE, 0, 0xffff, (uint32_t)smmu);
+
+	c->smmu_ref = (uint32_t)smmu;
+	c->next_id = 3;
+	c->added = 3;
+}
+
+/*
+ * Walk the base's nodes: where they end (new nodes go there), the first
+ * SMMUv3 node, the next free identifier.
+ */
+static int walk_base(struct mc_map *map, const uint8_t *p, size_t len,
+		     size_t *end, struct iort_ctx *c)
+{
+	uint32_t count = get32(p + IORT_NODE_COUNT);
+	size_t off = get32(p + IORT_NODE_OFFSET);
+	bool smmu = false;
+
+	if (off < IORT_SIZE || off > len)
+		return mc_map_report(map, MC_EBADBLOB, "base",
+				     "IORT: node offset 0x%zx is outside the "
+				     "table",
+				     off);
+	for (uint32_t i = 0; i < count; i++) {
+		uint16_t nlen;
+
+		if (len - off < IORT_NODE_SIZE ||
+		    (nlen = get16(p + off + IORT_NODE_LENGTH)) <
+			    IORT_NODE_SIZE ||
+		    nlen > len - off)
+			return mc_map_report(map, MC_EBADBLOB, "base",
+					     "IORT: node %u at 0x%zx does not fit "
+					     "in the table",
+					     i, off);
+		if (!smmu && p[off + IORT_NODE_TYPE] == IORT_TYPE_SMMU_V3) {
+			c->smmu_ref = (uint32_t)off;
+			smmu = true;
+		}
+		if (get32(p + off + IORT_NODE_IDENTIFIER) >= c->next_id)
+			c->next_id = get32(p + off + IORT_NODE_IDENTIFIER) + 1;
+		off += nlen;
+	}
+	if (!smmu)
+		return mc_map_report(map, MC_EINVAL, "base",
+				     "IORT: no SMMUv3 node for the RMR nodes' ID "
+				     "mappings to point at");
+	*end = off;
+	return 0;
+}
+
+static int patch_base(struct mc_map *map, const struct mc_acpi_opts *o,
+		      const uint8_t *base, size_t len, struct acpi_buf *b,
+		      struct iort_ctx *c, size_t *end)
+{
+	uint8_t rev = o->revision ? o->revision : IORT_REVISION_E_D;
+	int err;
+
+	if (len < IORT_SIZE)
+		return mc_map_report(map, MC_EBADBLOB, "base",
+				     "IORT: %zu bytes, shorter than its 48-byte "
+				     "header",
+				     len);
+	err = walk_base(map, base, len, end, c);
+	if (err)
+		return err;
+	acpi_buf_append(b, base, len);
+	if (b->failed)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	err = acpi_header_patch(map, b, o);
+	if (!err && b->p[SDT_REVISION] < rev)
+		put8(b->p + SDT_REVISION, rev);
+	return err;
+}
+
+int acpi_build_iort(struct mc_map *map, const struct mc_acpi_opts *o,
+		    const uint8_t *base, size_t base_len,
+		    const struct acpi_range *v, size_t n, struct acpi_buf *b)
+{
+	struct iort_ctx c = { 0 };
+	struct acpi_buf nodes = { 0 };
+	size_t end = 0;
+	int err;
+
+	if (!base) {
+		if (acpi_buf_grow(b, IORT_SIZE) == SIZE_MAX)
+			return mc_map_report(map, MC_ENOMEM, NULL,
+					     "out of memory");
+		acpi_header_fresh(b, "IORT",
+				  o->revision ? o->revision : IORT_REVISION_E_D,
+				  o);
+		put32(b->p + IORT_NODE_OFFSET, IORT_SIZE);
+		put_platform(b, o, &c);
+		err = put_rmrs(map, b, v, n, &c);
+		if (!err && !b->failed)
+			put32(b->p + IORT_NODE_COUNT, c.added);
+		return err;
+	}
+	err = patch_base(map, o, base, base_len, b, &c, &end);
+	if (err)
+		return err;
+	/* RMR offsets inside a node are relative: build them apart. */
+	err = put_rmrs(map, &nodes, v, n, &c);
+	if (!err && !nodes.failed &&
+	    acpi_buf_insert(b, end, nodes.len) != SIZE_MAX && nodes.len)
+		memcpy(b->p + end, nodes.p, nodes.len);
+	if (nodes.failed)
+		b->failed = true;
+	if (!err && !b->failed)
+		put32(b->p + IORT_NODE_COUNT,
+		      get32(b->p + IORT_NODE_COUNT) + c.added);
+	free(nodes.p);
+	return err;
+}

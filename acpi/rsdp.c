@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/*
+ * rsdp.c - an RSDP and XSDT linking tables, for VMMs without firmware.
+ *
+ * One blob, loaded at one guest address: the RSDP first (ACPI 6.5 §5.2.5,
+ * revision 2), the XSDT at +0x40, then each table at the next 16-byte
+ * boundary. The XSDT holds the tables' guest addresses, so the blob is
+ * only right at the address it was built for.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "acpi.h"
+
+enum {
+	RSDP_SIGNATURE = 0,		/* "RSD PTR " */
+	RSDP_CHECKSUM = 8,		/* u8, over the first 20 bytes */
+	RSDP_OEM_ID = 9,		/* 6 bytes */
+	RSDP_REVISION = 15,		/* u8, 2 */
+	RSDP_RSDT_ADDRESS = 16,		/* u32 */
+	RSDP_LENGTH = 20,		/* u32, 36 */
+	RSDP_XSDT_ADDRESS = 24,		/* u64 */
+	RSDP_EXTENDED_CHECKSUM = 32,	/* u8, over all 36 bytes */
+	RSDP_RESERVED = 33,		/* 3 bytes */
+	RSDP_SIZE = 36,
+	RSDP_V1_SIZE = 20,
+};
+FIELD_AFTER(RSDP_SIGNATURE, 8, RSDP_CHECKSUM);
+FIELD_AFTER(RSDP_CHECKSUM, 1, RSDP_OEM_ID);
+FIELD_AFTER(RSDP_OEM_ID, 6, RSDP_REVISION);
+FIELD_AFTER(RSDP_REVISION, 1, RSDP_RSDT_ADDRESS);
+FIELD_AFTER(RSDP_RSDT_ADDRESS, 4, RSDP_LENGTH);
+FIELD_AFTER(RSDP_LENGTH, 4, RSDP_XSDT_ADDRESS);
+FIELD_AFTER(RSDP_XSDT_ADDRESS, 8, RSDP_EXTENDED_CHECKSUM);
+FIELD_AFTER(RSDP_EXTENDED_CHECKSUM, 1, RSDP_RESERVED);
+FIELD_AFTER(RSDP_RESERVED, 3, RSDP_SIZE);
+FIELD_AFTER(RSDP_RSDT_ADDRESS, 4, RSDP_V1_SIZE);
+
+#define XSDT_AT 0x40
+#define TABLE_ALIGN 16
+
+static size_t align_up(size_t v)
+{
+	return (v + TABLE_ALIGN - 1) & ~(size_t)(TABLE_ALIGN - 1);
+}
+
+static int check_tables(struct mc_map *map, const void *const *tables,
+			const size_t *lens, size_t n)
+{
+	char what[24];
+
+	if (n == 0)
+		return mc_map_report(map, MC_EINVAL, "tables",
+				     "an XSDT needs at least one table");
+	if (n > (UINT32_MAX - SDT_SIZE) / 8)
+		return mc_map_report(map, MC_ERANGE, "tables",
+				     "%zu tables do not fit in one XSDT", n);
+	for (size_t i = 0; i < n; i++) {
+		const char *sig = tables[i];
+		int err;
+
+		snprintf(what, sizeof(what), "table %zu", i + 1);
+		if (lens[i] < 4)
+			return mc_map_report(map, MC_EBADBLOB, what,
+					     "%zu bytes is not an ACPI table",
+					     lens[i]);
+		for (int k = 0; k < 4; k++)
+			if (!((sig[k] >= 'A' && sig[k] <= 'Z') ||
+			      (sig[k] >= '0' && sig[k] <= '9')))
+				return mc_map_report(map, MC_EBADBLOB, what,
+						     "its signature is not four "
+						     "capitals or digits: not "
+						     "an ACPI table");
+		err = acpi_check_table(map, tables[i], lens[i], sig, what);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+static void put_rsdp(uint8_t *p, uint64_t xsdt, const struct mc_acpi_opts *o)
+{
+	const char *oem = o->oem_id ? o->oem_id : "MCARVE";
+	size_t n = strlen(oem);
+
+	memcpy(p + RSDP_SIGNATURE, "RSD PTR ", 8);
+	memset(p + RSDP_OEM_ID, ' ', 6);
+	memcpy(p + RSDP_OEM_ID, oem, n < 6 ? n : 6);
+	put8(p + RSDP_REVISION, 2);
+	put32(p + RSDP_LENGTH, RSDP_SIZE);
+	put64(p + RSDP_XSDT_ADDRESS, xsdt);
+	put8(p + RSDP_CHECKSUM, (uint8_t)-acpi_sum(p, RSDP_V1_SIZE));
+	put8(p + RSDP_EXTENDED_CHECKSUM, (uint8_t)-acpi_sum(p, RSDP_SIZE));
+}
+
+int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
+		 const void *const *tables, const size_t *lens, size_t n,
+		 const struct mc_acpi_opts *opts, uint8_t **out,
+		 size_t *out_len)
+{
+	struct mc_acpi_opts defaults;
+	struct acpi_buf x = { 0 }, b = { 0 };
+	uint8_t *xsdt = NULL;
+	size_t at, xsdt_len = 0;
+	int err;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!opts) {
+		mc_acpi_opts_init(&defaults, MC_ACPI_DMAR);
+		opts = &defaults;
+	}
+	if (addr & (TABLE_ALIGN - 1))
+		return mc_map_report(map, MC_EALIGN, "rsdp",
+				     "0x%llx: the RSDP must be 16-byte aligned",
+				     (unsigned long long)addr);
+	err = acpi_check_opts(map, opts);
+	if (!err)
+		err = check_tables(map, tables, lens, n);
+	if (err)
+		return err;
+	/* The blob: RSDP, XSDT, tables, each placed before its address is known. */
+	acpi_buf_grow(&b, XSDT_AT);
+	at = align_up(XSDT_AT + SDT_SIZE + 8 * n);
+	acpi_buf_grow(&x, SDT_SIZE + 8 * n);
+	if (!x.failed)
+		acpi_header_fresh(&x, "XSDT", 1, opts);
+	for (size_t i = 0; i < n && !b.failed && !x.failed; i++) {
+		acpi_buf_grow(&b, at - b.len);
+		acpi_buf_append(&b, tables[i], lens[i]);
+		put64(x.p + SDT_SIZE + 8 * i, addr + at);
+		at = align_up(b.len);
+	}
+	if (!b.failed && b.len - 1 > UINT64_MAX - addr)
+		err = mc_map_report(map, MC_ERANGE, "rsdp",
+				    "0x%llx + 0x%zx bytes passes 2^64 - 1",
+				    (unsigned long long)addr, b.len);
+	if (!err && b.failed)
+		err = mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	if (!err)
+		err = acpi_finish(map, &x, &xsdt, &xsdt_len);
+	if (!err) {
+		memcpy(b.p + XSDT_AT, xsdt, xsdt_len);
+		put_rsdp(b.p, addr + XSDT_AT, opts);
+		*out = b.p;
+		*out_len = b.len;
+		b.p = NULL;
+	}
+	free(xsdt);
+	free(x.p);
+	free(b.p);
+	return err;
+}

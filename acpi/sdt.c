@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sdt.c - the pieces every ACPI table shares: the growable buffer, the
+ * common header, the checksum, and checking a table handed in.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "acpi.h"
+
+size_t acpi_buf_grow(struct acpi_buf *b, size_t n)
+{
+	size_t at = b->len;
+
+	if (b->failed || n > SIZE_MAX - b->len) {
+		b->failed = true;
+		return SIZE_MAX;
+	}
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		uint8_t *p;
+
+		while (cap < b->len + n && cap <= SIZE_MAX / 2)
+			cap *= 2;
+		if (cap < b->len + n)
+			cap = b->len + n;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->failed = true;
+			return SIZE_MAX;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memset(b->p + at, 0, n);
+	b->len += n;
+	return at;
+}
+
+size_t acpi_buf_insert(struct acpi_buf *b, size_t at, size_t n)
+{
+	size_t tail = b->len - at;
+
+	if (acpi_buf_grow(b, n) == SIZE_MAX)
+		return SIZE_MAX;
+	memmove(b->p + at + n, b->p + at, tail);
+	memset(b->p + at, 0, n);
+	return at;
+}
+
+void acpi_buf_append(struct acpi_buf *b, const void *data, size_t n)
+{
+	size_t at = acpi_buf_grow(b, n);
+
+	if (at != SIZE_MAX && n)
+		memcpy(b->p + at, data, n);
+}
+
+uint8_t acpi_sum(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+
+	for (size_t i = 0; i < n; i++)
+		s = (uint8_t)(s + p[i]);
+	return s;
+}
+
+/* A fixed-width ACPI string: the text, then spaces, no terminator. */
+static void put_id(uint8_t *p, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	memset(p, ' ', width);
+	memcpy(p, s, n < width ? n : width);
+}
+
+void acpi_header_fresh(struct acpi_buf *b, const char *sig, uint8_t revision,
+		       const struct mc_acpi_opts *o)
+{
+	uint8_t *h = b->p;
+
+	memcpy(h + SDT_SIGNATURE, sig, 4);
+	put8(h + SDT_REVISION, revision);
+	put_id(h + SDT_OEM_ID, o->oem_id ? o->oem_id : "MCARVE", 6);
+	put_id(h + SDT_OEM_TABLE_ID,
+	       o->oem_table_id ? o->oem_table_id : "MEMCARVE", 8);
+	put32(h + SDT_OEM_REVISION, o->set_oem_revision ? o->oem_revision : 1);
+	put_id(h + SDT_CREATOR_ID, o->creator_id ? o->creator_id : "MCRV", 4);
+	put32(h + SDT_CREATOR_REVISION, o->creator_revision);
+}
+
+int acpi_header_patch(struct mc_map *map, struct acpi_buf *b,
+		      const struct mc_acpi_opts *o)
+{
+	uint8_t *h = b->p;
+	uint32_t rev = get32(h + SDT_OEM_REVISION);
+
+	if (o->oem_id)
+		put_id(h + SDT_OEM_ID, o->oem_id, 6);
+	if (o->oem_table_id)
+		put_id(h + SDT_OEM_TABLE_ID, o->oem_table_id, 8);
+	if (o->creator_id) {
+		put_id(h + SDT_CREATOR_ID, o->creator_id, 4);
+		put32(h + SDT_CREATOR_REVISION, o->creator_revision);
+	}
+	if (o->set_oem_revision) {
+		put32(h + SDT_OEM_REVISION, o->oem_revision);
+		return 0;
+	}
+	/* A table upgrade replaces the VMM's table only if this is higher. */
+	if (rev == UINT32_MAX)
+		return mc_map_report(map, MC_ERANGE, "oem-revision",
+				     "the base table's OEM revision is 0xffffffff: "
+				     "no higher one exists; give one explicitly");
+	put32(h + SDT_OEM_REVISION, rev + 1);
+	return 0;
+}
+
+int acpi_finish(struct mc_map *map, struct acpi_buf *b, uint8_t **out,
+		size_t *out_len)
+{
+	if (b->failed)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	if (b->len > UINT32_MAX)
+		return mc_map_report(map, MC_ERANGE, NULL,
+				     "the table would be %zu bytes; ACPI lengths "
+				     "are 32-bit",
+				     b->len);
+	put32(b->p + SDT_LENGTH, (uint32_t)b->len);
+	put8(b->p + SDT_CHECKSUM, 0);
+	put8(b->p + SDT_CHECKSUM, (uint8_t)-acpi_sum(b->p, b->len));
+	*out = b->p;
+	*out_len = b->len;
+	b->p = NULL;
+	return 0;
+}
+
+int acpi_check_table(struct mc_map *map, const void *blob, size_t len,
+		     const char *sig, const char *what)
+{
+	const uint8_t *p = blob;
+	uint32_t n;
+
+	if (!p || len < 4 || memcmp(p, sig, 4) != 0)
+		return 0;
+	if (len < SDT_SIZE)
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "%.4s: %zu bytes, shorter than the 36-byte "
+				     "table header",
+				     sig, len);
+	n = get32(p + SDT_LENGTH);
+	if (n != len)
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "%.4s: the header says %u bytes, the table "
+				     "has %zu",
+				     sig, n, len);
+	if (acpi_sum(p, len) != 0)
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "%.4s: checksum 0x%02x is wrong (the bytes "
+				     "sum to 0x%02x, not 0)",
+				     sig, p[SDT_CHECKSUM], acpi_sum(p, len));
+	return 1;
+}
+
+int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o)
+{
+	const struct {
+		const char *s;
+		size_t width;
+		const char *field;
+	} ids[] = {
+		{ o->oem_id, 6, "oem-id" },
+		{ o->oem_table_id, 8, "oem-table-id" },
+		{ o->creator_id, 4, "creator-id" },
+	};
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		const char *s = ids[i].s;
+
+		if (!s)
+			continue;
+		if (strlen(s) > ids[i].width)
+			return mc_map_report(map, MC_EINVAL, ids[i].field,
+					     "'%s' is longer than %zu characters",
+					     s, ids[i].width);
+		for (const char *c = s; *c; c++)
+			if (*c < 0x20 || *c > 0x7e)
+				return mc_map_report(map, MC_EINVAL,
+						     ids[i].field,
+						     "'%s' has a character "
+						     "that is not printable ASCII",
+						     s);
+	}
+	return 0;
+}
+
+void acpi_fmt_range(char *buf, size_t len, const struct acpi_range *a)
+{
+	const struct mc_region *r = a->r;
+	int n;
+
+	n = snprintf(buf, len, "%s 0x%llx+0x%llx", mc_resv_type_name(r->type),
+		     (unsigned long long)a->first,
+		     (unsigned long long)(a->last - a->first + 1));
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (r->line && r->name)
+		snprintf(buf + n, len - (size_t)n, " (line %u, %s)", r->line,
+			 r->name);
+	else if (r->line)
+		snprintf(buf + n, len - (size_t)n, " (line %u)", r->line);
+	else if (r->name)
+		snprintf(buf + n, len - (size_t)n, " (%s)", r->name);
+}

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_acpi.c - "memcarve acpi": the map's direct ranges as a DMAR, IVRS
+ * or IORT table, fresh or patched onto the VMM's; or an RSDP + XSDT that
+ * links finished tables at a guest address.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "memcarve-acpi.h"
+
+static int read_file(const char *path, struct cli_buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int bad;
+
+	if (!f)
+		return cli_error(EXIT_INPUT, "cannot open %s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		cli_buf_add(b, chunk, n);
+	bad = ferror(f) || b->failed;
+	fclose(f);
+	if (bad)
+		return cli_error(EXIT_INPUT, "cannot read %s", path);
+	return EXIT_OK;
+}
+
+/* An unsigned option that must fit in @max; usage error otherwise. */
+static int num_opt(const struct cli *cli, const char *name, uint64_t max,
+		   uint64_t *out)
+{
+	const char *v = cli_opt(cli, name);
+
+	if (!v)
+		return EXIT_OK;
+	if (mc_parse_number(v, out) || *out > max)
+		return cli_error(EXIT_USAGE,
+				 "--%s: '%s' is not a number up to 0x%" PRIx64,
+				 name, v, max);
+	return EXIT_OK;
+}
+
+/* Options that set a numeric field of struct mc_acpi_opts, by width. */
+static int opt_u8(const struct cli *cli, const char *name, uint8_t *field)
+{
+	uint64_t v = *field;
+	int st = num_opt(cli, name, UINT8_MAX, &v);
+
+	*field = (uint8_t)v;
+	return st;
+}
+
+static int opt_u16(const struct cli *cli, const char *name, uint16_t *field)
+{
+	uint64_t v = *field;
+	int st = num_opt(cli, name, UINT16_MAX, &v);
+
+	*field = (uint16_t)v;
+	return st;
+}
+
+static int opt_u32(const struct cli *cli, const char *name, uint32_t max,
+		   uint32_t *field)
+{
+	uint64_t v = *field;
+	int st = num_opt(cli, name, max, &v);
+
+	*field = (uint32_t)v;
+	return st;
+}
+
+static int numeric_opts(const struct cli *cli, struct mc_acpi_opts *o)
+{
+	int st = opt_u32(cli, "oem-revision", UINT32_MAX, &o->oem_revision);
+
+	o->set_oem_revision = cli_opt(cli, "oem-revision") != NULL;
+	if (st == EXIT_OK)
+		st = opt_u32(cli, "creator-revision", UINT32_MAX,
+			     &o->creator_revision);
+	if (st == EXIT_OK)
+		st = opt_u8(cli, "revision", &o->revision);
+	if (st == EXIT_OK)
+		st = num_opt(cli, "iommu-base", UINT64_MAX, &o->iommu_base);
+	if (st == EXIT_OK)
+		st = opt_u8(cli, "host-address-width", &o->host_address_width);
+	if (st == EXIT_OK)
+		st = opt_u8(cli, "dmar-flags", &o->dmar_flags);
+	if (st == EXIT_OK)
+		st = opt_u32(cli, "ivinfo", UINT32_MAX, &o->ivinfo);
+	if (st == EXIT_OK)
+		st = opt_u16(cli, "ivhd-devid", &o->ivhd_devid);
+	if (st == EXIT_OK)
+		st = opt_u32(cli, "smmu-gsiv", UINT32_MAX - 3, &o->smmu_gsiv);
+	return st;
+}
+
+static int header_opts(const struct cli *cli, struct mc_acpi_opts *o)
+{
+	o->oem_id = cli_opt(cli, "oem-id");
+	o->oem_table_id = cli_opt(cli, "oem-table-id");
+	o->creator_id = cli_opt(cli, "creator-id");
+	return numeric_opts(cli, o);
+}
+
+static void print_errors(const struct mc_map *map)
+{
+	for (size_t i = 0; i < mc_map_error_count(map); i++)
+		fprintf(stderr, "memcarve: %s\n", mc_map_error(map, i)->msg);
+}
+
+/* Hand the library's bytes to cli_write(). */
+static int write_table(const char *path, uint8_t *bytes, size_t len)
+{
+	struct cli_buf b = { 0 };
+	int st;
+
+	cli_buf_add(&b, bytes, len);
+	st = b.failed ? cli_error(EXIT_INPUT, "out of memory") :
+			cli_write(path, &b);
+	cli_buf_free(&b);
+	return st;
+}
+
+static int run_rsdp(struct cli *cli, const char *out)
+{
+	struct cli_buf in[CLI_MAX_ARGS] = { 0 };
+	const void *tables[CLI_MAX_ARGS];
+	size_t lens[CLI_MAX_ARGS], len = 0;
+	struct mc_acpi_opts o;
+	struct mc_map *map = mc_map_new();
+	uint8_t *blob = NULL;
+	uint64_t addr;
+	int st = num_opt(cli, "rsdp", UINT64_MAX, &addr);
+
+	mc_acpi_opts_init(&o, MC_ACPI_DMAR);
+	if (st == EXIT_OK)
+		st = header_opts(cli, &o);
+	if (!map && st == EXIT_OK)
+		st = cli_error(EXIT_INPUT, "out of memory");
+	for (size_t i = 0; st == EXIT_OK && i < cli->n_arg; i++) {
+		st = read_file(cli->arg[i], &in[i]);
+		tables[i] = in[i].p;
+		lens[i] = in[i].len;
+	}
+	if (st == EXIT_OK && mc_acpi_rsdp(map, addr, tables, lens, cli->n_arg,
+					  &o, &blob, &len)) {
+		print_errors(map);
+		st = EXIT_INPUT;
+	}
+	if (st == EXIT_OK)
+		st = write_table(out, blob, len);
+	/* The range to declare as ACPI data, in map syntax. */
+	if (st == EXIT_OK)
+		printf("acpi      0x%" PRIx64 "  0x%zx  name=acpi-tables\n",
+		       addr, len);
+	mc_acpi_free(blob);
+	for (size_t i = 0; i < cli->n_arg; i++)
+		cli_buf_free(&in[i]);
+	mc_map_free(map);
+	return st;
+}
+
+static int parse_table(const char *s, enum mc_acpi_table *t)
+{
+	static const char *const names[] = { "dmar", "ivrs", "iort" };
+
+	for (int i = 0; s && i < 3; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*t = (enum mc_acpi_table)(MC_ACPI_DMAR + i);
+			return 0;
+		}
+	return -1;
+}
+
+static int build_table(struct cli *cli, struct mc_map *map,
+		       enum mc_acpi_table t, const char *out)
+{
+	struct cli_buf base = { 0 };
+	struct mc_acpi_opts o;
+	const char *base_path = cli_opt(cli, "base");
+	uint8_t *table = NULL;
+	size_t len = 0;
+	int st;
+
+	mc_acpi_opts_init(&o, t);
+	st = header_opts(cli, &o);
+	if (st == EXIT_OK && base_path)
+		st = read_file(base_path, &base);
+	if (st == EXIT_OK && mc_acpi_build(map, t, &o,
+					   base_path ? base.p : NULL, base.len,
+					   &table, &len)) {
+		print_errors(map);
+		st = EXIT_INPUT;
+	}
+	if (st == EXIT_OK)
+		st = write_table(out, table, len);
+	mc_acpi_free(table);
+	cli_buf_free(&base);
+	return st;
+}
+
+static int run_acpi(struct cli *cli)
+{
+	const char *out = cli_opt(cli, "output");
+	enum mc_acpi_table t = MC_ACPI_DMAR;
+	struct mc_map *map;
+	int st;
+
+	if (!out || !*out || strcmp(out, "-") == 0)
+		return cli_error(EXIT_USAGE,
+				 "acpi writes binary tables: give -o FILE");
+	if (cli_opt(cli, "rsdp")) {
+		if (cli_opt(cli, "table") || cli_opt(cli, "base"))
+			return cli_error(EXIT_USAGE,
+					 "--rsdp links finished tables: no "
+					 "--table or --base with it");
+		return run_rsdp(cli, out);
+	}
+	if (parse_table(cli_opt(cli, "table"), &t))
+		return cli_error(EXIT_USAGE,
+				 "--table: give one of dmar, ivrs, iort");
+	if (cli->n_arg != 1)
+		return cli_error(EXIT_USAGE,
+				 "acpi takes one MAP (or --rsdp ADDR and tables)");
+	map = cli_load_map(cli);
+	if (!map)
+		return EXIT_INPUT;
+	st = build_table(cli, map, t, out);
+	mc_map_free(map);
+	return st;
+}
+
+static const struct cli_optspec acpi_opts[] = {
+	{ "table", 't', true, false, "TABLE",
+	  "dmar (Intel), ivrs (AMD) or iort (Arm)" },
+	{ "output", 'o', true, false, "FILE", "write the table here (required)" },
+	{ "base", 0, true, false, "IN.aml",
+	  "patch the VMM's table instead of writing a fresh one" },
+	{ "rsdp", 0, true, false, "ADDR",
+	  "build RSDP + XSDT + the TABLE.aml files for address ADDR" },
+	{ "oem-id", 0, true, false, "ID", "OEM ID (6 chars; fresh: MCARVE)" },
+	{ "oem-table-id", 0, true, false, "ID",
+	  "OEM table ID (8 chars; fresh: MEMCARVE)" },
+	{ "oem-revision", 0, true, false, "N",
+	  "OEM revision (fresh: 1; patching: the base's + 1)" },
+	{ "creator-id", 0, true, false, "ID", "creator ID (4 chars; MCRV)" },
+	{ "creator-revision", 0, true, false, "N", "creator revision (1)" },
+	{ "revision", 0, true, false, "N",
+	  "table revision (DMAR 1, IVRS 1, IORT at least 5)" },
+	{ "iommu-base", 0, true, false, "ADDR",
+	  "fresh: DRHD 0xfed90000, IVHD 0xfed80000, SMMUv3 0x09050000" },
+	{ "host-address-width", 0, true, false, "BITS", "DMAR: DMA width (39)" },
+	{ "dmar-flags", 0, true, false, "N", "DMAR flags (0; 1 = INTR_REMAP)" },
+	{ "ivinfo", 0, true, false, "N", "IVRS IVinfo (0x2800)" },
+	{ "ivhd-devid", 0, true, false, "RID",
+	  "IVRS: the IOMMU's requester ID (0x18 = 00:03.0)" },
+	{ "smmu-gsiv", 0, true, false, "N",
+	  "IORT SMMUv3 event GSIV; PRI, sync, GERR follow (0x6a)" },
+	{ NULL, 0, false, false, NULL, NULL },
+};
+
+const struct cli_cmd cli_cmd_acpi = {
+	.name = "acpi",
+	.synopsis = "MAP --table dmar|ivrs|iort -o OUT [--base IN.aml]",
+	.summary = "DMAR/IVRS/IORT for direct ranges; RSDP+XSDT",
+	.details =
+		"Describe MAP's direct and direct-relaxable reserved ranges to the\n"
+		"guest's IOMMU driver, each input range once and whole:\n\n"
+		"  dmar  one RMRR per range (base and end+1 4K aligned), a device\n"
+		"        scope per device in devices=\n"
+		"  ivrs  IVMDs: 0x20 with no devices, 0x21 per lone device, 0x22 per\n"
+		"        run of consecutive requester IDs; unity, IR, and IW unless\n"
+		"        the range is readonly\n"
+		"  iort  one RMR node per range (64K aligned): remapping permitted for\n"
+		"        direct-relaxable, 'privileged', access= (default normal-wb\n"
+		"        when guest RAM backs the range, else device-ngnrne), and ID\n"
+		"        mappings to the SMMUv3 for sids= or the requester IDs\n"
+		"        (bus << 8 | devfn) of devices=; table revision 5 (E.d), the\n"
+		"        first Linux reads RMRs from\n\n"
+		"Without --base the table is complete, its IOMMU as QEMU 7.2 emulates\n"
+		"it (intel-iommu; amd-iommu on q35; virt,iommu=smmuv3) unless options\n"
+		"say otherwise. With --base the VMM's table is kept byte for byte and\n"
+		"the new structures added; length, checksum and (IORT) revision are\n"
+		"fixed and the OEM revision raised by one, so that the Linux initrd\n"
+		"table upgrade (kernel/firmware/acpi/*.aml) replaces the VMM's table.\n\n"
+		"--rsdp ADDR writes one blob to load at guest address ADDR (16-byte\n"
+		"aligned): the RSDP (revision 2) at ADDR, the XSDT at ADDR+0x40, then\n"
+		"each TABLE at the next 16-byte boundary. Declare the whole blob as\n"
+		"ACPI data in the map (the line printed on standard output, e.g.\n"
+		"'acpi 0x9f000 0x200'), so that the e820 marks it type 3, and point\n"
+		"boot_params.acpi_rsdp_addr at ADDR.\n\n"
+		"Examples:\n"
+		"  memcarve acpi vm.map --table dmar -o dmar.aml\n"
+		"  memcarve acpi vm.map --table ivrs --base qemu-ivrs.aml -o ivrs.aml\n"
+		"  memcarve acpi --rsdp 0x9f000 -o acpi.bin dmar.aml",
+	.opts = acpi_opts,
+	.min_args = 1,
+	.max_args = CLI_MAX_ARGS,
+	.run = run_acpi,
+};

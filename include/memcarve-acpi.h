@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memcarve-acpi.h - the carved map's direct ranges as ACPI tables.
+ *
+ * Identity-mapped ("direct" and "direct-relaxable") reserved ranges reach a
+ * guest's IOMMU driver through one ACPI structure per vendor:
+ *
+ *   DMAR (Intel VT-d)	one RMRR per range, a device scope per PCI device
+ *   IVRS (AMD-Vi)	IVMD blocks (0x20 all devices, 0x21 one, 0x22 a range)
+ *   IORT (Arm)		one RMR node per range, ID mappings to the SMMUv3
+ *
+ * Each table is built either fresh (a complete table whose IOMMU comes from
+ * struct mc_acpi_opts, defaults matching QEMU's emulated IOMMUs) or by
+ * patching the VMM's own table (@base): every existing byte is kept, the
+ * new structures are added and length, checksum, revision and OEM revision
+ * fixed, so that a Linux initrd table upgrade accepts the result.
+ *
+ * Each direct input range is described once, whole: the pieces of one input
+ * range (struct mc_region.origin) are joined again. Only the carved result
+ * is read (mc_map_result()).
+ *
+ * Ownership: tables come back in buffers the library allocates; free them
+ * with mc_acpi_free(). Errors are negative MC_E* codes with a diagnostic in
+ * the map (mc_map_error()) naming the option or range at fault.
+ */
+#ifndef MEMCARVE_ACPI_H
+#define MEMCARVE_ACPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "memcarve.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum mc_acpi_table {
+	MC_ACPI_DMAR = 1,
+	MC_ACPI_IVRS,
+	MC_ACPI_IORT,
+};
+
+/* IORT RMR access attributes (DEN 0049E.d RMR flags bits 9:2). */
+#define MC_IORT_ACCESS_DEVICE_NGNRNE	0x00
+#define MC_IORT_ACCESS_NORMAL_WB	0x05
+
+/**
+ * struct mc_acpi_opts - header fields and the IOMMU a fresh table describes
+ * @oem_id:		OEM ID, at most 6 characters (space padded); NULL:
+ *			"MCARVE" fresh, the base table's when patching
+ * @oem_table_id:	OEM table ID, at most 8 characters; NULL: "MEMCARVE"
+ *			fresh, the base table's when patching
+ * @oem_revision:	used when @set_oem_revision; else 1 fresh, base + 1
+ *			when patching (a table upgrade needs a higher one)
+ * @set_oem_revision:	@oem_revision was given
+ * @creator_id:		creator ID, at most 4 characters; NULL: "MCRV"
+ * @creator_revision:	creator revision
+ * @revision:		table revision; 0: DMAR 1, IVRS 1, IORT 5 (E.d, the
+ *			first Linux reads RMR nodes from). When patching an
+ *			IORT the result has at least this revision.
+ * @iommu_base:		DMAR DRHD register base (0xfed90000, QEMU intel-iommu),
+ *			IVRS IVHD base (0xfed80000, QEMU amd-iommu), IORT
+ *			SMMUv3 base (0x09050000, QEMU virt)
+ * @host_address_width:	DMAR: DMA address width in bits (39)
+ * @dmar_flags:		DMAR flags (bit0 INTR_REMAP ...), 0
+ * @ivinfo:		IVRS IVinfo (0x2800: 40-bit physical addresses)
+ * @ivhd_devid:		IVRS: the IOMMU's own requester ID (0x0018, 00:03.0)
+ * @ivhd_flags:		IVRS IVHD flags (0xd1)
+ * @ivhd_cap_offset:	IVRS IVHD capability offset (0x40)
+ * @ivhd_features:	IVRS IVHD feature reporting (0x44)
+ * @ioapic_devid:	IVRS: requester ID of the southbridge IOAPIC (0x00a0)
+ * @ioapic_id:		IVRS: its IOAPIC ID (0)
+ * @smmu_gsiv:		IORT SMMUv3 event GSIV (0x6a); PRI +1, sync +2,
+ *			GERR +3, as QEMU wires them
+ *
+ * mc_acpi_opts_init() fills in the defaults above.
+ */
+struct mc_acpi_opts {
+	const char *oem_id;
+	const char *oem_table_id;
+	uint32_t oem_revision;
+	bool set_oem_revision;
+	const char *creator_id;
+	uint32_t creator_revision;
+	uint8_t revision;
+	uint64_t iommu_base;
+	uint8_t host_address_width;
+	uint8_t dmar_flags;
+	uint32_t ivinfo;
+	uint16_t ivhd_devid;
+	uint8_t ivhd_flags;
+	uint16_t ivhd_cap_offset;
+	uint32_t ivhd_features;
+	uint16_t ioapic_devid;
+	uint8_t ioapic_id;
+	uint32_t smmu_gsiv;
+};
+
+/**
+ * mc_acpi_opts_init() - the defaults for one table
+ * @opts:	filled in
+ * @table:	the table they are for (the IOMMU base differs)
+ */
+void mc_acpi_opts_init(struct mc_acpi_opts *opts, enum mc_acpi_table table);
+
+/**
+ * mc_acpi_build() - the table describing the map's direct ranges
+ * @map:	a carved map; receives the diagnostics
+ * @table:	which table
+ * @opts:	header fields and IOMMU; NULL for the defaults
+ * @base:	the VMM's table of the same signature to patch, or NULL for a
+ *		fresh table
+ * @base_len:	its length in bytes
+ * @out:	set to the table (free with mc_acpi_free())
+ * @out_len:	set to its length
+ *
+ * Per range: DMAR needs base and end + 1 4 KiB aligned, IORT 64 KiB
+ * aligned, and an RMR needs stream IDs (sids=, else the requester IDs of
+ * devices=, bus << 8 | devfn, as QEMU's root complex maps them 1:1).
+ * A range that ends at 2^64 - 1 cannot be described by its length.
+ *
+ * What each range becomes: DMAR, one RMRR per PCI segment of its devices
+ * (one scope per device, one hop from its bus); IVRS, IVMDs with Unity and
+ * IR, and IW unless the range is readonly; IORT, one RMR node with
+ * Remapping Permitted for direct-relaxable, Access Privileged for
+ * privileged, and access attributes from access=, by default Normal
+ * write-back (MC_IORT_ACCESS_NORMAL_WB) when guest RAM backs the whole
+ * range and Device-nGnRnE (MC_IORT_ACCESS_DEVICE_NGNRNE) when it does not.
+ * DMAR and IVRS cannot say "relaxable": such ranges are plain unity maps.
+ *
+ * Return: 0; MC_ESTATE if the map is not carved; MC_EALIGN, MC_ERANGE,
+ * MC_EINVAL for a range or option the table cannot hold; MC_EBADBLOB for a
+ * malformed @base; MC_ENOMEM.
+ */
+int mc_acpi_build(struct mc_map *map, enum mc_acpi_table table,
+		  const struct mc_acpi_opts *opts, const void *base,
+		  size_t base_len, uint8_t **out, size_t *out_len);
+
+/**
+ * mc_acpi_rsdp() - an RSDP (revision 2) and an XSDT linking tables
+ * @map:	receives the diagnostics (any map; it is not read)
+ * @addr:	guest-physical address the blob is loaded at; 16-byte aligned
+ * @tables:	the tables (each a complete ACPI table, checked)
+ * @lens:	their lengths
+ * @n:		how many
+ * @opts:	OEM/creator fields of the RSDP and XSDT; NULL for defaults
+ * @out:	set to the blob (free with mc_acpi_free())
+ * @out_len:	set to its length
+ *
+ * Layout of the blob, all inside [@addr, @addr + *@out_len - 1]: the RSDP
+ * at @addr, the XSDT at @addr + 0x40, then each table in order at the next
+ * 16-byte boundary. That whole range belongs in the guest's memory map as
+ * ACPI data (map statement "acpi ADDR SIZE", e820 type 3), and a Linux
+ * guest finds the RSDP through boot_params.acpi_rsdp_addr (zero page 0x70).
+ *
+ * Return: 0; MC_EALIGN (@addr), MC_ERANGE (the blob would pass 2^64 - 1),
+ * MC_EBADBLOB (a table's signature, length or checksum is wrong),
+ * MC_EINVAL, MC_ENOMEM.
+ */
+int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
+		 const void *const *tables, const size_t *lens, size_t n,
+		 const struct mc_acpi_opts *opts, uint8_t **out,
+		 size_t *out_len);
+
+/**
+ * mc_acpi_free() - free a buffer from mc_acpi_build() or mc_acpi_rsdp()
+ * @buf:	the buffer, or NULL
+ */
+void mc_acpi_free(uint8_t *buf);
+
+/**
+ * mc_acpi_dmar_decode() - the RMRRs of a DMAR as regions
+ * mc_acpi_ivrs_decode() - the IVMDs of an IVRS as regions
+ * mc_acpi_iort_decode() - the RMR nodes of an IORT as regions
+ * @map:	receives one reserved region per range: type direct (IORT:
+ *		direct-relaxable when remapping is permitted), with devices=
+ *		(DMAR, IVRS), sids= (IORT), readonly (IVMD without IW),
+ *		privileged and access= (IORT); the arch is set
+ * @blob:	the bytes
+ * @len:	their length
+ *
+ * A DMAR device scope with a path of several hops is recorded as its first
+ * hop (the port on the start bus): bus numbers behind bridges are not in
+ * the table.
+ * Return: 0; MC_EBADBLOB without a diagnostic when @blob is not that
+ * table; MC_EBADBLOB with one when it is, but malformed; MC_ENOMEM.
+ */
+int mc_acpi_dmar_decode(struct mc_map *map, const void *blob, size_t len);
+int mc_acpi_ivrs_decode(struct mc_map *map, const void *blob, size_t len);
+int mc_acpi_iort_decode(struct mc_map *map, const void *blob, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEMCARVE_ACPI_H */

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_acpi_decode.c - every table memcarve writes, read back by its
+ * decoder, says what the map says: each direct input range once, with its
+ * devices (DMAR, IVRS) or stream IDs (IORT) and attributes. The expected
+ * side is computed from the map's input regions, not from the emitter.
+ * Then the decoders' refusals: other bytes, truncated and broken tables.
+ */
+#include "core_helpers.h"
+#include "memcarve-acpi.h"
+
+static struct mc_map *load(const char *path, const char *resv)
+{
+	struct mc_map *map = mc_map_new();
+
+	assert_non_null(map);
+	if (mc_map_load_file(map, path) ||
+	    (resv && mc_map_load_resv_file(map, resv)) || mc_map_carve(map))
+		fail_msg("%s: %s", path, first_error(map));
+	return map;
+}
+
+static bool is_direct(const struct mc_region *r)
+{
+	return r->kind == MC_RESERVED && (r->type == MC_RESV_DIRECT ||
+					  r->type == MC_RESV_DIRECT_RELAXABLE);
+}
+
+/* Requester ID of a device, or its stream ID in the IORT. */
+static uint32_t rid(const struct mc_pci_dev *d)
+{
+	return (uint32_t)d->bus << 8 | d->devfn;
+}
+
+static bool has_id(const uint32_t *v, size_t n, uint32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == id)
+			return true;
+	return false;
+}
+
+/* The IDs the decoded regions of [first, last] name, all together. */
+static size_t decoded_ids(const struct mc_region *d, size_t nd,
+			  const struct mc_region *want, bool iort,
+			  uint32_t *ids, size_t cap, unsigned int *n_regions)
+{
+	size_t n = 0;
+
+	*n_regions = 0;
+	for (size_t i = 0; i < nd; i++) {
+		if (d[i].first != want->first || d[i].last != want->last)
+			continue;
+		(*n_regions)++;
+		for (size_t k = 0; k < (iort ? d[i].n_sids : d[i].n_devices);
+		     k++) {
+			uint32_t id = iort ? d[i].sids[k] :
+					     rid(&d[i].devices[k]) |
+						     (uint32_t)d[i].devices[k]
+								     .segment
+							     << 16;
+			if (!has_id(ids, n, id) && n < cap)
+				ids[n++] = id;
+		}
+		/* Attributes each table can say. */
+		if (iort) {
+			assert_int_equal(d[i].type, want->type);
+			assert_int_equal(d[i].flags & MC_F_PRIVILEGED,
+					 want->flags & MC_F_PRIVILEGED);
+			if (want->flags & MC_F_ACCESS)
+				assert_int_equal(d[i].access, want->access);
+		} else {
+			assert_int_equal(d[i].type, MC_RESV_DIRECT);
+		}
+	}
+	return n;
+}
+
+/* Every direct input range appears whole, with exactly its devices. */
+static void check_round_trip(const struct mc_map *map, const uint8_t *t,
+			     size_t len, enum mc_acpi_table table)
+{
+	static int (*const decode[])(struct mc_map *, const void *, size_t) = {
+		[MC_ACPI_DMAR] = mc_acpi_dmar_decode,
+		[MC_ACPI_IVRS] = mc_acpi_ivrs_decode,
+		[MC_ACPI_IORT] = mc_acpi_iort_decode,
+	};
+	bool iort = table == MC_ACPI_IORT;
+	struct mc_map *back = mc_map_new();
+	const struct mc_region *in, *d;
+	size_t n_in, nd, n_direct = 0;
+	static uint32_t ids[4096];
+
+	assert_int_equal(decode[table](back, t, len), 0);
+	in = mc_map_input(map, &n_in);
+	d = mc_map_input(back, &nd);
+	for (size_t i = 0; i < n_in; i++) {
+		const struct mc_region *w = &in[i];
+		unsigned int regions;
+		size_t n, want_n;
+
+		if (!is_direct(w))
+			continue;
+		n_direct++;
+		n = decoded_ids(d, nd, w, iort, ids, 4096, &regions);
+		if (!regions)
+			fail_msg("range 0x%llx-0x%llx is missing",
+				 (unsigned long long)w->first,
+				 (unsigned long long)w->last);
+		want_n = iort && w->n_sids ? w->n_sids : w->n_devices;
+		assert_int_equal(n, want_n);
+		for (size_t k = 0; k < want_n; k++) {
+			uint32_t id = iort && w->n_sids ? w->sids[k] :
+				      iort ? rid(&w->devices[k]) :
+					     rid(&w->devices[k]) |
+						     (uint32_t)w->devices[k]
+								     .segment
+							     << 16;
+			assert_true(has_id(ids, n, id));
+		}
+		if (table == MC_ACPI_IVRS)
+			for (size_t k = 0; k < nd; k++)
+				if (d[k].first == w->first)
+					assert_int_equal(d[k].flags &
+								 MC_F_READONLY,
+							 w->flags &
+								 MC_F_READONLY);
+	}
+	/* Nothing else: every decoded region is one of the map's. */
+	for (size_t k = 0; k < nd; k++) {
+		bool found = false;
+
+		for (size_t i = 0; i < n_in && !found; i++)
+			found = is_direct(&in[i]) && in[i].first == d[k].first &&
+				in[i].last == d[k].last;
+		assert_true(found);
+	}
+	assert_true(nd >= n_direct);
+	mc_map_free(back);
+}
+
+static void round_trip(const char *path, const char *resv,
+		       enum mc_acpi_table table)
+{
+	struct mc_map *map = load(path, resv);
+	uint8_t *t = NULL;
+	size_t len;
+
+	if (mc_acpi_build(map, table, NULL, NULL, 0, &t, &len))
+		fail_msg("%s: %s", path, first_error(map));
+	check_round_trip(map, t, len, table);
+	mc_acpi_free(t);
+	mc_map_free(map);
+}
+
+static void dmar_round_trips(void **state)
+{
+	(void)state;
+	round_trip("fixtures/acpi/x86-direct.map", NULL, MC_ACPI_DMAR);
+	round_trip("fixtures/x86-rmrr.map", "fixtures/x86-rmrr.resv",
+		   MC_ACPI_DMAR);
+}
+
+static void ivrs_round_trips(void **state)
+{
+	(void)state;
+	round_trip("fixtures/acpi/x86-direct.map", NULL, MC_ACPI_IVRS);
+	round_trip("fixtures/x86-rmrr.map", "fixtures/x86-rmrr.resv",
+		   MC_ACPI_IVRS);
+}
+
+static void iort_round_trips(void **state)
+{
+	(void)state;
+	round_trip("fixtures/acpi/arm64-rmr.map", NULL, MC_ACPI_IORT);
+	round_trip("fixtures/arm64-overlay.map", NULL, MC_ACPI_IORT);
+}
+
+static void decoders_leave_other_bytes_alone(void **state)
+{
+	static const uint8_t dtb[] = { 0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 0x40 };
+	struct mc_map *map = mc_map_new();
+	int (*const dec[])(struct mc_map *, const void *, size_t) = {
+		mc_acpi_dmar_decode, mc_acpi_ivrs_decode, mc_acpi_iort_decode,
+	};
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(dec[i](map, dtb, sizeof(dtb)), MC_EBADBLOB);
+		assert_int_equal(dec[i](map, "DM", 2), MC_EBADBLOB);
+		assert_int_equal(dec[i](map, NULL, 0), MC_EBADBLOB);
+	}
+	/* A DMAR is not an IVRS or an IORT either. */
+	assert_int_equal(mc_acpi_ivrs_decode(map, "DMAR", 4), MC_EBADBLOB);
+	assert_int_equal(mc_acpi_iort_decode(map, "DMAR", 4), MC_EBADBLOB);
+	assert_int_equal(mc_map_error_count(map), 0);
+	mc_map_free(map);
+}
+
+static uint8_t *table_of(const char *text, enum mc_acpi_table t, size_t *len)
+{
+	struct mc_map *map = map_from(text);
+	uint8_t *b = NULL;
+
+	assert_int_equal(mc_map_carve(map), 0);
+	assert_int_equal(mc_acpi_build(map, t, NULL, NULL, 0, &b, len), 0);
+	mc_map_free(map);
+	return b;
+}
+
+static void fix_checksum(uint8_t *t, size_t len)
+{
+	uint8_t s = 0;
+
+	t[9] = 0;
+	for (size_t i = 0; i < len; i++)
+		s = (uint8_t)(s + t[i]);
+	t[9] = (uint8_t)-s;
+}
+
+/* Decoding @t must fail with a diagnostic containing @what. */
+static void broken(int (*dec)(struct mc_map *, const void *, size_t),
+		   const uint8_t *t, size_t len, const char *what)
+{
+	struct mc_map *map = mc_map_new();
+
+	assert_int_equal(dec(map, t, len), MC_EBADBLOB);
+	if (!strstr(first_error(map), what))
+		fail_msg("expected '%s' in: %s", what, first_error(map));
+	mc_map_free(map);
+}
+
+static void decoders_name_what_is_broken(void **state)
+{
+	size_t len;
+	uint8_t *t = table_of("arch x86_64\nram 0 1G\nreserved 0x1000000 4K "
+			      "type=direct devices=00:01.0\n",
+			      MC_ACPI_DMAR, &len);
+
+	(void)state;
+	broken(mc_acpi_dmar_decode, t, len - 1, "the header says");
+	t[len - 8 + 1] = 0x40;	/* scope length past the end */
+	fix_checksum(t, len);
+	broken(mc_acpi_dmar_decode, t, len, "does not fit");
+	t[9] ^= 1;
+	broken(mc_acpi_dmar_decode, t, len, "checksum");
+	mc_acpi_free(t);
+
+	t = table_of("arch x86_64\nram 0 1G\nreserved 0x1000000 4K "
+		     "type=direct\n", MC_ACPI_IVRS, &len);
+	t[len - 32 + 24] = 0;	/* IVMD memory length 0 */
+	t[len - 32 + 25] = 0;
+	fix_checksum(t, len);
+	broken(mc_acpi_ivrs_decode, t, len, "empty");
+	mc_acpi_free(t);
+
+	t = table_of("arch arm64\nram 0x40000000 1G\nreserved 0x48000000 64K "
+		     "type=direct sids=3\n", MC_ACPI_IORT, &len);
+	t[36] = 9;		/* more nodes than there are */
+	fix_checksum(t, len);
+	broken(mc_acpi_iort_decode, t, len, "does not fit");
+	mc_acpi_free(t);
+}
+
+static void iort_decoder_reads_rmr_attributes(void **state)
+{
+	size_t len;
+	uint8_t *t = table_of("arch arm64\nram 0x40000000 1G\n"
+			      "reserved 0x48000000 64K type=direct-relaxable "
+			      "sids=0x20,0x21,0x22 privileged access=device-gre\n",
+			      MC_ACPI_IORT, &len);
+	struct mc_map *map = mc_map_new();
+	const struct mc_region *r;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(mc_acpi_iort_decode(map, t, len), 0);
+	assert_int_equal(mc_map_arch(map), MC_ARCH_ARM64);
+	r = mc_map_input(map, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(r->type, MC_RESV_DIRECT_RELAXABLE);
+	assert_int_equal(r->flags & (MC_F_PRIVILEGED | MC_F_ACCESS),
+			 MC_F_PRIVILEGED | MC_F_ACCESS);
+	assert_int_equal(r->access, 3);
+	assert_int_equal(r->n_sids, 3);
+	assert_int_equal(r->sids[2], 0x22);
+	mc_acpi_free(t);
+	mc_map_free(map);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(dmar_round_trips),
+		cmocka_unit_test(ivrs_round_trips),
+		cmocka_unit_test(iort_round_trips),
+		cmocka_unit_test(decoders_leave_other_bytes_alone),
+		cmocka_unit_test(decoders_name_what_is_broken),
+		cmocka_unit_test(iort_decoder_reads_rmr_attributes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
