@@ -125,7 +125,12 @@ check-guests: $(TOOL)
 		echo "== $$t"; python3 $$t || st=1; \
 	done; exit $$st
 
-check: check-deps all unit golden cli-output clang asan valgrind check-guests
+# Fragments owned by their directories: bench/bench.mk (make bench) and
+# tests/fuzz/fuzz.mk (make fuzz; it adds fuzz-smoke to EXTRA_CHECKS).
+-include bench/bench.mk tests/fuzz/fuzz.mk
+
+check: check-deps all unit golden cli-output clang asan valgrind \
+	$(EXTRA_CHECKS) check-guests
 	@echo "make check: all passed"
 
 # --- install ----------------------------------------------------------------
