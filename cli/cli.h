@@ -108,5 +108,6 @@ extern const struct cli_cmd cli_cmd_e820;
 extern const struct cli_cmd cli_cmd_inspect;
 extern const struct cli_cmd cli_cmd_acpi;
 extern const struct cli_cmd cli_cmd_dt;
+extern const struct cli_cmd cli_cmd_all;
 
 #endif /* MC_CLI_H */

@@ -10,13 +10,8 @@
 #include "cli.h"
 
 static const struct cli_cmd *const commands[] = {
-	&cli_cmd_show,
-	&cli_cmd_slots,
-	&cli_cmd_cmdline,
-	&cli_cmd_e820,
-	&cli_cmd_dt,
-	&cli_cmd_acpi,
-	&cli_cmd_inspect,
+	&cli_cmd_show,	&cli_cmd_slots, &cli_cmd_dt,	  &cli_cmd_e820,
+	&cli_cmd_acpi,	&cli_cmd_cmdline, &cli_cmd_all, &cli_cmd_inspect,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -54,13 +49,14 @@ static void print_opts(const struct cli_optspec *o)
 
 static int usage(void)
 {
-	printf("Usage: memcarve [OPTIONS] COMMAND MAP [COMMAND OPTIONS]\n\n"
-	       "Carve a guest-physical memory map around reserved ranges and print\n"
-	       "what the guest sees.\n\nCommands:\n");
+	printf("Usage: memcarve [OPTIONS] COMMAND ARGS... [COMMAND OPTIONS]\n\n"
+	       "Carve a guest-physical memory map around the ranges a host IOMMU\n"
+	       "reserves, and write what each guest architecture reads about it.\n\n"
+	       "Commands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		printf("  %-8s %-18s %s\n", commands[i]->name,
-		       commands[i]->synopsis, commands[i]->summary);
-	printf("\nOptions:\n");
+		printf("  %-8s %s\n", commands[i]->name, commands[i]->summary);
+	printf("\n'memcarve COMMAND --help' shows a command's arguments and options.\n"
+	       "\nOptions:\n");
 	print_opts(global_opts);
 	printf("\nMAP is a map file, or - for standard input. A map has one statement\n"
 	       "per line; '#' starts a comment; sizes take K, M, G or T:\n\n"
@@ -78,8 +74,13 @@ static int usage(void)
 	       "default to overlay; mmio is always cut out. See memcarve(1).\n\n"
 	       "Examples:\n"
 	       "  memcarve show vm.map\n"
-	       "  memcarve show --policy relocate --json vm.map\n"
-	       "  memcarve slots vm.map --resv /sys/kernel/iommu_groups/7/reserved_regions\n\n"
+	       "  memcarve slots vm.map --resv /sys/kernel/iommu_groups/7/reserved_regions\n"
+	       "  memcarve dt vm.map --base qemu-virt.dtb -o guest.dtb\n"
+	       "  memcarve e820 vm.map --format zeropage --kernel bzImage -o zp.bin\n"
+	       "  memcarve acpi vm.map --table dmar -o dmar.aml\n"
+	       "  memcarve cmdline vm.map --style mips\n"
+	       "  memcarve all vm.map -d out/\n"
+	       "  memcarve inspect guest.dtb\n\n"
 	       "Exit status: 0 success, 1 bad input or a conflict the policy refuses,\n"
 	       "2 usage error.\n");
 	return EXIT_OK;

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_all.c - "memcarve all": every output the map's arch uses, in one go.
+ *
+ * It runs the other commands, each writing one file, into a temporary
+ * directory beside DIR and moves the files into DIR only when all of them
+ * succeeded: a map that one emitter refuses leaves DIR as it was.
+ */
+#include <errno.h>
+#include <dirent.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli.h"
+
+#define ARM64	(1u << MC_ARCH_ARM64)
+#define PPC64	(1u << MC_ARCH_PPC64)
+#define X86	(1u << MC_ARCH_X86_64)
+#define MIPS	(1u << MC_ARCH_MIPS)
+#define ANY	(ARM64 | PPC64 | X86 | MIPS)
+
+/* One output: a command, its own options, the archs that use it. */
+struct job {
+	const char *file;
+	const struct cli_cmd *cmd;
+	const char *opt, *val;	/* one option of the command, or NULL */
+	unsigned int archs;
+	bool direct_only;	/* only when the map has direct ranges */
+};
+
+static const struct job jobs[] = {
+	{ "carved.txt", &cli_cmd_show, NULL, NULL, ANY, false },
+	{ "carved.json", &cli_cmd_show, "json", "", ANY, false },
+	{ "slots.json", &cli_cmd_slots, "json", "", ANY, false },
+	{ "memcarve.dtb", &cli_cmd_dt, NULL, NULL, ARM64 | PPC64, false },
+	{ "memcarve.dts", &cli_cmd_dt, "format", "dts", ARM64 | PPC64, false },
+	{ "iort.aml", &cli_cmd_acpi, "table", "iort", ARM64, true },
+	{ "e820.txt", &cli_cmd_e820, "format", "text", X86, false },
+	{ "e820.bin", &cli_cmd_e820, "format", "table", X86, false },
+	{ "dmar.aml", &cli_cmd_acpi, "table", "dmar", X86, true },
+	{ "ivrs.aml", &cli_cmd_acpi, "table", "ivrs", X86, true },
+	{ "cmdline.txt", &cli_cmd_cmdline, "style", "x86", X86, false },
+	{ "cmdline.txt", &cli_cmd_cmdline, "style", "mips", MIPS, false },
+};
+
+#define N_JOBS (sizeof(jobs) / sizeof(jobs[0]))
+
+static const struct cli_optspec *spec_of(const struct cli_cmd *cmd,
+					 const char *name)
+{
+	for (const struct cli_optspec *o = cmd->opts; o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+/* The command line of one job: the global options of @all, the map, -o. */
+static struct cli job_cli(const struct cli *all, const struct job *j,
+			  const char *map, const char *out)
+{
+	struct cli c = { .cmd = j->cmd, .arg = { map }, .n_arg = 1 };
+
+	for (size_t i = 0; i < all->n_opt; i++)
+		if (!spec_of(&cli_cmd_all, all->opt[i].spec->name))
+			c.opt[c.n_opt++] = all->opt[i];	/* a global */
+	c.opt[c.n_opt].spec = spec_of(j->cmd, "output");
+	c.opt[c.n_opt++].val = out;
+	if (j->opt) {
+		c.opt[c.n_opt].spec = spec_of(j->cmd, j->opt);
+		c.opt[c.n_opt++].val = j->val;
+	}
+	return c;
+}
+
+static bool has_direct(const struct mc_map *map)
+{
+	size_t n;
+	const struct mc_region *r = mc_map_result(map, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (r[i].kind == MC_RESERVED &&
+		    (r[i].type == MC_RESV_DIRECT ||
+		     r[i].type == MC_RESV_DIRECT_RELAXABLE))
+			return true;
+	return false;
+}
+
+/* Standard input can be read once: keep it in the scratch directory. */
+static int save_stdin(const char *tmp, char *path, size_t len)
+{
+	struct cli_buf b = { 0 };
+	char chunk[65536];
+	size_t n;
+	int st;
+
+	snprintf(path, len, "%s/.map", tmp);
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		cli_buf_add(&b, chunk, n);
+	st = ferror(stdin) ? cli_error(EXIT_INPUT, "cannot read standard input")
+			   : cli_write(path, &b);
+	cli_buf_free(&b);
+	return st;
+}
+
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[4096];
+
+	while (d && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+/* Move the outputs into @dir, or make the scratch directory @dir. */
+static int publish(const char *tmp, const char *dir, const char **files,
+		   size_t n)
+{
+	char from[4096], to[4096];
+	struct stat st;
+
+	if (stat(dir, &st) != 0) {
+		if (rename(tmp, dir) == 0)
+			return EXIT_OK;
+		return cli_error(EXIT_INPUT, "cannot create %s: %s", dir,
+				 strerror(errno));
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(from, sizeof(from), "%s/%s", tmp, files[i]);
+		snprintf(to, sizeof(to), "%s/%s", dir, files[i]);
+		if (rename(from, to) != 0)
+			return cli_error(EXIT_INPUT, "cannot write %s: %s", to,
+					 strerror(errno));
+	}
+	return EXIT_OK;
+}
+
+static int run_jobs(const struct cli *cli, const char *tmp, const char *map,
+		    const struct mc_map *carved, const char **files,
+		    size_t *n_files)
+{
+	unsigned int arch = 1u << mc_map_arch(carved);
+	bool direct = has_direct(carved);
+	char out[4096];
+	int st = EXIT_OK;
+
+	for (size_t i = 0; i < N_JOBS && st == EXIT_OK; i++) {
+		const struct job *j = &jobs[i];
+		struct cli c;
+
+		if (!(j->archs & arch) || (j->direct_only && !direct))
+			continue;
+		snprintf(out, sizeof(out), "%s/%s", tmp, j->file);
+		c = job_cli(cli, j, map, out);
+		st = j->cmd->run(&c);
+		if (st != EXIT_OK)
+			cli_error(st, "all: %s failed; nothing written to %s",
+				  j->file, cli_opt(cli, "dir"));
+		files[(*n_files)++] = j->file;
+	}
+	return st;
+}
+
+static int check_dir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+		return cli_error(EXIT_USAGE, "all: %s is not a directory", dir);
+	return EXIT_OK;
+}
+
+/* mkdtemp() makes it 0700; as DIR it gets what mkdir(1) would give. */
+static char *scratch_dir(const char *dir)
+{
+	char *copy = strdup(dir), *tmp = NULL;
+	size_t len = strlen(dir) + 32;
+	mode_t mask = umask(0);
+
+	umask(mask);
+	if (copy && (tmp = malloc(len))) {
+		snprintf(tmp, len, "%s/.memcarve-all.XXXXXX", dirname(copy));
+		if (!mkdtemp(tmp) || chmod(tmp, 0777 & ~mask)) {
+			cli_error(EXIT_INPUT, "cannot create a directory beside %s: %s",
+				  dir, strerror(errno));
+			free(tmp);
+			tmp = NULL;
+		}
+	}
+	free(copy);
+	return tmp;
+}
+
+static int run_all(struct cli *cli)
+{
+	const char *dir = cli_opt(cli, "dir"), *files[N_JOBS];
+	char map_path[4096];
+	struct cli load = *cli;
+	struct mc_map *map = NULL;
+	size_t n_files = 0;
+	char *tmp;
+	int st = check_dir(dir);
+
+	if (st != EXIT_OK || !(tmp = scratch_dir(dir)))
+		return st != EXIT_OK ? st : EXIT_INPUT;
+	snprintf(map_path, sizeof(map_path), "%s", cli->arg[0]);
+	if (strcmp(cli->arg[0], "-") == 0)
+		st = save_stdin(tmp, map_path, sizeof(map_path));
+	load.arg[0] = map_path;
+	if (st == EXIT_OK && !(map = cli_load_map(&load)))
+		st = EXIT_INPUT;
+	if (st == EXIT_OK && !mc_map_arch(map))
+		st = cli_error(EXIT_INPUT,
+			       "all: the map names no arch; add 'arch' to it or "
+			       "give --arch");
+	if (st == EXIT_OK)
+		st = run_jobs(cli, tmp, map_path, map, files, &n_files);
+	if (st == EXIT_OK)
+		st = publish(tmp, dir, files, n_files);
+	mc_map_free(map);
+	remove_tree(tmp);	/* gone already if it became DIR */
+	free(tmp);
+	return st;
+}
+
+static const struct cli_optspec all_opts[] = {
+	{ "dir", 'd', true, false, "DIR",
+	  "write the outputs here (created if missing)" },
+	{ NULL, 0, false, false, NULL, NULL },
+};
+
+const struct cli_cmd cli_cmd_all = {
+	.name = "all",
+	.synopsis = "MAP -d DIR",
+	.summary = "every output the map's arch uses",
+	.details =
+		"Carve MAP and write every output its arch uses into DIR:\n"
+		"  every arch  carved.txt, carved.json, slots.json\n"
+		"  arm64       memcarve.dtb, memcarve.dts, iort.aml (with direct ranges)\n"
+		"  ppc64       memcarve.dtb, memcarve.dts\n"
+		"  x86_64      e820.txt, e820.bin, cmdline.txt, and dmar.aml and\n"
+		"              ivrs.aml (with direct ranges)\n"
+		"  mips        cmdline.txt\n"
+		"Each is what the matching command writes with its defaults. All are\n"
+		"built in a directory beside DIR first: if any fails, DIR is left as\n"
+		"it was. Files of other archs already in DIR are left alone.\n\n"
+		"Example:\n"
+		"  memcarve all vm.map -d out/",
+	.opts = all_opts,
+	.min_args = 1,
+	.max_args = 1,
+	.run = run_all,
+};
