@@ -77,6 +77,16 @@ int cli_check_globals(const struct cli *cli);
  */
 struct mc_map *cli_load_map(const struct cli *cli);
 
+/* Print the map's diagnostics to standard error; returns EXIT_INPUT. */
+int cli_print_errors(const struct mc_map *map);
+
+/*
+ * Option @name as a number (map-file syntax) up to @max into *out, which
+ * stays as it was when the option is absent. EXIT_USAGE if it is bad.
+ */
+int cli_opt_number(const struct cli *cli, const char *name, uint64_t max,
+		   uint64_t *out);
+
 /* A growable output buffer: commands build their output, then write it. */
 struct cli_buf {
 	char *p;
@@ -89,12 +99,25 @@ void cli_buf_add(struct cli_buf *b, const void *data, size_t len);
 void cli_buf_free(struct cli_buf *b);
 
 /*
+ * Read all of @path ("-" is standard input) into @b; errors are printed,
+ * prefixed with @what (an option name) if not NULL.
+ */
+int cli_read_file(const char *what, const char *path, struct cli_buf *b);
+
+/*
  * Write @b to @path, or to standard output when @path is NULL or "-".
  * A regular file is written to a temporary file beside it and renamed into
  * place only when complete; anything else (a pipe, /dev/stdout, a device)
  * is written directly. Prints the error; returns an exit status.
  */
 int cli_write(const char *path, const struct cli_buf *b);
+
+/*
+ * The text reports (show, slots): load and carve, format with @table or,
+ * with --json, @json, write to -o or standard output.
+ */
+typedef void (*cli_report_fn)(struct cli_buf *b, const struct mc_map *map);
+int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json);
 
 /* Formatting shared by the text and JSON outputs. */
 void cli_fmt_size(char *buf, size_t len, uint64_t first, uint64_t last);

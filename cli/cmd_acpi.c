@@ -11,44 +11,11 @@
 #include "cli.h"
 #include "memcarve-acpi.h"
 
-static int read_file(const char *path, struct cli_buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	int bad;
-
-	if (!f)
-		return cli_error(EXIT_INPUT, "cannot open %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		cli_buf_add(b, chunk, n);
-	bad = ferror(f) || b->failed;
-	fclose(f);
-	if (bad)
-		return cli_error(EXIT_INPUT, "cannot read %s", path);
-	return EXIT_OK;
-}
-
-/* An unsigned option that must fit in @max; usage error otherwise. */
-static int num_opt(const struct cli *cli, const char *name, uint64_t max,
-		   uint64_t *out)
-{
-	const char *v = cli_opt(cli, name);
-
-	if (!v)
-		return EXIT_OK;
-	if (mc_parse_number(v, out) || *out > max)
-		return cli_error(EXIT_USAGE,
-				 "--%s: '%s' is not a number up to 0x%" PRIx64,
-				 name, v, max);
-	return EXIT_OK;
-}
-
 /* Options that set a numeric field of struct mc_acpi_opts, by width. */
 static int opt_u8(const struct cli *cli, const char *name, uint8_t *field)
 {
 	uint64_t v = *field;
-	int st = num_opt(cli, name, UINT8_MAX, &v);
+	int st = cli_opt_number(cli, name, UINT8_MAX, &v);
 
 	*field = (uint8_t)v;
 	return st;
@@ -57,7 +24,7 @@ static int opt_u8(const struct cli *cli, const char *name, uint8_t *field)
 static int opt_u16(const struct cli *cli, const char *name, uint16_t *field)
 {
 	uint64_t v = *field;
-	int st = num_opt(cli, name, UINT16_MAX, &v);
+	int st = cli_opt_number(cli, name, UINT16_MAX, &v);
 
 	*field = (uint16_t)v;
 	return st;
@@ -67,7 +34,7 @@ static int opt_u32(const struct cli *cli, const char *name, uint32_t max,
 		   uint32_t *field)
 {
 	uint64_t v = *field;
-	int st = num_opt(cli, name, max, &v);
+	int st = cli_opt_number(cli, name, max, &v);
 
 	*field = (uint32_t)v;
 	return st;
@@ -84,7 +51,7 @@ static int numeric_opts(const struct cli *cli, struct mc_acpi_opts *o)
 	if (st == EXIT_OK)
 		st = opt_u8(cli, "revision", &o->revision);
 	if (st == EXIT_OK)
-		st = num_opt(cli, "iommu-base", UINT64_MAX, &o->iommu_base);
+		st = cli_opt_number(cli, "iommu-base", UINT64_MAX, &o->iommu_base);
 	if (st == EXIT_OK)
 		st = opt_u8(cli, "host-address-width", &o->host_address_width);
 	if (st == EXIT_OK)
@@ -104,12 +71,6 @@ static int header_opts(const struct cli *cli, struct mc_acpi_opts *o)
 	o->oem_table_id = cli_opt(cli, "oem-table-id");
 	o->creator_id = cli_opt(cli, "creator-id");
 	return numeric_opts(cli, o);
-}
-
-static void print_errors(const struct mc_map *map)
-{
-	for (size_t i = 0; i < mc_map_error_count(map); i++)
-		fprintf(stderr, "memcarve: %s\n", mc_map_error(map, i)->msg);
 }
 
 /* Hand the library's bytes to cli_write(). */
@@ -134,7 +95,7 @@ static int run_rsdp(struct cli *cli, const char *out)
 	struct mc_map *map = mc_map_new();
 	uint8_t *blob = NULL;
 	uint64_t addr;
-	int st = num_opt(cli, "rsdp", UINT64_MAX, &addr);
+	int st = cli_opt_number(cli, "rsdp", UINT64_MAX, &addr);
 
 	mc_acpi_opts_init(&o, MC_ACPI_DMAR);
 	if (st == EXIT_OK)
@@ -142,13 +103,13 @@ static int run_rsdp(struct cli *cli, const char *out)
 	if (!map && st == EXIT_OK)
 		st = cli_error(EXIT_INPUT, "out of memory");
 	for (size_t i = 0; st == EXIT_OK && i < cli->n_arg; i++) {
-		st = read_file(cli->arg[i], &in[i]);
+		st = cli_read_file(NULL, cli->arg[i], &in[i]);
 		tables[i] = in[i].p;
 		lens[i] = in[i].len;
 	}
 	if (st == EXIT_OK && mc_acpi_rsdp(map, addr, tables, lens, cli->n_arg,
 					  &o, &blob, &len)) {
-		print_errors(map);
+		cli_print_errors(map);
 		st = EXIT_INPUT;
 	}
 	if (st == EXIT_OK)
@@ -189,11 +150,11 @@ static int build_table(struct cli *cli, struct mc_map *map,
 	mc_acpi_opts_init(&o, t);
 	st = header_opts(cli, &o);
 	if (st == EXIT_OK && base_path)
-		st = read_file(base_path, &base);
+		st = cli_read_file("--base", base_path, &base);
 	if (st == EXIT_OK && mc_acpi_build(map, t, &o,
 					   base_path ? base.p : NULL, base.len,
 					   &table, &len)) {
-		print_errors(map);
+		cli_print_errors(map);
 		st = EXIT_INPUT;
 	}
 	if (st == EXIT_OK)

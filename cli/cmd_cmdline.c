@@ -62,13 +62,6 @@ static int parse_opts(const struct cli *cli, struct mc_cmdline_opts *o)
 	return EXIT_OK;
 }
 
-static int print_map_errors(const struct mc_map *map)
-{
-	for (size_t i = 0; i < mc_map_error_count(map); i++)
-		fprintf(stderr, "memcarve: %s\n", mc_map_error(map, i)->msg);
-	return EXIT_INPUT;
-}
-
 static int run_cmdline(struct cli *cli)
 {
 	struct mc_cmdline_opts o;
@@ -90,7 +83,7 @@ static int run_cmdline(struct cli *cli)
 	if (err == MC_ENOSPC)
 		st = cli_error(EXIT_INPUT, "out of memory");
 	else if (err)
-		st = print_map_errors(map);
+		st = cli_print_errors(map);
 	else {
 		cli_buf_printf(&b, "%s\n", text);
 		st = cli_write(cli_opt(cli, "output"), &b);

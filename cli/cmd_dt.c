@@ -19,24 +19,6 @@
 
 extern char **environ;
 
-static int read_file(const char *path, struct cli_buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	int bad;
-
-	if (!f)
-		return cli_error(EXIT_INPUT, "--base: cannot open %s: %s", path,
-				 strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		cli_buf_add(b, chunk, n);
-	bad = ferror(f) || b->failed;
-	fclose(f);
-	return bad ? cli_error(EXIT_INPUT, "--base: cannot read %s", path)
-		   : EXIT_OK;
-}
-
 static int parse_options(const struct cli *cli, struct mc_dt_options *o)
 {
 	const char *v;
@@ -87,13 +69,6 @@ static int check_format(const struct cli *cli, bool *dts)
 	return EXIT_OK;
 }
 
-static int print_errors(struct mc_map *map)
-{
-	for (size_t i = 0; i < mc_map_error_count(map); i++)
-		cli_error(EXIT_INPUT, "%s", mc_map_error(map, i)->msg);
-	return EXIT_INPUT;
-}
-
 static int build(struct mc_map *map, const struct mc_dt_options *o,
 		 struct cli_buf *out)
 {
@@ -103,7 +78,7 @@ static int build(struct mc_map *map, const struct mc_dt_options *o,
 
 	err = mc_dt_build(map, o, NULL, 0, &need);
 	if (err != MC_ENOSPC)
-		return print_errors(map);
+		return cli_print_errors(map);
 	blob = calloc(1, need);
 	if (!blob)
 		return cli_error(EXIT_INPUT, "out of memory (%zu bytes)", need);
@@ -112,7 +87,7 @@ static int build(struct mc_map *map, const struct mc_dt_options *o,
 		cli_buf_add(out, blob, len);
 	free(blob);
 	if (err)
-		return print_errors(map);
+		return cli_print_errors(map);
 	return out->failed ? cli_error(EXIT_INPUT, "out of memory") : EXIT_OK;
 }
 
@@ -185,7 +160,7 @@ static int run_dt(struct cli *cli)
 	if (st == EXIT_OK)
 		st = check_format(cli, &as_dts);
 	if (st == EXIT_OK && cli_opt(cli, "base")) {
-		st = read_file(cli_opt(cli, "base"), &base);
+		st = cli_read_file("--base", cli_opt(cli, "base"), &base);
 		o.base = base.p;
 		o.base_len = base.len;
 	}

@@ -28,14 +28,8 @@ static const char *const zp_only[] = {
 
 static int parse_num(const struct cli *cli, const char *name, uint64_t *v)
 {
-	const char *s = cli_opt(cli, name);
-
 	*v = 0;
-	if (s && mc_parse_number(s, v))
-		return cli_error(EXIT_USAGE,
-				 "--%s: '%s' is not a number (decimal or 0x "
-				 "hex, optional K/M/G/T)", name, s);
-	return EXIT_OK;
+	return cli_opt_number(cli, name, UINT64_MAX, v);
 }
 
 static int parse_format(const char *v, enum format *f)
@@ -96,30 +90,6 @@ static int parse_args(const struct cli *cli, struct e820_args *a)
 	return parse_boot(cli, &a->boot);
 }
 
-static int read_file(const char *path, struct cli_buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	int bad;
-
-	if (!f)
-		return cli_error(EXIT_INPUT, "--kernel: cannot open %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		cli_buf_add(b, chunk, n);
-	bad = ferror(f) || b->failed;
-	fclose(f);
-	return bad ? cli_error(EXIT_INPUT, "--kernel: cannot read %s", path) :
-		     EXIT_OK;
-}
-
-static int map_errors(const struct mc_map *map)
-{
-	for (size_t i = 0; i < mc_map_error_count(map); i++)
-		fprintf(stderr, "memcarve: %s\n", mc_map_error(map, i)->msg);
-	return EXIT_INPUT;
-}
-
 /* The table in a buffer of its own; NULL after printing the error. */
 static struct mc_e820_entry *build_table(struct mc_map *map, size_t *n)
 {
@@ -127,7 +97,7 @@ static struct mc_e820_entry *build_table(struct mc_map *map, size_t *n)
 	int err = mc_e820_table(map, NULL, 0, n);
 
 	if (err && err != MC_ENOSPC) {
-		map_errors(map);
+		cli_print_errors(map);
 		return NULL;
 	}
 	e = malloc(*n * sizeof(*e) + 1);
@@ -136,7 +106,7 @@ static struct mc_e820_entry *build_table(struct mc_map *map, size_t *n)
 		return NULL;
 	}
 	if (mc_e820_table(map, e, *n, n)) {
-		map_errors(map);
+		cli_print_errors(map);
 		free(e);
 		return NULL;
 	}
@@ -163,7 +133,7 @@ static int check(struct job *j)
 	if (j->a.kernel) {
 		if (mc_e820_bzimage(j->map, j->a.kernel, j->kernel.p,
 				    j->kernel.len, &img))
-			return map_errors(j->map);
+			return cli_print_errors(j->map);
 		need[rules.n_need++] = (struct mc_e820_need){
 			"--kernel", img.pref_address,
 			img.pref_address + (img.init_size - 1) };
@@ -185,7 +155,7 @@ static int check(struct job *j)
 			b->setup_data_addr + (len - 1) };
 	}
 	if (mc_e820_check(j->map, j->e, j->n, &rules))
-		return map_errors(j->map);
+		return cli_print_errors(j->map);
 	return EXIT_OK;
 }
 
@@ -243,7 +213,7 @@ static int emit_zeropage(const struct job *j)
 	b.kernel_len = j->kernel.len;
 	b.kernel_name = j->a.kernel;
 	if (zp && mc_e820_zeropage(j->map, j->e, j->n, &b, zp))
-		st = map_errors(j->map);
+		st = cli_print_errors(j->map);
 	else if (zp && ext && !j->a.sd_out)
 		st = cli_error(EXIT_INPUT, "the table has %zu entries: the %zu "
 			       "past 128 go in a SETUP_E820_EXT node; give "
@@ -269,7 +239,7 @@ static int run_e820(struct cli *cli)
 	int st = parse_args(cli, &j.a);
 
 	if (st == EXIT_OK && j.a.kernel)
-		st = read_file(j.a.kernel, &j.kernel);
+		st = cli_read_file("--kernel", j.a.kernel, &j.kernel);
 	if (st == EXIT_OK) {
 		j.map = cli_load_map(cli);
 		st = j.map ? EXIT_OK : EXIT_INPUT;

@@ -69,32 +69,12 @@ static void print_region(struct cli_buf *b, const struct mc_region *r)
 	cli_buf_printf(b, "\n");
 }
 
-static int read_blob(const char *path, struct cli_buf *b)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return cli_error(EXIT_INPUT, "cannot open %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		cli_buf_add(b, chunk, n);
-	if (ferror(f) || b->failed) {
-		if (f != stdin)
-			fclose(f);
-		return cli_error(EXIT_INPUT, "cannot read %s", path);
-	}
-	if (f != stdin)
-		fclose(f);
-	return EXIT_OK;
-}
-
 static int run_inspect(struct cli *cli)
 {
 	struct cli_buf in = { 0 }, out = { 0 };
 	const struct decoder *d;
 	struct mc_map *map = NULL;
-	int st = read_blob(cli->arg[0], &in), err = MC_EBADBLOB;
+	int st = cli_read_file(NULL, cli->arg[0], &in), err = MC_EBADBLOB;
 
 	for (d = decoders; st == EXIT_OK && d->decode; d++) {
 		mc_map_free(map);

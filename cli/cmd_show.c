@@ -118,20 +118,7 @@ static void show_json(struct cli_buf *b, const struct mc_map *map)
 
 static int run_show(struct cli *cli)
 {
-	struct mc_map *map = cli_load_map(cli);
-	struct cli_buf b = { 0 };
-	int st;
-
-	if (!map)
-		return EXIT_INPUT;
-	if (cli_opt(cli, "json"))
-		show_json(&b, map);
-	else
-		show_table(&b, map);
-	st = cli_write(cli_opt(cli, "output"), &b);
-	cli_buf_free(&b);
-	mc_map_free(map);
-	return st;
+	return cli_run_report(cli, show_table, show_json);
 }
 
 static const struct cli_optspec show_opts[] = {

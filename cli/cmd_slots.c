@@ -44,20 +44,7 @@ static void slots_json(struct cli_buf *b, const struct mc_map *map)
 
 static int run_slots(struct cli *cli)
 {
-	struct mc_map *map = cli_load_map(cli);
-	struct cli_buf b = { 0 };
-	int st;
-
-	if (!map)
-		return EXIT_INPUT;
-	if (cli_opt(cli, "json"))
-		slots_json(&b, map);
-	else
-		slots_table(&b, map);
-	st = cli_write(cli_opt(cli, "output"), &b);
-	cli_buf_free(&b);
-	mc_map_free(map);
-	return st;
+	return cli_run_report(cli, slots_table, slots_json);
 }
 
 static const struct cli_optspec slots_opts[] = {

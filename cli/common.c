@@ -2,6 +2,7 @@
 /*
  * common.c - loading the map for a command, and shared formatting.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,15 +40,65 @@ const char *cli_opt(const struct cli *cli, const char *name)
 	return v;
 }
 
-static void print_errors(const struct mc_map *map)
+int cli_print_errors(const struct mc_map *map)
 {
 	size_t n = mc_map_error_count(map);
 
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "%s\n", mc_map_error(map, i)->msg);
+	for (size_t i = 0; i < n; i++) {
+		const struct mc_error *e = mc_map_error(map, i);
+
+		/* "vm.map:7: ..." names its place; the rest name the tool */
+		fprintf(stderr, "%s%s\n", e->source[0] ? "" : "memcarve: ",
+			e->msg);
+	}
 	if (mc_map_errors_dropped(map))
 		fprintf(stderr, "memcarve: %zu more errors not shown\n",
 			mc_map_errors_dropped(map));
+	return EXIT_INPUT;
+}
+
+int cli_read_file(const char *what, const char *path, struct cli_buf *b)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	const char *sep = what ? ": " : "";
+	char chunk[65536];
+	size_t n;
+	int bad;
+
+	if (!f)
+		return cli_error(EXIT_INPUT, "%s%scannot open %s: %s",
+				 what ? what : "", sep, path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		cli_buf_add(b, chunk, n);
+	bad = ferror(f) || b->failed;
+	if (!is_stdin)
+		fclose(f);
+	if (bad)
+		return cli_error(EXIT_INPUT, "%s%scannot read %s", what ? what : "",
+				 sep, path);
+	return EXIT_OK;
+}
+
+int cli_opt_number(const struct cli *cli, const char *name, uint64_t max,
+		   uint64_t *out)
+{
+	const char *v = cli_opt(cli, name);
+	uint64_t n;
+	char limit[40] = "";
+
+	if (!v)
+		return EXIT_OK;
+	if (mc_parse_number(v, &n) == 0 && n <= max) {
+		*out = n;
+		return EXIT_OK;
+	}
+	if (max != UINT64_MAX)
+		snprintf(limit, sizeof(limit), " up to 0x%" PRIx64, max);
+	return cli_error(EXIT_USAGE,
+			 "--%s: '%s' is not a number%s (decimal or 0x hex, "
+			 "optional K/M/G/T)",
+			 name, v, limit);
 }
 
 /*
@@ -119,11 +170,26 @@ struct mc_map *cli_load_map(const struct cli *cli)
 	if (!err)
 		err = mc_map_carve(map);
 	if (err) {
-		print_errors(map);
+		cli_print_errors(map);
 		mc_map_free(map);
 		return NULL;
 	}
 	return map;
+}
+
+int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json)
+{
+	struct mc_map *map = cli_load_map(cli);
+	struct cli_buf b = { 0 };
+	int st;
+
+	if (!map)
+		return EXIT_INPUT;
+	(cli_opt(cli, "json") ? json : table)(&b, map);
+	st = cli_write(cli_opt(cli, "output"), &b);
+	cli_buf_free(&b);
+	mc_map_free(map);
+	return st;
 }
 
 void cli_fmt_size(char *buf, size_t len, uint64_t first, uint64_t last)
