@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+/*
+ * stages.c - the in-process stages: each does what a VMM does to get one
+ * output from the library, buffers included.
+ *
+ * Every emitter stage starts from the carved map and ends with its bytes
+ * in memory, freed again: it asks for the size, allocates, writes, frees,
+ * as the API's caller-buffer contract asks. The three e820 stages each
+ * build the sanitized table first, since each stands for one output a VMM
+ * would ask for on its own.
+ */
+#include <stdlib.h>
+#include "bench.h"
+#include "memcarve-acpi.h"
+#include "memcarve-cmdline.h"
+#include "memcarve-dt.h"
+#include "memcarve-e820.h"
+
+/* Where the SETUP_E820_EXT node would go: usable RAM in every map here. */
+#define SETUP_DATA_ADDR 0x100000000ull
+
+static int st_parse(void *p)
+{
+	struct stage_ctx *c = p;
+	struct mc_map *map = mc_map_new();
+	int err = map ? mc_map_load(map, "bench.map", c->text, c->len) :
+			MC_ENOMEM;
+
+	mc_map_free(map);
+	return err;
+}
+
+static int st_carve(void *p)
+{
+	struct stage_ctx *c = p;
+	size_t n;
+	int err = mc_map_carve(c->map);
+
+	return err ? err : mc_map_slots(c->map, &n) ? 0 : MC_ESTATE;
+}
+
+static int dt(struct stage_ctx *c, const struct mc_dt_options *o)
+{
+	size_t need = 0, len = 0;
+	void *blob;
+	int err = mc_dt_build(c->map, o, NULL, 0, &need);
+
+	if (err != MC_ENOSPC)
+		return err ? err : MC_ESTATE;
+	blob = malloc(need);
+	if (!blob)
+		return MC_ENOMEM;
+	err = mc_dt_build(c->map, o, blob, need, &len);
+	free(blob);
+	return err;
+}
+
+static int st_dt_fresh(void *p)
+{
+	return dt(p, NULL);
+}
+
+static int st_dt_patch(void *p)
+{
+	struct stage_ctx *c = p;
+	struct mc_dt_options o = { .base = c->base, .base_len = c->base_len };
+
+	return dt(c, &o);
+}
+
+/* The sanitized table in a new buffer; *@e is NULL on error. */
+static int e820_table(struct mc_map *map, struct mc_e820_entry **e,
+		      size_t *n)
+{
+	int err = mc_e820_table(map, NULL, 0, n);
+
+	*e = NULL;
+	if (err != MC_ENOSPC)
+		return err ? err : MC_ESTATE;
+	*e = malloc(*n * sizeof(**e));
+	if (!*e)
+		return MC_ENOMEM;
+	err = mc_e820_table(map, *e, *n, n);
+	if (err) {
+		free(*e);
+		*e = NULL;
+	}
+	return err;
+}
+
+/* The kernel's boot log lines, with the layout check "memcarve e820" makes. */
+static int st_e820_text(void *p)
+{
+	struct stage_ctx *c = p;
+	struct mc_e820_rules rules = { false, NULL, 0 };
+	struct mc_e820_entry *e;
+	struct bbuf text = { 0 };
+	size_t n;
+	int err = e820_table(c->map, &e, &n);
+
+	if (!err)
+		err = mc_e820_check(c->map, e, n, &rules);
+	for (size_t i = 0; !err && i < n; i++) {
+		bb_reserve(&text, 96);
+		text.len += (size_t)mc_e820_format_line(&e[i], "BIOS-e820",
+							text.p + text.len, 96);
+		text.p[text.len++] = '\n';
+	}
+	bb_free(&text);
+	free(e);
+	return err;
+}
+
+static int st_e820_table(void *p)
+{
+	struct stage_ctx *c = p;
+	struct mc_e820_entry *e;
+	size_t n, len = 0;
+	void *raw;
+	int err = e820_table(c->map, &e, &n);
+
+	if (err)
+		return err;
+	mc_e820_encode(e, n, NULL, 0, &len);
+	raw = malloc(len ? len : 1);
+	err = raw ? mc_e820_encode(e, n, raw, len, &len) : MC_ENOMEM;
+	free(raw);
+	free(e);
+	return err;
+}
+
+static int st_e820_zeropage(void *p)
+{
+	struct stage_ctx *c = p;
+	struct mc_e820_boot boot = { .setup_data_addr = SETUP_DATA_ADDR };
+	struct mc_e820_entry *e;
+	size_t n, len = 0;
+	void *zp, *node = NULL;
+	int err = e820_table(c->map, &e, &n);
+
+	if (err)
+		return err;
+	zp = malloc(MC_ZEROPAGE_SIZE);
+	err = zp ? mc_e820_zeropage(c->map, e, n, &boot, zp) : MC_ENOMEM;
+	if (!err && mc_e820_ext_count(n)) {
+		mc_e820_setup_data(e, n, 0, NULL, 0, &len);
+		node = malloc(len);
+		err = node ? mc_e820_setup_data(e, n, 0, node, len, &len) :
+			     MC_ENOMEM;
+	}
+	free(node);
+	free(zp);
+	free(e);
+	return err;
+}
+
+static int acpi(struct stage_ctx *c, enum mc_acpi_table t)
+{
+	uint8_t *table = NULL;
+	size_t len = 0;
+	int err = mc_acpi_build(c->map, t, NULL, NULL, 0, &table, &len);
+
+	mc_acpi_free(table);
+	return err;
+}
+
+static int st_dmar(void *p)
+{
+	return acpi(p, MC_ACPI_DMAR);
+}
+
+static int st_ivrs(void *p)
+{
+	return acpi(p, MC_ACPI_IVRS);
+}
+
+static int st_iort(void *p)
+{
+	return acpi(p, MC_ACPI_IORT);
+}
+
+/*
+ * x86 memmap=exactmap. The line of a big map is far over the kernel's
+ * 2048 bytes, which the emitter refuses; the limit is lifted (opts.max,
+ * "memcarve cmdline --max") so that the stage is measured at every size.
+ */
+static int st_cmdline(void *p)
+{
+	struct stage_ctx *c = p;
+	struct mc_cmdline_opts o = { .style = MC_CMDLINE_X86, .max = SIZE_MAX };
+	size_t size = 0;
+	char *line;
+	int err = mc_cmdline_build(c->map, &o, NULL, &size);
+
+	if (err != MC_ENOSPC)
+		return err ? err : MC_ESTATE;
+	line = malloc(size);
+	err = line ? mc_cmdline_build(c->map, &o, line, &size) : MC_ENOMEM;
+	free(line);
+	return err;
+}
+
+const struct stage stages[] = {
+	{ "parse", st_parse, false },
+	{ "carve", st_carve, true },
+	{ "dt-fresh", st_dt_fresh, true },
+	{ "dt-patch", st_dt_patch, true },
+	{ "e820-text", st_e820_text, true },
+	{ "e820-table", st_e820_table, true },
+	{ "e820-zeropage", st_e820_zeropage, true },
+	{ "dmar", st_dmar, true },
+	{ "ivrs", st_ivrs, true },
+	{ "iort", st_iort, true },
+	{ "cmdline", st_cmdline, true },
+};
+const size_t n_stages = sizeof(stages) / sizeof(stages[0]);
+
+/* Every stage but parse and DT patch (the typical VMM has no base). */
+int run_pipeline(struct stage_ctx *ctx)
+{
+	int err = 0;
+
+	for (size_t i = 1; !err && i < n_stages; i++)
+		if (stages[i].run != st_dt_patch || ctx->base)
+			err = stages[i].run(ctx);
+	return err;
+}
