@@ -123,6 +123,13 @@ uint8_t acpi_sum(const uint8_t *p, size_t n);
 int acpi_check_table(struct mc_map *map, const void *blob, size_t len,
 		     const char *sig, const char *what);
 
+/*
+ * A base table to patch, already through acpi_check_table(): its revision
+ * and every length inside it. 0, or MC_EBADBLOB with a diagnostic.
+ */
+int acpi_validate_base(struct mc_map *map, enum mc_acpi_table table,
+		       const uint8_t *p, size_t len);
+
 /* Check the string options fit their fields (6, 8 and 4 characters). */
 int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o);
 

@@ -86,7 +86,7 @@ int mc_acpi_build(struct mc_map *map, enum mc_acpi_table table,
 		if (err == 0)
 			err = wrong_base(map, table_sig[table], base, base_len);
 		else if (err == 1)
-			err = 0;
+			err = acpi_validate_base(map, table, base, base_len);
 	}
 	if (err)
 		return err;

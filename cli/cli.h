@@ -113,6 +113,14 @@ int cli_read_file(const char *what, const char *path, struct cli_buf *b);
 int cli_write(const char *path, const struct cli_buf *b);
 
 /*
+ * cli_write() for the @n outputs of one command: all of them or none. A
+ * failure on any leaves every regular file as it was (no temporaries).
+ */
+#define CLI_MAX_OUTPUTS 4
+int cli_write_all(const char *const *path, const struct cli_buf *const *b,
+		  size_t n);
+
+/*
  * The text reports (show, slots): load and carve, format with @table or,
  * with --json, @json, write to -o or standard output.
  */

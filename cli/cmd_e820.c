@@ -202,35 +202,50 @@ static int emit_table(const struct job *j)
 	return write_bytes(j->a.out, p, len);
 }
 
+/* The SETUP_E820_EXT node for entries 128 and up, into @out. */
+static void setup_data_node(const struct job *j, uint64_t next,
+			    struct cli_buf *out)
+{
+	size_t len = 0;
+	void *node;
+
+	mc_e820_setup_data(j->e, j->n, next, NULL, 0, &len);
+	node = malloc(len);
+	if (node && mc_e820_setup_data(j->e, j->n, next, node, len, &len) == 0)
+		cli_buf_add(out, node, len);
+	else
+		out->failed = true;
+	free(node);
+}
+
+/* The zero page and its node are written together or not at all. */
 static int emit_zeropage(const struct job *j)
 {
 	struct mc_e820_boot b = j->a.boot;
-	size_t ext = mc_e820_ext_count(j->n), len = 0;
-	void *zp = malloc(MC_ZEROPAGE_SIZE), *node = NULL;
+	size_t ext = mc_e820_ext_count(j->n);
+	uint8_t page[MC_ZEROPAGE_SIZE];
+	struct cli_buf zp = { 0 }, node = { 0 };
+	const struct cli_buf *bufs[2] = { &zp, &node };
+	const char *paths[2] = { j->a.out, j->a.sd_out };
 	int st = EXIT_OK;
 
 	b.kernel = j->a.kernel ? j->kernel.p : NULL;
 	b.kernel_len = j->kernel.len;
 	b.kernel_name = j->a.kernel;
-	if (zp && mc_e820_zeropage(j->map, j->e, j->n, &b, zp))
+	if (mc_e820_zeropage(j->map, j->e, j->n, &b, page))
 		st = cli_print_errors(j->map);
-	else if (zp && ext && !j->a.sd_out)
+	else if (ext && !j->a.sd_out)
 		st = cli_error(EXIT_INPUT, "the table has %zu entries: the %zu "
 			       "past 128 go in a SETUP_E820_EXT node; give "
 			       "--setup-data-out FILE", j->n, ext);
-	if (st == EXIT_OK && zp && ext) {
-		mc_e820_setup_data(j->e, j->n, b.setup_data_next, NULL, 0, &len);
-		node = malloc(len);
-		if (node)
-			mc_e820_setup_data(j->e, j->n, b.setup_data_next, node,
-					   len, &len);
-		st = write_bytes(j->a.sd_out, node, len);
-	}
-	if (st != EXIT_OK) {
-		free(zp);
-		return st;
-	}
-	return write_bytes(j->a.out, zp, MC_ZEROPAGE_SIZE);
+	cli_buf_add(&zp, page, sizeof(page));
+	if (st == EXIT_OK && ext)
+		setup_data_node(j, b.setup_data_next, &node);
+	if (st == EXIT_OK)
+		st = cli_write_all(paths, bufs, ext ? 2 : 1);
+	cli_buf_free(&zp);
+	cli_buf_free(&node);
+	return st;
 }
 
 static int run_e820(struct cli *cli)

@@ -19,7 +19,8 @@
 /*
  * A decoder returns 0 after adding the regions it found to the map,
  * MC_EBADBLOB (with no diagnostic) when the bytes are not its format, or
- * another error, with a diagnostic, when they are its format but broken.
+ * an error with a diagnostic (MC_EBADBLOB included: the ACPI decoders)
+ * when they are its format but broken.
  */
 struct decoder {
 	const char *format;
@@ -84,10 +85,12 @@ static int run_inspect(struct cli *cli)
 			break;
 		}
 		err = d->decode(map, in.p, in.len);
-		if (err != MC_EBADBLOB)
+		/* A diagnostic means "mine, but broken": stop, never let a
+		 * later, laxer decoder claim the bytes. */
+		if (err != MC_EBADBLOB || mc_map_error_count(map))
 			break;
 	}
-	if (st == EXIT_OK && err == MC_EBADBLOB)
+	if (st == EXIT_OK && err == MC_EBADBLOB && !mc_map_error_count(map))
 		st = cli_error(EXIT_INPUT, "%s: not a format memcarve knows",
 			       cli->arg[0]);
 	else if (st == EXIT_OK && err) {

@@ -2,7 +2,7 @@
 /*
  * base.c - patch mode: what the base tree holds that the output depends on.
  *
- * The base is validated with fdt_check_full() before anything reads it, so
+ * The base is validated with dt_check_blob() before anything reads it, so
  * the rest of the emitter can walk it without bounds surprises. Its memory
  * nodes are indexed (sorted by address) so that each new memory node can
  * inherit the platform properties of the node that covered its address,
@@ -86,23 +86,101 @@ static int by_first(const void *a, const void *b)
 static int index_root(struct mc_map *map, struct dt_base *b, unsigned int ac,
 		      unsigned int sc)
 {
-	size_t cap = 0;
+	size_t cap = 0, resv_seen = 0;
 	int node;
 
 	fdt_for_each_subnode(node, b->fdt, 0) {
 		const char *name = fdt_get_name(b->fdt, node, NULL);
+		bool resv = name && strcmp(name, "reserved-memory") == 0;
 
+		/* Linux, the decoder and we must all mean the same node */
+		if (resv && (resv_seen++ || dt_is_memory(b->fdt, node)))
+			return mc_map_report(map, MC_EBADBLOB, "base",
+					     "the root has two reserved-memory "
+					     "nodes, or one of device_type "
+					     "\"memory\": which one Linux "
+					     "reads is unclear");
 		if (dt_is_memory(b->fdt, node)) {
 			if (add_mem_node(b, node, ac, sc, &cap))
 				return mc_map_report(map, MC_ENOMEM, NULL,
 						     "out of memory");
-		} else if (name && strcmp(name, "reserved-memory") == 0) {
+		} else if (resv) {
 			b->resv_node = node;
 		}
 	}
 	if (b->n_mem)
 		qsort(b->mem, b->n_mem, sizeof(*b->mem), by_first);
 	return 0;
+}
+
+/*
+ * libfdt's checks are structural: a name may hold any byte but '/' and
+ * NUL. Names reach our diagnostics, the conflict check and the decoder, and
+ * dtc refuses the tree, so the base's must follow the DT spec (2.2.1).
+ */
+static bool unit_name_ok(const char *name)
+{
+	char node[DT_NAME_MAX + 1];
+	const char *at = strchr(name, '@');
+	size_t n = at ? (size_t)(at - name) : strlen(name);
+
+	if (n > DT_NAME_MAX)
+		return false;
+	memcpy(node, name, n);
+	node[n] = '\0';
+	if (!dt_name_valid(node))
+		return false;
+	return !at || (at[1] && strspn(at + 1, "abcdefghijklmnopqrstuvwxyz"
+					       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					       "0123456789,._+-") ==
+					       strlen(at + 1));
+}
+
+static int check_names(struct mc_map *map, const void *fdt)
+{
+	int node = 0, depth = 0;
+
+	while ((node = fdt_next_node(fdt, node, &depth)) >= 0 && depth > 0) {
+		const char *name = fdt_get_name(fdt, node, NULL);
+		char shown[DT_NODE_NAME_LEN];
+		size_t i;
+
+		if (name && unit_name_ok(name))
+			continue;
+		for (i = 0; name && name[i] && i + 1 < sizeof(shown); i++)
+			shown[i] = name[i] > 0x20 && name[i] < 0x7f ? name[i]
+								     : '?';
+		shown[i] = '\0';
+		return mc_map_report(map, MC_EBADBLOB, "base",
+				     "node at offset 0x%x: '%s' is not a "
+				     "device-tree node name (DT spec 2.2.1)",
+				     node, shown);
+	}
+	return 0;
+}
+
+/*
+ * The ranges the base already describes must read back: the output keeps
+ * its /memreserve/ and /reserved-memory entries, which the guest and
+ * "memcarve inspect" read (an entry that wraps past 2^64, say).
+ */
+static int check_ranges(struct mc_map *map, const void *fdt, size_t len)
+{
+	struct mc_map *scratch = mc_map_new();
+	int err;
+
+	if (!scratch)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	err = mc_dt_decode(scratch, fdt, len);
+	if (err == MC_ENOMEM)
+		err = mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	else if (err)
+		err = mc_map_report(map, MC_EBADBLOB, "base", "%s",
+				    mc_map_error_count(scratch) ?
+					    mc_map_error(scratch, 0)->msg :
+					    "the base does not decode");
+	mc_map_free(scratch);
+	return err;
 }
 
 int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
@@ -112,12 +190,14 @@ int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
 
 	*b = (struct dt_base){ .fdt = opt->base, .resv_node = -1,
 			       .drop_memreserve = opt->drop_base_memreserve };
-	err = fdt_check_full(opt->base, opt->base_len);
+	err = dt_check_blob(opt->base, opt->base_len);
 	if (err)
 		return mc_map_report(map, MC_EBADBLOB, "base",
 				     "not a valid DTB (libfdt: %s)",
 				     fdt_strerror(err));
-	err = root_cells(map, b->fdt, "#address-cells", ac);
+	err = check_names(map, b->fdt);
+	if (!err)
+		err = root_cells(map, b->fdt, "#address-cells", ac);
 	if (!err)
 		err = root_cells(map, b->fdt, "#size-cells", sc);
 	if (!err && opt->cells && (opt->cells != *ac || opt->cells != *sc))
@@ -126,6 +206,8 @@ int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
 				    "#address-cells = %u, #size-cells = %u; "
 				    "patch mode keeps the base's", opt->cells,
 				    *ac, *sc);
+	if (!err)
+		err = check_ranges(map, opt->base, opt->base_len);
 	if (!err)
 		err = index_root(map, b, *ac, *sc);
 	return err;

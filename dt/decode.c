@@ -123,7 +123,7 @@ int mc_dt_decode(struct mc_map *map, const void *blob, size_t len)
 
 	if (len < sizeof(struct fdt_header) || fdt_magic(blob) != FDT_MAGIC)
 		return MC_EBADBLOB;
-	err = fdt_check_full(blob, len);
+	err = dt_check_blob(blob, len);
 	if (err)
 		return mc_map_report(map, MC_EINVAL, NULL,
 				     "a DTB, but libfdt rejects it: %s",

@@ -95,6 +95,9 @@ bool dt_is_memory(const void *fdt, int node);
 const struct dt_base_mem *dt_base_mem_at(const struct dt_base *base,
 					 uint64_t addr);
 
+/* check.c: fdt_check_full() behind the checks libfdt itself lacks. */
+int dt_check_blob(const void *blob, size_t len);
+
 /* reg.c */
 size_t dt_reg_encode(unsigned char *out, unsigned int addr_cells,
 		     unsigned int size_cells, uint64_t addr, uint64_t size);

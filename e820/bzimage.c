@@ -38,7 +38,10 @@ int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
 	if (end > BP_HDR_ROOM || end > len)
 		return bad(map, name, "setup header runs past 0x290 (jump "
 			   "byte at 0x201 is corrupt)");
-	out->version = (uint16_t)mc_get_le(p + BP_VERSION, 2);
+	/* A jump that ends the header before its version field: no version
+	 * to read (the image may end there too), so it is too old. */
+	out->version = end >= BP_VERSION + 2 ?
+			       (uint16_t)mc_get_le(p + BP_VERSION, 2) : 0;
 	out->hdr_end = end;
 	if (out->version < PROTO_MIN || end < BP_INIT_SIZE + 4)
 		return mc_map_report(map, MC_EBADBLOB, "--kernel",

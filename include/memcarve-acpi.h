@@ -110,7 +110,11 @@ void mc_acpi_opts_init(struct mc_acpi_opts *opts, enum mc_acpi_table table);
  * @table:	which table
  * @opts:	header fields and IOMMU; NULL for the defaults
  * @base:	the VMM's table of the same signature to patch, or NULL for a
- *		fresh table
+ *		fresh table. It is checked whole before use: length, checksum,
+ *		revision (DMAR 1, IVRS 1 or 2, IORT 0 to 6), every structure,
+ *		device scope, IVHD entry, IORT ID mapping (which must point at
+ *		a node) and RMR descriptor inside its parent, and the ranges it
+ *		already describes (as its decoder reads them)
  * @base_len:	its length in bytes
  * @out:	set to the table (free with mc_acpi_free())
  * @out_len:	set to its length

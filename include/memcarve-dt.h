@@ -110,8 +110,12 @@ struct mc_dt_options {
  * bad option, a name that is not a valid node name, reusable on an
  * unbacked range, a ppc64 map whose RAM does not start at 0, or a map with
  * no RAM; MC_ERANGE for a range that does not fit the cells; MC_EBADBLOB
- * for a base that libfdt rejects or that Linux would misread (cells other
- * than 1 or 2 or left implicit, a /reserved-memory Linux ignores);
+ * for a base that libfdt rejects (fdt_check_full()), whose header version
+ * is before 16, whose node names break the DT spec, whose /memreserve/
+ * or /reserved-memory ranges wrap past 2^64 (what mc_dt_decode() refuses),
+ * or that Linux would
+ * misread (cells other than 1 or 2 or left implicit, a /reserved-memory
+ * Linux ignores);
  * MC_EOVERLAP when one of our reservations conflicts with a child of the
  * base's /reserved-memory (name or range); MC_ENOMEM. Every error leaves a
  * diagnostic on @map naming the option or field and the ranges at fault.
@@ -132,7 +136,8 @@ int mc_dt_build(struct mc_map *map, const struct mc_dt_options *opt,
  * reserved region named "memreserve" per /memreserve/ entry.
  * Return: 0; MC_EBADBLOB, with no diagnostic, when @blob is not a DTB
  * (wrong magic); MC_EINVAL with a diagnostic for a DTB that libfdt's
- * fdt_check_full() rejects or whose ranges wrap; errors of mc_map_add().
+ * fdt_check_full() rejects, whose version is before 16, or whose ranges
+ * wrap; errors of mc_map_add().
  */
 int mc_dt_decode(struct mc_map *map, const void *blob, size_t len);
 

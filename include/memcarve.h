@@ -248,7 +248,8 @@ int mc_map_add(struct mc_map *map, const struct mc_region *region);
  *
  * Every line is checked; parsing goes on after an error so that one call
  * reports all of them (up to MC_MAX_ERRORS). Regions from lines with errors
- * are not added.
+ * are not added. A line longer than 4096 bytes (newline excluded) is an
+ * error, as is a NUL byte.
  * Return: 0, or the code of the first error.
  */
 int mc_map_load(struct mc_map *map, const char *source, const char *text,
@@ -262,7 +263,8 @@ int mc_map_load(struct mc_map *map, const char *source, const char *text,
  *		direct, direct-relaxable, reserved, msi
  * @len:	its length in bytes
  *
- * Each line becomes an unnamed MC_RESERVED region.
+ * Each line becomes an unnamed MC_RESERVED region. Lines are limited as
+ * in mc_map_load().
  * Return: 0, or the code of the first error.
  */
 int mc_map_load_resv(struct mc_map *map, const char *source, const char *text,
