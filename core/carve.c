@@ -11,6 +11,13 @@
  * Ranges of one class (kind and reserved type) that overlap are merged
  * first, so at most one range per class is active at any point. Between
  * classes the more specific wins the description (class order below).
+ *
+ * Maps almost always list their ranges in address order, so every sort
+ * here first checks whether its input is already in order: spans are
+ * bucketed by class (a stable counting sort), each class is sorted only if
+ * it is out of order, and the events of each class, already in order, are
+ * merged rather than sorted. Sorted input costs O(n); any input stays
+ * O(n log n).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +133,18 @@ static int cmp_ram(const void *a, const void *b)
 	return cmp_u64(x->first, y->first);
 }
 
+/*
+ * Strictly increasing only: with two blocks at one address, qsort() (not
+ * stable) decides which conflict is named, so such input still goes to it.
+ */
+static bool ram_sorted(const struct mc_ram_block *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (v[i - 1].first >= v[i].first)
+			return false;
+	return true;
+}
+
 static int cmp_span(const void *a, const void *b)
 {
 	const struct span *x = a, *y = b;
@@ -179,7 +198,8 @@ static int collect_ram(struct sweep *s)
 		s->ram[s->n_ram++] = (struct mc_ram_block){ r->first, r->last,
 							    i, 0 };
 	}
-	qsort(s->ram, s->n_ram, sizeof(*s->ram), cmp_ram);
+	if (!ram_sorted(s->ram, s->n_ram))
+		qsort(s->ram, s->n_ram, sizeof(*s->ram), cmp_ram);
 	for (size_t i = 0; i < s->n_ram; i++) {
 		const struct mc_ram_block *b = &s->ram[i];
 		const struct mc_region *r = &map->in[b->idx];
@@ -277,6 +297,40 @@ static int collect_others(struct sweep *s)
 	return err;
 }
 
+static bool spans_sorted(const struct span *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp_span(&v[i - 1], &v[i]) > 0)
+			return false;
+	return true;
+}
+
+/*
+ * @in (in input order) into @out by (class, first, idx), a total order, so
+ * this gives what one qsort() by cmp_span() gives. The counting sort by
+ * class is stable: within a class, spans stay in input order (idx
+ * ascending), so a class listed in address order is already sorted.
+ */
+static void sort_spans(const struct span *in, size_t n, struct span *out)
+{
+	size_t start[N_CLS + 1] = { 0 }, at[N_CLS];
+
+	for (size_t i = 0; i < n; i++)
+		start[in[i].cls + 1]++;
+	for (unsigned int c = 0; c < N_CLS; c++)
+		start[c + 1] += start[c];
+	memcpy(at, start, sizeof(at));
+	for (size_t i = 0; i < n; i++)
+		out[at[in[i].cls]++] = in[i];
+	for (unsigned int c = 0; c < N_CLS; c++) {
+		struct span *v = out + start[c];
+		size_t len = start[c + 1] - start[c];
+
+		if (!spans_sorted(v, len))
+			qsort(v, len, sizeof(*v), cmp_span);
+	}
+}
+
 static bool same_devices(const struct mc_region *a, const struct mc_region *b)
 {
 	return a->n_devices == b->n_devices && a->n_sids == b->n_sids &&
@@ -321,19 +375,80 @@ static int merge_class(struct sweep *s, struct span *v, size_t n,
 	return err;
 }
 
-static void push_event(struct sweep *s, uint64_t pos, uint32_t span,
+/* Events as they are generated: in runs, each already in event order. */
+struct event_runs {
+	struct event *v;	/* every run, one after the other */
+	size_t n;
+	size_t start[N_CLS + 2];	/* run i is v[start[i]..start[i + 1]) */
+	size_t n_runs;		/* one per class, and the exact-coverage run */
+};
+
+static void start_run(struct event_runs *r)
+{
+	r->start[r->n_runs++] = r->n;
+	r->start[r->n_runs] = r->n;
+}
+
+static void push_event(struct event_runs *r, uint64_t pos, uint32_t span,
 		       uint32_t flags)
 {
-	s->ev[s->n_ev++] = (struct event){ pos, span, flags };
+	r->v[r->n++] = (struct event){ pos, span, flags };
+	r->start[r->n_runs] = r->n;
 }
 
 /* Events for one extent; a range ending at 2^64 - 1 never ends. */
-static void push_extent(struct sweep *s, uint64_t first, uint64_t last,
+static void push_extent(struct event_runs *r, uint64_t first, uint64_t last,
 			uint32_t span, uint32_t flags)
 {
-	push_event(s, first, span, flags | EV_START);
+	push_event(r, first, span, flags | EV_START);
 	if (last != UINT64_MAX)
-		push_event(s, last + 1, span, flags);
+		push_event(r, last + 1, span, flags);
+}
+
+/* Two sorted runs, [a, a_end) and [b, b_end), into @out. */
+static void merge_two(const struct event *a, const struct event *a_end,
+		      const struct event *b, const struct event *b_end,
+		      struct event *out)
+{
+	while (a != a_end && b != b_end)
+		*out++ = cmp_event(b, a) < 0 ? *b++ : *a++;
+	while (a != a_end)
+		*out++ = *a++;
+	while (b != b_end)
+		*out++ = *b++;
+}
+
+/*
+ * Merge the runs of @r pairwise, level by level, between r->v and @tmp
+ * (room for r->n events): each event moves once per level, and at most
+ * N_CLS + 1 runs take 4 levels. Any order cmp_event() accepts gives the
+ * same sweep: events at one position with the same start flag touch
+ * different classes (spans of a class are disjoint) or only counters.
+ * Returns whichever of the two buffers holds the result.
+ */
+static struct event *merge_runs(struct event_runs *r, struct event *tmp)
+{
+	struct event *from = r->v, *to = tmp, *t;
+	size_t *start = r->start, n_runs = r->n_runs;
+
+	while (n_runs > 1) {
+		size_t k = 0;
+
+		/* start[k + 1], k <= i / 2, lies below every start[] read later */
+		for (size_t i = 0; i < n_runs; i += 2) {
+			size_t mid = start[i + 1];
+			size_t end = i + 2 <= n_runs ? start[i + 2] : mid;
+
+			merge_two(from + start[i], from + mid, from + mid,
+				  from + end, to + start[i]);
+			start[++k] = end;
+		}
+		n_runs = k;
+		t = from;
+		from = to;
+		to = t;
+	}
+	return from;
 }
 
 static bool carves(enum mc_policy pol)
@@ -346,26 +461,47 @@ static bool carves(enum mc_policy pol)
  * not their own extent (widened or merged), to tell rounding loss apart.
  * @unmerged are the non-RAM spans before merging; @grp maps each to the
  * merged span it went into, counted from the first non-RAM span.
+ *
+ * Spans come RAM first, then by class; within a class they are sorted and
+ * disjoint (RAM was checked, the others merged), so the events of one
+ * class are in event order as generated: one run per class. The exact
+ * events of one class may overlap; they are few and sorted on their own.
+ * The runs are written to s->ev and merged with the help of *@spare, as
+ * large; the two swap if the result ends up in *@spare.
  */
 static void build_events(struct sweep *s, const struct span *unmerged,
-			 size_t n_unmerged, const size_t *grp)
+			 size_t n_unmerged, const size_t *grp,
+			 struct event **spare)
 {
+	struct event_runs r = { .v = s->ev };
+	struct event *exact, *merged;
+
 	for (uint32_t i = 0; i < s->n_spans; i++) {
 		const struct span *sp = &s->spans[i];
 		uint32_t f = EV_SPAN;
 
+		if (i == 0 || sp->cls != sp[-1].cls)
+			start_run(&r);
 		if (sp->cls != CLS_RAM && carves(sp->pol) && sp->exact)
 			f |= EV_EXACT;
-		push_extent(s, sp->first, sp->last, i, f);
+		push_extent(&r, sp->first, sp->last, i, f);
 	}
+	start_run(&r);
+	exact = r.v + r.n;
 	for (size_t i = 0; i < n_unmerged; i++) {
 		const struct span *u = &unmerged[i];
-		const struct mc_region *r = &s->map->in[u->idx];
+		const struct mc_region *in = &s->map->in[u->idx];
 
 		if (carves(u->pol) && !s->spans[s->n_ram + grp[i]].exact)
-			push_extent(s, r->first, r->last, NONE, EV_EXACT);
+			push_extent(&r, in->first, in->last, NONE, EV_EXACT);
 	}
-	qsort(s->ev, s->n_ev, sizeof(*s->ev), cmp_event);
+	qsort(exact, (size_t)(r.v + r.n - exact), sizeof(*exact), cmp_event);
+	merged = merge_runs(&r, *spare);
+	if (merged != s->ev) {
+		*spare = s->ev;
+		s->ev = merged;
+	}
+	s->n_ev = r.n;
 }
 
 static void apply_event(struct sweep *s, const struct event *e)
@@ -409,7 +545,9 @@ int mc_pieces_reserve(struct mc_pieces *p, size_t n)
 
 int mc_pieces_push(struct mc_pieces *p, const struct mc_region *r)
 {
-	if (p->n == SIZE_MAX || mc_pieces_reserve(p, p->n + 1))
+	/* Called once per piece: only a full array needs the slow path. */
+	if (p->n == p->cap &&
+	    (p->n == SIZE_MAX || mc_pieces_reserve(p, p->n + 1)))
 		return MC_ENOMEM;
 	p->v[p->n++] = *r;
 	return 0;
@@ -482,6 +620,7 @@ static int sweep(struct sweep *s)
 struct carve_bufs {
 	struct span *unmerged;
 	size_t *grp;
+	struct event *spare;	/* as large as s->ev, for merging events */
 };
 
 static int alloc_sweep(struct sweep *s, struct carve_bufs *b, size_t n)
@@ -493,7 +632,9 @@ static int alloc_sweep(struct sweep *s, struct carve_bufs *b, size_t n)
 	s->ev = malloc(4 * n * sizeof(*s->ev) + 1);
 	b->unmerged = malloc(n * sizeof(*b->unmerged) + 1);
 	b->grp = malloc(n * sizeof(*b->grp) + 1);
-	if (!s->ram || !s->spans || !s->ev || !b->unmerged || !b->grp)
+	b->spare = malloc(4 * n * sizeof(*b->spare) + 1);
+	if (!s->ram || !s->spans || !s->ev || !b->unmerged || !b->grp ||
+	    !b->spare)
 		return MC_ENOMEM;
 	return 0;
 }
@@ -506,6 +647,7 @@ static void free_sweep(struct sweep *s, struct carve_bufs *b)
 	free(s->out.v);
 	free(b->unmerged);
 	free(b->grp);
+	free(b->spare);
 }
 
 /* Everything up to the sweep: RAM, the other spans merged, the events. */
@@ -525,13 +667,13 @@ static int prepare(struct sweep *s, struct carve_bufs *b)
 	err = err ? err : err2;
 	others = s->spans + s->n_ram;
 	n_others = s->n_spans - s->n_ram;
-	qsort(others, n_others, sizeof(*others), cmp_span);
-	memcpy(b->unmerged, others, n_others * sizeof(*others));
+	sort_spans(others, n_others, b->unmerged);
+	memcpy(others, b->unmerged, n_others * sizeof(*others));
 	err2 = merge_class(s, others, n_others, &n_merged, b->grp);
 	err = err ? err : err2;
 	s->n_spans = s->n_ram + n_merged;
 	if (!err)
-		build_events(s, b->unmerged, n_others, b->grp);
+		build_events(s, b->unmerged, n_others, b->grp, &b->spare);
 	return err;
 }
 
