@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "memcarve-e820.h"
+#include "join.h"
 
 /* A position in [0, 2^64]: 2^64 is @top, one past the last byte. */
 struct pos {
@@ -149,6 +150,73 @@ static size_t fill_points(const struct mc_e820_entry *in, size_t n,
 	return k;
 }
 
+/*
+ * Entries of nonzero size and type, in address order, none overlapping:
+ * what mc_e820_table() hands over, and any table already sanitized. (The
+ * sweep drops type 0, "no entry"; a size-0 entry never enters it.) No
+ * entry can follow one that ends at 2^64 - 1 without overlapping it.
+ */
+static bool sorted_disjoint(const struct mc_e820_entry *in, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!in[i].size || !in[i].type)
+			return false;
+		if (i && in[i].addr <= in[i - 1].addr + (in[i - 1].size - 1))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The sweep on sorted, disjoint entries, in one pass. The sweep sees each
+ * entry's start right before the previous one's end only where they touch;
+ * at any other point one entry or none covers the address. So an entry
+ * joins the open one exactly when it touches it with the same type that is
+ * not a never-merged type; else the open entry closes and this one opens.
+ * Joining two entries into all 2^64 bytes is the sweep's MC_ERANGE.
+ */
+int e820_join_add(struct e820_join *j, const struct mc_e820_entry *e)
+{
+	struct mc_e820_entry *open = &j->open;
+
+	if (open->size && e->type == open->type &&
+	    !never_merged(open->type) && e->addr == open->addr + open->size) {
+		open->size += e->size;
+		return open->size ? 0 : MC_ERANGE;	/* [0, 2^64) */
+	}
+	if (open->size && j->count < j->cap)
+		j->out[j->count] = *open;
+	j->count += open->size != 0;
+	*open = *e;
+	return 0;
+}
+
+int e820_join_end(struct e820_join *j, size_t *count)
+{
+	if (j->open.size && j->count < j->cap)
+		j->out[j->count] = j->open;
+	j->count += j->open.size != 0;
+	j->open.size = 0;
+	*count = j->count;
+	return j->count > j->cap ? MC_ENOSPC : 0;
+}
+
+static int sanitize_sorted(const struct mc_e820_entry *in, size_t n,
+			   struct mc_e820_entry *out, size_t cap,
+			   size_t *count)
+{
+	struct e820_join j = { .out = out, .cap = cap };
+	int err = 0;
+
+	for (size_t i = 0; i < n && !err; i++)
+		err = e820_join_add(&j, &in[i]);
+	if (err) {
+		*count = j.count;
+		return err;
+	}
+	return e820_join_end(&j, count);
+}
+
 int mc_e820_sanitize(const struct mc_e820_entry *in, size_t n,
 		     struct mc_e820_entry *out, size_t cap, size_t *count)
 {
@@ -169,6 +237,8 @@ int mc_e820_sanitize(const struct mc_e820_entry *in, size_t n,
 			memcpy(out, in, sizeof(*in));
 		return 0;
 	}
+	if (sorted_disjoint(in, n))
+		return sanitize_sorted(in, n, out, cap, count);
 	if (n > SIZE_MAX / 2 / sizeof(*cp))
 		return MC_ENOMEM;
 	cp = malloc(2 * n * sizeof(*cp));
