@@ -2,7 +2,6 @@
 /*
  * line.c - the unescaped command line as it grows, counted per group.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cmdline.h"
@@ -49,19 +48,21 @@ void cl_word(struct cl_line *line, enum cl_group group, const char *word,
 void cl_range(struct cl_line *line, enum cl_group group, const char *key,
 	      uint64_t first, uint64_t last, char op, const char *tail)
 {
-	char size[MC_CMDLINE_NUMBER_MAX], base[MC_CMDLINE_NUMBER_MAX];
 	char word[2 * MC_CMDLINE_NUMBER_MAX + 32];
-	int n;
+	size_t key_len = strlen(key), tail_len = strlen(tail), n;
 
+	/* Room for both numbers with their NULs; keys and tails are short. */
+	if (key_len + tail_len + 1 > sizeof(word) - 2 * MC_CMDLINE_NUMBER_MAX) {
+		line->nomem = true;
+		return;
+	}
+	memcpy(word, key, key_len);
 	/* Callers refuse a range ending at 2^64 - 1: the size fits. */
-	mc_cmdline_number(last - first + 1, size);
-	mc_cmdline_number(first, base);
-	n = snprintf(word, sizeof(word), "%s%s%c%s%s", key, size, op, base,
-		     tail);
-	if (n > 0 && (size_t)n < sizeof(word))
-		cl_word(line, group, word, (size_t)n);
-	else
-		line->nomem = true;	/* keys and tails are ours and short */
+	n = key_len + mc_cmdline_number(last - first + 1, word + key_len);
+	word[n++] = op;
+	n += mc_cmdline_number(first, word + n);
+	memcpy(word + n, tail, tail_len);
+	cl_word(line, group, word, n + tail_len);
 }
 
 void cl_line_free(struct cl_line *line)
