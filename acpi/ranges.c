@@ -17,37 +17,36 @@ static bool is_direct(const struct mc_region *r)
 					  r->type == MC_RESV_DIRECT_RELAXABLE);
 }
 
-static int cmp_origin(const void *a, const void *b)
-{
-	const struct acpi_range *x = a, *y = b;
+#define NO_RANGE SIZE_MAX
 
-	if (x->r->origin != y->r->origin)
-		return x->r->origin < y->r->origin ? -1 : 1;
-	return (x->first > y->first) - (x->first < y->first);
-}
-
-static int cmp_first(const void *a, const void *b)
-{
-	const struct acpi_range *x = a, *y = b;
-
-	return (x->first > y->first) - (x->first < y->first);
-}
-
-/* Join the pieces of each origin, in place; returns how many remain. */
-static size_t join_pieces(struct acpi_range *v, size_t n)
+/*
+ * Join the direct pieces of each origin into @v, in one pass over the
+ * result: @slot (one entry per input region) says where an origin's range
+ * is in @v. The result is in address order, so an origin's first piece is
+ * its lowest and the ranges come out sorted by their first byte; later
+ * pieces only extend the range and can only clear "backed".
+ */
+static size_t join_pieces(const struct mc_region *res, size_t count,
+			  size_t *slot, struct acpi_range *v)
 {
 	size_t k = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		struct acpi_range *cur = k ? &v[k - 1] : NULL;
+	for (size_t i = 0; i < count; i++) {
+		const struct mc_region *r = &res[i];
+		bool backed = (r->flags & MC_F_BACKED) != 0;
+		struct acpi_range *cur;
 
-		if (cur && cur->r->origin == v[i].r->origin) {
-			if (v[i].last > cur->last)
-				cur->last = v[i].last;
-			cur->backed = cur->backed && v[i].backed;
+		if (!is_direct(r))
+			continue;
+		if (slot[r->origin] == NO_RANGE) {
+			slot[r->origin] = k;
+			v[k++] = (struct acpi_range){ r->first, r->last, r,
+						      backed };
 			continue;
 		}
-		v[k++] = v[i];
+		cur = &v[slot[r->origin]];
+		cur->last = r->last;	/* in address order: the highest yet */
+		cur->backed = cur->backed && backed;
 	}
 	return k;
 }
@@ -57,7 +56,7 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 {
 	const struct mc_region *res;
 	struct acpi_range *v;
-	size_t count, k = 0;
+	size_t count, n_in, k = 0, *slot;
 
 	*out = NULL;
 	*n = 0;
@@ -69,20 +68,18 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 		k += is_direct(&res[i]);
 	if (!k)
 		return 0;
+	mc_map_input(map, &n_in);
 	v = calloc(k, sizeof(*v));
-	if (!v)
+	slot = malloc(n_in * sizeof(*slot));
+	if (!v || !slot) {
+		free(v);
+		free(slot);
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
-	k = 0;
-	for (size_t i = 0; i < count; i++)
-		if (is_direct(&res[i]))
-			v[k++] = (struct acpi_range){
-				res[i].first, res[i].last, &res[i],
-				(res[i].flags & MC_F_BACKED) != 0
-			};
-	qsort(v, k, sizeof(*v), cmp_origin);
-	k = join_pieces(v, k);
-	qsort(v, k, sizeof(*v), cmp_first);
+	}
+	for (size_t i = 0; i < n_in; i++)
+		slot[i] = NO_RANGE;
+	*n = join_pieces(res, count, slot, v);
 	*out = v;
-	*n = k;
+	free(slot);
 	return 0;
 }
