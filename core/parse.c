@@ -5,7 +5,6 @@
  * One statement per line. A bad line is reported and skipped, and parsing
  * goes on, so a user sees every mistake in one run.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -117,21 +116,23 @@ static size_t split_list(char *list, char **items, size_t max)
 static char **list_items(struct parser *p, const char *field, char *val,
 			 size_t *n)
 {
-	size_t max = strlen(val) / 2 + 1;
+	size_t len = strlen(val), max = len / 2 + 1;
 	char **items = calloc(max, sizeof(*items));
-	char copy[MC_LINE_MAX + 1];
 
 	if (!items) {
 		fail(p, MC_ENOMEM, field, "out of memory%s", "");
 		return NULL;
 	}
-	snprintf(copy, sizeof(copy), "%s", val);
-	*n = split_list(val, items, max);
-	if (!*n) {
-		fail(p, MC_EINVAL, field, "empty item in '%s'", copy);
+	/*
+	 * What split_list() refuses, checked before it writes NULs into @val,
+	 * so the message can quote @val whole without copying every list.
+	 */
+	if (!len || val[0] == ',' || val[len - 1] == ',' || strstr(val, ",,")) {
+		fail(p, MC_EINVAL, field, "empty item in '%s'", val);
 		free(items);
 		return NULL;
 	}
+	*n = split_list(val, items, max);
 	return items;
 }
 
@@ -252,8 +253,16 @@ static const char *const attr_keys[] = {
 #define N_VALUED 7	/* keys before this index take "=value" */
 #define N_KEYS (sizeof(attr_keys) / sizeof(attr_keys[0]))
 
+/* The keys as diagnostics name them, spelled out rather than formatted. */
+static const char *const attr_fields[] = {
+	"type=", "name=", "devices=", "sids=", "align=", "policy=", "access=",
+	"reusable", "readonly", "privileged",
+};
+_Static_assert(sizeof(attr_fields) == sizeof(attr_keys),
+	       "one field name per attribute key");
+
 static int attr_value(struct parser *p, struct attrs *a, size_t key,
-		      char *val, char *field)
+		      char *val, const char *field)
 {
 	switch (key) {
 	case 0:
@@ -290,7 +299,8 @@ static int attribute(struct parser *p, struct attrs *a, char *tok)
 {
 	static const unsigned int flag_of[] = { MC_F_REUSABLE, MC_F_READONLY,
 						MC_F_PRIVILEGED };
-	char *eq = strchr(tok, '='), field[24];
+	char *eq = strchr(tok, '=');
+	const char *field;
 	size_t klen = eq ? (size_t)(eq - tok) : strlen(tok), key;
 
 	for (key = 0; key < N_KEYS; key++)
@@ -303,8 +313,7 @@ static int attribute(struct parser *p, struct attrs *a, char *tok)
 			    "devices=, sids=, align=, policy=, access=, "
 			    "reusable, readonly, privileged)",
 			    tok);
-	snprintf(field, sizeof(field), "%s%s", attr_keys[key],
-		 key < N_VALUED ? "=" : "");
+	field = attr_fields[key];
 	if (a->seen & (1u << key))
 		return fail(p, MC_EINVAL, field, "given twice%s", "");
 	a->seen |= 1u << key;
