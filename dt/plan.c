@@ -38,25 +38,27 @@ static enum dt_flag child_flag(const struct mc_region *r, bool memreserve)
 	return DT_NO_MAP;
 }
 
+/* The piece is described only for a diagnostic: most maps have none. */
 static int check_piece(struct mc_map *map, const struct mc_region *r,
 		       const char *name)
 {
+	bool bad_name = !dt_name_valid(name);
+	bool bad_pool = (r->flags & MC_F_REUSABLE) && !(r->flags & MC_F_BACKED);
 	char what[200];
 
+	if (!bad_name && !bad_pool)
+		return 0;
 	dt_fmt_piece(what, sizeof(what), r);
-	if (!dt_name_valid(name))
+	if (bad_name)
 		return mc_map_report(map, MC_EINVAL, "name",
 				     "%s: '%s' is not a device-tree node name "
 				     "(1 to 31 of a-z A-Z 0-9 , . _ + -, "
 				     "starting with a letter)", what, name);
-	if ((r->flags & MC_F_REUSABLE) && !(r->flags & MC_F_BACKED))
-		return mc_map_report(map, MC_EINVAL, "reusable",
-				     "%s: RAM no longer backs it (policy %s), "
-				     "so a reusable pool there would have no "
-				     "memory behind it; use policy=overlay or "
-				     "drop 'reusable'", what,
-				     mc_policy_name(r->policy));
-	return 0;
+	return mc_map_report(map, MC_EINVAL, "reusable",
+			     "%s: RAM no longer backs it (policy %s), so a "
+			     "reusable pool there would have no memory behind "
+			     "it; use policy=overlay or drop 'reusable'",
+			     what, mc_policy_name(r->policy));
 }
 
 static int add_children(struct mc_map *map, struct dt_plan *plan,
@@ -160,19 +162,26 @@ void dt_plan_free(struct dt_plan *plan)
 	*plan = (struct dt_plan){ 0 };
 }
 
-static int fits(struct mc_map *map, const struct dt_plan *plan,
-		const char *what, uint64_t first, uint64_t last)
+/*
+ * Every byte must be addressable in the cells, not just the first: one
+ * address cell is a 32-bit space. A size of 2^64 (the whole space) fits
+ * no cells at all.
+ */
+static bool fits_cells(const struct dt_plan *plan, uint64_t first,
+		       uint64_t last)
 {
 	uint64_t max_addr = plan->addr_cells == 1 ? UINT32_MAX : UINT64_MAX;
 	uint64_t max_size = plan->size_cells == 1 ? UINT32_MAX : UINT64_MAX;
+
+	return last <= max_addr && last - first < max_size;
+}
+
+static int fits(struct mc_map *map, const struct dt_plan *plan,
+		const char *what, uint64_t first, uint64_t last)
+{
 	char range[48];
 
-	/*
-	 * Every byte must be addressable in the cells, not just the first:
-	 * one address cell is a 32-bit space. A size of 2^64 (the whole
-	 * space) fits no cells at all.
-	 */
-	if (last <= max_addr && last - first < max_size)
+	if (fits_cells(plan, first, last))
 		return 0;
 	dt_fmt_range(range, sizeof(range), first, last);
 	return mc_map_report(map, MC_ERANGE, "cells",
@@ -194,6 +203,8 @@ int dt_check_fits(struct mc_map *map, const struct dt_plan *plan)
 		const struct dt_child *c = &plan->children[i];
 		char what[80];
 
+		if (fits_cells(plan, c->first, c->last))
+			continue;	/* the label is only for the message */
 		snprintf(what, sizeof(what), "reserved-memory child '%s'",
 			 c->name);
 		e = fits(map, plan, what, c->first, c->last);
