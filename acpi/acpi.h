@@ -150,6 +150,14 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 /* "direct 0x1000+0x1000 (line 7, fw-buffer)" for diagnostics. */
 void acpi_fmt_range(char *buf, size_t len, const struct acpi_range *a);
 
+/*
+ * A fresh DMAR or IVRS describes one IOMMU, on PCI segment 0: refuse a
+ * device of range @what elsewhere. @table and @unit name them in the
+ * message ("DMAR", "DRHD"). Return: 0 or MC_EINVAL with a diagnostic.
+ */
+int acpi_check_segment0(struct mc_map *map, const struct mc_region *r,
+			const char *what, const char *table, const char *unit);
+
 /* The table builders; @base NULL for a fresh table. */
 int acpi_build_dmar(struct mc_map *map, const struct mc_acpi_opts *o,
 		    const uint8_t *base, size_t base_len,

@@ -78,19 +78,7 @@ static int check_range(struct mc_map *map, const struct acpi_range *a,
 		return mc_map_report(map, MC_ERANGE, "devices=",
 				     "%s: %zu devices do not fit in one RMRR",
 				     what, r->n_devices);
-	for (size_t i = 0; fresh && i < r->n_devices; i++)
-		if (r->devices[i].segment != 0)
-			return mc_map_report(map, MC_EINVAL, "devices=",
-					     "%s: device %04x:%02x:%02x.%u is on "
-					     "segment %u, but a fresh DMAR has "
-					     "one DRHD, on segment 0 (patch a "
-					     "DMAR that covers it with --base)",
-					     what, r->devices[i].segment,
-					     r->devices[i].bus,
-					     r->devices[i].devfn >> 3,
-					     r->devices[i].devfn & 7,
-					     r->devices[i].segment);
-	return 0;
+	return fresh ? acpi_check_segment0(map, r, what, "DMAR", "DRHD") : 0;
 }
 
 /* The RMRRs for all ranges, one per range and PCI segment, into @b. */

@@ -99,15 +99,7 @@ static int check_range(struct mc_map *map, const struct acpi_range *a,
 		return mc_map_report(map, MC_ERANGE, "table=ivrs",
 				     "%s: an IVMD's 64-bit length cannot say 2^64",
 				     what);
-	for (size_t i = 0; fresh && i < r->n_devices; i++)
-		if (r->devices[i].segment != 0)
-			return mc_map_report(map, MC_EINVAL, "devices=",
-					     "%s: device on segment %u, but a "
-					     "fresh IVRS has one IVHD, on "
-					     "segment 0 (patch an IVRS that "
-					     "covers it with --base)",
-					     what, r->devices[i].segment);
-	return 0;
+	return fresh ? acpi_check_segment0(map, r, what, "IVRS", "IVHD") : 0;
 }
 
 static void put_ivhd(struct acpi_buf *b, const struct mc_acpi_opts *o)

@@ -83,3 +83,22 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 	free(slot);
 	return 0;
 }
+
+int acpi_check_segment0(struct mc_map *map, const struct mc_region *r,
+			const char *what, const char *table, const char *unit)
+{
+	for (size_t i = 0; i < r->n_devices; i++) {
+		const struct mc_pci_dev *d = &r->devices[i];
+
+		if (d->segment != 0)
+			return mc_map_report(map, MC_EINVAL, "devices=",
+					     "%s: device %04x:%02x:%02x.%u is on "
+					     "segment %u, but a fresh %s has one "
+					     "%s, on segment 0 (--base: patch the "
+					     "VMM's %s, which covers it)",
+					     what, d->segment, d->bus,
+					     d->devfn >> 3, d->devfn & 7,
+					     d->segment, table, unit, table);
+	}
+	return 0;
+}
