@@ -63,19 +63,9 @@ def edk2_args(arch, art):
 guest.register_mode("edk2", edk2_args)
 
 
-def run_tool(tool, args):
-    proc = subprocess.run([tool] + args, cwd=TOP, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE)
-    if proc.returncode != 0:
-        raise guest.HarnessError(
-            f"memcarve {' '.join(args)} failed ({proc.returncode}):\n"
-            f"{proc.stderr.decode(errors='replace').strip()}")
-    return proc.stdout.decode()
-
-
 def direct_ranges(tool, path):
     """The map's direct* ranges: (start, end, type, name), from show --json."""
-    regions = guest.load_map(run_tool(tool, ["show", "--json", path]))
+    regions = guest.load_map(guest.memcarve(tool, "show", "--json", path))
     return [r for r in regions
             if r.kind == "reserved" and r.type in ("direct", "direct-relaxable")]
 
@@ -157,18 +147,18 @@ def case_dmar(tool, scratch):
     dmar = os.path.join(scratch, "dmar.aml")
     blob = os.path.join(scratch, "acpi.bin")
     zp = os.path.join(scratch, "zp.bin")
-    run_tool(tool, ["acpi", path, "--table", "dmar", "-o", dmar])
-    declared = run_tool(tool, ["acpi", "--rsdp", hex(ACPI_ADDR), "-o", blob,
-                               dmar]).split()
-    carved = run_tool(tool, ["show", "--json", path])
+    guest.memcarve(tool, "acpi", path, "--table", "dmar", "-o", dmar)
+    declared = guest.memcarve(tool, "acpi", "--rsdp", hex(ACPI_ADDR), "-o", blob,
+                               dmar).split()
+    carved = guest.memcarve(tool, "show", "--json", path)
     acpi = [r for r in guest.load_map(carved) if r.kind == "acpi"]
     size = int(declared[2], 16)
     if not acpi or rng(acpi[0]) != (ACPI_ADDR, ACPI_ADDR + 0xfff) or size > 4096:
         raise guest.HarnessError(f"the map's acpi range must hold the "
                                  f"{size}-byte RSDP blob at {ACPI_ADDR:#x}")
-    run_tool(tool, ["e820", path, "--format", "zeropage", "-o", zp,
+    guest.memcarve(tool, "e820", path, "--format", "zeropage", "-o", zp,
                     "--kernel", guest.kernel("x86_64"),
-                    "--rsdp-addr", hex(ACPI_ADDR)])
+                    "--rsdp-addr", hex(ACPI_ADDR))
     art = guest.Artifacts(mode="stub", zero_page=zp,
                           blobs=[(ACPI_ADDR, blob)], machine=Q35,
                           qemu_args=["-device", "intel-iommu"],
@@ -206,8 +196,8 @@ def case_ivrs(tool, scratch):
     ivrs = os.path.join(scratch, "ivrs.aml")
     with open(base, "wb") as f:
         f.write(tables["IVRS"])
-    run_tool(tool, ["acpi", path, "--table", "ivrs", "--base", base,
-                    "-o", ivrs])
+    guest.memcarve(tool, "acpi", path, "--table", "ivrs", "--base", base,
+                    "-o", ivrs)
     art = guest.Artifacts(machine=Q35, qemu_args=["-device", "amd-iommu"],
                           acpi_tables={"ivrs.aml": ivrs},
                           cmdline="amd_iommu_dump memcarve.acpidump=IVRS",
@@ -289,8 +279,8 @@ def case_iort(tool, scratch):
     iort = os.path.join(scratch, "iort.aml")
     with open(base, "wb") as f:
         f.write(tables["IORT"])
-    run_tool(tool, ["acpi", path, "--table", "iort", "--base", base,
-                    "-o", iort])
+    guest.memcarve(tool, "acpi", path, "--table", "iort", "--base", base,
+                    "-o", iort)
     dsdt = patch_dsdt(tables["DSDT"], scratch)
     art = guest.Artifacts(mode="edk2", machine=VIRT, qemu_args=VIRT_DEVICES,
                           acpi_tables={"iort.aml": iort, "dsdt.aml": dsdt},

@@ -23,7 +23,6 @@ Exit status 0 only if every boot matched; 1 on any mismatch or failure.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -49,15 +48,6 @@ class Mismatch(Exception):
     pass
 
 
-def memcarve(tool, *args):
-    proc = subprocess.run([tool, *args], cwd=TOP, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE)
-    if proc.returncode != 0:
-        raise Mismatch(f"memcarve {' '.join(args)} failed "
-                       f"({proc.returncode}): {proc.stderr.decode().strip()}")
-    return proc.stdout.decode()
-
-
 def fmt(r):
     return f"[mem {r.start:#018x}-{r.end:#018x}]"
 
@@ -76,7 +66,7 @@ def side_by_side(title_l, left, title_r, right):
 
 
 def slots_of(tool, map_path):
-    doc = json.loads(memcarve(tool, "slots", "--json", map_path))
+    doc = json.loads(guest.memcarve(tool, "slots", "--json", map_path))
     return [Range(int(s["guest"], 16), int(s["guest"], 16) + int(s["size"], 16) - 1)
             for s in doc["slots"]]
 
@@ -135,8 +125,8 @@ def check_x86(view, carved, report):
 
 
 def run_case(name, arch, map_path, args, tool):
-    line = memcarve(tool, "cmdline", map_path, *args).strip()
-    carved = memcarve(tool, "show", "--json", map_path)
+    line = guest.memcarve(tool, "cmdline", map_path, *args).strip()
+    carved = guest.memcarve(tool, "show", "--json", map_path)
     report = [f"  command line: {line}"]
     view = guest.boot(arch, guest.Artifacts(mode="plain", cmdline=line,
                                             name=f"cmdline-{name}"))

@@ -25,7 +25,6 @@ Exit status 0 only if every boot matched; 1 on any mismatch or failure.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -47,14 +46,6 @@ CASES = [
      ["--memory-nodes", "one"]),
 ]
 MEMORY = "1G"
-
-
-def memcarve(tool, *args):
-    r = subprocess.run([tool] + list(args), cwd=TOP, capture_output=True)
-    if r.returncode:
-        raise guest.HarnessError(f"memcarve {' '.join(args)}: "
-                                 f"{r.stderr.decode().strip()}")
-    return r.stdout
 
 
 def join(ranges):
@@ -160,8 +151,8 @@ def run_case(tool, name, arch, map_path, opts, workdir):
     art = guest.Artifacts(mode="stub", memory=MEMORY, name=f"dt-{name}")
     base = guest.base_dtb(arch, art)
     dtb = os.path.join(workdir, f"dt-{name}.dtb")
-    memcarve(tool, "dt", map_path, "--base", base, "-o", dtb, *opts)
-    carved = json.loads(memcarve(tool, "show", "--json", map_path))
+    guest.memcarve(tool, "dt", map_path, "--base", base, "-o", dtb, *opts)
+    carved = json.loads(guest.memcarve(tool, "show", "--json", map_path))
     art.dtb = dtb
     t0 = time.monotonic()
     view = guest.boot(arch, art)

@@ -22,7 +22,6 @@ import argparse
 import difflib
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -63,16 +62,6 @@ MEMMAP_TYPE = {
 LINE = re.compile(r"^(\S+): \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] (.+)$")
 
 
-def run_tool(tool, args):
-    proc = subprocess.run([tool] + args, cwd=TOP, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE)
-    if proc.returncode != 0:
-        raise guest.HarnessError(
-            f"memcarve {' '.join(args)} failed ({proc.returncode}):\n"
-            f"{proc.stderr.decode(errors='replace').strip()}")
-    return proc.stdout.decode()
-
-
 def guest_lines(view, prefix):
     return [l.rstrip() for l in view.dmesg if l.startswith(prefix + ": [mem ")]
 
@@ -111,10 +100,10 @@ def prefixed(lines, prefix):
 
 def build(tool, name, path, extra, scratch):
     kernel = guest.kernel("x86_64")
-    text = run_tool(tool, ["e820", path, "--kernel", kernel] + extra)
+    text = guest.memcarve(tool, *["e820", path, "--kernel", kernel] + extra)
     zp = os.path.join(scratch, f"{name}-zp.bin")
     sd = os.path.join(scratch, f"{name}-sd.bin")
-    run_tool(tool, ["e820", path, "--kernel", kernel, "--format", "zeropage",
+    guest.memcarve(tool, *["e820", path, "--kernel", kernel, "--format", "zeropage",
                     "-o", zp, "--setup-data-addr", hex(SETUP_DATA_ADDR),
                     "--setup-data-out", sd] + extra)
     setup = [(SETUP_DATA_ADDR, sd)] if os.path.exists(sd) else []
@@ -143,7 +132,7 @@ def run_case(tool, case, scratch):
     view = guest.boot("x86_64", art)
     report = check_view(ours, view, bool(setup))
     if harness_compare:
-        carved = run_tool(tool, ["show", "--json", path] + extra)
+        carved = guest.memcarve(tool, *["show", "--json", path] + extra)
         result = guest.compare(view, carved, title=f"e820 {name}")
         if not result:
             report += f"harness comparator disagrees:\n{result}\n"

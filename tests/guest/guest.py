@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import shlex
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -28,6 +29,21 @@ from harness.runner import Artifacts, qemu_command  # noqa: E402,F401
 from harness.runner import boot, kernel_cmdline  # noqa: E402,F401
 from harness.runner import register_mode  # noqa: E402,F401
 from harness.stubboot import ADDR, base_dtb  # noqa: E402,F401
+
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def memcarve(tool, *args):
+    """Run the memcarve tool from the top of the repository; its standard
+    output as text. A failure raises HarnessError with its message."""
+    proc = subprocess.run([tool, *args], cwd=TOP, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE)
+    if proc.returncode != 0:
+        raise HarnessError(
+            f"memcarve {' '.join(args)} failed ({proc.returncode}):\n"
+            f"{proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout.decode()
 
 
 def kernel(arch):
