@@ -39,6 +39,8 @@ void die(const char *fmt, ...) BENCH_PRINTF(1, 2) BENCH_NORETURN;
 /* Print the map's diagnostics, then die naming @what. */
 void die_map(const struct mc_map *map, const char *what) BENCH_NORETURN;
 void write_file(const char *path, const void *data, size_t len);
+/* Append the whole file at @path to @out. */
+void read_file(const char *path, struct bbuf *out);
 /* snprintf() into a path buffer; a path that does not fit ends the run. */
 void path_printf(char *buf, size_t len, const char *fmt, ...)
 	BENCH_PRINTF(3, 4);

@@ -18,9 +18,13 @@ struct results {
 	struct timing stage[MAX_SIZES][MAX_STAGES];
 	struct timing typical;
 	size_t typical_regions;
-	/* Peak RSS of a process carving @rss_n regions through every emitter. */
+	/*
+	 * One cold pass in a fresh process: @rss_n regions through carve and
+	 * every emitter, its time and its peak RSS (before DT patch's base).
+	 */
 	size_t rss_n;
 	double rss_kib, rss_base_kib;	/* VmHWM at the end, and before loading */
+	double cold_s;
 	struct peer_result dtc[MAX_PEER_ROWS], iasl[MAX_PEER_ROWS];
 	size_t n_dtc, n_iasl;
 	uint64_t seed;

@@ -90,6 +90,22 @@ void write_file(const char *path, const void *data, size_t len)
 		die("cannot write %s", path);
 }
 
+void read_file(const char *path, struct bbuf *out)
+{
+	FILE *f = fopen(path, "rb");
+	size_t got;
+
+	if (!f)
+		die("cannot read %s", path);
+	do {
+		bb_reserve(out, 1 << 16);
+		got = fread(out->p + out->len, 1, out->cap - out->len, f);
+		out->len += got;
+	} while (got);
+	if (ferror(f) || fclose(f))
+		die("cannot read %s", path);
+}
+
 void path_printf(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
