@@ -10,7 +10,7 @@ static int digit_value(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = tolower(c);
+	c |= 0x20;	/* ASCII lower case: only A-F land on a-f */
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return 99;
@@ -37,7 +37,7 @@ int mc_parse_u64(const char *tok, bool suffix, uint64_t *out, char *why,
 {
 	const char *p = tok;
 	unsigned int base = 10;
-	uint64_t v = 0;
+	uint64_t v = 0, max_v, max_d;
 	int shift;
 
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
@@ -46,12 +46,13 @@ int mc_parse_u64(const char *tok, bool suffix, uint64_t *out, char *why,
 	}
 	if (digit_value((unsigned char)*p) >= (int)base)
 		goto not_a_number;
-	for (; digit_value((unsigned char)*p) < (int)base; p++) {
-		unsigned int d = (unsigned int)digit_value((unsigned char)*p);
-
-		if (v > (UINT64_MAX - d) / base)
+	/* v * base + d overflows past these: no division per digit */
+	max_v = UINT64_MAX / base;
+	max_d = UINT64_MAX % base;
+	for (int d; (d = digit_value((unsigned char)*p)) < (int)base; p++) {
+		if (v > max_v || (v == max_v && (uint64_t)d > max_d))
 			goto too_big;
-		v = v * base + d;
+		v = v * base + (unsigned int)d;
 	}
 	if (*p == '\0')
 		goto done;

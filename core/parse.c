@@ -304,8 +304,8 @@ static int attribute(struct parser *p, struct attrs *a, char *tok)
 	size_t klen = eq ? (size_t)(eq - tok) : strlen(tok), key;
 
 	for (key = 0; key < N_KEYS; key++)
-		if (strlen(attr_keys[key]) == klen &&
-		    strncmp(tok, attr_keys[key], klen) == 0)
+		if (strncmp(tok, attr_keys[key], klen) == 0 &&
+		    attr_keys[key][klen] == '\0')
 			break;
 	if (key == N_KEYS)
 		return fail(p, MC_EINVAL, NULL,
@@ -358,19 +358,26 @@ static int region(struct parser *p, enum mc_kind kind, char **tok, int n)
 	return err;
 }
 
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\f' || c == '\v';
+}
+
 /* Split at blanks in place; strtok() would keep hidden global state. */
 static int split(char *s, char **tok)
 {
 	int n = 0;
 
 	for (;;) {
-		s += strspn(s, " \t\f\v");
+		while (is_blank(*s))
+			s++;
 		if (!*s)
 			return n;
 		if (n == MAX_TOKENS)
 			return -1;
 		tok[n++] = s;
-		s += strcspn(s, " \t\f\v");
+		while (*s && !is_blank(*s))
+			s++;
 		if (*s)
 			*s++ = '\0';
 	}
@@ -387,11 +394,12 @@ static int statement(struct parser *p, char *s)
 			       "more than %d words on one line", MAX_TOKENS);
 	if (n == 0)
 		return 0;
+	/* ranges first: a map is mostly ranges */
+	if (mc_kind_parse(tok[0], &kind) == 0)
+		return region(p, kind, tok, n);
 	if (!strcmp(tok[0], "arch") || !strcmp(tok[0], "granule") ||
 	    !strcmp(tok[0], "policy"))
 		return setting(p, tok, n);
-	if (mc_kind_parse(tok[0], &kind) == 0)
-		return region(p, kind, tok, n);
 	return fail(p, MC_EINVAL, NULL,
 		    "'%s': unknown statement (expected arch, granule, policy, "
 		    "ram, mmio, reserved, acpi, nvs, pmem)",
@@ -401,9 +409,11 @@ static int statement(struct parser *p, char *s)
 static int map_line(void *ctx, unsigned int line, char *text)
 {
 	struct parser *p = ctx;
+	char *comment = strchr(text, '#');
 
 	p->line = line;
-	text[strcspn(text, "#")] = '\0';
+	if (comment)
+		*comment = '\0';
 	return statement(p, text);
 }
 
