@@ -88,6 +88,14 @@ struct acpi_buf {
 	bool failed;
 };
 
+/*
+ * Room for @fixed bytes and @n items of @each bytes more, so that writing
+ * them never moves the table: at a million ranges every move copied
+ * megabytes into fresh pages. A hint only: nothing happens if the sum
+ * overflows or the allocation fails (acpi_buf_grow() then reports it).
+ */
+void acpi_buf_reserve(struct acpi_buf *b, size_t fixed, size_t n,
+		      size_t each);
 /* Append @n zero bytes; their offset, or SIZE_MAX after a failure. */
 size_t acpi_buf_grow(struct acpi_buf *b, size_t n);
 /* Open a gap of @n zero bytes at @at (<= len), moving the tail up. */
@@ -133,10 +141,23 @@ int acpi_validate_base(struct mc_map *map, enum mc_acpi_table table,
 /* Check the string options fit their fields (6, 8 and 4 characters). */
 int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o);
 
-/* One direct* input range, whole, as the carved result describes it. */
+/*
+ * One direct* input range, whole, as the carved result describes it. The
+ * fields the tables need are copied from its first piece while the join
+ * reads it: at a million ranges the pieces are long out of the cache when
+ * the tables are written, and going back to each one was a cache miss per
+ * range.
+ */
 struct acpi_range {
 	uint64_t first, last;
-	const struct mc_region *r;	/* a piece: devices and attributes */
+	const struct mc_region *r;	/* the first piece, for diagnostics */
+	const struct mc_pci_dev *devices;
+	size_t n_devices;
+	const uint32_t *sids;
+	size_t n_sids;
+	unsigned int flags;		/* MC_F_* of the first piece */
+	unsigned int access;
+	bool relaxable;			/* direct-relaxable */
 	bool backed;			/* guest RAM backs all of it */
 };
 
@@ -147,16 +168,26 @@ struct acpi_range {
 int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 		       size_t *n);
 
-/* "direct 0x1000+0x1000 (line 7, fw-buffer)" for diagnostics. */
-void acpi_fmt_range(char *buf, size_t len, const struct acpi_range *a);
+/*
+ * Report a diagnostic about range @a: "direct 0x1000+0x1000 (line 7,
+ * fw-buffer): " then @fmt. The range is named only here, on the error
+ * path: building a table checks every range, and formatting a name for
+ * each one up front cost more than writing the table. Return: @code.
+ */
+int acpi_range_report(struct mc_map *map, int code, const char *field,
+		      const struct acpi_range *a, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 5, 6)))
+#endif
+	;
 
 /*
  * A fresh DMAR or IVRS describes one IOMMU, on PCI segment 0: refuse a
- * device of range @what elsewhere. @table and @unit name them in the
+ * device of range @a elsewhere. @table and @unit name them in the
  * message ("DMAR", "DRHD"). Return: 0 or MC_EINVAL with a diagnostic.
  */
-int acpi_check_segment0(struct mc_map *map, const struct mc_region *r,
-			const char *what, const char *table, const char *unit);
+int acpi_check_segment0(struct mc_map *map, const struct acpi_range *a,
+			const char *table, const char *unit);
 
 /* The table builders; @base NULL for a fresh table. */
 int acpi_build_dmar(struct mc_map *map, const struct mc_acpi_opts *o,

@@ -16,7 +16,6 @@
 static void put_rmrr(struct acpi_buf *b, const struct acpi_range *a,
 		     uint16_t segment)
 {
-	const struct mc_region *r = a->r;
 	size_t at = acpi_buf_grow(b, DMAR_RMRR_SIZE);
 
 	if (at == SIZE_MAX)
@@ -25,8 +24,8 @@ static void put_rmrr(struct acpi_buf *b, const struct acpi_range *a,
 	put16(b->p + at + DMAR_RMRR_SEGMENT, segment);
 	put64(b->p + at + DMAR_RMRR_BASE, a->first);
 	put64(b->p + at + DMAR_RMRR_END, a->last);
-	for (size_t i = 0; i < r->n_devices; i++) {
-		const struct mc_pci_dev *d = &r->devices[i];
+	for (size_t i = 0; i < a->n_devices; i++) {
+		const struct mc_pci_dev *d = &a->devices[i];
 		size_t s;
 
 		if (d->segment != segment)
@@ -51,11 +50,12 @@ static void put_rmrr(struct acpi_buf *b, const struct acpi_range *a,
 	put16(b->p + at + DMAR_STRUCT_LENGTH, (uint16_t)(b->len - at));
 }
 
-/* Is @seg already written for @r (an earlier device has it)? */
-static bool segment_seen(const struct mc_region *r, size_t upto, uint16_t seg)
+/* Is @seg already written for @a (an earlier device has it)? */
+static bool segment_seen(const struct acpi_range *a, size_t upto,
+			 uint16_t seg)
 {
 	for (size_t i = 0; i < upto; i++)
-		if (r->devices[i].segment == seg)
+		if (a->devices[i].segment == seg)
 			return true;
 	return false;
 }
@@ -63,22 +63,17 @@ static bool segment_seen(const struct mc_region *r, size_t upto, uint16_t seg)
 static int check_range(struct mc_map *map, const struct acpi_range *a,
 		       bool fresh)
 {
-	const struct mc_region *r = a->r;
-	char what[96];
-
-	acpi_fmt_range(what, sizeof(what), a);
 	if ((a->first & 0xfff) || (a->last & 0xfff) != 0xfff)
-		return mc_map_report(map, MC_EALIGN, "table=dmar",
-				     "%s: an RMRR's base and end + 1 must be "
-				     "4 KiB aligned",
-				     what);
+		return acpi_range_report(map, MC_EALIGN, "table=dmar", a,
+					 "an RMRR's base and end + 1 must be "
+					 "4 KiB aligned");
 	/* An RMRR holds up to (65535 - 24) / 8 one-hop device scopes. */
-	if (r->n_devices > (UINT16_MAX - DMAR_RMRR_SIZE) /
+	if (a->n_devices > (UINT16_MAX - DMAR_RMRR_SIZE) /
 				   (DMAR_SCOPE_SIZE + DMAR_PATH_SIZE))
-		return mc_map_report(map, MC_ERANGE, "devices=",
-				     "%s: %zu devices do not fit in one RMRR",
-				     what, r->n_devices);
-	return fresh ? acpi_check_segment0(map, r, what, "DMAR", "DRHD") : 0;
+		return acpi_range_report(map, MC_ERANGE, "devices=", a,
+					 "%zu devices do not fit in one RMRR",
+					 a->n_devices);
+	return fresh ? acpi_check_segment0(map, a, "DMAR", "DRHD") : 0;
 }
 
 /* The RMRRs for all ranges, one per range and PCI segment, into @b. */
@@ -86,16 +81,16 @@ static int put_rmrrs(struct mc_map *map, const struct acpi_range *v,
 		     size_t n, bool fresh, struct acpi_buf *b)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct mc_region *r = v[i].r;
-		int err = check_range(map, &v[i], fresh);
+		const struct acpi_range *a = &v[i];
+		int err = check_range(map, a, fresh);
 
 		if (err)
 			return err;
-		if (!r->n_devices)
-			put_rmrr(b, &v[i], 0);
-		for (size_t d = 0; d < r->n_devices; d++)
-			if (!segment_seen(r, d, r->devices[d].segment))
-				put_rmrr(b, &v[i], r->devices[d].segment);
+		if (!a->n_devices)
+			put_rmrr(b, a, 0);
+		for (size_t d = 0; d < a->n_devices; d++)
+			if (!segment_seen(a, d, a->devices[d].segment))
+				put_rmrr(b, a, a->devices[d].segment);
 	}
 	return 0;
 }
@@ -146,6 +141,9 @@ static int insertion_point(struct mc_map *map, const uint8_t *p, size_t len,
 	return 0;
 }
 
+/* What most ranges take: one RMRR with one device. */
+#define RMRR_ONE_DEVICE (DMAR_RMRR_SIZE + DMAR_SCOPE_SIZE + DMAR_PATH_SIZE)
+
 int acpi_build_dmar(struct mc_map *map, const struct mc_acpi_opts *o,
 		    const uint8_t *base, size_t base_len,
 		    const struct acpi_range *v, size_t n, struct acpi_buf *b)
@@ -159,6 +157,8 @@ int acpi_build_dmar(struct mc_map *map, const struct mc_acpi_opts *o,
 			return mc_map_report(map, MC_EINVAL,
 					     "host-address-width",
 					     "must be 1..255 bits");
+		acpi_buf_reserve(b, DMAR_SIZE + DMAR_DRHD_SIZE, n,
+				 RMRR_ONE_DEVICE);
 		acpi_buf_grow(b, DMAR_SIZE);
 		if (b->failed)
 			return mc_map_report(map, MC_ENOMEM, NULL,
@@ -173,6 +173,8 @@ int acpi_build_dmar(struct mc_map *map, const struct mc_acpi_opts *o,
 	err = insertion_point(map, base, base_len, &at);
 	if (err)
 		return err;
+	acpi_buf_reserve(b, base_len, n, RMRR_ONE_DEVICE);
+	acpi_buf_reserve(&rmrrs, 0, n, RMRR_ONE_DEVICE);
 	acpi_buf_append(b, base, base_len);
 	if (b->failed)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");

@@ -30,19 +30,25 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The stream IDs of a range, sorted: sids=, else the requester IDs. */
-static int stream_ids(struct mc_map *map, const struct mc_region *r,
-		      uint32_t **out, size_t *n)
+/* Most ranges have a stream ID or two: no allocation for those. */
+#define FEW_IDS 8
+
+/*
+ * The stream IDs of a range, sorted: sids=, else the requester IDs. *@out
+ * is @few if they fit, else malloc'd.
+ */
+static int stream_ids(struct mc_map *map, const struct acpi_range *a,
+		      uint32_t few[FEW_IDS], uint32_t **out, size_t *n)
 {
-	size_t count = r->n_sids ? r->n_sids : r->n_devices;
-	uint32_t *ids = malloc(count * sizeof(*ids) + 1);
+	size_t count = a->n_sids ? a->n_sids : a->n_devices;
+	uint32_t *ids = count <= FEW_IDS ? few : malloc(count * sizeof(*ids));
 
 	if (!ids)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < count; i++)
-		ids[i] = r->n_sids ? r->sids[i] :
-				     (uint32_t)r->devices[i].bus << 8 |
-					     r->devices[i].devfn;
+		ids[i] = a->n_sids ? a->sids[i] :
+				     (uint32_t)a->devices[i].bus << 8 |
+					     a->devices[i].devfn;
 	qsort(ids, count, sizeof(*ids), cmp_u32);
 	*out = ids;
 	*n = count;
@@ -75,16 +81,15 @@ static void put_mapping(uint8_t *m, uint32_t first, uint32_t count_minus1,
  */
 static uint32_t rmr_flags(const struct acpi_range *a)
 {
-	const struct mc_region *r = a->r;
 	uint32_t access = a->backed ? MC_IORT_ACCESS_NORMAL_WB :
 				      MC_IORT_ACCESS_DEVICE_NGNRNE;
 	uint32_t flags = 0;
 
-	if (r->flags & MC_F_ACCESS)
-		access = r->access & IORT_RMR_ACCESS_MASK;
-	if (r->type == MC_RESV_DIRECT_RELAXABLE)
+	if (a->flags & MC_F_ACCESS)
+		access = a->access & IORT_RMR_ACCESS_MASK;
+	if (a->relaxable)
 		flags |= IORT_RMR_REMAP_PERMITTED;
-	if (r->flags & MC_F_PRIVILEGED)
+	if (a->flags & MC_F_PRIVILEGED)
 		flags |= IORT_RMR_ACCESS_PRIVILEGED;
 	return flags | access << IORT_RMR_ACCESS_SHIFT;
 }
@@ -127,32 +132,25 @@ static void put_rmr(struct acpi_buf *b, const struct acpi_range *a,
 
 static int check_range(struct mc_map *map, const struct acpi_range *a)
 {
-	const struct mc_region *r = a->r;
-	char what[96];
-
-	acpi_fmt_range(what, sizeof(what), a);
 	if ((a->first & 0xffff) || (a->last & 0xffff) != 0xffff)
-		return mc_map_report(map, MC_EALIGN, "table=iort",
-				     "%s: an RMR memory range's base and length "
-				     "must be 64 KiB aligned",
-				     what);
+		return acpi_range_report(map, MC_EALIGN, "table=iort", a,
+					 "an RMR memory range's base and "
+					 "length must be 64 KiB aligned");
 	if (a->first == 0 && a->last == UINT64_MAX)
-		return mc_map_report(map, MC_ERANGE, "table=iort",
-				     "%s: a 64-bit length cannot say 2^64",
-				     what);
-	if (!r->n_sids && !r->n_devices)
-		return mc_map_report(map, MC_EINVAL, "devices=",
-				     "%s: an RMR node needs stream IDs (sids= "
-				     "or devices=); Linux skips one without "
-				     "ID mappings",
-				     what);
+		return acpi_range_report(map, MC_ERANGE, "table=iort", a,
+					 "a 64-bit length cannot say 2^64");
+	if (!a->n_sids && !a->n_devices)
+		return acpi_range_report(map, MC_EINVAL, "devices=", a,
+					 "an RMR node needs stream IDs (sids= "
+					 "or devices=); Linux skips one "
+					 "without ID mappings");
 	/* A node's 16-bit length holds this many single-ID mappings. */
-	if (r->n_sids + r->n_devices >
+	if (a->n_sids + a->n_devices >
 	    (UINT16_MAX - IORT_RMR_SIZE - IORT_RMR_DESC_SIZE) / IORT_ID_SIZE)
-		return mc_map_report(map, MC_ERANGE,
-				     r->n_sids ? "sids=" : "devices=",
-				     "%s: too many stream IDs for one RMR node",
-				     what);
+		return acpi_range_report(map, MC_ERANGE,
+					 a->n_sids ? "sids=" : "devices=", a,
+					 "too many stream IDs for one RMR "
+					 "node");
 	return 0;
 }
 
@@ -160,21 +158,25 @@ static int put_rmrs(struct mc_map *map, struct acpi_buf *b,
 		    const struct acpi_range *v, size_t n, struct iort_ctx *c)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint32_t *ids = NULL;
+		uint32_t few[FEW_IDS], *ids = NULL;
 		size_t n_ids = 0;
 		int err = check_range(map, &v[i]);
 
 		if (!err)
-			err = stream_ids(map, v[i].r, &ids, &n_ids);
+			err = stream_ids(map, &v[i], few, &ids, &n_ids);
 		if (err)
 			return err;
 		put_rmr(b, &v[i], ids, n_ids, c);
-		free(ids);
+		if (ids != few)
+			free(ids);
 	}
 	return 0;
 }
 
 /* The three nodes of QEMU virt with iommu=smmuv3 (hw/arm/virt-acpi-build.c). */
+#define PLATFORM_SIZE (IORT_ITS_SIZE + 4 + IORT_SMMU_SIZE + IORT_ID_SIZE + \
+		       IORT_RC_SIZE + IORT_ID_SIZE)
+
 static void put_platform(struct acpi_buf *b, const struct mc_acpi_opts *o,
 			 struct iort_ctx *c)
 {
@@ -292,6 +294,9 @@ static int patch_base(struct mc_map *map, const struct mc_acpi_opts *o,
 	return err;
 }
 
+/* What most ranges take: an RMR node with one ID mapping. */
+#define RMR_ONE_MAPPING (IORT_RMR_SIZE + IORT_ID_SIZE + IORT_RMR_DESC_SIZE)
+
 int acpi_build_iort(struct mc_map *map, const struct mc_acpi_opts *o,
 		    const uint8_t *base, size_t base_len,
 		    const struct acpi_range *v, size_t n, struct acpi_buf *b)
@@ -302,6 +307,8 @@ int acpi_build_iort(struct mc_map *map, const struct mc_acpi_opts *o,
 	int err;
 
 	if (!base) {
+		acpi_buf_reserve(b, IORT_SIZE + PLATFORM_SIZE, n,
+				 RMR_ONE_MAPPING);
 		if (acpi_buf_grow(b, IORT_SIZE) == SIZE_MAX)
 			return mc_map_report(map, MC_ENOMEM, NULL,
 					     "out of memory");
@@ -315,10 +322,12 @@ int acpi_build_iort(struct mc_map *map, const struct mc_acpi_opts *o,
 			put32(b->p + IORT_NODE_COUNT, c.added);
 		return err;
 	}
+	acpi_buf_reserve(b, base_len, n, RMR_ONE_MAPPING);
 	err = patch_base(map, o, base, base_len, b, &c, &end);
 	if (err)
 		return err;
 	/* RMR offsets inside a node are relative: build them apart. */
+	acpi_buf_reserve(&nodes, 0, n, RMR_ONE_MAPPING);
 	err = put_rmrs(map, &nodes, v, n, &c);
 	if (!err && !nodes.failed &&
 	    acpi_buf_insert(b, end, nodes.len) != SIZE_MAX && nodes.len)

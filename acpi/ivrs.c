@@ -36,7 +36,7 @@ static void put_ivmd(struct acpi_buf *b, const struct acpi_range *a,
 
 	if (at == SIZE_MAX)
 		return;
-	if (!(a->r->flags & MC_F_READONLY))
+	if (!(a->flags & MC_F_READONLY))
 		flags |= IVMD_FLAG_IW;
 	put8(b->p + at + IVRS_BLOCK_TYPE, type);
 	put8(b->p + at + IVRS_BLOCK_FLAGS, flags);
@@ -55,21 +55,22 @@ static void put_ivmd(struct acpi_buf *b, const struct acpi_range *a,
 static int put_range(struct mc_map *map, struct acpi_buf *b,
 		     const struct acpi_range *a)
 {
-	const struct mc_region *r = a->r;
-	struct ivrs_dev *d;
-	size_t n = r->n_devices;
+	/* Most ranges name a device or two: no allocation for those. */
+	struct ivrs_dev few[8], *d = few;
+	size_t n = a->n_devices;
 
 	if (!n) {
 		put_ivmd(b, a, IVRS_TYPE_IVMD_ALL, NULL, 0);
 		return 0;
 	}
-	d = malloc(n * sizeof(*d));
+	if (n > sizeof(few) / sizeof(few[0]))
+		d = malloc(n * sizeof(*d));
 	if (!d)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++)
-		d[i] = (struct ivrs_dev){ r->devices[i].segment,
-					  (uint16_t)(r->devices[i].bus << 8 |
-						     r->devices[i].devfn) };
+		d[i] = (struct ivrs_dev){ a->devices[i].segment,
+					  (uint16_t)(a->devices[i].bus << 8 |
+						     a->devices[i].devfn) };
 	qsort(d, n, sizeof(*d), cmp_dev);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
@@ -84,27 +85,27 @@ static int put_range(struct mc_map *map, struct acpi_buf *b,
 			put_ivmd(b, a, IVRS_TYPE_IVMD_RANGE, &d[i], d[j].rid);
 		i = j + 1;
 	}
-	free(d);
+	if (d != few)
+		free(d);
 	return 0;
 }
 
 static int check_range(struct mc_map *map, const struct acpi_range *a,
 		       bool fresh)
 {
-	const struct mc_region *r = a->r;
-	char what[96];
-
-	acpi_fmt_range(what, sizeof(what), a);
 	if (a->first == 0 && a->last == UINT64_MAX)
-		return mc_map_report(map, MC_ERANGE, "table=ivrs",
-				     "%s: an IVMD's 64-bit length cannot say 2^64",
-				     what);
-	return fresh ? acpi_check_segment0(map, r, what, "IVRS", "IVHD") : 0;
+		return acpi_range_report(map, MC_ERANGE, "table=ivrs", a,
+					 "an IVMD's 64-bit length cannot say "
+					 "2^64");
+	return fresh ? acpi_check_segment0(map, a, "IVRS", "IVHD") : 0;
 }
+
+/* A fresh IVHD: its fixed part, "all devices" and the IOAPIC. */
+#define IVHD_FRESH_SIZE (IVHD_10_SIZE + IVHD_ENTRY4_SIZE + IVHD_ENTRY8_SIZE)
 
 static void put_ivhd(struct acpi_buf *b, const struct mc_acpi_opts *o)
 {
-	size_t len = IVHD_10_SIZE + IVHD_ENTRY4_SIZE + IVHD_ENTRY8_SIZE;
+	size_t len = IVHD_FRESH_SIZE;
 	size_t at = acpi_buf_grow(b, len);
 	uint8_t *h, *e;
 
@@ -165,6 +166,8 @@ int acpi_build_ivrs(struct mc_map *map, const struct mc_acpi_opts *o,
 		err = check_base(map, base, base_len);
 		if (err)
 			return err;
+		/* Most ranges are one IVMD: one device, or none named. */
+		acpi_buf_reserve(b, base_len, n, IVMD_SIZE);
 		acpi_buf_append(b, base, base_len);
 		if (b->failed)
 			return mc_map_report(map, MC_ENOMEM, NULL,
@@ -173,6 +176,7 @@ int acpi_build_ivrs(struct mc_map *map, const struct mc_acpi_opts *o,
 		if (!err && o->revision)
 			put8(b->p + SDT_REVISION, o->revision);
 	} else {
+		acpi_buf_reserve(b, IVRS_SIZE + IVHD_FRESH_SIZE, n, IVMD_SIZE);
 		if (acpi_buf_grow(b, IVRS_SIZE) == SIZE_MAX)
 			return mc_map_report(map, MC_ENOMEM, NULL,
 					     "out of memory");

@@ -8,6 +8,8 @@
  * what the device DMAs into, so the pieces of one input range (same
  * origin) are joined again into the whole range the result describes.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include "acpi.h"
 
@@ -17,46 +19,80 @@ static bool is_direct(const struct mc_region *r)
 					  r->type == MC_RESV_DIRECT_RELAXABLE);
 }
 
-#define NO_RANGE SIZE_MAX
+/* A growing array of ranges; @slot maps an origin to its index + 1. */
+struct join {
+	struct acpi_range *v;
+	size_t n, cap;
+	size_t *slot;		/* one per input region, 0: not seen yet */
+};
+
+/* Start a range at piece @r; false if out of memory. */
+static bool start_range(struct join *j, const struct mc_region *r)
+{
+	if (j->n == j->cap) {
+		size_t cap = j->cap ? 2 * j->cap : 64;
+		struct acpi_range *v;
+
+		if (cap > SIZE_MAX / sizeof(*v))
+			return false;
+		v = realloc(j->v, cap * sizeof(*v));
+		if (!v)
+			return false;
+		j->v = v;
+		j->cap = cap;
+	}
+	j->v[j->n] = (struct acpi_range){
+		.first = r->first,
+		.last = r->last,
+		.r = r,
+		.devices = r->devices,
+		.n_devices = r->n_devices,
+		.sids = r->sids,
+		.n_sids = r->n_sids,
+		.flags = r->flags,
+		.access = r->access,
+		.relaxable = r->type == MC_RESV_DIRECT_RELAXABLE,
+		.backed = (r->flags & MC_F_BACKED) != 0,
+	};
+	j->slot[r->origin] = ++j->n;
+	return true;
+}
 
 /*
- * Join the direct pieces of each origin into @v, in one pass over the
- * result: @slot (one entry per input region) says where an origin's range
- * is in @v. The result is in address order, so an origin's first piece is
- * its lowest and the ranges come out sorted by their first byte; later
- * pieces only extend the range and can only clear "backed".
+ * Join the direct pieces of each origin, in one pass over the result (at
+ * a million ranges every pass over it costs more than the table). The
+ * result is in address order, so an origin's first piece is its lowest
+ * and the ranges come out sorted by their first byte; later pieces only
+ * extend the range and can only clear "backed".
  */
-static size_t join_pieces(const struct mc_region *res, size_t count,
-			  size_t *slot, struct acpi_range *v)
+static bool join_pieces(struct join *j, const struct mc_region *res,
+			size_t count)
 {
-	size_t k = 0;
-
 	for (size_t i = 0; i < count; i++) {
 		const struct mc_region *r = &res[i];
-		bool backed = (r->flags & MC_F_BACKED) != 0;
 		struct acpi_range *cur;
 
 		if (!is_direct(r))
 			continue;
-		if (slot[r->origin] == NO_RANGE) {
-			slot[r->origin] = k;
-			v[k++] = (struct acpi_range){ r->first, r->last, r,
-						      backed };
+		if (!j->slot[r->origin]) {
+			if (!start_range(j, r))
+				return false;
 			continue;
 		}
-		cur = &v[slot[r->origin]];
+		cur = &j->v[j->slot[r->origin] - 1];
 		cur->last = r->last;	/* in address order: the highest yet */
-		cur->backed = cur->backed && backed;
+		cur->backed = cur->backed && (r->flags & MC_F_BACKED);
 	}
-	return k;
+	return true;
 }
 
 int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 		       size_t *n)
 {
 	const struct mc_region *res;
-	struct acpi_range *v;
-	size_t count, n_in, k = 0, *slot;
+	struct join j = { 0 };
+	size_t count, n_in;
+	bool ok;
 
 	*out = NULL;
 	*n = 0;
@@ -64,41 +100,73 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 	if (!res)
 		return mc_map_report(map, MC_ESTATE, NULL,
 				     "the map is not carved (call mc_map_carve() first)");
-	for (size_t i = 0; i < count; i++)
-		k += is_direct(&res[i]);
-	if (!k)
-		return 0;
 	mc_map_input(map, &n_in);
-	v = calloc(k, sizeof(*v));
-	slot = malloc(n_in * sizeof(*slot));
-	if (!v || !slot) {
-		free(v);
-		free(slot);
+	j.slot = calloc(n_in ? n_in : 1, sizeof(*j.slot));
+	ok = j.slot && join_pieces(&j, res, count);
+	free(j.slot);
+	if (!ok) {
+		free(j.v);
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	}
-	for (size_t i = 0; i < n_in; i++)
-		slot[i] = NO_RANGE;
-	*n = join_pieces(res, count, slot, v);
-	*out = v;
-	free(slot);
+	*out = j.v;
+	*n = j.n;
 	return 0;
 }
 
-int acpi_check_segment0(struct mc_map *map, const struct mc_region *r,
-			const char *what, const char *table, const char *unit)
+/* "direct 0x1000+0x1000 (line 7, fw-buffer)" */
+static void fmt_range(char *buf, size_t len, const struct acpi_range *a)
 {
-	for (size_t i = 0; i < r->n_devices; i++) {
-		const struct mc_pci_dev *d = &r->devices[i];
+	const struct mc_region *r = a->r;
+	int n;
+
+	n = snprintf(buf, len, "%s 0x%llx+0x%llx", mc_resv_type_name(r->type),
+		     (unsigned long long)a->first,
+		     (unsigned long long)(a->last - a->first + 1));
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (r->line && r->name)
+		snprintf(buf + n, len - (size_t)n, " (line %u, %s)", r->line,
+			 r->name);
+	else if (r->line)
+		snprintf(buf + n, len - (size_t)n, " (line %u)", r->line);
+	else if (r->name)
+		snprintf(buf + n, len - (size_t)n, " (%s)", r->name);
+}
+
+int acpi_range_report(struct mc_map *map, int code, const char *field,
+		      const struct acpi_range *a, const char *fmt, ...)
+{
+	/*
+	 * @text as wide as mc_map_report()'s own buffer: the joined line is
+	 * cut where the one format string before it was.
+	 */
+	char what[96], text[320];
+	va_list ap;
+
+	fmt_range(what, sizeof(what), a);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	return mc_map_report(map, code, field, "%s: %s", what, text);
+}
+
+int acpi_check_segment0(struct mc_map *map, const struct acpi_range *a,
+			const char *table, const char *unit)
+{
+	for (size_t i = 0; i < a->n_devices; i++) {
+		const struct mc_pci_dev *d = &a->devices[i];
 
 		if (d->segment != 0)
-			return mc_map_report(map, MC_EINVAL, "devices=",
-					     "%s: device %04x:%02x:%02x.%u is on "
-					     "segment %u, but a fresh %s has one "
-					     "%s, on segment 0 (--base: patch the "
-					     "VMM's %s, which covers it)",
-					     what, d->segment, d->bus,
-					     d->devfn >> 3, d->devfn & 7,
-					     d->segment, table, unit, table);
+			return acpi_range_report(map, MC_EINVAL, "devices=", a,
+						 "device %04x:%02x:%02x.%u is "
+						 "on segment %u, but a fresh "
+						 "%s has one %s, on segment 0 "
+						 "(--base: patch the VMM's %s, "
+						 "which covers it)",
+						 d->segment, d->bus,
+						 d->devfn >> 3, d->devfn & 7,
+						 d->segment, table, unit,
+						 table);
 	}
 	return 0;
 }
