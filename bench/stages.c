@@ -68,46 +68,26 @@ static int st_dt_patch(void *p)
 	return dt(c, &o);
 }
 
-/* The sanitized table in a new buffer; *@e is NULL on error. */
-static int e820_table(struct mc_map *map, struct mc_e820_entry **e,
-		      size_t *n)
-{
-	int err = mc_e820_table(map, NULL, 0, n);
-
-	*e = NULL;
-	if (err != MC_ENOSPC)
-		return err ? err : MC_ESTATE;
-	*e = malloc(*n * sizeof(**e));
-	if (!*e)
-		return MC_ENOMEM;
-	err = mc_e820_table(map, *e, *n, n);
-	if (err) {
-		free(*e);
-		*e = NULL;
-	}
-	return err;
-}
-
 /* The kernel's boot log lines, with the layout check "memcarve e820" makes. */
 static int st_e820_text(void *p)
 {
 	struct stage_ctx *c = p;
 	struct mc_e820_rules rules = { false, NULL, 0 };
 	struct mc_e820_entry *e;
-	struct bbuf text = { 0 };
-	size_t n;
-	int err = e820_table(c->map, &e, &n);
+	size_t n, len = 0;
+	char *text = NULL;
+	int err = mc_e820_build(c->map, &e, &n);
 
 	if (!err)
 		err = mc_e820_check(c->map, e, n, &rules);
-	for (size_t i = 0; !err && i < n; i++) {
-		bb_reserve(&text, 96);
-		text.len += (size_t)mc_e820_format_line(&e[i], "BIOS-e820",
-							text.p + text.len, 96);
-		text.p[text.len++] = '\n';
+	if (!err && mc_e820_format(e, n, "BIOS-e820", NULL, 0, &len) ==
+			    MC_ENOSPC) {
+		text = malloc(len);
+		err = text ? mc_e820_format(e, n, "BIOS-e820", text, len,
+					    &len) : MC_ENOMEM;
 	}
-	bb_free(&text);
-	free(e);
+	free(text);
+	mc_e820_free(e);
 	return err;
 }
 
@@ -117,7 +97,7 @@ static int st_e820_table(void *p)
 	struct mc_e820_entry *e;
 	size_t n, len = 0;
 	void *raw;
-	int err = e820_table(c->map, &e, &n);
+	int err = mc_e820_build(c->map, &e, &n);
 
 	if (err)
 		return err;
@@ -125,7 +105,7 @@ static int st_e820_table(void *p)
 	raw = malloc(len ? len : 1);
 	err = raw ? mc_e820_encode(e, n, raw, len, &len) : MC_ENOMEM;
 	free(raw);
-	free(e);
+	mc_e820_free(e);
 	return err;
 }
 
@@ -136,7 +116,7 @@ static int st_e820_zeropage(void *p)
 	struct mc_e820_entry *e;
 	size_t n, len = 0;
 	void *zp, *node = NULL;
-	int err = e820_table(c->map, &e, &n);
+	int err = mc_e820_build(c->map, &e, &n);
 
 	if (err)
 		return err;
@@ -150,7 +130,7 @@ static int st_e820_zeropage(void *p)
 	}
 	free(node);
 	free(zp);
-	free(e);
+	mc_e820_free(e);
 	return err;
 }
 

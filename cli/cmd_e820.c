@@ -94,20 +94,9 @@ static int parse_args(const struct cli *cli, struct e820_args *a)
 static struct mc_e820_entry *build_table(struct mc_map *map, size_t *n)
 {
 	struct mc_e820_entry *e;
-	int err = mc_e820_table(map, NULL, 0, n);
 
-	if (err && err != MC_ENOSPC) {
+	if (mc_e820_build(map, &e, n)) {
 		cli_print_errors(map);
-		return NULL;
-	}
-	e = malloc(*n * sizeof(*e) + 1);
-	if (!e) {
-		cli_error(EXIT_INPUT, "out of memory");
-		return NULL;
-	}
-	if (mc_e820_table(map, e, *n, n)) {
-		cli_print_errors(map);
-		free(e);
 		return NULL;
 	}
 	return e;
@@ -159,22 +148,6 @@ static int check(struct job *j)
 	return EXIT_OK;
 }
 
-static int emit_text(const struct job *j)
-{
-	struct cli_buf b = { 0 };
-	char line[128];
-	int st;
-
-	for (size_t i = 0; i < j->n; i++) {
-		mc_e820_format_line(&j->e[i], "BIOS-e820", line, sizeof(line));
-		cli_buf_printf(&b, "%s\n", line);
-	}
-	st = b.failed ? cli_error(EXIT_INPUT, "out of memory") :
-			cli_write(j->a.out, &b);
-	cli_buf_free(&b);
-	return st;
-}
-
 /* Hand @len bytes at @p (freed here) to cli_write(). */
 static int write_bytes(const char *path, void *p, size_t len)
 {
@@ -188,6 +161,21 @@ static int write_bytes(const char *path, void *p, size_t len)
 			      cli_write(path, &b);
 	cli_buf_free(&b);
 	return st;
+}
+
+static int emit_text(const struct job *j)
+{
+	size_t len = 0;
+	char *text = NULL;
+
+	if (mc_e820_format(j->e, j->n, "BIOS-e820", NULL, 0, &len) ==
+	    MC_ENOSPC)
+		text = malloc(len);
+	if (text && mc_e820_format(j->e, j->n, "BIOS-e820", text, len, &len)) {
+		free(text);
+		text = NULL;
+	}
+	return write_bytes(j->a.out, text, text ? len - 1 : 0);	/* no NUL */
 }
 
 static int emit_table(const struct job *j)
@@ -269,7 +257,7 @@ static int run_e820(struct cli *cli)
 		st = emit_table(&j);
 	else if (st == EXIT_OK)
 		st = emit_zeropage(&j);
-	free(j.e);
+	mc_e820_free(j.e);
 	mc_map_free(j.map);
 	cli_buf_free(&j.kernel);
 	return st;

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * build.c - mc_cmdline_build(): kept words, our tokens, the limit, quoting.
+ *
+ * The line is counted first, which finds every error and the size, and
+ * only then written, straight into the caller's buffer: unquoted, a size
+ * query costs one counting pass and allocates nothing.
  */
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 #include "cmdline.h"
 
 static int resolve_style(struct mc_map *map, enum mc_cmdline_style asked,
@@ -113,63 +117,87 @@ static int check_opts(struct mc_map *map, const struct mc_cmdline_opts *opts)
 	return 0;
 }
 
-static int build_line(struct mc_map *map, const struct mc_cmdline_opts *opts,
-		      struct cl_line *line)
+/* Every word in order: kept parameters, our tokens, then init's words. */
+static int add_words(struct mc_map *map, const struct mc_cmdline_opts *opts,
+		     enum mc_cmdline_style style, struct cl_line *line)
 {
-	enum mc_cmdline_style style = MC_CMDLINE_AUTO;
-	const char *init_words;
-	size_t limit;
-	int err;
+	const char *init_words = add_kept(line, opts->append);
+	int err = style == MC_CMDLINE_MIPS ?
+			  cl_mips_tokens(map, line) :
+			  cl_x86_tokens(map, opts->flags, line);
 
-	err = check_opts(map, opts);
 	if (!err)
-		err = resolve_style(map, opts->style, &style);
+		add_init_words(line, init_words);
+	return err;
+}
+
+/* The line counted, not written: its length, its groups, every error. */
+static int count_line(struct mc_map *map, const struct mc_cmdline_opts *opts,
+		      enum mc_cmdline_style *style, struct cl_line *line)
+{
+	size_t limit;
+	int err = check_opts(map, opts);
+
+	if (!err)
+		err = resolve_style(map, opts->style, style);
+	if (!err)
+		err = add_words(map, opts, *style, line);
 	if (err)
 		return err;
-	init_words = add_kept(line, opts->append);
-	if (style == MC_CMDLINE_MIPS)
-		err = cl_mips_tokens(map, line);
-	else
-		err = cl_x86_tokens(map, opts->flags, line);
-	if (err)
-		return err;
-	add_init_words(line, init_words);
-	if (line->nomem)
-		return mc_map_report(map, MC_ENOMEM, "cmdline", "out of memory");
-	limit = limit_of(map, style, opts);
+	limit = limit_of(map, *style, opts);
 	if (line->len + 1 > limit)
 		return too_long(map, line, limit, opts->max != 0);
 	return 0;
+}
+
+/*
+ * The counted line again, into @out: @len bytes and a NUL. The same map
+ * and options give the same words, so this pass has no error to find.
+ */
+static void write_line(struct mc_map *map, const struct mc_cmdline_opts *opts,
+		       enum mc_cmdline_style style, char *out, size_t len)
+{
+	struct cl_line line = { .p = out };
+
+	add_words(map, opts, style, &line);
+	out[len] = '\0';
 }
 
 int mc_cmdline_build(struct mc_map *map, const struct mc_cmdline_opts *opts,
 		     char *buf, size_t *size)
 {
 	static const struct mc_cmdline_opts defaults;
+	enum mc_cmdline_style style = MC_CMDLINE_AUTO;
 	struct cl_line line = { 0 };
-	const char *raw;
+	char *raw = NULL;
 	size_t need;
 	int err;
 
 	if (!size)
 		return mc_map_report(map, MC_EINVAL, "size",
 				     "no size given for the buffer");
-	err = build_line(map, opts ? opts : &defaults, &line);
-	if (err) {
-		cl_line_free(&line);
+	opts = opts ? opts : &defaults;
+	err = count_line(map, opts, &style, &line);
+	if (err)
 		return err;
+	need = line.len + 1;
+	if (opts->escape != MC_ESCAPE_NONE) {
+		/* Quoting is counted on the words: write them aside first. */
+		raw = malloc(need);
+		if (!raw)
+			return mc_map_report(map, MC_ENOMEM, "cmdline",
+					     "out of memory");
+		write_line(map, opts, style, raw, line.len);
+		need = cl_escape(opts->escape, raw, line.len, NULL) + 1;
 	}
-	raw = line.p ? line.p : "";
-	need = cl_escape(opts ? opts->escape : MC_ESCAPE_NONE, raw, line.len,
-			 NULL) + 1;
-	if (!buf || need > *size) {
-		*size = need;
-		cl_line_free(&line);
-		return MC_ENOSPC;
+	err = buf && need <= *size ? 0 : MC_ENOSPC;
+	if (!err && raw) {
+		cl_escape(opts->escape, raw, line.len, buf);
+		buf[need - 1] = '\0';
+	} else if (!err) {
+		write_line(map, opts, style, buf, line.len);
 	}
-	cl_escape(opts ? opts->escape : MC_ESCAPE_NONE, raw, line.len, buf);
-	buf[need - 1] = '\0';
 	*size = need;
-	cl_line_free(&line);
-	return 0;
+	free(raw);
+	return err;
 }

@@ -4,7 +4,10 @@
  *
  * The line is built unescaped, word by word, and each word is counted
  * against the group it belongs to, so that a line over the kernel's limit
- * can say which tokens take the room.
+ * can say which tokens take the room. It is built twice: once only
+ * counted, which gives its size and every error, then written into memory
+ * of exactly that size (the caller's buffer, or the raw line that quoting
+ * reads). No pass grows a buffer.
  */
 #ifndef MC_CMDLINE_INTERNAL_H
 #define MC_CMDLINE_INTERNAL_H
@@ -27,9 +30,8 @@ enum cl_group {
 };
 
 struct cl_line {
-	char *p;		/* NUL-terminated once anything was added */
-	size_t len, cap;
-	bool nomem;		/* an allocation failed: the line is unusable */
+	char *p;		/* room for the line; NULL: only count it */
+	size_t len;
 	size_t count[CL_NGROUPS];
 	size_t bytes[CL_NGROUPS];	/* the words and their separators */
 };
@@ -37,11 +39,21 @@ struct cl_line {
 /* Append one word, a space before it unless it is the first. */
 void cl_word(struct cl_line *line, enum cl_group group, const char *word,
 	     size_t len);
-/* Append "<key>SIZE<op>BASE<tail>" for the inclusive range [first, last]. */
-void cl_range(struct cl_line *line, enum cl_group group, const char *key,
-	      uint64_t first, uint64_t last, char op, const char *tail);
-void cl_line_free(struct cl_line *line);
+/*
+ * Append the token of @group for the inclusive range [first, last]:
+ * "mem=SIZE@BASE" for CL_MEM, else "memmap=SIZE", the group's operator
+ * ('@' RAM, '$' reserved, '#' ACPI, '!' PRAM, '%' retyped) and "BASE";
+ * then, when @type is not 0, '+' and @type (the e820 type's digit).
+ */
+void cl_range(struct cl_line *line, enum cl_group group, uint64_t first,
+	      uint64_t last, char type);
 const char *cl_group_name(enum cl_group group);
+
+/*
+ * mc_cmdline_number() without the NUL, into @out, or only counted when
+ * @out is NULL. Return: the length.
+ */
+size_t cl_number(uint64_t value, char *out);
 
 /*
  * The next word of a kernel command line as lib/cmdline.c next_arg() splits

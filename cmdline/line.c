@@ -1,75 +1,59 @@
 // SPDX-License-Identifier: MIT
 /*
- * line.c - the unescaped command line as it grows, counted per group.
+ * line.c - the unescaped command line word by word, counted per group,
+ * and written too on the pass that has room for it.
  */
-#include <stdlib.h>
 #include <string.h>
 #include "cmdline.h"
 
-static bool reserve(struct cl_line *line, size_t more)
+/* @n bytes at @at of the line being written; nothing while counting. */
+static size_t put(char *out, size_t at, const char *s, size_t n)
 {
-	size_t need, cap;
-	char *p;
+	if (out)
+		memcpy(out + at, s, n);
+	return at + n;
+}
 
-	if (line->nomem)
-		return false;
-	need = line->len + more + 1;
-	if (need <= line->cap)
-		return true;
-	cap = line->cap ? line->cap : 256;
-	while (cap < need)
-		cap *= 2;
-	p = realloc(line->p, cap);
-	if (!p) {
-		line->nomem = true;
-		return false;
-	}
-	line->p = p;
-	line->cap = cap;
-	return true;
+static void counted(struct cl_line *line, enum cl_group group, size_t n)
+{
+	line->len += n;
+	line->count[group]++;
+	line->bytes[group] += n;
 }
 
 void cl_word(struct cl_line *line, enum cl_group group, const char *word,
 	     size_t len)
 {
-	size_t sep = line->len ? 1 : 0;
+	char *out = line->p ? line->p + line->len : NULL;
+	size_t n = line->len ? put(out, 0, " ", 1) : 0;
 
-	if (!reserve(line, sep + len))
-		return;
-	if (sep)
-		line->p[line->len++] = ' ';
-	memcpy(line->p + line->len, word, len);
-	line->len += len;
-	line->p[line->len] = '\0';
-	line->count[group]++;
-	line->bytes[group] += sep + len;
+	counted(line, group, put(out, n, word, len));
 }
 
-void cl_range(struct cl_line *line, enum cl_group group, const char *key,
-	      uint64_t first, uint64_t last, char op, const char *tail)
+void cl_range(struct cl_line *line, enum cl_group group, uint64_t first,
+	      uint64_t last, char type)
 {
-	char word[2 * MC_CMDLINE_NUMBER_MAX + 32];
-	size_t key_len = strlen(key), tail_len = strlen(tail), n;
+	static const char ops[CL_NGROUPS] = {
+		[CL_MEM] = '@', [CL_RAM] = '@', [CL_RESERVED] = '$',
+		[CL_ACPI] = '#', [CL_RETYPED] = '%', [CL_PRAM] = '!',
+	};
+	char *out = line->p ? line->p + line->len : NULL;
+	size_t n = line->len ? put(out, 0, " ", 1) : 0;
 
-	/* Room for both numbers with their NULs; keys and tails are short. */
-	if (key_len + tail_len + 1 > sizeof(word) - 2 * MC_CMDLINE_NUMBER_MAX) {
-		line->nomem = true;
-		return;
-	}
-	memcpy(word, key, key_len);
+	/* Fixed sizes, so that these copies are a store or two each. */
+	if (group == CL_MEM)
+		n = put(out, n, "mem=", 4);
+	else
+		n = put(out, n, "memmap=", 7);
 	/* Callers refuse a range ending at 2^64 - 1: the size fits. */
-	n = key_len + mc_cmdline_number(last - first + 1, word + key_len);
-	word[n++] = op;
-	n += mc_cmdline_number(first, word + n);
-	memcpy(word + n, tail, tail_len);
-	cl_word(line, group, word, n + tail_len);
-}
-
-void cl_line_free(struct cl_line *line)
-{
-	free(line->p);
-	line->p = NULL;
-	line->len = line->cap = 0;
+	n += cl_number(last - first + 1, out ? out + n : NULL);
+	n = put(out, n, &ops[group], 1);
+	n += cl_number(first, out ? out + n : NULL);
+	if (type) {
+		n = put(out, n, "+", 1);
+		n = put(out, n, &type, 1);
+	}
+	counted(line, group, n);
 }
 
 const char *cl_group_name(enum cl_group group)

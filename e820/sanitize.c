@@ -62,11 +62,6 @@ static int cmp_cpoint(const void *pa, const void *pb)
 	return (a->entry > b->entry) - (a->entry < b->entry);
 }
 
-static bool never_merged(uint32_t type)
-{
-	return type == MC_E820_PRAM || type == MC_E820_SOFT_RESERVED;
-}
-
 /* Does [addr, addr + size) run past 2^64? Ending exactly there is fine. */
 static bool wraps(const struct mc_e820_entry *e)
 {
@@ -126,7 +121,7 @@ static int step(struct sweep *s, const struct cpoint *p)
 
 	track(s, p);
 	type = top_type(s);
-	if (type == s->last_type && !never_merged(type))
+	if (type == s->last_type && !e820_never_merged(type))
 		return 0;
 	if (s->last_type)
 		err = close_entry(s, p->at);
@@ -165,30 +160,6 @@ static bool sorted_disjoint(const struct mc_e820_entry *in, size_t n)
 			return false;
 	}
 	return true;
-}
-
-/*
- * The sweep on sorted, disjoint entries, in one pass. The sweep sees each
- * entry's start right before the previous one's end only where they touch;
- * at any other point one entry or none covers the address. So an entry
- * joins the open one exactly when it touches it with the same type that is
- * not a never-merged type; else the open entry closes and this one opens.
- * Joining two entries into all 2^64 bytes is the sweep's MC_ERANGE.
- */
-int e820_join_add(struct e820_join *j, const struct mc_e820_entry *e)
-{
-	struct mc_e820_entry *open = &j->open;
-
-	if (open->size && e->type == open->type &&
-	    !never_merged(open->type) && e->addr == open->addr + open->size) {
-		open->size += e->size;
-		return open->size ? 0 : MC_ERANGE;	/* [0, 2^64) */
-	}
-	if (open->size && j->count < j->cap)
-		j->out[j->count] = *open;
-	j->count += open->size != 0;
-	*open = *e;
-	return 0;
 }
 
 int e820_join_end(struct e820_join *j, size_t *count)

@@ -17,6 +17,7 @@
  * result marks the pieces cut out of RAM (MC_F_CARVED), and a piece lies
  * wholly inside or wholly outside the declared RAM, so the flag decides.
  */
+#include <stdlib.h>
 #include "memcarve-e820.h"
 #include "join.h"
 
@@ -88,18 +89,63 @@ static int usable_map(struct mc_map *map)
 	return 0;
 }
 
+/* join_result() with the diagnostic for an entry of 2^64 bytes. */
+static int table_of(struct mc_map *map, struct mc_e820_entry *out,
+		    size_t cap, size_t *count)
+{
+	int err = join_result(map, out, cap, count);
+
+	if (err == MC_ERANGE)	/* merged pieces cover all of 2^64 */
+		mc_map_report(map, err, NULL,
+			      "e820: one entry would cover all 2^64 bytes; "
+			      "an e820 size has 64 bits");
+	return err;
+}
+
 int mc_e820_table(struct mc_map *map, struct mc_e820_entry *out, size_t cap,
 		  size_t *count)
 {
 	int err = usable_map(map);
 
 	*count = 0;
-	if (!err) {
-		err = join_result(map, out, cap, count);
-		if (err == MC_ERANGE)	/* merged pieces cover all of 2^64 */
-			mc_map_report(map, err, NULL,
-				      "e820: one entry would cover all 2^64 "
-				      "bytes; an e820 size has 64 bits");
+	return err ? err : table_of(map, out, cap, count);
+}
+
+/*
+ * One pass instead of a count and a fill: a piece gives at most one
+ * entry, so room for every piece always suffices. What merging saved is
+ * handed back when it is worth a realloc.
+ */
+int mc_e820_build(struct mc_map *map, struct mc_e820_entry **out,
+		  size_t *count)
+{
+	size_t n;
+	struct mc_e820_entry *e, *fit;
+	int err = usable_map(map);
+
+	*out = NULL;
+	*count = 0;
+	if (err)
+		return err;
+	mc_map_result(map, &n);
+	e = n <= SIZE_MAX / sizeof(*e) ? malloc(n ? n * sizeof(*e) : 1) : NULL;
+	if (!e)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	err = table_of(map, e, n, count);
+	if (err) {
+		free(e);
+		*count = 0;
+		return err;
 	}
-	return err;
+	if (*count < n - n / 8) {
+		fit = realloc(e, *count ? *count * sizeof(*e) : 1);
+		e = fit ? fit : e;
+	}
+	*out = e;
+	return 0;
+}
+
+void mc_e820_free(struct mc_e820_entry *e)
+{
+	free(e);
 }

@@ -19,9 +19,10 @@
  * (arch/x86/kernel/e820.c, e820__update_table()), so what the guest prints
  * equals what mc_e820_format_line() prints.
  *
- * Ownership: every buffer is the caller's. Functions that fill one take its
- * capacity; when it is too small they return MC_ENOSPC and report the size
- * needed, so a caller may ask first with a capacity of 0. Errors other than
+ * Ownership: every buffer is the caller's but the table of mc_e820_build(),
+ * freed with mc_e820_free(). Functions that fill one take its capacity;
+ * when it is too small they return MC_ENOSPC and report the size needed,
+ * so a caller may ask first with a capacity of 0. Errors other than
  * MC_ENOSPC leave a diagnostic in the map (mc_map_error()).
  */
 #ifndef MEMCARVE_E820_H
@@ -105,6 +106,26 @@ int mc_e820_table(struct mc_map *map, struct mc_e820_entry *out, size_t cap,
 		  size_t *count);
 
 /**
+ * mc_e820_build() - mc_e820_table() into a buffer of its own
+ * @map:	a carved map; its arch must be x86_64 or unset
+ * @out:	set to the entries (free with mc_e820_free()), NULL on error
+ * @count:	set to the number of entries, 0 on error
+ *
+ * The same table as mc_e820_table() in one pass over the carved result,
+ * where asking for the size first takes two.
+ * Return: 0; the errors of mc_e820_table() but MC_ENOSPC, each with a
+ * diagnostic (MC_ENOMEM too).
+ */
+int mc_e820_build(struct mc_map *map, struct mc_e820_entry **out,
+		  size_t *count);
+
+/**
+ * mc_e820_free() - free a table from mc_e820_build()
+ * @e:		the table, or NULL
+ */
+void mc_e820_free(struct mc_e820_entry *e);
+
+/**
  * struct mc_e820_need - a range the guest needs as usable RAM
  * @what:	its name in diagnostics ("kernel", "initrd", "setup_data")
  * @first:	first byte
@@ -171,6 +192,23 @@ const char *mc_e820_type_name(uint32_t type, char *buf, size_t len);
  */
 int mc_e820_format_line(const struct mc_e820_entry *e, const char *who,
 			char *buf, size_t len);
+
+/**
+ * mc_e820_format() - a whole table as the kernel logs it
+ * @e:		entries
+ * @n:		how many
+ * @who:	the prefix of every line, as for mc_e820_format_line()
+ * @buf:	output (may be NULL when @len is 0)
+ * @len:	its size in bytes
+ * @needed:	set to the size of the text with its NUL
+ *
+ * One mc_e820_format_line() per entry, each ended by a newline, then a
+ * NUL; what a boot log shows, without asking for a buffer per line.
+ * Return: 0, MC_ENOSPC (nothing written) or MC_ERANGE (the size does not
+ * fit a size_t).
+ */
+int mc_e820_format(const struct mc_e820_entry *e, size_t n, const char *who,
+		   char *buf, size_t len, size_t *needed);
 
 /**
  * mc_e820_encode() - entries as a raw array of 20-byte boot_e820_entry

@@ -120,6 +120,56 @@ static void numbers_never_start_with_a_zero_digit(void **state)
 	}
 }
 
+/* The rule of memparse()-exact numbers, spelt out with printf. */
+static void reference_number(uint64_t v, char *buf, size_t len)
+{
+	static const struct {
+		char suffix;
+		unsigned int shift;
+	} units[] = { { 'G', 30 }, { 'M', 20 }, { 'K', 10 } };
+	char hex[24];
+
+	snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)v);
+	snprintf(buf, len, "%s", v ? hex : "0");
+	for (size_t i = 0; v && i < 3; i++) {
+		if (v % (1ull << units[i].shift))
+			continue;
+		snprintf(buf, len, "%llu%c",
+			 (unsigned long long)(v >> units[i].shift),
+			 units[i].suffix);
+		if (strlen(buf) > strlen(hex))
+			snprintf(buf, len, "%s", hex);
+		return;
+	}
+}
+
+/* Lengths are counted without a loop: check every digit boundary. */
+static void numbers_match_printf_at_every_length(void **state)
+{
+	char want[32];
+	uint64_t p = 1;
+
+	(void)state;
+	for (int k = 0; k < 20; k++, p *= 10) {
+		for (uint64_t d = 0; d < 3; d++) {
+			uint64_t v = p - 1 + d;
+
+			for (unsigned int shift = 0; shift <= 30; shift += 10) {
+				if (v > UINT64_MAX >> shift)
+					continue;
+				reference_number(v << shift, want, sizeof(want));
+				assert_string_equal(num(v << shift), want);
+			}
+		}
+		for (unsigned int bit = 0; k == 0 && bit < 64; bit++) {
+			reference_number(1ull << bit, want, sizeof(want));
+			assert_string_equal(num(1ull << bit), want);
+			reference_number((1ull << bit) - 1, want, sizeof(want));
+			assert_string_equal(num((1ull << bit) - 1), want);
+		}
+	}
+}
+
 static void limits_are_command_line_size_of_each_arch(void **state)
 {
 	(void)state;
@@ -402,6 +452,36 @@ static void the_default_limit_is_the_targets_command_line_size(void **state)
 
 /* ---- refusals ---------------------------------------------------------- */
 
+/*
+ * The size is counted in one pass and the line written in another: on a
+ * long line of every kind, in every form of number, they must agree.
+ */
+static void a_long_line_is_exactly_its_size(void **state)
+{
+	static const char *const kinds[] = {
+		"reserved", "acpi", "nvs", "pmem", "mmio", "reserved",
+	};
+	struct mc_cmdline_opts o = { .style = MC_CMDLINE_X86, .max = SIZE_MAX,
+				     .append = "a=$b \"c d\" -- mem=1 'q'" };
+	char text[64 * 200 + 64] = "arch x86_64\nram 0x0 16G\n";
+	size_t at = strlen(text);
+
+	(void)state;
+	for (int i = 0; i < 200; i++)
+		at += (size_t)snprintf(text + at, sizeof(text) - at,
+				       "%s 0x%llx 0x%x\n", kinds[i % 6],
+				       0x10000000ull * (unsigned)(i + 1) +
+					       (unsigned)(i % 3) * 0x1400,
+				       0x1000u << (i % 11));
+	for (unsigned int e = MC_ESCAPE_NONE; e <= MC_ESCAPE_GRUB; e++) {
+		for (unsigned int f = 0; f < 4; f++) {
+			o.escape = (enum mc_cmdline_escape)e;
+			o.flags = f;
+			free(line_of(text, &o));
+		}
+	}
+}
+
 static void an_uncarved_map_is_refused(void **state)
 {
 	struct mc_map *map = mc_map_new();
@@ -478,6 +558,7 @@ int main(void)
 		cmocka_unit_test(numbers_no_suffix_divides_are_hex),
 		cmocka_unit_test(numbers_pick_the_shorter_form_and_suffix_on_a_tie),
 		cmocka_unit_test(numbers_never_start_with_a_zero_digit),
+		cmocka_unit_test(numbers_match_printf_at_every_length),
 		cmocka_unit_test(limits_are_command_line_size_of_each_arch),
 		cmocka_unit_test(mips_writes_one_mem_per_block_then_memmap),
 		cmocka_unit_test(mips_puts_every_mem_before_any_memmap),
@@ -499,6 +580,7 @@ int main(void)
 		cmocka_unit_test(a_line_that_just_fits_passes_and_one_byte_more_fails),
 		cmocka_unit_test(the_limit_counts_the_raw_line_not_its_escaping),
 		cmocka_unit_test(the_default_limit_is_the_targets_command_line_size),
+		cmocka_unit_test(a_long_line_is_exactly_its_size),
 		cmocka_unit_test(an_uncarved_map_is_refused),
 		cmocka_unit_test(an_arch_without_memmap_needs_a_style),
 		cmocka_unit_test(a_map_without_ram_is_refused),
