@@ -4,10 +4,12 @@
  * output from the library, buffers included.
  *
  * Every emitter stage starts from the carved map and ends with its bytes
- * in memory, freed again: it asks for the size, allocates, writes, frees,
- * as the API's caller-buffer contract asks. The three e820 stages each
- * build the sanitized table first, since each stands for one output a VMM
- * would ask for on its own.
+ * in memory, freed again. Where the library allocates the output itself
+ * (mc_dt_build_alloc(), mc_e820_build(), mc_acpi_build()) the stage uses
+ * that; elsewhere it asks for the size, allocates, writes and frees, as
+ * the caller-buffer contract asks. The three e820 stages each build the
+ * sanitized table first, since each stands for one output a VMM would ask
+ * for on its own.
  */
 #include <stdlib.h>
 #include "bench.h"
@@ -39,19 +41,14 @@ static int st_carve(void *p)
 	return err ? err : mc_map_slots(c->map, &n) ? 0 : MC_ESTATE;
 }
 
+/* The one-shot API: a VMM gets the same bytes for one walk, not two. */
 static int dt(struct stage_ctx *c, const struct mc_dt_options *o)
 {
-	size_t need = 0, len = 0;
+	size_t len = 0;
 	void *blob;
-	int err = mc_dt_build(c->map, o, NULL, 0, &need);
+	int err = mc_dt_build_alloc(c->map, o, &blob, &len);
 
-	if (err != MC_ENOSPC)
-		return err ? err : MC_ESTATE;
-	blob = malloc(need);
-	if (!blob)
-		return MC_ENOMEM;
-	err = mc_dt_build(c->map, o, blob, need, &len);
-	free(blob);
+	mc_dt_free(blob);
 	return err;
 }
 

@@ -2,7 +2,7 @@
 /*
  * cmd_dt.c - "memcarve dt": the carved map as a device tree (DTB or DTS).
  *
- * The tree comes from the library (mc_dt_build()). The source form is
+ * The tree comes from the library (mc_dt_build_alloc()). The source form is
  * dtc's own decompiler output ("dtc -I dtb -O dts"), so it reads exactly as
  * users of dtc expect and cannot drift from the blob: the text is always
  * made from the bytes memcarve would write.
@@ -72,22 +72,13 @@ static int check_format(const struct cli *cli, bool *dts)
 static int build(struct mc_map *map, const struct mc_dt_options *o,
 		 struct cli_buf *out)
 {
-	size_t need = 0, len = 0;
+	size_t len = 0;
 	void *blob;
-	int err;
 
-	err = mc_dt_build(map, o, NULL, 0, &need);
-	if (err != MC_ENOSPC)
+	if (mc_dt_build_alloc(map, o, &blob, &len))
 		return cli_print_errors(map);
-	blob = calloc(1, need);
-	if (!blob)
-		return cli_error(EXIT_INPUT, "out of memory (%zu bytes)", need);
-	err = mc_dt_build(map, o, blob, need, &len);
-	if (!err)
-		cli_buf_add(out, blob, len);
-	free(blob);
-	if (err)
-		return cli_print_errors(map);
+	cli_buf_add(out, blob, len);
+	mc_dt_free(blob);
 	return out->failed ? cli_error(EXIT_INPUT, "out of memory") : EXIT_OK;
 }
 

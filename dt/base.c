@@ -3,7 +3,8 @@
  * base.c - patch mode: what the base tree holds that the output depends on.
  *
  * The base is validated with dt_check_blob() before anything reads it, so
- * the rest of the emitter can walk it without bounds surprises. Its memory
+ * the rest of the emitter can walk it without bounds surprises, and then
+ * walked once (scan.c) for everything checked and indexed here. Its memory
  * nodes are indexed (sorted by address) so that each new memory node can
  * inherit the platform properties of the node that covered its address,
  * e.g. ibm,associativity on pseries.
@@ -33,24 +34,13 @@ static int root_cells(struct mc_map *map, const void *fdt, const char *prop,
 			     "memcarve writes 1 or 2 cells", prop, *out, len);
 }
 
-/* Linux takes any root child with device_type = "memory" as memory. */
-bool dt_is_memory(const void *fdt, int node)
+static int add_mem_node(struct dt_base *b, const struct dt_node *node,
+			unsigned int ac, unsigned int sc, size_t *cap)
 {
-	const char *type;
-	int len;
-
-	type = fdt_getprop(fdt, node, "device_type", &len);
-	return type && len == 7 && memcmp(type, "memory", 7) == 0;
-}
-
-static int add_mem_node(struct dt_base *b, int node, unsigned int ac,
-			unsigned int sc, size_t *cap)
-{
-	const unsigned char *reg;
+	const unsigned char *reg = node->reg;
 	size_t step = 4 * (ac + sc);
-	int len;
+	int len = node->reg_len;
 
-	reg = fdt_getprop(b->fdt, node, "reg", &len);
 	for (int at = 0; reg && at < len && (size_t)(len - at) >= step;
 	     at += (int)step) {
 		uint64_t first = dt_cells_get(reg + at, ac);
@@ -68,9 +58,10 @@ static int add_mem_node(struct dt_base *b, int node, unsigned int ac,
 			*cap = ncap;
 		}
 		b->mem[b->n_mem++] = (struct dt_base_mem){
-			first, first + (size - 1), node, b->n_mem_nodes };
+			first, first + (size - 1), node->offset,
+			b->n_mem_nodes };
 	}
-	b->n_mem_nodes++;
+	b->mem_node[b->n_mem_nodes++] = node;
 	return 0;
 }
 
@@ -83,29 +74,35 @@ static int by_first(const void *a, const void *b)
 	return x->node < y->node ? -1 : x->node > y->node;
 }
 
+/* Linux takes any root child with device_type = "memory" as memory. */
 static int index_root(struct mc_map *map, struct dt_base *b, unsigned int ac,
 		      unsigned int sc)
 {
 	size_t cap = 0, resv_seen = 0;
-	int node;
 
-	fdt_for_each_subnode(node, b->fdt, 0) {
-		const char *name = fdt_get_name(b->fdt, node, NULL);
-		bool resv = name && strcmp(name, "reserved-memory") == 0;
+	b->mem_node = calloc(b->scan.n_node ? b->scan.n_node : 1,
+			     sizeof(*b->mem_node));
+	if (!b->mem_node)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < b->scan.n_node; i++) {
+		const struct dt_node *node = &b->scan.node[i];
+		bool resv = node->parent < 0 &&
+			    strcmp(node->name, "reserved-memory") == 0;
 
 		/* Linux, the decoder and we must all mean the same node */
-		if (resv && (resv_seen++ || dt_is_memory(b->fdt, node)))
+		if (resv && (resv_seen++ || node->memory))
 			return mc_map_report(map, MC_EBADBLOB, "base",
 					     "the root has two reserved-memory "
 					     "nodes, or one of device_type "
 					     "\"memory\": which one Linux "
 					     "reads is unclear");
-		if (dt_is_memory(b->fdt, node)) {
+		if (node->parent < 0 && node->memory) {
 			if (add_mem_node(b, node, ac, sc, &cap))
 				return mc_map_report(map, MC_ENOMEM, NULL,
 						     "out of memory");
 		} else if (resv) {
-			b->resv_node = node;
+			b->resv_node = node->offset;
+			b->resv_index = (int)i;
 		}
 	}
 	if (b->n_mem)
@@ -113,65 +110,36 @@ static int index_root(struct mc_map *map, struct dt_base *b, unsigned int ac,
 	return 0;
 }
 
-/*
- * libfdt's checks are structural: a name may hold any byte but '/' and
- * NUL. Names reach our diagnostics, the conflict check and the decoder, and
- * dtc refuses the tree, so the base's must follow the DT spec (2.2.1).
- */
-static bool unit_name_ok(const char *name)
+/* The first node whose name breaks the DT spec (scan.c), in a diagnostic. */
+static int bad_name(struct mc_map *map, const void *fdt, int node)
 {
-	char node[DT_NAME_MAX + 1];
-	const char *at = strchr(name, '@');
-	size_t n = at ? (size_t)(at - name) : strlen(name);
+	const char *name = fdt_get_name(fdt, node, NULL);
+	char shown[DT_NODE_NAME_LEN];
+	size_t i;
 
-	if (n > DT_NAME_MAX)
-		return false;
-	memcpy(node, name, n);
-	node[n] = '\0';
-	if (!dt_name_valid(node))
-		return false;
-	return !at || (at[1] && strspn(at + 1, "abcdefghijklmnopqrstuvwxyz"
-					       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					       "0123456789,._+-") ==
-					       strlen(at + 1));
-}
-
-static int check_names(struct mc_map *map, const void *fdt)
-{
-	int node = 0, depth = 0;
-
-	while ((node = fdt_next_node(fdt, node, &depth)) >= 0 && depth > 0) {
-		const char *name = fdt_get_name(fdt, node, NULL);
-		char shown[DT_NODE_NAME_LEN];
-		size_t i;
-
-		if (name && unit_name_ok(name))
-			continue;
-		for (i = 0; name && name[i] && i + 1 < sizeof(shown); i++)
-			shown[i] = name[i] > 0x20 && name[i] < 0x7f ? name[i]
-								     : '?';
-		shown[i] = '\0';
-		return mc_map_report(map, MC_EBADBLOB, "base",
-				     "node at offset 0x%x: '%s' is not a "
-				     "device-tree node name (DT spec 2.2.1)",
-				     node, shown);
-	}
-	return 0;
+	for (i = 0; name && name[i] && i + 1 < sizeof(shown); i++)
+		shown[i] = name[i] > 0x20 && name[i] < 0x7f ? name[i] : '?';
+	shown[i] = '\0';
+	return mc_map_report(map, MC_EBADBLOB, "base",
+			     "node at offset 0x%x: '%s' is not a device-tree "
+			     "node name (DT spec 2.2.1)", node, shown);
 }
 
 /*
  * The ranges the base already describes must read back: the output keeps
  * its /memreserve/ and /reserved-memory entries, which the guest and
- * "memcarve inspect" read (an entry that wraps past 2^64, say).
+ * "memcarve inspect" read (an entry that wraps past 2^64, say). This is
+ * mc_dt_decode() on the scan already made.
  */
-static int check_ranges(struct mc_map *map, const void *fdt, size_t len)
+static int check_ranges(struct mc_map *map, const struct dt_base *b,
+			unsigned int ac, unsigned int sc)
 {
 	struct mc_map *scratch = mc_map_new();
 	int err;
 
 	if (!scratch)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
-	err = mc_dt_decode(scratch, fdt, len);
+	err = dt_decode_scan(scratch, b->fdt, &b->scan, ac, sc);
 	if (err == MC_ENOMEM)
 		err = mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	else if (err)
@@ -189,13 +157,17 @@ int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
 	int err;
 
 	*b = (struct dt_base){ .fdt = opt->base, .resv_node = -1,
+			       .resv_index = -1,
 			       .drop_memreserve = opt->drop_base_memreserve };
 	err = dt_check_blob(opt->base, opt->base_len);
 	if (err)
 		return mc_map_report(map, MC_EBADBLOB, "base",
 				     "not a valid DTB (libfdt: %s)",
 				     fdt_strerror(err));
-	err = check_names(map, b->fdt);
+	if (dt_scan(b->fdt, &b->scan))
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	if (b->scan.bad_name >= 0)
+		err = bad_name(map, b->fdt, b->scan.bad_name);
 	if (!err)
 		err = root_cells(map, b->fdt, "#address-cells", ac);
 	if (!err)
@@ -207,7 +179,7 @@ int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
 				    "patch mode keeps the base's", opt->cells,
 				    *ac, *sc);
 	if (!err)
-		err = check_ranges(map, opt->base, opt->base_len);
+		err = check_ranges(map, b, *ac, *sc);
 	if (!err)
 		err = index_root(map, b, *ac, *sc);
 	return err;
@@ -215,8 +187,10 @@ int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
 
 void dt_base_free(struct dt_base *b)
 {
+	dt_scan_free(&b->scan);
 	free(b->mem);
-	*b = (struct dt_base){ .resv_node = -1 };
+	free(b->mem_node);
+	*b = (struct dt_base){ .resv_node = -1, .resv_index = -1 };
 }
 
 /* The base memory range holding @addr, or NULL. */

@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * build.c - mc_dt_build(): plan, check, count, write.
+ * build.c - mc_dt_build() and mc_dt_build_alloc(): plan, check, count,
+ * write.
  *
- * The DTB layout written by libfdt's sequential-write functions: a 40-byte
- * header padded to 48 (fdt_create() aligns the reserve map to its 16-byte
- * entries), the reserve map with its {0, 0} terminator, the structure
- * block ending in FDT_END, then the property names.
+ * The DTB layout of libfdt's sequential-write functions (sw.c writes the
+ * same): a 40-byte header padded to 48 (fdt_create() aligns the reserve
+ * map to its 16-byte entries), the reserve map with its {0, 0} terminator,
+ * the structure block ending in FDT_END, then the property names.
  */
 #include <limits.h>
 #include <stdlib.h>
 #include <libfdt.h>
 #include "dt-internal.h"
-
-#define DT_HEADER_ROOM 48
-#define DT_RSV_ENTRY 16
 
 _Static_assert(sizeof(struct fdt_header) == 40, "DTB header is 40 bytes");
 _Static_assert(sizeof(struct fdt_reserve_entry) == DT_RSV_ENTRY,
@@ -81,7 +79,7 @@ static int needed_size(struct mc_map *map, const struct dt_plan *plan,
 	return 0;
 }
 
-static int reserve_map(void *fdt, const struct dt_plan *plan,
+static int reserve_map(struct dt_sw *sw, const struct dt_plan *plan,
 		       const struct dt_base *b)
 {
 	int err = 0;
@@ -91,22 +89,23 @@ static int reserve_map(void *fdt, const struct dt_plan *plan,
 
 		err = fdt_get_mem_rsv(b->fdt, (int)i, &addr, &size);
 		if (!err)
-			err = fdt_add_reservemap_entry(fdt, addr, size);
+			err = dt_sw_add_reservemap_entry(sw, addr, size);
 	}
 	for (size_t i = 0; i < plan->n_rsv && !err; i++)
-		err = fdt_add_reservemap_entry(fdt, plan->rsv[i].addr,
-					       plan->rsv[i].size);
-	return err ? err : fdt_finish_reservemap(fdt);
+		err = dt_sw_add_reservemap_entry(sw, plan->rsv[i].addr,
+						 plan->rsv[i].size);
+	return err ? err : dt_sw_finish_reservemap(sw);
 }
 
 static int write_blob(struct mc_map *map, const struct dt_plan *plan,
 		      const struct dt_base *b, void *buf, size_t size)
 {
-	struct dt_out o = { .fdt = buf };
-	int err = fdt_create(buf, (int)size);
+	struct dt_sw sw;
+	struct dt_out o = { .sw = &sw };
+	int err = dt_sw_create(&sw, buf, size);
 
 	if (!err)
-		err = reserve_map(buf, plan, b);
+		err = reserve_map(&sw, plan, b);
 	if (!err) {
 		int e = dt_write_tree(&o, plan, b);
 
@@ -117,12 +116,12 @@ static int write_blob(struct mc_map *map, const struct dt_plan *plan,
 	/*
 	 * No fdt_check_full() of the result: it walked the whole blob again
 	 * (a seventh of a build) to find what could only be a bug here. The
-	 * tree is written by libfdt's sequential-write calls from a checked
-	 * plan and a base that dt_base_open() checked in full, and the tests
-	 * check every output they make.
+	 * tree is written in libfdt's layout (sw.c) from a checked plan and a
+	 * base that dt_base_open() checked in full, and the tests check every
+	 * output they make.
 	 */
 	if (!err)
-		err = fdt_finish(buf);
+		err = dt_sw_finish(&sw);
 	if (err)	/* the size was computed: any failure here is ours */
 		return mc_map_report(map, MC_EINVAL, NULL,
 				     "internal error writing the DTB: %s",
@@ -130,53 +129,101 @@ static int write_blob(struct mc_map *map, const struct dt_plan *plan,
 	return 0;
 }
 
-static int build(struct mc_map *map, const struct mc_dt_options *opt,
-		 struct dt_plan *plan, struct dt_base *b, void *buf,
-		 size_t bufsize, size_t *len)
-{
-	unsigned int ac = opt->cells ? opt->cells : 2, sc = ac;
-	size_t need = 0;
-	int err = check_options(map, opt);
+/* What one build holds from planning to writing. */
+struct job {
+	struct dt_plan plan;
+	struct dt_base base;
+	const struct dt_base *patch;	/* &base in patch mode, else NULL */
+	size_t need;			/* the buffer the tree needs */
+};
 
-	if (!err && opt->base)
-		err = dt_base_open(map, opt, b, &ac, &sc);
+/* Everything but the writing: plan, check, and size the tree. */
+static int prepare(struct mc_map *map, const struct mc_dt_options *opt,
+		   struct job *j)
+{
+	static const struct mc_dt_options defaults;
+	unsigned int ac, sc;
+	int err;
+
+	*j = (struct job){ .base = { .resv_node = -1, .resv_index = -1 } };
+	if (!mc_map_totals(map))
+		return mc_map_report(map, MC_ESTATE, NULL,
+				     "the map is not carved yet "
+				     "(mc_map_carve() first)");
+	opt = opt ? opt : &defaults;
+	ac = opt->cells ? opt->cells : 2;
+	sc = ac;
+	err = check_options(map, opt);
+	if (!err && opt->base) {
+		j->patch = &j->base;
+		err = dt_base_open(map, opt, &j->base, &ac, &sc);
+	}
 	if (!err)
-		err = dt_plan_make(map, opt, ac, sc, plan);
+		err = dt_plan_make(map, opt, ac, sc, &j->plan);
 	if (!err && opt->base && opt->layout == MC_DT_MEMORY_PER_BLOCK)
-		err = dt_plan_split(map, plan, b);
+		err = dt_plan_split(map, &j->plan, &j->base);
 	if (!err && opt->base)
-		err = dt_base_check(map, b, plan);
+		err = dt_base_check(map, &j->base, &j->plan);
 	if (!err)
-		err = needed_size(map, plan, opt->base ? b : NULL, &need);
-	if (err)
-		return err;
-	*len = need;
-	if (!buf || bufsize < need)
-		return buf ? mc_map_report(map, MC_ENOSPC, NULL,
-					   "the DTB needs a %zu-byte buffer, "
-					   "%zu given", need, bufsize)
-			   : MC_ENOSPC;
-	err = write_blob(map, plan, opt->base ? b : NULL, buf, need);
-	if (!err)
-		*len = fdt_totalsize(buf);
+		err = needed_size(map, &j->plan, j->patch, &j->need);
 	return err;
+}
+
+static void job_free(struct job *j)
+{
+	dt_plan_free(&j->plan);
+	dt_base_free(&j->base);
 }
 
 int mc_dt_build(struct mc_map *map, const struct mc_dt_options *opt,
 		void *buf, size_t bufsize, size_t *len)
 {
-	static const struct mc_dt_options defaults;
-	struct dt_plan plan = { 0 };
-	struct dt_base b = { .resv_node = -1 };
-	int err;
+	struct job j;
+	int err = prepare(map, opt, &j);
 
-	*len = 0;
-	if (!mc_map_totals(map))
-		return mc_map_report(map, MC_ESTATE, NULL,
-				     "the map is not carved yet "
-				     "(mc_map_carve() first)");
-	err = build(map, opt ? opt : &defaults, &plan, &b, buf, bufsize, len);
-	dt_plan_free(&plan);
-	dt_base_free(&b);
+	*len = err ? 0 : j.need;
+	if (!err && (!buf || bufsize < j.need))
+		err = buf ? mc_map_report(map, MC_ENOSPC, NULL,
+					  "the DTB needs a %zu-byte buffer, "
+					  "%zu given", j.need, bufsize)
+			  : MC_ENOSPC;
+	else if (!err)
+		err = write_blob(map, &j.plan, j.patch, buf, j.need);
+	if (!err)
+		*len = fdt_totalsize(buf);
+	job_free(&j);
 	return err;
+}
+
+/*
+ * The same tree, planned, checked and walked once: the caller-buffer API
+ * does it all twice, once for the size and once for the bytes.
+ */
+int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_options *opt,
+		      void **blob, size_t *len)
+{
+	struct job j;
+	void *buf = NULL;
+	int err = prepare(map, opt, &j);
+
+	*blob = NULL;
+	*len = 0;
+	if (!err && !(buf = malloc(j.need)))
+		err = mc_map_report(map, MC_ENOMEM, NULL,
+				    "out of memory (%zu bytes)", j.need);
+	if (!err)
+		err = write_blob(map, &j.plan, j.patch, buf, j.need);
+	if (!err) {
+		*blob = buf;
+		*len = fdt_totalsize(buf);
+	} else {
+		free(buf);
+	}
+	job_free(&j);
+	return err;
+}
+
+void mc_dt_free(void *blob)
+{
+	free(blob);
 }

@@ -20,10 +20,17 @@ struct base_child {
 	const char *name;
 };
 
+/* A base child "PART@UNIT" whose UNIT is how we spell @addr. */
+struct base_name {
+	uint64_t addr;
+	const char *part;
+	size_t part_len;
+};
+
 struct children {
 	struct base_child *range;	/* one per reg entry, by address */
 	size_t n_range;
-	const char **name;		/* sorted */
+	struct base_name *name;		/* by address */
 	size_t n_name;
 };
 
@@ -63,44 +70,94 @@ static int by_first(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
-static int by_name(const void *a, const void *b)
+static int by_addr(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const struct base_name *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+/*
+ * Whether @unit is a unit address as dt_node_name() writes one (lower-case
+ * hex, no leading zero), and of which address. Only a base name with such
+ * a unit can equal the name of a node of ours.
+ */
+static bool our_unit(const char *unit, uint64_t *addr)
+{
+	size_t n;
+
+	*addr = 0;
+	for (n = 0; unit[n]; n++) {
+		char ch = unit[n];
+
+		if (n == 16)
+			return false;
+		if (ch >= '0' && ch <= '9')
+			*addr = *addr << 4 | (uint64_t)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			*addr = *addr << 4 | (uint64_t)(ch - 'a' + 10);
+		else
+			return false;
+	}
+	return n > 0 && (unit[0] != '0' || n == 1);
+}
+
+static void add_name(struct children *c, const char *name)
+{
+	const char *at = strchr(name, '@');
+	uint64_t addr;
+
+	if (at && our_unit(at + 1, &addr))
+		c->name[c->n_name++] = (struct base_name){
+			addr, name, (size_t)(at - name) };
+}
+
+/* One base range per reg entry of @node that holds a byte. */
+static void add_ranges(struct children *c, const struct dt_node *node,
+		       unsigned int ac, unsigned int sc)
+{
+	size_t step = 4 * (ac + sc);
+
+	for (size_t at = 0; node->reg && at + step <= (size_t)node->reg_len;
+	     at += step) {
+		uint64_t first = dt_cells_get(node->reg + at, ac);
+		uint64_t size = dt_cells_get(node->reg + at + 4 * ac, sc);
+
+		if (size && first + (size - 1) >= first)
+			c->range[c->n_range++] = (struct base_child){
+				first, first + (size - 1), node->name };
+	}
+}
+
+/* The base's /reserved-memory children, from the scan of the base. */
 static int collect(const struct dt_base *b, const struct dt_plan *plan,
 		   struct children *c)
 {
 	size_t step = 4 * (plan->addr_cells + plan->size_cells), n = 0;
-	int node, len;
+	size_t n_name = 0;
+	const struct dt_scan *s = &b->scan;
 
-	fdt_for_each_subnode(node, b->fdt, b->resv_node) {
-		if (fdt_getprop(b->fdt, node, "reg", &len))
-			n += (size_t)len / step;
-		c->n_name++;
+	for (size_t i = 0; i < s->n_node; i++) {
+		if (s->node[i].parent != b->resv_index)
+			continue;
+		if (s->node[i].reg)
+			n += (size_t)s->node[i].reg_len / step;
+		n_name++;
 	}
 	c->range = calloc(n ? n : 1, sizeof(*c->range));
-	c->name = calloc(c->n_name ? c->n_name : 1, sizeof(*c->name));
+	c->name = calloc(n_name ? n_name : 1, sizeof(*c->name));
 	if (!c->range || !c->name)
 		return MC_ENOMEM;
-	c->n_name = 0;
-	fdt_for_each_subnode(node, b->fdt, b->resv_node) {
-		const unsigned char *reg = fdt_getprop(b->fdt, node, "reg", &len);
-		const char *name = fdt_get_name(b->fdt, node, NULL);
+	for (size_t i = 0; i < s->n_node; i++) {
+		const struct dt_node *node = &s->node[i];
 
-		c->name[c->n_name++] = name;
-		for (size_t at = 0; reg && at + step <= (size_t)len; at += step) {
-			uint64_t first = dt_cells_get(reg + at, plan->addr_cells);
-			uint64_t size = dt_cells_get(reg + at + 4 * plan->addr_cells,
-						     plan->size_cells);
-
-			if (size && first + (size - 1) >= first)
-				c->range[c->n_range++] = (struct base_child){
-					first, first + (size - 1), name };
-		}
+		if (node->parent != b->resv_index)
+			continue;
+		add_name(c, node->name);
+		add_ranges(c, node, plan->addr_cells, plan->size_cells);
 	}
 	qsort(c->range, c->n_range, sizeof(*c->range), by_first);
-	qsort(c->name, c->n_name, sizeof(*c->name), by_name);
+	qsort(c->name, c->n_name, sizeof(*c->name), by_addr);
 	return 0;
 }
 
@@ -142,25 +199,47 @@ static const struct base_child *overlap(const struct children *c,
 	return &c->range[lo];
 }
 
+/*
+ * Whether a base child has the name of @ch's node. Our children come by
+ * address (the map's pieces are sorted), so *@at only moves forward
+ * through the base names, which are sorted the same way.
+ */
+static bool name_taken(const struct children *c, size_t *at,
+		       const struct dt_child *ch)
+{
+	size_t len = strlen(ch->name);
+
+	while (*at < c->n_name && c->name[*at].addr < ch->first)
+		(*at)++;
+	for (size_t i = *at; i < c->n_name && c->name[i].addr == ch->first;
+	     i++)
+		if (c->name[i].part_len == len &&
+		    memcmp(c->name[i].part, ch->name, len) == 0)
+			return true;
+	return false;
+}
+
 static int check_children(struct mc_map *map, const struct dt_plan *plan,
 			  const struct children *c, const uint64_t *maxlast)
 {
+	size_t at = 0;
 	int err = 0;
 
 	for (size_t i = 0; i < plan->n_children; i++) {
 		const struct dt_child *ch = &plan->children[i];
 		const struct base_child *hit;
 		char node[DT_NODE_NAME_LEN];
-		const char *key = node;
 
-		dt_node_name(node, sizeof(node), ch->name, ch->first);
+		if (i && ch->first < plan->children[i - 1].first)
+			at = 0;	/* not sorted after all: start over */
 		hit = overlap(c, maxlast, ch->first, ch->last);
-		if (hit)
+		if (hit) {
 			err = report(map, ch, "overlaps", hit->name, hit->first,
 				     hit->last);
-		else if (bsearch(&key, c->name, c->n_name, sizeof(*c->name),
-				 by_name))
+		} else if (name_taken(c, &at, ch)) {
+			dt_node_name(node, sizeof(node), ch->name, ch->first);
 			err = report(map, ch, "has the name of", node, 1, 0);
+		}
 	}
 	return err;
 }

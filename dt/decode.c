@@ -5,7 +5,9 @@
  * It reads what Linux reads (drivers/of/fdt.c): root children with
  * device_type = "memory" in the root's cells, /reserved-memory children
  * with a static reg (dynamic ones have no address yet), and the header's
- * reserve map. Disabled nodes are skipped, as Linux skips them.
+ * reserve map. Disabled nodes are skipped, as Linux skips them. The nodes
+ * come from one walk of the checked blob (scan.c), which patch mode shares
+ * to check that its base decodes.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,12 +20,10 @@ struct decoder {
 	unsigned int ac, sc;
 };
 
-static bool enabled(const void *fdt, int node)
+static bool enabled(const struct dt_node *n)
 {
-	const char *status = fdt_getprop(fdt, node, "status", NULL);
-
-	return !status || strcmp(status, "okay") == 0 ||
-	       strcmp(status, "ok") == 0;
+	return !n->status || strcmp(n->status, "okay") == 0 ||
+	       strcmp(n->status, "ok") == 0;
 }
 
 static int add(struct decoder *d, uint64_t first, uint64_t size,
@@ -42,58 +42,59 @@ static int add(struct decoder *d, uint64_t first, uint64_t size,
 }
 
 /* Each (address, size) of @node's reg as a copy of @proto. */
-static int add_reg(struct decoder *d, int node, const struct mc_region *proto)
+static int add_reg(struct decoder *d, const struct dt_node *node,
+		   const struct mc_region *proto)
 {
 	size_t step = 4 * (d->ac + d->sc);
-	const unsigned char *reg;
-	const char *where = fdt_get_name(d->fdt, node, NULL);
-	int len, err = 0;
+	int err = 0;
 
-	reg = fdt_getprop(d->fdt, node, "reg", &len);
-	for (size_t at = 0; reg && at + step <= (size_t)len && !err;
-	     at += step) {
+	for (size_t at = 0; node->reg && at + step <= (size_t)node->reg_len &&
+			    !err; at += step) {
 		struct mc_region r = *proto;
 
-		err = add(d, dt_cells_get(reg + at, d->ac),
-			  dt_cells_get(reg + at + 4 * d->ac, d->sc), &r, where);
+		err = add(d, dt_cells_get(node->reg + at, d->ac),
+			  dt_cells_get(node->reg + at + 4 * d->ac, d->sc), &r,
+			  node->name);
 	}
 	return err;
 }
 
-static int memory_nodes(struct decoder *d)
+static int memory_nodes(struct decoder *d, const struct dt_scan *s)
 {
 	struct mc_region ram = { .kind = MC_RAM };
-	int node, err = 0;
+	int err = 0;
 
-	fdt_for_each_subnode(node, d->fdt, 0)
-		if (!err && dt_is_memory(d->fdt, node) && enabled(d->fdt, node))
-			err = add_reg(d, node, &ram);
+	for (size_t i = 0; i < s->n_node && !err; i++)
+		if (s->node[i].parent < 0 && s->node[i].memory &&
+		    enabled(&s->node[i]))
+			err = add_reg(d, &s->node[i], &ram);
 	return err;
 }
 
-static int resv_children(struct decoder *d)
+/* The children of the first reserved-memory, as fdt_subnode_offset() finds. */
+static int resv_children(struct decoder *d, const struct dt_scan *s)
 {
-	int parent = fdt_subnode_offset(d->fdt, 0, "reserved-memory");
-	int node, err = 0;
+	size_t parent = 0;
+	int err = 0;
 
-	if (parent < 0)
-		return 0;
-	fdt_for_each_subnode(node, d->fdt, parent) {
+	while (parent < s->n_node && !s->node[parent].resv)
+		parent++;
+	for (size_t i = parent + 1; i < s->n_node && !err; i++) {
+		const struct dt_node *n = &s->node[i];
 		struct mc_region r = { .kind = MC_RESERVED };
 		char name[DT_NODE_NAME_LEN];
 
-		if (err || !enabled(d->fdt, node))
+		if (n->parent != (int)parent || !enabled(n))
 			continue;
-		snprintf(name, sizeof(name), "%s",
-			 fdt_get_name(d->fdt, node, NULL));
+		snprintf(name, sizeof(name), "%s", n->name);
 		name[strcspn(name, "@")] = '\0';
 		r.name = name[0] ? name : NULL;
-		if (fdt_getprop(d->fdt, node, "reusable", NULL))
+		if (n->reusable)
 			r.flags |= MC_F_REUSABLE;
 		/* Without no-map, memory stays behind it: an overlay. */
-		if (!fdt_getprop(d->fdt, node, "no-map", NULL))
+		if (!n->no_map)
 			r.policy = MC_POLICY_OVERLAY;
-		err = add_reg(d, node, &r);
+		err = add_reg(d, n, &r);
 	}
 	return err;
 }
@@ -116,9 +117,22 @@ static int reserve_map(struct decoder *d)
 	return err;
 }
 
+int dt_decode_scan(struct mc_map *map, const void *fdt,
+		   const struct dt_scan *s, unsigned int ac, unsigned int sc)
+{
+	struct decoder d = { map, fdt, ac, sc };
+	int err = memory_nodes(&d, s);
+
+	if (!err)
+		err = resv_children(&d, s);
+	if (!err)
+		err = reserve_map(&d);
+	return err;
+}
+
 int mc_dt_decode(struct mc_map *map, const void *blob, size_t len)
 {
-	struct decoder d = { map, blob, 2, 1 };
+	struct dt_scan s;
 	int err, ac, sc;
 
 	if (len < sizeof(struct fdt_header) || fdt_magic(blob) != FDT_MAGIC)
@@ -134,12 +148,11 @@ int mc_dt_decode(struct mc_map *map, const void *blob, size_t len)
 		return mc_map_report(map, MC_EINVAL, "#address-cells",
 				     "the root has %d address and %d size "
 				     "cells; memcarve reads 1 or 2", ac, sc);
-	d.ac = (unsigned int)ac;
-	d.sc = (unsigned int)sc;
-	err = memory_nodes(&d);
-	if (!err)
-		err = resv_children(&d);
-	if (!err)
-		err = reserve_map(&d);
+	if (dt_scan(blob, &s))
+		err = mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	else
+		err = dt_decode_scan(map, blob, &s, (unsigned int)ac,
+				     (unsigned int)sc);
+	dt_scan_free(&s);
 	return err;
 }

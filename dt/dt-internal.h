@@ -4,10 +4,11 @@
  *
  * The emitter works in steps (build.c runs them): plan.c turns the carved
  * map into the nodes and entries to write (checking names, cells and
- * conventions); in patch mode base.c indexes the base tree, split.c cuts
- * memory blocks where the base's memory nodes meet and conflict.c checks
- * our children against the base's /reserved-memory; write.c then walks the
- * output once to count its size and once to write it (out.c).
+ * conventions); in patch mode base.c indexes the base tree (read once by
+ * scan.c), split.c cuts memory blocks where the base's memory nodes meet
+ * and conflict.c checks our children against the base's /reserved-memory;
+ * write.c then walks the output once to count its size and once to write
+ * it (out.c).
  */
 #ifndef MC_DT_INTERNAL_H
 #define MC_DT_INTERNAL_H
@@ -65,14 +66,54 @@ struct dt_base_mem {
 	size_t index;		/* which base memory node (phandle owner) */
 };
 
+/* A node of a checked DTB that the emitter or decoder reads (scan.c). */
+struct dt_node {
+	int offset;			/* its FDT_BEGIN_NODE tag */
+	int end;			/* just past its FDT_END_NODE tag */
+	int parent;			/* index in dt_scan.node, or -1 */
+	const char *name;
+	const unsigned char *reg;	/* the first "reg", or NULL */
+	int reg_len;
+	const char *status;		/* the first "status", or NULL */
+	bool typed;			/* has a device_type */
+	bool memory;			/* first device_type is "memory" */
+	bool resv;			/* "reserved-memory[@...]" under / */
+	bool no_map, reusable;		/* has the property */
+};
+
+/*
+ * The root's memory and reserved-memory children and the latter's
+ * children, in tree order, and the first node whose name breaks the DT
+ * spec.
+ */
+struct dt_scan {
+	struct dt_node *node;
+	size_t n_node, cap;
+	int bad_name;			/* its offset, or -1 */
+};
+
 /* What patch mode needs to know about the base. */
 struct dt_base {
 	const void *fdt;
+	struct dt_scan scan;
 	struct dt_base_mem *mem;	/* sorted by first */
 	size_t n_mem;
+	const struct dt_node **mem_node;	/* the root's, in tree order */
 	size_t n_mem_nodes;
 	int resv_node;			/* /reserved-memory, or -1 */
+	int resv_index;			/* its index in @scan, or -1 */
 	bool drop_memreserve;
+};
+
+/* One tag of a checked structure block (tag.c). */
+struct dt_tag {
+	uint32_t tag;
+	int next;		/* offset of the tag after it */
+	const char *name;	/* FDT_BEGIN_NODE, FDT_PROP: the name */
+	const void *data;	/* FDT_PROP: the value */
+	int len;		/* FDT_PROP: its length; FDT_BEGIN_NODE: the
+				   name's */
+	uint32_t nameoff;	/* FDT_PROP: the name's string offset */
 };
 
 /* plan.c */
@@ -91,29 +132,73 @@ int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
 int dt_base_check(struct mc_map *map, const struct dt_base *base,
 		  const struct dt_plan *plan);
 void dt_base_free(struct dt_base *base);
-bool dt_is_memory(const void *fdt, int node);
 const struct dt_base_mem *dt_base_mem_at(const struct dt_base *base,
 					 uint64_t addr);
 
 /* check.c: fdt_check_full() behind the checks libfdt itself lacks. */
 int dt_check_blob(const void *blob, size_t len);
 
+/* tag.c, scan.c: only on a blob dt_check_blob() accepted. */
+uint32_t dt_tag_next(const void *fdt, int offset, struct dt_tag *t);
+int dt_scan(const void *fdt, struct dt_scan *s);
+void dt_scan_free(struct dt_scan *s);
+
+/* decode.c: the regions mc_dt_decode() adds, from a scan. */
+int dt_decode_scan(struct mc_map *map, const void *fdt,
+		   const struct dt_scan *s, unsigned int ac, unsigned int sc);
+
 /* reg.c */
 size_t dt_reg_encode(unsigned char *out, unsigned int addr_cells,
 		     unsigned int size_cells, uint64_t addr, uint64_t size);
 uint64_t dt_cells_get(const unsigned char *p, unsigned int cells);
-void dt_node_name(char *buf, size_t len, const char *name, uint64_t addr);
+size_t dt_node_name(char *buf, size_t len, const char *name, uint64_t addr);
+size_t dt_node_name_len(const char *name, uint64_t addr);
 bool dt_name_valid(const char *name);
+bool dt_unit_name_ok(const char *name);
 void dt_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last);
 void dt_fmt_piece(char *buf, size_t len, const struct mc_region *r);
 
 /*
- * out.c: a sink that either counts the bytes a tree needs (fdt == NULL)
- * or writes it with libfdt's sequential-write functions. The first error
- * sticks in @err and turns later calls into no-ops.
+ * sw.c: libfdt's fdt_create() ... fdt_finish(), the same bytes, without a
+ * name search per property. Each returns 0 or -FDT_ERR_NOSPACE. A
+ * property name's offset is remembered by its pointer, so every name must
+ * keep its text until dt_sw_finish(): ours are literals, the base's are in
+ * its strings block. tests/unit/test_dt_alloc.c holds every output against
+ * libfdt's own sequential-write functions, byte for byte.
+ */
+#define DT_NAME_CACHE 61	/* slots of remembered name offsets */
+#define DT_HEADER_ROOM 48	/* the 40-byte header, aligned for the map */
+#define DT_RSV_ENTRY 16		/* a reserve map entry: two u64 */
+
+struct dt_sw {
+	unsigned char *buf;
+	size_t size;		/* bytes at @buf */
+	size_t off_struct;	/* where the structure block starts */
+	size_t at;		/* where the next tag goes */
+	size_t strings;		/* bytes of names, at the end of @buf */
+	struct {
+		const char *name;
+		uint32_t off;	/* from the end of the names */
+	} cache[DT_NAME_CACHE];
+};
+
+int dt_sw_create(struct dt_sw *w, void *buf, size_t size);
+int dt_sw_add_reservemap_entry(struct dt_sw *w, uint64_t addr,
+			       uint64_t size);
+int dt_sw_finish_reservemap(struct dt_sw *w);
+int dt_sw_begin_node(struct dt_sw *w, const char *name, size_t len);
+int dt_sw_end_node(struct dt_sw *w);
+int dt_sw_property(struct dt_sw *w, const char *name, const void *val,
+		   size_t len);
+int dt_sw_finish(struct dt_sw *w);
+
+/*
+ * out.c: a sink that either counts the bytes a tree needs (sw == NULL)
+ * or writes it (sw.c). The first error sticks in @err and turns later
+ * calls into no-ops.
  */
 struct dt_out {
-	void *fdt;
+	struct dt_sw *sw;
 	size_t struct_size;	/* counting: structure block bytes */
 	size_t strings_size;	/* counting: property-name bound */
 	unsigned char *seen;	/* counting: a bit per base name offset */
@@ -121,11 +206,12 @@ struct dt_out {
 	int err;		/* 0 or a negative libfdt error */
 };
 
-void dt_out_begin(struct dt_out *o, const char *name);
+void dt_out_begin(struct dt_out *o, const char *name, size_t len);
+void dt_out_begin_at(struct dt_out *o, const char *name, uint64_t addr);
 void dt_out_end(struct dt_out *o);
 void dt_out_prop(struct dt_out *o, const char *name, const void *val,
 		 size_t len);
-void dt_out_base_prop(struct dt_out *o, const void *base, int prop);
+void dt_out_base_prop(struct dt_out *o, const struct dt_tag *prop);
 size_t dt_out_own_names_size(void);
 
 /* write.c */

@@ -3,14 +3,14 @@
  * out.c - one tree walk, two uses: count the bytes, then write them.
  *
  * write.c describes the output tree once, as calls on a struct dt_out.
- * Without a buffer the calls add up what libfdt's sequential-write
- * functions will need; with one they write. So the buffer size is computed
- * from the very tree that gets written, never guessed.
+ * Without a writer the calls add up what the sequential writer (sw.c,
+ * libfdt's layout) will need; with one they write. So the buffer size is
+ * computed from the very tree that gets written, never guessed.
  *
- * Property names are the one part libfdt shares between properties (it
- * looks each name up before adding it). The count takes every name that
+ * Property names are the one part shared between properties (each name
+ * is looked up before it is added). The count takes every name that
  * can appear once: the names we write (own_names) plus each base name
- * offset a kept property uses. That bounds the table; libfdt may share
+ * offset a kept property uses. That bounds the table; the writer may share
  * more, e.g. a name that is the tail of another.
  */
 #include <limits.h>
@@ -38,24 +38,41 @@ static size_t tag_align(size_t n)
 	return (n + FDT_TAGSIZE - 1) & ~(size_t)(FDT_TAGSIZE - 1);
 }
 
-void dt_out_begin(struct dt_out *o, const char *name)
+/* @len: strlen(@name) */
+void dt_out_begin(struct dt_out *o, const char *name, size_t len)
 {
 	if (o->err)
 		return;
-	if (!o->fdt)
-		o->struct_size += FDT_TAGSIZE + tag_align(strlen(name) + 1);
+	if (!o->sw)
+		o->struct_size += FDT_TAGSIZE + tag_align(len + 1);
 	else
-		o->err = fdt_begin_node(o->fdt, name);
+		o->err = dt_sw_begin_node(o->sw, name, len);
+}
+
+/* A node "NAME@ADDR" (dt_node_name()), only measured when counting. */
+void dt_out_begin_at(struct dt_out *o, const char *name, uint64_t addr)
+{
+	char full[DT_NODE_NAME_LEN];
+
+	if (o->err)
+		return;
+	if (!o->sw)
+		o->struct_size += FDT_TAGSIZE +
+				  tag_align(dt_node_name_len(name, addr) + 1);
+	else
+		o->err = dt_sw_begin_node(o->sw, full,
+					  dt_node_name(full, sizeof(full),
+						       name, addr));
 }
 
 void dt_out_end(struct dt_out *o)
 {
 	if (o->err)
 		return;
-	if (!o->fdt)
+	if (!o->sw)
 		o->struct_size += FDT_TAGSIZE;
 	else
-		o->err = fdt_end_node(o->fdt);
+		o->err = dt_sw_end_node(o->sw);
 }
 
 void dt_out_prop(struct dt_out *o, const char *name, const void *val,
@@ -65,47 +82,38 @@ void dt_out_prop(struct dt_out *o, const char *name, const void *val,
 		return;
 	if (len > INT_MAX)
 		o->err = -FDT_ERR_NOSPACE;
-	else if (!o->fdt)
+	else if (!o->sw)
 		o->struct_size += sizeof(struct fdt_property) + tag_align(len);
 	else
-		o->err = fdt_property(o->fdt, name, val, (int)len);
+		o->err = dt_sw_property(o->sw, name, val, len);
 }
 
 /* Count a base property's name once per distinct name offset. */
-static void count_base_name(struct dt_out *o, const struct fdt_property *p,
-			    const char *name)
+static void count_base_name(struct dt_out *o, const struct dt_tag *prop)
 {
-	uint32_t off = fdt32_to_cpu(p->nameoff);
+	uint32_t off = prop->nameoff;
 
 	if (off >= o->seen_len) {
-		o->strings_size += strlen(name) + 1;
+		o->strings_size += strlen(prop->name) + 1;
 		return;
 	}
 	if (o->seen[off / 8] & (1u << (off % 8)))
 		return;
 	o->seen[off / 8] |= (unsigned char)(1u << (off % 8));
-	o->strings_size += strlen(name) + 1;
+	o->strings_size += strlen(prop->name) + 1;
 }
 
-/* Copy property @prop of @base unchanged: name, length and bytes. */
-void dt_out_base_prop(struct dt_out *o, const void *base, int prop)
+/* Copy a base property (a tag from dt_tag_next()) unchanged. */
+void dt_out_base_prop(struct dt_out *o, const struct dt_tag *prop)
 {
-	const struct fdt_property *p;
-	const char *name;
-	int len;
-
 	if (o->err)
 		return;
-	p = fdt_get_property_by_offset(base, prop, &len);
-	name = p ? fdt_string(base, fdt32_to_cpu(p->nameoff)) : NULL;
-	if (!p || !name) {
-		o->err = p ? -FDT_ERR_BADSTRUCTURE : len;
+	if (!o->sw) {
+		o->struct_size += sizeof(struct fdt_property) +
+				  tag_align((size_t)prop->len);
+		count_base_name(o, prop);
 		return;
 	}
-	if (!o->fdt) {
-		o->struct_size += sizeof(struct fdt_property) + tag_align(len);
-		count_base_name(o, p, name);
-		return;
-	}
-	o->err = fdt_property(o->fdt, name, p->data, len);
+	o->err = dt_sw_property(o->sw, prop->name, prop->data,
+				 (size_t)prop->len);
 }

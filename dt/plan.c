@@ -40,9 +40,9 @@ static enum dt_flag child_flag(const struct mc_region *r, bool memreserve)
 
 /* The piece is described only for a diagnostic: most maps have none. */
 static int check_piece(struct mc_map *map, const struct mc_region *r,
-		       const char *name)
+		       const char *name, bool name_ok)
 {
-	bool bad_name = !dt_name_valid(name);
+	bool bad_name = !name_ok;
 	bool bad_pool = (r->flags & MC_F_REUSABLE) && !(r->flags & MC_F_BACKED);
 	char what[200];
 
@@ -65,6 +65,7 @@ static int add_children(struct mc_map *map, struct dt_plan *plan,
 			bool memreserve)
 {
 	const struct mc_region *v;
+	const char *valid = NULL;	/* the last name found valid */
 	size_t n;
 	int err = 0;
 
@@ -86,7 +87,10 @@ static int add_children(struct mc_map *map, struct dt_plan *plan,
 		c->last = r->last;
 		c->flag = child_flag(r, memreserve);
 		c->piece = r;
-		e = check_piece(map, r, c->name);
+		/* most pieces share a name: a type's, or their range's */
+		if (c->name != valid && dt_name_valid(c->name))
+			valid = c->name;
+		e = check_piece(map, r, c->name, c->name == valid);
 		if (e && !err)
 			err = e;
 		if (memreserve && (r->flags & MC_F_BACKED) &&

@@ -49,29 +49,66 @@ static size_t min_size(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
+/* Hex digits of a unit address: at least one. */
+static size_t hex_digits(uint64_t addr)
+{
+	size_t n = 1;
+
+	while (n < 16 && addr >> (4 * n))
+		n++;
+	return n;
+}
+
 /*
  * "name@addr": the unit address is the first reg address, in hex. Written
- * by hand (snprintf() was a fifth of a build: it runs for every node, when
- * counting and when writing), cut to @len the way snprintf() cuts
- * "%s@%" PRIx64.
+ * by hand (snprintf() was a fifth of a build: it runs for every node), cut
+ * to @len the way snprintf() cuts "%s@%" PRIx64. Returns its length.
  */
-void dt_node_name(char *buf, size_t len, const char *name, uint64_t addr)
+size_t dt_node_name(char *buf, size_t len, const char *name, uint64_t addr)
 {
+	size_t digits = hex_digits(addr), n_name, n_tail;
 	char tail[1 + 16];	/* "@" and up to 16 hex digits */
-	size_t n_tail = 2, n_name;
 
-	while (n_tail < sizeof(tail) && addr >> (4 * (n_tail - 1)))
-		n_tail++;
 	tail[0] = '@';
-	for (size_t i = n_tail - 1; i > 0; i--, addr >>= 4)
+	for (size_t i = digits; i > 0; i--, addr >>= 4)
 		tail[i] = "0123456789abcdef"[addr & 0xf];
 	if (len == 0)
-		return;
+		return 0;
 	n_name = min_size(strlen(name), len - 1);
 	memcpy(buf, name, n_name);
-	n_tail = min_size(n_tail, len - 1 - n_name);
+	n_tail = min_size(1 + digits, len - 1 - n_name);
 	memcpy(buf + n_name, tail, n_tail);
 	buf[n_name + n_tail] = '\0';
+	return n_name + n_tail;
+}
+
+/* What dt_node_name() returns for a DT_NODE_NAME_LEN buffer. */
+size_t dt_node_name_len(const char *name, uint64_t addr)
+{
+	return min_size(strlen(name) + 1 + hex_digits(addr),
+			DT_NODE_NAME_LEN - 1);
+}
+
+/* DT spec 2.2.1: what a node name or unit address may hold. */
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == ',' || c == '.' || c == '_' ||
+	       c == '+' || c == '-';
+}
+
+/* The @n bytes at @name: 1 to 31 name characters, starting with a letter. */
+static bool node_name_ok(const char *name, size_t n)
+{
+	if (n == 0 || n > DT_NAME_MAX)
+		return false;
+	if (!((name[0] >= 'a' && name[0] <= 'z') ||
+	      (name[0] >= 'A' && name[0] <= 'Z')))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!name_char(name[i]))
+			return false;
+	return true;
 }
 
 /*
@@ -80,21 +117,30 @@ void dt_node_name(char *buf, size_t len, const char *name, uint64_t addr)
  */
 bool dt_name_valid(const char *name)
 {
-	static const char extra[] = ",._+-";
-	size_t n = strlen(name);
+	return node_name_ok(name, strlen(name));
+}
 
-	if (n == 0 || n > DT_NAME_MAX)
-		return false;
-	if (!((name[0] >= 'a' && name[0] <= 'z') ||
-	      (name[0] >= 'A' && name[0] <= 'Z')))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
+/*
+ * "NAME" or "NAME@UNIT", UNIT one or more of the same characters. libfdt's
+ * checks are structural (any byte but '/' and NUL), so a base's names are
+ * held to the spec here: they reach our diagnostics, the conflict check
+ * and the decoder, and dtc refuses the tree.
+ */
+bool dt_unit_name_ok(const char *name)
+{
+	size_t n = strcspn(name, "@");
+	const char *unit;
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || strchr(extra, c)))
+	if (!node_name_ok(name, n))
+		return false;
+	if (!name[n])
+		return true;
+	unit = name + n + 1;
+	if (!*unit)
+		return false;
+	for (; *unit; unit++)
+		if (!name_char(*unit))
 			return false;
-	}
 	return true;
 }
 

@@ -61,22 +61,23 @@ static bool is_phandle(const char *name)
 static void inherit(struct walk *w, uint64_t addr)
 {
 	const struct dt_base_mem *m;
-	const void *fdt;
-	int prop;
+	struct dt_tag t;
+	int offset;
 
 	m = w->base ? dt_base_mem_at(w->base, addr) : NULL;
 	if (!m)
 		return;
-	fdt = w->base->fdt;
-	fdt_for_each_property_offset(prop, fdt, m->node) {
-		const char *name;
-
-		if (!fdt_getprop_by_offset(fdt, prop, &name, NULL) ||
-		    !inherited(name))
+	/* its properties, as fdt_for_each_property_offset() finds them */
+	dt_tag_next(w->base->fdt, m->node, &t);
+	offset = t.next;
+	while (dt_tag_next(w->base->fdt, offset, &t) == FDT_PROP ||
+	       t.tag == FDT_NOP) {
+		offset = t.next;
+		if (t.tag == FDT_NOP || !inherited(t.name))
 			continue;
-		if (is_phandle(name) && w->phandle_given[m->index])
+		if (is_phandle(t.name) && w->phandle_given[m->index])
 			continue;
-		dt_out_base_prop(w->o, fdt, prop);
+		dt_out_base_prop(w->o, &t);
 	}
 	w->phandle_given[m->index] = true;
 }
@@ -84,15 +85,13 @@ static void inherit(struct walk *w, uint64_t addr)
 static void memory_node(struct walk *w, size_t first, size_t n)
 {
 	const struct dt_plan *p = w->plan;
-	char name[DT_NODE_NAME_LEN];
 	size_t len = 0;
 
 	for (size_t i = first; i < first + n; i++)
 		len += dt_reg_encode(w->reg + len, p->addr_cells, p->size_cells,
 				     p->blocks[i].first,
 				     p->blocks[i].last - p->blocks[i].first + 1);
-	dt_node_name(name, sizeof(name), "memory", p->blocks[first].first);
-	dt_out_begin(w->o, name);
+	dt_out_begin_at(w->o, "memory", p->blocks[first].first);
 	dt_out_prop(w->o, "device_type", "memory", sizeof("memory"));
 	dt_out_prop(w->o, "reg", w->reg, len);
 	inherit(w, p->blocks[first].first);
@@ -116,13 +115,11 @@ static void resv_children(struct walk *w)
 
 	for (size_t i = 0; i < p->n_children; i++) {
 		const struct dt_child *c = &p->children[i];
-		char name[DT_NODE_NAME_LEN];
 		size_t len;
 
 		len = dt_reg_encode(reg, p->addr_cells, p->size_cells, c->first,
 				    c->last - c->first + 1);
-		dt_node_name(name, sizeof(name), c->name, c->first);
-		dt_out_begin(w->o, name);
+		dt_out_begin_at(w->o, c->name, c->first);
 		dt_out_prop(w->o, "reg", reg, len);
 		if (c->flag == DT_NO_MAP)
 			dt_out_prop(w->o, "no-map", "", 0);
@@ -137,7 +134,7 @@ static void new_resv_node(struct walk *w)
 {
 	if (w->plan->n_children == 0)
 		return;
-	dt_out_begin(w->o, "reserved-memory");
+	dt_out_begin(w->o, "reserved-memory", strlen("reserved-memory"));
 	root_cells(w, w->o);
 	dt_out_prop(w->o, "ranges", "", 0);
 	resv_children(w);
@@ -146,53 +143,38 @@ static void new_resv_node(struct walk *w)
 
 static void fresh_tree(struct walk *w)
 {
-	dt_out_begin(w->o, "");
+	dt_out_begin(w->o, "", 0);
 	root_cells(w, w->o);
 	memory_nodes(w);
 	new_resv_node(w);
 	dt_out_end(w->o);
 }
 
-/* The offset just past the node that begins at @node. */
-static int skip_node(const void *fdt, int node)
-{
-	int depth = 0, next;
-	uint32_t tag;
-
-	do {
-		tag = fdt_next_tag(fdt, node, &next);
-		if (tag == FDT_BEGIN_NODE)
-			depth++;
-		else if (tag == FDT_END_NODE)
-			depth--;
-		node = next;
-	} while (depth > 0 && tag != FDT_END && next >= 0);
-	return next;
-}
-
 /* State of the stream through the base. */
 struct stream {
 	int depth;		/* 1 inside the root */
+	size_t next_mem;	/* the base memory node to meet next */
 	bool memory_done;	/* ours written */
 	bool in_resv;		/* inside the base's /reserved-memory */
 };
 
-static int begin_node(struct walk *w, struct stream *s, int offset, int next)
+static int begin_node(struct walk *w, struct stream *s, int offset,
+		      const struct dt_tag *t)
 {
-	const void *fdt = w->base->fdt;
+	const struct dt_base *b = w->base;
 
 	s->depth++;
-	if (s->depth == 2 && dt_is_memory(fdt, offset)) {
+	if (s->depth == 2 && s->next_mem < b->n_mem_nodes &&
+	    b->mem_node[s->next_mem]->offset == offset) {
 		if (!s->memory_done)
 			memory_nodes(w);
 		s->memory_done = true;
 		s->depth--;
-		return skip_node(fdt, offset);
+		return b->mem_node[s->next_mem++]->end;
 	}
-	s->in_resv = s->in_resv || (s->depth == 2 &&
-				    offset == w->base->resv_node);
-	dt_out_begin(w->o, fdt_get_name(fdt, offset, NULL));
-	return next;
+	s->in_resv = s->in_resv || (s->depth == 2 && offset == b->resv_node);
+	dt_out_begin(w->o, t->name, (size_t)t->len);
+	return t->next;
 }
 
 static void end_node(struct walk *w, struct stream *s)
@@ -211,25 +193,25 @@ static void end_node(struct walk *w, struct stream *s)
 	s->depth--;
 }
 
+/* The base's tags in order (tag.c: dt_base_open() checked it). */
 static void patched_tree(struct walk *w)
 {
 	const void *fdt = w->base->fdt;
 	struct stream s = { 0 };
 	int offset = 0, next;
-	uint32_t tag;
+	struct dt_tag t;
 
 	do {
-		tag = fdt_next_tag(fdt, offset, &next);
-		if (tag == FDT_BEGIN_NODE)
-			next = begin_node(w, &s, offset, next);
-		else if (tag == FDT_PROP)
-			dt_out_base_prop(w->o, fdt, offset);
-		else if (tag == FDT_END_NODE)
+		dt_tag_next(fdt, offset, &t);
+		next = t.next;
+		if (t.tag == FDT_BEGIN_NODE)
+			next = begin_node(w, &s, offset, &t);
+		else if (t.tag == FDT_PROP)
+			dt_out_base_prop(w->o, &t);
+		else if (t.tag == FDT_END_NODE)
 			end_node(w, &s);
 		offset = next;
-	} while (tag != FDT_END && next >= 0 && !w->o->err);
-	if (next < 0 && !w->o->err)
-		w->o->err = next;
+	} while (t.tag != FDT_END && !w->o->err);
 }
 
 int dt_write_tree(struct dt_out *o, const struct dt_plan *plan,
@@ -239,8 +221,9 @@ int dt_write_tree(struct dt_out *o, const struct dt_plan *plan,
 	struct walk w = { o, plan, base, NULL, NULL };
 	int err = 0;
 
-	/* 16 bytes per block: two 2-cell values at most. */
-	w.reg = malloc(16 * (plan->n_blocks ? plan->n_blocks : 1));
+	/* 16 bytes per block in the node: two 2-cell values at most. */
+	w.reg = malloc(16 * (plan->layout == MC_DT_MEMORY_ONE_NODE &&
+				     plan->n_blocks ? plan->n_blocks : 1));
 	w.phandle_given = calloc(n_mem ? n_mem : 1, sizeof(bool));
 	if (!w.reg || !w.phandle_given)
 		err = MC_ENOMEM;

@@ -29,8 +29,8 @@ static const char map_text[] =
 
 static void patch(struct mc_map *map, const struct mc_dt_options *opt)
 {
-	size_t need = 0, len = 0;
-	void *out;
+	size_t need = 0, len = 0, blob_len = 0;
+	void *out, *blob = NULL;
 	int err = mc_dt_build(map, opt, NULL, 0, &need);
 
 	if (err != MC_ENOSPC || need > FUZZ_OUT_MAX)
@@ -45,6 +45,12 @@ static void patch(struct mc_map *map, const struct mc_dt_options *opt)
 	if (fdt_check_full(out, len))
 		fuzz_fail("patch mode wrote a DTB libfdt rejects", MC_EBADBLOB);
 	fuzz_round_trip(mc_dt_decode, out, len, "mc_dt_decode of a patched DTB");
+	/* the one-shot entry point must give the very same bytes */
+	err = mc_dt_build_alloc(map, opt, &blob, &blob_len);
+	if (err || blob_len != len || memcmp(blob, out, len))
+		fuzz_fail("mc_dt_build_alloc differs from mc_dt_build",
+			  err ? err : MC_EINVAL);
+	mc_dt_free(blob);
 	free(out);
 }
 

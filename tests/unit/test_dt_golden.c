@@ -40,6 +40,7 @@
 #include <cmocka.h>
 #include <libfdt.h>
 #include "memcarve-dt.h"
+#include "fdt_copy.h"
 
 #define LIST "fixtures/golden/dt.list"
 #define MAX_WORDS 32
@@ -381,8 +382,9 @@ static void check_dtc(const void *blob, size_t len, const char *expected)
 static void run_case(struct golden_case *c)
 {
 	struct mc_map *map = mc_map_new();
-	size_t need = 0, len = 0, base_len = 0;
+	size_t need = 0, len = 0, base_len = 0, copy_len = 0;
 	char expected[256], *base = NULL;
+	void *copy;
 	struct range rsv[256];
 	bool memreserve;
 	void *blob;
@@ -402,6 +404,10 @@ static void run_case(struct golden_case *c)
 	assert_non_null(blob);
 	assert_int_equal(mc_dt_build(map, &c->opt, blob, need, &len), 0);
 	assert_int_equal(fdt_check_full(blob, len), 0);
+	copy = libfdt_copy(blob, &copy_len);
+	assert_int_equal(copy_len, len);
+	assert_memory_equal(copy, blob, len);
+	free(copy);
 	snprintf(expected, sizeof(expected), "fixtures/%s", c->expected);
 	if (c->dts) {
 		check_dtc(blob, len, expected);

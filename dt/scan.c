@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/*
+ * scan.c - one walk of a checked DTB: every node name, and the nodes the
+ * emitter and the decoder read.
+ *
+ * Those are the root's children with device_type = "memory", the root's
+ * children named reserved-memory (with or without a unit address, as
+ * fdt_subnode_offset() matches them) and their children. Each keeps what
+ * is read of it, as fdt_getprop() would find it (the first property of a
+ * name). Checking names, decoding ranges, indexing memory nodes and the
+ * conflict check then read this list instead of walking the tree four
+ * times: libfdt's walks cost a call per byte of every node name.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <libfdt.h>
+#include "dt-internal.h"
+
+#define RESV_NAME "reserved-memory"
+
+/* fdt_subnode_offset(fdt, 0, "reserved-memory") accepts "NAME@UNIT" too. */
+static bool resv_named(const char *name)
+{
+	size_t n = sizeof(RESV_NAME) - 1;
+
+	return strncmp(name, RESV_NAME, n) == 0 &&
+	       (name[n] == '\0' || name[n] == '@');
+}
+
+static void note_prop(struct dt_node *n, const struct dt_tag *t)
+{
+	if (!n->typed && strcmp(t->name, "device_type") == 0) {
+		n->typed = true;
+		n->memory = t->len == 7 && memcmp(t->data, "memory", 7) == 0;
+	} else if (!n->reg && strcmp(t->name, "reg") == 0) {
+		n->reg = t->data;
+		n->reg_len = t->len;
+	} else if (!n->status && strcmp(t->name, "status") == 0) {
+		n->status = t->data;
+	} else if (strcmp(t->name, "no-map") == 0) {
+		n->no_map = true;
+	} else if (strcmp(t->name, "reusable") == 0) {
+		n->reusable = true;
+	}
+}
+
+static struct dt_node *add_node(struct dt_scan *s, int offset, int parent,
+				const char *name)
+{
+	if (s->n_node == s->cap) {
+		size_t ncap = s->cap ? 2 * s->cap : 16;
+		void *p = realloc(s->node, ncap * sizeof(*s->node));
+
+		if (!p)
+			return NULL;
+		s->node = p;
+		s->cap = ncap;
+	}
+	s->node[s->n_node] = (struct dt_node){ .offset = offset,
+					       .parent = parent, .name = name,
+					       .resv = parent < 0 &&
+						       resv_named(name) };
+	return &s->node[s->n_node++];
+}
+
+/*
+ * @at[d]: index of the node open at depth d (root 0) if it is kept, else
+ * -1. A root child is kept while open and dropped at its end unless it is
+ * a memory or reserved-memory node; only the latter's children are kept.
+ */
+static int begin(struct dt_scan *s, int *at, int depth, int offset,
+		 const char *name)
+{
+	if (depth > 0 && s->bad_name < 0 && !dt_unit_name_ok(name))
+		s->bad_name = offset;
+	if (depth > 2)
+		return 0;
+	at[depth] = -1;
+	if (depth == 1 || (depth == 2 && at[1] >= 0 && s->node[at[1]].resv)) {
+		if (!add_node(s, offset, depth == 1 ? -1 : at[1], name))
+			return MC_ENOMEM;
+		at[depth] = (int)(s->n_node - 1);
+	}
+	return 0;
+}
+
+static void end(struct dt_scan *s, const int *at, int depth, int next)
+{
+	struct dt_node *n;
+
+	if (depth < 1 || depth > 2 || at[depth] < 0)
+		return;
+	n = &s->node[at[depth]];
+	n->end = next;
+	if (depth == 1 && !n->memory && !n->resv)
+		s->n_node--;	/* the last one: only resv keeps children */
+}
+
+int dt_scan(const void *fdt, struct dt_scan *s)
+{
+	int at[3] = { -1, -1, -1 }, depth = -1, offset = 0, err = 0;
+	struct dt_tag t;
+
+	*s = (struct dt_scan){ .bad_name = -1 };
+	while (!err && dt_tag_next(fdt, offset, &t) != FDT_END) {
+		if (t.tag == FDT_BEGIN_NODE) {
+			err = begin(s, at, ++depth, offset, t.name);
+		} else if (t.tag == FDT_PROP) {
+			if (depth >= 1 && depth <= 2 && at[depth] >= 0)
+				note_prop(&s->node[at[depth]], &t);
+		} else if (t.tag == FDT_END_NODE) {
+			end(s, at, depth--, t.next);
+		}
+		offset = t.next;
+	}
+	return err;
+}
+
+void dt_scan_free(struct dt_scan *s)
+{
+	free(s->node);
+	*s = (struct dt_scan){ .bad_name = -1 };
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sw.c - libfdt's sequential-write functions (fdt_create() to
+ * fdt_finish(), libfdt 1.6.1), byte for byte, at a fraction of the cost.
+ *
+ * Two things made libfdt's writer most of a build: fdt_property() looks a
+ * name up by comparing it at every byte offset of the names written so
+ * far, once per property, and fdt_finish() walks the whole structure
+ * block again with fdt_next_tag(), a call per byte of every node name, to
+ * fix the name offsets. Here the lookup is the same search, remembered per
+ * name until a new name is added, and the fix walks the tags we wrote.
+ *
+ * The layout is libfdt's, so the bytes are the ones it writes: the header
+ * padded to 48 bytes, the reserve map and its {0, 0} terminator, the
+ * structure block growing up from there while the names grow down from
+ * the end of the buffer, each new name in front of the older ones; at the
+ * end the names move to just after the structure block. A name is found,
+ * as fdt_find_string_() finds it, at the lowest offset where it and its
+ * NUL appear (so "reg" may be the tail of "ibm,reg"). Offsets count from
+ * the end of the names until then, so a new name leaves them valid.
+ */
+#include <string.h>
+#include <libfdt.h>
+#include "dt-internal.h"
+
+#define DT_VERSION 17
+#define DT_LAST_COMP_VERSION 16	/* FDT_LAST_COMPATIBLE_VERSION, 1.6.1 */
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static size_t tag_align(size_t n)
+{
+	return (n + FDT_TAGSIZE - 1) & ~(size_t)(FDT_TAGSIZE - 1);
+}
+
+/*
+ * @len bytes at the top of the structure block. Its last word holds any
+ * padding (of a name or value), so it is zeroed before the caller writes.
+ */
+static unsigned char *grab(struct dt_sw *w, size_t len)
+{
+	unsigned char *p = w->buf + w->at;
+
+	if (len > w->size - w->strings - w->at)
+		return NULL;
+	w->at += len;
+	memset(w->buf + w->at - FDT_TAGSIZE, 0, FDT_TAGSIZE);
+	return p;
+}
+
+int dt_sw_create(struct dt_sw *w, void *buf, size_t size)
+{
+	*w = (struct dt_sw){ .buf = buf, .size = size, .at = DT_HEADER_ROOM };
+	if (size < DT_HEADER_ROOM || size > INT32_MAX)
+		return -FDT_ERR_NOSPACE;
+	memset(buf, 0, DT_HEADER_ROOM);
+	return 0;
+}
+
+int dt_sw_add_reservemap_entry(struct dt_sw *w, uint64_t addr,
+			       uint64_t size)
+{
+	unsigned char *p = grab(w, DT_RSV_ENTRY);
+
+	if (!p)
+		return -FDT_ERR_NOSPACE;
+	put32(p, (uint32_t)(addr >> 32));
+	put32(p + 4, (uint32_t)addr);
+	put32(p + 8, (uint32_t)(size >> 32));
+	put32(p + 12, (uint32_t)size);
+	return 0;
+}
+
+int dt_sw_finish_reservemap(struct dt_sw *w)
+{
+	int err = dt_sw_add_reservemap_entry(w, 0, 0);
+
+	w->off_struct = w->at;
+	return err;
+}
+
+/* @len: strlen(@name) */
+int dt_sw_begin_node(struct dt_sw *w, const char *name, size_t len)
+{
+	unsigned char *p = grab(w, FDT_TAGSIZE + tag_align(len + 1));
+
+	if (!p)
+		return -FDT_ERR_NOSPACE;
+	put32(p, FDT_BEGIN_NODE);
+	memcpy(p + FDT_TAGSIZE, name, len + 1);
+	return 0;
+}
+
+int dt_sw_end_node(struct dt_sw *w)
+{
+	unsigned char *p = grab(w, FDT_TAGSIZE);
+
+	if (!p)
+		return -FDT_ERR_NOSPACE;
+	put32(p, FDT_END_NODE);
+	return 0;
+}
+
+/* fdt_find_add_string_(): the name's offset from the end of the names. */
+static int name_offset(struct dt_sw *w, const char *name, uint32_t *off)
+{
+	size_t slot = ((uintptr_t)name >> 2) % DT_NAME_CACHE, len;
+	const unsigned char *tab = w->buf + w->size - w->strings;
+
+	if (w->cache[slot].name == name) {
+		*off = w->cache[slot].off;
+		return 0;
+	}
+	len = strlen(name) + 1;
+	for (size_t i = 0; i + len <= w->strings; i++) {
+		if (memcmp(tab + i, name, len) == 0) {
+			*off = (uint32_t)(w->strings - i);
+			w->cache[slot].name = name;
+			w->cache[slot].off = *off;
+			return 0;
+		}
+	}
+	if (len > w->size - w->strings - w->at)
+		return -FDT_ERR_NOSPACE;
+	w->strings += len;
+	memcpy(w->buf + w->size - w->strings, name, len);
+	/* the new name may hold an older one as its tail, at a lower offset */
+	memset(w->cache, 0, sizeof(w->cache));
+	*off = (uint32_t)w->strings;
+	return 0;
+}
+
+/*
+ * The name offset is written as its distance from the end of the names
+ * (libfdt writes the negative offset), made absolute by dt_sw_finish().
+ */
+int dt_sw_property(struct dt_sw *w, const char *name, const void *val,
+		   size_t len)
+{
+	unsigned char *p;
+	uint32_t off;
+	int err = name_offset(w, name, &off);
+
+	if (err)
+		return err;
+	p = grab(w, sizeof(struct fdt_property) + tag_align(len));
+	if (!p)
+		return -FDT_ERR_NOSPACE;
+	put32(p, FDT_PROP);
+	put32(p + 4, (uint32_t)len);
+	put32(p + 8, off);
+	if (len)
+		memcpy(p + sizeof(struct fdt_property), val, len);
+	return 0;
+}
+
+/* Each property's name offset, from the end of the names to the start. */
+static void fix_name_offsets(struct dt_sw *w)
+{
+	size_t at = w->off_struct;
+	uint32_t tag;
+
+	while ((tag = get32(w->buf + at)) != FDT_END) {
+		unsigned char *p = w->buf + at;
+
+		at += FDT_TAGSIZE;
+		if (tag == FDT_BEGIN_NODE) {
+			const char *name = (const char *)p + FDT_TAGSIZE;
+
+			at += tag_align(strlen(name) + 1);
+		} else if (tag == FDT_PROP) {
+			put32(p + 8, (uint32_t)w->strings - get32(p + 8));
+			at += 8 + tag_align(get32(p + 4));
+		}
+	}
+}
+
+int dt_sw_finish(struct dt_sw *w)
+{
+	unsigned char *end = grab(w, FDT_TAGSIZE);
+	void *fdt = w->buf;
+
+	if (!end)
+		return -FDT_ERR_NOSPACE;
+	put32(end, FDT_END);
+	memmove(w->buf + w->at, w->buf + w->size - w->strings, w->strings);
+	fix_name_offsets(w);
+	fdt_set_magic(fdt, FDT_MAGIC);
+	fdt_set_totalsize(fdt, (uint32_t)(w->at + w->strings));
+	fdt_set_off_dt_struct(fdt, (uint32_t)w->off_struct);
+	fdt_set_off_dt_strings(fdt, (uint32_t)w->at);
+	fdt_set_off_mem_rsvmap(fdt, DT_HEADER_ROOM);
+	fdt_set_version(fdt, DT_VERSION);
+	fdt_set_last_comp_version(fdt, DT_LAST_COMP_VERSION);
+	fdt_set_boot_cpuid_phys(fdt, 0);
+	fdt_set_size_dt_strings(fdt, (uint32_t)w->strings);
+	fdt_set_size_dt_struct(fdt, (uint32_t)(w->at - w->off_struct));
+	return 0;
+}
