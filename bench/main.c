@@ -21,7 +21,8 @@
 #include <sys/stat.h>
 #include "results.h"
 
-#define STAGE_BUDGET_S	0.25	/* sampling time per stage and size */
+#define STAGE_BUDGET_S	0.3	/* sampling time per stage and size */
+#define ROUNDS		3	/* passes over every size */
 
 struct args {
 	const char *tool, *out, *cold_map, *cold_base, *self, *only;
@@ -94,31 +95,76 @@ static void steady_allocator(void)
 		      "sizes will include page faults\n", stderr);
 }
 
-/* Every stage (or only the one named @only) at one size. */
-static void run_size(struct results *r, size_t k, uint64_t seed,
-		     const char *only)
-{
-	struct bbuf text = { 0 }, base = { 0 };
+/* One size's inputs: the map text, the base tree, the carved map. */
+struct size_input {
+	struct bbuf text, base;
 	struct stage_ctx c;
+};
 
-	gen_map_text(&text, r->sizes[k], GEN_MIXED, seed);
-	gen_base_dtb(&base, r->sizes[k]);
-	c = (struct stage_ctx){ text.p, text.len,
-				load_carved(text.p, text.len), base.p,
-				base.len };
-	printf("N = %-8zu", r->sizes[k]);
-	for (size_t s = 0; s < n_stages; s++) {
-		if (only && strcmp(only, stages[s].name))
-			continue;
-		measure(stages[s].run, &c, stages[s].name, STAGE_BUDGET_S,
-			&r->stage[k][s]);
-		putchar('.');
-		fflush(stdout);
+static int by_median(const void *a, const void *b)
+{
+	const struct timing *x = a, *y = b;
+
+	return (x->median_ns > y->median_ns) - (x->median_ns < y->median_ns);
+}
+
+/* The median round of @n, its minimum the least of all, samples summed. */
+static void combine(struct timing *t, size_t n, struct timing *out)
+{
+	double min = t[0].min_ns;
+	unsigned int samples = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		min = t[i].min_ns < min ? t[i].min_ns : min;
+		samples += t[i].samples;
 	}
-	putchar('\n');
-	mc_map_free(c.map);
-	bb_free(&text);
-	bb_free(&base);
+	qsort(t, n, sizeof(*t), by_median);
+	*out = t[n / 2];
+	out->min_ns = min;
+	out->samples = samples;
+}
+
+/*
+ * Every stage (or only the one named @only) at every size, in ROUNDS
+ * passes over all sizes: this VM's speed drifts for seconds at a time,
+ * and a slow spell should cost one round of a few figures, not a whole
+ * size. Each figure is the median of its rounds' medians.
+ */
+static void run_sizes(struct results *r, uint64_t seed, const char *only)
+{
+	static struct size_input in[MAX_SIZES];
+	static struct timing t[MAX_SIZES][MAX_STAGES][ROUNDS];
+
+	for (size_t k = 0; k < r->n_sizes; k++) {
+		gen_map_text(&in[k].text, r->sizes[k], GEN_MIXED, seed);
+		gen_base_dtb(&in[k].base, r->sizes[k]);
+		in[k].c = (struct stage_ctx){ in[k].text.p, in[k].text.len,
+				load_carved(in[k].text.p, in[k].text.len),
+				in[k].base.p, in[k].base.len };
+	}
+	for (unsigned int round = 0; round < ROUNDS; round++) {
+		printf("round %u of %u ", round + 1, ROUNDS);
+		for (size_t k = 0; k < r->n_sizes; k++)
+			for (size_t s = 0; s < n_stages; s++) {
+				if (only && strcmp(only, stages[s].name))
+					continue;
+				measure(stages[s].run, &in[k].c,
+					stages[s].name,
+					STAGE_BUDGET_S / ROUNDS,
+					&t[k][s][round]);
+				putchar('.');
+				fflush(stdout);
+			}
+		putchar('\n');
+	}
+	for (size_t k = 0; k < r->n_sizes; k++) {
+		for (size_t s = 0; s < n_stages; s++)
+			if (!only || !strcmp(only, stages[s].name))
+				combine(t[k][s], ROUNDS, &r->stage[k][s]);
+		mc_map_free(in[k].c.map);
+		bb_free(&in[k].text);
+		bb_free(&in[k].base);
+	}
 }
 
 /* --only: ns per region of the one stage, at each size. */
@@ -292,9 +338,9 @@ int main(int argc, char **argv)
 	make_dir(a.out);
 	path_printf(work, sizeof(work), "%s/work", a.out);
 	make_dir(work);
-	printf("in-process stages (median of repeated runs after a warm-up):\n");
-	for (size_t k = 0; k < r.n_sizes; k++)
-		run_size(&r, k, a.seed, a.only);
+	printf("in-process stages (median of %d rounds, each the median of repeated "
+	       "runs after a warm-up):\n", ROUNDS);
+	run_sizes(&r, a.seed, a.only);
 	if (a.only)
 		return print_only(&r, a.only);
 	run_typical(&r);
