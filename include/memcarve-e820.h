@@ -100,7 +100,7 @@ int mc_e820_sanitize(const struct mc_e820_entry *in, size_t n,
  *
  * Return: 0; MC_ENOSPC (no diagnostic); MC_ESTATE if the map is not
  * carved, MC_EINVAL for another arch, MC_ERANGE for a table that cannot
- * be written (one entry covering all 2^64 bytes), MC_ENOMEM.
+ * be written (one entry covering all 2^64 bytes). It allocates nothing.
  */
 int mc_e820_table(struct mc_map *map, struct mc_e820_entry *out, size_t cap,
 		  size_t *count);
