@@ -31,6 +31,16 @@ static inline struct mc_map *map_from(const char *text)
 	return map;
 }
 
+/* A map loaded from @text and carved; fails the test on any error. */
+static inline struct mc_map *map_carved(const char *text)
+{
+	struct mc_map *map = map_from(text);
+
+	if (mc_map_carve(map))
+		fail_msg("carve failed: %s", mc_map_error(map, 0)->msg);
+	return map;
+}
+
 /* The first diagnostic, or "" if none. */
 static inline const char *first_error(const struct mc_map *map)
 {

@@ -22,15 +22,6 @@ static uint8_t byte_sum(const uint8_t *p, size_t n)
 	return s;
 }
 
-static struct mc_map *carved(const char *text)
-{
-	struct mc_map *map = map_from(text);
-
-	if (mc_map_carve(map))
-		fail_msg("carve failed: %s", first_error(map));
-	return map;
-}
-
 /* Build @table of @map on @base (or fresh); fails the test on an error. */
 static uint8_t *build(struct mc_map *map, enum mc_acpi_table table,
 		      const void *base, size_t base_len, size_t *len)
@@ -145,7 +136,7 @@ static void long_tables_are_whole_and_sum_to_zero(void **state)
 {
 	char *x86 = many_ranges(X86, 101, false);
 	char *arm = many_ranges(ARM, 101, true);
-	struct mc_map *xm = carved(x86), *am = carved(arm);
+	struct mc_map *xm = map_carved(x86), *am = map_carved(arm);
 	size_t len;
 	uint8_t *t;
 
@@ -171,8 +162,8 @@ static void patched_long_tables_sum_to_zero(void **state)
 {
 	char *x86 = many_ranges(X86, 101, false);
 	char *arm = many_ranges(ARM, 101, true);
-	struct mc_map *xm = carved(x86), *am = carved(arm);
-	struct mc_map *xb = carved(X86), *ab = carved(ARM);
+	struct mc_map *xm = map_carved(x86), *am = map_carved(arm);
+	struct mc_map *xb = map_carved(X86), *ab = map_carved(ARM);
 	static const enum mc_acpi_table tables[] = {
 		MC_ACPI_DMAR, MC_ACPI_IVRS, MC_ACPI_IORT,
 	};
@@ -205,7 +196,7 @@ static void patched_long_tables_sum_to_zero(void **state)
 
 static void ivrs_sorts_more_devices_than_fit_on_the_stack(void **state)
 {
-	struct mc_map *map = carved(X86 "reserved 0x48000000 64K type=direct "
+	struct mc_map *map = map_carved(X86 "reserved 0x48000000 64K type=direct "
 				    "devices=00:09.0,00:07.0,00:05.0,00:03.0,"
 				    "00:01.0,01:09.0,01:07.0,01:05.0,01:03.0,"
 				    "01:01.0\n");
@@ -227,7 +218,7 @@ static void ivrs_sorts_more_devices_than_fit_on_the_stack(void **state)
 
 static void iort_sorts_more_stream_ids_than_fit_on_the_stack(void **state)
 {
-	struct mc_map *map = carved(ARM "reserved 0x48000000 64K type=direct "
+	struct mc_map *map = map_carved(ARM "reserved 0x48000000 64K type=direct "
 				    "sids=30,27,24,21,18,15,12,9,6,3,4\n");
 	size_t len;
 	uint8_t *t = build(map, MC_ACPI_IORT, NULL, 0, &len);

@@ -22,15 +22,6 @@ static const char *const KINDS =
 	"reserved 0x48000000 1M type=msi name=hole\n"
 	"pmem 0x100000000 1G name=nvdimm\n";
 
-static struct mc_map *carved(const char *text)
-{
-	struct mc_map *map = map_from(text);
-
-	if (mc_map_carve(map))
-		fail_msg("carve: %s", first_error(map));
-	return map;
-}
-
 /*
  * A base whose property names are tails of one another ("reg" of "xreg",
  * then of "some,reg", added after "reg" is in use), which the name table
@@ -105,7 +96,7 @@ static void check_same(struct mc_map *map, const struct mc_dt_options *opt)
 
 static void test_fresh_same_bytes(void **state)
 {
-	struct mc_map *map = carved(KINDS);
+	struct mc_map *map = map_carved(KINDS);
 	struct mc_dt_options one = { .layout = MC_DT_MEMORY_ONE_NODE,
 				     .memreserve = MC_DT_MEMRESERVE_ON };
 
@@ -117,7 +108,7 @@ static void test_fresh_same_bytes(void **state)
 
 static void test_patch_same_bytes(void **state)
 {
-	struct mc_map *map = carved(KINDS);
+	struct mc_map *map = map_carved(KINDS);
 	struct mc_dt_options opt = { .memreserve = MC_DT_MEMRESERVE_ON };
 	void *base = make_base(&opt.base_len);
 
@@ -148,8 +139,8 @@ static void refused(struct mc_map *map, const struct mc_dt_options *opt,
 
 static void test_alloc_refusals(void **state)
 {
-	struct mc_map *raw = map_from(KINDS), *map = carved(KINDS);
-	struct mc_map *clash = carved("arch arm64\nram 0x40000000 1G\n"
+	struct mc_map *raw = map_from(KINDS), *map = map_carved(KINDS);
+	struct mc_map *clash = map_carved("arch arm64\nram 0x40000000 1G\n"
 				      "reserved 0x10000000000 4K name=fw\n");
 	struct mc_dt_options bad = { .cells = 3 }, one = { .cells = 1 };
 	struct mc_dt_options patch = { 0 };

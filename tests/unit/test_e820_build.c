@@ -15,27 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "core_helpers.h"
 #include "memcarve-e820.h"
 
 #define MAX 64
-
-static struct mc_map *carved(const char *text)
-{
-	struct mc_map *map = mc_map_new();
-
-	assert_non_null(map);
-	if (mc_map_load(map, "test.map", text, strlen(text)) ||
-	    mc_map_carve(map))
-		fail_msg("map failed: %s", mc_map_error(map, 0)->msg);
-	return map;
-}
-
-static const char *first_error(const struct mc_map *map)
-{
-	const struct mc_error *e = mc_map_error(map, 0);
-
-	return e ? e->msg : "";
-}
 
 /* Merges (RAM split by input boundaries, touching reserved) and kinds. */
 static const char merging[] =
@@ -47,7 +30,7 @@ static const char merging[] =
 
 static void the_built_table_is_the_caller_buffer_table(void **state)
 {
-	struct mc_map *map = carved(merging);
+	struct mc_map *map = map_carved(merging);
 	struct mc_e820_entry want[MAX], *got;
 	size_t n_want, n_got;
 
@@ -82,7 +65,7 @@ static int build_error(struct mc_map *map)
 
 static void a_build_fails_as_the_table_does(void **state)
 {
-	struct mc_map *map = carved("arch arm64\nram 0x0 1G\n");
+	struct mc_map *map = map_carved("arch arm64\nram 0x0 1G\n");
 
 	(void)state;
 	assert_int_equal(build_error(map), MC_EINVAL);
@@ -95,7 +78,7 @@ static void a_build_fails_as_the_table_does(void **state)
 	assert_string_equal(first_error(map), "e820: the map is not carved");
 	mc_map_free(map);
 	/* Two reserved halves of the space join into one entry of 2^64. */
-	map = carved("arch x86_64\n"
+	map = map_carved("arch x86_64\n"
 		     "reserved 0x0 0x8000000000000000 type=msi\n"
 		     "reserved 0x8000000000000000 0x8000000000000000 "
 		     "type=sw-msi\n");
