@@ -87,8 +87,8 @@ static void put_rsdp(uint8_t *p, uint64_t xsdt, const struct mc_acpi_opts *o)
 	memset(p + RSDP_OEM_ID, ' ', 6);
 	memcpy(p + RSDP_OEM_ID, oem, n < 6 ? n : 6);
 	put8(p + RSDP_REVISION, 2);
-	put32(p + RSDP_LENGTH, RSDP_SIZE);
-	put64(p + RSDP_XSDT_ADDRESS, xsdt);
+	put_le32(p + RSDP_LENGTH, RSDP_SIZE);
+	put_le64(p + RSDP_XSDT_ADDRESS, xsdt);
 	put8(p + RSDP_CHECKSUM, (uint8_t)-acpi_sum(p, RSDP_V1_SIZE));
 	put8(p + RSDP_EXTENDED_CHECKSUM, (uint8_t)-acpi_sum(p, RSDP_SIZE));
 }
@@ -128,7 +128,7 @@ int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
 	for (size_t i = 0; i < n && !b.failed && !x.failed; i++) {
 		acpi_buf_grow(&b, at - b.len);
 		acpi_buf_append(&b, tables[i], lens[i]);
-		put64(x.p + SDT_SIZE + 8 * i, addr + at);
+		put_le64(x.p + SDT_SIZE + 8 * i, addr + at);
 		at = align_up(b.len);
 	}
 	if (!b.failed && b.len - 1 > UINT64_MAX - addr)

@@ -120,16 +120,16 @@ void acpi_header_fresh(struct acpi_buf *b, const char *sig, uint8_t revision,
 	put_id(h + SDT_OEM_ID, o->oem_id ? o->oem_id : "MCARVE", 6);
 	put_id(h + SDT_OEM_TABLE_ID,
 	       o->oem_table_id ? o->oem_table_id : "MEMCARVE", 8);
-	put32(h + SDT_OEM_REVISION, o->set_oem_revision ? o->oem_revision : 1);
+	put_le32(h + SDT_OEM_REVISION, o->set_oem_revision ? o->oem_revision : 1);
 	put_id(h + SDT_CREATOR_ID, o->creator_id ? o->creator_id : "MCRV", 4);
-	put32(h + SDT_CREATOR_REVISION, o->creator_revision);
+	put_le32(h + SDT_CREATOR_REVISION, o->creator_revision);
 }
 
 int acpi_header_patch(struct mc_map *map, struct acpi_buf *b,
 		      const struct mc_acpi_opts *o)
 {
 	uint8_t *h = b->p;
-	uint32_t rev = get32(h + SDT_OEM_REVISION);
+	uint32_t rev = get_le32(h + SDT_OEM_REVISION);
 
 	if (o->oem_id)
 		put_id(h + SDT_OEM_ID, o->oem_id, 6);
@@ -137,10 +137,10 @@ int acpi_header_patch(struct mc_map *map, struct acpi_buf *b,
 		put_id(h + SDT_OEM_TABLE_ID, o->oem_table_id, 8);
 	if (o->creator_id) {
 		put_id(h + SDT_CREATOR_ID, o->creator_id, 4);
-		put32(h + SDT_CREATOR_REVISION, o->creator_revision);
+		put_le32(h + SDT_CREATOR_REVISION, o->creator_revision);
 	}
 	if (o->set_oem_revision) {
-		put32(h + SDT_OEM_REVISION, o->oem_revision);
+		put_le32(h + SDT_OEM_REVISION, o->oem_revision);
 		return 0;
 	}
 	/* A table upgrade replaces the VMM's table only if this is higher. */
@@ -148,7 +148,7 @@ int acpi_header_patch(struct mc_map *map, struct acpi_buf *b,
 		return mc_map_report(map, MC_ERANGE, "oem-revision",
 				     "the base table's OEM revision is 0xffffffff: "
 				     "no higher one exists; give one explicitly");
-	put32(h + SDT_OEM_REVISION, rev + 1);
+	put_le32(h + SDT_OEM_REVISION, rev + 1);
 	return 0;
 }
 
@@ -162,7 +162,7 @@ int acpi_finish(struct mc_map *map, struct acpi_buf *b, uint8_t **out,
 				     "the table would be %zu bytes; ACPI lengths "
 				     "are 32-bit",
 				     b->len);
-	put32(b->p + SDT_LENGTH, (uint32_t)b->len);
+	put_le32(b->p + SDT_LENGTH, (uint32_t)b->len);
 	put8(b->p + SDT_CHECKSUM, 0);
 	put8(b->p + SDT_CHECKSUM, (uint8_t)-acpi_sum(b->p, b->len));
 	*out = b->p;
@@ -184,7 +184,7 @@ int acpi_check_table(struct mc_map *map, const void *blob, size_t len,
 				     "%.4s: %zu bytes, shorter than the 36-byte "
 				     "table header",
 				     sig, len);
-	n = get32(p + SDT_LENGTH);
+	n = get_le32(p + SDT_LENGTH);
 	if (n != len)
 		return mc_map_report(map, MC_EBADBLOB, what,
 				     "%.4s: the header says %u bytes, the table "

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/*
+ * walk.c - the structures of a DMAR, IVRS or IORT one after the other,
+ * and the body check that runs once before anything trusts them.
+ *
+ * The three tables differ only in where their structures start, how many
+ * there are and where each one keeps its type and length: DMAR remapping
+ * structures and IVRS blocks run to the end of the table, IORT nodes start
+ * at the header's node offset and number its node count.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include "walk.h"
+#include "dmar.h"
+#include "iort.h"
+#include "ivrs.h"
+
+static const struct item_shape {
+	const char *sig;
+	const char *noun;	/* what the table calls its structures */
+	size_t header;		/* the table's fixed part */
+	size_t type_at;
+	bool wide_type;		/* u16, else u8 */
+	size_t length_at;	/* u16 */
+	size_t min;		/* the common header of every structure */
+} shape[] = {
+	[MC_ACPI_DMAR] = { "DMAR", "structure", DMAR_SIZE, DMAR_STRUCT_TYPE,
+			   true, DMAR_STRUCT_LENGTH, DMAR_STRUCT_SIZE },
+	[MC_ACPI_IVRS] = { "IVRS", "block", IVRS_SIZE, IVRS_BLOCK_TYPE, false,
+			   IVRS_BLOCK_LENGTH, IVRS_BLOCK_SIZE },
+	[MC_ACPI_IORT] = { "IORT", "node", IORT_SIZE, IORT_NODE_TYPE, false,
+			   IORT_NODE_LENGTH, IORT_NODE_SIZE },
+};
+
+void acpi_walk_start(struct acpi_walk *w, enum mc_acpi_table table,
+		     const uint8_t *p, size_t len)
+{
+	*w = (struct acpi_walk){ .p = p, .len = len, .table = table };
+	w->off = shape[table].header;
+	if (table == MC_ACPI_IORT) {
+		w->off = get_le32(p + IORT_NODE_OFFSET);
+		w->left = get_le32(p + IORT_NODE_COUNT);
+	}
+}
+
+int acpi_walk_next(struct acpi_walk *w, struct acpi_item *it)
+{
+	const struct item_shape *s = &shape[w->table];
+	size_t room = w->off < w->len ? w->len - w->off : 0;
+
+	if (w->table == MC_ACPI_IORT ? w->left == 0 : w->off >= w->len)
+		return 0;
+	if (room < s->min)
+		return -1;
+	it->p = w->p + w->off;
+	it->off = w->off;
+	it->len = get_le16(it->p + s->length_at);
+	it->type = s->wide_type ? get_le16(it->p + s->type_at) :
+				  it->p[s->type_at];
+	if (it->len < s->min || it->len > room)
+		return -1;
+	w->off += it->len;
+	if (w->left)
+		w->left--;
+	return 1;
+}
+
+int acpi_bad(struct mc_map *map, const char *what, const char *sig,
+	     const char *fmt, ...)
+{
+	char text[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	return mc_map_report(map, MC_EBADBLOB, what, "%s: %s", sig, text);
+}
+
+int acpi_check_span(struct mc_map *map, const char *what, const char *sig,
+		    const char *name, size_t off, uint64_t base,
+		    uint64_t length)
+{
+	if (length != 0 && length - 1 <= UINT64_MAX - base)
+		return 0;
+	return acpi_bad(map, what, sig,
+			"%s at 0x%zx: 0x%llx+0x%llx is empty or wraps past "
+			"2^64",
+			name, off, (unsigned long long)base,
+			(unsigned long long)length);
+}
+
+int acpi_check_items(struct mc_map *map, enum mc_acpi_table table,
+		     const uint8_t *p, size_t len, const char *what,
+		     int (*check)(struct mc_map *map, const char *what,
+				  const struct acpi_item *it, void *ctx),
+		     void *ctx)
+{
+	struct acpi_walk w;
+	struct acpi_item it;
+	int step = 0, err = 0;
+
+	acpi_walk_start(&w, table, p, len);
+	while (!err && (step = acpi_walk_next(&w, &it)) > 0)
+		err = check(map, what, &it, ctx);
+	if (!err && step < 0)
+		err = acpi_bad(map, what, shape[table].sig,
+			       "%s at 0x%zx does not fit in the table (%zu "
+			       "bytes)",
+			       shape[table].noun, w.off, len);
+	return err;
+}
+
+int acpi_check_body(struct mc_map *map, enum mc_acpi_table table,
+		    const uint8_t *p, size_t len, const char *what)
+{
+	static int (*const check[])(struct mc_map *, const uint8_t *, size_t,
+				    const char *) = {
+		[MC_ACPI_DMAR] = acpi_check_dmar,
+		[MC_ACPI_IVRS] = acpi_check_ivrs,
+		[MC_ACPI_IORT] = acpi_check_iort,
+	};
+
+	if (len < shape[table].header)
+		return acpi_bad(map, what, shape[table].sig,
+				"%zu bytes, shorter than its %zu-byte header",
+				len, shape[table].header);
+	return check[table](map, p, len, what);
+}
