@@ -176,13 +176,15 @@ static int put_rmrs(struct mc_map *map, struct acpi_buf *b,
 }
 
 /* The three nodes of QEMU virt with iommu=smmuv3 (hw/arm/virt-acpi-build.c). */
-#define PLATFORM_SIZE (IORT_ITS_SIZE + IORT_ITS_IDENTIFIER_SIZE + IORT_SMMU_SIZE + IORT_ID_SIZE + \
+/* An ITS group of one ITS. */
+#define ITS_ONE_ID (IORT_ITS_SIZE + IORT_ITS_IDENTIFIER_SIZE)
+#define PLATFORM_SIZE (ITS_ONE_ID + IORT_SMMU_SIZE + IORT_ID_SIZE + \
 		       IORT_RC_SIZE + IORT_ID_SIZE)
 
 static void put_platform(struct acpi_buf *b, const struct mc_acpi_opts *o,
 			 struct iort_ctx *c)
 {
-	size_t its = acpi_buf_grow(b, IORT_ITS_SIZE + IORT_ITS_IDENTIFIER_SIZE);
+	size_t its = acpi_buf_grow(b, ITS_ONE_ID);
 	size_t smmu = acpi_buf_grow(b, IORT_SMMU_SIZE + IORT_ID_SIZE);
 	size_t rc = acpi_buf_grow(b, IORT_RC_SIZE + IORT_ID_SIZE);
 	uint8_t *n;
@@ -191,7 +193,7 @@ static void put_platform(struct acpi_buf *b, const struct mc_acpi_opts *o,
 		return;
 	n = b->p + its;
 	put8(n + IORT_NODE_TYPE, IORT_TYPE_ITS_GROUP);
-	put_le16(n + IORT_NODE_LENGTH, IORT_ITS_SIZE + IORT_ITS_IDENTIFIER_SIZE);
+	put_le16(n + IORT_NODE_LENGTH, ITS_ONE_ID);
 	put8(n + IORT_NODE_REVISION, 1);
 	put_le32(n + IORT_NODE_IDENTIFIER, 0);
 	put_le32(n + IORT_ITS_COUNT, 1);

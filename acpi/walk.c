@@ -8,8 +8,6 @@
  * structures and IVRS blocks run to the end of the table, IORT nodes start
  * at the header's node offset and number its node count.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include "walk.h"
 #include "dmar.h"
 #include "iort.h"
@@ -65,29 +63,17 @@ int acpi_walk_next(struct acpi_walk *w, struct acpi_item *it)
 	return 1;
 }
 
-int acpi_bad(struct mc_map *map, const char *what, const char *sig,
-	     const char *fmt, ...)
-{
-	char text[320];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	return mc_map_report(map, MC_EBADBLOB, what, "%s: %s", sig, text);
-}
-
 int acpi_check_span(struct mc_map *map, const char *what, const char *sig,
 		    const char *name, size_t off, uint64_t base,
 		    uint64_t length)
 {
 	if (length != 0 && length - 1 <= UINT64_MAX - base)
 		return 0;
-	return acpi_bad(map, what, sig,
-			"%s at 0x%zx: 0x%llx+0x%llx is empty or wraps past "
-			"2^64",
-			name, off, (unsigned long long)base,
-			(unsigned long long)length);
+	return mc_map_report(map, MC_EBADBLOB, what,
+			     "%s: %s at 0x%zx: 0x%llx+0x%llx is empty or wraps "
+			     "past 2^64",
+			     sig, name, off, (unsigned long long)base,
+			     (unsigned long long)length);
 }
 
 int acpi_check_items(struct mc_map *map, enum mc_acpi_table table,
@@ -104,10 +90,11 @@ int acpi_check_items(struct mc_map *map, enum mc_acpi_table table,
 	while (!err && (step = acpi_walk_next(&w, &it)) > 0)
 		err = check(map, what, &it, ctx);
 	if (!err && step < 0)
-		err = acpi_bad(map, what, shape[table].sig,
-			       "%s at 0x%zx does not fit in the table (%zu "
-			       "bytes)",
-			       shape[table].noun, w.off, len);
+		err = mc_map_report(map, MC_EBADBLOB, what,
+				    "%s: %s at 0x%zx does not fit in the table "
+				    "(%zu bytes)",
+				    shape[table].sig, shape[table].noun, w.off,
+				    len);
 	return err;
 }
 
@@ -122,8 +109,10 @@ int acpi_check_body(struct mc_map *map, enum mc_acpi_table table,
 	};
 
 	if (len < shape[table].header)
-		return acpi_bad(map, what, shape[table].sig,
-				"%zu bytes, shorter than its %zu-byte header",
-				len, shape[table].header);
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "%s: %zu bytes, shorter than its %zu-byte "
+				     "header",
+				     shape[table].sig, len,
+				     shape[table].header);
 	return check[table](map, p, len, what);
 }

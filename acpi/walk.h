@@ -49,18 +49,10 @@ int acpi_walk_next(struct acpi_walk *w, struct acpi_item *it);
 /*
  * Check the body of table @p (already through acpi_check_table()): 0, or
  * a diagnostic "SIG: ..." for field @what (NULL for none) and MC_EBADBLOB
- * (MC_ERANGE for more than the decoder lists, MC_ENOMEM).
+ * (or MC_ENOMEM).
  */
 int acpi_check_body(struct mc_map *map, enum mc_acpi_table table,
 		    const uint8_t *p, size_t len, const char *what);
-
-/* Report that table @sig is malformed: "SIG: " then @fmt, MC_EBADBLOB. */
-int acpi_bad(struct mc_map *map, const char *what, const char *sig,
-	     const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 4, 5)))
-#endif
-	;
 
 /*
  * A range given as base and length (IVMD, RMR memory range) in structure

@@ -61,11 +61,11 @@ static int check_rmrr(struct mc_map *map, const char *what,
 	uint64_t end = get_le64(s->p + DMAR_RMRR_END);
 
 	if (end < base)
-		return acpi_bad(map, what, "DMAR",
-				"RMRR at 0x%zx: end 0x%llx is below base "
-				"0x%llx",
-				s->off, (unsigned long long)end,
-				(unsigned long long)base);
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "DMAR: RMRR at 0x%zx: end 0x%llx is below "
+				     "base 0x%llx",
+				     s->off, (unsigned long long)end,
+				     (unsigned long long)base);
 	return 0;
 }
 
@@ -78,16 +78,18 @@ static int check_structure(struct mc_map *map, const char *what,
 	if (!at)
 		return 0;	/* no scopes: skipped by its length */
 	if (s->len < at)
-		return acpi_bad(map, what, "DMAR",
-				"%s at 0x%zx is %zu bytes, shorter than its "
-				"%zu-byte fixed part",
-				structure_name(s->type), s->off, s->len, at);
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "DMAR: %s at 0x%zx is %zu bytes, shorter "
+				     "than its %zu-byte fixed part",
+				     structure_name(s->type), s->off, s->len,
+				     at);
 	for (; at < s->len; at += n)
 		if (!(n = acpi_dmar_scope_len(s, at)))
-			return acpi_bad(map, what, "DMAR",
-					"%s at 0x%zx: device scope at +0x%zx "
-					"does not fit",
-					structure_name(s->type), s->off, at);
+			return mc_map_report(map, MC_EBADBLOB, what,
+					     "DMAR: %s at 0x%zx: device scope "
+					     "at +0x%zx does not fit",
+					     structure_name(s->type), s->off,
+					     at);
 	return s->type == DMAR_TYPE_RMRR ? check_rmrr(map, what, s) : 0;
 }
 

@@ -80,23 +80,24 @@ static int check_body(struct mc_map *map, const char *what,
 	uint32_t count;
 
 	if (n->len < fixed)
-		return acpi_bad(map, what, "IORT",
-				"%s at 0x%zx is %zu bytes, shorter than its "
-				"%zu-byte fixed part",
-				node_name(n->type), n->off, n->len, fixed);
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "IORT: %s at 0x%zx is %zu bytes, shorter "
+				     "than its %zu-byte fixed part",
+				     node_name(n->type), n->off, n->len, fixed);
 	if (n->type == IORT_TYPE_ITS_GROUP &&
 	    !array_fits(n->len, IORT_ITS_IDENTIFIERS,
 			count = get_le32(n->p + IORT_ITS_COUNT),
 			IORT_ITS_IDENTIFIER_SIZE))
-		return acpi_bad(map, what, "IORT",
-				"ITS group at 0x%zx: %u identifiers do not "
-				"fit in it",
-				n->off, count);
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "IORT: ITS group at 0x%zx: %u identifiers "
+				     "do not fit in it",
+				     n->off, count);
 	if (n->type == IORT_TYPE_RMR && !acpi_iort_rmr_ranges(n, &count))
-		return acpi_bad(map, what, "IORT",
-				"RMR node at 0x%zx: %u memory ranges at +0x%x "
-				"do not fit in it",
-				n->off, count, get_le32(n->p + IORT_RMR_OFFSET));
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "IORT: RMR node at 0x%zx: %u memory "
+				     "ranges at +0x%x do not fit in it",
+				     n->off, count,
+				     get_le32(n->p + IORT_RMR_OFFSET));
 	return 0;
 }
 
@@ -147,7 +148,7 @@ static int check_rmr(struct mc_map *map, const char *what,
 		sids += (uint64_t)get_le32(m + k * IORT_ID_SIZE +
 					   IORT_ID_COUNT) + 1;
 	if (sids > IORT_RMR_MAX_SIDS)
-		return mc_map_report(map, MC_ERANGE, what,
+		return mc_map_report(map, MC_EBADBLOB, what,
 				     "IORT: RMR node at 0x%zx maps %llu stream "
 				     "IDs; more than 0x%x are not listed",
 				     n->off, (unsigned long long)sids,
@@ -167,18 +168,18 @@ static int check_mappings(struct mc_map *map, const char *what,
 	const uint8_t *m = acpi_iort_mappings(n, &count);
 
 	if (!m)
-		return acpi_bad(map, what, "IORT",
-				"%s at 0x%zx: %u ID mappings at +0x%x do not "
-				"fit in it",
-				node_name(n->type), n->off, count,
-				get_le32(n->p + IORT_NODE_MAPPING_OFFSET));
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "IORT: %s at 0x%zx: %u ID mappings at "
+				     "+0x%x do not fit in it",
+				     node_name(n->type), n->off, count,
+				     get_le32(n->p + IORT_NODE_MAPPING_OFFSET));
 	for (uint32_t k = 0; k < count; k++)
 		if (!is_node(ctx, get_le32(m + k * IORT_ID_SIZE +
 					   IORT_ID_OUTPUT_REFERENCE)))
-			return acpi_bad(map, what, "IORT",
-					"%s at 0x%zx: ID mapping %u points at "
-					"no node",
-					node_name(n->type), n->off, k);
+			return mc_map_report(map, MC_EBADBLOB, what,
+					     "IORT: %s at 0x%zx: ID mapping %u "
+					     "points at no node",
+					     node_name(n->type), n->off, k);
 	return n->type == IORT_TYPE_RMR ?
 		       check_rmr(map, what, n, m, count) : 0;
 }
@@ -193,10 +194,10 @@ int acpi_check_iort(struct mc_map *map, const uint8_t *p, size_t len,
 
 	if (off < IORT_SIZE || off > len ||
 	    count > (len - off) / IORT_NODE_SIZE)
-		return acpi_bad(map, what, "IORT",
-				"node offset 0x%zx or count %u does not fit in "
-				"the table",
-				off, count);
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "IORT: node offset 0x%zx or count %u does "
+				     "not fit in the table",
+				     off, count);
 	l.off = malloc((count ? count : 1) * sizeof(*l.off));
 	if (!l.off)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");

@@ -60,16 +60,16 @@ static int check_ivhd(struct mc_map *map, const char *what,
 	size_t n;
 
 	if (b->len < at)
-		return acpi_bad(map, what, "IVRS",
-				"IVHD at 0x%zx is %zu bytes, shorter than its "
-				"%zu-byte fixed part",
-				b->off, b->len, at);
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "IVRS: IVHD at 0x%zx is %zu bytes, "
+				     "shorter than its %zu-byte fixed part",
+				     b->off, b->len, at);
 	for (; at < b->len; at += n)
 		if (!(n = acpi_ivhd_entry_len(b, at)))
-			return acpi_bad(map, what, "IVRS",
-					"IVHD at 0x%zx: device entry at "
-					"+0x%zx does not fit",
-					b->off, at);
+			return mc_map_report(map, MC_EBADBLOB, what,
+					     "IVRS: IVHD at 0x%zx: device "
+					     "entry at +0x%zx does not fit",
+					     b->off, at);
 	return 0;
 }
 
@@ -80,9 +80,9 @@ static int check_ivmd(struct mc_map *map, const char *what,
 	int err;
 
 	if (b->len != IVMD_SIZE)
-		return acpi_bad(map, what, "IVRS",
-				"IVMD at 0x%zx is %zu bytes, not %d", b->off,
-				b->len, IVMD_SIZE);
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "IVRS: IVMD at 0x%zx is %zu bytes, not %d",
+				     b->off, b->len, IVMD_SIZE);
 	if (!acpi_ivmd_is_read(b))
 		return 0;
 	err = acpi_check_span(map, what, "IVRS", "IVMD", b->off,
@@ -92,10 +92,11 @@ static int check_ivmd(struct mc_map *map, const char *what,
 		return err;
 	if (b->type == IVRS_TYPE_IVMD_RANGE &&
 	    get_le16(b->p + IVMD_AUX_DATA) < from)
-		return acpi_bad(map, what, "IVRS",
-				"IVMD at 0x%zx: device range 0x%04x-0x%04x "
-				"is backwards",
-				b->off, from, get_le16(b->p + IVMD_AUX_DATA));
+		return mc_map_report(map, MC_EBADBLOB, what,
+				     "IVRS: IVMD at 0x%zx: device range "
+				     "0x%04x-0x%04x is backwards",
+				     b->off, from,
+				     get_le16(b->p + IVMD_AUX_DATA));
 	return 0;
 }
 
