@@ -80,14 +80,21 @@ enum {
 	SDT_CREATOR_REVISION = 32,	/* u32 */
 	SDT_SIZE = 36,
 };
-FIELD_AFTER(SDT_SIGNATURE, 4, SDT_LENGTH);
+/* Widths of its text fields: printable ASCII, space padded, no NUL. */
+#define SDT_SIGNATURE_LEN 4
+#define SDT_OEM_ID_LEN 6
+#define SDT_OEM_TABLE_ID_LEN 8
+#define SDT_CREATOR_ID_LEN 4
+/* The OEM ID of a fresh table, and of the RSDP, unless one is given. */
+#define ACPI_OEM_ID_DEFAULT "MCARVE"
+FIELD_AFTER(SDT_SIGNATURE, SDT_SIGNATURE_LEN, SDT_LENGTH);
 FIELD_AFTER(SDT_LENGTH, 4, SDT_REVISION);
 FIELD_AFTER(SDT_REVISION, 1, SDT_CHECKSUM);
 FIELD_AFTER(SDT_CHECKSUM, 1, SDT_OEM_ID);
-FIELD_AFTER(SDT_OEM_ID, 6, SDT_OEM_TABLE_ID);
-FIELD_AFTER(SDT_OEM_TABLE_ID, 8, SDT_OEM_REVISION);
+FIELD_AFTER(SDT_OEM_ID, SDT_OEM_ID_LEN, SDT_OEM_TABLE_ID);
+FIELD_AFTER(SDT_OEM_TABLE_ID, SDT_OEM_TABLE_ID_LEN, SDT_OEM_REVISION);
 FIELD_AFTER(SDT_OEM_REVISION, 4, SDT_CREATOR_ID);
-FIELD_AFTER(SDT_CREATOR_ID, 4, SDT_CREATOR_REVISION);
+FIELD_AFTER(SDT_CREATOR_ID, SDT_CREATOR_ID_LEN, SDT_CREATOR_REVISION);
 FIELD_AFTER(SDT_CREATOR_REVISION, 4, SDT_SIZE);
 
 /* A table being built. On allocation failure @failed is set and stays. */
@@ -111,6 +118,9 @@ size_t acpi_buf_grow(struct acpi_buf *b, size_t n);
 size_t acpi_buf_insert(struct acpi_buf *b, size_t at, size_t n);
 /* Append a copy of @n bytes. */
 void acpi_buf_append(struct acpi_buf *b, const void *data, size_t n);
+
+/* Write text field @p of @width bytes: @s, then spaces. */
+void acpi_put_id(uint8_t *p, const char *s, size_t width);
 
 /*
  * Write a fresh header at offset 0 of @b (already SDT_SIZE or longer):
