@@ -63,6 +63,41 @@ int acpi_walk_next(struct acpi_walk *w, struct acpi_item *it)
 	return 1;
 }
 
+int acpi_check_fixed(struct mc_map *map, const char *what, const char *sig,
+		     const char *name, const struct acpi_item *it,
+		     size_t fixed)
+{
+	if (it->len >= fixed)
+		return 0;
+	return mc_map_report(map, MC_EBADBLOB, what,
+			     "%s: %s at 0x%zx is %zu bytes, shorter than its "
+			     "%zu-byte fixed part",
+			     sig, name, it->off, it->len, fixed);
+}
+
+int acpi_check_entries(struct mc_map *map, const char *what,
+		       const char *sig, const char *name,
+		       const struct acpi_item *it, size_t at,
+		       size_t (*entry_len)(const struct acpi_item *, size_t),
+		       const char *entry)
+{
+	size_t n;
+
+	for (; at < it->len; at += n)
+		if (!(n = entry_len(it, at)))
+			return mc_map_report(map, MC_EBADBLOB, what,
+					     "%s: %s at 0x%zx: %s at +0x%zx "
+					     "does not fit",
+					     sig, name, it->off, entry, at);
+	return 0;
+}
+
+const char *acpi_type_name(const char *const *names, size_t n,
+			   unsigned int type, const char *other)
+{
+	return type < n && names[type] ? names[type] : other;
+}
+
 int acpi_check_span(struct mc_map *map, const char *what, const char *sig,
 		    const char *name, size_t off, uint64_t base,
 		    uint64_t length)

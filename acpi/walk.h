@@ -55,6 +55,30 @@ int acpi_check_body(struct mc_map *map, enum mc_acpi_table table,
 		    const uint8_t *p, size_t len, const char *what);
 
 /*
+ * Structure @it, a @name of table @sig, is at least its @fixed-byte fixed
+ * part long: 0, or a diagnostic and MC_EBADBLOB.
+ */
+int acpi_check_fixed(struct mc_map *map, const char *what, const char *sig,
+		     const char *name, const struct acpi_item *it,
+		     size_t fixed);
+
+/*
+ * The variable-length entries of @it from @at (DMAR device scopes, IVHD
+ * device entries, called @entry) fill it exactly; @entry_len() gives each
+ * one's length, 0 when it does not fit. 0, or a diagnostic and
+ * MC_EBADBLOB.
+ */
+int acpi_check_entries(struct mc_map *map, const char *what,
+		       const char *sig, const char *name,
+		       const struct acpi_item *it, size_t at,
+		       size_t (*entry_len)(const struct acpi_item *, size_t),
+		       const char *entry);
+
+/* @names[@type] (of @n) if it has one, else @other. */
+const char *acpi_type_name(const char *const *names, size_t n,
+			   unsigned int type, const char *other);
+
+/*
  * A range given as base and length (IVMD, RMR memory range) in structure
  * @name at @off: 0 if it covers at least a byte below 2^64, else a
  * diagnostic and MC_EBADBLOB.

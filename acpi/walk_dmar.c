@@ -42,16 +42,13 @@ size_t acpi_dmar_scope_len(const struct acpi_item *s, size_t at)
 static const char *structure_name(unsigned int type)
 {
 	static const char *const name[] = {
-		[DMAR_TYPE_DRHD] = "DRHD",
-		[DMAR_TYPE_RMRR] = "RMRR",
-		[DMAR_TYPE_ATSR] = "ATSR",
-		[DMAR_TYPE_RHSA] = "RHSA",
-		[DMAR_TYPE_ANDD] = "ANDD",
-		[DMAR_TYPE_SATC] = "SATC",
+		[DMAR_TYPE_DRHD] = "DRHD", [DMAR_TYPE_RMRR] = "RMRR",
+		[DMAR_TYPE_ATSR] = "ATSR", [DMAR_TYPE_RHSA] = "RHSA",
+		[DMAR_TYPE_ANDD] = "ANDD", [DMAR_TYPE_SATC] = "SATC",
 	};
 
-	return type < sizeof(name) / sizeof(name[0]) ? name[type] :
-						       "structure";
+	return acpi_type_name(name, sizeof(name) / sizeof(name[0]), type,
+			      "structure");
 }
 
 static int check_rmrr(struct mc_map *map, const char *what,
@@ -72,25 +69,20 @@ static int check_rmrr(struct mc_map *map, const char *what,
 static int check_structure(struct mc_map *map, const char *what,
 			   const struct acpi_item *s, void *ctx)
 {
-	size_t at = acpi_dmar_scopes_at(s->type), n;
+	size_t at = acpi_dmar_scopes_at(s->type);
+	const char *name = structure_name(s->type);
+	int err;
 
 	(void)ctx;
 	if (!at)
 		return 0;	/* no scopes: skipped by its length */
-	if (s->len < at)
-		return mc_map_report(map, MC_EBADBLOB, what,
-				     "DMAR: %s at 0x%zx is %zu bytes, shorter "
-				     "than its %zu-byte fixed part",
-				     structure_name(s->type), s->off, s->len,
-				     at);
-	for (; at < s->len; at += n)
-		if (!(n = acpi_dmar_scope_len(s, at)))
-			return mc_map_report(map, MC_EBADBLOB, what,
-					     "DMAR: %s at 0x%zx: device scope "
-					     "at +0x%zx does not fit",
-					     structure_name(s->type), s->off,
-					     at);
-	return s->type == DMAR_TYPE_RMRR ? check_rmrr(map, what, s) : 0;
+	err = acpi_check_fixed(map, what, "DMAR", name, s, at);
+	if (!err)
+		err = acpi_check_entries(map, what, "DMAR", name, s, at,
+					 acpi_dmar_scope_len, "device scope");
+	if (!err && s->type == DMAR_TYPE_RMRR)
+		err = check_rmrr(map, what, s);
+	return err;
 }
 
 int acpi_check_dmar(struct mc_map *map, const uint8_t *p, size_t len,

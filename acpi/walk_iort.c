@@ -54,7 +54,8 @@ static const char *node_name(unsigned int type)
 		[IORT_TYPE_RMR] = "RMR node",
 	};
 
-	return type < sizeof(name) / sizeof(name[0]) ? name[type] : "node";
+	return acpi_type_name(name, sizeof(name) / sizeof(name[0]), type,
+			      "node");
 }
 
 /* The fixed part of the node types read here; 0: not read. */
@@ -76,14 +77,12 @@ static size_t fixed_part(unsigned int type)
 static int check_body(struct mc_map *map, const char *what,
 		      const struct acpi_item *n)
 {
-	size_t fixed = fixed_part(n->type);
 	uint32_t count;
+	int err = acpi_check_fixed(map, what, "IORT", node_name(n->type), n,
+				   fixed_part(n->type));
 
-	if (n->len < fixed)
-		return mc_map_report(map, MC_EBADBLOB, what,
-				     "IORT: %s at 0x%zx is %zu bytes, shorter "
-				     "than its %zu-byte fixed part",
-				     node_name(n->type), n->off, n->len, fixed);
+	if (err)
+		return err;
 	if (n->type == IORT_TYPE_ITS_GROUP &&
 	    !array_fits(n->len, IORT_ITS_IDENTIFIERS,
 			count = get_le32(n->p + IORT_ITS_COUNT),

@@ -57,20 +57,12 @@ bool acpi_is_ivmd(unsigned int type)
 static int check_ivhd(struct mc_map *map, const char *what,
 		      const struct acpi_item *b, size_t at)
 {
-	size_t n;
+	int err = acpi_check_fixed(map, what, "IVRS", "IVHD", b, at);
 
-	if (b->len < at)
-		return mc_map_report(map, MC_EBADBLOB, what,
-				     "IVRS: IVHD at 0x%zx is %zu bytes, "
-				     "shorter than its %zu-byte fixed part",
-				     b->off, b->len, at);
-	for (; at < b->len; at += n)
-		if (!(n = acpi_ivhd_entry_len(b, at)))
-			return mc_map_report(map, MC_EBADBLOB, what,
-					     "IVRS: IVHD at 0x%zx: device "
-					     "entry at +0x%zx does not fit",
-					     b->off, at);
-	return 0;
+	if (!err)
+		err = acpi_check_entries(map, what, "IVRS", "IVHD", b, at,
+					 acpi_ivhd_entry_len, "device entry");
+	return err;
 }
 
 static int check_ivmd(struct mc_map *map, const char *what,
