@@ -35,9 +35,9 @@ void mc_acpi_opts_init(struct mc_acpi_opts *opts, enum mc_acpi_table table)
 }
 
 static const char *const table_sig[] = {
-	[MC_ACPI_DMAR] = "DMAR",
-	[MC_ACPI_IVRS] = "IVRS",
-	[MC_ACPI_IORT] = "IORT",
+	[MC_ACPI_DMAR] = DMAR_SIG,
+	[MC_ACPI_IVRS] = IVRS_SIG,
+	[MC_ACPI_IORT] = IORT_SIG,
 };
 
 /* The table revisions whose layout the builders know how to patch. */

@@ -69,7 +69,7 @@ static int rmrr(struct mc_map *map, const struct acpi_item *s)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	r.devices = dev;
 	r.n_devices = rmrr_devices(s, dev);
-	err = acpi_add_decoded(map, &r, "DMAR");
+	err = acpi_add_decoded(map, &r, DMAR_SIG);
 	free(dev);
 	return err;
 }
@@ -78,7 +78,7 @@ int mc_acpi_dmar_decode(struct mc_map *map, const void *blob, size_t len)
 {
 	struct acpi_walk w;
 	struct acpi_item s;
-	int err = acpi_check_table(map, blob, len, "DMAR", NULL);
+	int err = acpi_check_table(map, blob, len, DMAR_SIG, NULL);
 
 	if (err <= 0)
 		return err ? err : MC_EBADBLOB;

@@ -50,7 +50,7 @@ static int rmr_ranges(struct mc_map *map, const struct acpi_item *n,
 	for (uint32_t i = 0; !err && i < count; i++, d += IORT_RMR_DESC_SIZE) {
 		r->first = get_le64(d + IORT_RMR_DESC_BASE);
 		r->last = r->first + (get_le64(d + IORT_RMR_DESC_LENGTH) - 1);
-		err = acpi_add_decoded(map, r, "IORT");
+		err = acpi_add_decoded(map, r, IORT_SIG);
 	}
 	return err;
 }
@@ -82,7 +82,7 @@ int mc_acpi_iort_decode(struct mc_map *map, const void *blob, size_t len)
 {
 	struct acpi_walk w;
 	struct acpi_item n;
-	int err = acpi_check_table(map, blob, len, "IORT", NULL);
+	int err = acpi_check_table(map, blob, len, IORT_SIG, NULL);
 
 	if (err <= 0)
 		return err ? err : MC_EBADBLOB;

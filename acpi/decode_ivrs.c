@@ -51,7 +51,7 @@ static int ivmd(struct mc_map *map, const struct acpi_item *b)
 				   to, &dev, &r.n_devices);
 	r.devices = dev;
 	if (!err)
-		err = acpi_add_decoded(map, &r, "IVRS");
+		err = acpi_add_decoded(map, &r, IVRS_SIG);
 	free(dev);
 	return err;
 }
@@ -60,7 +60,7 @@ int mc_acpi_ivrs_decode(struct mc_map *map, const void *blob, size_t len)
 {
 	struct acpi_walk w;
 	struct acpi_item b;
-	int err = acpi_check_table(map, blob, len, "IVRS", NULL);
+	int err = acpi_check_table(map, blob, len, IVRS_SIG, NULL);
 
 	if (err <= 0)
 		return err ? err : MC_EBADBLOB;

@@ -75,7 +75,7 @@ static int check_range(struct mc_map *map, const struct acpi_range *a,
 		return acpi_range_report(map, MC_ERANGE, "devices=", a,
 					 "%zu devices do not fit in one RMRR",
 					 a->n_devices);
-	return fresh ? acpi_check_segment0(map, a, "DMAR", "DRHD") : 0;
+	return fresh ? acpi_check_segment0(map, a, DMAR_SIG, "DRHD") : 0;
 }
 
 /* The RMRRs for all ranges, one per range and PCI segment, into @b. */
@@ -146,7 +146,9 @@ int acpi_build_dmar(struct mc_map *map, const struct mc_acpi_opts *o,
 		if (b->failed)
 			return mc_map_report(map, MC_ENOMEM, NULL,
 					     "out of memory");
-		acpi_header_fresh(b, "DMAR", o->revision ? o->revision : 1, o);
+		acpi_header_fresh(b, DMAR_SIG,
+				  o->revision ? o->revision : DMAR_REVISION,
+				  o);
 		put8(b->p + DMAR_HOST_ADDRESS_WIDTH,
 		     (uint8_t)(o->host_address_width - 1));
 		put8(b->p + DMAR_FLAGS, o->dmar_flags);

@@ -8,6 +8,8 @@
 
 #include "acpi.h"
 
+#define DMAR_SIG "DMAR"		/* the table's signature */
+
 /* The table: the common header, then the remapping structures. */
 enum {
 	DMAR_HOST_ADDRESS_WIDTH = SDT_SIZE,	/* u8, width - 1 */

@@ -255,8 +255,8 @@ static int walk_base(struct mc_map *map, const uint8_t *p, size_t len,
 	}
 	if (!smmu)
 		return mc_map_report(map, MC_EINVAL, "base",
-				     "IORT: no SMMUv3 node for the RMR nodes' ID "
-				     "mappings to point at");
+				     IORT_SIG ": no SMMUv3 node for the RMR "
+				     "nodes' ID mappings to point at");
 	*end = w.off;
 	return 0;
 }
@@ -298,7 +298,7 @@ int acpi_build_iort(struct mc_map *map, const struct mc_acpi_opts *o,
 		if (acpi_buf_grow(b, IORT_SIZE) == SIZE_MAX)
 			return mc_map_report(map, MC_ENOMEM, NULL,
 					     "out of memory");
-		acpi_header_fresh(b, "IORT",
+		acpi_header_fresh(b, IORT_SIG,
 				  o->revision ? o->revision : IORT_REVISION_E_D,
 				  o);
 		put_le32(b->p + IORT_NODE_OFFSET, IORT_SIZE);

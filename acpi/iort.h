@@ -8,6 +8,8 @@
 
 #include "acpi.h"
 
+#define IORT_SIG "IORT"		/* the table's signature */
+
 enum {
 	IORT_NODE_COUNT = SDT_SIZE,	/* u32 */
 	IORT_NODE_OFFSET = 40,		/* u32, from the table start */

@@ -97,7 +97,7 @@ static int check_range(struct mc_map *map, const struct acpi_range *a,
 		return acpi_range_report(map, MC_ERANGE, "table=ivrs", a,
 					 "an IVMD's 64-bit length cannot say "
 					 "2^64");
-	return fresh ? acpi_check_segment0(map, a, "IVRS", "IVHD") : 0;
+	return fresh ? acpi_check_segment0(map, a, IVRS_SIG, "IVHD") : 0;
 }
 
 /* A fresh IVHD: its fixed part, "all devices" and the IOAPIC. */
@@ -151,7 +151,9 @@ int acpi_build_ivrs(struct mc_map *map, const struct mc_acpi_opts *o,
 		if (acpi_buf_grow(b, IVRS_SIZE) == SIZE_MAX)
 			return mc_map_report(map, MC_ENOMEM, NULL,
 					     "out of memory");
-		acpi_header_fresh(b, "IVRS", o->revision ? o->revision : 1, o);
+		acpi_header_fresh(b, IVRS_SIG,
+				  o->revision ? o->revision : IVRS_REVISION_MIN,
+				  o);
 		put_le32(b->p + IVRS_IVINFO, o->ivinfo);
 		put_ivhd(b, o);
 	}

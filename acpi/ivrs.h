@@ -9,6 +9,8 @@
 
 #include "acpi.h"
 
+#define IVRS_SIG "IVRS"		/* the table's signature */
+
 enum {
 	IVRS_IVINFO = SDT_SIZE,		/* u32, bits 14:8 physical address size */
 	IVRS_RESERVED = 40,		/* u64 */

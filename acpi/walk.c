@@ -22,11 +22,11 @@ static const struct item_shape {
 	size_t length_at;	/* u16 */
 	size_t min;		/* the common header of every structure */
 } shape[] = {
-	[MC_ACPI_DMAR] = { "DMAR", "structure", DMAR_SIZE, DMAR_STRUCT_TYPE,
+	[MC_ACPI_DMAR] = { DMAR_SIG, "structure", DMAR_SIZE, DMAR_STRUCT_TYPE,
 			   true, DMAR_STRUCT_LENGTH, DMAR_STRUCT_SIZE },
-	[MC_ACPI_IVRS] = { "IVRS", "block", IVRS_SIZE, IVRS_BLOCK_TYPE, false,
+	[MC_ACPI_IVRS] = { IVRS_SIG, "block", IVRS_SIZE, IVRS_BLOCK_TYPE, false,
 			   IVRS_BLOCK_LENGTH, IVRS_BLOCK_SIZE },
-	[MC_ACPI_IORT] = { "IORT", "node", IORT_SIZE, IORT_NODE_TYPE, false,
+	[MC_ACPI_IORT] = { IORT_SIG, "node", IORT_SIZE, IORT_NODE_TYPE, false,
 			   IORT_NODE_LENGTH, IORT_NODE_SIZE },
 };
 

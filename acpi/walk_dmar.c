@@ -59,8 +59,8 @@ static int check_rmrr(struct mc_map *map, const char *what,
 
 	if (end < base)
 		return mc_map_report(map, MC_EBADBLOB, what,
-				     "DMAR: RMRR at 0x%zx: end 0x%llx is below "
-				     "base 0x%llx",
+				     DMAR_SIG ": RMRR at 0x%zx: end 0x%llx is "
+				     "below base 0x%llx",
 				     s->off, (unsigned long long)end,
 				     (unsigned long long)base);
 	return 0;
@@ -76,9 +76,9 @@ static int check_structure(struct mc_map *map, const char *what,
 	(void)ctx;
 	if (!at)
 		return 0;	/* no scopes: skipped by its length */
-	err = acpi_check_fixed(map, what, "DMAR", name, s, at);
+	err = acpi_check_fixed(map, what, DMAR_SIG, name, s, at);
 	if (!err)
-		err = acpi_check_entries(map, what, "DMAR", name, s, at,
+		err = acpi_check_entries(map, what, DMAR_SIG, name, s, at,
 					 acpi_dmar_scope_len, "device scope");
 	if (!err && s->type == DMAR_TYPE_RMRR)
 		err = check_rmrr(map, what, s);

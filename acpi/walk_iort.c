@@ -78,7 +78,7 @@ static int check_body(struct mc_map *map, const char *what,
 		      const struct acpi_item *n)
 {
 	uint32_t count;
-	int err = acpi_check_fixed(map, what, "IORT", node_name(n->type), n,
+	int err = acpi_check_fixed(map, what, IORT_SIG, node_name(n->type), n,
 				   fixed_part(n->type));
 
 	if (err)
@@ -88,12 +88,12 @@ static int check_body(struct mc_map *map, const char *what,
 			count = get_le32(n->p + IORT_ITS_COUNT),
 			IORT_ITS_IDENTIFIER_SIZE))
 		return mc_map_report(map, MC_EBADBLOB, what,
-				     "IORT: ITS group at 0x%zx: %u identifiers "
-				     "do not fit in it",
+				     IORT_SIG ": ITS group at 0x%zx: %u "
+				     "identifiers do not fit in it",
 				     n->off, count);
 	if (n->type == IORT_TYPE_RMR && !acpi_iort_rmr_ranges(n, &count))
 		return mc_map_report(map, MC_EBADBLOB, what,
-				     "IORT: RMR node at 0x%zx: %u memory "
+				     IORT_SIG ": RMR node at 0x%zx: %u memory "
 				     "ranges at +0x%x do not fit in it",
 				     n->off, count,
 				     get_le32(n->p + IORT_RMR_OFFSET));
@@ -148,12 +148,13 @@ static int check_rmr(struct mc_map *map, const char *what,
 					   IORT_ID_COUNT) + 1;
 	if (sids > IORT_RMR_MAX_SIDS)
 		return mc_map_report(map, MC_EBADBLOB, what,
-				     "IORT: RMR node at 0x%zx maps %llu stream "
-				     "IDs; more than 0x%x are not listed",
+				     IORT_SIG ": RMR node at 0x%zx maps %llu "
+				     "stream IDs; more than 0x%x are not "
+				     "listed",
 				     n->off, (unsigned long long)sids,
 				     IORT_RMR_MAX_SIDS);
 	for (uint32_t k = 0; !err && k < count; k++, d += IORT_RMR_DESC_SIZE)
-		err = acpi_check_span(map, what, "IORT", "RMR node", n->off,
+		err = acpi_check_span(map, what, IORT_SIG, "RMR node", n->off,
 				      get_le64(d + IORT_RMR_DESC_BASE),
 				      get_le64(d + IORT_RMR_DESC_LENGTH));
 	return err;
@@ -168,16 +169,16 @@ static int check_mappings(struct mc_map *map, const char *what,
 
 	if (!m)
 		return mc_map_report(map, MC_EBADBLOB, what,
-				     "IORT: %s at 0x%zx: %u ID mappings at "
-				     "+0x%x do not fit in it",
+				     IORT_SIG ": %s at 0x%zx: %u ID mappings "
+				     "at +0x%x do not fit in it",
 				     node_name(n->type), n->off, count,
 				     get_le32(n->p + IORT_NODE_MAPPING_OFFSET));
 	for (uint32_t k = 0; k < count; k++)
 		if (!is_node(ctx, get_le32(m + k * IORT_ID_SIZE +
 					   IORT_ID_OUTPUT_REFERENCE)))
 			return mc_map_report(map, MC_EBADBLOB, what,
-					     "IORT: %s at 0x%zx: ID mapping %u "
-					     "points at no node",
+					     IORT_SIG ": %s at 0x%zx: ID "
+					     "mapping %u points at no node",
 					     node_name(n->type), n->off, k);
 	return n->type == IORT_TYPE_RMR ?
 		       check_rmr(map, what, n, m, count) : 0;
@@ -194,8 +195,8 @@ int acpi_check_iort(struct mc_map *map, const uint8_t *p, size_t len,
 	if (off < IORT_SIZE || off > len ||
 	    count > (len - off) / IORT_NODE_SIZE)
 		return mc_map_report(map, MC_EBADBLOB, what,
-				     "IORT: node offset 0x%zx or count %u does "
-				     "not fit in the table",
+				     IORT_SIG ": node offset 0x%zx or count %u "
+				     "does not fit in the table",
 				     off, count);
 	l.off = malloc((count ? count : 1) * sizeof(*l.off));
 	if (!l.off)

@@ -57,10 +57,10 @@ bool acpi_is_ivmd(unsigned int type)
 static int check_ivhd(struct mc_map *map, const char *what,
 		      const struct acpi_item *b, size_t at)
 {
-	int err = acpi_check_fixed(map, what, "IVRS", "IVHD", b, at);
+	int err = acpi_check_fixed(map, what, IVRS_SIG, "IVHD", b, at);
 
 	if (!err)
-		err = acpi_check_entries(map, what, "IVRS", "IVHD", b, at,
+		err = acpi_check_entries(map, what, IVRS_SIG, "IVHD", b, at,
 					 acpi_ivhd_entry_len, "device entry");
 	return err;
 }
@@ -73,11 +73,12 @@ static int check_ivmd(struct mc_map *map, const char *what,
 
 	if (b->len != IVMD_SIZE)
 		return mc_map_report(map, MC_EBADBLOB, what,
-				     "IVRS: IVMD at 0x%zx is %zu bytes, not %d",
+				     IVRS_SIG ": IVMD at 0x%zx is %zu bytes, "
+				     "not %d",
 				     b->off, b->len, IVMD_SIZE);
 	if (!acpi_ivmd_is_read(b))
 		return 0;
-	err = acpi_check_span(map, what, "IVRS", "IVMD", b->off,
+	err = acpi_check_span(map, what, IVRS_SIG, "IVMD", b->off,
 			      get_le64(b->p + IVMD_START_ADDRESS),
 			      get_le64(b->p + IVMD_MEMORY_LENGTH));
 	if (err)
@@ -85,7 +86,7 @@ static int check_ivmd(struct mc_map *map, const char *what,
 	if (b->type == IVRS_TYPE_IVMD_RANGE &&
 	    get_le16(b->p + IVMD_AUX_DATA) < from)
 		return mc_map_report(map, MC_EBADBLOB, what,
-				     "IVRS: IVMD at 0x%zx: device range "
+				     IVRS_SIG ": IVMD at 0x%zx: device range "
 				     "0x%04x-0x%04x is backwards",
 				     b->off, from,
 				     get_le16(b->p + IVMD_AUX_DATA));
