@@ -309,6 +309,7 @@ static void both_refuse(enum mc_acpi_table table, const uint8_t *t,
  */
 static void decoding_and_patching_check_alike(void **state)
 {
+	uint8_t *longer;
 	size_t len;
 	uint8_t *t = table_of("arch x86_64\nram 0 1G\nreserved 0x1000000 4K "
 			      "type=direct devices=00:01.0\n",
@@ -328,6 +329,13 @@ static void decoding_and_patching_check_alike(void **state)
 
 	t = table_of("arch x86_64\nram 0 1G\nreserved 0x1000000 4K "
 		     "type=direct\n", MC_ACPI_IVRS, &len);
+	/* An IVMD is 32 bytes: the decoder took longer ones before. */
+	longer = calloc(1, len + 4);
+	memcpy(longer, t, len);
+	longer[4] = (uint8_t)(len + 4);
+	both_refuse(MC_ACPI_IVRS, longer, len + 4, 0x54 + 2, 36,
+		    "IVRS: IVMD at 0x54 is 36 bytes, not 32");
+	free(longer);
 	/* Entry type 0x81 has no length Linux knows. */
 	both_refuse(MC_ACPI_IVRS, t, len, 0x48, 0x81,
 		    "IVRS: IVHD at 0x30: device entry at +0x18 does not fit");
