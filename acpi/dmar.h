@@ -30,7 +30,7 @@ enum {
 FIELD_AFTER(DMAR_STRUCT_TYPE, 2, DMAR_STRUCT_LENGTH);
 FIELD_AFTER(DMAR_STRUCT_LENGTH, 2, DMAR_STRUCT_SIZE);
 
-/* Remapping structure types (VT-d §8.2). */
+/* Remapping structure types (VT-d spec §8). */
 #define DMAR_TYPE_DRHD 0
 #define DMAR_TYPE_RMRR 1
 #define DMAR_TYPE_ATSR 2
@@ -70,8 +70,8 @@ FIELD_AFTER(DMAR_RMRR_BASE, 8, DMAR_RMRR_END);
 FIELD_AFTER(DMAR_RMRR_END, 8, DMAR_RMRR_SIZE);
 
 /*
- * Root Port ATS Capability Reporting (ATSR, §8.5) and SoC Integrated
- * Address Translation Cache (SATC, §8.8) share this fixed part.
+ * Root Port ATS Capability Reporting (ATSR) and SoC Integrated
+ * Address Translation Cache (SATC) structures share this fixed part.
  */
 enum {
 	DMAR_ATS_FLAGS = DMAR_STRUCT_SIZE,	/* u8 */
@@ -112,7 +112,7 @@ FIELD_AFTER(DMAR_PATH_FUNCTION, 1, DMAR_PATH_SIZE);
 #define DMAR_SCOPE_PCI_ENDPOINT 1
 #define DMAR_SCOPE_PCI_BRIDGE 2
 
-/* An RMRR's base and end + 1 are 4 KiB aligned (§8.4). */
+/* An RMRR's base and end + 1 are 4 KiB aligned (VT-d spec, RMRR). */
 #define DMAR_RMRR_ALIGN 0x1000u
 
 struct acpi_item;

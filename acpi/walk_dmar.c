@@ -6,7 +6,7 @@
  * Each structure with device scopes has its fixed part, then scopes of
  * 6 bytes and a 2-byte (device, function) hop each (§8.3.1): a scope
  * running past its structure, or with half a hop, is refused, as is an
- * RMRR whose end is below its base (§8.4: the end is an inclusive limit).
+ * RMRR whose end is below its base (the end is an inclusive limit).
  */
 #include "walk.h"
 #include "dmar.h"

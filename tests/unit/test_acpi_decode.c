@@ -322,7 +322,7 @@ static void decoding_and_patching_check_alike(void **state)
 	both_refuse(MC_ACPI_DMAR, t, len, 0x30 + 2, 12,
 		    "DMAR: DRHD at 0x30 is 12 bytes, shorter than its 16-byte "
 		    "fixed part");
-	/* RMRR end below its base (§8.4: an inclusive limit). */
+	/* RMRR end below its base (an inclusive limit). */
 	both_refuse(MC_ACPI_DMAR, t, len, 0x40 + 16 + 3, 0,
 		    "DMAR: RMRR at 0x40: end 0xfff is below base 0x1000000");
 	mc_acpi_free(t);
