@@ -74,21 +74,13 @@ static int rmrr(struct mc_map *map, const struct acpi_item *s)
 	return err;
 }
 
+static int structure(struct mc_map *map, const struct acpi_item *s)
+{
+	return s->type == DMAR_TYPE_RMRR ? rmrr(map, s) : 0;
+}
+
 int mc_acpi_dmar_decode(struct mc_map *map, const void *blob, size_t len)
 {
-	struct acpi_walk w;
-	struct acpi_item s;
-	int err = acpi_check_table(map, blob, len, DMAR_SIG, NULL);
-
-	if (err <= 0)
-		return err ? err : MC_EBADBLOB;
-	err = acpi_check_body(map, MC_ACPI_DMAR, blob, len, NULL);
-	if (err)
-		return err;
-	mc_map_set_arch(map, MC_ARCH_X86_64);
-	acpi_walk_start(&w, MC_ACPI_DMAR, blob, len);
-	while (!err && acpi_walk_next(&w, &s) > 0)
-		if (s.type == DMAR_TYPE_RMRR)
-			err = rmrr(map, &s);
-	return err;
+	return acpi_decode(map, MC_ACPI_DMAR, blob, len, MC_ARCH_X86_64,
+			   structure);
 }

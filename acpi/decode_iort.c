@@ -78,21 +78,12 @@ static int rmr(struct mc_map *map, const struct acpi_item *n)
 	return err;
 }
 
+static int node(struct mc_map *map, const struct acpi_item *n)
+{
+	return n->type == IORT_TYPE_RMR ? rmr(map, n) : 0;
+}
+
 int mc_acpi_iort_decode(struct mc_map *map, const void *blob, size_t len)
 {
-	struct acpi_walk w;
-	struct acpi_item n;
-	int err = acpi_check_table(map, blob, len, IORT_SIG, NULL);
-
-	if (err <= 0)
-		return err ? err : MC_EBADBLOB;
-	err = acpi_check_body(map, MC_ACPI_IORT, blob, len, NULL);
-	if (err)
-		return err;
-	mc_map_set_arch(map, MC_ARCH_ARM64);
-	acpi_walk_start(&w, MC_ACPI_IORT, blob, len);
-	while (!err && acpi_walk_next(&w, &n) > 0)
-		if (n.type == IORT_TYPE_RMR)
-			err = rmr(map, &n);
-	return err;
+	return acpi_decode(map, MC_ACPI_IORT, blob, len, MC_ARCH_ARM64, node);
 }

@@ -56,21 +56,13 @@ static int ivmd(struct mc_map *map, const struct acpi_item *b)
 	return err;
 }
 
+static int block(struct mc_map *map, const struct acpi_item *b)
+{
+	return acpi_is_ivmd(b->type) ? ivmd(map, b) : 0;
+}
+
 int mc_acpi_ivrs_decode(struct mc_map *map, const void *blob, size_t len)
 {
-	struct acpi_walk w;
-	struct acpi_item b;
-	int err = acpi_check_table(map, blob, len, IVRS_SIG, NULL);
-
-	if (err <= 0)
-		return err ? err : MC_EBADBLOB;
-	err = acpi_check_body(map, MC_ACPI_IVRS, blob, len, NULL);
-	if (err)
-		return err;
-	mc_map_set_arch(map, MC_ARCH_X86_64);
-	acpi_walk_start(&w, MC_ACPI_IVRS, blob, len);
-	while (!err && acpi_walk_next(&w, &b) > 0)
-		if (acpi_is_ivmd(b.type))
-			err = ivmd(map, &b);
-	return err;
+	return acpi_decode(map, MC_ACPI_IVRS, blob, len, MC_ARCH_X86_64,
+			   block);
 }

@@ -151,3 +151,23 @@ int acpi_check_body(struct mc_map *map, enum mc_acpi_table table,
 				     shape[table].header);
 	return check[table](map, p, len, what);
 }
+
+int acpi_decode(struct mc_map *map, enum mc_acpi_table table,
+		const void *blob, size_t len, enum mc_arch arch,
+		int (*one)(struct mc_map *map, const struct acpi_item *it))
+{
+	struct acpi_walk w;
+	struct acpi_item it;
+	int err = acpi_check_table(map, blob, len, shape[table].sig, NULL);
+
+	if (err <= 0)
+		return err ? err : MC_EBADBLOB;
+	err = acpi_check_body(map, table, blob, len, NULL);
+	if (err)
+		return err;
+	mc_map_set_arch(map, arch);
+	acpi_walk_start(&w, table, blob, len);
+	while (!err && acpi_walk_next(&w, &it) > 0)
+		err = one(map, &it);
+	return err;
+}

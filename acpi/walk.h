@@ -97,6 +97,15 @@ int acpi_check_items(struct mc_map *map, enum mc_acpi_table table,
 				  const struct acpi_item *it, void *ctx),
 		     void *ctx);
 
+/*
+ * What mc_acpi_*_decode() share: @blob checked whole as a @table, then
+ * @one called on each of its structures (it picks the ones it reads), the
+ * map's arch set to @arch. Return: as mc_acpi_dmar_decode().
+ */
+int acpi_decode(struct mc_map *map, enum mc_acpi_table table,
+		const void *blob, size_t len, enum mc_arch arch,
+		int (*one)(struct mc_map *map, const struct acpi_item *it));
+
 /* The per-table checks of acpi_check_body(), on a body past its header. */
 int acpi_check_dmar(struct mc_map *map, const uint8_t *p, size_t len,
 		    const char *what);
