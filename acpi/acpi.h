@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "memcarve.h"
 #include "memcarve-acpi.h"
 
@@ -119,8 +120,17 @@ size_t acpi_buf_insert(struct acpi_buf *b, size_t at, size_t n);
 /* Append a copy of @n bytes. */
 void acpi_buf_append(struct acpi_buf *b, const void *data, size_t n);
 
-/* Write text field @p of @width bytes: @s, then spaces. */
-void acpi_put_id(uint8_t *p, const char *s, size_t width);
+/*
+ * Write text field @p of @width bytes: @s, then spaces. Inline: with the
+ * width a constant, the padding is a few stores.
+ */
+static inline void acpi_put_id(uint8_t *p, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	memset(p, ' ', width);
+	memcpy(p, s, n < width ? n : width);
+}
 
 /*
  * Write a fresh header at offset 0 of @b (already SDT_SIZE or longer):

@@ -101,14 +101,6 @@ uint8_t acpi_sum(const uint8_t *p, size_t n)
 	return (uint8_t)s;
 }
 
-void acpi_put_id(uint8_t *p, const char *s, size_t width)
-{
-	size_t n = strlen(s);
-
-	memset(p, ' ', width);
-	memcpy(p, s, n < width ? n : width);
-}
-
 void acpi_header_fresh(struct acpi_buf *b, const char *sig, uint8_t revision,
 		       const struct mc_acpi_opts *o)
 {
