@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "memcarve.h"
 #include "memcarve-acpi.h"
 
@@ -25,38 +26,47 @@ static inline void put8(uint8_t *p, uint8_t v)
 	p[0] = v;
 }
 
-static inline void put16(uint8_t *p, uint16_t v)
+static inline void put_le16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)v;
 	p[1] = (uint8_t)(v >> 8);
 }
 
-static inline void put32(uint8_t *p, uint32_t v)
+static inline void put_le32(uint8_t *p, uint32_t v)
 {
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
+	put_le16(p, (uint16_t)v);
+	put_le16(p + 2, (uint16_t)(v >> 16));
 }
 
-static inline void put64(uint8_t *p, uint64_t v)
+static inline void put_le64(uint8_t *p, uint64_t v)
 {
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
+	put_le32(p, (uint32_t)v);
+	put_le32(p + 4, (uint32_t)(v >> 32));
 }
 
-static inline uint16_t get16(const uint8_t *p)
+static inline uint16_t get_le16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
-static inline uint32_t get32(const uint8_t *p)
+static inline uint32_t get_le32(const uint8_t *p)
 {
-	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
+	return (uint32_t)get_le16(p) | (uint32_t)get_le16(p + 2) << 16;
 }
 
-static inline uint64_t get64(const uint8_t *p)
+static inline uint64_t get_le64(const uint8_t *p)
 {
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
 }
+
+/*
+ * A PCI function's device and function numbers in its devfn byte, and its
+ * requester ID: bus, then devfn (PCI Express Base spec, Routing IDs).
+ */
+#define PCI_SLOT(devfn) ((unsigned int)(devfn) >> 3)
+#define PCI_FUNC(devfn) ((unsigned int)(devfn) & 7)
+#define PCI_DEVFN(slot, fn) ((uint8_t)(((slot) & 0x1f) << 3 | ((fn) & 7)))
+#define PCI_RID(bus, devfn) ((uint16_t)((unsigned int)(bus) << 8 | (devfn)))
 
 /* The common header of every system description table (ACPI 6.5 §5.2.6). */
 enum {
@@ -71,14 +81,21 @@ enum {
 	SDT_CREATOR_REVISION = 32,	/* u32 */
 	SDT_SIZE = 36,
 };
-FIELD_AFTER(SDT_SIGNATURE, 4, SDT_LENGTH);
+/* Widths of its text fields: printable ASCII, space padded, no NUL. */
+#define SDT_SIGNATURE_LEN 4
+#define SDT_OEM_ID_LEN 6
+#define SDT_OEM_TABLE_ID_LEN 8
+#define SDT_CREATOR_ID_LEN 4
+/* The OEM ID of a fresh table, and of the RSDP, unless one is given. */
+#define ACPI_OEM_ID_DEFAULT "MCARVE"
+FIELD_AFTER(SDT_SIGNATURE, SDT_SIGNATURE_LEN, SDT_LENGTH);
 FIELD_AFTER(SDT_LENGTH, 4, SDT_REVISION);
 FIELD_AFTER(SDT_REVISION, 1, SDT_CHECKSUM);
 FIELD_AFTER(SDT_CHECKSUM, 1, SDT_OEM_ID);
-FIELD_AFTER(SDT_OEM_ID, 6, SDT_OEM_TABLE_ID);
-FIELD_AFTER(SDT_OEM_TABLE_ID, 8, SDT_OEM_REVISION);
+FIELD_AFTER(SDT_OEM_ID, SDT_OEM_ID_LEN, SDT_OEM_TABLE_ID);
+FIELD_AFTER(SDT_OEM_TABLE_ID, SDT_OEM_TABLE_ID_LEN, SDT_OEM_REVISION);
 FIELD_AFTER(SDT_OEM_REVISION, 4, SDT_CREATOR_ID);
-FIELD_AFTER(SDT_CREATOR_ID, 4, SDT_CREATOR_REVISION);
+FIELD_AFTER(SDT_CREATOR_ID, SDT_CREATOR_ID_LEN, SDT_CREATOR_REVISION);
 FIELD_AFTER(SDT_CREATOR_REVISION, 4, SDT_SIZE);
 
 /* A table being built. On allocation failure @failed is set and stays. */
@@ -102,6 +119,18 @@ size_t acpi_buf_grow(struct acpi_buf *b, size_t n);
 size_t acpi_buf_insert(struct acpi_buf *b, size_t at, size_t n);
 /* Append a copy of @n bytes. */
 void acpi_buf_append(struct acpi_buf *b, const void *data, size_t n);
+
+/*
+ * Write text field @p of @width bytes: @s, then spaces. Inline: with the
+ * width a constant, the padding is a few stores.
+ */
+static inline void acpi_put_id(uint8_t *p, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	memset(p, ' ', width);
+	memcpy(p, s, n < width ? n : width);
+}
 
 /*
  * Write a fresh header at offset 0 of @b (already SDT_SIZE or longer):
@@ -130,13 +159,6 @@ uint8_t acpi_sum(const uint8_t *p, size_t n);
  */
 int acpi_check_table(struct mc_map *map, const void *blob, size_t len,
 		     const char *sig, const char *what);
-
-/*
- * A base table to patch, already through acpi_check_table(): its revision
- * and every length inside it. 0, or MC_EBADBLOB with a diagnostic.
- */
-int acpi_validate_base(struct mc_map *map, enum mc_acpi_table table,
-		       const uint8_t *p, size_t len);
 
 /* Check the string options fit their fields (6, 8 and 4 characters). */
 int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o);
@@ -167,6 +189,12 @@ struct acpi_range {
  */
 int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 		       size_t *n);
+
+/*
+ * "0x1000+0x1000": how ACPI diagnostics name the range @first..@last,
+ * base and size (a size of 2^64 reads 0x0), into @buf of @len bytes.
+ */
+void acpi_fmt_span(char *buf, size_t len, uint64_t first, uint64_t last);
 
 /*
  * Report a diagnostic about range @a: "direct 0x1000+0x1000 (line 7,

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "acpi.h"
+#include "dmar.h"
+#include "iort.h"
+#include "ivrs.h"
+#include "walk.h"
 
 void mc_acpi_opts_init(struct mc_acpi_opts *opts, enum mc_acpi_table table)
 {
@@ -31,10 +35,39 @@ void mc_acpi_opts_init(struct mc_acpi_opts *opts, enum mc_acpi_table table)
 }
 
 static const char *const table_sig[] = {
-	[MC_ACPI_DMAR] = "DMAR",
-	[MC_ACPI_IVRS] = "IVRS",
-	[MC_ACPI_IORT] = "IORT",
+	[MC_ACPI_DMAR] = DMAR_SIG,
+	[MC_ACPI_IVRS] = IVRS_SIG,
+	[MC_ACPI_IORT] = IORT_SIG,
 };
+
+/* The table revisions whose layout the builders know how to patch. */
+static const struct {
+	uint8_t lo, hi;
+} patch_revisions[] = {
+	[MC_ACPI_DMAR] = { DMAR_REVISION, DMAR_REVISION },
+	[MC_ACPI_IVRS] = { IVRS_REVISION_MIN, IVRS_REVISION_MAX },
+	[MC_ACPI_IORT] = { 0, IORT_REVISION_MAX },
+};
+
+/*
+ * A base table to patch, already through acpi_check_table(): a revision
+ * the builder knows, then its body checked once (walk.c); the builder
+ * trusts it from here on.
+ */
+static int check_base(struct mc_map *map, enum mc_acpi_table table,
+		      const uint8_t *p, size_t len)
+{
+	uint8_t rev = p[SDT_REVISION];
+
+	if (rev < patch_revisions[table].lo || rev > patch_revisions[table].hi)
+		return mc_map_report(map, MC_EBADBLOB, "base",
+				     "%s: table revision %u; memcarve patches "
+				     "revisions %u to %u",
+				     table_sig[table], rev,
+				     patch_revisions[table].lo,
+				     patch_revisions[table].hi);
+	return acpi_check_body(map, table, p, len, "base");
+}
 
 /* The base is some other table, or no table: say what it starts with. */
 static int wrong_base(struct mc_map *map, const char *sig, const void *base,
@@ -86,7 +119,7 @@ int mc_acpi_build(struct mc_map *map, enum mc_acpi_table table,
 		if (err == 0)
 			err = wrong_base(map, table_sig[table], base, base_len);
 		else if (err == 1)
-			err = acpi_validate_base(map, table, base, base_len);
+			err = check_base(map, table, base, base_len);
 	}
 	if (err)
 		return err;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "acpi.h"
 #include "dmar.h"
+#include "walk.h"
 
 /* Append one RMRR for the devices of @a on @segment; its length is set. */
 static void put_rmrr(struct acpi_buf *b, const struct acpi_range *a,
@@ -20,10 +21,10 @@ static void put_rmrr(struct acpi_buf *b, const struct acpi_range *a,
 
 	if (at == SIZE_MAX)
 		return;
-	put16(b->p + at + DMAR_STRUCT_TYPE, DMAR_TYPE_RMRR);
-	put16(b->p + at + DMAR_RMRR_SEGMENT, segment);
-	put64(b->p + at + DMAR_RMRR_BASE, a->first);
-	put64(b->p + at + DMAR_RMRR_END, a->last);
+	put_le16(b->p + at + DMAR_STRUCT_TYPE, DMAR_TYPE_RMRR);
+	put_le16(b->p + at + DMAR_RMRR_SEGMENT, segment);
+	put_le64(b->p + at + DMAR_RMRR_BASE, a->first);
+	put_le64(b->p + at + DMAR_RMRR_END, a->last);
 	for (size_t i = 0; i < a->n_devices; i++) {
 		const struct mc_pci_dev *d = &a->devices[i];
 		size_t s;
@@ -43,11 +44,11 @@ static void put_rmrr(struct acpi_buf *b, const struct acpi_range *a,
 		     DMAR_SCOPE_SIZE + DMAR_PATH_SIZE);
 		put8(b->p + s + DMAR_SCOPE_BUS, d->bus);
 		put8(b->p + s + DMAR_SCOPE_PATH + DMAR_PATH_DEVICE,
-		     (uint8_t)(d->devfn >> 3));
+		     (uint8_t)PCI_SLOT(d->devfn));
 		put8(b->p + s + DMAR_SCOPE_PATH + DMAR_PATH_FUNCTION,
-		     (uint8_t)(d->devfn & 7));
+		     (uint8_t)PCI_FUNC(d->devfn));
 	}
-	put16(b->p + at + DMAR_STRUCT_LENGTH, (uint16_t)(b->len - at));
+	put_le16(b->p + at + DMAR_STRUCT_LENGTH, (uint16_t)(b->len - at));
 }
 
 /* Is @seg already written for @a (an earlier device has it)? */
@@ -63,7 +64,8 @@ static bool segment_seen(const struct acpi_range *a, size_t upto,
 static int check_range(struct mc_map *map, const struct acpi_range *a,
 		       bool fresh)
 {
-	if ((a->first & 0xfff) || (a->last & 0xfff) != 0xfff)
+	if ((a->first & (DMAR_RMRR_ALIGN - 1)) ||
+	    (a->last & (DMAR_RMRR_ALIGN - 1)) != DMAR_RMRR_ALIGN - 1)
 		return acpi_range_report(map, MC_EALIGN, "table=dmar", a,
 					 "an RMRR's base and end + 1 must be "
 					 "4 KiB aligned");
@@ -73,7 +75,7 @@ static int check_range(struct mc_map *map, const struct acpi_range *a,
 		return acpi_range_report(map, MC_ERANGE, "devices=", a,
 					 "%zu devices do not fit in one RMRR",
 					 a->n_devices);
-	return fresh ? acpi_check_segment0(map, a, "DMAR", "DRHD") : 0;
+	return fresh ? acpi_check_segment0(map, a, DMAR_SIG, "DRHD") : 0;
 }
 
 /* The RMRRs for all ranges, one per range and PCI segment, into @b. */
@@ -101,44 +103,25 @@ static void put_drhd(struct acpi_buf *b, const struct mc_acpi_opts *o)
 
 	if (at == SIZE_MAX)
 		return;
-	put16(b->p + at + DMAR_STRUCT_TYPE, DMAR_TYPE_DRHD);
-	put16(b->p + at + DMAR_STRUCT_LENGTH, DMAR_DRHD_SIZE);
+	put_le16(b->p + at + DMAR_STRUCT_TYPE, DMAR_TYPE_DRHD);
+	put_le16(b->p + at + DMAR_STRUCT_LENGTH, DMAR_DRHD_SIZE);
 	put8(b->p + at + DMAR_DRHD_FLAGS, DMAR_DRHD_INCLUDE_PCI_ALL);
-	put16(b->p + at + DMAR_DRHD_SEGMENT, 0);
-	put64(b->p + at + DMAR_DRHD_ADDRESS, o->iommu_base);
+	put_le16(b->p + at + DMAR_DRHD_SEGMENT, 0);
+	put_le64(b->p + at + DMAR_DRHD_ADDRESS, o->iommu_base);
 }
 
-/* Offset after the base's last DRHD or RMRR: where new RMRRs go. */
-static int insertion_point(struct mc_map *map, const uint8_t *p, size_t len,
-			   size_t *at)
+/* Offset after the checked base's last DRHD or RMRR: where RMRRs go. */
+static size_t insertion_point(const uint8_t *p, size_t len)
 {
-	size_t off = DMAR_SIZE;
+	struct acpi_walk w;
+	struct acpi_item s;
+	size_t at = DMAR_SIZE;
 
-	if (len < DMAR_SIZE)
-		return mc_map_report(map, MC_EBADBLOB, "base",
-				     "DMAR: %zu bytes, shorter than its 48-byte "
-				     "header",
-				     len);
-	*at = DMAR_SIZE;
-	while (off < len) {
-		uint16_t type, slen;
-
-		if (len - off < DMAR_STRUCT_SIZE)
-			return mc_map_report(map, MC_EBADBLOB, "base",
-					     "DMAR: structure at 0x%zx is cut off",
-					     off);
-		type = get16(p + off + DMAR_STRUCT_TYPE);
-		slen = get16(p + off + DMAR_STRUCT_LENGTH);
-		if (slen < DMAR_STRUCT_SIZE || slen > len - off)
-			return mc_map_report(map, MC_EBADBLOB, "base",
-					     "DMAR: structure at 0x%zx has length "
-					     "%u, outside the table",
-					     off, slen);
-		off += slen;
-		if (type == DMAR_TYPE_DRHD || type == DMAR_TYPE_RMRR)
-			*at = off;
-	}
-	return 0;
+	acpi_walk_start(&w, MC_ACPI_DMAR, p, len);
+	while (acpi_walk_next(&w, &s) > 0)
+		if (s.type == DMAR_TYPE_DRHD || s.type == DMAR_TYPE_RMRR)
+			at = s.off + s.len;
+	return at;
 }
 
 /* What most ranges take: one RMRR with one device. */
@@ -149,7 +132,7 @@ int acpi_build_dmar(struct mc_map *map, const struct mc_acpi_opts *o,
 		    const struct acpi_range *v, size_t n, struct acpi_buf *b)
 {
 	struct acpi_buf rmrrs = { 0 };
-	size_t at = DMAR_SIZE;
+	size_t at;
 	int err;
 
 	if (!base) {
@@ -163,16 +146,16 @@ int acpi_build_dmar(struct mc_map *map, const struct mc_acpi_opts *o,
 		if (b->failed)
 			return mc_map_report(map, MC_ENOMEM, NULL,
 					     "out of memory");
-		acpi_header_fresh(b, "DMAR", o->revision ? o->revision : 1, o);
+		acpi_header_fresh(b, DMAR_SIG,
+				  o->revision ? o->revision : DMAR_REVISION,
+				  o);
 		put8(b->p + DMAR_HOST_ADDRESS_WIDTH,
 		     (uint8_t)(o->host_address_width - 1));
 		put8(b->p + DMAR_FLAGS, o->dmar_flags);
 		put_drhd(b, o);
 		return put_rmrrs(map, v, n, true, b);
 	}
-	err = insertion_point(map, base, base_len, &at);
-	if (err)
-		return err;
+	at = insertion_point(base, base_len);
 	acpi_buf_reserve(b, base_len, n, RMRR_ONE_DEVICE);
 	acpi_buf_reserve(&rmrrs, 0, n, RMRR_ONE_DEVICE);
 	acpi_buf_append(b, base, base_len);

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dmar.h - the DMAR layout (Intel VT-d spec §8; ACPICA actbl1.h), shared
- * by the builder and the decoder.
+ * by the checked walk, the builder and the decoder.
  */
 #ifndef MC_ACPI_DMAR_H
 #define MC_ACPI_DMAR_H
 
 #include "acpi.h"
+
+#define DMAR_SIG "DMAR"		/* the table's signature */
 
 /* The table: the common header, then the remapping structures. */
 enum {
@@ -28,8 +30,16 @@ enum {
 FIELD_AFTER(DMAR_STRUCT_TYPE, 2, DMAR_STRUCT_LENGTH);
 FIELD_AFTER(DMAR_STRUCT_LENGTH, 2, DMAR_STRUCT_SIZE);
 
+/* Remapping structure types (VT-d spec §8). */
 #define DMAR_TYPE_DRHD 0
 #define DMAR_TYPE_RMRR 1
+#define DMAR_TYPE_ATSR 2
+#define DMAR_TYPE_RHSA 3
+#define DMAR_TYPE_ANDD 4
+#define DMAR_TYPE_SATC 5
+
+/* The only DMAR table revision there is. */
+#define DMAR_REVISION 1
 
 /* DMA Remapping Hardware Unit Definition. */
 enum {
@@ -59,6 +69,20 @@ FIELD_AFTER(DMAR_RMRR_SEGMENT, 2, DMAR_RMRR_BASE);
 FIELD_AFTER(DMAR_RMRR_BASE, 8, DMAR_RMRR_END);
 FIELD_AFTER(DMAR_RMRR_END, 8, DMAR_RMRR_SIZE);
 
+/*
+ * Root Port ATS Capability Reporting (ATSR) and SoC Integrated
+ * Address Translation Cache (SATC) structures share this fixed part.
+ */
+enum {
+	DMAR_ATS_FLAGS = DMAR_STRUCT_SIZE,	/* u8 */
+	DMAR_ATS_RESERVED = 5,			/* u8 */
+	DMAR_ATS_SEGMENT = 6,			/* u16 */
+	DMAR_ATS_SIZE = 8,			/* then device scopes */
+};
+FIELD_AFTER(DMAR_ATS_FLAGS, 1, DMAR_ATS_RESERVED);
+FIELD_AFTER(DMAR_ATS_RESERVED, 1, DMAR_ATS_SEGMENT);
+FIELD_AFTER(DMAR_ATS_SEGMENT, 2, DMAR_ATS_SIZE);
+
 /* Device scope: one device, as a path of (device, function) hops. */
 enum {
 	DMAR_SCOPE_TYPE = 0,		/* u8 */
@@ -87,5 +111,18 @@ FIELD_AFTER(DMAR_PATH_FUNCTION, 1, DMAR_PATH_SIZE);
 
 #define DMAR_SCOPE_PCI_ENDPOINT 1
 #define DMAR_SCOPE_PCI_BRIDGE 2
+
+/* An RMRR's base and end + 1 are 4 KiB aligned (VT-d spec, RMRR). */
+#define DMAR_RMRR_ALIGN 0x1000u
+
+struct acpi_item;
+
+/* Where the device scopes of a structure of @type start; 0: it has none. */
+size_t acpi_dmar_scopes_at(unsigned int type);
+/*
+ * The length of the device scope at @at inside structure @s: 6 + 2 per
+ * path hop (§8.3.1). 0 if it does not fit in @s: never in a checked table.
+ */
+size_t acpi_dmar_scope_len(const struct acpi_item *s, size_t at);
 
 #endif /* MC_ACPI_DMAR_H */

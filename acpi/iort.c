@@ -16,6 +16,7 @@
 #include <string.h>
 #include "acpi.h"
 #include "iort.h"
+#include "walk.h"
 
 struct iort_ctx {
 	uint32_t smmu_ref;	/* offset of the SMMUv3 node */
@@ -47,8 +48,8 @@ static int stream_ids(struct mc_map *map, const struct acpi_range *a,
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < count; i++)
 		ids[i] = a->n_sids ? a->sids[i] :
-				     (uint32_t)a->devices[i].bus << 8 |
-					     a->devices[i].devfn;
+				     PCI_RID(a->devices[i].bus,
+					     a->devices[i].devfn);
 	qsort(ids, count, sizeof(*ids), cmp_u32);
 	*out = ids;
 	*n = count;
@@ -68,11 +69,11 @@ static size_t count_runs(const uint32_t *ids, size_t n)
 static void put_mapping(uint8_t *m, uint32_t first, uint32_t count_minus1,
 			uint32_t ref)
 {
-	put32(m + IORT_ID_INPUT_BASE, first);
-	put32(m + IORT_ID_COUNT, count_minus1);
-	put32(m + IORT_ID_OUTPUT_BASE, first);
-	put32(m + IORT_ID_OUTPUT_REFERENCE, ref);
-	put32(m + IORT_ID_FLAGS, 0);
+	put_le32(m + IORT_ID_INPUT_BASE, first);
+	put_le32(m + IORT_ID_COUNT, count_minus1);
+	put_le32(m + IORT_ID_OUTPUT_BASE, first);
+	put_le32(m + IORT_ID_OUTPUT_REFERENCE, ref);
+	put_le32(m + IORT_ID_FLAGS, 0);
 }
 
 /*
@@ -107,14 +108,14 @@ static void put_rmr(struct acpi_buf *b, const struct acpi_range *a,
 		return;
 	node = b->p + at;
 	put8(node + IORT_NODE_TYPE, IORT_TYPE_RMR);
-	put16(node + IORT_NODE_LENGTH, (uint16_t)len);
+	put_le16(node + IORT_NODE_LENGTH, (uint16_t)len);
 	put8(node + IORT_NODE_REVISION, IORT_RMR_NODE_REVISION);
-	put32(node + IORT_NODE_IDENTIFIER, c->next_id++);
-	put32(node + IORT_NODE_MAPPING_COUNT, (uint32_t)runs);
-	put32(node + IORT_NODE_MAPPING_OFFSET, (uint32_t)maps);
-	put32(node + IORT_RMR_FLAGS, rmr_flags(a));
-	put32(node + IORT_RMR_COUNT, 1);
-	put32(node + IORT_RMR_OFFSET, (uint32_t)desc);
+	put_le32(node + IORT_NODE_IDENTIFIER, c->next_id++);
+	put_le32(node + IORT_NODE_MAPPING_COUNT, (uint32_t)runs);
+	put_le32(node + IORT_NODE_MAPPING_OFFSET, (uint32_t)maps);
+	put_le32(node + IORT_RMR_FLAGS, rmr_flags(a));
+	put_le32(node + IORT_RMR_COUNT, 1);
+	put_le32(node + IORT_RMR_OFFSET, (uint32_t)desc);
 	m = node + maps;
 	for (size_t i = 0; i < n_ids;) {
 		size_t j = i;
@@ -125,14 +126,15 @@ static void put_rmr(struct acpi_buf *b, const struct acpi_range *a,
 		m += IORT_ID_SIZE;
 		i = j + 1;
 	}
-	put64(node + desc + IORT_RMR_DESC_BASE, a->first);
-	put64(node + desc + IORT_RMR_DESC_LENGTH, a->last - a->first + 1);
+	put_le64(node + desc + IORT_RMR_DESC_BASE, a->first);
+	put_le64(node + desc + IORT_RMR_DESC_LENGTH, a->last - a->first + 1);
 	c->added++;
 }
 
 static int check_range(struct mc_map *map, const struct acpi_range *a)
 {
-	if ((a->first & 0xffff) || (a->last & 0xffff) != 0xffff)
+	if ((a->first & (IORT_RMR_ALIGN - 1)) ||
+	    (a->last & (IORT_RMR_ALIGN - 1)) != IORT_RMR_ALIGN - 1)
 		return acpi_range_report(map, MC_EALIGN, "table=iort", a,
 					 "an RMR memory range's base and "
 					 "length must be 64 KiB aligned");
@@ -174,13 +176,15 @@ static int put_rmrs(struct mc_map *map, struct acpi_buf *b,
 }
 
 /* The three nodes of QEMU virt with iommu=smmuv3 (hw/arm/virt-acpi-build.c). */
-#define PLATFORM_SIZE (IORT_ITS_SIZE + 4 + IORT_SMMU_SIZE + IORT_ID_SIZE + \
+/* An ITS group of one ITS. */
+#define ITS_ONE_ID (IORT_ITS_SIZE + IORT_ITS_IDENTIFIER_SIZE)
+#define PLATFORM_SIZE (ITS_ONE_ID + IORT_SMMU_SIZE + IORT_ID_SIZE + \
 		       IORT_RC_SIZE + IORT_ID_SIZE)
 
 static void put_platform(struct acpi_buf *b, const struct mc_acpi_opts *o,
 			 struct iort_ctx *c)
 {
-	size_t its = acpi_buf_grow(b, IORT_ITS_SIZE + 4);
+	size_t its = acpi_buf_grow(b, ITS_ONE_ID);
 	size_t smmu = acpi_buf_grow(b, IORT_SMMU_SIZE + IORT_ID_SIZE);
 	size_t rc = acpi_buf_grow(b, IORT_RC_SIZE + IORT_ID_SIZE);
 	uint8_t *n;
@@ -189,35 +193,35 @@ static void put_platform(struct acpi_buf *b, const struct mc_acpi_opts *o,
 		return;
 	n = b->p + its;
 	put8(n + IORT_NODE_TYPE, IORT_TYPE_ITS_GROUP);
-	put16(n + IORT_NODE_LENGTH, IORT_ITS_SIZE + 4);
+	put_le16(n + IORT_NODE_LENGTH, ITS_ONE_ID);
 	put8(n + IORT_NODE_REVISION, 1);
-	put32(n + IORT_NODE_IDENTIFIER, 0);
-	put32(n + IORT_ITS_COUNT, 1);
-	put32(n + IORT_ITS_IDENTIFIERS, 0);
+	put_le32(n + IORT_NODE_IDENTIFIER, 0);
+	put_le32(n + IORT_ITS_COUNT, 1);
+	put_le32(n + IORT_ITS_IDENTIFIERS, 0);
 
 	n = b->p + smmu;
 	put8(n + IORT_NODE_TYPE, IORT_TYPE_SMMU_V3);
-	put16(n + IORT_NODE_LENGTH, IORT_SMMU_SIZE + IORT_ID_SIZE);
+	put_le16(n + IORT_NODE_LENGTH, IORT_SMMU_SIZE + IORT_ID_SIZE);
 	put8(n + IORT_NODE_REVISION, 4);
-	put32(n + IORT_NODE_IDENTIFIER, 1);
-	put32(n + IORT_NODE_MAPPING_COUNT, 1);
-	put32(n + IORT_NODE_MAPPING_OFFSET, IORT_SMMU_SIZE);
-	put64(n + IORT_SMMU_BASE_ADDRESS, o->iommu_base);
-	put32(n + IORT_SMMU_FLAGS, 1);	/* COHACC override */
-	put32(n + IORT_SMMU_EVENT_GSIV, o->smmu_gsiv);
-	put32(n + IORT_SMMU_PRI_GSIV, o->smmu_gsiv + 1);
-	put32(n + IORT_SMMU_GERR_GSIV, o->smmu_gsiv + 3);
-	put32(n + IORT_SMMU_SYNC_GSIV, o->smmu_gsiv + 2);
+	put_le32(n + IORT_NODE_IDENTIFIER, 1);
+	put_le32(n + IORT_NODE_MAPPING_COUNT, 1);
+	put_le32(n + IORT_NODE_MAPPING_OFFSET, IORT_SMMU_SIZE);
+	put_le64(n + IORT_SMMU_BASE_ADDRESS, o->iommu_base);
+	put_le32(n + IORT_SMMU_FLAGS, 1);	/* COHACC override */
+	put_le32(n + IORT_SMMU_EVENT_GSIV, o->smmu_gsiv);
+	put_le32(n + IORT_SMMU_PRI_GSIV, o->smmu_gsiv + 1);
+	put_le32(n + IORT_SMMU_GERR_GSIV, o->smmu_gsiv + 3);
+	put_le32(n + IORT_SMMU_SYNC_GSIV, o->smmu_gsiv + 2);
 	put_mapping(n + IORT_SMMU_SIZE, 0, 0xffff, (uint32_t)its);
 
 	n = b->p + rc;
 	put8(n + IORT_NODE_TYPE, IORT_TYPE_ROOT_COMPLEX);
-	put16(n + IORT_NODE_LENGTH, IORT_RC_SIZE + IORT_ID_SIZE);
+	put_le16(n + IORT_NODE_LENGTH, IORT_RC_SIZE + IORT_ID_SIZE);
 	put8(n + IORT_NODE_REVISION, 3);
-	put32(n + IORT_NODE_IDENTIFIER, 2);
-	put32(n + IORT_NODE_MAPPING_COUNT, 1);
-	put32(n + IORT_NODE_MAPPING_OFFSET, IORT_RC_SIZE);
-	put32(n + IORT_RC_CACHE_COHERENCY, 1);
+	put_le32(n + IORT_NODE_IDENTIFIER, 2);
+	put_le32(n + IORT_NODE_MAPPING_COUNT, 1);
+	put_le32(n + IORT_NODE_MAPPING_OFFSET, IORT_RC_SIZE);
+	put_le32(n + IORT_RC_CACHE_COHERENCY, 1);
 	put8(n + IORT_RC_MEMORY_FLAGS, 0x3);	/* CPM, DACS */
 	put8(n + IORT_RC_MEMORY_ADDRESS_LIMIT, 64);
 	put_mapping(n + IORT_RC_SIZE, 0, 0xffff, (uint32_t)smmu);
@@ -228,45 +232,32 @@ static void put_platform(struct acpi_buf *b, const struct mc_acpi_opts *o,
 }
 
 /*
- * Walk the base's nodes: where they end (new nodes go there), the first
- * SMMUv3 node, the next free identifier.
+ * Walk the checked base's nodes: where they end (new nodes go there), the
+ * first SMMUv3 node, the next free identifier.
  */
 static int walk_base(struct mc_map *map, const uint8_t *p, size_t len,
 		     size_t *end, struct iort_ctx *c)
 {
-	uint32_t count = get32(p + IORT_NODE_COUNT);
-	size_t off = get32(p + IORT_NODE_OFFSET);
+	struct acpi_walk w;
+	struct acpi_item n;
 	bool smmu = false;
 
-	if (off < IORT_SIZE || off > len)
-		return mc_map_report(map, MC_EBADBLOB, "base",
-				     "IORT: node offset 0x%zx is outside the "
-				     "table",
-				     off);
-	for (uint32_t i = 0; i < count; i++) {
-		uint16_t nlen;
+	acpi_walk_start(&w, MC_ACPI_IORT, p, len);
+	while (acpi_walk_next(&w, &n) > 0) {
+		uint32_t id = get_le32(n.p + IORT_NODE_IDENTIFIER);
 
-		if (len - off < IORT_NODE_SIZE ||
-		    (nlen = get16(p + off + IORT_NODE_LENGTH)) <
-			    IORT_NODE_SIZE ||
-		    nlen > len - off)
-			return mc_map_report(map, MC_EBADBLOB, "base",
-					     "IORT: node %u at 0x%zx does not fit "
-					     "in the table",
-					     i, off);
-		if (!smmu && p[off + IORT_NODE_TYPE] == IORT_TYPE_SMMU_V3) {
-			c->smmu_ref = (uint32_t)off;
+		if (!smmu && n.type == IORT_TYPE_SMMU_V3) {
+			c->smmu_ref = (uint32_t)n.off;
 			smmu = true;
 		}
-		if (get32(p + off + IORT_NODE_IDENTIFIER) >= c->next_id)
-			c->next_id = get32(p + off + IORT_NODE_IDENTIFIER) + 1;
-		off += nlen;
+		if (id >= c->next_id)
+			c->next_id = id + 1;
 	}
 	if (!smmu)
 		return mc_map_report(map, MC_EINVAL, "base",
-				     "IORT: no SMMUv3 node for the RMR nodes' ID "
-				     "mappings to point at");
-	*end = off;
+				     IORT_SIG ": no SMMUv3 node for the RMR "
+				     "nodes' ID mappings to point at");
+	*end = w.off;
 	return 0;
 }
 
@@ -277,11 +268,6 @@ static int patch_base(struct mc_map *map, const struct mc_acpi_opts *o,
 	uint8_t rev = o->revision ? o->revision : IORT_REVISION_E_D;
 	int err;
 
-	if (len < IORT_SIZE)
-		return mc_map_report(map, MC_EBADBLOB, "base",
-				     "IORT: %zu bytes, shorter than its 48-byte "
-				     "header",
-				     len);
 	err = walk_base(map, base, len, end, c);
 	if (err)
 		return err;
@@ -312,14 +298,14 @@ int acpi_build_iort(struct mc_map *map, const struct mc_acpi_opts *o,
 		if (acpi_buf_grow(b, IORT_SIZE) == SIZE_MAX)
 			return mc_map_report(map, MC_ENOMEM, NULL,
 					     "out of memory");
-		acpi_header_fresh(b, "IORT",
+		acpi_header_fresh(b, IORT_SIG,
 				  o->revision ? o->revision : IORT_REVISION_E_D,
 				  o);
-		put32(b->p + IORT_NODE_OFFSET, IORT_SIZE);
+		put_le32(b->p + IORT_NODE_OFFSET, IORT_SIZE);
 		put_platform(b, o, &c);
 		err = put_rmrs(map, b, v, n, &c);
 		if (!err && !b->failed)
-			put32(b->p + IORT_NODE_COUNT, c.added);
+			put_le32(b->p + IORT_NODE_COUNT, c.added);
 		return err;
 	}
 	acpi_buf_reserve(b, base_len, n, RMR_ONE_MAPPING);
@@ -335,8 +321,8 @@ int acpi_build_iort(struct mc_map *map, const struct mc_acpi_opts *o,
 	if (nodes.failed)
 		b->failed = true;
 	if (!err && !b->failed)
-		put32(b->p + IORT_NODE_COUNT,
-		      get32(b->p + IORT_NODE_COUNT) + c.added);
+		put_le32(b->p + IORT_NODE_COUNT,
+		      get_le32(b->p + IORT_NODE_COUNT) + c.added);
 	free(nodes.p);
 	return err;
 }

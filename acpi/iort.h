@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * iort.h - the IORT layout (Arm DEN 0049E.d; ACPICA actbl2.h), shared by
- * the builder and the decoder.
+ * the checked walk, the builder and the decoder.
  */
 #ifndef MC_ACPI_IORT_H
 #define MC_ACPI_IORT_H
 
 #include "acpi.h"
+
+#define IORT_SIG "IORT"		/* the table's signature */
 
 enum {
 	IORT_NODE_COUNT = SDT_SIZE,	/* u32 */
@@ -20,6 +22,8 @@ FIELD_AFTER(IORT_RESERVED, 4, IORT_SIZE);
 
 /* Table revision 5 is E.d: Linux reads RMR nodes only from it on. */
 #define IORT_REVISION_E_D 5
+/* The newest IORT revision there is: 6 = E.e (DEN 0049E.e). */
+#define IORT_REVISION_MAX 6
 
 /* Every node starts with this header. */
 enum {
@@ -38,9 +42,13 @@ FIELD_AFTER(IORT_NODE_IDENTIFIER, 4, IORT_NODE_MAPPING_COUNT);
 FIELD_AFTER(IORT_NODE_MAPPING_COUNT, 4, IORT_NODE_MAPPING_OFFSET);
 FIELD_AFTER(IORT_NODE_MAPPING_OFFSET, 4, IORT_NODE_SIZE);
 
+/* Node types (DEN 0049E.e, IORT nodes). */
 #define IORT_TYPE_ITS_GROUP 0
+#define IORT_TYPE_NAMED_COMPONENT 1
 #define IORT_TYPE_ROOT_COMPLEX 2
+#define IORT_TYPE_SMMU_V1_V2 3
 #define IORT_TYPE_SMMU_V3 4
+#define IORT_TYPE_PMCG 5
 #define IORT_TYPE_RMR 6
 
 /* ID mapping: input IDs [InputBase, InputBase + IdCount] to a node. */
@@ -65,6 +73,7 @@ enum {
 	IORT_ITS_SIZE = 20,
 };
 FIELD_AFTER(IORT_ITS_COUNT, 4, IORT_ITS_IDENTIFIERS);
+#define IORT_ITS_IDENTIFIER_SIZE 4
 
 /* SMMUv3 (type 4). */
 enum {
@@ -143,5 +152,22 @@ enum {
 FIELD_AFTER(IORT_RMR_DESC_BASE, 8, IORT_RMR_DESC_LENGTH);
 FIELD_AFTER(IORT_RMR_DESC_LENGTH, 8, IORT_RMR_DESC_RESERVED);
 FIELD_AFTER(IORT_RMR_DESC_RESERVED, 4, IORT_RMR_DESC_SIZE);
+
+/* More stream IDs than one PCI segment has are not a range of devices. */
+#define IORT_RMR_MAX_SIDS 0x10000u
+
+/* An RMR memory range's base and length are 64 KiB aligned (E.d). */
+#define IORT_RMR_ALIGN 0x10000u
+
+struct acpi_item;
+
+/*
+ * The @count ID mappings of node @n, IORT_ID_SIZE bytes each; NULL if they
+ * do not fit in it (never in a checked table). Likewise the memory range
+ * descriptors of RMR node @n.
+ */
+const uint8_t *acpi_iort_mappings(const struct acpi_item *n, uint32_t *count);
+const uint8_t *acpi_iort_rmr_ranges(const struct acpi_item *n,
+				    uint32_t *count);
 
 #endif /* MC_ACPI_IORT_H */

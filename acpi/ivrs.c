@@ -15,7 +15,7 @@
 
 struct ivrs_dev {
 	uint16_t segment;
-	uint16_t rid;		/* bus << 8 | devfn */
+	uint16_t rid;		/* PCI_RID() */
 };
 
 static int cmp_dev(const void *a, const void *b)
@@ -40,15 +40,15 @@ static void put_ivmd(struct acpi_buf *b, const struct acpi_range *a,
 		flags |= IVMD_FLAG_IW;
 	put8(b->p + at + IVRS_BLOCK_TYPE, type);
 	put8(b->p + at + IVRS_BLOCK_FLAGS, flags);
-	put16(b->p + at + IVRS_BLOCK_LENGTH, IVMD_SIZE);
+	put_le16(b->p + at + IVRS_BLOCK_LENGTH, IVMD_SIZE);
 	if (from) {
-		put16(b->p + at + IVRS_BLOCK_DEVICE_ID, from->rid);
-		put16(b->p + at + IVMD_PCI_SEGMENT, from->segment);
+		put_le16(b->p + at + IVRS_BLOCK_DEVICE_ID, from->rid);
+		put_le16(b->p + at + IVMD_PCI_SEGMENT, from->segment);
 	}
 	if (type == IVRS_TYPE_IVMD_RANGE)
-		put16(b->p + at + IVMD_AUX_DATA, to_rid);
-	put64(b->p + at + IVMD_START_ADDRESS, a->first);
-	put64(b->p + at + IVMD_MEMORY_LENGTH, a->last - a->first + 1);
+		put_le16(b->p + at + IVMD_AUX_DATA, to_rid);
+	put_le64(b->p + at + IVMD_START_ADDRESS, a->first);
+	put_le64(b->p + at + IVMD_MEMORY_LENGTH, a->last - a->first + 1);
 }
 
 /* The IVMDs of one range: its devices sorted, consecutive IDs joined. */
@@ -69,8 +69,8 @@ static int put_range(struct mc_map *map, struct acpi_buf *b,
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		d[i] = (struct ivrs_dev){ a->devices[i].segment,
-					  (uint16_t)(a->devices[i].bus << 8 |
-						     a->devices[i].devfn) };
+					  PCI_RID(a->devices[i].bus,
+						  a->devices[i].devfn) };
 	qsort(d, n, sizeof(*d), cmp_dev);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
@@ -97,7 +97,7 @@ static int check_range(struct mc_map *map, const struct acpi_range *a,
 		return acpi_range_report(map, MC_ERANGE, "table=ivrs", a,
 					 "an IVMD's 64-bit length cannot say "
 					 "2^64");
-	return fresh ? acpi_check_segment0(map, a, "IVRS", "IVHD") : 0;
+	return fresh ? acpi_check_segment0(map, a, IVRS_SIG, "IVHD") : 0;
 }
 
 /* A fresh IVHD: its fixed part, "all devices" and the IOAPIC. */
@@ -114,46 +114,20 @@ static void put_ivhd(struct acpi_buf *b, const struct mc_acpi_opts *o)
 	h = b->p + at;
 	put8(h + IVRS_BLOCK_TYPE, IVRS_TYPE_IVHD_10);
 	put8(h + IVRS_BLOCK_FLAGS, o->ivhd_flags);
-	put16(h + IVRS_BLOCK_LENGTH, (uint16_t)len);
-	put16(h + IVRS_BLOCK_DEVICE_ID, o->ivhd_devid);
-	put16(h + IVHD_CAPABILITY_OFFSET, o->ivhd_cap_offset);
-	put64(h + IVHD_BASE_ADDRESS, o->iommu_base);
-	put16(h + IVHD_PCI_SEGMENT, 0);
-	put16(h + IVHD_IOMMU_INFO, 0);
-	put32(h + IVHD_FEATURE_REPORTING, o->ivhd_features);
+	put_le16(h + IVRS_BLOCK_LENGTH, (uint16_t)len);
+	put_le16(h + IVRS_BLOCK_DEVICE_ID, o->ivhd_devid);
+	put_le16(h + IVHD_CAPABILITY_OFFSET, o->ivhd_cap_offset);
+	put_le64(h + IVHD_BASE_ADDRESS, o->iommu_base);
+	put_le16(h + IVHD_PCI_SEGMENT, 0);
+	put_le16(h + IVHD_IOMMU_INFO, 0);
+	put_le32(h + IVHD_FEATURE_REPORTING, o->ivhd_features);
 	e = h + IVHD_10_SIZE;
 	put8(e + IVHD_ENTRY_TYPE, IVHD_DEV_ALL);
 	e += IVHD_ENTRY4_SIZE;
 	put8(e + IVHD_ENTRY_TYPE, IVHD_DEV_SPECIAL);
 	put8(e + IVHD_SPECIAL_HANDLE, o->ioapic_id);
-	put16(e + IVHD_SPECIAL_USED_ID, o->ioapic_devid);
+	put_le16(e + IVHD_SPECIAL_USED_ID, o->ioapic_devid);
 	put8(e + IVHD_SPECIAL_VARIETY, IVHD_SPECIAL_IOAPIC);
-}
-
-/* Walk the base's blocks: each must lie inside the table. */
-static int check_base(struct mc_map *map, const uint8_t *p, size_t len)
-{
-	if (len < IVRS_SIZE)
-		return mc_map_report(map, MC_EBADBLOB, "base",
-				     "IVRS: %zu bytes, shorter than its 48-byte "
-				     "header",
-				     len);
-	for (size_t off = IVRS_SIZE; off < len;) {
-		uint16_t blen;
-
-		if (len - off < IVRS_BLOCK_SIZE)
-			return mc_map_report(map, MC_EBADBLOB, "base",
-					     "IVRS: block at 0x%zx is cut off",
-					     off);
-		blen = get16(p + off + IVRS_BLOCK_LENGTH);
-		if (blen < IVRS_BLOCK_SIZE || blen > len - off)
-			return mc_map_report(map, MC_EBADBLOB, "base",
-					     "IVRS: block at 0x%zx has length %u, "
-					     "outside the table",
-					     off, blen);
-		off += blen;
-	}
-	return 0;
 }
 
 int acpi_build_ivrs(struct mc_map *map, const struct mc_acpi_opts *o,
@@ -163,9 +137,6 @@ int acpi_build_ivrs(struct mc_map *map, const struct mc_acpi_opts *o,
 	int err = 0;
 
 	if (base) {
-		err = check_base(map, base, base_len);
-		if (err)
-			return err;
 		/* Most ranges are one IVMD: one device, or none named. */
 		acpi_buf_reserve(b, base_len, n, IVMD_SIZE);
 		acpi_buf_append(b, base, base_len);
@@ -180,8 +151,10 @@ int acpi_build_ivrs(struct mc_map *map, const struct mc_acpi_opts *o,
 		if (acpi_buf_grow(b, IVRS_SIZE) == SIZE_MAX)
 			return mc_map_report(map, MC_ENOMEM, NULL,
 					     "out of memory");
-		acpi_header_fresh(b, "IVRS", o->revision ? o->revision : 1, o);
-		put32(b->p + IVRS_IVINFO, o->ivinfo);
+		acpi_header_fresh(b, IVRS_SIG,
+				  o->revision ? o->revision : IVRS_REVISION_MIN,
+				  o);
+		put_le32(b->p + IVRS_IVINFO, o->ivinfo);
 		put_ivhd(b, o);
 	}
 	for (size_t i = 0; !err && i < n; i++) {

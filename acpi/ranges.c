@@ -113,15 +113,21 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 	return 0;
 }
 
+void acpi_fmt_span(char *buf, size_t len, uint64_t first, uint64_t last)
+{
+	snprintf(buf, len, "0x%llx+0x%llx", (unsigned long long)first,
+		 (unsigned long long)(last - first + 1));
+}
+
 /* "direct 0x1000+0x1000 (line 7, fw-buffer)" */
 static void fmt_range(char *buf, size_t len, const struct acpi_range *a)
 {
 	const struct mc_region *r = a->r;
+	char span[48];
 	int n;
 
-	n = snprintf(buf, len, "%s 0x%llx+0x%llx", mc_resv_type_name(r->type),
-		     (unsigned long long)a->first,
-		     (unsigned long long)(a->last - a->first + 1));
+	acpi_fmt_span(span, sizeof(span), a->first, a->last);
+	n = snprintf(buf, len, "%s %s", mc_resv_type_name(r->type), span);
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (r->line && r->name)
@@ -164,7 +170,8 @@ int acpi_check_segment0(struct mc_map *map, const struct acpi_range *a,
 						 "(--base: patch the VMM's %s, "
 						 "which covers it)",
 						 d->segment, d->bus,
-						 d->devfn >> 3, d->devfn & 7,
+						 PCI_SLOT(d->devfn),
+						 PCI_FUNC(d->devfn),
 						 d->segment, table, unit,
 						 table);
 	}

@@ -25,9 +25,11 @@ enum {
 	RSDP_SIZE = 36,
 	RSDP_V1_SIZE = 20,
 };
-FIELD_AFTER(RSDP_SIGNATURE, 8, RSDP_CHECKSUM);
+#define RSDP_SIG "RSD PTR "
+#define RSDP_SIGNATURE_LEN 8
+FIELD_AFTER(RSDP_SIGNATURE, RSDP_SIGNATURE_LEN, RSDP_CHECKSUM);
 FIELD_AFTER(RSDP_CHECKSUM, 1, RSDP_OEM_ID);
-FIELD_AFTER(RSDP_OEM_ID, 6, RSDP_REVISION);
+FIELD_AFTER(RSDP_OEM_ID, SDT_OEM_ID_LEN, RSDP_REVISION);
 FIELD_AFTER(RSDP_REVISION, 1, RSDP_RSDT_ADDRESS);
 FIELD_AFTER(RSDP_RSDT_ADDRESS, 4, RSDP_LENGTH);
 FIELD_AFTER(RSDP_LENGTH, 4, RSDP_XSDT_ADDRESS);
@@ -60,11 +62,11 @@ static int check_tables(struct mc_map *map, const void *const *tables,
 		int err;
 
 		snprintf(what, sizeof(what), "table %zu", i + 1);
-		if (lens[i] < 4)
+		if (lens[i] < SDT_SIGNATURE_LEN)
 			return mc_map_report(map, MC_EBADBLOB, what,
 					     "%zu bytes is not an ACPI table",
 					     lens[i]);
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < SDT_SIGNATURE_LEN; k++)
 			if (!((sig[k] >= 'A' && sig[k] <= 'Z') ||
 			      (sig[k] >= '0' && sig[k] <= '9')))
 				return mc_map_report(map, MC_EBADBLOB, what,
@@ -80,15 +82,13 @@ static int check_tables(struct mc_map *map, const void *const *tables,
 
 static void put_rsdp(uint8_t *p, uint64_t xsdt, const struct mc_acpi_opts *o)
 {
-	const char *oem = o->oem_id ? o->oem_id : "MCARVE";
-	size_t n = strlen(oem);
+	const char *oem_id = o->oem_id ? o->oem_id : ACPI_OEM_ID_DEFAULT;
 
-	memcpy(p + RSDP_SIGNATURE, "RSD PTR ", 8);
-	memset(p + RSDP_OEM_ID, ' ', 6);
-	memcpy(p + RSDP_OEM_ID, oem, n < 6 ? n : 6);
+	memcpy(p + RSDP_SIGNATURE, RSDP_SIG, RSDP_SIGNATURE_LEN);
+	acpi_put_id(p + RSDP_OEM_ID, oem_id, SDT_OEM_ID_LEN);
 	put8(p + RSDP_REVISION, 2);
-	put32(p + RSDP_LENGTH, RSDP_SIZE);
-	put64(p + RSDP_XSDT_ADDRESS, xsdt);
+	put_le32(p + RSDP_LENGTH, RSDP_SIZE);
+	put_le64(p + RSDP_XSDT_ADDRESS, xsdt);
 	put8(p + RSDP_CHECKSUM, (uint8_t)-acpi_sum(p, RSDP_V1_SIZE));
 	put8(p + RSDP_EXTENDED_CHECKSUM, (uint8_t)-acpi_sum(p, RSDP_SIZE));
 }
@@ -128,7 +128,7 @@ int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
 	for (size_t i = 0; i < n && !b.failed && !x.failed; i++) {
 		acpi_buf_grow(&b, at - b.len);
 		acpi_buf_append(&b, tables[i], lens[i]);
-		put64(x.p + SDT_SIZE + 8 * i, addr + at);
+		put_le64(x.p + SDT_SIZE + 8 * i, addr + at);
 		at = align_up(b.len);
 	}
 	if (!b.failed && b.len - 1 > UINT64_MAX - addr)

@@ -101,46 +101,42 @@ uint8_t acpi_sum(const uint8_t *p, size_t n)
 	return (uint8_t)s;
 }
 
-/* A fixed-width ACPI string: the text, then spaces, no terminator. */
-static void put_id(uint8_t *p, const char *s, size_t width)
-{
-	size_t n = strlen(s);
-
-	memset(p, ' ', width);
-	memcpy(p, s, n < width ? n : width);
-}
-
 void acpi_header_fresh(struct acpi_buf *b, const char *sig, uint8_t revision,
 		       const struct mc_acpi_opts *o)
 {
+	const char *oem_id = o->oem_id ? o->oem_id : ACPI_OEM_ID_DEFAULT;
+	const char *table_id = o->oem_table_id ? o->oem_table_id : "MEMCARVE";
+	const char *creator = o->creator_id ? o->creator_id : "MCRV";
+	uint32_t oem_revision = o->set_oem_revision ? o->oem_revision : 1;
 	uint8_t *h = b->p;
 
-	memcpy(h + SDT_SIGNATURE, sig, 4);
+	memcpy(h + SDT_SIGNATURE, sig, SDT_SIGNATURE_LEN);
 	put8(h + SDT_REVISION, revision);
-	put_id(h + SDT_OEM_ID, o->oem_id ? o->oem_id : "MCARVE", 6);
-	put_id(h + SDT_OEM_TABLE_ID,
-	       o->oem_table_id ? o->oem_table_id : "MEMCARVE", 8);
-	put32(h + SDT_OEM_REVISION, o->set_oem_revision ? o->oem_revision : 1);
-	put_id(h + SDT_CREATOR_ID, o->creator_id ? o->creator_id : "MCRV", 4);
-	put32(h + SDT_CREATOR_REVISION, o->creator_revision);
+	acpi_put_id(h + SDT_OEM_ID, oem_id, SDT_OEM_ID_LEN);
+	acpi_put_id(h + SDT_OEM_TABLE_ID, table_id, SDT_OEM_TABLE_ID_LEN);
+	put_le32(h + SDT_OEM_REVISION, oem_revision);
+	acpi_put_id(h + SDT_CREATOR_ID, creator, SDT_CREATOR_ID_LEN);
+	put_le32(h + SDT_CREATOR_REVISION, o->creator_revision);
 }
 
 int acpi_header_patch(struct mc_map *map, struct acpi_buf *b,
 		      const struct mc_acpi_opts *o)
 {
 	uint8_t *h = b->p;
-	uint32_t rev = get32(h + SDT_OEM_REVISION);
+	uint32_t rev = get_le32(h + SDT_OEM_REVISION);
 
 	if (o->oem_id)
-		put_id(h + SDT_OEM_ID, o->oem_id, 6);
+		acpi_put_id(h + SDT_OEM_ID, o->oem_id, SDT_OEM_ID_LEN);
 	if (o->oem_table_id)
-		put_id(h + SDT_OEM_TABLE_ID, o->oem_table_id, 8);
+		acpi_put_id(h + SDT_OEM_TABLE_ID, o->oem_table_id,
+			    SDT_OEM_TABLE_ID_LEN);
 	if (o->creator_id) {
-		put_id(h + SDT_CREATOR_ID, o->creator_id, 4);
-		put32(h + SDT_CREATOR_REVISION, o->creator_revision);
+		acpi_put_id(h + SDT_CREATOR_ID, o->creator_id,
+			    SDT_CREATOR_ID_LEN);
+		put_le32(h + SDT_CREATOR_REVISION, o->creator_revision);
 	}
 	if (o->set_oem_revision) {
-		put32(h + SDT_OEM_REVISION, o->oem_revision);
+		put_le32(h + SDT_OEM_REVISION, o->oem_revision);
 		return 0;
 	}
 	/* A table upgrade replaces the VMM's table only if this is higher. */
@@ -148,7 +144,7 @@ int acpi_header_patch(struct mc_map *map, struct acpi_buf *b,
 		return mc_map_report(map, MC_ERANGE, "oem-revision",
 				     "the base table's OEM revision is 0xffffffff: "
 				     "no higher one exists; give one explicitly");
-	put32(h + SDT_OEM_REVISION, rev + 1);
+	put_le32(h + SDT_OEM_REVISION, rev + 1);
 	return 0;
 }
 
@@ -162,7 +158,7 @@ int acpi_finish(struct mc_map *map, struct acpi_buf *b, uint8_t **out,
 				     "the table would be %zu bytes; ACPI lengths "
 				     "are 32-bit",
 				     b->len);
-	put32(b->p + SDT_LENGTH, (uint32_t)b->len);
+	put_le32(b->p + SDT_LENGTH, (uint32_t)b->len);
 	put8(b->p + SDT_CHECKSUM, 0);
 	put8(b->p + SDT_CHECKSUM, (uint8_t)-acpi_sum(b->p, b->len));
 	*out = b->p;
@@ -177,14 +173,15 @@ int acpi_check_table(struct mc_map *map, const void *blob, size_t len,
 	const uint8_t *p = blob;
 	uint32_t n;
 
-	if (!p || len < 4 || memcmp(p, sig, 4) != 0)
+	if (!p || len < SDT_SIGNATURE_LEN ||
+	    memcmp(p, sig, SDT_SIGNATURE_LEN) != 0)
 		return 0;
 	if (len < SDT_SIZE)
 		return mc_map_report(map, MC_EBADBLOB, what,
 				     "%.4s: %zu bytes, shorter than the 36-byte "
 				     "table header",
 				     sig, len);
-	n = get32(p + SDT_LENGTH);
+	n = get_le32(p + SDT_LENGTH);
 	if (n != len)
 		return mc_map_report(map, MC_EBADBLOB, what,
 				     "%.4s: the header says %u bytes, the table "
@@ -205,9 +202,9 @@ int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o)
 		size_t width;
 		const char *field;
 	} ids[] = {
-		{ o->oem_id, 6, "oem-id" },
-		{ o->oem_table_id, 8, "oem-table-id" },
-		{ o->creator_id, 4, "creator-id" },
+		{ o->oem_id, SDT_OEM_ID_LEN, "oem-id" },
+		{ o->oem_table_id, SDT_OEM_TABLE_ID_LEN, "oem-table-id" },
+		{ o->creator_id, SDT_CREATOR_ID_LEN, "creator-id" },
 	};
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {

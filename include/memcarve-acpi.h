@@ -187,6 +187,9 @@ void mc_acpi_free(uint8_t *buf);
  * A DMAR device scope with a path of several hops is recorded as its first
  * hop (the port on the start bus): bus numbers behind bridges are not in
  * the table.
+ * The table is checked whole before any region is added, as
+ * mc_acpi_build() checks a @base (all but the revision): a malformed table
+ * adds none.
  * Return: 0; MC_EBADBLOB without a diagnostic when @blob is not that
  * table; MC_EBADBLOB with one when it is, but malformed; MC_ENOMEM.
  */

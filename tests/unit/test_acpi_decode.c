@@ -262,6 +262,132 @@ static void decoders_name_what_is_broken(void **state)
 	mc_acpi_free(t);
 }
 
+/*
+ * Byte @at of table @t set to @v, checksum fixed: the decoder and
+ * mc_acpi_build() given it as a base refuse it with the same words, the
+ * base's prefixed "base: ", and the decoder adds no region.
+ */
+static void both_refuse(enum mc_acpi_table table, const uint8_t *t,
+			size_t len, size_t at, uint8_t v, const char *what)
+{
+	static int (*const dec[])(struct mc_map *, const void *, size_t) = {
+		[MC_ACPI_DMAR] = mc_acpi_dmar_decode,
+		[MC_ACPI_IVRS] = mc_acpi_ivrs_decode,
+		[MC_ACPI_IORT] = mc_acpi_iort_decode,
+	};
+	const char *map_text = table == MC_ACPI_IORT ?
+		"arch arm64\nram 0x40000000 1G\n" :
+		"arch x86_64\nram 0 1G\n";
+	struct mc_map *decoded = mc_map_new(), *map = map_carved(map_text);
+	uint8_t *m = malloc(len), *out = NULL;
+	size_t n, out_len;
+
+	memcpy(m, t, len);
+	m[at] = v;
+	fix_checksum(m, len);
+	assert_int_equal(dec[table](decoded, m, len), MC_EBADBLOB);
+	mc_map_input(decoded, &n);
+	assert_int_equal(n, 0);
+	if (!strstr(first_error(decoded), what))
+		fail_msg("expected '%s' in: %s", what, first_error(decoded));
+	assert_int_equal(mc_acpi_build(map, table, NULL, m, len, &out,
+				       &out_len),
+			 MC_EBADBLOB);
+	assert_memory_equal(first_error(map), "base: ", 6);
+	assert_string_equal(first_error(map) + 6, first_error(decoded));
+	free(m);
+	mc_map_free(decoded);
+	mc_map_free(map);
+}
+
+/*
+ * The checks of VT-d §8, the AMD IOMMU spec §5.2 and Arm DEN 0049 on the
+ * tables memcarve writes: a DRHD at 0x30, an RMRR at 0x40 with one scope;
+ * an IVHD at 0x30 with entries at +0x18 and +0x1c, an IVMD at 0x54; an
+ * ITS group at 0x30, an SMMUv3 at 0x48, a root complex at 0xa0, an RMR
+ * node at 0xd8 with its ID mapping at +0x1c.
+ */
+static void decoding_and_patching_check_alike(void **state)
+{
+	uint8_t *longer;
+	size_t len;
+	uint8_t *t = table_of("arch x86_64\nram 0 1G\nreserved 0x1000000 4K "
+			      "type=direct devices=00:01.0\n",
+			      MC_ACPI_DMAR, &len);
+
+	(void)state;
+	/* A scope is 6 bytes and 2 per hop: 7 is half a hop (§8.3.1). */
+	both_refuse(MC_ACPI_DMAR, t, len, 0x40 + 0x18 + 1, 7,
+		    "DMAR: RMRR at 0x40: device scope at +0x18 does not fit");
+	both_refuse(MC_ACPI_DMAR, t, len, 0x30 + 2, 12,
+		    "DMAR: DRHD at 0x30 is 12 bytes, shorter than its 16-byte "
+		    "fixed part");
+	/* RMRR end below its base (an inclusive limit). */
+	both_refuse(MC_ACPI_DMAR, t, len, 0x40 + 16 + 3, 0,
+		    "DMAR: RMRR at 0x40: end 0xfff is below base 0x1000000");
+	mc_acpi_free(t);
+
+	t = table_of("arch x86_64\nram 0 1G\nreserved 0x1000000 4K "
+		     "type=direct\n", MC_ACPI_IVRS, &len);
+	/* An IVMD is 32 bytes: the decoder took longer ones before. */
+	longer = calloc(1, len + 4);
+	memcpy(longer, t, len);
+	longer[4] = (uint8_t)(len + 4);
+	both_refuse(MC_ACPI_IVRS, longer, len + 4, 0x54 + 2, 36,
+		    "IVRS: IVMD at 0x54 is 36 bytes, not 32");
+	free(longer);
+	/* Entry type 0x81 has no length Linux knows. */
+	both_refuse(MC_ACPI_IVRS, t, len, 0x48, 0x81,
+		    "IVRS: IVHD at 0x30: device entry at +0x18 does not fit");
+	both_refuse(MC_ACPI_IVRS, t, len, 0x54 + 24 + 1, 0,
+		    "IVRS: IVMD at 0x54: 0x1000000+0x0 is empty or wraps past "
+		    "2^64");
+	mc_acpi_free(t);
+
+	t = table_of("arch arm64\nram 0x40000000 1G\nreserved 0x48000000 64K "
+		     "type=direct sids=3\n", MC_ACPI_IORT, &len);
+	both_refuse(MC_ACPI_IORT, t, len, 0xa0 + 36 + 12, 0x49,
+		    "IORT: root complex node at 0xa0: ID mapping 0 points at "
+		    "no node");
+	/* ID mappings never overlap the node header. */
+	both_refuse(MC_ACPI_IORT, t, len, 0xd8 + 12, 8,
+		    "IORT: RMR node at 0xd8: 1 ID mappings at +0x8 do not fit "
+		    "in it");
+	both_refuse(MC_ACPI_IORT, t, len, 0x48 + 1, 24,
+		    "IORT: SMMUv3 node at 0x48 is 24 bytes, shorter than its "
+		    "68-byte fixed part");
+	mc_acpi_free(t);
+}
+
+/*
+ * An IVHD's ACPI HID entry (0xf0) is 22 bytes and its UID: one with an
+ * empty UID may end the IVHD exactly; one UID byte more runs past it.
+ */
+static void ivhd_acpi_hid_entry_says_its_own_length(void **state)
+{
+	size_t len, n;
+	uint8_t *fresh = table_of("arch x86_64\nram 0 1G\n", MC_ACPI_IVRS,
+				  &len);
+	uint8_t t[48 + 24 + 4 + 22] = { 0 };
+	struct mc_map *map = mc_map_new();
+
+	(void)state;
+	memcpy(t, fresh, 48 + 24 + 4);	/* header, IVHD, "all devices" */
+	mc_acpi_free(fresh);
+	t[4] = sizeof(t);
+	t[0x30 + 2] = 24 + 4 + 22;
+	t[0x4c] = 0xf0;
+	fix_checksum(t, sizeof(t));
+	assert_int_equal(mc_acpi_ivrs_decode(map, t, sizeof(t)), 0);
+	mc_map_input(map, &n);
+	assert_int_equal(n, 0);
+	mc_map_free(map);
+	t[0x4c + 21] = 1;	/* UID length */
+	fix_checksum(t, sizeof(t));
+	broken(mc_acpi_ivrs_decode, t, sizeof(t),
+	       "IVHD at 0x30: device entry at +0x1c does not fit");
+}
+
 static void iort_decoder_reads_rmr_attributes(void **state)
 {
 	size_t len;
@@ -297,6 +423,8 @@ int main(void)
 		cmocka_unit_test(decoders_leave_other_bytes_alone),
 		cmocka_unit_test(decoders_name_what_is_broken),
 		cmocka_unit_test(iort_decoder_reads_rmr_attributes),
+		cmocka_unit_test(decoding_and_patching_check_alike),
+		cmocka_unit_test(ivhd_acpi_hid_entry_says_its_own_length),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
