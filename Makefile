@@ -49,7 +49,7 @@ SHARED    := $(BUILD)/libmemcarve.so.$(VERSION)
 TOOL      := $(BUILD)/memcarve
 
 .PHONY: all deps check-deps example check unit golden asan clang valgrind \
-	cli-output exports check-guests install uninstall clean
+	cli-output exports abi abi-baseline check-guests install uninstall clean
 
 all: deps $(STATIC) $(SHARED) $(TOOL)
 
@@ -114,6 +114,14 @@ clang:
 exports: $(SHARED)
 	@tests/exports $(SHARED)
 
+# The ABI against the baseline in abi/ (libabigail); abi-baseline rewrites
+# it, refusing an incompatible change that keeps the SONAME.
+abi: $(SHARED)
+	@tests/abi check $(BUILD)
+
+abi-baseline: $(SHARED)
+	@tests/abi baseline $(BUILD)
+
 valgrind: $(TOOL)
 	@tests/valgrind-cli $(TOOL)
 
@@ -133,7 +141,7 @@ check-guests: $(TOOL)
 # tests/fuzz/fuzz.mk (make fuzz; it adds fuzz-smoke to EXTRA_CHECKS).
 -include bench/bench.mk tests/fuzz/fuzz.mk
 
-check: check-deps all unit golden exports cli-output clang asan valgrind \
+check: check-deps all unit golden exports abi cli-output clang asan valgrind \
 	$(EXTRA_CHECKS) check-guests
 	@echo "make check: all passed"
 
