@@ -8,7 +8,7 @@
 # Sources are found by directory: a new file in core/ or an emitter
 # directory is part of the library, a new tests/unit/test_*.c is a test.
 
-VERSION   := 0.1.0
+VERSION   := $(shell sed -n 's/^\#define MC_VERSION "\(.*\)"/\1/p' include/memcarve.h)
 SOVERSION := 0
 BUILD     ?= build
 PREFIX    ?= /usr/local
