@@ -8,7 +8,7 @@
 # Sources are found by directory: a new file in core/ or an emitter
 # directory is part of the library, a new tests/unit/test_*.c is a test.
 
-VERSION   := 0.1.0
+VERSION   := $(shell sed -n 's/^\#define MC_VERSION "\(.*\)"/\1/p' include/memcarve.h)
 SOVERSION := 0
 BUILD     ?= build
 PREFIX    ?= /usr/local
@@ -49,7 +49,7 @@ SHARED    := $(BUILD)/libmemcarve.so.$(VERSION)
 TOOL      := $(BUILD)/memcarve
 
 .PHONY: all deps check-deps example check unit golden asan clang valgrind \
-	cli-output check-guests install uninstall clean
+	cli-output exports abi abi-baseline check-guests install uninstall clean
 
 all: deps $(STATIC) $(SHARED) $(TOOL)
 
@@ -71,9 +71,9 @@ $(STATIC): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(SHARED): $(LIB_OBJS)
+$(SHARED): $(LIB_OBJS) libmemcarve.lds
 	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libmemcarve.so.$(SOVERSION) \
-		-o $@ $^ $(LDLIBS_LIB)
+		-Wl,--version-script=libmemcarve.lds -o $@ $(LIB_OBJS) $(LDLIBS_LIB)
 	ln -sf libmemcarve.so.$(VERSION) $(BUILD)/libmemcarve.so.$(SOVERSION)
 	ln -sf libmemcarve.so.$(SOVERSION) $(BUILD)/libmemcarve.so
 
@@ -110,6 +110,18 @@ clang:
 		$(BUILD)/clang/memcarve $(patsubst $(BUILD)/%,$(BUILD)/clang/%,$(TESTS))
 	@echo "clang: library, tool and tests build without warnings"
 
+# The .so exports exactly the functions include/ declares.
+exports: $(SHARED)
+	@tests/exports $(SHARED)
+
+# The ABI against the baseline in abi/ (libabigail); abi-baseline rewrites
+# it, refusing an incompatible change that keeps the SONAME.
+abi: $(SHARED)
+	@tests/abi check $(BUILD)
+
+abi-baseline: $(SHARED)
+	@tests/abi baseline $(BUILD)
+
 valgrind: $(TOOL)
 	@tests/valgrind-cli $(TOOL)
 
@@ -129,7 +141,7 @@ check-guests: $(TOOL)
 # tests/fuzz/fuzz.mk (make fuzz; it adds fuzz-smoke to EXTRA_CHECKS).
 -include bench/bench.mk tests/fuzz/fuzz.mk
 
-check: check-deps all unit golden cli-output clang asan valgrind \
+check: check-deps all unit golden exports abi cli-output clang asan valgrind \
 	$(EXTRA_CHECKS) check-guests
 	@echo "make check: all passed"
 

@@ -29,7 +29,17 @@
 extern "C" {
 #endif
 
+/* The version this header belongs to; the Makefile reads it from here. */
 #define MC_VERSION "0.1.0"
+
+/**
+ * mc_version() - the version of the library a program runs with
+ *
+ * MC_VERSION is what the program was compiled against; a shared library
+ * installed later may be newer.
+ * Return: a static string such as "0.1.0".
+ */
+const char *mc_version(void);
 
 /* Error codes: functions return 0 or one of these (negative). */
 #define MC_EINVAL	(-1)	/* malformed input: syntax, bad value */

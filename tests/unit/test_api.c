@@ -192,6 +192,12 @@ static void free_accepts_null(void **state)
 	mc_map_free(NULL);
 }
 
+static void the_library_says_its_version(void **state)
+{
+	(void)state;
+	assert_string_equal(mc_version(), MC_VERSION);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +211,7 @@ int main(void)
 		cmocka_unit_test(parse_number_takes_the_map_syntax),
 		cmocka_unit_test(report_adds_a_diagnostic_for_emitters),
 		cmocka_unit_test(free_accepts_null),
+		cmocka_unit_test(the_library_says_its_version),
 	};
 
 	return cmocka_run_group_tests_name("api", tests, NULL, NULL);
