@@ -88,6 +88,17 @@ enum mc_dt_memreserve {
  * @memreserve:	whether to add /memreserve/ entries (see above)
  * @drop_base_memreserve: patch mode: leave out the base's /memreserve/
  *		entries (e.g. a VMM's entries for its own firmware layout)
+ * @pad:	with @pad_set, free bytes after the tree (inside its
+ *		totalsize, zeroed) for a VMM or bootloader that adds nodes
+ *		later, as dtc's -p gives
+ * @pad_set:	use @pad; else patch mode keeps the free space the base had
+ *		(QEMU's trees carry most of a MiB) and fresh mode adds none
+ * @model:	fresh mode: the root's "model", or NULL for none
+ * @compatible:	fresh mode: the root's "compatible" strings, most specific
+ *		first, ending in NULL; or NULL for none. The fresh tree is a
+ *		fragment a VMM merges into its own, so neither is written
+ *		unless asked for; patch mode keeps the base's and refuses
+ *		either.
  */
 struct mc_dt_options {
 	const void *base;
@@ -96,6 +107,10 @@ struct mc_dt_options {
 	enum mc_dt_layout layout;
 	enum mc_dt_memreserve memreserve;
 	bool drop_base_memreserve;
+	size_t pad;
+	bool pad_set;
+	const char *model;
+	const char *const *compatible;
 };
 
 /**
