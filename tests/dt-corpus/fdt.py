@@ -50,6 +50,9 @@ class Tree:
             elif tag == END:
                 break
         self.by_path = {p: props for p, props in self.nodes}
+        used = max(off_rsv + 16 * (len(self.memreserve) + 1),
+                   off_struct + size_struct, off_strings + size_strings)
+        self.free = max(self.totalsize - used, 0)
 
     def prop(self, path, name):
         for n, v in self.by_path.get(path, []):

@@ -245,7 +245,17 @@ def inspected(text):
 
 
 def check(name, base_path, arch, memcarve, work):
-    """(status, detail): ok, refused (the message) or FAIL (what broke)."""
+    """(status, detail): ok, refused (the message) or FAIL (what broke),
+    for each memory node layout."""
+    for layout in ("per-block", "one"):
+        status, detail = check_layout(name, base_path, arch, memcarve, work,
+                                      layout)
+        if status != "ok":
+            return status, f"--memory-nodes {layout}: {detail}"
+    return "ok", None
+
+
+def check_layout(name, base_path, arch, memcarve, work, layout):
     with open(base_path, "rb") as f:
         base = fdt.Tree(f.read())
     map_text, ours = make_map(base, arch)
@@ -254,7 +264,8 @@ def check(name, base_path, arch, memcarve, work):
     out_path = os.path.join(work, tag + ".out.dtb")
     with open(map_path, "w") as f:
         f.write(map_text)
-    r = sh([memcarve, "dt", map_path, "--base", base_path, "-o", out_path])
+    r = sh([memcarve, "dt", map_path, "--base", base_path, "-o", out_path,
+            "--memory-nodes", layout])
     if r.returncode:
         msg = r.stderr.decode(errors="replace").strip()
         if r.returncode != 1 or not msg.startswith("memcarve: "):
@@ -285,6 +296,8 @@ def verify(base, base_path, out_path, map_path, ours, memcarve):
         return f"phandles {phandles(base)} became {phandles(out)}"
     if out.memreserve[:len(base.memreserve)] != base.memreserve:
         return "the base's /memreserve/ entries changed"
+    if out.free < base.free:
+        return f"free space {base.free} became {out.free} (--pad default)"
     show = json.loads(sh([memcarve, "show", map_path, "--json"]).stdout)
     if memory_written(out) != memory_shown(show):
         return (f"memory {memory_written(out)} is not what show gives, "
