@@ -6,9 +6,10 @@
  * map into the nodes and entries to write (checking names, cells and
  * conventions); in patch mode base.c indexes the base tree (read once by
  * scan.c), split.c cuts memory blocks where the base's memory nodes meet
- * and conflict.c checks our children against the base's /reserved-memory;
- * write.c then walks the output once to count its size and once to write
- * it (out.c).
+ * and conflict.c checks our children against the base's /reserved-memory
+ * and /memreserve/; memnodes.c groups the blocks into memory nodes and
+ * decides what each inherits; write.c then walks the output once to count
+ * its size and once to write it (out.c).
  */
 #ifndef MC_DT_INTERNAL_H
 #define MC_DT_INTERNAL_H
