@@ -21,6 +21,7 @@ Usage: run.py MEMCARVE [-j N] [-v]
 """
 
 import fnmatch
+import functools
 import json
 import multiprocessing
 import os
@@ -195,6 +196,16 @@ def dtc_warnings(path):
                if l.strip()), ""
 
 
+# Both layouts of a tree run in one worker: the base's warnings and the
+# map's "show" are worked out once.
+base_warnings = functools.lru_cache(maxsize=4)(dtc_warnings)
+
+
+@functools.lru_cache(maxsize=4)
+def show_json(memcarve, map_path, map_text):
+    return json.loads(sh([memcarve, "show", map_path, "--json"]).stdout)
+
+
 def kept_nodes(tree, ours_resv):
     """Nodes other than the memory ones memcarve replaces or writes."""
     gone = [p for p in tree.children("/") if fdt.replaced(tree, p)]
@@ -252,7 +263,26 @@ def check(name, base_path, arch, memcarve, work):
                                       layout)
         if status != "ok":
             return status, f"--memory-nodes {layout}: {detail}"
-    return "ok", None
+    with open(base_path, "rb") as f:
+        return "ok", kept_counts(fdt.Tree(f.read()))
+
+
+def kept_counts(tree):
+    """What an accepted tree had that its outputs were checked to keep."""
+    resv = fdt.resv_node(tree)
+    root = tree.children("/")
+    return {
+        "reserved-memory children": len(tree.children(resv)) if resv else 0,
+        "phandles": len(phandles(tree)),
+        "/memreserve/ entries": len(tree.memreserve),
+        "untyped memory@ nodes replaced": sum(
+            1 for p in root if fdt.replaced(tree, p) and
+            not fdt.is_memory(tree, p)),
+        "disabled memory nodes kept": sum(
+            1 for p in root if fdt.string(tree.prop(p, "device_type")) ==
+            "memory" and not fdt.available(tree, p)),
+        "trees with __symbols__": int("/__symbols__" in tree.by_path),
+    }
 
 
 def check_layout(name, base_path, arch, memcarve, work, layout):
@@ -282,7 +312,7 @@ def check_layout(name, base_path, arch, memcarve, work, layout):
 def verify(base, base_path, out_path, map_path, ours, memcarve):
     with open(out_path, "rb") as f:
         out = fdt.Tree(f.read())
-    before, _ = dtc_warnings(base_path)
+    before, _ = base_warnings(base_path)
     after, err = dtc_warnings(out_path)
     if after is None:
         return f"dtc refuses the output: {err}"
@@ -298,7 +328,8 @@ def verify(base, base_path, out_path, map_path, ours, memcarve):
         return "the base's /memreserve/ entries changed"
     if out.free < base.free:
         return f"free space {base.free} became {out.free} (--pad default)"
-    show = json.loads(sh([memcarve, "show", map_path, "--json"]).stdout)
+    with open(map_path) as f:
+        show = show_json(memcarve, map_path, f.read())
     if memory_written(out) != memory_shown(show):
         return (f"memory {memory_written(out)} is not what show gives, "
                 f"{memory_shown(show)}")
@@ -413,6 +444,11 @@ def main(argv):
           f"QEMU), {sum(1 for r in results if r[1] == 'ok')} patched and "
           f"checked, {len(refused)} refused, {len(failed)} failed, in "
           f"{time.monotonic() - t0:.0f} s")
+    kept = {}
+    for _, status, counts in results:
+        for k, v in (counts.items() if status == "ok" else ()):
+            kept[k] = kept.get(k, 0) + v
+    print("  kept: " + ", ".join(f"{v} {k}" for k, v in kept.items()))
     for reason, n in sorted(by_reason.items(), key=lambda x: -x[1]):
         print(f"  refused {n:4}: {reason}")
     for p in fresh:
