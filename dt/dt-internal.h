@@ -50,6 +50,8 @@ struct dt_mem_node {
 				   index in dt_base.mem_node), or
 				   DT_NO_OWNER */
 	bool phandle;		/* it carries its owner's phandle */
+	size_t numa_from;	/* no owner: the base memory node whose NUMA
+				   properties it takes, or DT_NO_OWNER */
 };
 
 #define DT_NO_OWNER SIZE_MAX
@@ -65,9 +67,6 @@ struct dt_plan {
 	size_t n_blocks;
 	struct dt_mem_node *nodes;	/* memory nodes, by first address */
 	size_t n_nodes;
-	size_t numa_source;		/* base memory node whose NUMA
-					   properties an ownerless node
-					   takes, or DT_NO_OWNER */
 	struct dt_child *children;
 	size_t n_children;
 	struct dt_rsv *rsv;
@@ -158,7 +157,14 @@ enum dt_inherit {
 };
 
 enum dt_inherit dt_inherit_of(const char *prop);
+
+/* numa.c */
+#define DT_NUMA_AMBIGUOUS (SIZE_MAX - 1)
+
 bool dt_prop_is_numa(const char *prop);
+size_t dt_numa_source(const struct dt_base *b);
+int dt_numa_of_block(struct mc_map *map, const struct dt_base *b,
+		     size_t source, const struct dt_block *blk, size_t *from);
 int dt_plan_nodes(struct mc_map *map, struct dt_plan *plan,
 		  const struct dt_base *base);
 

@@ -32,9 +32,8 @@
  *  phandle, linux,phandle	kept on exactly one node (the owner's first);
  *			a base node no block lands in is refused below
  *  numa-node-id, ibm,associativity	kept: the block lies inside the owner.
- *			A block with no owner takes them when every base
- *			memory node has the same (one NUMA node), and is
- *			refused when they differ (its node is unknown)
+ *			A block with no owner has them recomputed, or is
+ *			refused (numa.c)
  *  anything else	kept verbatim: a platform property of the owner's
  *			range (hotpluggable, secure-status...), true of
  *			every part of it
@@ -98,81 +97,6 @@ static bool has_phandle(const struct dt_base *b, size_t owner)
 	return owner != DT_NO_OWNER && b->mem_node[owner]->phandle;
 }
 
-bool dt_prop_is_numa(const char *prop)
-{
-	return strcmp(prop, "numa-node-id") == 0 ||
-	       strcmp(prop, "ibm,associativity") == 0;
-}
-
-/* The next NUMA property of a node, or FDT_END_NODE. */
-static uint32_t next_numa(const void *fdt, int *offset, struct dt_tag *t)
-{
-	while (dt_tag_next(fdt, *offset, t) == FDT_PROP || t->tag == FDT_NOP) {
-		*offset = t->next;
-		if (t->tag == FDT_PROP && dt_prop_is_numa(t->name))
-			return FDT_PROP;
-	}
-	return FDT_END_NODE;
-}
-
-/* Whether base memory nodes @x and @y have the same NUMA properties. */
-static bool same_numa(const struct dt_base *b, size_t x, size_t y)
-{
-	struct dt_tag tx, ty;
-	int ox, oy;
-	uint32_t kx, ky;
-
-	dt_tag_next(b->fdt, b->mem_node[x]->offset, &tx);
-	dt_tag_next(b->fdt, b->mem_node[y]->offset, &ty);
-	ox = tx.next;
-	oy = ty.next;
-	do {
-		kx = next_numa(b->fdt, &ox, &tx);
-		ky = next_numa(b->fdt, &oy, &ty);
-		if (kx != ky || (kx == FDT_PROP &&
-				 (strcmp(tx.name, ty.name) || tx.len != ty.len ||
-				  memcmp(tx.data, ty.data, (size_t)tx.len))))
-			return false;
-	} while (kx == FDT_PROP);
-	return true;
-}
-
-/*
- * Which NUMA properties a block outside every base memory node takes: none
- * when the base has none (DT_NO_OWNER); the one set when every base node
- * has the same (one NUMA node: the block is on it; the index of a node to
- * copy them from); and SIZE_MAX - 1 when they differ, since the block's
- * NUMA node is then unknown.
- */
-#define DT_NUMA_AMBIGUOUS (SIZE_MAX - 1)
-
-static size_t numa_source(const struct dt_base *b)
-{
-	bool any = false;
-
-	for (size_t i = 0; b && i < b->n_mem_nodes; i++)
-		any = any || b->mem_node[i]->numa;
-	if (!any)
-		return DT_NO_OWNER;
-	for (size_t i = 1; i < b->n_mem_nodes; i++)
-		if (!same_numa(b, 0, i))
-			return DT_NUMA_AMBIGUOUS;
-	return 0;
-}
-
-static int no_owner(struct mc_map *map, const struct dt_block *blk)
-{
-	char range[48];
-
-	dt_fmt_range(range, sizeof(range), blk->first, blk->last);
-	return mc_map_report(map, MC_EINVAL, "base",
-			     "memory block %s lies outside every memory node "
-			     "of the base, whose nodes are on different NUMA "
-			     "nodes (numa-node-id or ibm,associativity): which "
-			     "one it is on is unknown; give the map RAM only "
-			     "inside the base's memory nodes", range);
-}
-
 static int lost_phandle(struct mc_map *map, const struct dt_base *b,
 			size_t owner)
 {
@@ -191,10 +115,17 @@ static int lost_phandle(struct mc_map *map, const struct dt_base *b,
 			     b->mem_node[owner]->name, range);
 }
 
+/* Whose properties a block's node takes. */
+struct who {
+	size_t owner;		/* the base memory node it lies in */
+	size_t numa_from;	/* no owner: whose NUMA properties (numa.c) */
+};
+
 /* Each block's owner; refuses what the owners cannot describe. */
 static int find_owners(struct mc_map *map, const struct dt_plan *plan,
-		       const struct dt_base *b, size_t *owner)
+		       const struct dt_base *b, struct who *who)
 {
+	size_t source = dt_numa_source(b);
 	bool *reached;
 	int err = 0;
 
@@ -206,11 +137,14 @@ static int find_owners(struct mc_map *map, const struct dt_plan *plan,
 		const struct dt_base_mem *m;
 
 		m = b ? dt_base_mem_at(b, plan->blocks[i].first) : NULL;
-		owner[i] = m ? m->index : DT_NO_OWNER;
+		who[i] = (struct who){ m ? m->index : DT_NO_OWNER,
+				       DT_NO_OWNER };
 		if (m)
 			reached[m->index] = true;
-		else if (plan->numa_source == DT_NUMA_AMBIGUOUS)
-			err = no_owner(map, &plan->blocks[i]);
+		else if (b)
+			err = dt_numa_of_block(map, b, source,
+					       &plan->blocks[i],
+					       &who[i].numa_from);
 	}
 	for (size_t i = 0; b && i < b->n_mem_nodes && !err; i++)
 		if (b->mem_node[i]->phandle && !reached[i])
@@ -220,64 +154,77 @@ static int find_owners(struct mc_map *map, const struct dt_plan *plan,
 }
 
 /*
- * Per owner (the last slot: no owner), the group it writes into: the
- * first group met in block order whose representative (@rep) nothing
- * tells apart from it. Returns the number of groups.
+ * A block's slot: its owner, or for a block with no owner one slot per
+ * base node it takes NUMA properties from (and one for none): 2n + 1.
  */
-static size_t group_owners(const struct dt_plan *plan, const struct dt_base *b,
-			   const size_t *owner, size_t *group_of, size_t *rep,
-			   size_t n_owner)
+static size_t slot_of(const struct who *w, size_t n_mem)
 {
-	size_t n_group = 0;
+	if (w->owner != DT_NO_OWNER)
+		return w->owner;
+	return n_mem + (w->numa_from == DT_NO_OWNER ? n_mem : w->numa_from);
+}
 
-	for (size_t o = 0; o < n_owner; o++)
+/*
+ * Per slot, the group it writes into: an owner joins the first group of
+ * an owner that nothing tells apart from it; the other slots keep to
+ * themselves. Groups are numbered in block order; @rep holds the block
+ * each starts with. Returns the number of groups.
+ */
+static size_t group_slots(const struct dt_plan *plan, const struct dt_base *b,
+			  const struct who *who, size_t *group_of,
+			  size_t *rep, size_t n_slot)
+{
+	size_t n_mem = b ? b->n_mem_nodes : 0, n_group = 0;
+
+	for (size_t o = 0; o < n_slot; o++)
 		group_of[o] = DT_NO_OWNER;
 	for (size_t i = 0; i < plan->n_blocks; i++) {
-		size_t o = owner[i] == DT_NO_OWNER ? n_owner - 1 : owner[i];
+		size_t o = slot_of(&who[i], n_mem), me = who[i].owner;
 
-		for (size_t g = 0; g < n_group && group_of[o] == DT_NO_OWNER;
-		     g++)
-			if (!b || (!has_phandle(b, owner[i]) &&
-				   !has_phandle(b, rep[g]) &&
-				   same_props(b, owner[i], rep[g])))
+		for (size_t g = 0; o < n_mem && g < n_group &&
+				   group_of[o] == DT_NO_OWNER; g++) {
+			size_t them = who[rep[g]].owner;
+
+			if (them != DT_NO_OWNER && !has_phandle(b, me) &&
+			    !has_phandle(b, them) && same_props(b, me, them))
 				group_of[o] = g;
+		}
 		if (group_of[o] == DT_NO_OWNER) {
-			rep[n_group] = owner[i];
+			rep[n_group] = i;
 			group_of[o] = n_group++;
 		}
 	}
 	return n_group;
 }
 
-static size_t slot_of(size_t owner, size_t n_owner)
-{
-	return owner == DT_NO_OWNER ? n_owner - 1 : owner;
-}
-
 /* One node per group; the blocks reordered group by group (stable). */
 static int one_node_per_group(struct dt_plan *plan, const struct dt_base *b,
-			      const size_t *owner)
+			      const struct who *who)
 {
-	size_t n_owner = (b ? b->n_mem_nodes : 0) + 1, n_group;
-	size_t *group_of = calloc(n_owner, sizeof(size_t));
-	size_t *rep = calloc(n_owner, sizeof(size_t));
-	size_t *at = calloc(n_owner, sizeof(size_t));
+	size_t n_mem = b ? b->n_mem_nodes : 0, n_slot = 2 * n_mem + 1;
+	size_t *group_of = calloc(n_slot, sizeof(size_t));
+	size_t *rep = calloc(n_slot, sizeof(size_t));
+	size_t *at = calloc(n_slot, sizeof(size_t));
 	struct dt_block *sorted = calloc(plan->n_blocks, sizeof(*sorted));
+	size_t n_group;
 	int err = MC_ENOMEM;
 
 	if (!group_of || !rep || !at || !sorted)
 		goto out;
-	n_group = group_owners(plan, b, owner, group_of, rep, n_owner);
+	n_group = group_slots(plan, b, who, group_of, rep, n_slot);
 	for (size_t i = 0; i < plan->n_blocks; i++)
-		plan->nodes[group_of[slot_of(owner[i], n_owner)]].n++;
+		plan->nodes[group_of[slot_of(&who[i], n_mem)]].n++;
 	for (size_t g = 0, first = 0; g < n_group; g++) {
+		const struct who *w = &who[rep[g]];
+
 		plan->nodes[g].first = at[g] = first;
-		plan->nodes[g].owner = rep[g];
-		plan->nodes[g].phandle = b && has_phandle(b, rep[g]);
+		plan->nodes[g].owner = w->owner;
+		plan->nodes[g].numa_from = w->numa_from;
+		plan->nodes[g].phandle = b && has_phandle(b, w->owner);
 		first += plan->nodes[g].n;
 	}
 	for (size_t i = 0; i < plan->n_blocks; i++)
-		sorted[at[group_of[slot_of(owner[i], n_owner)]]++] =
+		sorted[at[group_of[slot_of(&who[i], n_mem)]]++] =
 			plan->blocks[i];
 	plan->n_nodes = n_group;
 	free(plan->blocks);
@@ -293,7 +240,7 @@ out:
 }
 
 static int node_per_block(struct dt_plan *plan, const struct dt_base *b,
-			  const size_t *owner)
+			  const struct who *who)
 {
 	bool *given = calloc(b && b->n_mem_nodes ? b->n_mem_nodes : 1,
 			     sizeof(*given));
@@ -301,13 +248,14 @@ static int node_per_block(struct dt_plan *plan, const struct dt_base *b,
 	if (!given)
 		return MC_ENOMEM;
 	for (size_t i = 0; i < plan->n_blocks; i++) {
-		size_t o = owner[i];
+		size_t o = who[i].owner;
 		bool phandle = o != DT_NO_OWNER && has_phandle(b, o) &&
 			       !given[o];
 
 		if (phandle)
 			given[o] = true;
-		plan->nodes[i] = (struct dt_mem_node){ i, 1, o, phandle };
+		plan->nodes[i] = (struct dt_mem_node){ i, 1, o, phandle,
+						       who[i].numa_from };
 	}
 	plan->n_nodes = plan->n_blocks;
 	free(given);
@@ -344,31 +292,30 @@ static int name_clash(struct mc_map *map, const struct dt_plan *plan,
 int dt_plan_nodes(struct mc_map *map, struct dt_plan *plan,
 		  const struct dt_base *base)
 {
-	size_t *owner;
+	struct who *who;
 	int err = 0;
 
 	if (base)
 		err = dt_plan_split(map, plan, base);
 	if (err)
 		return err;
-	plan->numa_source = numa_source(base);
-	owner = calloc(plan->n_blocks ? plan->n_blocks : 1, sizeof(*owner));
+	who = calloc(plan->n_blocks ? plan->n_blocks : 1, sizeof(*who));
 	plan->nodes = calloc(plan->n_blocks ? plan->n_blocks : 1,
 			     sizeof(*plan->nodes));
-	if (!owner || !plan->nodes)
+	if (!who || !plan->nodes)
 		err = mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	if (!err)
-		err = find_owners(map, plan, base, owner);
+		err = find_owners(map, plan, base, who);
 	if (!err) {
 		err = plan->layout == MC_DT_MEMORY_ONE_NODE ?
-			      one_node_per_group(plan, base, owner) :
-			      node_per_block(plan, base, owner);
+			      one_node_per_group(plan, base, who) :
+			      node_per_block(plan, base, who);
 		if (err)
 			err = mc_map_report(map, MC_ENOMEM, NULL,
 					    "out of memory");
 	}
 	if (!err && base)
 		err = name_clash(map, plan, base);
-	free(owner);
+	free(who);
 	return err;
 }

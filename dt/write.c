@@ -47,9 +47,8 @@ static void inherit(struct walk *w, const struct dt_mem_node *node)
 	struct dt_tag t;
 	int offset;
 
-	if (fdt && from == DT_NO_OWNER &&
-	    w->plan->numa_source < w->base->n_mem_nodes) {
-		from = w->plan->numa_source;	/* one NUMA node: ours too */
+	if (from == DT_NO_OWNER && node->numa_from != DT_NO_OWNER) {
+		from = node->numa_from;		/* recomputed: numa.c */
 		numa_only = true;
 	}
 	if (!fdt || from == DT_NO_OWNER)

@@ -26,8 +26,10 @@
  *    holding its blocks (memnodes.c decides each: NUMA ids kept, stale
  *    "available" and "linux,usable-memory" dropped, a phandle on one node
  *    only). Nodes are never merged across NUMA nodes, a base memory node
- *    with a phandle that no RAM reaches is refused, and so is RAM outside
- *    every base memory node when they are on different NUMA nodes.
+ *    with a phandle that no RAM reaches is refused. RAM outside every
+ *    base memory node (relocated, say) gets the NUMA ids of the base's one
+ *    NUMA node, or of the node its input range lay on; when that range
+ *    spans several, it is refused.
  *  - the base's /memreserve/ entries are reservations like its
  *    /reserved-memory children: one of ours over one is refused.
  *

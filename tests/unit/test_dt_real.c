@@ -316,6 +316,30 @@ static void test_5_one_node_keeps_numa_and_phandles(void **state)
 	free(fdt);
 }
 
+/*
+ * 7 (NUMA): relocated RAM lies outside every base node; it is on the NUMA
+ * node its input range was on, and refused when that range spans two.
+ */
+static void test_7_relocated_memory_keeps_its_numa_node(void **state)
+{
+	struct mc_dt_options opt = { 0 };
+	void *fdt = numa_tree("ibm,associativity"), *out;
+
+	(void)state;
+	out = patch("arch arm64\npolicy relocate\nram 0x40000000 1G\n"
+		    "ram 0x80000000 1G\nreserved 0x48000000 16M type=msi\n",
+		    fdt, &opt, 0, NULL);
+	assert_int_equal(u32_of(out, "/memory@c0000000", "ibm,associativity"),
+			 0);
+	assert_false(has(out, "/memory@c0000000", "phandle"));
+	free(out);
+	patch("arch arm64\npolicy relocate\nram 0x40000000 2G\n"
+	      "reserved 0x48000000 16M type=msi\n", fdt, &opt, MC_EINVAL,
+	      "memory block 0xc0000000+0x1000000 lies outside every memory "
+	      "node");
+	free(fdt);
+}
+
 /* 6. A base /memreserve/ entry is a reservation like a child. */
 static void test_6_base_memreserve_is_checked(void **state)
 {
@@ -448,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_5_one_node_keeps_numa_and_phandles),
 		cmocka_unit_test(test_6_base_memreserve_is_checked),
 		cmocka_unit_test(test_7_inherited_properties),
+		cmocka_unit_test(test_7_relocated_memory_keeps_its_numa_node),
 		cmocka_unit_test(test_pad_keeps_the_base_free_space),
 		cmocka_unit_test(test_fresh_root_model_only_when_asked),
 	};
