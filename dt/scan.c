@@ -42,12 +42,6 @@ bool dt_node_available(const struct dt_node *n)
 	       (n->status_len == 3 && memcmp(n->status, "ok", 3) == 0);
 }
 
-static bool is_phandle(const char *name)
-{
-	return strcmp(name, "phandle") == 0 ||
-	       strcmp(name, "linux,phandle") == 0;
-}
-
 static void note_prop(struct dt_node *n, const struct dt_tag *t)
 {
 	if (!n->typed && strcmp(t->name, "device_type") == 0) {
@@ -59,10 +53,9 @@ static void note_prop(struct dt_node *n, const struct dt_tag *t)
 	} else if (!n->status && strcmp(t->name, "status") == 0) {
 		n->status = t->data;
 		n->status_len = t->len;
-	} else if (is_phandle(t->name)) {
+	} else if (dt_inherit_of(t->name) == DT_PHANDLE) {
 		n->phandle = true;
-	} else if (strcmp(t->name, "numa-node-id") == 0 ||
-		   strcmp(t->name, "ibm,associativity") == 0) {
+	} else if (dt_prop_is_numa(t->name)) {
 		n->numa = true;
 	} else if (strcmp(t->name, "no-map") == 0) {
 		n->no_map = true;
