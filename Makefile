@@ -138,8 +138,9 @@ check-guests: $(TOOL)
 	done; exit $$st
 
 # Fragments owned by their directories: bench/bench.mk (make bench) and
-# tests/fuzz/fuzz.mk (make fuzz; it adds fuzz-smoke to EXTRA_CHECKS).
--include bench/bench.mk tests/fuzz/fuzz.mk
+# tests/fuzz/fuzz.mk (make fuzz; it adds fuzz-smoke to EXTRA_CHECKS),
+# tests/dt-corpus/dt-corpus.mk (it adds dt-corpus).
+-include bench/bench.mk tests/fuzz/fuzz.mk tests/dt-corpus/dt-corpus.mk
 
 check: check-deps all unit golden exports abi cli-output clang asan valgrind \
 	$(EXTRA_CHECKS) check-guests

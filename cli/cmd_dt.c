@@ -19,9 +19,36 @@
 
 extern char **environ;
 
-static int parse_options(const struct cli *cli, struct mc_dt_options *o)
+#define DT_COMPATIBLE_MAX 16
+
+/* --model and each --compatible (most specific first): fresh tree only. */
+static int root_options(const struct cli *cli, struct mc_dt_options *o,
+			const char **compat)
+{
+	size_t n = 0;
+
+	o->model = cli_opt(cli, "model");
+	while (n < DT_COMPATIBLE_MAX && (compat[n] = cli_opt_nth(cli,
+							"compatible", n)))
+		n++;
+	if (cli_opt_nth(cli, "compatible", n))
+		return cli_error(EXIT_USAGE, "--compatible: at most %d strings",
+				 DT_COMPATIBLE_MAX);
+	compat[n] = NULL;
+	o->compatible = n ? compat : NULL;
+	if ((o->model || n) && cli_opt(cli, "base"))
+		return cli_error(EXIT_USAGE,
+				 "--model and --compatible are for a fresh "
+				 "tree; with --base the base's root is kept");
+	return EXIT_OK;
+}
+
+static int parse_options(const struct cli *cli, struct mc_dt_options *o,
+			 const char **compat)
 {
 	const char *v;
+	uint64_t pad = 0;
+	int st;
 
 	if ((v = cli_opt(cli, "cells"))) {
 		if (strcmp(v, "1") && strcmp(v, "2"))
@@ -46,6 +73,14 @@ static int parse_options(const struct cli *cli, struct mc_dt_options *o)
 		o->memreserve = MC_DT_MEMRESERVE_ON;
 	if (cli_opt(cli, "no-memreserve"))
 		o->memreserve = MC_DT_MEMRESERVE_OFF;
+	st = cli_opt_number(cli, "pad", INT32_MAX, &pad);
+	if (st != EXIT_OK)
+		return st;
+	o->pad_set = cli_opt(cli, "pad") != NULL;
+	o->pad = (size_t)pad;
+	st = root_options(cli, o, compat);
+	if (st != EXIT_OK)
+		return st;
 	o->drop_base_memreserve = cli_opt(cli, "drop-memreserve") != NULL;
 	if (o->drop_base_memreserve && !cli_opt(cli, "base"))
 		return cli_error(EXIT_USAGE,
@@ -143,10 +178,11 @@ static int decompile(const struct cli_buf *blob, struct cli_buf *dts)
 static int run_dt(struct cli *cli)
 {
 	struct mc_dt_options o = { 0 };
+	const char *compat[DT_COMPATIBLE_MAX + 1];
 	struct cli_buf base = { 0 }, blob = { 0 }, dts = { 0 };
 	struct mc_map *map = NULL;
 	bool as_dts = false;
-	int st = parse_options(cli, &o);
+	int st = parse_options(cli, &o, compat);
 
 	if (st == EXIT_OK)
 		st = check_format(cli, &as_dts);
@@ -187,6 +223,14 @@ static const struct cli_optspec dt_opts[] = {
 	  "no /memreserve/ entries of ours, even on ppc64" },
 	{ "drop-memreserve", 0, false, false, NULL,
 	  "with --base: leave out the base's own /memreserve/ entries" },
+	{ "pad", 0, true, false, "BYTES",
+	  "free space left in the tree, like dtc -p (default: with --base, "
+	  "what the base had; else 0)" },
+	{ "model", 0, true, false, "STRING",
+	  "fresh tree: the root's model (default: none)" },
+	{ "compatible", 0, true, true, "STRING",
+	  "fresh tree: a root compatible string, most specific first; "
+	  "repeatable (default: none)" },
 	{ NULL, 0, false, false, NULL, NULL },
 };
 
@@ -213,13 +257,18 @@ const struct cli_cmd cli_cmd_dt = {
 		"first memory block must start at 0 (the RMA).\n"
 		"\n"
 		"Without --base the tree is fresh and minimal (root cells, memory,\n"
-		"/reserved-memory), for a VMM to merge into its own. With --base the\n"
-		"VMM's DTB is patched: its memory nodes are replaced (ours inherit the\n"
-		"platform properties, e.g. ibm,associativity, of the node that held\n"
-		"their address), our children join its /reserved-memory (a child\n"
-		"sharing a name or range with ours is an error), and every other node,\n"
-		"property and /memreserve/ entry is kept byte for byte. The base's\n"
-		"cells (1 or 2) are used; a range that does not fit is an error.\n"
+		"/reserved-memory), for a VMM to merge into its own; the root has a\n"
+		"model or compatible only from --model and --compatible. With --base\n"
+		"the VMM's DTB is patched: its enabled memory nodes are replaced (ours\n"
+		"inherit the platform properties, e.g. numa-node-id, of the node that\n"
+		"held their address; never merged across NUMA nodes; a phandle is kept\n"
+		"on one node, and refused if no RAM of the map reaches its node), our\n"
+		"children join its /reserved-memory (a child sharing a name or range\n"
+		"with ours, or a range with its /memreserve/, is an error), and every\n"
+		"other node, property and /memreserve/ entry is kept byte for byte,\n"
+		"disabled memory nodes too. The base's cells (1 or 2) are used; a\n"
+		"range that does not fit is an error. The base's free space is kept\n"
+		"unless --pad says otherwise.\n"
 		"\n"
 		"--format dts prints dtc's decompiled source of the same blob (it runs\n"
 		"'dtc -I dtb -O dts'; Debian package device-tree-compiler).\n"

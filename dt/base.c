@@ -74,35 +74,68 @@ static int by_first(const void *a, const void *b)
 	return x->node < y->node ? -1 : x->node > y->node;
 }
 
-/* Linux takes any root child with device_type = "memory" as memory. */
+/*
+ * The root children ours replace: what Linux reads as memory (device_type
+ * = "memory" and available, drivers/of/fdt.c early_init_dt_scan_memory()),
+ * and an available node named memory[@...] with no device_type. Linux
+ * ignores the latter, but it is where a bootloader writes the memory it
+ * found (U-Boot's fdt_fixup_memory_banks() takes /memory by name and types
+ * it): memcarve plays that role, and keeping the node beside ours would
+ * give the tree two nodes of one name (Debian's imx6dl-b1x5 trees). A
+ * disabled memory node is not read by Linux and is kept as it is (QEMU
+ * virt,secure=on's secram@e000000 is the secure world's), as is a node
+ * typed as something else.
+ */
+static bool replaced(const struct dt_node *n)
+{
+	return n->parent < 0 && dt_node_available(n) &&
+	       (n->memory || (n->memory_named && !n->typed));
+}
+
+static int two_resv(struct mc_map *map, const struct dt_base *b,
+		    const struct dt_node *node)
+{
+	return mc_map_report(map, MC_EBADBLOB, "base",
+			     "the root has two reserved-memory nodes ('%s' "
+			     "and '%s'): Linux reads only the first "
+			     "(fdt_path_offset(\"/reserved-memory\"))",
+			     b->scan.node[b->resv_index].name, node->name);
+}
+
 static int index_root(struct mc_map *map, struct dt_base *b, unsigned int ac,
 		      unsigned int sc)
 {
-	size_t cap = 0, resv_seen = 0;
+	size_t cap = 0, n = b->scan.n_node ? b->scan.n_node : 1;
 
-	b->mem_node = calloc(b->scan.n_node ? b->scan.n_node : 1,
-			     sizeof(*b->mem_node));
-	if (!b->mem_node)
+	for (size_t i = 0; i < b->scan.n_node; i++) {
+		if (b->scan.node[i].resv && b->resv_index >= 0)
+			return two_resv(map, b, &b->scan.node[i]);
+		if (b->scan.node[i].resv)
+			b->resv_index = (int)i;
+	}
+	b->resv_index = -1;
+	b->mem_node = calloc(n, sizeof(*b->mem_node));
+	b->kept_mem = calloc(n, sizeof(*b->kept_mem));
+	if (!b->mem_node || !b->kept_mem)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < b->scan.n_node; i++) {
 		const struct dt_node *node = &b->scan.node[i];
-		bool resv = node->parent < 0 &&
-			    strcmp(node->name, "reserved-memory") == 0;
 
 		/* Linux, the decoder and we must all mean the same node */
-		if (resv && (resv_seen++ || node->memory))
+		if (node->resv && node->memory)
 			return mc_map_report(map, MC_EBADBLOB, "base",
-					     "the root has two reserved-memory "
-					     "nodes, or one of device_type "
-					     "\"memory\": which one Linux "
-					     "reads is unclear");
-		if (node->parent < 0 && node->memory) {
+					     "'%s' has device_type \"memory\": "
+					     "Linux would read it as memory "
+					     "and as reservations", node->name);
+		if (replaced(node)) {
 			if (add_mem_node(b, node, ac, sc, &cap))
 				return mc_map_report(map, MC_ENOMEM, NULL,
 						     "out of memory");
-		} else if (resv) {
+		} else if (node->resv) {
 			b->resv_node = node->offset;
 			b->resv_index = (int)i;
+		} else if (node->parent < 0 && node->memory_named) {
+			b->kept_mem[b->n_kept_mem++] = node;
 		}
 	}
 	if (b->n_mem)
@@ -110,7 +143,7 @@ static int index_root(struct mc_map *map, struct dt_base *b, unsigned int ac,
 	return 0;
 }
 
-/* The first node whose name breaks the DT spec (scan.c), in a diagnostic. */
+/* The first node whose name dtc refuses (scan.c), in a diagnostic. */
 static int bad_name(struct mc_map *map, const void *fdt, int node)
 {
 	const char *name = fdt_get_name(fdt, node, NULL);
@@ -122,7 +155,8 @@ static int bad_name(struct mc_map *map, const void *fdt, int node)
 	shown[i] = '\0';
 	return mc_map_report(map, MC_EBADBLOB, "base",
 			     "node at offset 0x%x: '%s' is not a device-tree "
-			     "node name (DT spec 2.2.1)", node, shown);
+			     "node name (dtc accepts a-z A-Z 0-9 , . _ + - "
+			     "and one @)", node, shown);
 }
 
 /*
@@ -190,6 +224,7 @@ void dt_base_free(struct dt_base *b)
 	dt_scan_free(&b->scan);
 	free(b->mem);
 	free(b->mem_node);
+	free(b->kept_mem);
 	*b = (struct dt_base){ .resv_node = -1, .resv_index = -1 };
 }
 

@@ -10,6 +10,7 @@
  */
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
 
@@ -34,6 +35,15 @@ static int check_options(struct mc_map *map, const struct mc_dt_options *opt)
 		return mc_map_report(map, MC_EINVAL, "memreserve",
 				     "unknown memreserve setting %d",
 				     (int)opt->memreserve);
+	if (opt->base && (opt->model || opt->compatible))
+		return mc_map_report(map, MC_EINVAL, opt->model ? "model" :
+				     "compatible", "patch mode keeps the base's "
+				     "root; a model or compatible is only for "
+				     "a fresh tree");
+	if (opt->pad_set && opt->pad > INT_MAX)
+		return mc_map_report(map, MC_ERANGE, "pad",
+				     "%zu bytes: a DTB holds at most 2^31 - 1",
+				     opt->pad);
 	if (opt->base && opt->base_len > INT_MAX)
 		return mc_map_report(map, MC_EBADBLOB, "base",
 				     "%zu bytes: larger than any DTB",
@@ -97,12 +107,22 @@ static int reserve_map(struct dt_sw *sw, const struct dt_plan *plan,
 	return err ? err : dt_sw_finish_reservemap(sw);
 }
 
+/* Free space inside the tree, as fdt_open_into() leaves it: zeroed. */
+static void add_pad(void *buf, size_t pad)
+{
+	size_t size = fdt_totalsize(buf);
+
+	memset((char *)buf + size, 0, pad);
+	fdt_set_totalsize(buf, (uint32_t)(size + pad));
+}
+
 static int write_blob(struct mc_map *map, const struct dt_plan *plan,
-		      const struct dt_base *b, void *buf, size_t size)
+		      const struct dt_base *b, void *buf, size_t size,
+		      size_t pad)
 {
 	struct dt_sw sw;
 	struct dt_out o = { .sw = &sw };
-	int err = dt_sw_create(&sw, buf, size);
+	int err = dt_sw_create(&sw, buf, size - pad);
 
 	if (!err)
 		err = reserve_map(&sw, plan, b);
@@ -126,6 +146,7 @@ static int write_blob(struct mc_map *map, const struct dt_plan *plan,
 		return mc_map_report(map, MC_EINVAL, NULL,
 				     "internal error writing the DTB: %s",
 				     fdt_strerror(err));
+	add_pad(buf, pad);
 	return 0;
 }
 
@@ -135,7 +156,21 @@ struct job {
 	struct dt_base base;
 	const struct dt_base *patch;	/* &base in patch mode, else NULL */
 	size_t need;			/* the buffer the tree needs */
+	size_t pad;			/* free bytes after it */
 };
+
+/* What the base has beyond its last block (dtc -p, a VMM's fdt_create()). */
+static size_t base_free(const void *fdt)
+{
+	size_t used = fdt_off_mem_rsvmap(fdt) +
+		      DT_RSV_ENTRY * ((size_t)fdt_num_mem_rsv(fdt) + 1);
+	size_t end = fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt);
+
+	used = end > used ? end : used;
+	end = fdt_off_dt_strings(fdt) + fdt_size_dt_strings(fdt);
+	used = end > used ? end : used;
+	return fdt_totalsize(fdt) > used ? fdt_totalsize(fdt) - used : 0;
+}
 
 /* Everything but the writing: plan, check, and size the tree. */
 static int prepare(struct mc_map *map, const struct mc_dt_options *opt,
@@ -160,12 +195,22 @@ static int prepare(struct mc_map *map, const struct mc_dt_options *opt,
 	}
 	if (!err)
 		err = dt_plan_make(map, opt, ac, sc, &j->plan);
-	if (!err && opt->base && opt->layout == MC_DT_MEMORY_PER_BLOCK)
-		err = dt_plan_split(map, &j->plan, &j->base);
+	if (!err)
+		err = dt_plan_nodes(map, &j->plan, j->patch);
 	if (!err && opt->base)
 		err = dt_base_check(map, &j->base, &j->plan);
 	if (!err)
 		err = needed_size(map, &j->plan, j->patch, &j->need);
+	if (!err)
+		j->pad = opt->pad_set ? opt->pad :
+			 j->patch ? base_free(opt->base) : 0;
+	if (!err && j->need + j->pad > INT_MAX)
+		err = mc_map_report(map, MC_ERANGE, "pad",
+				    "the tree needs %zu bytes and %zu free: a "
+				    "DTB holds at most 2^31 - 1", j->need,
+				    j->pad);
+	if (!err)
+		j->need += j->pad;
 	return err;
 }
 
@@ -188,7 +233,7 @@ int mc_dt_build(struct mc_map *map, const struct mc_dt_options *opt,
 					  "%zu given", j.need, bufsize)
 			  : MC_ENOSPC;
 	else if (!err)
-		err = write_blob(map, &j.plan, j.patch, buf, j.need);
+		err = write_blob(map, &j.plan, j.patch, buf, j.need, j.pad);
 	if (!err)
 		*len = fdt_totalsize(buf);
 	job_free(&j);
@@ -212,7 +257,7 @@ int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_options *opt,
 		err = mc_map_report(map, MC_ENOMEM, NULL,
 				    "out of memory (%zu bytes)", j.need);
 	if (!err)
-		err = write_blob(map, &j.plan, j.patch, buf, j.need);
+		err = write_blob(map, &j.plan, j.patch, buf, j.need, j.pad);
 	if (!err) {
 		*blob = buf;
 		*len = fdt_totalsize(buf);

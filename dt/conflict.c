@@ -17,7 +17,7 @@
 
 struct base_child {
 	uint64_t first, last;
-	const char *name;
+	const char *name;	/* NULL: a /memreserve/ entry */
 };
 
 /* A base child "PART@UNIT" whose UNIT is how we spell @addr. */
@@ -77,37 +77,12 @@ static int by_addr(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-/*
- * Whether @unit is a unit address as dt_node_name() writes one (lower-case
- * hex, no leading zero), and of which address. Only a base name with such
- * a unit can equal the name of a node of ours.
- */
-static bool our_unit(const char *unit, uint64_t *addr)
-{
-	size_t n;
-
-	*addr = 0;
-	for (n = 0; unit[n]; n++) {
-		char ch = unit[n];
-
-		if (n == 16)
-			return false;
-		if (ch >= '0' && ch <= '9')
-			*addr = *addr << 4 | (uint64_t)(ch - '0');
-		else if (ch >= 'a' && ch <= 'f')
-			*addr = *addr << 4 | (uint64_t)(ch - 'a' + 10);
-		else
-			return false;
-	}
-	return n > 0 && (unit[0] != '0' || n == 1);
-}
-
 static void add_name(struct children *c, const char *name)
 {
 	const char *at = strchr(name, '@');
 	uint64_t addr;
 
-	if (at && our_unit(at + 1, &addr))
+	if (at && dt_unit_addr(at + 1, &addr))
 		c->name[c->n_name++] = (struct base_name){
 			addr, name, (size_t)(at - name) };
 }
@@ -129,16 +104,37 @@ static void add_ranges(struct children *c, const struct dt_node *node,
 	}
 }
 
+/*
+ * The base's /memreserve/ entries (unless dropped) are reservations just
+ * as its children are: Linux memblock_reserve()s them before it reads
+ * /reserved-memory, so a child of ours over one is a second owner of the
+ * range (and an equal one, also memreserved, would be listed twice).
+ */
+static size_t add_memreserve(const struct dt_base *b, struct children *c)
+{
+	size_t n = b->drop_memreserve ? 0 : (size_t)fdt_num_mem_rsv(b->fdt);
+
+	for (size_t i = 0; c->range && i < n; i++) {
+		uint64_t addr, size;
+
+		if (fdt_get_mem_rsv(b->fdt, (int)i, &addr, &size) == 0 &&
+		    size && addr + (size - 1) >= addr)
+			c->range[c->n_range++] = (struct base_child){
+				addr, addr + (size - 1), NULL };
+	}
+	return n;
+}
+
 /* The base's /reserved-memory children, from the scan of the base. */
 static int collect(const struct dt_base *b, const struct dt_plan *plan,
 		   struct children *c)
 {
-	size_t step = 4 * (plan->addr_cells + plan->size_cells), n = 0;
-	size_t n_name = 0;
+	size_t step = 4 * (plan->addr_cells + plan->size_cells);
+	size_t n = add_memreserve(b, c), n_name = 0;
 	const struct dt_scan *s = &b->scan;
 
 	for (size_t i = 0; i < s->n_node; i++) {
-		if (s->node[i].parent != b->resv_index)
+		if (b->resv_index < 0 || s->node[i].parent != b->resv_index)
 			continue;
 		if (s->node[i].reg)
 			n += (size_t)s->node[i].reg_len / step;
@@ -148,10 +144,11 @@ static int collect(const struct dt_base *b, const struct dt_plan *plan,
 	c->name = calloc(n_name ? n_name : 1, sizeof(*c->name));
 	if (!c->range || !c->name)
 		return MC_ENOMEM;
+	add_memreserve(b, c);
 	for (size_t i = 0; i < s->n_node; i++) {
 		const struct dt_node *node = &s->node[i];
 
-		if (node->parent != b->resv_index)
+		if (b->resv_index < 0 || node->parent != b->resv_index)
 			continue;
 		add_name(c, node->name);
 		add_ranges(c, node, plan->addr_cells, plan->size_cells);
@@ -173,8 +170,9 @@ static int report(struct mc_map *map, const struct dt_child *ours,
 		dt_fmt_range(range, sizeof(range), first, last);
 	return mc_map_report(map, MC_EOVERLAP, "base",
 			     "/reserved-memory/%s (%s) %s the base's "
-			     "/reserved-memory/%s%s%s", node, what, why, theirs,
-			     *range ? " " : "", range);
+			     "%s%s%s%s", node, what, why,
+			     theirs ? "/reserved-memory/" : "/memreserve/ entry",
+			     theirs ? theirs : "", *range ? " " : "", range);
 }
 
 /* A base range overlapping [first, last]; @maxlast is the prefix max. */
@@ -270,11 +268,12 @@ static int check_resv_children(struct mc_map *map, const struct dt_base *b,
 int dt_base_check(struct mc_map *map, const struct dt_base *b,
 		  const struct dt_plan *plan)
 {
-	int err;
+	int err = 0;
 
-	if (b->resv_node < 0 || plan->n_children == 0)
+	if (plan->n_children == 0)
 		return 0;
-	err = check_resv_node(map, b, plan);
+	if (b->resv_node >= 0)
+		err = check_resv_node(map, b, plan);
 	if (!err)
 		err = check_resv_children(map, b, plan);
 	return err;

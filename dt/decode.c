@@ -5,7 +5,11 @@
  * It reads what Linux reads (drivers/of/fdt.c): root children with
  * device_type = "memory" in the root's cells, /reserved-memory children
  * with a static reg (dynamic ones have no address yet), and the header's
- * reserve map. Disabled nodes are skipped, as Linux skips them. The nodes
+ * reserve map. Disabled nodes are skipped, as Linux skips them
+ * (dt_node_available(), the rule the writer uses too). A root node named
+ * memory@... without device_type is not memory to Linux (its
+ * early_init_dt_scan_memory() reads only typed nodes; the PPC32 "memory@0"
+ * exception of old kernels is gone), so it is not read here. The nodes
  * come from one walk of the checked blob (scan.c), which patch mode shares
  * to check that its base decodes.
  */
@@ -19,12 +23,6 @@ struct decoder {
 	const void *fdt;
 	unsigned int ac, sc;
 };
-
-static bool enabled(const struct dt_node *n)
-{
-	return !n->status || strcmp(n->status, "okay") == 0 ||
-	       strcmp(n->status, "ok") == 0;
-}
 
 static int add(struct decoder *d, uint64_t first, uint64_t size,
 	       struct mc_region *r, const char *where)
@@ -66,7 +64,7 @@ static int memory_nodes(struct decoder *d, const struct dt_scan *s)
 
 	for (size_t i = 0; i < s->n_node && !err; i++)
 		if (s->node[i].parent < 0 && s->node[i].memory &&
-		    enabled(&s->node[i]))
+		    dt_node_available(&s->node[i]))
 			err = add_reg(d, &s->node[i], &ram);
 	return err;
 }
@@ -84,7 +82,7 @@ static int resv_children(struct decoder *d, const struct dt_scan *s)
 		struct mc_region r = { .kind = MC_RESERVED };
 		char name[DT_NODE_NAME_LEN];
 
-		if (n->parent != (int)parent || !enabled(n))
+		if (n->parent != (int)parent || !dt_node_available(n))
 			continue;
 		snprintf(name, sizeof(name), "%s", n->name);
 		name[strcspn(name, "@")] = '\0';

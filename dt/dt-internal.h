@@ -6,9 +6,10 @@
  * map into the nodes and entries to write (checking names, cells and
  * conventions); in patch mode base.c indexes the base tree (read once by
  * scan.c), split.c cuts memory blocks where the base's memory nodes meet
- * and conflict.c checks our children against the base's /reserved-memory;
- * write.c then walks the output once to count its size and once to write
- * it (out.c).
+ * and conflict.c checks our children against the base's /reserved-memory
+ * and /memreserve/; memnodes.c groups the blocks into memory nodes and
+ * decides what each inherits; write.c then walks the output once to count
+ * its size and once to write it (out.c).
  */
 #ifndef MC_DT_INTERNAL_H
 #define MC_DT_INTERNAL_H
@@ -42,6 +43,19 @@ struct dt_block {
 	uint64_t first, last;
 };
 
+/* One memory node we write: blocks [first, first + n) of the plan. */
+struct dt_mem_node {
+	size_t first, n;
+	size_t owner;		/* the base memory node it inherits from (an
+				   index in dt_base.mem_node), or
+				   DT_NO_OWNER */
+	bool phandle;		/* it carries its owner's phandle */
+	size_t numa_from;	/* no owner: the base memory node whose NUMA
+				   properties it takes, or DT_NO_OWNER */
+};
+
+#define DT_NO_OWNER SIZE_MAX
+
 /* One /memreserve/ entry. */
 struct dt_rsv {
 	uint64_t addr, size;
@@ -51,12 +65,17 @@ struct dt_rsv {
 struct dt_plan {
 	struct dt_block *blocks;	/* the slots, split at base nodes */
 	size_t n_blocks;
+	struct dt_mem_node *nodes;	/* memory nodes, by first address */
+	size_t n_nodes;
 	struct dt_child *children;
 	size_t n_children;
 	struct dt_rsv *rsv;
 	size_t n_rsv;
 	unsigned int addr_cells, size_cells;
 	enum mc_dt_layout layout;
+	const char *model;		/* fresh root's, or NULL */
+	char *compatible;		/* fresh root's string list, or NULL */
+	size_t compatible_len;
 };
 
 /* A range of a base memory node, for inheriting its properties. */
@@ -75,16 +94,18 @@ struct dt_node {
 	const unsigned char *reg;	/* the first "reg", or NULL */
 	int reg_len;
 	const char *status;		/* the first "status", or NULL */
+	int status_len;
 	bool typed;			/* has a device_type */
 	bool memory;			/* first device_type is "memory" */
+	bool memory_named;		/* "memory[@...]" under / */
 	bool resv;			/* "reserved-memory[@...]" under / */
-	bool no_map, reusable;		/* has the property */
+	bool no_map, reusable, phandle;	/* has the property */
+	bool numa;			/* numa-node-id or ibm,associativity */
 };
 
 /*
  * The root's memory and reserved-memory children and the latter's
- * children, in tree order, and the first node whose name breaks the DT
- * spec.
+ * children, in tree order, and the first node whose name dtc refuses.
  */
 struct dt_scan {
 	struct dt_node *node;
@@ -98,8 +119,11 @@ struct dt_base {
 	struct dt_scan scan;
 	struct dt_base_mem *mem;	/* sorted by first */
 	size_t n_mem;
-	const struct dt_node **mem_node;	/* the root's, in tree order */
+	const struct dt_node **mem_node;	/* ours replace these, in tree
+						   order */
 	size_t n_mem_nodes;
+	const struct dt_node **kept_mem;	/* other memory[@...] nodes */
+	size_t n_kept_mem;
 	int resv_node;			/* /reserved-memory, or -1 */
 	int resv_index;			/* its index in @scan, or -1 */
 	bool drop_memreserve;
@@ -125,6 +149,25 @@ int dt_check_fits(struct mc_map *map, const struct dt_plan *plan);
 int dt_plan_split(struct mc_map *map, struct dt_plan *plan,
 		  const struct dt_base *base);
 
+/* memnodes.c */
+enum dt_inherit {
+	DT_DROP,	/* written anew, or stale */
+	DT_KEEP,	/* copied verbatim */
+	DT_PHANDLE,	/* copied to one node only */
+};
+
+enum dt_inherit dt_inherit_of(const char *prop);
+
+/* numa.c */
+#define DT_NUMA_AMBIGUOUS (SIZE_MAX - 1)
+
+bool dt_prop_is_numa(const char *prop);
+size_t dt_numa_source(const struct dt_base *b);
+int dt_numa_of_block(struct mc_map *map, const struct dt_base *b,
+		     size_t source, const struct dt_block *blk, size_t *from);
+int dt_plan_nodes(struct mc_map *map, struct dt_plan *plan,
+		  const struct dt_base *base);
+
 /* base.c */
 int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
 		 struct dt_base *base, unsigned int *addr_cells,
@@ -142,6 +185,7 @@ int dt_check_blob(const void *blob, size_t len);
 uint32_t dt_tag_next(const void *fdt, int offset, struct dt_tag *t);
 int dt_scan(const void *fdt, struct dt_scan *s);
 void dt_scan_free(struct dt_scan *s);
+bool dt_node_available(const struct dt_node *n);
 
 /* decode.c: the regions mc_dt_decode() adds, from a scan. */
 int dt_decode_scan(struct mc_map *map, const void *fdt,
@@ -154,7 +198,8 @@ uint64_t dt_cells_get(const unsigned char *p, unsigned int cells);
 size_t dt_node_name(char *buf, size_t len, const char *name, uint64_t addr);
 size_t dt_node_name_len(const char *name, uint64_t addr);
 bool dt_name_valid(const char *name);
-bool dt_unit_name_ok(const char *name);
+bool dt_base_name_ok(const char *name);
+bool dt_unit_addr(const char *unit, uint64_t *addr);
 void dt_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last);
 void dt_fmt_piece(char *buf, size_t len, const struct mc_region *r);
 

@@ -21,7 +21,7 @@
 /* Every property name write.c passes to dt_out_prop(). */
 static const char *const own_names[] = {
 	"#address-cells", "#size-cells", "device_type", "reg",
-	"ranges", "no-map", "reusable",
+	"ranges", "no-map", "reusable", "model", "compatible",
 };
 
 size_t dt_out_own_names_size(void)

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "dt-internal.h"
 
 static const char *default_name(const struct mc_region *r)
@@ -138,6 +139,36 @@ static int add_blocks(struct mc_map *map, struct dt_plan *plan)
 	return 0;
 }
 
+/* The root's compatible as a DT string list: each string and its NUL. */
+static int root_strings(struct mc_map *map, const struct mc_dt_options *opt,
+			struct dt_plan *plan)
+{
+	size_t len = 0;
+
+	plan->model = opt->model;
+	if (opt->model && !*opt->model)
+		return mc_map_report(map, MC_EINVAL, "model", "empty");
+	for (size_t i = 0; opt->compatible && opt->compatible[i]; i++) {
+		if (!*opt->compatible[i])
+			return mc_map_report(map, MC_EINVAL, "compatible",
+					     "string %zu is empty", i + 1);
+		len += strlen(opt->compatible[i]) + 1;
+	}
+	if (len == 0)
+		return 0;
+	plan->compatible = malloc(len);
+	if (!plan->compatible)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; opt->compatible[i]; i++) {
+		size_t n = strlen(opt->compatible[i]) + 1;
+
+		memcpy(plan->compatible + plan->compatible_len,
+		       opt->compatible[i], n);
+		plan->compatible_len += n;
+	}
+	return 0;
+}
+
 int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
 		 unsigned int addr_cells, unsigned int size_cells,
 		 struct dt_plan *plan)
@@ -148,7 +179,9 @@ int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
 	plan->addr_cells = addr_cells;
 	plan->size_cells = size_cells;
 	plan->layout = opt->layout;
-	err = add_blocks(map, plan);
+	err = root_strings(map, opt, plan);
+	if (!err)
+		err = add_blocks(map, plan);
 	if (!err)
 		err = check_memory(map, plan);
 	if (!err)
@@ -161,8 +194,10 @@ int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
 void dt_plan_free(struct dt_plan *plan)
 {
 	free(plan->blocks);
+	free(plan->nodes);
 	free(plan->children);
 	free(plan->rsv);
+	free(plan->compatible);
 	*plan = (struct dt_plan){ 0 };
 }
 

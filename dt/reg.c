@@ -121,27 +121,48 @@ bool dt_name_valid(const char *name)
 }
 
 /*
- * "NAME" or "NAME@UNIT", UNIT one or more of the same characters. libfdt's
- * checks are structural (any byte but '/' and NUL), so a base's names are
- * held to the spec here: they reach our diagnostics, the conflict check
- * and the decoder, and dtc refuses the tree.
+ * A name dtc reads back (its checks.c errors node_name_chars and
+ * node_name_format): only a-z A-Z 0-9 , . _ + - and at most one '@'. It
+ * is looser than the spec on purpose: a base may use any name dtc and
+ * Linux accept (a leading digit, __symbols__, over 31 characters), while
+ * a byte outside these would make dtc refuse the patched tree.
  */
-bool dt_unit_name_ok(const char *name)
+bool dt_base_name_ok(const char *name)
 {
-	size_t n = strcspn(name, "@");
-	const char *unit;
+	bool at = false;
 
-	if (!node_name_ok(name, n))
-		return false;
-	if (!name[n])
-		return true;
-	unit = name + n + 1;
-	if (!*unit)
-		return false;
-	for (; *unit; unit++)
-		if (!name_char(*unit))
+	for (; *name; name++) {
+		if (*name == '@' && !at)
+			at = true;
+		else if (!name_char(*name))
 			return false;
+	}
 	return true;
+}
+
+/*
+ * Whether @unit is a unit address as dt_node_name() writes one (lower-case
+ * hex, no leading zero), and of which address. Only a base name with such
+ * a unit can equal the name of a node of ours.
+ */
+bool dt_unit_addr(const char *unit, uint64_t *addr)
+{
+	size_t n;
+
+	*addr = 0;
+	for (n = 0; unit[n]; n++) {
+		char ch = unit[n];
+
+		if (n == 16)
+			return false;
+		if (ch >= '0' && ch <= '9')
+			*addr = *addr << 4 | (uint64_t)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			*addr = *addr << 4 | (uint64_t)(ch - 'a' + 10);
+		else
+			return false;
+	}
+	return n > 0 && (unit[0] != '0' || n == 1);
 }
 
 /* "0x90010000+0x10000": the map's own range notation. */

@@ -3,28 +3,43 @@
  * scan.c - one walk of a checked DTB: every node name, and the nodes the
  * emitter and the decoder read.
  *
- * Those are the root's children with device_type = "memory", the root's
- * children named reserved-memory (with or without a unit address, as
- * fdt_subnode_offset() matches them) and their children. Each keeps what
- * is read of it, as fdt_getprop() would find it (the first property of a
- * name). Checking names, decoding ranges, indexing memory nodes and the
- * conflict check then read this list instead of walking the tree four
- * times: libfdt's walks cost a call per byte of every node name.
+ * Those are the root's children with device_type = "memory" or named
+ * "memory[@...]", the root's children named reserved-memory (with or
+ * without a unit address, as fdt_subnode_offset() matches them) and their
+ * children. Each keeps what is read of it, as fdt_getprop() would find it
+ * (the first property of a name). Decoding ranges, indexing memory nodes
+ * and the conflict check then read this list instead of walking the tree
+ * three times: libfdt's walks cost a call per byte of every node name.
+ *
+ * Node names are held to what dtc accepts (dt_base_name_ok()), not to the
+ * DT spec: a base may use a leading digit, __symbols__ or more than 31
+ * characters. Only the names we write are held to the spec (plan.c).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
 
-#define RESV_NAME "reserved-memory"
-
-/* fdt_subnode_offset(fdt, 0, "reserved-memory") accepts "NAME@UNIT" too. */
-static bool resv_named(const char *name)
+/* fdt_subnode_offset(fdt, 0, BASE) accepts "BASE@UNIT" too. */
+static bool named(const char *name, const char *base)
 {
-	size_t n = sizeof(RESV_NAME) - 1;
+	size_t n = strlen(base);
 
-	return strncmp(name, RESV_NAME, n) == 0 &&
+	return strncmp(name, base, n) == 0 &&
 	       (name[n] == '\0' || name[n] == '@');
+}
+
+/*
+ * Linux's of_fdt_device_is_available(): no status, or "okay" or "ok".
+ * Memory and reserved-memory nodes that fail it are not read by Linux
+ * (early_init_dt_scan_memory(), fdt_scan_reserved_mem()), so the decoder
+ * skips them and the writer keeps them as they are.
+ */
+bool dt_node_available(const struct dt_node *n)
+{
+	return !n->status ||
+	       (n->status_len == 5 && memcmp(n->status, "okay", 5) == 0) ||
+	       (n->status_len == 3 && memcmp(n->status, "ok", 3) == 0);
 }
 
 static void note_prop(struct dt_node *n, const struct dt_tag *t)
@@ -37,6 +52,11 @@ static void note_prop(struct dt_node *n, const struct dt_tag *t)
 		n->reg_len = t->len;
 	} else if (!n->status && strcmp(t->name, "status") == 0) {
 		n->status = t->data;
+		n->status_len = t->len;
+	} else if (dt_inherit_of(t->name) == DT_PHANDLE) {
+		n->phandle = true;
+	} else if (dt_prop_is_numa(t->name)) {
+		n->numa = true;
 	} else if (strcmp(t->name, "no-map") == 0) {
 		n->no_map = true;
 	} else if (strcmp(t->name, "reusable") == 0) {
@@ -59,7 +79,11 @@ static struct dt_node *add_node(struct dt_scan *s, int offset, int parent,
 	s->node[s->n_node] = (struct dt_node){ .offset = offset,
 					       .parent = parent, .name = name,
 					       .resv = parent < 0 &&
-						       resv_named(name) };
+						       named(name,
+							     "reserved-memory"),
+					       .memory_named = parent < 0 &&
+							       named(name,
+								     "memory") };
 	return &s->node[s->n_node++];
 }
 
@@ -71,7 +95,7 @@ static struct dt_node *add_node(struct dt_scan *s, int offset, int parent,
 static int begin(struct dt_scan *s, int *at, int depth, int offset,
 		 const char *name)
 {
-	if (depth > 0 && s->bad_name < 0 && !dt_unit_name_ok(name))
+	if (depth > 0 && s->bad_name < 0 && !dt_base_name_ok(name))
 		s->bad_name = offset;
 	if (depth > 2)
 		return 0;
@@ -92,7 +116,7 @@ static void end(struct dt_scan *s, const int *at, int depth, int next)
 		return;
 	n = &s->node[at[depth]];
 	n->end = next;
-	if (depth == 1 && !n->memory && !n->resv)
+	if (depth == 1 && !n->memory && !n->memory_named && !n->resv)
 		s->n_node--;	/* the last one: only resv keeps children */
 }
 

@@ -19,7 +19,6 @@ struct walk {
 	const struct dt_plan *plan;
 	const struct dt_base *base;	/* NULL in fresh mode */
 	unsigned char *reg;		/* room for every slot's reg entry */
-	bool *phandle_given;		/* per base memory node */
 };
 
 static void prop_u32(struct dt_out *o, const char *name, uint32_t v)
@@ -35,77 +34,61 @@ static void root_cells(struct walk *w, struct dt_out *o)
 	prop_u32(o, "#size-cells", w->plan->size_cells);
 }
 
-static bool inherited(const char *name)
-{
-	static const char *const replaced[] = {
-		"reg", "device_type", "linux,usable-memory", "status",
-	};
-
-	for (size_t i = 0; i < sizeof(replaced) / sizeof(replaced[0]); i++)
-		if (strcmp(name, replaced[i]) == 0)
-			return false;
-	return true;
-}
-
-static bool is_phandle(const char *name)
-{
-	return strcmp(name, "phandle") == 0 ||
-	       strcmp(name, "linux,phandle") == 0;
-}
-
 /*
- * Platform properties (ibm,associativity, numa-node-id...) of the base
- * node that covered @addr. A phandle goes to the first node only: two
- * nodes may not share one.
+ * The properties of the base node that owns @node (memnodes.c decides
+ * each one), in the base's order, as fdt_for_each_property_offset() finds
+ * them.
  */
-static void inherit(struct walk *w, uint64_t addr)
+static void inherit(struct walk *w, const struct dt_mem_node *node)
 {
-	const struct dt_base_mem *m;
+	const void *fdt = w->base ? w->base->fdt : NULL;
+	size_t from = node->owner;
+	bool numa_only = false;
 	struct dt_tag t;
 	int offset;
 
-	m = w->base ? dt_base_mem_at(w->base, addr) : NULL;
-	if (!m)
-		return;
-	/* its properties, as fdt_for_each_property_offset() finds them */
-	dt_tag_next(w->base->fdt, m->node, &t);
-	offset = t.next;
-	while (dt_tag_next(w->base->fdt, offset, &t) == FDT_PROP ||
-	       t.tag == FDT_NOP) {
-		offset = t.next;
-		if (t.tag == FDT_NOP || !inherited(t.name))
-			continue;
-		if (is_phandle(t.name) && w->phandle_given[m->index])
-			continue;
-		dt_out_base_prop(w->o, &t);
+	if (from == DT_NO_OWNER && node->numa_from != DT_NO_OWNER) {
+		from = node->numa_from;		/* recomputed: numa.c */
+		numa_only = true;
 	}
-	w->phandle_given[m->index] = true;
+	if (!fdt || from == DT_NO_OWNER)
+		return;
+	dt_tag_next(fdt, w->base->mem_node[from]->offset, &t);
+	offset = t.next;
+	while (dt_tag_next(fdt, offset, &t) == FDT_PROP || t.tag == FDT_NOP) {
+		enum dt_inherit what;
+
+		offset = t.next;
+		if (t.tag == FDT_NOP)
+			continue;
+		what = dt_inherit_of(t.name);
+		if (numa_only ? dt_prop_is_numa(t.name) :
+		    what == DT_KEEP || (what == DT_PHANDLE && node->phandle))
+			dt_out_base_prop(w->o, &t);
+	}
 }
 
-static void memory_node(struct walk *w, size_t first, size_t n)
+static void memory_node(struct walk *w, const struct dt_mem_node *node)
 {
 	const struct dt_plan *p = w->plan;
+	const struct dt_block *blk = &p->blocks[node->first];
 	size_t len = 0;
 
-	for (size_t i = first; i < first + n; i++)
+	for (size_t i = 0; i < node->n; i++)
 		len += dt_reg_encode(w->reg + len, p->addr_cells, p->size_cells,
-				     p->blocks[i].first,
-				     p->blocks[i].last - p->blocks[i].first + 1);
-	dt_out_begin_at(w->o, "memory", p->blocks[first].first);
+				     blk[i].first,
+				     blk[i].last - blk[i].first + 1);
+	dt_out_begin_at(w->o, "memory", blk[0].first);
 	dt_out_prop(w->o, "device_type", "memory", sizeof("memory"));
 	dt_out_prop(w->o, "reg", w->reg, len);
-	inherit(w, p->blocks[first].first);
+	inherit(w, node);
 	dt_out_end(w->o);
 }
 
 static void memory_nodes(struct walk *w)
 {
-	if (w->plan->layout == MC_DT_MEMORY_ONE_NODE) {
-		memory_node(w, 0, w->plan->n_blocks);
-		return;
-	}
-	for (size_t i = 0; i < w->plan->n_blocks; i++)
-		memory_node(w, i, 1);
+	for (size_t i = 0; i < w->plan->n_nodes; i++)
+		memory_node(w, &w->plan->nodes[i]);
 }
 
 static void resv_children(struct walk *w)
@@ -145,6 +128,12 @@ static void fresh_tree(struct walk *w)
 {
 	dt_out_begin(w->o, "", 0);
 	root_cells(w, w->o);
+	if (w->plan->model)
+		dt_out_prop(w->o, "model", w->plan->model,
+			    strlen(w->plan->model) + 1);
+	if (w->plan->compatible)
+		dt_out_prop(w->o, "compatible", w->plan->compatible,
+			    w->plan->compatible_len);
 	memory_nodes(w);
 	new_resv_node(w);
 	dt_out_end(w->o);
@@ -217,21 +206,18 @@ static void patched_tree(struct walk *w)
 int dt_write_tree(struct dt_out *o, const struct dt_plan *plan,
 		  const struct dt_base *base)
 {
-	size_t n_mem = base ? base->n_mem_nodes : 0;
-	struct walk w = { o, plan, base, NULL, NULL };
+	struct walk w = { o, plan, base, NULL };
 	int err = 0;
 
 	/* 16 bytes per block in the node: two 2-cell values at most. */
 	w.reg = malloc(16 * (plan->layout == MC_DT_MEMORY_ONE_NODE &&
 				     plan->n_blocks ? plan->n_blocks : 1));
-	w.phandle_given = calloc(n_mem ? n_mem : 1, sizeof(bool));
-	if (!w.reg || !w.phandle_given)
+	if (!w.reg)
 		err = MC_ENOMEM;
 	else if (base)
 		patched_tree(&w);
 	else
 		fresh_tree(&w);
 	free(w.reg);
-	free(w.phandle_given);
 	return err;
 }

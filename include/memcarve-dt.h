@@ -11,6 +11,28 @@
  *    our reservations merged into /reserved-memory. Every other node,
  *    property and /memreserve/ entry is kept byte for byte.
  *
+ * Patch mode on real trees (every DTB of Debian's arm64 and armhf kernels
+ * is patched by tests/dt-corpus):
+ *
+ *  - node names: any dtc accepts (a leading digit, __symbols__, more than
+ *    31 characters); the names we write follow the DT spec.
+ *  - replaced: root children Linux reads as memory (device_type "memory",
+ *    status absent, "okay" or "ok"), and untyped memory[@...] nodes, which
+ *    a bootloader fills in (U-Boot does). Disabled memory nodes are kept
+ *    as they are; the decoder skips them as Linux does.
+ *  - /reserved-memory is the root's reserved-memory or reserved-memory@...
+ *    node, as libfdt and Linux find it; two are refused.
+ *  - each of our memory nodes inherits the properties of the base node
+ *    holding its blocks (memnodes.c decides each: NUMA ids kept, stale
+ *    "available" and "linux,usable-memory" dropped, a phandle on one node
+ *    only). Nodes are never merged across NUMA nodes, a base memory node
+ *    with a phandle that no RAM reaches is refused. RAM outside every
+ *    base memory node (relocated, say) gets the NUMA ids of the base's one
+ *    NUMA node, or of the node its input range lay on; when that range
+ *    spans several, it is refused.
+ *  - the base's /memreserve/ entries are reservations like its
+ *    /reserved-memory children: one of ours over one is refused.
+ *
  * What the guest is told (Linux drivers/of/fdt.c, of_reserved_mem.c):
  *
  *  - memory: every piece RAM backs (mc_map_slots()), as "memory@ADDR" nodes
@@ -88,6 +110,17 @@ enum mc_dt_memreserve {
  * @memreserve:	whether to add /memreserve/ entries (see above)
  * @drop_base_memreserve: patch mode: leave out the base's /memreserve/
  *		entries (e.g. a VMM's entries for its own firmware layout)
+ * @pad:	with @pad_set, free bytes after the tree (inside its
+ *		totalsize, zeroed) for a VMM or bootloader that adds nodes
+ *		later, as dtc's -p gives
+ * @pad_set:	use @pad; else patch mode keeps the free space the base had
+ *		(QEMU's trees carry most of a MiB) and fresh mode adds none
+ * @model:	fresh mode: the root's "model", or NULL for none
+ * @compatible:	fresh mode: the root's "compatible" strings, most specific
+ *		first, ending in NULL; or NULL for none. The fresh tree is a
+ *		fragment a VMM merges into its own, so neither is written
+ *		unless asked for; patch mode keeps the base's and refuses
+ *		either.
  */
 struct mc_dt_options {
 	const void *base;
@@ -96,6 +129,10 @@ struct mc_dt_options {
 	enum mc_dt_layout layout;
 	enum mc_dt_memreserve memreserve;
 	bool drop_base_memreserve;
+	size_t pad;
+	bool pad_set;
+	const char *model;
+	const char *const *compatible;
 };
 
 /**
@@ -112,17 +149,22 @@ struct mc_dt_options {
  * Deterministic: the same map and options give the same bytes.
  * Return: 0; MC_ENOSPC (with *@len the size needed) when @bufsize is too
  * small or @buf is NULL; MC_ESTATE if @map is not carved; MC_EINVAL for a
- * bad option, a name that is not a valid node name, reusable on an
- * unbacked range, a ppc64 map whose RAM does not start at 0, or a map with
- * no RAM; MC_ERANGE for a range that does not fit the cells; MC_EBADBLOB
+ * bad option (a model or compatible with a base), a name that is not a
+ * valid node name, reusable on an unbacked range, a ppc64 map whose RAM
+ * does not start at 0, a map with no RAM, a base memory node with a
+ * phandle the map's RAM does not reach, RAM of unknown NUMA node, or a
+ * memory node of ours named as a kept base node; MC_ERANGE for a range
+ * that does not fit the cells, or a tree and pad past 2^31 - 1;
+ * MC_EBADBLOB
  * for a base that libfdt rejects (fdt_check_full()), whose header version
- * is before 16, whose node names break the DT spec, whose /memreserve/
+ * is before 16, whose node names dtc refuses, whose /memreserve/
  * or /reserved-memory ranges wrap past 2^64 (what mc_dt_decode() refuses),
  * or that Linux would
  * misread (cells other than 1 or 2 or left implicit, a /reserved-memory
- * Linux ignores);
+ * Linux ignores, two reserved-memory nodes);
  * MC_EOVERLAP when one of our reservations conflicts with a child of the
- * base's /reserved-memory (name or range); MC_ENOMEM. Every error leaves a
+ * base's /reserved-memory (name or range) or one of its /memreserve/
+ * entries; MC_ENOMEM. Every error leaves a
  * diagnostic on @map naming the option or field and the ranges at fault.
  */
 int mc_dt_build(struct mc_map *map, const struct mc_dt_options *opt,

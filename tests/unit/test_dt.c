@@ -237,7 +237,7 @@ static void *make_base(int children, size_t *len)
 	char *fdt = malloc(size), name[40];
 	fdt32_t two = cpu_to_fdt32(2);
 	fdt64_t reg[2] = { cpu_to_fdt64(0x40000000),
-			   cpu_to_fdt64(0x100000000) };
+			   cpu_to_fdt64(0x1000000000) };	/* 64G */
 
 	assert_int_equal(fdt_create(fdt, (int)size), 0);
 	fdt_add_reservemap_entry(fdt, 0x1000, 0x1000);

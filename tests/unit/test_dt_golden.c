@@ -51,6 +51,8 @@ struct golden_case {
 	size_t n_word;
 	const char *expected, *map, *resv, *base;
 	bool dts, memreserve_on, memreserve_off;
+	const char *compat[4];
+	size_t n_compat;
 	struct mc_dt_options opt;
 };
 
@@ -110,6 +112,14 @@ static void parse_case(struct golden_case *c)
 			c->opt.memreserve = MC_DT_MEMRESERVE_OFF;
 		else if (strcmp(w, "--drop-memreserve") == 0)
 			c->opt.drop_base_memreserve = true;
+		else if (strcmp(w, "--pad") == 0)
+			c->opt.pad = strtoull(next, NULL, 0),
+			c->opt.pad_set = true, i++;
+		else if (strcmp(w, "--model") == 0)
+			c->opt.model = next, i++;
+		else if (strcmp(w, "--compatible") == 0 && c->n_compat < 3)
+			c->compat[c->n_compat++] = next, i++,
+			c->opt.compatible = c->compat;
 		else if (w[0] != '-' && !c->map)
 			c->map = w;
 		else
@@ -179,8 +189,13 @@ static bool is_memory(const void *fdt, int node)
 
 /* ---- the checks ---------------------------------------------------------- */
 
+/*
+ * One node per block, or with --memory-nodes one a single node; in patch
+ * mode one per group of base nodes nothing tells apart (NUMA, phandles),
+ * each still ascending.
+ */
 static void check_memory(const void *fdt, const struct mc_map *map,
-			 enum mc_dt_layout layout)
+			 enum mc_dt_layout layout, bool patched)
 {
 	const struct mc_slot *s;
 	size_t n_slots, k = 0, nodes = 0;
@@ -202,7 +217,7 @@ static void check_memory(const void *fdt, const struct mc_map *map,
 		k += n;
 		nodes++;
 	}
-	if (layout == MC_DT_MEMORY_ONE_NODE)
+	if (layout == MC_DT_MEMORY_ONE_NODE && !patched)
 		assert_int_equal(nodes, 1);
 	/* Sorted and joined where they touch, the blocks are the slots. */
 	qsort(got, k, sizeof(got[0]), by_first);
@@ -379,6 +394,21 @@ static void check_dtc(const void *blob, size_t len, const char *expected)
 	free(want);
 }
 
+static void check_root(const void *fdt, const struct golden_case *c)
+{
+	const char *model = fdt_getprop(fdt, 0, "model", NULL);
+	const char *compat = fdt_getprop(fdt, 0, "compatible", NULL);
+
+	if (c->opt.model)
+		assert_string_equal(model, c->opt.model);
+	else
+		assert_null(model);
+	if (c->n_compat)
+		assert_string_equal(compat, c->compat[0]);
+	else
+		assert_null(compat);
+}
+
 static void run_case(struct golden_case *c)
 {
 	struct mc_map *map = mc_map_new();
@@ -405,8 +435,13 @@ static void run_case(struct golden_case *c)
 	assert_int_equal(mc_dt_build(map, &c->opt, blob, need, &len), 0);
 	assert_int_equal(fdt_check_full(blob, len), 0);
 	copy = libfdt_copy(blob, &copy_len);
-	assert_int_equal(copy_len, len);
-	assert_memory_equal(copy, blob, len);
+	/* libfdt's bytes, then the free space (--pad): zeros */
+	assert_true(copy_len <= len);
+	assert_memory_equal((char *)copy + 8, (char *)blob + 8, copy_len - 8);
+	for (size_t i = copy_len; i < len; i++)
+		assert_int_equal(((unsigned char *)blob)[i], 0);
+	if (c->opt.pad_set)
+		assert_int_equal(len, copy_len + c->opt.pad);
 	free(copy);
 	snprintf(expected, sizeof(expected), "fixtures/%s", c->expected);
 	if (c->dts) {
@@ -422,7 +457,9 @@ static void run_case(struct golden_case *c)
 	memreserve = c->opt.memreserve == MC_DT_MEMRESERVE_ON ||
 		     (c->opt.memreserve == MC_DT_MEMRESERVE_AUTO &&
 		      mc_map_arch(map) == MC_ARCH_PPC64);
-	check_memory(blob, map, c->opt.layout);
+	check_memory(blob, map, c->opt.layout, c->base != NULL);
+	if (!c->base)	/* a fresh root: model and compatible only if asked */
+		check_root(blob, c);
 	check_memreserve(blob, base, c->opt.drop_base_memreserve, rsv,
 			 check_children(blob, map, memreserve, rsv));
 	if (base)

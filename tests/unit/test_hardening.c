@@ -228,7 +228,7 @@ static void dt_base_with_two_reserved_memory_nodes_is_refused(void **state)
 	free(b.p);
 }
 
-/* Node names follow DT spec 2.2.1: a letter first, a unit address after @. */
+/* Base node names are what dtc reads back: no byte outside its alphabet. */
 static void dt_base_names_follow_the_spec(void **state)
 {
 	struct blob b = slurp("fixtures/dt/base-arm64.dtb");
@@ -236,9 +236,6 @@ static void dt_base_names_follow_the_spec(void **state)
 
 	(void)state;
 	assert_non_null(at);
-	at[0] = '9';			/* "9emory@...": starts with a digit */
-	dt_refused(&b, "'9emory@40000000' is not a device-tree node name");
-	at[0] = 'm';
 	at[6] = '\x7f';			/* "memory\x7f40000000": a bad byte */
 	dt_refused(&b, "'memory?40000000'");
 	free(b.p);

@@ -1,0 +1,462 @@
+#!/usr/bin/env python3
+"""memcarve dt --base on every device tree Debian ships, and QEMU's own.
+
+Each tree is patched with a map made from its own memory nodes plus an msi
+hole, a direct range and a reusable pool, all clear of the tree's
+reservations. Each output must:
+
+  - parse in dtc with no warning the base did not have;
+  - keep every other node at its path, with its properties in order
+    (existing /reserved-memory children included), every phandle, and the
+    base's /memreserve/ entries first;
+  - describe exactly the memory "memcarve show" gives for the map;
+  - read back through "memcarve inspect": the same memory and our three
+    reservations.
+
+A tree memcarve refuses must be listed, with the reason, in refusals.txt
+(and in the README); any other refusal fails the run. The fresh tree is
+also put through Debian's dt-validate (dt-schema).
+
+Usage: run.py MEMCARVE [-j N] [-v]
+"""
+
+import fnmatch
+import functools
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fdt  # noqa: E402
+import fetch  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MiB = 1 << 20
+
+# QEMU machines whose trees are dumped at test time: name, binary, args.
+NUMA2 = ["-smp", "2", "-m", "2G",
+         "-object", "memory-backend-ram,id=m0,size=1G",
+         "-object", "memory-backend-ram,id=m1,size=1G",
+         "-numa", "node,memdev=m0,cpus=0,nodeid=0",
+         "-numa", "node,memdev=m1,cpus=1,nodeid=1"]
+QEMU = [
+    ("virt", "aarch64", "virt", ["-m", "1G"]),
+    ("virt-gic3-smmuv3", "aarch64", "virt,gic-version=3,iommu=smmuv3",
+     ["-cpu", "max", "-m", "1G"]),
+    ("virt-numa", "aarch64", "virt", ["-cpu", "max"] + NUMA2),
+    ("virt-secure", "aarch64", "virt,secure=on", ["-cpu", "max", "-m", "1G"]),
+    ("virt-highmem-off", "aarch64", "virt,highmem=off", ["-m", "1G"]),
+    ("sbsa-ref", "aarch64", "sbsa-ref", ["-m", "1G"]),
+    ("pseries", "ppc64", "pseries", ["-m", "2G"]),
+    ("pseries-numa", "ppc64", "pseries", NUMA2),
+    ("riscv64-virt", "riscv64", "virt", ["-m", "1G"]),
+]
+
+
+def sh(argv, **kw):
+    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          **kw)
+
+
+def need(tool):
+    if not shutil.which(tool):
+        sys.exit(f"dt-corpus: {tool} is not installed "
+                 f"(scripts/deps installs it)")
+
+
+def qemu_trees(into):
+    trees = []
+    for name, arch, machine, args in QEMU:
+        binary = f"qemu-system-{arch}"
+        need(binary)
+        out = os.path.join(into, f"qemu-{name}.dtb")
+        r = sh([binary, "-M", f"{machine},dumpdtb={out}", "-display",
+                "none"] + args, timeout=60)
+        if not os.path.isfile(out):
+            sys.exit(f"dt-corpus: {binary} -M {machine} dumped no tree:\n"
+                     f"{r.stderr.decode(errors='replace')}")
+        trees.append((f"qemu/{name}", out,
+                      "ppc64" if arch == "ppc64" else "arm64"))
+    return trees
+
+
+def debian_trees():
+    trees = []
+    for d in fetch.main_dirs():
+        arch = d.rsplit("-", 1)[1]
+        for root, _, files in os.walk(d):
+            for f in sorted(files):
+                if f.endswith(".dtb"):
+                    path = os.path.join(root, f)
+                    trees.append((f"{arch}/{os.path.relpath(path, d)}", path,
+                                  "arm64"))
+    trees.sort()
+    return trees
+
+
+# ---- the map --------------------------------------------------------------
+
+def merge(ranges):
+    """Sorted [first, last] runs, joined where they overlap or touch."""
+    out = []
+    for first, last in sorted(ranges):
+        if out and first <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], last)
+        else:
+            out.append([first, last])
+    return [tuple(r) for r in out]
+
+
+def memory_of(tree, ac, sc, arch):
+    mem, addrs = [], []
+    for p in tree.children("/"):
+        if fdt.replaced(tree, p):
+            for a, s in tree.regs(p, ac, sc):
+                if s and a + s <= 1 << 64:
+                    mem.append((a, a + s - 1))
+                addrs.append(a)
+            if "@" in p:
+                try:
+                    addrs.append(int(p.split("@", 1)[1], 16))
+                except ValueError:
+                    pass
+    if mem:
+        return merge(mem)
+    # Sizes left to the bootloader (reg = <ADDR 0>): 256 MiB at its unit
+    # address, else where the reservations are (RAM holds them), else at
+    # 2 GiB (0 on ppc64).
+    taken = reservations(tree, ac, sc)
+    if any(addrs) or not taken:
+        base = ([a for a in addrs if a] or
+                [0 if arch == "ppc64" else 0x80000000])[0]
+        return [(base, base + 256 * MiB - 1)]
+    base = min(f for f, _ in taken) & ~(256 * MiB - 1)
+    last = max(l for _, l in taken) | (256 * MiB - 1)
+    return [(base, last)]
+
+
+def reservations(tree, ac, sc):
+    taken = [(a, a + s - 1) for a, s in tree.memreserve if s]
+    resv = fdt.resv_node(tree)
+    for child in tree.children(resv) if resv else []:
+        taken += [(a, a + s - 1) for a, s in tree.regs(child, ac, sc) if s]
+    return taken
+
+
+def find_room(mem, taken, size, align):
+    for first, last in mem:
+        # past the start: ppc64 needs RAM at 0, firmware sits low
+        first += 16 * MiB if last - first >= 64 * MiB else 0
+        at = (first + align - 1) // align * align
+        while at + size - 1 <= last:
+            hit = [t for t in taken if t[0] <= at + size - 1 and at <= t[1]]
+            if not hit:
+                taken.append((at, at + size - 1))
+                return at
+            at = (max(t[1] for t in hit) + align) // align * align
+    return None
+
+
+def make_map(tree, arch):
+    ac = tree.cells("#address-cells", 2)
+    sc = tree.cells("#size-cells", 1)
+    ac, sc = min(max(ac, 1), 2), min(max(sc, 1), 2)
+    mem = memory_of(tree, ac, sc, arch)
+    top = (1 << (32 * ac)) - 1
+    mem = [(f, min(l, top)) for f, l in mem if f <= top]
+    taken = reservations(tree, ac, sc)
+    lines = [f"arch {arch}", "policy carve"]
+    lines += [f"ram 0x{f:x} 0x{l - f + 1:x}" for f, l in mem]
+    ours = []
+    for name, size, align, extra in (
+            ("corpus-msi", 64 << 10, 64 << 10, "type=msi"),
+            ("corpus-direct", 64 << 10, 64 << 10,
+             "type=direct policy=overlay"),
+            ("corpus-pool", 4 * MiB, 2 * MiB, "policy=overlay reusable")):
+        at = find_room(mem, taken, size, align)
+        if at is not None:
+            lines.append(f"reserved 0x{at:x} 0x{size:x} {extra} name={name}")
+            ours.append((name, at, size))
+    return "\n".join(lines) + "\n", ours
+
+
+# ---- the checks -------------------------------------------------------------
+
+def dtc_warnings(path):
+    r = sh(["dtc", "-I", "dtb", "-O", "dtb", "-o", "/dev/null", path])
+    if r.returncode:
+        return None, r.stderr.decode(errors="replace")
+    return set(l for l in r.stderr.decode(errors="replace").splitlines()
+               if l.strip()), ""
+
+
+# Both layouts of a tree run in one worker: the base's warnings and the
+# map's "show" are worked out once.
+base_warnings = functools.lru_cache(maxsize=4)(dtc_warnings)
+
+
+@functools.lru_cache(maxsize=4)
+def show_json(memcarve, map_path, map_text):
+    return json.loads(sh([memcarve, "show", map_path, "--json"]).stdout)
+
+
+def kept_nodes(tree, ours_resv):
+    """Nodes other than the memory ones memcarve replaces or writes."""
+    gone = [p for p in tree.children("/") if fdt.replaced(tree, p)]
+    out = []
+    for path, props in tree.nodes:
+        if any(path == g or path.startswith(g + "/") for g in gone):
+            continue
+        if path.rsplit("/", 1)[-1].split("@")[0] in ours_resv:
+            continue
+        out.append((path, props))
+    return out
+
+
+def phandles(tree):
+    return sorted(v for _, props in tree.nodes for n, v in props
+                  if n in ("phandle", "linux,phandle"))
+
+
+def memory_written(tree):
+    ac = tree.cells("#address-cells", 2)
+    sc = tree.cells("#size-cells", 1)
+    runs = []
+    for p in tree.children("/"):
+        if fdt.is_memory(tree, p):
+            runs += [(a, a + s - 1) for a, s in tree.regs(p, ac, sc) if s]
+    return merge(runs)
+
+
+def memory_shown(show):
+    runs = [(int(r["start"], 16), int(r["end"], 16)) for r in show["regions"]
+            if r["kind"] == "ram" or r.get("backed")]
+    return merge(runs)
+
+
+def inspected(text):
+    ram, resv = [], set()
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) < 3 or words[0] not in ("ram", "reserved"):
+            continue
+        first, size = int(words[1], 16), int(words[2], 16)
+        if words[0] == "ram":
+            ram.append((first, first + size - 1))
+        names = [w[5:] for w in words if w.startswith("name=")]
+        if words[0] == "reserved" and names:
+            resv.add((names[0], first, size))
+    return merge(ram), resv
+
+
+def check(name, base_path, arch, memcarve, work):
+    """(status, detail): ok, refused (the message) or FAIL (what broke),
+    for each memory node layout."""
+    for layout in ("per-block", "one"):
+        status, detail = check_layout(name, base_path, arch, memcarve, work,
+                                      layout)
+        if status != "ok":
+            return status, f"--memory-nodes {layout}: {detail}"
+    with open(base_path, "rb") as f:
+        return "ok", kept_counts(fdt.Tree(f.read()))
+
+
+def kept_counts(tree):
+    """What an accepted tree had that its outputs were checked to keep."""
+    resv = fdt.resv_node(tree)
+    root = tree.children("/")
+    return {
+        "reserved-memory children": len(tree.children(resv)) if resv else 0,
+        "phandles": len(phandles(tree)),
+        "/memreserve/ entries": len(tree.memreserve),
+        "untyped memory@ nodes replaced": sum(
+            1 for p in root if fdt.replaced(tree, p) and
+            not fdt.is_memory(tree, p)),
+        "disabled memory nodes kept": sum(
+            1 for p in root if fdt.string(tree.prop(p, "device_type")) ==
+            "memory" and not fdt.available(tree, p)),
+        "trees with __symbols__": int("/__symbols__" in tree.by_path),
+    }
+
+
+def check_layout(name, base_path, arch, memcarve, work, layout):
+    with open(base_path, "rb") as f:
+        base = fdt.Tree(f.read())
+    map_text, ours = make_map(base, arch)
+    tag = re.sub(r"[^A-Za-z0-9.-]", "_", name)
+    map_path = os.path.join(work, tag + ".map")
+    out_path = os.path.join(work, tag + ".out.dtb")
+    with open(map_path, "w") as f:
+        f.write(map_text)
+    r = sh([memcarve, "dt", map_path, "--base", base_path, "-o", out_path,
+            "--memory-nodes", layout])
+    if r.returncode:
+        msg = r.stderr.decode(errors="replace").strip()
+        if r.returncode != 1 or not msg.startswith("memcarve: "):
+            return "FAIL", f"exit {r.returncode}: {msg}"
+        return "refused", msg
+    try:
+        return "ok" if not (bad := verify(base, base_path, out_path, map_path,
+                                          ours, memcarve)) else "FAIL", bad
+    finally:
+        for p in (map_path, out_path):
+            os.unlink(p)
+
+
+def verify(base, base_path, out_path, map_path, ours, memcarve):
+    with open(out_path, "rb") as f:
+        out = fdt.Tree(f.read())
+    before, _ = base_warnings(base_path)
+    after, err = dtc_warnings(out_path)
+    if after is None:
+        return f"dtc refuses the output: {err}"
+    if before is not None and after - before:
+        return f"new dtc warnings: {sorted(after - before)}"
+    names = {n for n, _, _ in ours}
+    if kept_nodes(base, names) != kept_nodes(out, names | (
+            set() if fdt.resv_node(base) else {"reserved-memory"})):
+        return "the other nodes, or their properties, changed"
+    if phandles(base) != phandles(out):
+        return f"phandles {phandles(base)} became {phandles(out)}"
+    if out.memreserve[:len(base.memreserve)] != base.memreserve:
+        return "the base's /memreserve/ entries changed"
+    if out.free < base.free:
+        return f"free space {base.free} became {out.free} (--pad default)"
+    with open(map_path) as f:
+        show = show_json(memcarve, map_path, f.read())
+    if memory_written(out) != memory_shown(show):
+        return (f"memory {memory_written(out)} is not what show gives, "
+                f"{memory_shown(show)}")
+    r = sh([memcarve, "inspect", out_path])
+    if r.returncode:
+        return f"inspect refuses it: {r.stderr.decode(errors='replace')}"
+    ram, resv = inspected(r.stdout.decode())
+    if ram != memory_shown(show):
+        return f"inspect reads memory {ram}"
+    missing = [o for o in ours if o not in resv]
+    if missing:
+        return f"inspect does not read back {missing}"
+    return None
+
+
+def run_one(job):
+    name, path, arch, memcarve, work = job
+    try:
+        status, detail = check(name, path, arch, memcarve, work)
+    except Exception as e:  # a parser or tool failure is a failure
+        status, detail = "FAIL", f"{type(e).__name__}: {e}"
+    return name, status, detail
+
+
+# ---- fresh trees through dt-validate ---------------------------------------
+
+def validate_fresh(memcarve, work):
+    """dt-schema 2022.08 (bookworm) ships root-node.yaml and memory.yaml;
+    the reserved-memory schemas were still in the kernel tree then."""
+    need("dt-validate")
+    map_path = os.path.join(work, "fresh.map")
+    with open(map_path, "w") as f:
+        f.write("arch arm64\nram 0x40000000 1G\n"
+                "reserved 0x48000000 1M type=msi\n"
+                "reserved 0x50000000 4M policy=overlay reusable name=pool\n")
+    problems = []
+    for extra, limit in (([], ["-l", "memory"]),
+                         (["--model", "memcarve corpus",
+                           "--compatible", "linux,dummy-virt"], [])):
+        dtb = os.path.join(work, "fresh.dtb")
+        r = sh([memcarve, "dt", map_path, "-o", dtb] + extra)
+        if r.returncode:
+            problems.append(r.stderr.decode())
+            continue
+        # dt-validate exits 0 on schema errors: its output is the verdict
+        v = sh(["dt-validate"] + limit + [dtb])
+        text = (v.stdout + v.stderr).decode(errors="replace")
+        text = "\n".join(l for l in text.splitlines()
+                         if "failed to match any schema with compatible"
+                         not in l)
+        if v.returncode or text.strip():
+            problems.append(f"dt-validate {' '.join(limit + extra)}: {text}")
+    return problems
+
+
+# ---- the run ----------------------------------------------------------------
+
+def expected_refusals():
+    """tree glob -> reason (a substring of memcarve's message)."""
+    out = []
+    with open(os.path.join(HERE, "refusals.txt")) as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if line:
+                pattern, reason = line.split(None, 1)
+                out.append((pattern, reason))
+    return out
+
+
+def listed(name, msg, refusals):
+    return any(fnmatch.fnmatch(name, p) and r in msg for p, r in refusals)
+
+
+def reason_of(msg):
+    return re.sub(r"0x[0-9a-f]+(\+0x[0-9a-f]+)?|'[^']*'|/[^ ]+", "…", msg)
+
+
+def main(argv):
+    if not argv:
+        sys.exit(__doc__)
+    memcarve = os.path.abspath(argv[0])
+    jobs_n = int(argv[argv.index("-j") + 1]) if "-j" in argv else \
+        min(2, os.cpu_count() or 1)
+    verbose = "-v" in argv
+    for tool in ("dtc", "dpkg-deb", "apt-get"):
+        need(tool)
+    t0 = time.monotonic()
+    work = tempfile.mkdtemp(prefix="memcarve-dt-corpus-")
+    try:
+        trees = debian_trees() + qemu_trees(work)
+        refusals = expected_refusals()
+        jobs = [(n, p, a, memcarve, work) for n, p, a in trees]
+        results = []
+        with multiprocessing.Pool(jobs_n) as pool:
+            for res in pool.imap_unordered(run_one, jobs, chunksize=8):
+                results.append(res)
+        fresh = validate_fresh(memcarve, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results.sort()
+    failed = [r for r in results if r[1] == "FAIL"]
+    refused = [r for r in results if r[1] == "refused"]
+    unlisted = [r for r in refused if not listed(r[0], r[2], refusals)]
+    by_reason = {}
+    for _, _, msg in refused:
+        by_reason[reason_of(msg)] = by_reason.get(reason_of(msg), 0) + 1
+    for name, status, detail in results:
+        if verbose or status == "FAIL" or (name, status, detail) in unlisted:
+            print(f"{status:8} {name}: {detail or ''}")
+    print(f"dt-corpus: {len(results)} trees "
+          f"({sum(1 for n, _, _ in results if n.startswith('qemu/'))} from "
+          f"QEMU), {sum(1 for r in results if r[1] == 'ok')} patched and "
+          f"checked, {len(refused)} refused, {len(failed)} failed, in "
+          f"{time.monotonic() - t0:.0f} s")
+    kept = {}
+    for _, status, counts in results:
+        for k, v in (counts.items() if status == "ok" else ()):
+            kept[k] = kept.get(k, 0) + v
+    print("  kept: " + ", ".join(f"{v} {k}" for k, v in kept.items()))
+    for reason, n in sorted(by_reason.items(), key=lambda x: -x[1]):
+        print(f"  refused {n:4}: {reason}")
+    for p in fresh:
+        print(f"FAIL fresh tree: {p}")
+    if unlisted:
+        print(f"dt-corpus: {len(unlisted)} refusals not in refusals.txt")
+    return 1 if failed or unlisted or fresh else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
