@@ -124,7 +124,7 @@ static int add_words(struct mc_map *map, const struct mc_cmdline_opts *opts,
 	const char *init_words = add_kept(line, opts->append);
 	int err = style == MC_CMDLINE_MIPS ?
 			  cl_mips_tokens(map, line) :
-			  cl_x86_tokens(map, opts->flags, line);
+			  cl_x86_tokens(map, opts, line);
 
 	if (!err)
 		add_init_words(line, init_words);

@@ -68,7 +68,7 @@ bool cl_is_init_separator(const char *word, size_t len);
 
 /* The tokens of each style; 0 or an MC_E* code with a diagnostic. */
 int cl_mips_tokens(struct mc_map *map, struct cl_line *line);
-int cl_x86_tokens(struct mc_map *map, unsigned int flags,
+int cl_x86_tokens(struct mc_map *map, const struct mc_cmdline_opts *opts,
 		  struct cl_line *line);
 /* MC_ERANGE with a diagnostic if [first, last] cannot be written. */
 int cl_check_range(struct mc_map *map, uint64_t first, uint64_t last,

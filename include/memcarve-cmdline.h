@@ -92,6 +92,9 @@ enum mc_cmdline_escape {
  * @max:	the kernel's COMMAND_LINE_SIZE, NUL included; 0 for the
  *		target's (mc_cmdline_limit())
  * @flags:	MC_CMDLINE_PRAM, MC_CMDLINE_RETYPE
+ * @max_entries: x86: the guest's E820_MAX_ENTRIES (one entry per
+ *		memmap= token); 0 for MC_E820_MAX_ENTRIES_DEFAULT (3200,
+ *		Debian's amd64 kernels)
  *
  * A zeroed struct is valid: auto style, raw, nothing appended.
  */
@@ -101,6 +104,7 @@ struct mc_cmdline_opts {
 	const char *append;
 	size_t max;
 	unsigned int flags;
+	size_t max_entries;
 };
 
 /**
