@@ -29,10 +29,57 @@ int cl_check_range(struct mc_map *map, uint64_t first, uint64_t last,
 			     what, first, last);
 }
 
+/*
+ * memblock's arrays hold INIT_MEMBLOCK_REGIONS (128) regions each
+ * (mm/memblock.c) and may only grow after memblock_allow_resize(), which
+ * MIPS never calls. memblock_add_range() checks cnt + new regions against
+ * the size before it merges touching regions: past it, 6.1 drops the
+ * range (a mem= block lost, a memmap= range added but never reserved) and
+ * 6.12 panics ("memblock: cannot resize"). The first add into an emptied
+ * array takes its empty slot without that check.
+ */
+#define MEMBLOCK_REGIONS 128
+
+/*
+ * After our memmap=$ ranges the kernel reserves its own, each a region
+ * of its own unless it touches another: the exception vectors at 0, the
+ * kernel image with the bottom-up allocations after it, the initrd, the
+ * top-down allocations of sparse_init() and the device tree, a CMA area,
+ * and a split of either allocation run by one of our ranges.
+ */
+#define MIPS_KERNEL_RESERVED 8
+
+/* Runs of touching ranges among @n ranges in address order so far. */
+struct runs {
+	size_t count;
+	uint64_t last;
+};
+
+static void add_run(struct runs *r, uint64_t first, uint64_t last)
+{
+	if (!r->count || first != r->last + 1)
+		r->count++;
+	r->last = last;
+}
+
+static int memblock_full(struct mc_map *map, const char *what,
+			 const char *tokens, size_t runs, size_t kernel)
+{
+	return mc_map_report(map, MC_ERANGE, "cmdline",
+			     "MIPS: %zu %s (%s)%s need more than memblock's "
+			     "%d %s regions (INIT_MEMBLOCK_REGIONS; MIPS never "
+			     "lets memblock grow this early): Linux 6.1 would "
+			     "drop the rest silently, 6.12 panics", runs, what,
+			     tokens, kernel ? " and the kernel's own reservations"
+					      " (up to 8)" : "",
+			     MEMBLOCK_REGIONS, kernel ? "reserved" : "memory");
+}
+
 int cl_mips_tokens(struct mc_map *map, struct cl_line *line)
 {
 	const struct mc_slot *slot;
 	const struct mc_region *v;
+	struct runs mem = { 0 }, resv = { 0 };
 	size_t n_slots, n;
 	int err;
 
@@ -47,6 +94,10 @@ int cl_mips_tokens(struct mc_map *map, struct cl_line *line)
 		err = cl_check_range(map, slot[i].guest, last, "memory block");
 		if (err)
 			return err;
+		if (i && mem.count + 1 > MEMBLOCK_REGIONS)
+			return memblock_full(map, "memory blocks", "mem=",
+					     n_slots, 0);
+		add_run(&mem, slot[i].guest, last);
 		cl_range(line, CL_MEM, slot[i].guest, last, 0);
 	}
 	v = mc_map_result(map, &n);
@@ -64,6 +115,10 @@ int cl_mips_tokens(struct mc_map *map, struct cl_line *line)
 		err = cl_check_range(map, first, v[i].last, "reserved range");
 		if (err)
 			return err;
+		add_run(&resv, first, v[i].last);
+		if (resv.count + MIPS_KERNEL_RESERVED > MEMBLOCK_REGIONS)
+			return memblock_full(map, "reserved ranges",
+					     "memmap=SIZE$BASE", resv.count, 1);
 		cl_range(line, CL_RESERVED, first, v[i].last, 0);
 	}
 	return 0;
