@@ -142,12 +142,14 @@ static int check_user_table(struct mc_map *map, const struct mc_e820_entry *t,
 	if (peak > max)
 		return mc_map_report(map, MC_ERANGE, "max-entries",
 				     "memmap=exactmap with %zu tokens, and %zu "
-				     "entries the kernel adds splitting RAM to "
-				     "reserve its first page and 0xa0000-"
-				     "0xfffff, over its E820_MAX_ENTRIES of %zu "
-				     "(128 + 3 x MAX_NUMNODES; Debian's amd64 "
-				     "kernels: 3200): it would drop the rest "
-				     "(\"E820 table full\")", k, peak - k, max);
+				     "more entr%s that the kernel adds "
+				     "splitting RAM to reserve its first page "
+				     "and 0xa0000-0xfffff, over its "
+				     "E820_MAX_ENTRIES of %zu (128 + 3 x "
+				     "MAX_NUMNODES; Debian's amd64 kernels: "
+				     "3200): it would drop the rest (\"E820 "
+				     "table full\")", k, peak - k,
+				     peak - k == 1 ? "y" : "ies", max);
 	return 0;
 }
 

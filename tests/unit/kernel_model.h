@@ -200,6 +200,15 @@ static inline void km_e820_add(struct km_e820 *t, uint64_t addr,
 	t->e[t->n++] = (struct km_entry){ addr, size, type };
 }
 
+static inline struct km_e820 *km_e820_new(size_t max)
+{
+	struct km_e820 *t = calloc(1, sizeof(*t));
+
+	if (t)
+		t->max = max;
+	return t;
+}
+
 /* __e820__range_update(): @old pieces of [start, start + size) become @new. */
 static inline void km_e820_update(struct km_e820 *t, uint64_t start,
 				  uint64_t size, uint32_t old, uint32_t new)

@@ -27,6 +27,7 @@
 #include "memcarve-cmdline.h"
 #include "memcarve-e820.h"
 #include "kernel_model.h"
+#include "kernel_check.h"
 
 /* ---- the model on the kernel's own cases -------------------------------- */
 
@@ -65,18 +66,10 @@ static void memparse_reads_base_0_and_suffixes(void **state)
 	assert_int_equal(km_memparse("1E", &end), 1ull << 60);
 }
 
-static struct km_e820 *table(size_t max)
-{
-	struct km_e820 *t = calloc(1, sizeof(*t));
-
-	assert_non_null(t);
-	t->max = max;
-	return t;
-}
 
 static void the_sanitizer_refuses_one_entry_and_keeps_pram(void **state)
 {
-	struct km_e820 *t = table(128);
+	struct km_e820 *t = km_e820_new(128);
 	struct km_cmdline *c = calloc(1, sizeof(*c));
 
 	(void)state;
@@ -112,7 +105,7 @@ static void the_sanitizer_refuses_one_entry_and_keeps_pram(void **state)
 
 static void e820_max_entries_drops_the_rest(void **state)
 {
-	struct km_e820 *t = table(131);	/* no NUMA: 128 + 3 */
+	struct km_e820 *t = km_e820_new(131);	/* no NUMA: 128 + 3 */
 
 	(void)state;
 	assert_int_equal(mc_e820_max_entries(0), 131);
@@ -240,159 +233,6 @@ static void random_append(struct text *t)
 		put(t, " open=\"quote");
 }
 
-/* ---- what the line should give ------------------------------------------ */
-
-struct want {
-	struct km_entry e[512];
-	size_t n;
-};
-
-static void push(struct want *w, uint64_t first, uint64_t last, uint32_t type)
-{
-	assert_true(w->n < 512);
-	if (w->n && w->e[w->n - 1].type == type &&
-	    w->e[w->n - 1].addr + w->e[w->n - 1].size == first) {
-		w->e[w->n - 1].size += last - first + 1;
-		return;
-	}
-	w->e[w->n++] = (struct km_entry){ first, last - first + 1, type };
-}
-
-/* x86: the e820 type of each piece as memmap= can write it. */
-static uint32_t x86_type(const struct mc_region *v, unsigned int flags)
-{
-	switch (v->kind) {
-	case MC_RAM:
-		return 1;
-	case MC_ACPI:
-		return 3;
-	case MC_NVS:
-		return flags & MC_CMDLINE_RETYPE ? 4 : 2;
-	case MC_PMEM:
-		return flags & MC_CMDLINE_PRAM ? 12 :
-		       flags & MC_CMDLINE_RETYPE ? 7 : 2;
-	case MC_MMIO:
-		return v->flags & MC_F_CARVED ? 2 : 0;
-	default:
-		return 2;
-	}
-}
-
-static void want_x86(struct mc_map *map, unsigned int flags, struct want *w)
-{
-	size_t n;
-	const struct mc_region *v = mc_map_result(map, &n);
-
-	w->n = 0;
-	for (size_t i = 0; i < n; i++)
-		if (x86_type(&v[i], flags))
-			push(w, v[i].first, v[i].last, x86_type(&v[i], flags));
-}
-
-static void want_mips(struct mc_map *map, struct want *mem, struct want *resv)
-{
-	size_t n;
-	const struct mc_slot *s = mc_map_slots(map, &n);
-	const struct mc_region *v;
-
-	mem->n = resv->n = 0;
-	for (size_t i = 0; i < n; i++)
-		push(mem, s[i].guest, s[i].guest + s[i].size - 1, 0);
-	v = mc_map_result(map, &n);
-	for (size_t i = 0; i < n; i++)
-		if (v[i].kind != MC_RAM && v[i].kind != MC_MMIO &&
-		    (v[i].flags & MC_F_BACKED))
-			push(resv, v[i].first, v[i].last, 0);
-}
-
-static void assert_same(const struct want *w, const struct km_entry *got,
-			size_t n, const char *line)
-{
-	bool same = w->n == n;
-
-	for (size_t i = 0; same && i < n; i++)
-		same = w->e[i].addr == got[i].addr &&
-		       w->e[i].size == got[i].size && w->e[i].type == got[i].type;
-	if (!same)
-		fail_msg("the kernel's map differs from the carved map for: %s",
-			 line);
-}
-
-/* The appended line's parameters and init words survive, in order. */
-static void assert_kept(const char *append, const struct km_cmdline *got)
-{
-	struct km_cmdline *user = calloc(1, sizeof(*user));
-	size_t k = 0;
-
-	assert_non_null(user);
-	km_parse_cmdline(append, user);
-	for (size_t i = 0; i < user->n_kernel; i++) {
-		const char *name = user->kernel[i].name;
-
-		if (!strcmp(name, "mem") || !strcmp(name, "memmap"))
-			continue;
-		while (k < got->n_kernel && strcmp(got->kernel[k].name, name))
-			k++;
-		assert_true(k < got->n_kernel);
-		k++;
-	}
-	assert_int_equal(user->n_init, got->n_init);
-	for (size_t i = 0; i < user->n_init; i++) {
-		assert_string_equal(user->init[i].name, got->init[i].name);
-		assert_true(!user->init[i].val == !got->init[i].val);
-		if (user->init[i].val)
-			assert_string_equal(user->init[i].val, got->init[i].val);
-	}
-	km_cmdline_free(user);
-	free(user);
-}
-
-/* No parameter of the kernel's part holds anything but our tokens' memory. */
-static void check_line(struct mc_map *map, const struct mc_cmdline_opts *o,
-		       const char *line, size_t max_entries)
-{
-	struct km_cmdline *c = calloc(1, sizeof(*c));
-	struct want *w = calloc(2, sizeof(*w));
-
-	assert_non_null(c);
-	assert_non_null(w);
-	assert_true(strlen(line) + 1 <=
-		    (o->style == MC_CMDLINE_MIPS ? 4096u : 2048u));
-	km_parse_cmdline(line, c);
-	if (o->style == MC_CMDLINE_MIPS) {
-		struct km_mips *k = calloc(1, sizeof(*k));
-
-		assert_non_null(k);
-		km_mips_boot(k, c);
-		assert_false(k->memory.dropped);
-		assert_false(k->reserved.dropped);
-		want_mips(map, &w[0], &w[1]);
-		assert_same(&w[0], k->memory.r, km_mb_count(&k->memory), line);
-		assert_same(&w[1], k->reserved.r, km_mb_count(&k->reserved),
-			    line);
-		free(k);
-	} else {
-		struct km_e820 *t = table(max_entries);
-
-		/* what a BIOS reported: exactmap must drop it */
-		km_e820_add(t, 0, 0x1000, 5);
-		km_e820_add(t, 0x100000, 0x3ff00000, 1);
-		assert_true(km_x86_boot(t, c));
-		assert_false(t->panic);
-		assert_false(t->dropped);
-		want_x86(map, o->flags, &w[0]);
-		assert_same(&w[0], t->e, t->n, line);
-		km_x86_trim_bios(t);
-		assert_false(t->dropped);
-		free(t);
-	}
-	if (o->append)
-		assert_kept(o->append, c);
-	km_cmdline_free(c);
-	free(c);
-	free(w);
-}
-
 /* Does the appended line leave a quote open before its "--"? */
 static bool open_quote_in_kernel_part(const char *s)
 {
@@ -420,7 +260,7 @@ static void check_refusal(struct mc_map *map, const struct mc_cmdline_opts *o,
 {
 	const struct mc_error *e = mc_map_error(map, mc_map_error_count(map) - 1);
 	const char *msg = e ? e->msg : "";
-	struct want w;
+	struct kc_want w;
 	size_t n;
 	const struct mc_region *v = mc_map_result(map, &n);
 
@@ -438,21 +278,21 @@ static void check_refusal(struct mc_map *map, const struct mc_cmdline_opts *o,
 				 MC_ENOSPC);
 		assert_true(size > (o->style == MC_CMDLINE_MIPS ? 4096u : 2048u));
 	} else if (strstr(msg, "INIT_MEMBLOCK_REGIONS")) {
-		struct want *mw = calloc(2, sizeof(*mw));
+		struct kc_want *mw = calloc(2, sizeof(*mw));
 
 		seen[NO_MEMBLOCK]++;
 		assert_non_null(mw);
-		want_mips(map, &mw[0], &mw[1]);
+		kc_want_mips(map, &mw[0], &mw[1]);
 		assert_true(mw[0].n > 128 || mw[1].n + 8 > 128);
 		free(mw);
 	} else if (strstr(msg, "memmap=exactmap with")) {
-		want_x86(map, o->flags, &w);
+		kc_want_x86(map, o->flags, &w);
 		assert_true(w.n < 2 || strstr(msg, "E820_MAX_ENTRIES"));
 		seen[strstr(msg, "E820_MAX_ENTRIES") ? NO_E820_MAX : NO_EXACTMAP]++;
 		if (!strstr(msg, "E820_MAX_ENTRIES"))
 			return;
 		{
-			struct km_e820 *t = table(max_entries);
+			struct km_e820 *t = km_e820_new(max_entries);
 
 			for (size_t i = 0; i < w.n; i++)
 				km_e820_add(t, w.e[i].addr, w.e[i].size,
@@ -510,7 +350,7 @@ static bool one_case(struct text *map_text, struct text *append)
 	line = malloc(size);
 	assert_non_null(line);
 	assert_int_equal(mc_cmdline_build(map, &o, line, &size), 0);
-	check_line(map, &o, line, max_entries);
+	kc_check_line(map, &o, line, max_entries);
 	seen[o.style == MC_CMDLINE_MIPS ? OK_MIPS : OK_X86]++;
 	free(line);
 	mc_map_free(map);
