@@ -209,47 +209,15 @@ static inline struct km_e820 *km_e820_new(size_t max)
 	return t;
 }
 
-/* __e820__range_update(): @old pieces of [start, start + size) become @new. */
-static inline void km_e820_update(struct km_e820 *t, uint64_t start,
-				  uint64_t size, uint32_t old, uint32_t new)
-{
-	uint64_t end;
-
-	if (size > UINT64_MAX - start)
-		size = UINT64_MAX - start;
-	end = start + size;
-	for (size_t i = 0; i < t->n; i++) {
-		struct km_entry *e = &t->e[i];
-		uint64_t e_end = e->addr + e->size, fs, fe;
-
-		if (e->type != old)
-			continue;
-		if (e->addr >= start && e_end <= end) {
-			e->type = new;
-			continue;
-		}
-		if (e->addr < start && e_end > end) {
-			km_e820_add(t, start, size, new);
-			km_e820_add(t, end, e_end - end, e->type);
-			t->e[i].size = start - t->e[i].addr;
-			continue;
-		}
-		fs = e->addr > start ? e->addr : start;
-		fe = e_end < end ? e_end : end;
-		if (fs >= fe)
-			continue;
-		km_e820_add(t, fs, fe - fs, new);
-		e = &t->e[i];
-		e->size -= fe - fs;
-		if (e->addr < fs)
-			continue;
-		e->addr = fe;
-	}
-}
-
-/* e820__range_remove(): of type @old only when @check. */
-static inline void km_e820_remove(struct km_e820 *t, uint64_t start,
-				  uint64_t size, uint32_t old, bool check)
+/*
+ * __e820__range_update() when @update (@old pieces of [start, start +
+ * size) become @new: inside an entry, new entries for the piece and the
+ * tail), else e820__range_remove() (of type @old only when @check: a
+ * covered entry becomes empty, one cut inside keeps a new tail entry).
+ */
+static inline void km_e820_cut(struct km_e820 *t, uint64_t start,
+			       uint64_t size, uint32_t old, bool check,
+			       bool update, uint32_t new)
 {
 	uint64_t end;
 
@@ -263,11 +231,14 @@ static inline void km_e820_remove(struct km_e820 *t, uint64_t start,
 		if (check && e->type != old)
 			continue;
 		if (e->addr >= start && e_end <= end) {
-			*e = (struct km_entry){ 0, 0, 0 };
+			*e = update ? (struct km_entry){ e->addr, e->size, new } :
+				      (struct km_entry){ 0, 0, 0 };
 			continue;
 		}
 		if (e->addr < start && e_end > end) {
-			km_e820_add(t, end, e_end - end, e->type);
+			if (update)
+				km_e820_add(t, start, size, new);
+			km_e820_add(t, end, e_end - end, t->e[i].type);
 			t->e[i].size = start - t->e[i].addr;
 			continue;
 		}
@@ -275,11 +246,26 @@ static inline void km_e820_remove(struct km_e820 *t, uint64_t start,
 		fe = e_end < end ? e_end : end;
 		if (fs >= fe)
 			continue;
+		if (update)
+			km_e820_add(t, fs, fe - fs, new);
+		e = &t->e[i];
 		e->size -= fe - fs;
 		if (e->addr < fs)
 			continue;
 		e->addr = fe;
 	}
+}
+
+static inline void km_e820_update(struct km_e820 *t, uint64_t start,
+				  uint64_t size, uint32_t old, uint32_t new)
+{
+	km_e820_cut(t, start, size, old, true, true, new);
+}
+
+static inline void km_e820_remove(struct km_e820 *t, uint64_t start,
+				  uint64_t size, uint32_t old, bool check)
+{
+	km_e820_cut(t, start, size, old, check, false, 0);
 }
 
 struct km_point {
