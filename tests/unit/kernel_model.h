@@ -535,11 +535,12 @@ static inline size_t km_mb_count(const struct km_memblock *m)
 }
 
 /*
- * What memcarve leaves for the regions the kernel reserves itself after
- * the command line (vectors, image, initrd, early allocations, CMA):
- * each may be a region of its own.
+ * The regions the Malta kernel reserves itself after the command line
+ * (the DT's first MiB, its image, the initrd, early allocations):
+ * measured with memblock=debug at 20 on 6.1 and 21 on 6.12; 24 with a
+ * margin. memcarve must leave them room.
  */
-#define KM_MIPS_KERNEL_RESERVED 8
+#define KM_MIPS_KERNEL_RESERVED 24
 
 struct km_mips {
 	struct km_memblock memory, reserved;

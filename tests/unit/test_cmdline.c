@@ -418,18 +418,21 @@ static void the_limit_counts_the_raw_line_not_its_escaping(void **state)
 	assert_line(malta, &o, want);
 }
 
-/* @n overlaid ranges of 4K: about 21 bytes of memmap= token each. */
+/*
+ * @n overlaid ranges of 4K near 1T: 22 bytes of memmap= token each
+ * ("memmap=4K$1069547524K ").
+ */
 static char *many_ranges(const char *arch, int n)
 {
 	size_t cap = 16384, at;
 	char *text = malloc(cap);
 
 	assert_non_null(text);
-	at = (size_t)snprintf(text, cap, "arch %s\npolicy overlay\nram 0x0 4G\n",
+	at = (size_t)snprintf(text, cap, "arch %s\npolicy overlay\nram 0x0 1T\n",
 			      arch);
 	for (int i = 0; i < n; i++)
-		at += (size_t)snprintf(text + at, cap - at,
-				       "reserved 0x%x 4K\n", 0x10001000 + i * 0x2000);
+		at += (size_t)snprintf(text + at, cap - at, "reserved 0x%llx 4K\n",
+				       0xff00001000ull + (unsigned)i * 0x2000u);
 	return text;
 }
 
@@ -438,7 +441,7 @@ static void the_limit_is_the_styles_command_line_size(void **state)
 {
 	struct mc_cmdline_opts mips = { .style = MC_CMDLINE_MIPS };
 	struct mc_cmdline_opts x86 = { .style = MC_CMDLINE_X86 };
-	char *on_x86 = many_ranges("x86_64", 120), *on_mips = many_ranges("mips", 120);
+	char *on_x86 = many_ranges("x86_64", 104), *on_mips = many_ranges("mips", 104);
 	char msg[1024], *got;
 
 	(void)state;
@@ -447,7 +450,7 @@ static void the_limit_is_the_styles_command_line_size(void **state)
 	free(got);
 	assert_int_equal(failure_of(on_mips, &x86, msg, sizeof(msg)), MC_ERANGE);
 	assert_non_null(strstr(msg, "over the limit of 2048 (COMMAND_LINE_SIZE)"));
-	assert_non_null(strstr(msg, "120 x memmap=SIZE$BASE"));
+	assert_non_null(strstr(msg, "104 x memmap=SIZE$BASE"));
 	free(on_x86);
 	free(on_mips);
 }
@@ -468,31 +471,31 @@ static char *many_blocks(int n)
 
 /*
  * memblock holds 128 regions per array and MIPS never lets it grow early:
- * 128 mem= blocks fit, 129 do not; memmap=$ ranges leave 8 for the
+ * 128 mem= blocks fit, 129 do not; memmap=$ ranges leave 24 for the
  * kernel's own reservations.
  */
 static void mips_keeps_within_memblocks_128_regions(void **state)
 {
 	struct mc_cmdline_opts o = { .style = MC_CMDLINE_MIPS, .max = 65536 };
 	char *b127 = many_blocks(127), *b128 = many_blocks(128);
-	char *b129 = many_blocks(129), *r120 = many_ranges("mips", 120);
-	char *r121 = many_ranges("mips", 121), msg[1024];
+	char *b129 = many_blocks(129), *r104 = many_ranges("mips", 104);
+	char *r105 = many_ranges("mips", 105), msg[1024];
 
 	(void)state;
 	free(line_of(b127, &o));
 	free(line_of(b128, &o));
-	free(line_of(r120, &o));
+	free(line_of(r104, &o));
 	assert_int_equal(failure_of(b129, &o, msg, sizeof(msg)), MC_ERANGE);
 	assert_non_null(strstr(msg, "129 memory blocks (mem=)"));
 	assert_non_null(strstr(msg, "128 memory regions (INIT_MEMBLOCK_REGIONS"));
-	assert_int_equal(failure_of(r121, &o, msg, sizeof(msg)), MC_ERANGE);
-	assert_non_null(strstr(msg, "121 reserved ranges"));
+	assert_int_equal(failure_of(r105, &o, msg, sizeof(msg)), MC_ERANGE);
+	assert_non_null(strstr(msg, "105 reserved ranges"));
 	assert_non_null(strstr(msg, "128 reserved regions"));
 	free(b127);
 	free(b128);
 	free(b129);
-	free(r120);
-	free(r121);
+	free(r104);
+	free(r105);
 }
 
 /* Touching blocks are one memblock region: they do not count twice. */
