@@ -154,6 +154,14 @@ static int check(struct job *j)
 			img.pref_address + (img.init_size - 1) };
 		if (!j->a.linux_version)
 			j->a.linux_version = img.linux_version;
+		if (j->a.format == FMT_TEXT && j->a.linux_version &&
+		    j->a.linux_version < MC_LINUX_OLDEST)
+			return cli_error(EXIT_INPUT, "--kernel: %s is Linux "
+					 "%u.%u; memcarve knows the e820 text "
+					 "from 5.5 on (--linux VERSION chooses "
+					 "another)", j->a.kernel,
+					 j->a.linux_version >> 16,
+					 (j->a.linux_version >> 8) & 0xff);
 	}
 	rules.linux_version = j->a.linux_version;
 	if (b->initrd_size)	/* parse_boot() made sure it does not wrap */
