@@ -18,6 +18,7 @@ struct e820_args {
 	const char *sd_out;
 	bool legacy_hole;
 	uint32_t linux_version;	/* --linux, else --kernel's, else 0 */
+	const char *prefix;	/* --prefix: whose lines the text mimics */
 	size_t max_entries;	/* --max-entries, else 0: the default */
 	struct mc_e820_boot boot;
 };
@@ -72,13 +73,34 @@ static int parse_boot(const struct cli *cli, struct mc_e820_boot *b)
 	return st;
 }
 
-/* --linux VERSION and --max-entries N. */
+/* The prefixes e820__print_table() is called with for a whole table. */
+static int parse_prefix(const char *v, const char **prefix)
+{
+	static const char *const known[] = {
+		"BIOS-e820", "extended", "user", "modified", NULL,
+	};
+
+	for (size_t i = 0; known[i]; i++)
+		if (!v || strcmp(v, known[i]) == 0) {
+			*prefix = known[i];
+			return EXIT_OK;
+		}
+	return cli_error(EXIT_USAGE, "--prefix: '%s' is not one of BIOS-e820, "
+			 "extended, user, modified", v);
+}
+
+/* --linux VERSION, --max-entries N and --prefix WHO. */
 static int parse_target(const struct cli *cli, struct e820_args *a)
 {
 	const char *v = cli_opt(cli, "linux");
 	uint64_t max = 0;
-	int st;
+	int st = parse_prefix(cli_opt(cli, "prefix"), &a->prefix);
 
+	if (st != EXIT_OK)
+		return st;
+	if (a->format != FMT_TEXT && cli_opt(cli, "prefix"))
+		return cli_error(EXIT_USAGE, "--prefix only applies to "
+				 "--format text");
 	if (v && (mc_linux_version(v, &a->linux_version) ||
 		  a->linux_version < MC_LINUX_OLDEST))
 		return cli_error(EXIT_USAGE, "--linux: '%s' is not a release "
@@ -208,11 +230,11 @@ static int emit_text(const struct job *j)
 	char *text = NULL;
 
 	uint32_t v = j->a.linux_version;
+	const char *who = j->a.prefix;
 
-	if (mc_e820_print(j->e, j->n, "BIOS-e820", v, NULL, 0, &len) ==
-	    MC_ENOSPC)
+	if (mc_e820_print(j->e, j->n, who, v, NULL, 0, &len) == MC_ENOSPC)
 		text = malloc(len);
-	if (text && mc_e820_print(j->e, j->n, "BIOS-e820", v, text, len, &len)) {
+	if (text && mc_e820_print(j->e, j->n, who, v, text, len, &len)) {
 		free(text);
 		text = NULL;
 	}
@@ -314,6 +336,8 @@ static const struct cli_optspec e820_opts[] = {
 	{ "linux", 0, true, false, "VERSION",
 	  "text as this Linux release prints it, e.g. 6.1 or 7.2 (default: "
 	  "--kernel's version, else the newest form)" },
+	{ "prefix", 0, true, false, "WHO",
+	  "text: BIOS-e820 (default), extended, user or modified lines" },
 	{ "max-entries", 0, true, false, "N",
 	  "the guest's E820_MAX_ENTRIES (default 3200, Debian amd64)" },
 	{ "legacy-hole", 0, false, false, NULL,
@@ -354,7 +378,9 @@ const struct cli_cmd cli_cmd_e820 = {
 		"From 7.0 (new names, two spaces, a [gap] line before an entry that\n"
 		"does not start where the one before it ends):\n"
 		"  BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff]  System RAM\n"
-		"  BIOS-e820: [gap 0x00000000000a0000-0x00000000000effff]\n\n"
+		"  BIOS-e820: [gap 0x00000000000a0000-0x00000000000effff]\n"
+		"--prefix names whose lines: extended (after a SETUP_E820_EXT node),\n"
+		"user (after memmap=, e.g. the table of `cmdline --style x86`), modified.\n\n"
 		"--format table writes the raw 20-byte boot_e820_entry array. --format\n"
 		"zeropage writes a 4096-byte boot_params for the 64-bit boot protocol:\n"
 		"the setup header copied from --kernel, type_of_loader 0xff, the\n"
