@@ -21,6 +21,7 @@
  *    table of the same capacity.
  * Up to 6.14 both act on one table; from 6.15 the larger of the two.
  */
+#include <stdbool.h>
 #include "memcarve-e820.h"
 
 #define FIRST_PAGE 0x1000ull		/* PAGE_SIZE on x86 */
@@ -34,21 +35,73 @@ size_t mc_e820_max_entries(unsigned int nodes_shift)
 	return MC_E820_ZEROPAGE_MAX + 3 * ((size_t)1 << nodes_shift);
 }
 
+static size_t max_of(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
+
 static uint64_t last_of(const struct mc_e820_entry *e)
 {
 	return e->addr + (e->size - 1);
 }
 
-/* Entries trim_bios_range() adds to a sanitized table. */
-static size_t trim_splits(const struct mc_e820_entry *e, size_t n)
+/*
+ * The first byte at or after @from in entry @r that no node of @sd covers,
+ * or r->last + 1 (0 past 2^64 - 1: *@end) when there is none.
+ */
+static uint64_t next_free(const struct mc_e820_entry *r, uint64_t from,
+			  const struct mc_e820_need *sd, size_t n_sd, bool *end)
+{
+	bool moved = true;
+
+	while (moved && !*end) {
+		moved = false;
+		for (size_t k = 0; k < n_sd && !*end; k++)
+			if (sd[k].first <= from && from <= sd[k].last) {
+				from = sd[k].last + 1;
+				*end = from == 0 || from > last_of(r);
+				moved = true;
+			}
+	}
+	return from;
+}
+
+/* The last byte of the piece of @r that starts at @from, cut by @sd. */
+static uint64_t piece_last(const struct mc_e820_entry *r, uint64_t from,
+			   const struct mc_e820_need *sd, size_t n_sd)
+{
+	uint64_t last = last_of(r);
+
+	for (size_t k = 0; k < n_sd; k++)
+		if (sd[k].first > from && sd[k].first - 1 < last)
+			last = sd[k].first - 1;
+	return last;
+}
+
+/*
+ * Entries trim_bios_range() adds to a sanitized table whose RAM entries
+ * the setup_data nodes @sd have already cut (none from 6.15): one for a
+ * RAM piece at 0 longer than the first page, one for a piece that runs
+ * through the whole of 0xa0000-0xfffff.
+ */
+static size_t trim_splits(const struct mc_e820_entry *e, size_t n,
+			  const struct mc_e820_need *sd, size_t n_sd)
 {
 	size_t added = 0;
 
 	for (size_t i = 0; i < n && e[i].addr < BIOS_BEGIN; i++) {
-		if (e[i].type != MC_E820_RAM)
-			continue;
-		added += e[i].addr == 0 && last_of(&e[i]) >= FIRST_PAGE;
-		added += last_of(&e[i]) > BIOS_LAST;
+		bool end = false;
+		uint64_t at = next_free(&e[i], e[i].addr, sd, n_sd, &end);
+
+		while (e[i].type == MC_E820_RAM && !end && at < BIOS_BEGIN) {
+			uint64_t last = piece_last(&e[i], at, sd, n_sd);
+
+			added += at == 0 && last >= FIRST_PAGE;
+			added += last > BIOS_LAST;
+			if (last == last_of(&e[i]))
+				break;
+			at = next_free(&e[i], last + 1, sd, n_sd, &end);
+		}
 	}
 	return added;
 }
@@ -74,10 +127,10 @@ size_t mc_e820_boot_entries(const struct mc_e820_entry *e, size_t n,
 			    const struct mc_e820_need *setup_data,
 			    size_t n_setup_data, uint32_t version)
 {
-	size_t trim = trim_splits(e, n);
 	size_t sd = setup_data_splits(e, n, setup_data, n_setup_data);
 
+	/* up to 6.14 the working table is cut by setup_data, then trimmed */
 	if (version && version < MC_LINUX_VERSION(6, 15))
-		return n + trim + sd;
-	return n + (trim > sd ? trim : sd);
+		return n + sd + trim_splits(e, n, setup_data, n_setup_data);
+	return n + max_of(trim_splits(e, n, NULL, 0), sd);
 }

@@ -446,6 +446,43 @@ static inline void km_x86_trim_bios(struct km_e820 *t)
 	km_e820_sanitize(t);
 }
 
+/*
+ * A zero-page boot (arch/x86/kernel/e820.c, setup.c): the zero page's
+ * first 128 entries appended and sanitized, a SETUP_E820_EXT node's
+ * entries appended (into E820_MAX_ENTRIES) and sanitized; the setup_data
+ * node [sd_first, sd_last] (if @sd) reserved out of RAM as type 128 in
+ * the working table up to 6.14 (e820__reserve_setup_data()) and always
+ * in e820_table_kexec, a copy of the firmware's table as big; then
+ * trim_bios_range(). Returns whether either table dropped an entry.
+ */
+static inline bool km_x86_zeropage_boot(const struct km_entry *e, size_t n,
+					size_t max, bool sd, uint64_t sd_first,
+					uint64_t sd_last, bool before_6_15)
+{
+	struct km_e820 *t = km_e820_new(max), *kexec = km_e820_new(max);
+	bool dropped;
+
+	for (size_t i = 0; i < n && i < 128; i++)
+		km_e820_add(t, e[i].addr, e[i].size, e[i].type);
+	km_e820_sanitize(t);
+	for (size_t i = 128; i < n; i++)
+		km_e820_add(t, e[i].addr, e[i].size, e[i].type);
+	km_e820_sanitize(t);
+	*kexec = *t;
+	if (sd) {
+		km_e820_update(kexec, sd_first, sd_last - sd_first + 1, 1, 128);
+		if (before_6_15) {
+			km_e820_update(t, sd_first, sd_last - sd_first + 1, 1, 128);
+			km_e820_sanitize(t);
+		}
+	}
+	km_x86_trim_bios(t);
+	dropped = t->dropped || kexec->dropped;
+	free(t);
+	free(kexec);
+	return dropped;
+}
+
 /* ---- mm/memblock.c, arch/mips/kernel/setup.c --------------------------- */
 
 #define KM_MEMBLOCK_REGIONS 128

@@ -358,6 +358,82 @@ static bool one_case(struct text *map_text, struct text *append)
 	return true;
 }
 
+/*
+ * A sorted table of @n entries (types 1, 2, 3; touching ones of one type
+ * never), starting at 0 or above it.
+ */
+static size_t random_table(struct mc_e820_entry *e, size_t n)
+{
+	uint64_t at = below(2) ? 0 : below(4) << 12;
+	size_t k = 0;
+
+	while (k < n) {
+		uint32_t type = 1 + (uint32_t)below(3);
+		uint64_t size = (1 + below(300)) << 12;
+
+		if (k && e[k - 1].type == type &&
+		    e[k - 1].addr + e[k - 1].size == at)
+			continue;
+		e[k++] = (struct mc_e820_entry){ at, size, type };
+		at += size + (below(2) ? 0 : (1 + below(16)) << 12);
+	}
+	return k;
+}
+
+/*
+ * E820_MAX_ENTRIES on the zero-page path: mc_e820_check() refuses a table
+ * exactly when the kernel would drop an entry of it at boot, for random
+ * tables around the capacity, with and without a setup_data node in RAM,
+ * on 6.1 and on 7.x.
+ */
+static void e820_capacity_is_exact(void **state)
+{
+	struct mc_e820_entry e[24];
+	struct km_entry k[24];
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		size_t n = random_table(e, 2 + below(20)), ram = 0;
+		size_t max = n - 1 + below(5);
+		bool old = below(2), has_sd = below(2), cut;
+		struct mc_e820_need sd = { "setup_data", 0, 0 };
+		struct mc_e820_rules rules = {
+			.max_entries = max, .setup_data = &sd,
+			.linux_version = old ? MC_LINUX_VERSION(6, 1) :
+					       MC_LINUX_NEWEST,
+		};
+		struct mc_map *map = mc_map_new();
+		int err;
+
+		for (size_t i = 0; i < n; i++)	/* a RAM entry, the first often */
+			if (e[i].type == MC_E820_RAM && (!ram || below(2)))
+				ram = i + 1;
+		has_sd = has_sd && ram;
+		if (has_sd) {	/* one page somewhere in a RAM entry */
+			const struct mc_e820_entry *r = &e[ram - 1];
+			uint64_t pages = r->size >> 12, at = below(3) == 0 ? 0 :
+						     below(3) == 0 ? pages - 1 :
+								     below(pages);
+
+			sd.first = r->addr + (at << 12);
+			sd.last = sd.first + 0xfff;
+		}
+		rules.n_setup_data = has_sd;
+		for (size_t i = 0; i < n; i++)
+			k[i] = (struct km_entry){ e[i].addr, e[i].size, e[i].type };
+		cut = km_x86_zeropage_boot(k, n, max, has_sd, sd.first, sd.last,
+					   old);
+		err = mc_e820_check(map, e, n, &rules);
+		if (cut != (err == MC_ERANGE))
+			fail_msg("round %d: %zu entries, max %zu, setup_data %d "
+				 "at 0x%" PRIx64 ", %s: the kernel %s, memcarve %s",
+				 round, n, max, has_sd, sd.first,
+				 old ? "6.1" : "7.x", cut ? "cuts" : "keeps all",
+				 err == MC_ERANGE ? "refuses" : "accepts");
+		mc_map_free(map);
+	}
+}
+
 #define RANDOM_MAPS 100000
 
 static void random_maps_boot_as_carved_or_are_refused(void **state)
@@ -395,6 +471,7 @@ int main(void)
 		cmocka_unit_test(the_sanitizer_refuses_one_entry_and_keeps_pram),
 		cmocka_unit_test(e820_max_entries_drops_the_rest),
 		cmocka_unit_test(memblock_holds_128_regions),
+		cmocka_unit_test(e820_capacity_is_exact),
 		cmocka_unit_test(random_maps_boot_as_carved_or_are_refused),
 	};
 
