@@ -19,7 +19,10 @@
  *    e820_table up to 6.14 (e820__reserve_setup_data(), which 6.15
  *    dropped), and always in e820_table_kexec, a copy of the firmware's
  *    table of the same capacity.
- * Up to 6.14 both act on one table; from 6.15 the larger of the two.
+ * Up to 6.14 both act on one table, the setup_data cut first and the trim
+ * on what is left of the RAM; from 6.15 the larger of the two counts.
+ * tests/unit/test_kernel_model.c checks the count against a model of
+ * those steps.
  */
 #include <stdbool.h>
 #include "memcarve-e820.h"
