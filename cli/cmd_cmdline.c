@@ -54,6 +54,15 @@ static int parse_opts(const struct cli *cli, struct mc_cmdline_opts *o)
 				 "--max: '%s' is not a size of at least 2 bytes",
 				 max);
 	o->max = max ? (size_t)v : 0;
+	v = 0;
+	st = cli_opt_number(cli, "max-entries", SIZE_MAX, &v);
+	if (st == EXIT_OK && cli_opt(cli, "max-entries") && v < 2)
+		st = cli_error(EXIT_USAGE, "--max-entries: a kernel's table "
+			       "holds at least 2 entries, not '%s'",
+			       cli_opt(cli, "max-entries"));
+	if (st != EXIT_OK)
+		return st;
+	o->max_entries = (size_t)v;
 	o->append = cli_opt(cli, "append");
 	if (cli_opt(cli, "pram"))
 		o->flags |= MC_CMDLINE_PRAM;
@@ -103,6 +112,8 @@ static const struct cli_optspec cmdline_opts[] = {
 	  "merge with this command line; its mem=/memmap= are replaced" },
 	{ "max", 0, true, false, "N",
 	  "limit in bytes with the NUL (default: COMMAND_LINE_SIZE)" },
+	{ "max-entries", 0, true, false, "N",
+	  "x86: the guest's E820_MAX_ENTRIES (default 3200, Debian amd64)" },
 	{ "pram", 0, false, false, NULL,
 	  "x86: pmem as memmap=SIZE!BASE (type 12, legacy pmem)" },
 	{ "retype", 0, false, false, NULL,
@@ -131,14 +142,29 @@ const struct cli_cmd cli_cmd_cmdline = {
 		"x86 has no operator for ACPI NVS or type-7 pmem: they are written as\n"
 		"reserved, so the guest keeps off them, unless --retype (SIZE%BASE+4 and\n"
 		"+7, exact types, Linux 4.17+; older kernels read it as a mem= limit) or\n"
-		"--pram (pmem as SIZE!BASE, type 12). mmio windows are left out.\n"
+		"--pram (pmem as SIZE!BASE, type 12). The tokens are the e820 table of\n"
+		"`memcarve e820` (mmio inside RAM reserved, mmio outside RAM left out),\n"
+		"one token per entry: a table of fewer than 2 entries is refused (the\n"
+		"kernel panics on it), and one over the guest's E820_MAX_ENTRIES\n"
+		"(--max-entries, default 3200) too.\n"
 		"\n"
 		"Numbers are what memparse() reads back exactly: decimal with a K, M or\n"
 		"G suffix, else 0x hex, never a leading zero (that would be octal).\n"
-		"--append merges with an existing line: its mem= and memmap= words are\n"
-		"dropped, the rest kept in order; words after \"--\" (init's) stay last.\n"
-		"A line longer than the kernel's COMMAND_LINE_SIZE (x86, arm64, ppc64\n"
+		"--append merges with an existing line, split as the kernel's next_arg()\n"
+		"splits it (white space is its isspace(): tab, newline, space and 0xA0;\n"
+		"double quotes group; a backslash is an ordinary byte): its mem= and\n"
+		"memmap= parameters, quoted or not, are dropped (ours replace them), the\n"
+		"rest kept in order; a \"--\", quoted or not, ends the kernel's\n"
+		"parameters and it and init's words after it stay last. A double quote\n"
+		"left open before the \"--\" is refused: it would swallow our tokens.\n"
+		"MIPS: at most 128 mem= blocks and 104 memmap= ranges (memblock holds\n"
+		"128 regions per array until it may grow, which MIPS never allows that\n"
+		"early; 24 reserved regions are left for the kernel's own: Debian's\n"
+		"Malta kernels reserve up to 21).\n"
+		"A line longer than the COMMAND_LINE_SIZE of the style's kernel (x86\n"
 		"2048, mips 4096, NUL included) or --max is an error, never truncated.\n"
+		"QEMU's Malta passes only 255 bytes of -append (and puts rd_start= and\n"
+		"rd_size= first with -initrd): give it --max 256 or less.\n"
 		"--escape shell quotes the line for sh; grub puts a backslash before $\n"
 		"and GRUB's other special characters. The kernel itself wants none.\n"
 		"\n"

@@ -38,7 +38,11 @@ extern "C" {
  *			per described range RAM still backs (overlay); MIPS adds
  *			such a range as memory and reserves it. A range RAM no
  *			longer backs is a hole: it is in no mem=. MIPS has no
- *			comma lists and rejects '#' and exactmap.
+ *			comma lists and rejects '#' and exactmap. memblock
+ *			holds 128 regions per array and MIPS never lets it
+ *			grow that early: at most 128 blocks (touching ones
+ *			are one region) and 104 reserved ranges, 24 left for
+ *			the kernel's own reservations.
  * @MC_CMDLINE_X86:	arch/x86/kernel/e820.c parse_memmap_one().
  *			"memmap=exactmap" drops the firmware's e820, then one
  *			token per run of one e820 type: SIZE@BASE usable RAM,
@@ -46,7 +50,13 @@ extern "C" {
  *			operator for ACPI NVS or type-7 pmem: they are written
  *			as reserved (the guest keeps off them) unless
  *			MC_CMDLINE_RETYPE or MC_CMDLINE_PRAM ask otherwise.
- *			mmio windows are left out, as in a BIOS e820.
+ *			The tokens are the table of mc_e820_build_as_x86(),
+ *			one per entry (touching entries of one token type
+ *			joined): mmio cut out of RAM is reserved, mmio outside
+ *			RAM left out, as in the zero page. Fewer than 2 tokens
+ *			(the kernel's sanitizer refuses the table and the
+ *			guest panics) or more than E820_MAX_ENTRIES with the
+ *			kernel's own splits (@max_entries) are refused.
  */
 enum mc_cmdline_style {
 	MC_CMDLINE_AUTO = 0,
@@ -84,14 +94,23 @@ enum mc_cmdline_escape {
  * struct mc_cmdline_opts - how to write the command line
  * @style:	MC_CMDLINE_*; AUTO takes it from the map's arch
  * @escape:	MC_ESCAPE_*
- * @append:	an existing command line to merge with, or NULL. Its mem= and
- *		memmap= parameters are dropped (ours replace them); every
- *		other word is kept, in order, quotes and all. Our tokens
- *		follow the kept kernel parameters and precede a "--" and
- *		the words after it, which belong to init and are kept whole.
- * @max:	the kernel's COMMAND_LINE_SIZE, NUL included; 0 for the
- *		target's (mc_cmdline_limit())
+ * @append:	an existing command line to merge with, or NULL, split as
+ *		the kernel's next_arg() splits it (white space is its
+ *		isspace(), 0xA0 included; double quotes group; no escapes).
+ *		Its mem= and memmap= parameters, quoted or not, are dropped
+ *		(ours replace them); every other word is kept, in order,
+ *		quotes and all. Our tokens follow the kept kernel parameters
+ *		and precede a "--" (quoted or not) and the words after it,
+ *		which belong to init and are kept whole. A double quote left
+ *		open before the "--" is refused (MC_EINVAL): it would make
+ *		our tokens part of its word.
+ * @max:	the kernel's COMMAND_LINE_SIZE, NUL included; 0 for that of
+ *		the style's arch (mc_cmdline_limit(): x86 2048, MIPS 4096),
+ *		whatever arch the map names
  * @flags:	MC_CMDLINE_PRAM, MC_CMDLINE_RETYPE
+ * @max_entries: x86: the guest's E820_MAX_ENTRIES (one entry per
+ *		memmap= token); 0 for MC_E820_MAX_ENTRIES_DEFAULT (3200,
+ *		Debian's amd64 kernels)
  *
  * A zeroed struct is valid: auto style, raw, nothing appended.
  */
@@ -101,6 +120,7 @@ struct mc_cmdline_opts {
 	const char *append;
 	size_t max;
 	unsigned int flags;
+	size_t max_entries;
 };
 
 /**
@@ -121,8 +141,11 @@ struct mc_cmdline_opts {
  * MC_ESTATE if the map is not carved; MC_EINVAL for an unknown style, an
  * arch with no command-line memory map and no style given, or a map with
  * no RAM (an empty mem= list would leave the firmware's map in force);
- * MC_ERANGE for a range that ends at 2^64 - 1 (memblock and e820 hold
- * base + size, which does not fit) or a line over the limit;
+ * MC_EINVAL also for an x86 table of fewer than 2 entries and an open
+ * quote in @opts->append; MC_ERANGE for a range that ends at 2^64 - 1
+ * (memblock and e820 hold base + size, which does not fit), a line over
+ * the limit, more regions than memblock holds (MIPS) or more entries
+ * than E820_MAX_ENTRIES (x86);
  * MC_ENOMEM. Errors other than MC_ENOSPC leave a diagnostic in @map.
  */
 int mc_cmdline_build(struct mc_map *map, const struct mc_cmdline_opts *opts,
