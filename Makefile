@@ -125,9 +125,10 @@ check-guests: $(TOOL)
 		echo "== $$t"; python3 $$t || st=1; \
 	done; exit $$st
 
-# Fragments owned by their directories: bench/bench.mk (make bench) and
-# tests/fuzz/fuzz.mk (make fuzz; it adds fuzz-smoke to EXTRA_CHECKS).
--include bench/bench.mk tests/fuzz/fuzz.mk
+# Fragments owned by their directories: bench/bench.mk (make bench),
+# tests/fuzz/fuzz.mk (make fuzz; it adds fuzz-smoke to EXTRA_CHECKS) and
+# examples/vmm/vmm.mk (make vmm, the arm64 KVM monitor check-guests boots).
+-include bench/bench.mk tests/fuzz/fuzz.mk examples/vmm/vmm.mk
 
 check: check-deps all unit golden cli-output clang asan valgrind \
 	$(EXTRA_CHECKS) check-guests
