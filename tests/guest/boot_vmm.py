@@ -37,6 +37,7 @@ import json
 import os
 import re
 import shlex
+import subprocess
 import sys
 import time
 
@@ -57,9 +58,18 @@ DOORBELL = (0x48000000, 0x4800ffff)
 MAP = (f"arch arm64\nram {RAM_BASE:#x} {RAM_SIZE:#x} name=ram\n"
        "mmio 0x01000000 16M name=platform\n")
 
-# name, policy, how the tree is made
-CASES = [("carve", "carve", "patch"), ("overlay", "overlay", "merge"),
-         ("relocate", "relocate", "merge")]
+# A reserved_regions file the monitor must refuse, naming line and field.
+BAD_RESV = ("0x0000000048000000 0x000000004800ffff msi\n"
+            "0x0000000050000000 0x000000005000ffff bogus\n")
+
+# name, policy, how the tree is made, resv file: a boot, or an error the
+# monitor must print with memcarve's diagnostic (as the host tool words it).
+CASES = [("carve", "carve", "patch", "host.resv"),
+         ("overlay", "overlay", "merge", "host.resv"),
+         ("relocate", "relocate", "merge", "host.resv"),
+         ("abort", "abort", "patch", "host.resv"),
+         ("bad-resv", "carve", "patch", "bad.resv")]
+BOOTS = ("carve", "overlay", "relocate")
 
 L1_MACHINE = ["-M", "virt,virtualization=on,gic-version=3",
               "-cpu", "max,pauth-impdef=on"]
@@ -90,7 +100,10 @@ for n in $dt/memory* $dt/reserved-memory/*; do
 	echo "${n#$dt}|$(hex $n/reg)|$flags"
 done | say MC:dtreg:
 for c in "#address-cells" "#size-cells"; do echo "$c|$(hex "$dt/$c")"; done | say MC:dtroot:
+# The memory node ranges, and every line the harness's complaint check
+# could match (its words, coarsely: parse.COMPLAINT decides).
 dmesg | sed -n '/^Early memory node ranges/,/^Initmem setup/p' | say MC:dmesg:
+dmesg | grep -iE 'fail|error|invalid|ignor|overlap|bogus|broken|bad|truncat|not (supported|aligned)|unsupported|cannot|can.t|skip|warn|bug|oops|panic|cut here|call trace|too many' | say MC:dmesg:
 echo "<2>@@MEMCARVE-GUEST-EVIDENCE-END@@" > /dev/kmsg
 poweroff -f
 """
@@ -107,9 +120,9 @@ def l1_init(cases):
              "mount -t devtmpfs devtmpfs /dev", "dmesg -n 1",
              "[ -c /dev/kvm ] || { echo 'L1: no /dev/kvm'; dmesg | grep -i kvm; }",
              "up() { cut -d' ' -f1 /proc/uptime; }"]
-    for name, policy, dt in cases:
+    for name, policy, dt, resv in cases:
         argv = ["/vmm/vmm", "--kernel", "/vmm/Image", "--initrd", "/vmm/initrd",
-                "--resv", "/vmm/host.resv", "--policy", policy, "--dt", dt,
+                "--resv", f"/vmm/{resv}", "--policy", policy, "--dt", dt,
                 "--ram-base", hex(RAM_BASE), "--ram-size", hex(RAM_SIZE),
                 "--cmdline", L2_CMDLINE]
         lines += [f"echo '{CASE_BEGIN.format(name)}'", "t0=$(up)",
@@ -117,7 +130,8 @@ def l1_init(cases):
                   "rc=$?",
                   f"echo \"@@VMM-CASE-END {name} $rc $(echo \"$(up) $t0\" | "
                   "awk '{printf \"%.1f\", $1 - $2}')s@@\""]
-    lines += ["poweroff -f", ""]
+    # L1's own end marker: the harness counts the boot only with one.
+    lines += [f"echo '{parse.BEGIN}'; echo '{parse.END}'", "poweroff -f", ""]
     return "\n".join(lines).encode()
 
 
@@ -126,8 +140,8 @@ def read(path):
         return f.read()
 
 
-def l1_cpio(vmm, cases):
-    fetched = guest.fetch("arm64")
+def l1_cpio(vmm, cases, series):
+    fetched = guest.fetch("arm64", series)
     busybox = read(fetched["busybox"])
     d, f, ln = initrd.S_IFDIR | 0o755, initrd.S_IFREG | 0o755, initrd.S_IFLNK
     l2 = initrd.cpio([("bin", d, b""), ("dev", d, b""), ("proc", d, b""),
@@ -140,6 +154,7 @@ def l1_cpio(vmm, cases):
         ("vmm/Image", f, read(fetched["kernel"])),
         ("vmm/initrd", f, gzip.compress(l2, compresslevel=6, mtime=0)),
         ("vmm/host.resv", f, HOST_RESV.encode()),
+        ("vmm/bad.resv", f, BAD_RESV.encode()),
         ("vmm/init", f, l1_init(cases))])
 
 
@@ -235,64 +250,105 @@ def case_checks(name, text, view, tool_slots):
     return problems, rows
 
 
-def memcarve_json(tool, policy, resv, map_path, *cmd):
-    return json.loads(guest.memcarve(tool, "--policy", policy, "--resv", resv,
-                                     *cmd, "--json", map_path))
+def memcarve_tool(tool, policy, resv, map_path, *cmd):
+    return guest.memcarve(tool, "--policy", policy, "--resv", resv, *cmd,
+                          map_path)
 
 
-def run(ns, cases, workdir):
-    map_path = os.path.join(workdir, "vmm.map")
-    resv = os.path.join(workdir, "vmm-host.resv")
-    for path, text in ((map_path, MAP), (resv, HOST_RESV)):
-        with open(path, "w") as f:
-            f.write(text)
-    art = guest.Artifacts(mode="plain", memory="1G", machine=L1_MACHINE,
-                          cmdline="rdinit=/vmm/init", timeout=240,
-                          extra_cpio=l1_cpio(ns.vmm, cases), name="vmm-l1")
+def tool_error(tool, policy, resv, map_path):
+    """The host tool's diagnostics for inputs it must refuse."""
+    proc = subprocess.run([tool, "--policy", policy, "--resv", resv, "show",
+                           map_path], cwd=TOP, capture_output=True, text=True)
+    if proc.returncode != 1:
+        raise guest.HarnessError(f"memcarve accepted {resv} with policy "
+                                 f"{policy} (status {proc.returncode})")
+    return proc.stderr.strip().splitlines()
+
+
+def check_error(ns, name, policy, resv, text, status, files):
+    """The monitor refused the inputs with memcarve's own diagnostic."""
+    want = [l.replace(files[resv], f"/vmm/{resv}")
+            for l in tool_error(ns.tool, policy, files[resv], files["map"])]
+    got = re.findall(r"^vmm:   (.*)$", text, re.M)
+    ok = status == 1 and got == want
+    print(f"{'PASS' if ok else 'FAIL'} {name}: monitor exit {status}, "
+          f"diagnostic {got}")
+    if not ok:
+        print(f"  want exit 1 and {want}")
+    return ok
+
+
+def check_boot(ns, name, policy, text, view, files):
+    carved = json.loads(memcarve_tool(ns.tool, policy, files["host.resv"],
+                                      files["map"], "show", "--json"))
+    slots = json.loads(memcarve_tool(ns.tool, policy, files["host.resv"],
+                                     files["map"], "slots", "--json"))
+    result = guest.compare(view, carved, title=f"vmm {name}: L2 vs map")
+    problems, rows = case_checks(name, text, view, slots["slots"])
+    problems += [f"L2 complained: {l}" for l in parse.complaints(view)]
+    ok = bool(result) and not problems
+    print(f"{'PASS' if ok else 'FAIL'} {name}: {view.seconds:.1f} s in L1, "
+          f"{len(result.checked) + len(rows)} checks")
+    if ns.verbose or not ok:
+        print(memcarve_tool(ns.tool, policy, files["host.resv"],
+                            files["map"], "show").rstrip())
+        for line in re.findall(r"^vmm: .*$", text, re.M):
+            print(f"    {line}")
+        for what, ours, gwhat, seen in rows:
+            print(f"    {what:<22} {ours:<44} | {gwhat}: {seen}")
+        for r in view.memblock_memory:
+            print(f"    L2 memblock memory  {r}")
+        for _, r in view.iomem:
+            if r.label in ("System RAM", "reserved"):
+                print(f"    L2 /proc/iomem      {r.start:#x}-{r.end:#x} "
+                      f"{r.label}")
+    if not result:
+        print("  " + str(result).replace("\n", "\n  "))
+    for line in problems:
+        print(f"  {line}")
+    return ok
+
+
+def run_series(ns, series, cases, files):
+    art = guest.Artifacts(mode="plain", kernel=series, memory="1G",
+                          machine=L1_MACHINE, cmdline="rdinit=/vmm/init",
+                          timeout=240, name="vmm-l1",
+                          extra_cpio=l1_cpio(ns.vmm, cases, series))
+    version = guest.fetch("arm64", series)["kernel_version"]
     t0 = time.monotonic()
     l1 = guest.boot("arm64", art)
-    print(f"L1 ran {len(cases)} case(s) in {time.monotonic() - t0:.1f} s, "
-          f"log {l1.log_path}")
+    print(f"linux {series} ({version}): L1 ran {len(cases)} case(s) in "
+          f"{time.monotonic() - t0:.1f} s, log {l1.log_path}")
     found = split_cases(l1.console)
     failed = 0
-    for name, policy, dt in cases:
+    for name, policy, dt, resv in cases:
+        label = f"{series} {name} ({policy}, tree {dt})"
         if name not in found:
-            print(f"FAIL {name}: no case block in the L1 log")
+            print(f"FAIL {label}: no case block in the L1 log")
             failed += 1
             continue
         text, status, secs = found[name]
+        if name not in BOOTS:
+            failed += not check_error(ns, label, policy, resv, text, status,
+                                      files)
+            continue
         view = l2_view(text, secs, l1.log_path)
         if status != 0 or view is None:
             tail = "\n    ".join(text.strip().splitlines()[-15:])
-            print(f"FAIL {name}: monitor exit {status}, "
+            print(f"FAIL {label}: monitor exit {status}, "
                   f"{'no' if view is None else 'with'} evidence\n    {tail}")
             failed += 1
             continue
-        carved = memcarve_json(ns.tool, policy, resv, map_path, "show")
-        slots = memcarve_json(ns.tool, policy, resv, map_path, "slots")
-        result = guest.compare(view, carved, title=f"vmm {name}: L2 vs map")
-        problems, rows = case_checks(name, text, view, slots["slots"])
-        ok = bool(result) and not problems
-        print(f"{'PASS' if ok else 'FAIL'} {name} ({policy}, tree {dt}): "
-              f"{secs:.1f} s in L1, {len(result.checked) + len(rows)} checks")
-        if ns.verbose or not ok:
-            for line in re.findall(r"^vmm: .*$", text, re.M):
-                print(f"    {line}")
-            for what, ours, gwhat, seen in rows:
-                print(f"    {what:<22} {ours:<44} | {gwhat}: {seen}")
-            for r in view.memblock_memory:
-                print(f"    L2 memblock memory  {r}")
-        if not result:
-            print("  " + str(result).replace("\n", "\n  "))
-        for line in problems:
-            print(f"  {line}")
-        failed += not ok
+        failed += not check_boot(ns, label, policy, text, view, files)
     return failed
 
 
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("-k", help="only cases whose name contains this")
+    p.add_argument("--kernel", action="append", choices=guest.MATRIX["arm64"],
+                   help="kernel series for L1 and L2 (default: every "
+                   "series the harness boots on arm64); repeatable")
     p.add_argument("--tool", default=os.path.join(TOP, "build", "memcarve"))
     p.add_argument("--vmm", default=os.path.join(TOP, "build", "arm64", "vmm"))
     p.add_argument("-v", "--verbose", action="store_true",
@@ -308,12 +364,21 @@ def main(argv):
     workdir = os.environ.get("MEMCARVE_GUEST_BUILD",
                              os.path.join(TOP, "build", "guest"))
     os.makedirs(workdir, exist_ok=True)
-    try:
-        failed = run(ns, cases, workdir)
-    except guest.HarnessError as e:
-        print(f"FAIL boot_vmm: {e}")
-        failed = len(cases)
-    print(f"boot_vmm: {len(cases) - failed} of {len(cases)} cases matched")
+    files = {}
+    for key, text in (("map", MAP), ("host.resv", HOST_RESV),
+                      ("bad.resv", BAD_RESV)):
+        files[key] = os.path.join(workdir, f"vmm-{key}")
+        with open(files[key], "w") as f:
+            f.write(text)
+    failed = total = 0
+    for series in guest.matrix("arm64", ns.kernel):
+        total += len(cases)
+        try:
+            failed += run_series(ns, series, cases, files)
+        except guest.HarnessError as e:
+            print(f"FAIL boot_vmm linux {series}: {e}")
+            failed += len(cases)
+    print(f"boot_vmm: {total - failed} of {total} cases matched")
     return 1 if failed else 0
 
 
