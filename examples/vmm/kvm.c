@@ -2,7 +2,8 @@
 /*
  * kvm.c - one arm64 vCPU on KVM: memcarve's slots registered from one
  * host mapping, an in-kernel GICv3, PSCI 0.2, and a 16550 emulated from
- * MMIO exits. The guest stops the monitor with PSCI SYSTEM_OFF.
+ * MMIO exits. The guest stops the monitor with PSCI SYSTEM_OFF. File
+ * descriptors and mappings are left to the process's exit.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -133,25 +134,46 @@ static int create_vcpu(int vm, const struct boot *boot)
 	return vcpu;
 }
 
-/* The 16550 registers Linux's 8250 driver touches, byte access only. */
+/*
+ * The 16550 as Linux's 8250 driver uses it, byte access only. It sends
+ * each byte at once, so THR is always empty; no byte ever arrives. Its
+ * one interrupt is "THR empty": raised when THR is written or the
+ * interrupt enabled (as a real 16550 reasserts it), cleared when IIR
+ * reports it.
+ */
 struct uart {
 	uint8_t reg[8];		/* IER, FCR, LCR, MCR, SCR by offset */
 	uint8_t dll, dlm;
+	bool thre;		/* THR-empty interrupt pending */
+	bool line;		/* level last given to KVM */
 };
 
 enum { RBR, IER, IIR, LCR, MCR, LSR, MSR, SCR };
+#define IER_THRI	0x02
+#define IIR_NONE	0x01
+#define IIR_THRE	0x02
 #define LCR_DLAB	0x80
 #define LSR_IDLE	0x60	/* THR empty, transmitter empty */
 #define MSR_READY	0xb0	/* DCD, DSR, CTS */
 
-static uint8_t uart_read(const struct uart *u, unsigned int off)
+static bool uart_irq(const struct uart *u)
+{
+	return (u->reg[IER] & IER_THRI) && u->thre;
+}
+
+static uint8_t uart_read(struct uart *u, unsigned int off)
 {
 	bool dlab = u->reg[LCR] & LCR_DLAB;
+	uint8_t fifo = (u->reg[IIR] & 1) ? 0xc0 : 0;	/* FCR: FIFOs on */
 
 	switch (off) {
 	case RBR: return dlab ? u->dll : 0;
 	case IER: return dlab ? u->dlm : u->reg[IER];
-	case IIR: return (u->reg[IIR] & 1) ? 0xc1 : 0x01; /* nothing pending */
+	case IIR:
+		if (!uart_irq(u))
+			return fifo | IIR_NONE;
+		u->thre = false;
+		return fifo | IIR_THRE;
 	case LSR: return LSR_IDLE;
 	case MSR: return MSR_READY;
 	default: return u->reg[off];
@@ -166,35 +188,43 @@ static void uart_write(struct uart *u, unsigned int off, uint8_t v)
 		putchar(v);
 		if (v == '\n')
 			fflush(stdout);
+		u->thre = true;
 	} else if (off == RBR) {
 		u->dll = v;
 	} else if (off == IER && dlab) {
 		u->dlm = v;
 	} else if (off != LSR && off != MSR) {
 		u->reg[off] = v;	/* IIR's offset holds FCR on write */
+		u->thre |= off == IER && (v & IER_THRI);
 	}
 }
 
-static void mmio(struct uart *u, struct kvm_run *run)
+static int uart_mmio(struct uart *u, int vm, struct kvm_run *run)
 {
 	uint64_t addr = run->mmio.phys_addr;
-	bool ours = addr >= UART_BASE && addr - UART_BASE < 8 &&
-		    run->mmio.len == 1;
+	struct kvm_irq_level irq = {
+		.irq = KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT |
+		       (32 + UART_SPI) << KVM_ARM_IRQ_NUM_SHIFT };
 
-	if (!ours)
+	if (addr < UART_BASE || addr - UART_BASE >= 8 || run->mmio.len != 1) {
 		fprintf(stderr, "vmm: %s of %u bytes at %#llx: no device\n",
 			run->mmio.is_write ? "write" : "read", run->mmio.len,
 			(unsigned long long)addr);
-	if (run->mmio.is_write && ours)
-		uart_write(u, (unsigned int)(addr - UART_BASE),
-			   run->mmio.data[0]);
-	else if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	if (!run->mmio.is_write && ours)
+		return 0;
+	}
+	if (run->mmio.is_write)
+		uart_write(u, (unsigned int)(addr - UART_BASE), run->mmio.data[0]);
+	else
 		run->mmio.data[0] = uart_read(u, (unsigned int)(addr - UART_BASE));
+	if (uart_irq(u) == u->line)
+		return 0;
+	u->line = uart_irq(u);
+	irq.level = u->line;
+	return ioctl(vm, KVM_IRQ_LINE, &irq) < 0 ? sys_fail("KVM_IRQ_LINE") : 0;
 }
 
-static int run_loop(int vcpu, struct kvm_run *run)
+static int run_loop(int vm, int vcpu, struct kvm_run *run)
 {
 	struct uart uart;
 
@@ -206,7 +236,8 @@ static int run_loop(int vcpu, struct kvm_run *run)
 			return sys_fail("KVM_RUN");
 		}
 		if (run->exit_reason == KVM_EXIT_MMIO) {
-			mmio(&uart, run);
+			if (uart_mmio(&uart, vm, run))
+				return -1;
 			continue;
 		}
 		fflush(stdout);
@@ -260,5 +291,5 @@ int kvm_boot(const struct guest_ram *ram, const struct boot *boot)
 	       (unsigned long long)boot->initrd_size,
 	       (unsigned long long)boot->dtb);
 	fflush(stdout);
-	return run_loop(vcpu, run);
+	return run_loop(vm, vcpu, run);
 }

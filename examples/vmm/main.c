@@ -281,6 +281,28 @@ static int load_rest(struct mc_map *map, const struct guest_ram *ram,
 	return ret;
 }
 
+/*
+ * One anonymous mapping, 2 MiB aligned: KVM maps a slot in 2 MiB blocks
+ * (transparent huge pages) where its guest address and host address agree
+ * modulo 2 MiB, which holds for slot 0 at least.
+ */
+static uint8_t *map_ram(uint64_t size)
+{
+	uint8_t *raw = mmap(NULL, size + SZ_2M, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uint8_t *host;
+
+	if (raw == MAP_FAILED) {
+		perror("vmm: guest RAM");
+		return NULL;
+	}
+	host = raw + (-(uintptr_t)raw & (SZ_2M - 1));
+	if (host > raw)
+		munmap(raw, (size_t)(host - raw));
+	munmap(host + size, (size_t)(raw + SZ_2M - host));
+	return host;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -299,13 +321,9 @@ int main(int argc, char **argv)
 	print_map(map);
 	ram.slots = mc_map_slots(map, &ram.n_slots);
 	ram.size = mc_map_totals(map)->ram_after;
-	ram.host = mmap(NULL, ram.size, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (ram.host == MAP_FAILED) {
-		ram.host = NULL;
-		perror("vmm: guest RAM");
+	ram.host = map_ram(ram.size);
+	if (!ram.host)
 		goto out;
-	}
 	if (!load_kernel(map, &ram, o.kernel, &boot, &end) &&
 	    !load_rest(map, &ram, &o, &boot, end) && !kvm_boot(&ram, &boot))
 		ret = 0;

@@ -79,7 +79,6 @@ static int irq_chip_and_timer(void *fdt)
 	return 0;
 }
 
-/* A 16550 without an interrupt: Linux polls it, its console never waits. */
 static int uart_and_chosen(void *fdt, const struct boot *boot)
 {
 	static const uint64_t uart_reg[] = { UART_BASE, UART_SIZE };
@@ -88,6 +87,10 @@ static int uart_and_chosen(void *fdt, const struct boot *boot)
 	TRY(node = add_node(fdt, 0, "uart@1000000", "ns16550a"));
 	TRY(set_reg(fdt, node, uart_reg, 1));
 	TRY(fdt_setprop_u32(fdt, node, "clock-frequency", UART_CLOCK));
+	/* GIC_SPI UART_SPI, level high */
+	TRY(fdt_setprop_u32(fdt, node, "interrupts", 0));
+	TRY(fdt_appendprop_u32(fdt, node, "interrupts", UART_SPI));
+	TRY(fdt_appendprop_u32(fdt, node, "interrupts", 4));
 	TRY(node = add_node(fdt, 0, "chosen", NULL));
 	TRY(fdt_setprop_string(fdt, node, "bootargs", boot->cmdline));
 	TRY(fdt_setprop_string(fdt, node, "stdout-path", "/uart@1000000"));

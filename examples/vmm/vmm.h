@@ -26,6 +26,7 @@
 #define UART_BASE	0x01000000ull	/* 16550, reg-shift 0 */
 #define UART_SIZE	0x1000ull
 #define UART_CLOCK	1843200u
+#define UART_SPI	1u		/* its interrupt: GIC SPI 1 (INTID 33) */
 #define GICD_BASE	0x01010000ull	/* GICv3 distributor, 64 KiB */
 #define GICD_SIZE	0x10000ull
 #define GICR_BASE	0x01020000ull	/* one redistributor, 128 KiB */
