@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <asm/setup.h>
 
 #include "vmm.h"
 
@@ -18,6 +19,7 @@
 #define SZ_4K		0x1000ull
 #define DTB_MAX		SZ_2M	/* arm64 booting.rst: the dtb must not exceed 2 MB */
 #define IMAGE_MAGIC	0x644d5241u	/* "ARM\x64" at offset 56 of the Image */
+#define MAX_IPA		(1ull << 52)	/* arm64's largest guest-physical space */
 
 struct opts {
 	uint64_t ram_base, ram_size;
@@ -51,38 +53,48 @@ int report(struct mc_map *map, const char *what, int err)
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
+	int i;
+
 	*o = (struct opts){ .ram_base = 0x40000000, .ram_size = 512ull << 20,
 			    .policy = MC_POLICY_CARVE, .cmdline = "" };
-	for (int i = 1; i + 1 < argc; i += 2) {
+	for (i = 1; i + 1 < argc; i += 2) {
 		const char *opt = argv[i], *val = argv[i + 1];
 		int err = 0;
 
-		if (!strcmp(opt, "--ram-base"))
+		if (!strcmp(opt, "--ram-base")) {
 			err = mc_parse_number(val, &o->ram_base);
-		else if (!strcmp(opt, "--ram-size"))
+		} else if (!strcmp(opt, "--ram-size")) {
 			err = mc_parse_number(val, &o->ram_size);
-		else if (!strcmp(opt, "--policy"))
+		} else if (!strcmp(opt, "--policy")) {
 			err = mc_policy_parse(val, &o->policy);
-		else if (!strcmp(opt, "--dt"))
-			err = strcmp(val, "patch") && strcmp(val, "merge");
-		else if (!strcmp(opt, "--resv"))
+		} else if (!strcmp(opt, "--dt")) {
+			o->merge = !strcmp(val, "merge");
+			err = !o->merge && strcmp(val, "patch");
+		} else if (!strcmp(opt, "--resv")) {
 			o->resv = val;
-		else if (!strcmp(opt, "--kernel"))
+		} else if (!strcmp(opt, "--kernel")) {
 			o->kernel = val;
-		else if (!strcmp(opt, "--initrd"))
+		} else if (!strcmp(opt, "--initrd")) {
 			o->initrd = val;
-		else if (!strcmp(opt, "--cmdline"))
+		} else if (!strcmp(opt, "--cmdline")) {
 			o->cmdline = val;
-		else
+		} else {
 			break;
+		}
 		if (err) {
 			fprintf(stderr, "vmm: %s: bad value '%s'\n", opt, val);
 			return -1;
 		}
-		o->merge |= !strcmp(opt, "--dt") && !strcmp(val, "merge");
-		if (i + 2 == argc && o->kernel)
-			return 0;
 	}
+	/* Longer bootargs are cut by early_init_dt_scan_chosen(). */
+	if (strlen(o->cmdline) >= COMMAND_LINE_SIZE) {
+		fprintf(stderr, "vmm: --cmdline: %zu bytes; arm64 Linux keeps "
+			"%d (COMMAND_LINE_SIZE, NUL included)\n",
+			strlen(o->cmdline), COMMAND_LINE_SIZE);
+		return -1;
+	}
+	if (i == argc && o->kernel)
+		return 0;
 	fputs(usage, stderr);
 	return -1;
 }
@@ -102,9 +114,10 @@ static int build_map(struct mc_map *map, const struct opts *o)
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	int err;
 
-	if (!o->ram_size || ram.last < ram.first) {
-		fprintf(stderr, "vmm: --ram-base %#llx --ram-size %#llx: "
-			"empty or past 2^64\n", (unsigned long long)o->ram_base,
+	if (!o->ram_size || ram.last < ram.first || ram.last >= MAX_IPA) {
+		fprintf(stderr, "vmm: --ram-base %#llx --ram-size %#llx: empty, "
+			"or past 2^52 (arm64's largest guest-physical space)\n",
+			(unsigned long long)o->ram_base,
 			(unsigned long long)o->ram_size);
 		return -1;
 	}
@@ -126,14 +139,15 @@ static void print_map(const struct mc_map *map)
 	const struct mc_region *r = mc_map_result(map, &n);
 
 	for (size_t i = 0; i < n; i++)
-		printf("vmm: map %#018llx-%#018llx %s%s%s%s%s\n",
+		printf("vmm: map %#018llx-%#018llx %s%s%s%s%s%s\n",
 		       (unsigned long long)r[i].first,
 		       (unsigned long long)r[i].last, mc_kind_name(r[i].kind),
 		       r[i].kind == MC_RESERVED ? " " : "",
 		       r[i].kind == MC_RESERVED ? mc_resv_type_name(r[i].type) : "",
 		       r[i].kind != MC_RAM && (r[i].flags & MC_F_BACKED) ?
 		       " backed" : "",
-		       r[i].flags & MC_F_CARVED ? " carved" : "");
+		       r[i].flags & MC_F_CARVED ? " carved" : "",
+		       r[i].flags & MC_F_RELOCATED ? " relocated" : "");
 	printf("vmm: ram %#llx declared, %#llx backed, %#llx carved, "
 	       "%#llx relocated\n", (unsigned long long)t->ram_before,
 	       (unsigned long long)t->ram_after, (unsigned long long)t->carved,
@@ -236,7 +250,7 @@ static int load_kernel(const struct mc_map *map, const struct guest_ram *ram,
 	text_offset = len >= 64 ? le64(img + 8) : 0;
 	image_size = len >= 64 ? le64(img + 16) : 0;
 	if (len < 64 || (le64(img + 56) & 0xffffffffu) != IMAGE_MAGIC ||
-	    image_size < len || text_offset >= SZ_2M)
+	    image_size < len || image_size > MAX_IPA || text_offset >= SZ_2M)
 		fprintf(stderr, "vmm: %s: not an arm64 Image (magic, "
 			"text_offset or image_size)\n", path);
 	else if (!place(map, 0, SZ_2M, text_offset + image_size, &base)) {
@@ -321,6 +335,10 @@ int main(int argc, char **argv)
 	print_map(map);
 	ram.slots = mc_map_slots(map, &ram.n_slots);
 	ram.size = mc_map_totals(map)->ram_after;
+	if (!ram.n_slots) {
+		fprintf(stderr, "vmm: no RAM left after carving\n");
+		goto out;
+	}
 	ram.host = map_ram(ram.size);
 	if (!ram.host)
 		goto out;
