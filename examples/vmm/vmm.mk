@@ -21,8 +21,9 @@ $(VMM_BUILD)/libmemcarve.a: $(LIB_SRCS) $(HEADERS)
 		AR=$(VMM_CROSS)ar CFLAGS="-O2 -g" $@
 
 $(VMM): $(VMM_SRCS) examples/vmm/vmm.h $(VMM_BUILD)/libmemcarve.a
+	fdt=$$(examples/vmm/libfdt-arm64) && \
 	$(VMM_CROSS)gcc $(VMM_CFLAGS) -static -o $@ $(VMM_SRCS) \
-		$(VMM_BUILD)/libmemcarve.a -L$$(examples/vmm/libfdt-arm64) -lfdt
+		$(VMM_BUILD)/libmemcarve.a -L$$fdt -lfdt
 
 # clang must accept the example too (it finds the cross headers itself).
 vmm-clang:
