@@ -46,6 +46,7 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 import guest  # noqa: E402
+from boot_dt import fmt, join  # noqa: E402
 from harness import initrd, parse  # noqa: E402
 
 RAM_BASE, RAM_SIZE = 0x40000000, 256 << 20
@@ -185,20 +186,6 @@ def l2_view(text, seconds, log_path):
 
 SLOT = re.compile(r"^vmm: slot (\d+) guest (0x[0-9a-f]+|0) size (0x[0-9a-f]+) "
                   r"host \+(0x[0-9a-f]+|0)$", re.M)
-
-
-def join(ranges):
-    out = []
-    for a, b in sorted(ranges):
-        if out and a <= out[-1][1] + 1:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
-
-
-def fmt(ranges):
-    return ", ".join(f"[{a:#x}-{b:#x}]" for a, b in ranges) or "none"
 
 
 def case_checks(name, text, view, tool_slots):
