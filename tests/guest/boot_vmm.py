@@ -190,6 +190,8 @@ SLOT = re.compile(r"^vmm: slot (\d+) guest (0x[0-9a-f]+|0) size (0x[0-9a-f]+) "
 
 def case_checks(name, text, view, tool_slots):
     """Problems, and rows of (what, ours, guest's) for the report."""
+    if name not in BOOTS:
+        raise guest.HarnessError(f"case_checks: no checks for {name!r}")
     slots = [tuple(int(x, 0) for x in m.groups()) for m in SLOT.finditer(text)]
     want = [(int(s["slot"]), int(s["guest"], 16), int(s["size"], 16),
              int(s["offset"], 16)) for s in tool_slots]
@@ -269,16 +271,16 @@ def check_error(ns, name, policy, resv, text, status, files):
     return ok
 
 
-def check_boot(ns, name, policy, text, view, files):
+def check_boot(ns, label, name, policy, text, view, files):
     carved = json.loads(memcarve_tool(ns.tool, policy, files["host.resv"],
                                       files["map"], "show", "--json"))
     slots = json.loads(memcarve_tool(ns.tool, policy, files["host.resv"],
                                      files["map"], "slots", "--json"))
-    result = guest.compare(view, carved, title=f"vmm {name}: L2 vs map")
+    result = guest.compare(view, carved, title=f"vmm {label}: L2 vs map")
     problems, rows = case_checks(name, text, view, slots["slots"])
     problems += [f"L2 complained: {l}" for l in parse.complaints(view)]
     ok = bool(result) and not problems
-    print(f"{'PASS' if ok else 'FAIL'} {name}: {view.seconds:.1f} s in L1, "
+    print(f"{'PASS' if ok else 'FAIL'} {label}: {view.seconds:.1f} s in L1, "
           f"{len(result.checked) + len(rows)} checks")
     if ns.verbose or not ok:
         print(memcarve_tool(ns.tool, policy, files["host.resv"],
@@ -298,6 +300,28 @@ def check_boot(ns, name, policy, text, view, files):
     for line in problems:
         print(f"  {line}")
     return ok
+
+
+def test_the_test(ns, series, found, files):
+    """The carve guest checked against the overlay map and the overlay
+    checks (and the other way round) must fail, or the checks see nothing."""
+    failed = 0
+    for seen, claimed in (("carve", "overlay"), ("overlay", "carve")):
+        text, _, secs = found[seen]
+        view = l2_view(text, secs, "")
+        carved = json.loads(memcarve_tool(ns.tool, claimed, files["host.resv"],
+                                          files["map"], "show", "--json"))
+        slots = json.loads(memcarve_tool(ns.tool, claimed, files["host.resv"],
+                                         files["map"], "slots", "--json"))
+        wrong = guest.compare(view, carved)
+        problems, _ = case_checks(claimed, text, view, slots["slots"])
+        ok = not wrong and problems
+        print(f"{'PASS' if ok else 'FAIL'} {series} test the test: the "
+              f"{seen} guest fails the {claimed} map "
+              f"(comparator {'fails' if not wrong else 'PASSES'}, "
+              f"{len(problems)} problems)")
+        failed += not ok
+    return failed
 
 
 def run_series(ns, series, cases, files):
@@ -330,7 +354,9 @@ def run_series(ns, series, cases, files):
                   f"{'no' if view is None else 'with'} evidence\n    {tail}")
             failed += 1
             continue
-        failed += not check_boot(ns, label, policy, text, view, files)
+        failed += not check_boot(ns, label, name, policy, text, view, files)
+    if "carve" in found and "overlay" in found:
+        failed += test_the_test(ns, series, found, files)
     return failed
 
 
@@ -363,13 +389,15 @@ def main(argv):
             f.write(text)
     failed = total = 0
     for series in guest.matrix("arm64", ns.kernel):
-        total += len(cases)
+        names = [c[0] for c in cases]
+        total += len(cases) + 2 * ("carve" in names and "overlay" in names)
         try:
             failed += run_series(ns, series, cases, files)
         except guest.HarnessError as e:
             print(f"FAIL boot_vmm linux {series}: {e}")
             failed += len(cases)
-    print(f"boot_vmm: {total - failed} of {total} cases matched")
+    print(f"boot_vmm: {total - failed} of {total} checks passed (cases and "
+          f"tests of the test)")
     return 1 if failed else 0
 
 
