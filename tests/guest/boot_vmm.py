@@ -25,7 +25,11 @@ slots):
             /proc/iomem, not System RAM (tree: a memcarve fragment the
             monitor adds its nodes to);
   relocate  the hole's RAM comes back above the block: the guest's total
-            RAM equals the configured size (tree: fragment merged).
+            RAM equals the configured size (tree: fragment merged);
+  abort, bad-resv  the monitor refuses, exit 1, printing memcarve's
+            diagnostic as the host tool words it.
+Then the test of the test: the carve guest must fail the overlay map and
+checks, and the overlay guest the carve ones.
 
 Usage: python3 tests/guest/boot_vmm.py [-k NAME] [-v] [--vmm build/arm64/vmm]
 Exit status 0 only if every case matched; 1 on any mismatch or failure.
