@@ -137,10 +137,12 @@ check-guests: $(TOOL)
 		echo "== $$t"; python3 $$t || st=1; \
 	done; exit $$st
 
-# Fragments owned by their directories: bench/bench.mk (make bench) and
+# Fragments owned by their directories: bench/bench.mk (make bench),
 # tests/fuzz/fuzz.mk (make fuzz; it adds fuzz-smoke to EXTRA_CHECKS),
-# tests/dt-corpus/dt-corpus.mk (it adds dt-corpus).
--include bench/bench.mk tests/fuzz/fuzz.mk tests/dt-corpus/dt-corpus.mk
+# tests/dt-corpus/dt-corpus.mk (it adds dt-corpus) and examples/vmm/vmm.mk
+# (make vmm, the arm64 KVM monitor check-guests boots).
+-include bench/bench.mk tests/fuzz/fuzz.mk tests/dt-corpus/dt-corpus.mk \
+	examples/vmm/vmm.mk
 
 check: check-deps all unit golden exports abi cli-output clang asan valgrind \
 	$(EXTRA_CHECKS) check-guests

@@ -21,7 +21,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness.common import ARCHES, HarnessError  # noqa: E402,F401
 from harness.compare import Result, compare, load_map  # noqa: E402,F401
+from harness.fetch import MATRIX, SERIES  # noqa: E402,F401
 from harness.fetch import ensure as fetch  # noqa: E402,F401
+from harness.fetch import linux_version, matrix  # noqa: E402,F401
 from harness.firmware import bzimage_setup_header  # noqa: E402,F401
 from harness.initrd import acpi_upgrade_cpio  # noqa: E402,F401
 from harness.parse import GuestView, Range  # noqa: E402,F401
@@ -30,6 +32,11 @@ from harness.runner import boot, kernel_cmdline  # noqa: E402,F401
 from harness.runner import register_mode  # noqa: E402,F401
 from harness.stubboot import ADDR, base_dtb  # noqa: E402,F401
 
+
+# What an x86 guest logs when the zero page names no RSDP (acpi_rsdp_addr
+# 0) and no BIOS area holds one: a stub boot without ACPI tables expects it.
+NO_ACPI = [r"A valid RSDP was not found",
+           r"ACPI: Failed to initialize tables"]
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -46,9 +53,10 @@ def memcarve(tool, *args):
     return proc.stdout.decode()
 
 
-def kernel(arch):
-    """Path of the cached guest kernel for arch (fetching it once)."""
-    return fetch(arch)["kernel"]
+def kernel(arch, series="6.1"):
+    """Path of the cached guest kernel of a series for arch (fetching it
+    once)."""
+    return fetch(arch, series)["kernel"]
 
 
 def view_json(view):
@@ -81,7 +89,7 @@ def _name_file(text):
 
 def _artifacts(ns):
     return Artifacts(
-        mode=ns.mode, memory=ns.memory, cmdline=ns.cmdline or "",
+        mode=ns.mode, kernel=ns.kernel, memory=ns.memory, cmdline=ns.cmdline or "",
         dtb=ns.dtb, zero_page=ns.zero_page,
         setup_data=[_addr_file(s) for s in ns.setup_data],
         blobs=[_addr_file(s) for s in ns.blob],
@@ -99,6 +107,8 @@ def _parser():
     p.add_argument("arch", choices=ARCHES)
     p.add_argument("map", nargs="?", help="compare: memcarve show --json")
     p.add_argument("--mode", default="plain", choices=["plain", "stub", "edk2"])
+    p.add_argument("--kernel", default="6.1", choices=list(SERIES),
+                   help="kernel series (default 6.1)")
     p.add_argument("--memory")
     p.add_argument("--cmdline")
     p.add_argument("--dtb")
@@ -134,7 +144,7 @@ def main(argv):
     ns = _parser().parse_args(argv)
     art = _artifacts(ns)
     if ns.command == "fetch":
-        print(json.dumps(fetch(ns.arch), indent=1))
+        print(json.dumps(fetch(ns.arch, ns.kernel), indent=1))
     elif ns.command == "qemu-cmd":
         print(shlex.join(qemu_command(ns.arch, art)))
     elif ns.command == "base-dtb":

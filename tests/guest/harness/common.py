@@ -56,6 +56,7 @@ TOOL_PACKAGE = {
     "dpkg-deb": "dpkg",
     "timeout": "coreutils",
     "tar": "tar",
+    "zstd": "zstd",
     "as": "binutils",
     "ld": "binutils",
     "objcopy": "binutils",

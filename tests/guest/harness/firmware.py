@@ -95,16 +95,26 @@ def bzimage_setup_header(bzimage):
     return head[0x1f1:end]
 
 
-def _xz_payload(bzimage):
+def _payload(bzimage):
+    """The vmlinux ELF inside a bzImage: XZ (Debian 6.1) or zstd (Debian
+    6.12 and newer), found by the setup header's payload_offset/length."""
     with open(bzimage, "rb") as f:
         data = f.read()
     setup_sects = data[0x1f1] or 4
     off, length = struct.unpack_from("<II", data, 0x248)
     start = (setup_sects + 1) * 512 + off
     payload = data[start:start + length]
-    if not payload.startswith(b"\xfd7zXZ"):
-        raise HarnessError(f"{bzimage}: payload is not XZ (other compression "
-                           "is not supported by the harness)")
+    if payload.startswith(b"\xfd7zXZ"):
+        return _unxz(bzimage, payload)
+    if payload.startswith(b"\x28\xb5\x2f\xfd"):
+        # The build appends the uncompressed size (4 bytes) after the
+        # frame; zstd would take it for the start of another frame.
+        return run(["zstd", "-d", "-c", "-q"], input=payload[:-4])
+    raise HarnessError(f"{bzimage}: payload is neither XZ nor zstd (magic "
+                       f"{payload[:4].hex()})")
+
+
+def _unxz(bzimage, payload):
     # The build appends the uncompressed size (4 bytes) after the stream;
     # a one-stream decompressor leaves it aside as unused data.
     dec = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
@@ -126,7 +136,7 @@ def _vmlinux_segments(bzimage):
     index = os.path.join(outdir, "segments")
     if os.path.exists(index):
         return _read_index(index)
-    elf = _xz_payload(bzimage)
+    elf = _payload(bzimage)
     os.makedirs(outdir, exist_ok=True)
     segs, entry = _pt_loads(elf)
     lines = [f"entry {entry:#x}"]

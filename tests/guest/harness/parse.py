@@ -10,11 +10,17 @@ from dataclasses import dataclass, field
 BEGIN = "@@MEMCARVE-GUEST-EVIDENCE-BEGIN@@"
 END = "@@MEMCARVE-GUEST-EVIDENCE-END@@"
 
-# e820_print_type() names -> our kinds (DESIGN §4 uses ram/acpi/nvs/pmem)
+# e820_print_type() names -> our kinds (DESIGN §4 uses ram/acpi/nvs/pmem).
+# Two generations: 6.1 and 6.12 print `usable`, `reserved`, `persistent
+# (type 7)` after one space; 7.x prints `System RAM`, `device reserved`,
+# `persistent RAM (type 7)` after two spaces, and `[gap ...]` lines (not
+# ranges: e820_lines() skips them) between entries that do not touch.
 E820_KIND = {
     "usable": "ram", "reserved": "reserved", "soft reserved": "soft-reserved",
     "ACPI data": "acpi", "ACPI NVS": "nvs", "unusable": "unusable",
     "persistent (type 7)": "pmem", "persistent (type 12)": "pram",
+    "System RAM": "ram", "device reserved": "reserved",
+    "persistent RAM (type 7)": "pmem", "persistent RAM (type 12)": "pram",
 }
 # /sys/firmware/memmap/N/type strings (firmware_map names)
 MEMMAP_KIND = {
@@ -269,6 +275,42 @@ def acpi_hex(lines):
         name, hexpart = line.split("|", 1)
         chunks.setdefault(name, []).append(hexpart.strip())
     return {k: bytes.fromhex("".join(v)) for k, v in chunks.items()}
+
+
+# What a kernel logs when it disagrees with the tables it was handed, or
+# breaks: any such line fails a boot unless the test names it as expected
+# (Artifacts.expect_log). Words, not exact messages, so a newer kernel's
+# rewording is still caught.
+COMPLAINT = re.compile(
+    r"Firmware Bug|FW_BUG|Firmware Warn|WARNING:|cut here|Call Trace|"
+    r"Kernel panic|\bBUG:|Oops|"
+    r"too many entries|"
+    r"^(OF: (reserved mem|fdt)|DMAR|DMAR-IR|ACPI: IORT|IORT|iommu|AMD-Vi|"
+    r"memblock|e820|ACPI)[:\s].*"
+    r"\b(fail|failed|error|invalid|ignor\w*|overlap\w*|bogus|broken|bad|"
+    r"truncat\w*|not (?:supported|aligned)|unsupported|cannot|can't|"
+    r"skip\w*)\b",
+    re.I)
+
+# Lines about what QEMU itself does not provide, whatever tables we hand
+# over: pseries' NVRAM is blank, the pc machine has no MMCONFIG, Malta's
+# GT-64120 host bridge has BARs that cannot be sized.
+MALTA_BRIDGE = r"pci 0000:00:00\.0: \[Firmware Bug\]: BAR \d: invalid; can't size"
+ENVIRONMENT = {
+    "ppc64le": [r"nvram"],
+    "x86_64": [r"fail to add MMCONFIG information"],
+    "mips64el": [MALTA_BRIDGE],
+    "mipsel": [MALTA_BRIDGE],
+}
+
+
+def complaints(view, expected=()):
+    """dmesg lines that complain, less the arch's environment lines and
+    the patterns the test expects."""
+    allowed = [re.compile(p) for p in
+               list(ENVIRONMENT.get(view.arch, [])) + list(expected)]
+    return [l for l in view.dmesg if COMPLAINT.search(l)
+            and not any(a.search(l) for a in allowed)]
 
 
 def fill(view, secs):

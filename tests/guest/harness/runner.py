@@ -64,6 +64,7 @@ class Artifacts:
     our DTB or zero page), "edk2" (arm64 UEFI; reserved for the ACPI work).
     """
     mode: str = "plain"
+    kernel: str = "6.1"         # kernel series (fetch.MATRIX[arch])
     memory: str = None          # QEMU -m; default 512M (Malta 256M)
     cmdline: str = ""           # appended to the harness's own arguments
     dtb: str = None             # stub on arm64/ppc64le; default: base tree
@@ -75,7 +76,9 @@ class Artifacts:
     machine: list = None        # replaces MACHINE[arch] (e.g. q35 options)
     qemu_args: list = field(default_factory=list)
     timeout: int = 90
-    name: str = None            # log file name
+    name: str = None            # log file name (the series is appended)
+    expect_log: list = field(default_factory=list)  # regexes: complaints
+                                # (see complaints()) this boot expects
     verbose: bool = False       # full kernel console (debugging)
 
 
@@ -126,7 +129,7 @@ def base_args(arch, art):
 
 
 def plain_args(arch, art):
-    k = fetch.ensure(arch)["kernel"]
+    k = fetch.ensure(arch, art.kernel)["kernel"]
     return base_args(arch, art) + [
         "-kernel", k, "-initrd", initrd_path(arch, art),
         "-append", kernel_cmdline(arch, art)]
@@ -171,7 +174,13 @@ def qemu_command(arch, art):
 def _log_path(arch, art):
     logs = os.path.join(build_dir(), "logs")
     os.makedirs(logs, exist_ok=True)
-    return os.path.join(logs, f"{art.name or arch + '-' + art.mode}.log")
+    return os.path.join(logs, f"{file_tag(arch, art)}.log")
+
+
+def file_tag(arch, art):
+    """Name of this boot's generated files: two series of one test may
+    boot at the same time."""
+    return f"{art.name or arch + '-' + art.mode}-{art.kernel}"
 
 
 def boot(arch, art=None):
@@ -197,7 +206,14 @@ def boot(arch, art=None):
                            exit_status=proc.returncode, seconds=seconds,
                            log_path=log_path)
     _check_finished(view, art)
-    return parse.fill(view, parse.sections(parse.evidence_lines(console)))
+    parse.fill(view, parse.sections(parse.evidence_lines(console)))
+    bad = parse.complaints(view, art.expect_log)
+    if bad:
+        raise HarnessError(f"{arch} {art.mode} boot (linux {art.kernel}): "
+                           f"the kernel complained, and the test does not "
+                           f"expect it:\n  " + "\n  ".join(bad)
+                           + f"\nlog: {log_path}")
+    return view
 
 
 def _check_finished(view, art):

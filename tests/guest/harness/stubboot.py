@@ -143,7 +143,7 @@ def booted_dtb(arch, art):
     if have == want:
         return art.dtb
     patch_chosen(tree, runner.kernel_cmdline(arch, art), start, end)
-    out = os.path.join(build_dir(), f"booted-{arch}-{art.name or 'dtb'}.dtb")
+    out = os.path.join(build_dir(), f"booted-{runner.file_tag(arch, art)}.dtb")
     return write_if_changed(out, fdt.dumps(tree))
 
 
@@ -151,7 +151,7 @@ def booted_dtb(arch, art):
 
 def _dt_args(arch, art, dtb):
     a = ADDR[arch]
-    kernel = fetch.ensure(arch)["kernel"]
+    kernel = fetch.ensure(arch, art.kernel)["kernel"]
     initrd, _, _ = _initrd_range(arch, art)
     argv = runner.base_args(arch, art)
     if arch == "arm64":
@@ -172,7 +172,7 @@ def _x86_args(art):
     a = ADDR["x86_64"]
     if not art.zero_page:
         raise HarnessError("x86_64 stub boot needs art.zero_page")
-    kernel = fetch.ensure("x86_64")["kernel"]
+    kernel = fetch.ensure("x86_64", art.kernel)["kernel"]
     segments, entry = firmware.vmlinux_segments(kernel)
     bios = firmware.x86_bios(entry, a["boot_params"], a["page_tables"],
                              a["stack_top"])
@@ -194,7 +194,7 @@ def _cmdline_file(art):
     line = runner.kernel_cmdline("x86_64", art).encode() + b"\0"
     if len(line) > 4096:
         raise HarnessError("x86 command line longer than its 4 KiB slot")
-    path = os.path.join(build_dir(), f"cmdline-{art.name or 'x86'}.txt")
+    path = os.path.join(build_dir(), f"cmdline-{runner.file_tag('x86_64', art)}.txt")
     return write_if_changed(path, line)
 
 
@@ -211,7 +211,7 @@ def _booted_zero_page(art, initrd_start, initrd_size):
     struct.pack_into("<I", zp, 0x0c8, 0)                 # ext_cmd_line_ptr
     struct.pack_into("<II", zp, 0x218, initrd_start, initrd_size)
     struct.pack_into("<II", zp, 0x0c0, 0, 0)             # ext_ramdisk_*
-    path = os.path.join(build_dir(), f"zeropage-{art.name or 'x86'}.bin")
+    path = os.path.join(build_dir(), f"zeropage-{runner.file_tag('x86_64', art)}.bin")
     return write_if_changed(path, bytes(zp))
 
 
