@@ -80,6 +80,10 @@ class Artifacts:
     expect_log: list = field(default_factory=list)  # regexes: complaints
                                 # (see complaints()) this boot expects
     verbose: bool = False       # full kernel console (debugging)
+    memblock_debug: bool = True  # memblock=debug; off for tables of
+                                # thousands of entries, whose memblock dump
+                                # would push the first lines out of the
+                                # kernel's early (static) log buffer
 
 
 def memory_of(arch, art):
@@ -90,6 +94,8 @@ def kernel_cmdline(arch, art):
     parts = [CONSOLE[arch], COMMON_CMDLINE, ARCH_CMDLINE.get(arch, ""),
              art.cmdline]
     line = " ".join(p for p in parts if p)
+    if not art.memblock_debug:
+        line = line.replace(" memblock=debug", "")
     return line.replace("loglevel=0", "loglevel=8") if art.verbose else line
 
 
