@@ -2,8 +2,10 @@
 """Boot proof of the command-line emitter: real guests read our mem=/memmap=.
 
 Each case carves a map, writes `memcarve cmdline` (raw: QEMU -append hands
-the kernel the bytes as they are), boots the Debian 6.1 kernel through
-QEMU's own loader and compares what the guest made of it with the map:
+the kernel the bytes as they are), boots each kernel of the arch's matrix
+(x86_64: 6.1 and sid's newest; mips64el: 6.1 and bookworm-backports' 6.12;
+mipsel: 6.1) through QEMU's own loader and compares what the guest made of
+it with the map:
 
   - MIPS Malta, mips64el (5KEc, 5kc-malta kernel) and mipsel (4kc-malta),
     --style mips: RAM split in two blocks by a carved range, plus an
@@ -16,7 +18,8 @@ QEMU's own loader and compares what the guest made of it with the map:
     "user-defined physical RAM map:" and its "user: [mem ...]" lines must
     equal the carved map, type by type (compare()).
 
-Usage: python3 tests/guest/boot_cmdline.py [-k NAME] [--tool build/memcarve]
+Usage: python3 tests/guest/boot_cmdline.py [-k NAME] [--kernel SERIES]...
+       [--tool build/memcarve]
 Exit status 0 only if every boot matched; 1 on any mismatch or failure.
 """
 
@@ -124,13 +127,15 @@ def check_x86(view, carved, report):
     return problems
 
 
-def run_case(name, arch, map_path, args, tool):
+def run_case(name, arch, map_path, args, tool, series):
     line = guest.memcarve(tool, "cmdline", map_path, *args).strip()
     carved = guest.memcarve(tool, "show", "--json", map_path)
     report = [f"  command line: {line}"]
     view = guest.boot(arch, guest.Artifacts(mode="plain", cmdline=line,
-                                            name=f"cmdline-{name}"))
-    report.insert(0, f"{name}: {arch}, booted in {view.seconds:.1f} s, "
+                                            name=f"cmdline-{name}",
+                                            kernel=series))
+    report.insert(0, f"{name} [linux {series}]: {arch}, booted in "
+                     f"{view.seconds:.1f} s, "
                      f"log {os.path.relpath(view.log_path, TOP)}")
     if line not in view.cmdline:
         raise Mismatch(f"{name}: the guest's /proc/cmdline lacks our tokens:\n"
@@ -150,16 +155,21 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("-k", metavar="NAME", help="only cases whose name contains NAME")
     p.add_argument("--tool", default=os.path.join(TOP, "build", "memcarve"))
+    p.add_argument("--kernel", action="append", choices=list(guest.SERIES),
+                   help="only this kernel series (repeatable)")
     ns = p.parse_args(argv)
-    cases = [c for c in CASES if not ns.k or ns.k in c[0]]
+    cases = [c + (s,) for c in CASES if not ns.k or ns.k in c[0]
+             for s in guest.matrix(c[1], ns.kernel)]
     if not cases:
         print(f"boot_cmdline: no case matches '{ns.k}'", file=sys.stderr)
         return 1
     failed = 0
     started = time.monotonic()
-    for name, arch, map_path, args in cases:
+    for base, arch, map_path, args, series in cases:
+        name = f"{base} [linux {series}]"
         try:
-            problems, report = run_case(name, arch, map_path, args, ns.tool)
+            problems, report = run_case(base, arch, map_path, args, ns.tool,
+                                        series)
         except (guest.HarnessError, Mismatch) as e:
             problems, report = [str(e)], f"{name}: FAILED before comparing"
         print(report)
