@@ -69,7 +69,7 @@ static int st_dt_patch(void *p)
 static int st_e820_text(void *p)
 {
 	struct stage_ctx *c = p;
-	struct mc_e820_rules rules = { false, NULL, 0 };
+	struct mc_e820_rules rules = { .legacy_hole = false };
 	struct mc_e820_entry *e;
 	size_t n, len = 0;
 	char *text = NULL;

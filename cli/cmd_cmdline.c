@@ -54,6 +54,15 @@ static int parse_opts(const struct cli *cli, struct mc_cmdline_opts *o)
 				 "--max: '%s' is not a size of at least 2 bytes",
 				 max);
 	o->max = max ? (size_t)v : 0;
+	v = 0;
+	st = cli_opt_number(cli, "max-entries", SIZE_MAX, &v);
+	if (st == EXIT_OK && cli_opt(cli, "max-entries") && v < 2)
+		st = cli_error(EXIT_USAGE, "--max-entries: a kernel's table "
+			       "holds at least 2 entries, not '%s'",
+			       cli_opt(cli, "max-entries"));
+	if (st != EXIT_OK)
+		return st;
+	o->max_entries = (size_t)v;
 	o->append = cli_opt(cli, "append");
 	if (cli_opt(cli, "pram"))
 		o->flags |= MC_CMDLINE_PRAM;
@@ -103,6 +112,8 @@ static const struct cli_optspec cmdline_opts[] = {
 	  "merge with this command line; its mem=/memmap= are replaced" },
 	{ "max", 0, true, false, "N",
 	  "limit in bytes with the NUL (default: COMMAND_LINE_SIZE)" },
+	{ "max-entries", 0, true, false, "N",
+	  "x86: the guest's E820_MAX_ENTRIES (default 3200, Debian amd64)" },
 	{ "pram", 0, false, false, NULL,
 	  "x86: pmem as memmap=SIZE!BASE (type 12, legacy pmem)" },
 	{ "retype", 0, false, false, NULL,
@@ -131,7 +142,11 @@ const struct cli_cmd cli_cmd_cmdline = {
 		"x86 has no operator for ACPI NVS or type-7 pmem: they are written as\n"
 		"reserved, so the guest keeps off them, unless --retype (SIZE%BASE+4 and\n"
 		"+7, exact types, Linux 4.17+; older kernels read it as a mem= limit) or\n"
-		"--pram (pmem as SIZE!BASE, type 12). mmio windows are left out.\n"
+		"--pram (pmem as SIZE!BASE, type 12). The tokens are the e820 table of\n"
+		"`memcarve e820` (mmio inside RAM reserved, mmio outside RAM left out),\n"
+		"one token per entry: a table of fewer than 2 entries is refused (the\n"
+		"kernel panics on it), and one over the guest's E820_MAX_ENTRIES\n"
+		"(--max-entries, default 3200) too.\n"
 		"\n"
 		"Numbers are what memparse() reads back exactly: decimal with a K, M or\n"
 		"G suffix, else 0x hex, never a leading zero (that would be octal).\n"

@@ -17,6 +17,8 @@ struct e820_args {
 	const char *kernel;
 	const char *sd_out;
 	bool legacy_hole;
+	uint32_t linux_version;	/* --linux, else --kernel's, else 0 */
+	size_t max_entries;	/* --max-entries, else 0: the default */
 	struct mc_e820_boot boot;
 };
 
@@ -70,10 +72,33 @@ static int parse_boot(const struct cli *cli, struct mc_e820_boot *b)
 	return st;
 }
 
+/* --linux VERSION and --max-entries N. */
+static int parse_target(const struct cli *cli, struct e820_args *a)
+{
+	const char *v = cli_opt(cli, "linux");
+	uint64_t max = 0;
+	int st;
+
+	if (v && (mc_linux_version(v, &a->linux_version) ||
+		  a->linux_version < MC_LINUX_OLDEST))
+		return cli_error(EXIT_USAGE, "--linux: '%s' is not a release "
+				 "of 5.5 or later (MAJOR.MINOR; memcarve knows "
+				 "the e820 text from 5.5 on)", v);
+	st = cli_opt_number(cli, "max-entries", SIZE_MAX, &max);
+	if (st == EXIT_OK && cli_opt(cli, "max-entries") && max < 2)
+		st = cli_error(EXIT_USAGE, "--max-entries: a kernel's table "
+			       "holds at least 2 entries, not '%s'",
+			       cli_opt(cli, "max-entries"));
+	a->max_entries = (size_t)max;
+	return st;
+}
+
 static int parse_args(const struct cli *cli, struct e820_args *a)
 {
 	int st = parse_format(cli_opt(cli, "format"), &a->format);
 
+	if (st == EXIT_OK)
+		st = parse_target(cli, a);
 	if (st != EXIT_OK)
 		return st;
 	a->out = cli_opt(cli, "output");
@@ -113,8 +138,9 @@ struct job {
 /* What must be usable RAM: the kernel, the initrd, our setup_data node. */
 static int check(struct job *j)
 {
-	struct mc_e820_need need[3];
-	struct mc_e820_rules rules = { j->a.legacy_hole, need, 0 };
+	struct mc_e820_need need[2], node;
+	struct mc_e820_rules rules = { j->a.legacy_hole, need, 0,
+				       j->a.max_entries, NULL, 0, 0 };
 	struct mc_bzimage img;
 	const struct mc_e820_boot *b = &j->a.boot;
 	size_t ext = mc_e820_ext_count(j->n);
@@ -126,7 +152,10 @@ static int check(struct job *j)
 		need[rules.n_need++] = (struct mc_e820_need){
 			"--kernel", img.pref_address,
 			img.pref_address + (img.init_size - 1) };
+		if (!j->a.linux_version)
+			j->a.linux_version = img.linux_version;
 	}
+	rules.linux_version = j->a.linux_version;
 	if (b->initrd_size)	/* parse_boot() made sure it does not wrap */
 		need[rules.n_need++] = (struct mc_e820_need){
 			"--initrd-addr", b->initrd_addr,
@@ -139,9 +168,11 @@ static int check(struct job *j)
 			return cli_error(EXIT_INPUT, "--setup-data-addr: a "
 					 "node of 0x%llx bytes there runs "
 					 "past 2^64", (unsigned long long)len);
-		need[rules.n_need++] = (struct mc_e820_need){
-			"--setup-data-addr", b->setup_data_addr,
-			b->setup_data_addr + (len - 1) };
+		node = (struct mc_e820_need){ "--setup-data-addr",
+					      b->setup_data_addr,
+					      b->setup_data_addr + (len - 1) };
+		rules.setup_data = &node;
+		rules.n_setup_data = 1;
 	}
 	if (mc_e820_check(j->map, j->e, j->n, &rules))
 		return cli_print_errors(j->map);
@@ -168,10 +199,12 @@ static int emit_text(const struct job *j)
 	size_t len = 0;
 	char *text = NULL;
 
-	if (mc_e820_format(j->e, j->n, "BIOS-e820", NULL, 0, &len) ==
+	uint32_t v = j->a.linux_version;
+
+	if (mc_e820_print(j->e, j->n, "BIOS-e820", v, NULL, 0, &len) ==
 	    MC_ENOSPC)
 		text = malloc(len);
-	if (text && mc_e820_format(j->e, j->n, "BIOS-e820", text, len, &len)) {
+	if (text && mc_e820_print(j->e, j->n, "BIOS-e820", v, text, len, &len)) {
 		free(text);
 		text = NULL;
 	}
@@ -270,6 +303,11 @@ static const struct cli_optspec e820_opts[] = {
 	  "text (default), table (raw 20-byte entries) or zeropage" },
 	{ "kernel", 0, true, false, "BZIMAGE",
 	  "check its load range is usable RAM; zeropage: copy its setup header" },
+	{ "linux", 0, true, false, "VERSION",
+	  "text as this Linux release prints it, e.g. 6.1 or 7.2 (default: "
+	  "--kernel's version, else the newest form)" },
+	{ "max-entries", 0, true, false, "N",
+	  "the guest's E820_MAX_ENTRIES (default 3200, Debian amd64)" },
 	{ "legacy-hole", 0, false, false, NULL,
 	  "require RAM below 1M to end at 640K (0xa0000-0xfffff not usable)" },
 	{ "cmdline-addr", 0, true, false, "ADDR",
@@ -290,7 +328,7 @@ static const struct cli_optspec e820_opts[] = {
 
 const struct cli_cmd cli_cmd_e820 = {
 	.name = "e820",
-	.synopsis = "MAP [-o OUT] [--format text|table|zeropage] [--kernel BZIMAGE]",
+	.synopsis = "MAP [-o OUT] [--format text|table|zeropage] [--kernel BZIMAGE] [--linux VERSION] [--max-entries N]",
 	.summary = "x86 e820 table: kernel's text, raw, or a zero page",
 	.details =
 		"Describe the carved map as an x86 e820 table. RAM is usable (1);\n"
@@ -301,7 +339,14 @@ const struct cli_cmd cli_cmd_e820 = {
 		"one type merged, the higher type winning an overlap), so --format text\n"
 		"prints exactly the guest's 'BIOS-e820:' lines. (Past 128 entries\n"
 		"the guest prints the zero page's 128 as 'BIOS-e820:' and then the\n"
-		"whole table as 'extended:'; text prints the whole table.)\n\n"
+		"whole table as 'extended:'; text prints the whole table.)\n"
+		"The text is the target kernel's: --linux VERSION, else the release\n"
+		"in --kernel's setup header, else the newest. Up to 6.x:\n"
+		"  BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable\n"
+		"From 7.0 (new names, two spaces, a [gap] line before an entry that\n"
+		"does not start where the one before it ends):\n"
+		"  BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff]  System RAM\n"
+		"  BIOS-e820: [gap 0x00000000000a0000-0x00000000000effff]\n\n"
 		"--format table writes the raw 20-byte boot_e820_entry array. --format\n"
 		"zeropage writes a 4096-byte boot_params for the 64-bit boot protocol:\n"
 		"the setup header copied from --kernel, type_of_loader 0xff, the\n"
@@ -309,7 +354,10 @@ const struct cli_cmd cli_cmd_e820 = {
 		"SETUP_E820_EXT node written to --setup-data-out, to be loaded at\n"
 		"--setup-data-addr, and linked from hdr.setup_data.\n\n"
 		"Checked: the table has at least 2 entries (Linux ignores a shorter\n"
-		"one); the kernel's load range (pref_address + init_size from\n"
+		"one); it fits the guest's E820_MAX_ENTRIES (128 + 3 x MAX_NUMNODES;\n"
+		"3200 for Debian's amd64 kernels, CONFIG_NODES_SHIFT=10; else\n"
+		"--max-entries) with the entries the kernel adds when it reserves its\n"
+		"first page, 0xa0000-0xfffff and setup_data; the kernel's load range (pref_address + init_size from\n"
 		"--kernel), the initrd and the setup_data node lie in usable RAM; with\n"
 		"--legacy-hole, no usable RAM in 0xa0000-0xfffff.\n\n"
 		"Example:\n"

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cmdline.h"
 
 static int resolve_style(struct mc_map *map, enum mc_cmdline_style asked,
@@ -35,19 +36,38 @@ static int resolve_style(struct mc_map *map, enum mc_cmdline_style asked,
 			     mc_arch_name(arch));
 }
 
-/* Kept words before a "--"; returns where the "--" starts, or NULL. */
-static const char *add_kept(struct cl_line *line, const char *append)
+/*
+ * The appended line's kernel parameters, but its mem= and memmap= (ours
+ * replace them), up to a "--"; *init is set to that "--", or NULL. A
+ * double quote left open there would make the rest of the line, our
+ * tokens too, one word of the kernel's: refused.
+ */
+static int add_kept(struct mc_map *map, struct cl_line *line,
+		    const char *append, const char **init)
 {
 	const char *pos = append ? append : "", *word;
 	size_t len;
+	bool open;
 
-	while ((word = cl_next_word(&pos, &len))) {
-		if (cl_is_init_separator(word, len))
-			return word;
-		if (!cl_is_memory_param(word, len))
+	*init = NULL;
+	while ((word = cl_next_word(&pos, &len, &open))) {
+		struct cl_param prm = cl_param_of(word, len);
+
+		if (cl_is_init_separator(prm)) {
+			*init = word;
+			return 0;
+		}
+		if (open)
+			return mc_map_report(map, MC_EINVAL, "append",
+					     "the double quote opened at byte "
+					     "%zu is never closed: the kernel "
+					     "would read the rest of the line, "
+					     "our memory tokens too, as one word",
+					     (size_t)(strchr(word, '"') - append));
+		if (!cl_is_memory_param(prm))
 			cl_word(line, CL_KEPT, word, len);
 	}
-	return NULL;
+	return 0;
 }
 
 /* "--" and every word after it belong to init: all kept. */
@@ -55,21 +75,23 @@ static void add_init_words(struct cl_line *line, const char *from)
 {
 	const char *word;
 	size_t len;
+	bool open;
 
-	while (from && (word = cl_next_word(&from, &len)))
+	while (from && (word = cl_next_word(&from, &len, &open)))
 		cl_word(line, CL_KEPT, word, len);
 }
 
-static size_t limit_of(const struct mc_map *map, enum mc_cmdline_style style,
+/*
+ * The limit of the kernel that parses the line, which the style names: an
+ * x86 line is read by an x86 kernel whatever arch the map names.
+ */
+static size_t limit_of(enum mc_cmdline_style style,
 		       const struct mc_cmdline_opts *opts)
 {
-	enum mc_arch arch = mc_map_arch(map);
-
 	if (opts->max)
 		return opts->max;
-	if (arch == MC_ARCH_NONE)
-		arch = style == MC_CMDLINE_MIPS ? MC_ARCH_MIPS : MC_ARCH_X86_64;
-	return mc_cmdline_limit(arch);
+	return mc_cmdline_limit(style == MC_CMDLINE_MIPS ? MC_ARCH_MIPS :
+							   MC_ARCH_X86_64);
 }
 
 /* Name the groups that take the most room, largest first. */
@@ -121,10 +143,12 @@ static int check_opts(struct mc_map *map, const struct mc_cmdline_opts *opts)
 static int add_words(struct mc_map *map, const struct mc_cmdline_opts *opts,
 		     enum mc_cmdline_style style, struct cl_line *line)
 {
-	const char *init_words = add_kept(line, opts->append);
-	int err = style == MC_CMDLINE_MIPS ?
-			  cl_mips_tokens(map, line) :
-			  cl_x86_tokens(map, opts->flags, line);
+	const char *init_words;
+	int err = add_kept(map, line, opts->append, &init_words);
+
+	if (!err)
+		err = style == MC_CMDLINE_MIPS ? cl_mips_tokens(map, line) :
+						 cl_x86_tokens(map, opts, line);
 
 	if (!err)
 		add_init_words(line, init_words);
@@ -144,7 +168,7 @@ static int count_line(struct mc_map *map, const struct mc_cmdline_opts *opts,
 		err = add_words(map, opts, *style, line);
 	if (err)
 		return err;
-	limit = limit_of(map, *style, opts);
+	limit = limit_of(*style, opts);
 	if (line->len + 1 > limit)
 		return too_long(map, line, limit, opts->max != 0);
 	return 0;

@@ -55,20 +55,32 @@ const char *cl_group_name(enum cl_group group);
  */
 size_t cl_number(uint64_t value, char *out);
 
+/* The kernel's isspace() (lib/ctype.c): 9-13, 32 and 0xA0. */
+bool cl_is_space(char c);
 /*
- * The next word of a kernel command line as lib/cmdline.c next_arg() splits
- * it: white space ends a word outside double quotes. Returns its start and
- * sets *len, or NULL at the end; *pos moves past it.
+ * The next word of a kernel command line as lib/cmdline.c next_arg()
+ * splits it. Returns its start and sets *len, or NULL at the end; *pos
+ * moves past it; *open_quote tells a word whose double quote is never
+ * closed (it then runs to the end of the line).
  */
-const char *cl_next_word(const char **pos, size_t *len);
-/* Does the word set the kernel parameter mem= or memmap=? */
-bool cl_is_memory_param(const char *word, size_t len);
-/* Is it the "--" after which words go to init? */
-bool cl_is_init_separator(const char *word, size_t len);
+const char *cl_next_word(const char **pos, size_t *len, bool *open_quote);
+
+/* A word's parameter name as next_arg() gives it, and whether a value. */
+struct cl_param {
+	const char *name;
+	size_t len;
+	bool has_val;
+};
+
+struct cl_param cl_param_of(const char *word, size_t len);
+/* Does it set the kernel parameter mem= or memmap= (or a bare one)? */
+bool cl_is_memory_param(struct cl_param prm);
+/* Is it the "--" (quoted or not) after which words go to init? */
+bool cl_is_init_separator(struct cl_param prm);
 
 /* The tokens of each style; 0 or an MC_E* code with a diagnostic. */
 int cl_mips_tokens(struct mc_map *map, struct cl_line *line);
-int cl_x86_tokens(struct mc_map *map, unsigned int flags,
+int cl_x86_tokens(struct mc_map *map, const struct mc_cmdline_opts *opts,
 		  struct cl_line *line);
 /* MC_ERANGE with a diagnostic if [first, last] cannot be written. */
 int cl_check_range(struct mc_map *map, uint64_t first, uint64_t last,

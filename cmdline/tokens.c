@@ -7,10 +7,7 @@
  * a range and reserves it. A memmap= seen first sets usermem, and a later
  * mem= then no longer clears the firmware's map: every mem= goes first.
  *
- * x86 (arch/x86/kernel/e820.c, parse_memmap_one): memmap=exactmap empties
- * the e820 table; SIZE@BASE adds type 1, SIZE#BASE type 3, SIZE$BASE type
- * 2, SIZE!BASE type 12, SIZE%BASE+N type N (Linux 4.17+). The kernel then
- * sanitizes the table, so adjacent runs of one type may share a token.
+ * x86 is in x86.c.
  */
 #include <inttypes.h>
 #include "cmdline.h"
@@ -32,10 +29,57 @@ int cl_check_range(struct mc_map *map, uint64_t first, uint64_t last,
 			     what, first, last);
 }
 
+/*
+ * memblock's arrays hold INIT_MEMBLOCK_REGIONS (128) regions each
+ * (mm/memblock.c) and may only grow after memblock_allow_resize(), which
+ * MIPS never calls. memblock_add_range() checks cnt + new regions against
+ * the size before it merges touching regions: past it, 6.1 drops the
+ * range (a mem= block lost, a memmap= range added but never reserved) and
+ * 6.12 panics ("memblock: cannot resize"). The first add into an emptied
+ * array takes its empty slot without that check.
+ */
+#define MEMBLOCK_REGIONS 128
+
+/*
+ * After our memmap=$ ranges the kernel reserves its own, each a region
+ * of its own unless it touches another: the exception vectors at 0, the
+ * kernel image with the bottom-up allocations after it, the initrd, the
+ * top-down allocations of sparse_init() and the device tree, a CMA area,
+ * and a split of either allocation run by one of our ranges.
+ */
+#define MIPS_KERNEL_RESERVED 8
+
+/* Runs of touching ranges among @n ranges in address order so far. */
+struct runs {
+	size_t count;
+	uint64_t last;
+};
+
+static void add_run(struct runs *r, uint64_t first, uint64_t last)
+{
+	if (!r->count || first != r->last + 1)
+		r->count++;
+	r->last = last;
+}
+
+static int memblock_full(struct mc_map *map, const char *what,
+			 const char *tokens, size_t runs, size_t kernel)
+{
+	return mc_map_report(map, MC_ERANGE, "cmdline",
+			     "MIPS: %zu %s (%s)%s need more than memblock's "
+			     "%d %s regions (INIT_MEMBLOCK_REGIONS; MIPS never "
+			     "lets memblock grow this early): Linux 6.1 would "
+			     "drop the rest silently, 6.12 panics", runs, what,
+			     tokens, kernel ? " and the kernel's own reservations"
+					      " (up to 8)" : "",
+			     MEMBLOCK_REGIONS, kernel ? "reserved" : "memory");
+}
+
 int cl_mips_tokens(struct mc_map *map, struct cl_line *line)
 {
 	const struct mc_slot *slot;
 	const struct mc_region *v;
+	struct runs mem = { 0 }, resv = { 0 };
 	size_t n_slots, n;
 	int err;
 
@@ -50,6 +94,10 @@ int cl_mips_tokens(struct mc_map *map, struct cl_line *line)
 		err = cl_check_range(map, slot[i].guest, last, "memory block");
 		if (err)
 			return err;
+		if (i && mem.count + 1 > MEMBLOCK_REGIONS)
+			return memblock_full(map, "memory blocks", "mem=",
+					     n_slots, 0);
+		add_run(&mem, slot[i].guest, last);
 		cl_range(line, CL_MEM, slot[i].guest, last, 0);
 	}
 	v = mc_map_result(map, &n);
@@ -67,85 +115,11 @@ int cl_mips_tokens(struct mc_map *map, struct cl_line *line)
 		err = cl_check_range(map, first, v[i].last, "reserved range");
 		if (err)
 			return err;
+		add_run(&resv, first, v[i].last);
+		if (resv.count + MIPS_KERNEL_RESERVED > MEMBLOCK_REGIONS)
+			return memblock_full(map, "reserved ranges",
+					     "memmap=SIZE$BASE", resv.count, 1);
 		cl_range(line, CL_RESERVED, first, v[i].last, 0);
-	}
-	return 0;
-}
-
-/*
- * How x86 writes one kind: its group (which gives the operator; CL_KEPT
- * for a kind left out) and, retyped, the e820 type after the base.
- */
-struct x86_form {
-	enum cl_group group;
-	char type;
-};
-
-static struct x86_form x86_form_of(enum mc_kind kind, unsigned int flags)
-{
-	switch (kind) {
-	case MC_RAM:
-		return (struct x86_form){ CL_RAM, 0 };
-	case MC_ACPI:
-		return (struct x86_form){ CL_ACPI, 0 };
-	case MC_NVS:
-		if (flags & MC_CMDLINE_RETYPE)
-			return (struct x86_form){ CL_RETYPED, '4' };
-		break;
-	case MC_PMEM:
-		if (flags & MC_CMDLINE_PRAM)
-			return (struct x86_form){ CL_PRAM, 0 };
-		if (flags & MC_CMDLINE_RETYPE)
-			return (struct x86_form){ CL_RETYPED, '7' };
-		break;
-	case MC_MMIO:
-		/* A BIOS e820 leaves device windows out; so do we. */
-		return (struct x86_form){ CL_KEPT, 0 };
-	case MC_RESERVED:
-	default:
-		break;
-	}
-	/* No operator for it: reserved keeps the guest off the range. */
-	return (struct x86_form){ CL_RESERVED, 0 };
-}
-
-static bool same_form(struct x86_form a, struct x86_form b)
-{
-	return a.group == b.group && a.type == b.type;
-}
-
-int cl_x86_tokens(struct mc_map *map, unsigned int flags,
-		  struct cl_line *line)
-{
-	struct x86_form form_of[MC_PMEM + 1];
-	const struct mc_region *v;
-	size_t n;
-
-	v = mc_map_result(map, &n);
-	if (!mc_map_totals(map) || mc_map_totals(map)->ram_after == 0)
-		return mc_map_report(map, MC_EINVAL, "cmdline",
-				     "the map has no RAM: memmap=exactmap "
-				     "would leave the guest none");
-	/*
-	 * A lookup per piece: the kinds come in no order a branch predicts.
-	 * The carved result holds no other kind (mc_map_add() checks).
-	 */
-	for (int k = MC_RAM; k <= MC_PMEM; k++)
-		form_of[k] = x86_form_of((enum mc_kind)k, flags);
-	cl_word(line, CL_EXACTMAP, "memmap=exactmap", 15);
-	for (size_t i = 0; i < n; i++) {
-		struct x86_form form = form_of[v[i].kind];
-		uint64_t first = v[i].first;
-
-		if (form.group == CL_KEPT)
-			continue;
-		while (i + 1 < n && v[i + 1].first == v[i].last + 1 &&
-		       same_form(form, form_of[v[i + 1].kind]))
-			i++;
-		if (v[i].last == UINT64_MAX)	/* the kind named only then */
-			return cl_check_range(map, first, v[i].last,
-					      mc_kind_name(v[i].kind));
-		cl_range(line, form.group, first, v[i].last, form.type);
 	}
 	return 0;
 }

@@ -23,6 +23,7 @@
 #define BP_JUMP			0x200	/* u16: EB, displacement */
 #define BP_HEADER		0x202	/* u32, "HdrS" */
 #define BP_VERSION		0x206	/* u16 */
+#define BP_KERNEL_VERSION	0x20e	/* u16: the string's offset - 0x200 */
 #define BP_TYPE_OF_LOADER	0x210	/* u8 */
 #define BP_LOADFLAGS		0x211	/* u8 */
 #define BP_RAMDISK_IMAGE	0x218	/* u32 */
@@ -52,7 +53,8 @@ _Static_assert(BP_SETUP_SECTS + 1 + 2 + 4 + 2 + 2 + 2 == BP_BOOT_FLAG,
 	       "setup_sects root_flags syssize ram_size vid_mode root_dev");
 _Static_assert(BP_BOOT_FLAG + 2 == BP_JUMP && BP_JUMP + 2 == BP_HEADER &&
 	       BP_HEADER + 4 == BP_VERSION, "boot_flag jump header version");
-_Static_assert(BP_VERSION + 2 + 4 + 2 + 2 == BP_TYPE_OF_LOADER,
+_Static_assert(BP_VERSION + 2 + 4 + 2 == BP_KERNEL_VERSION &&
+	       BP_KERNEL_VERSION + 2 == BP_TYPE_OF_LOADER,
 	       "version realmode_swtch start_sys_seg kernel_version");
 _Static_assert(BP_TYPE_OF_LOADER + 1 == BP_LOADFLAGS &&
 	       BP_LOADFLAGS + 1 + 2 + 4 == BP_RAMDISK_IMAGE &&

@@ -7,6 +7,7 @@
  * (0x202 + its displacement byte), so newer kernels' longer headers copy
  * whole and older ones do not drag in code.
  */
+#include <string.h>
 #include "memcarve-e820.h"
 #include "bootparam.h"
 #include "le.h"
@@ -14,6 +15,31 @@
 #define BOOT_FLAG 0xaa55u
 #define HDRS_MAGIC 0x53726448u		/* "HdrS" little-endian */
 #define PROTO_MIN 0x020a		/* pref_address and init_size */
+
+/*
+ * The kernel_version string: "7.2.13+deb14-amd64 (debian-kernel@...) #1
+ * SMP ...", NUL-terminated, at the header's offset + 0x200 (a real-mode
+ * pointer relative to the setup code). 0 when there is none that reads.
+ */
+static uint32_t version_of(const uint8_t *p, size_t len, uint32_t hdr_end)
+{
+	size_t at, end;
+	char text[16];
+	uint32_t version;
+
+	if (hdr_end < BP_KERNEL_VERSION + 2)
+		return 0;
+	at = (size_t)mc_get_le(p + BP_KERNEL_VERSION, 2);
+	if (!at || at + 0x200 >= len)
+		return 0;
+	at += 0x200;
+	end = at;
+	while (end < len && end - at < sizeof(text) - 1 && p[end])
+		end++;
+	memcpy(text, p + at, end - at);
+	text[end - at] = '\0';
+	return mc_linux_version(text, &version) ? 0 : version;
+}
 
 static int bad(struct mc_map *map, const char *name, const char *why)
 {
@@ -56,6 +82,7 @@ int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
 	out->cmdline_size = (uint32_t)mc_get_le(p + BP_CMDLINE_SIZE, 4);
 	out->pref_address = mc_get_le(p + BP_PREF_ADDRESS, 8);
 	out->init_size = (uint32_t)mc_get_le(p + BP_INIT_SIZE, 4);
+	out->linux_version = version_of(p, len, end);
 	if (out->init_size == 0 ||
 	    out->pref_address > UINT64_MAX - (out->init_size - 1))
 		return bad(map, name, "pref_address/init_size give no load "

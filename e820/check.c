@@ -110,6 +110,35 @@ static int check_need(struct mc_map *map, const struct mc_e820_entry *e,
 	}
 }
 
+/*
+ * E820_MAX_ENTRIES: the table plus what the kernel adds must fit, or it
+ * drops entries (capacity.c).
+ */
+static int check_capacity(struct mc_map *map, const struct mc_e820_entry *e,
+			  size_t n, const struct mc_e820_rules *rules)
+{
+	static const struct mc_e820_rules defaults;
+	size_t max, peak;
+
+	rules = rules ? rules : &defaults;
+	max = rules->max_entries ? rules->max_entries :
+				   MC_E820_MAX_ENTRIES_DEFAULT;
+	peak = mc_e820_boot_entries(e, n, rules->setup_data,
+				    rules->n_setup_data, rules->linux_version);
+	if (peak <= max)
+		return 0;
+	return mc_map_report(map, MC_ERANGE, "--max-entries",
+			     "e820: %zu entries, and %zu more that the kernel "
+			     "adds at boot (splitting RAM to reserve its first "
+			     "page, 0xa0000-0xfffff and setup_data), over its "
+			     "E820_MAX_ENTRIES of %zu%s; it would drop the rest "
+			     "(\"E820 table full\")", n, peak - n, max,
+			     rules->max_entries ? "" :
+			     " (128 + 3 x MAX_NUMNODES, CONFIG_NODES_SHIFT=10 "
+			     "of Debian's amd64 kernels; --max-entries N for "
+			     "another kernel)");
+}
+
 int mc_e820_check(struct mc_map *map, const struct mc_e820_entry *e, size_t n,
 		  const struct mc_e820_rules *rules)
 {
@@ -121,12 +150,21 @@ int mc_e820_check(struct mc_map *map, const struct mc_e820_entry *e, size_t n,
 				    "of fewer than 2 and guesses memory from "
 				    "the BIOS instead", n, n == 1 ? "y" : "ies");
 	first = first ? first : err;
-	if (first || !rules)	/* the rules below need a sorted table */
+	if (first)		/* the rules below need a sorted table */
 		return first;
-	if (rules->legacy_hole)
-		first = check_legacy(map, e, n);
+	first = check_capacity(map, e, n, rules);
+	if (!rules)
+		return first;
+	if (rules->legacy_hole) {
+		err = check_legacy(map, e, n);
+		first = first ? first : err;
+	}
 	for (size_t i = 0; i < rules->n_need; i++) {
 		err = check_need(map, e, n, &rules->need[i]);
+		first = first ? first : err;
+	}
+	for (size_t i = 0; i < rules->n_setup_data; i++) {
+		err = check_need(map, e, n, &rules->setup_data[i]);
 		first = first ? first : err;
 	}
 	return first;

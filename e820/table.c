@@ -17,6 +17,7 @@
  * result marks the pieces cut out of RAM (MC_F_CARVED), and a piece lies
  * wholly inside or wholly outside the declared RAM, so the flag decides.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include "memcarve-e820.h"
 #include "join.h"
@@ -65,7 +66,7 @@ static int join_result(const struct mc_map *map, struct mc_e820_entry *out,
 	return e820_join_end(&j, count);
 }
 
-static int usable_map(struct mc_map *map)
+static int usable_map(struct mc_map *map, bool any_arch)
 {
 	size_t n;
 	const struct mc_region *v;
@@ -73,7 +74,7 @@ static int usable_map(struct mc_map *map)
 	if (!mc_map_totals(map))
 		return mc_map_report(map, MC_ESTATE, NULL,
 				     "e820: the map is not carved");
-	if (mc_map_arch(map) != MC_ARCH_NONE &&
+	if (!any_arch && mc_map_arch(map) != MC_ARCH_NONE &&
 	    mc_map_arch(map) != MC_ARCH_X86_64)
 		return mc_map_report(map, MC_EINVAL, "arch",
 				     "e820 describes x86 guests; the map is %s "
@@ -105,7 +106,7 @@ static int table_of(struct mc_map *map, struct mc_e820_entry *out,
 int mc_e820_table(struct mc_map *map, struct mc_e820_entry *out, size_t cap,
 		  size_t *count)
 {
-	int err = usable_map(map);
+	int err = usable_map(map, false);
 
 	*count = 0;
 	return err ? err : table_of(map, out, cap, count);
@@ -116,12 +117,12 @@ int mc_e820_table(struct mc_map *map, struct mc_e820_entry *out, size_t cap,
  * entry, so room for every piece always suffices. What merging saved is
  * handed back when it is worth a realloc.
  */
-int mc_e820_build(struct mc_map *map, struct mc_e820_entry **out,
-		  size_t *count)
+static int build(struct mc_map *map, bool any_arch,
+		 struct mc_e820_entry **out, size_t *count)
 {
 	size_t n;
 	struct mc_e820_entry *e, *fit;
-	int err = usable_map(map);
+	int err = usable_map(map, any_arch);
 
 	*out = NULL;
 	*count = 0;
@@ -143,6 +144,18 @@ int mc_e820_build(struct mc_map *map, struct mc_e820_entry **out,
 	}
 	*out = e;
 	return 0;
+}
+
+int mc_e820_build(struct mc_map *map, struct mc_e820_entry **out,
+		  size_t *count)
+{
+	return build(map, false, out, count);
+}
+
+int mc_e820_build_as_x86(struct mc_map *map, struct mc_e820_entry **out,
+			 size_t *count)
+{
+	return build(map, true, out, count);
 }
 
 void mc_e820_free(struct mc_e820_entry *e)

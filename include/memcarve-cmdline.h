@@ -89,9 +89,13 @@ enum mc_cmdline_escape {
  *		other word is kept, in order, quotes and all. Our tokens
  *		follow the kept kernel parameters and precede a "--" and
  *		the words after it, which belong to init and are kept whole.
- * @max:	the kernel's COMMAND_LINE_SIZE, NUL included; 0 for the
- *		target's (mc_cmdline_limit())
+ * @max:	the kernel's COMMAND_LINE_SIZE, NUL included; 0 for that of
+ *		the style's arch (mc_cmdline_limit(): x86 2048, MIPS 4096),
+ *		whatever arch the map names
  * @flags:	MC_CMDLINE_PRAM, MC_CMDLINE_RETYPE
+ * @max_entries: x86: the guest's E820_MAX_ENTRIES (one entry per
+ *		memmap= token); 0 for MC_E820_MAX_ENTRIES_DEFAULT (3200,
+ *		Debian's amd64 kernels)
  *
  * A zeroed struct is valid: auto style, raw, nothing appended.
  */
@@ -101,6 +105,7 @@ struct mc_cmdline_opts {
 	const char *append;
 	size_t max;
 	unsigned int flags;
+	size_t max_entries;
 };
 
 /**

@@ -120,6 +120,20 @@ int mc_e820_build(struct mc_map *map, struct mc_e820_entry **out,
 		  size_t *count);
 
 /**
+ * mc_e820_build_as_x86() - mc_e820_build() for a map of any arch
+ * @map:	a carved map
+ * @out:	set to the entries (free with mc_e820_free()), NULL on error
+ * @count:	set to the number of entries, 0 on error
+ *
+ * What an x86 guest is told of the map, whatever arch it names: the
+ * command line's x86 style writes its memmap= tokens from this table, so
+ * the e820 table and the command line share one kind-to-type mapping.
+ * Return: as mc_e820_build(), never MC_EINVAL for the arch.
+ */
+int mc_e820_build_as_x86(struct mc_map *map, struct mc_e820_entry **out,
+			 size_t *count);
+
+/**
  * mc_e820_free() - free a table from mc_e820_build()
  * @e:		the table, or NULL
  */
@@ -137,17 +151,65 @@ struct mc_e820_need {
 	uint64_t last;
 };
 
+/*
+ * The guest kernel's table capacity, E820_MAX_ENTRIES = 128 + 3 *
+ * MAX_NUMNODES (arch/x86/include/asm/e820/types.h), MAX_NUMNODES being
+ * 1 << CONFIG_NODES_SHIFT (1 without NUMA: 131 entries). The default is
+ * Debian's amd64 kernels, 6.1 to 7.2: CONFIG_NODES_SHIFT=10, 3200.
+ */
+#define MC_E820_NODES_SHIFT_DEBIAN	10
+#define MC_E820_NODES_SHIFT_MAX		10	/* x86 Kconfig: range 1 10 */
+#define MC_E820_MAX_ENTRIES_DEFAULT	3200
+
+/**
+ * mc_e820_max_entries() - E820_MAX_ENTRIES of a kernel configuration
+ * @nodes_shift:	CONFIG_NODES_SHIFT, 0 for a kernel without NUMA
+ *
+ * Return: 128 + 3 * (1 << @nodes_shift), or 0 past MC_E820_NODES_SHIFT_MAX.
+ */
+size_t mc_e820_max_entries(unsigned int nodes_shift);
+
+/**
+ * mc_e820_boot_entries() - the most entries the kernel holds at boot
+ * @e:			a sanitized table
+ * @n:			its entries
+ * @setup_data:		the setup_data nodes (each in one usable entry)
+ * @n_setup_data:	how many
+ * @version:		MC_LINUX_VERSION() of the guest, MC_LINUX_NEWEST
+ *
+ * The kernel splits entries of ours before it sanitizes again: the first
+ * 4K page of RAM at 0 becomes reserved, RAM running through 0xa0000-
+ * 0xfffff is cut there, and every setup_data node is reserved inside its
+ * RAM entry (in the working table up to 6.14, in the kexec copy always).
+ * Return: @n plus those entries, what must fit in E820_MAX_ENTRIES.
+ */
+size_t mc_e820_boot_entries(const struct mc_e820_entry *e, size_t n,
+			    const struct mc_e820_need *setup_data,
+			    size_t n_setup_data, uint32_t version);
+
 /**
  * struct mc_e820_rules - the layout rules mc_e820_check() applies
  * @legacy_hole:	RAM below 1 MiB must end at 640K: nothing usable in
  *			0xa0000-0xfffff (VGA window, option and BIOS ROMs)
  * @need:		ranges that must lie in usable (type 1) entries
  * @n_need:		how many
+ * @max_entries:	the guest's E820_MAX_ENTRIES; 0 for
+ *			MC_E820_MAX_ENTRIES_DEFAULT
+ * @setup_data:		setup_data nodes the guest gets (our SETUP_E820_EXT
+ *			node): they must lie in usable entries too, and the
+ *			kernel splits those to reserve them
+ * @n_setup_data:	how many
+ * @linux_version:	the guest's release (MC_LINUX_VERSION()), or
+ *			MC_LINUX_NEWEST; it decides how the kernel splits
  */
 struct mc_e820_rules {
 	bool legacy_hole;
 	const struct mc_e820_need *need;
 	size_t n_need;
+	size_t max_entries;
+	const struct mc_e820_need *setup_data;
+	size_t n_setup_data;
+	uint32_t linux_version;
 };
 
 /**
@@ -158,14 +220,39 @@ struct mc_e820_rules {
  * @rules:	what to check
  *
  * Always checks that the entries are sorted and never overlap (what the
- * kernel assumes after sanitizing) and that there are at least two (Linux
- * ignores a shorter table: append_e820_table()). Every broken rule gets a
- * diagnostic naming the option at fault and the ranges.
+ * kernel assumes after sanitizing), that there are at least two (Linux
+ * ignores a shorter table: append_e820_table()) and that the kernel's
+ * table holds them and the entries it adds (mc_e820_boot_entries()), with
+ * the defaults when @rules is NULL. Every broken rule gets a diagnostic
+ * naming the option at fault and the ranges or the limit.
  * Return: 0, or the code of the first broken rule: MC_EOVERLAP (overlap,
- * legacy hole, a needed range not usable) or MC_EINVAL (too few entries).
+ * legacy hole, a needed range not usable), MC_EINVAL (too few entries) or
+ * MC_ERANGE (more than the kernel holds).
  */
 int mc_e820_check(struct mc_map *map, const struct mc_e820_entry *e, size_t n,
 		  const struct mc_e820_rules *rules);
+
+/*
+ * A Linux release, as the kernel's KERNEL_VERSION(major, minor, 0) spells
+ * it, for the functions that print what a given kernel prints.
+ * MC_LINUX_NEWEST (0) is the newest generation memcarve knows; releases
+ * before MC_LINUX_OLDEST print soft reserved entries differently and are
+ * refused.
+ */
+#define MC_LINUX_VERSION(major, minor) \
+	(((uint32_t)(major) << 16) | ((uint32_t)(minor) << 8))
+#define MC_LINUX_NEWEST		0u
+#define MC_LINUX_OLDEST		MC_LINUX_VERSION(5, 5)
+
+/**
+ * mc_linux_version() - read a release: "6.1", "7.2.13+deb14-amd64 (...)"
+ * @s:		the text; MAJOR.MINOR, then its end or any non-digit
+ * @version:	set to MC_LINUX_VERSION(MAJOR, MINOR)
+ *
+ * The form of --linux and of a bzImage's kernel_version string.
+ * Return: 0, or MC_EINVAL (no MAJOR.MINOR, or a part over 255).
+ */
+int mc_linux_version(const char *s, uint32_t *version);
 
 /**
  * mc_e820_type_name() - the type as Linux 6.1 prints it (e820_print_type)
@@ -180,7 +267,23 @@ int mc_e820_check(struct mc_map *map, const struct mc_e820_entry *e, size_t n,
 const char *mc_e820_type_name(uint32_t type, char *buf, size_t len);
 
 /**
- * mc_e820_format_line() - one entry as the kernel logs it
+ * mc_e820_type_name_linux() - the type as a given release prints it
+ * @type:	an e820 type
+ * @version:	MC_LINUX_VERSION(), or MC_LINUX_NEWEST
+ * @buf:	room for unknown types, at least 16 bytes
+ * @len:	size of @buf
+ *
+ * Before 7.0 as mc_e820_type_name(), but that type 128 (RESERVED_KERN,
+ * never in a table memcarve writes) is "usable" only before 6.15. From
+ * 7.0: "System RAM", "device reserved", "persistent RAM (type 7)" and
+ * "(type 12)"; the other names are unchanged.
+ * Return: the name, or "type N" written into @buf.
+ */
+const char *mc_e820_type_name_linux(uint32_t type, uint32_t version,
+				    char *buf, size_t len);
+
+/**
+ * mc_e820_format_line() - one entry as Linux 6.1 logs it
  * @e:		the entry
  * @who:	the prefix: "BIOS-e820" for the zero-page table, "extended"
  *		after a SETUP_E820_EXT node
@@ -203,12 +306,36 @@ int mc_e820_format_line(const struct mc_e820_entry *e, const char *who,
  * @needed:	set to the size of the text with its NUL
  *
  * One mc_e820_format_line() per entry, each ended by a newline, then a
- * NUL; what a boot log shows, without asking for a buffer per line.
+ * NUL; what Linux 6.1 logs, without asking for a buffer per line
+ * (mc_e820_print() with version 6.1).
  * Return: 0, MC_ENOSPC (nothing written) or MC_ERANGE (the size does not
  * fit a size_t).
  */
 int mc_e820_format(const struct mc_e820_entry *e, size_t n, const char *who,
 		   char *buf, size_t len, size_t *needed);
+
+/**
+ * mc_e820_print() - a whole table exactly as a given release logs it
+ * @e:		entries, in the order the kernel holds them
+ * @n:		how many
+ * @who:	the prefix: "BIOS-e820", "extended", "user", "modified"
+ * @version:	MC_LINUX_VERSION(), or MC_LINUX_NEWEST
+ * @buf:	output (may be NULL when @len is 0)
+ * @len:	its size in bytes
+ * @needed:	set to the size of the text with its NUL
+ *
+ * e820__print_table(): before 7.0 one "WHO: [mem 0x...-0x...] TYPE" line
+ * per entry (mc_e820_format()). From 7.0 "WHO: [mem 0x...-0x...]  TYPE"
+ * with the new names (two spaces), and before an entry that starts above
+ * the end of the one before it (or above 0, for the first) a line
+ * "WHO: [gap 0x...-0x...]"; one that starts below it gets the kernel's
+ * "[Firmware Bug]: out of order E820 entry!" line first. Every line ends
+ * in a newline; then a NUL.
+ * Return: 0, MC_ENOSPC (nothing written), MC_EINVAL (@version before
+ * MC_LINUX_OLDEST) or MC_ERANGE (the size does not fit a size_t).
+ */
+int mc_e820_print(const struct mc_e820_entry *e, size_t n, const char *who,
+		  uint32_t version, char *buf, size_t len, size_t *needed);
 
 /**
  * mc_e820_encode() - entries as a raw array of 20-byte boot_e820_entry
@@ -243,6 +370,8 @@ size_t mc_e820_ext_count(size_t n);
  * @cmdline_size:	longest command line without its NUL (>= 2.06, else 255)
  * @pref_address:	where the kernel wants to be loaded (>= 2.10)
  * @init_size:		bytes it needs there while starting (>= 2.10)
+ * @linux_version:	MC_LINUX_VERSION() of the kernel_version string the
+ *			header points at, 0 when it has none that reads
  */
 struct mc_bzimage {
 	uint16_t version;
@@ -253,6 +382,7 @@ struct mc_bzimage {
 	uint32_t cmdline_size;
 	uint64_t pref_address;
 	uint32_t init_size;
+	uint32_t linux_version;
 };
 
 /**

@@ -418,8 +418,8 @@ static void the_limit_counts_the_raw_line_not_its_escaping(void **state)
 	assert_line(malta, &o, want);
 }
 
-/* 150 overlaid ranges: about 3.3K of memmap= tokens. */
-static char *many_ranges(const char *arch)
+/* @n overlaid ranges of 4K: about 21 bytes of memmap= token each. */
+static char *many_ranges(const char *arch, int n)
 {
 	size_t cap = 16384, at;
 	char *text = malloc(cap);
@@ -427,27 +427,157 @@ static char *many_ranges(const char *arch)
 	assert_non_null(text);
 	at = (size_t)snprintf(text, cap, "arch %s\npolicy overlay\nram 0x0 4G\n",
 			      arch);
-	for (int i = 0; i < 150; i++)
+	for (int i = 0; i < n; i++)
 		at += (size_t)snprintf(text + at, cap - at,
 				       "reserved 0x%x 4K\n", 0x10001000 + i * 0x2000);
 	return text;
 }
 
-static void the_default_limit_is_the_targets_command_line_size(void **state)
+/* The kernel that reads the line is the style's, whatever the map's arch. */
+static void the_limit_is_the_styles_command_line_size(void **state)
 {
-	struct mc_cmdline_opts o = { .style = MC_CMDLINE_MIPS };
-	char *mips = many_ranges("mips"), *x86 = many_ranges("x86_64");
+	struct mc_cmdline_opts mips = { .style = MC_CMDLINE_MIPS };
+	struct mc_cmdline_opts x86 = { .style = MC_CMDLINE_X86 };
+	char *on_x86 = many_ranges("x86_64", 120), *on_mips = many_ranges("mips", 120);
 	char msg[1024], *got;
 
 	(void)state;
-	got = line_of(mips, &o);
+	got = line_of(on_x86, &mips);
 	assert_true(strlen(got) > 2048 && strlen(got) < 4096);
 	free(got);
-	assert_int_equal(failure_of(x86, &o, msg, sizeof(msg)), MC_ERANGE);
+	assert_int_equal(failure_of(on_mips, &x86, msg, sizeof(msg)), MC_ERANGE);
 	assert_non_null(strstr(msg, "over the limit of 2048 (COMMAND_LINE_SIZE)"));
-	assert_non_null(strstr(msg, "150 x memmap=SIZE$BASE"));
-	free(mips);
-	free(x86);
+	assert_non_null(strstr(msg, "120 x memmap=SIZE$BASE"));
+	free(on_x86);
+	free(on_mips);
+}
+
+/* @n blocks of 1M RAM, 1M apart: @n mem= tokens. */
+static char *many_blocks(int n)
+{
+	size_t cap = 8192, at;
+	char *text = malloc(cap);
+
+	assert_non_null(text);
+	at = (size_t)snprintf(text, cap, "arch mips\n");
+	for (int i = 0; i < n; i++)
+		at += (size_t)snprintf(text + at, cap - at, "ram 0x%x 1M\n",
+				       i * 0x200000);
+	return text;
+}
+
+/*
+ * memblock holds 128 regions per array and MIPS never lets it grow early:
+ * 128 mem= blocks fit, 129 do not; memmap=$ ranges leave 8 for the
+ * kernel's own reservations.
+ */
+static void mips_keeps_within_memblocks_128_regions(void **state)
+{
+	struct mc_cmdline_opts o = { .style = MC_CMDLINE_MIPS, .max = 65536 };
+	char *b127 = many_blocks(127), *b128 = many_blocks(128);
+	char *b129 = many_blocks(129), *r120 = many_ranges("mips", 120);
+	char *r121 = many_ranges("mips", 121), msg[1024];
+
+	(void)state;
+	free(line_of(b127, &o));
+	free(line_of(b128, &o));
+	free(line_of(r120, &o));
+	assert_int_equal(failure_of(b129, &o, msg, sizeof(msg)), MC_ERANGE);
+	assert_non_null(strstr(msg, "129 memory blocks (mem=)"));
+	assert_non_null(strstr(msg, "128 memory regions (INIT_MEMBLOCK_REGIONS"));
+	assert_int_equal(failure_of(r121, &o, msg, sizeof(msg)), MC_ERANGE);
+	assert_non_null(strstr(msg, "121 reserved ranges"));
+	assert_non_null(strstr(msg, "128 reserved regions"));
+	free(b127);
+	free(b128);
+	free(b129);
+	free(r120);
+	free(r121);
+}
+
+/* Touching blocks are one memblock region: they do not count twice. */
+static void touching_blocks_are_one_memblock_region(void **state)
+{
+	struct mc_cmdline_opts o = { .style = MC_CMDLINE_MIPS };
+
+	(void)state;
+	assert_line("arch mips\nram 0x0 1M\nram 0x100000 1M\n", &o,
+		    "mem=2M@0");
+}
+
+/*
+ * x86: memmap=exactmap with one entry panics the guest (the sanitizer
+ * refuses a table of fewer than 2); the tokens are the e820 table's.
+ */
+static void x86_exactmap_needs_two_entries(void **state)
+{
+	struct mc_cmdline_opts o = { .style = MC_CMDLINE_X86 };
+	char msg[1024];
+
+	(void)state;
+	assert_int_equal(failure_of("ram 0x0 512M\n", &o, msg, sizeof(msg)),
+			 MC_EINVAL);
+	assert_non_null(strstr(msg, "memmap=exactmap with 1 token"));
+	assert_non_null(strstr(msg, "Invalid user supplied memory map"));
+	assert_int_equal(failure_of("ram 0x0 256M\nram 0x10000000 256M\n", &o,
+				    msg, sizeof(msg)), MC_EINVAL);
+	assert_line("ram 0x0 512M\nmmio 0x1000000 4K\n", &o,
+		    "memmap=exactmap memmap=16M@0 memmap=4K$16M "
+		    "memmap=507900K@16388K");
+}
+
+static void x86_max_entries_counts_tokens(void **state)
+{
+	/*
+	 * 3 tokens, and 2 entries the kernel splits off the RAM at 0 (its
+	 * first page, and 0xa0000-0xfffff): 5 entries
+	 */
+	struct mc_cmdline_opts o = { .style = MC_CMDLINE_X86, .max_entries = 5 };
+	char msg[1024];
+	const char *map = "ram 0x0 512M\nmmio 0x1000000 4K\n";
+
+	(void)state;
+	free(line_of(map, &o));
+	o.max_entries = 4;
+	assert_int_equal(failure_of(map, &o, msg, sizeof(msg)), MC_ERANGE);
+	assert_non_null(strstr(msg, "E820_MAX_ENTRIES of 4"));
+}
+
+/* ---- --append, split as next_arg() splits it -------------------------- */
+
+static void append_follows_the_kernels_next_arg(void **state)
+{
+	const char *map = "arch mips\nram 0x0 96M\n";
+	struct mc_cmdline_opts o = { .style = MC_CMDLINE_MIPS };
+
+	(void)state;
+	/* a quoted "--" ends the kernel's parameters: ours go before it */
+	o.append = "console=ttyS0 \"--\" mem=1G";
+	assert_line(map, &o, "console=ttyS0 mem=96M@0 \"--\" mem=1G");
+	/* 0xA0 and tabs are white space to the kernel's isspace() */
+	o.append = "console=ttyS0\xa0mem=1G\tmemmap=4K$0 quiet";
+	assert_line(map, &o, "console=ttyS0 quiet mem=96M@0");
+	/* a quoted parameter is still mem= once next_arg() drops the quote */
+	o.append = "\"mem=1G root=/dev/x\" a=\"b c\"";
+	assert_line(map, &o, "a=\"b c\" mem=96M@0");
+	/* "-"- is not "--"; a backslash is an ordinary byte */
+	o.append = "\"-\"- x=\\\" mem=2G\"";
+	assert_line(map, &o, "\"-\"- x=\\\" mem=2G\" mem=96M@0");
+}
+
+static void an_open_quote_before_our_tokens_is_refused(void **state)
+{
+	struct mc_cmdline_opts o = { .style = MC_CMDLINE_MIPS,
+				     .append = "quiet foo=\"bar" };
+	char msg[1024];
+
+	(void)state;
+	assert_int_equal(failure_of("arch mips\nram 0x0 96M\n", &o, msg,
+				    sizeof(msg)), MC_EINVAL);
+	assert_non_null(strstr(msg, "opened at byte 10 is never closed"));
+	/* after "--" it is init's, and nothing of ours follows it */
+	o.append = "quiet -- \"x";
+	assert_line("arch mips\nram 0x0 96M\n", &o, "quiet mem=96M@0 -- \"x");
 }
 
 /* ---- refusals ---------------------------------------------------------- */
@@ -579,7 +709,13 @@ int main(void)
 		cmocka_unit_test(the_needed_size_is_reported_and_nothing_is_written),
 		cmocka_unit_test(a_line_that_just_fits_passes_and_one_byte_more_fails),
 		cmocka_unit_test(the_limit_counts_the_raw_line_not_its_escaping),
-		cmocka_unit_test(the_default_limit_is_the_targets_command_line_size),
+		cmocka_unit_test(the_limit_is_the_styles_command_line_size),
+		cmocka_unit_test(mips_keeps_within_memblocks_128_regions),
+		cmocka_unit_test(touching_blocks_are_one_memblock_region),
+		cmocka_unit_test(x86_exactmap_needs_two_entries),
+		cmocka_unit_test(x86_max_entries_counts_tokens),
+		cmocka_unit_test(append_follows_the_kernels_next_arg),
+		cmocka_unit_test(an_open_quote_before_our_tokens_is_refused),
 		cmocka_unit_test(a_long_line_is_exactly_its_size),
 		cmocka_unit_test(an_uncarved_map_is_refused),
 		cmocka_unit_test(an_arch_without_memmap_needs_a_style),

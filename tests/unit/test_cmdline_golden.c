@@ -27,7 +27,8 @@
  *
  * What the kernel ends up with is compared with the carved map: MIPS
  * memory equals the slots and reserved equals the overlaid ranges; the x86
- * table equals the carved pieces by e820 type, mmio left out.
+ * table equals the carved pieces by e820 type, mmio cut out of RAM
+ * reserved and other mmio left out (as in the e820 table).
  */
 #include <ctype.h>
 #include <setjmp.h>
@@ -409,8 +410,11 @@ static void check_x86(struct mc_map *map, unsigned int flags, const char *line)
 		};
 		unsigned int type = e820[v[i].kind];
 
-		if (v[i].kind == MC_MMIO)
+		/* as in the e820 table: mmio cut out of RAM is reserved */
+		if (v[i].kind == MC_MMIO && !(v[i].flags & MC_F_CARVED))
 			continue;
+		if (v[i].kind == MC_MMIO)
+			type = 2;
 		if (v[i].kind == MC_NVS && !(flags & MC_CMDLINE_RETYPE))
 			type = 2;
 		if (v[i].kind == MC_PMEM)

@@ -238,7 +238,7 @@ static void what_the_kernel_needs_must_be_usable_ram(void **state)
 		{ "--kernel", 0x1000000, 0x4f97fff },
 		{ "--initrd-addr", 0x6000000, 0x60fffff },
 	};
-	struct mc_e820_rules rules = { false, need, 2 };
+	struct mc_e820_rules rules = { .need = need, .n_need = 2 };
 	struct mc_map *map;
 
 	(void)state;

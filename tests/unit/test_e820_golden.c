@@ -13,7 +13,9 @@
  *   - every usable byte is a RAM piece, every described byte is a piece of
  *     its kind (reserved bytes may also be mmio inside RAM), and no mmio
  *     byte is ever usable;
- *   - the binary outputs decode to exactly the text output's entries.
+ *   - the binary outputs decode to exactly the text output's entries;
+ *   - the 7.0 text holds the same entries as the 6.1 text, with the new
+ *     names, two spaces, and a [gap] line exactly where one is.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -36,27 +38,32 @@ struct golden {
 	const char *table;	/* expected raw table, or NULL */
 	const char *zeropage;	/* expected zero page, or NULL */
 	const char *setup_data;	/* expected SETUP_E820_EXT node, or NULL */
+	const char *text7;	/* the same text as Linux 7.0 prints it */
 };
 
 static const struct golden cases[] = {
 	{ "fixtures/x86-8g.map", NULL, false, "fixtures/e820/x86-8g.txt",
-	  "fixtures/e820/x86-8g.table", "fixtures/e820/x86-8g.zeropage", NULL },
+	  "fixtures/e820/x86-8g.table", "fixtures/e820/x86-8g.zeropage", NULL,
+	  "fixtures/e820/x86-8g.linux7.txt" },
 	{ "fixtures/x86-rmrr.map", "fixtures/x86-rmrr.resv", false,
-	  "fixtures/e820/x86-rmrr.txt", NULL, NULL, NULL },
+	  "fixtures/e820/x86-rmrr.txt", NULL, NULL, NULL,
+	  "fixtures/e820/x86-rmrr.linux7.txt" },
 	{ "fixtures/x86-1t-ht.map", NULL, false, "fixtures/e820/x86-1t-ht.txt", NULL,
-	  NULL, NULL },
+	  NULL, NULL, NULL },
 	{ "fixtures/edge-top.map", NULL, true, "fixtures/e820/edge-top.txt", NULL, NULL,
-	  NULL },
+	  NULL, "fixtures/e820/edge-top.linux7.txt" },
 	{ "fixtures/arm64-kvmtool.map", NULL, true, "fixtures/e820/arm64-kvmtool.txt",
-	  NULL, NULL, NULL },
+	  NULL, NULL, NULL, "fixtures/e820/arm64-kvmtool.linux7.txt" },
 	{ "fixtures/arm64-overlay.map", NULL, true, "fixtures/e820/arm64-overlay.txt",
-	  NULL, NULL, NULL },
+	  NULL, NULL, NULL, NULL },
 	{ "fixtures/e820/all-types.map", NULL, false, "fixtures/e820/all-types.txt",
-	  "fixtures/e820/all-types.table", "fixtures/e820/all-types.zeropage", NULL },
+	  "fixtures/e820/all-types.table", "fixtures/e820/all-types.zeropage", NULL,
+	  "fixtures/e820/all-types.linux7.txt" },
 	{ "fixtures/e820/many.map", NULL, false, "fixtures/e820/many.txt",
-	  "fixtures/e820/many.table", "fixtures/e820/many.zeropage", "fixtures/e820/many.setup_data" },
+	  "fixtures/e820/many.table", "fixtures/e820/many.zeropage", "fixtures/e820/many.setup_data",
+	  "fixtures/e820/many.linux7.txt" },
 	{ "fixtures/e820/flat.map", NULL, false, "fixtures/e820/flat.txt", NULL, NULL,
-	  NULL },
+	  NULL, "fixtures/e820/flat.linux7.txt" },
 };
 
 static char top[4096];
@@ -106,23 +113,32 @@ static struct mc_map *load(const struct golden *g)
 	return map;
 }
 
-static uint32_t type_of_name(const char *name)
+/* A name as Linux @version prints it back to its type. */
+static uint32_t type_of_name(const char *name, uint32_t version)
 {
 	static const uint32_t known[] = { 1, 2, 3, 4, 5, 7, 12 };
 	char buf[24];
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (!strcmp(name, mc_e820_type_name(known[i], buf, sizeof(buf))))
+		if (!strcmp(name, mc_e820_type_name_linux(known[i], version, buf,
+							  sizeof(buf))))
 			return known[i];
 	fail_msg("unknown type name '%s'", name);
 	return 0;
 }
 
-/* "BIOS-e820: [mem 0x...-0x...] usable" lines back to entries. */
-static size_t parse_text(const char *rel, struct mc_e820_entry *e)
+/*
+ * "BIOS-e820: [mem 0x...-0x...] usable" lines back to entries; with @gen7
+ * the 7.0 form: "]  System RAM", and a "[gap 0x...-0x...]" line exactly
+ * where an entry does not start at the end of the one before (or at 0).
+ */
+static size_t parse_text(const char *rel, bool gen7, struct mc_e820_entry *e)
 {
 	size_t len, n = 0;
 	char *text = (char *)slurp(rel, &len), *line, *save;
+	uint32_t version = gen7 ? MC_LINUX_VERSION(7, 0) : MC_LINUX_VERSION(6, 1);
+	uint64_t gap_first = 0, gap_last = 0, prev_end = 0;
+	bool gap = false;
 
 	text[len] = '\0';
 	for (line = strtok_r(text, "\n", &save); line;
@@ -131,12 +147,35 @@ static size_t parse_text(const char *rel, struct mc_e820_entry *e)
 		int used = 0;
 
 		assert_true(n < MAX);
+		if (gen7 && sscanf(line, "BIOS-e820: [gap 0x%" SCNx64 "-0x%"
+				   SCNx64 "]%n", &first, &last, &used) == 2) {
+			assert_int_equal(line[used], '\0');
+			assert_false(gap);
+			gap = true;
+			gap_first = first;
+			gap_last = last;
+			continue;
+		}
 		assert_int_equal(sscanf(line, "BIOS-e820: [mem 0x%" SCNx64
-					"-0x%" SCNx64 "] %n", &first, &last,
+					"-0x%" SCNx64 "]%n", &first, &last,
 					&used), 2);
+		/* one space before the name; 7.0 prints two */
+		assert_int_equal(line[used++], ' ');
+		if (gen7)
+			assert_int_equal(line[used++], ' ');
+		assert_int_not_equal(line[used], ' ');
+		/* 7.0 prints a gap exactly where one is, never elsewhere */
+		assert_int_equal(gen7 && first != prev_end, gap);
+		if (gap)
+			assert_true(gap_first == prev_end &&
+				    gap_last == first - 1);
+		gap = false;
+		prev_end = last + 1;
 		e[n++] = (struct mc_e820_entry){ first, last - first + 1,
-						 type_of_name(line + used) };
+						 type_of_name(line + used,
+							      version) };
 	}
+	assert_false(gap);
 	free(text);
 	return n;
 }
@@ -288,9 +327,16 @@ static void every_golden_output_describes_its_carved_map(void **state)
 		size_t n;
 
 		print_message("%s\n", cases[i].text);
-		n = parse_text(cases[i].text, text);
+		n = parse_text(cases[i].text, false, text);
 		check_semantics(map, text, n);
 		check_binaries(&cases[i], text, n);
+		if (cases[i].text7) {
+			static struct mc_e820_entry text7[MAX];
+
+			print_message("%s\n", cases[i].text7);
+			assert_same(text7, parse_text(cases[i].text7, true,
+						      text7), text, n);
+		}
 		mc_map_free(map);
 	}
 }
