@@ -134,11 +134,32 @@ def base_args(arch, art):
     return args
 
 
+# QEMU's Malta hands the kernel its command line as one YAMON environment
+# string of at most 255 bytes (hw/mips/malta.c: ENVP_ENTRY_SIZE 256),
+# "rd_start=0x<kseg0 address> rd_size=<decimal> " first; the rest is cut.
+MALTA_ENVP_STRING = 255
+
+
+def _check_malta_line(arch, line, initrd):
+    if arch not in ("mips64el", "mipsel"):
+        return
+    kseg0 = "0x" + ("ffffffff" if arch == "mips64el" else "") + "80000000"
+    head = f"rd_start={kseg0} rd_size={os.path.getsize(initrd)} "
+    if len(head) + len(line) > MALTA_ENVP_STRING:
+        raise HarnessError(
+            f"{arch}: the command line is {len(line)} bytes; QEMU's Malta "
+            f"passes at most {MALTA_ENVP_STRING - len(head)} after its "
+            f"'{head.strip()}' (one {MALTA_ENVP_STRING + 1}-byte YAMON "
+            f"environment string) and would cut the rest")
+
+
 def plain_args(arch, art):
     k = fetch.ensure(arch, art.kernel)["kernel"]
+    initrd = initrd_path(arch, art)
+    line = kernel_cmdline(arch, art)
+    _check_malta_line(arch, line, initrd)
     return base_args(arch, art) + [
-        "-kernel", k, "-initrd", initrd_path(arch, art),
-        "-append", kernel_cmdline(arch, art)]
+        "-kernel", k, "-initrd", initrd, "-append", line]
 
 
 def _stub_args(arch, art):
