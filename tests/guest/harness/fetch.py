@@ -249,6 +249,10 @@ def _fetch_entry(series, debarch):
     # Only the extracted payload is needed later; the lists and debs are
     # hundreds of MiB and a complete entry never consults them again.
     shutil.rmtree(_apt_root(series, debarch), ignore_errors=True)
+    try:
+        os.rmdir(os.path.dirname(_apt_root(series, debarch)))
+    except OSError:
+        pass                    # another entry's lists are still there
     return manifest
 
 
