@@ -702,6 +702,8 @@ int mc_map_carve(struct mc_map *map)
 		s.out.v = NULL;
 		err = mc_build_slots(map);
 	}
+	if (!err)
+		err = mc_check_ram_total(map);
 	free_sweep(&s, &b);
 	if (err)
 		mc_map_uncarve(map);

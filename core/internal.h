@@ -74,8 +74,18 @@ int mc_map_add_from(struct mc_map *map, const struct mc_region *r,
 /* Drop the carved result: the map changed. */
 void mc_map_uncarve(struct mc_map *map);
 
-/* The granule in force: the set one or the arch's page size. */
+/* The granule in force: the set one or the arch's default. */
 uint64_t mc_map_granule_of(const struct mc_map *map);
+
+/*
+ * ppc64 guests keep only a multiple of 16 MiB of RAM (ram_total.c), so
+ * ppc64 carves in 16 MiB granules by default; the others in pages.
+ */
+#define MC_PPC64_RAM_MULTIPLE	0x1000000ull
+uint64_t mc_arch_granule(enum mc_arch arch);
+
+/* The guest kernel's limits on the carved RAM as a whole (ram_total.c). */
+int mc_check_ram_total(struct mc_map *map);
 
 /*
  * Numbers: decimal or 0x hex, with an optional K/M/G/T suffix when

@@ -83,7 +83,7 @@ enum mc_policy mc_map_policy(const struct mc_map *map)
 
 uint64_t mc_map_granule_of(const struct mc_map *map)
 {
-	return map->granule ? map->granule : mc_arch_page_size(map->arch);
+	return map->granule ? map->granule : mc_arch_granule(map->arch);
 }
 
 uint64_t mc_map_granule(const struct mc_map *map)

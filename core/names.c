@@ -113,6 +113,12 @@ uint64_t mc_arch_page_size(enum mc_arch arch)
 	return arch == MC_ARCH_PPC64 ? 0x10000 : 0x1000;
 }
 
+uint64_t mc_arch_granule(enum mc_arch arch)
+{
+	return arch == MC_ARCH_PPC64 ? MC_PPC64_RAM_MULTIPLE
+				     : mc_arch_page_size(arch);
+}
+
 const char *mc_strerror(int err)
 {
 	switch (err) {

@@ -210,7 +210,8 @@ struct mc_map;
 /**
  * mc_map_new() - create an empty map
  *
- * Defaults: no arch, policy carve, granule = the arch's page size.
+ * Defaults: no arch, policy carve, granule = the arch's page size (ppc64:
+ * 16 MiB, the multiple of RAM its kernel keeps).
  * Return: the map, or NULL when out of memory. Free it with mc_map_free().
  */
 struct mc_map *mc_map_new(void);
@@ -397,8 +398,9 @@ int mc_arch_parse(const char *s, enum mc_arch *arch);
 int mc_parse_number(const char *s, uint64_t *out);
 
 /**
- * mc_arch_page_size() - the default granule of an arch
- * Return: 64K for ppc64, 4K otherwise.
+ * mc_arch_page_size() - the page size of an arch's Debian kernels
+ * Return: 64K for ppc64, 4K otherwise. It is the default granule, but
+ * on ppc64, whose default granule is 16 MiB.
  */
 uint64_t mc_arch_page_size(enum mc_arch arch);
 

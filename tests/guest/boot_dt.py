@@ -4,8 +4,8 @@ read trees that `memcarve dt --base` patched into QEMU's own tree.
 
 Each boot carves a map with a hole (type=msi, carved), a backed `no-map`
 child (nvs), a `reusable` child, and a backed reservation that goes to
-/memreserve/ (with a plain child), and boots the Debian 6.1 kernel through
-the harness's stub firmware (QEMU's firmware would rewrite the memory
+/memreserve/ (with a plain child), and boots each kernel of the arch's
+matrix (Debian 12's 6.1 and sid's newest) through the harness's stub firmware (QEMU's firmware would rewrite the memory
 nodes). Each arch boots twice: one memory node per block, and one node
 with a reg entry per block. Checked, besides the harness comparator
 (memory blocks exactly; every reservation inside a guest reservation;
@@ -18,7 +18,11 @@ holes not memory):
   - arm64: each backed no-map child is a top-level `reserved` range of
     /proc/iomem, not System RAM (request_standard_resources()).
 
-Usage: python3 tests/guest/boot_dt.py [-k NAME] [--tool build/memcarve]
+Any kernel line about our tables ("OF: reserved mem" errors, warnings)
+fails a boot (harness/parse.py COMPLAINT).
+
+Usage: python3 tests/guest/boot_dt.py [-k NAME] [--kernel SERIES]...
+       [--tool build/memcarve]
 Exit status 0 only if every boot matched; 1 on any mismatch or failure.
 """
 
@@ -147,10 +151,11 @@ def dt_checks(view, arch, carved, memreserve, one_node, reusable):
     return problems, rows
 
 
-def run_case(tool, name, arch, map_path, opts, workdir):
-    art = guest.Artifacts(mode="stub", memory=MEMORY, name=f"dt-{name}")
+def run_case(tool, name, arch, map_path, opts, workdir, series):
+    art = guest.Artifacts(mode="stub", memory=MEMORY, name=f"dt-{name}",
+                          kernel=series)
     base = guest.base_dtb(arch, art)
-    dtb = os.path.join(workdir, f"dt-{name}.dtb")
+    dtb = os.path.join(workdir, f"dt-{name}-{series}.dtb")
     guest.memcarve(tool, "dt", map_path, "--base", base, "-o", dtb, *opts)
     carved = json.loads(guest.memcarve(tool, "show", "--json", map_path))
     art.dtb = dtb
@@ -173,6 +178,8 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("-k", help="only cases whose name contains this")
     p.add_argument("--tool", default=os.path.join(TOP, "build", "memcarve"))
+    p.add_argument("--kernel", action="append", choices=list(guest.SERIES),
+                   help="only this kernel series (repeatable)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print ours beside the guest's for every boot")
     ns = p.parse_args(argv)
@@ -180,20 +187,22 @@ def main(argv):
                              os.path.join(TOP, "build", "guest"))
     os.makedirs(workdir, exist_ok=True)
     failed = 0
-    cases = [c for c in CASES if not ns.k or ns.k in c[0]]
+    cases = [(c, s) for c in CASES if not ns.k or ns.k in c[0]
+             for s in guest.matrix(c[1], ns.kernel)]
     if not cases:
         print(f"boot_dt: no case matches {ns.k!r}")
         return 1
-    for name, arch, map_path, opts in cases:
+    for (name, arch, map_path, opts), series in cases:
         try:
             view, secs, result, problems, rows = run_case(
-                ns.tool, name, arch, map_path, opts, workdir)
+                ns.tool, name, arch, map_path, opts, workdir, series)
         except guest.HarnessError as e:
-            print(f"FAIL {name}: {e}")
+            print(f"FAIL {name} [linux {series}]: {e}")
             failed += 1
             continue
         ok = bool(result) and not problems
-        print(f"{'PASS' if ok else 'FAIL'} {name}: {secs:.1f} s, "
+        print(f"{'PASS' if ok else 'FAIL'} {name} [linux {series}]: "
+              f"{secs:.1f} s, "
               f"{len(result.checked) + len(rows)} checks, log {view.log_path}")
         if ns.verbose or not ok:
             print_rows(rows)

@@ -97,7 +97,7 @@ static void settings_set_arch_granule_policy(void **state)
 	(void)state;
 	assert_int_equal(mc_map_arch(map), MC_ARCH_PPC64);
 	assert_int_equal(mc_map_policy(map), MC_POLICY_RELOCATE);
-	assert_int_equal(mc_map_granule(map), 0x10000);	/* ppc64 page */
+	assert_int_equal(mc_map_granule(map), 0x1000000); /* ppc64: 16M */
 	mc_map_free(map);
 	map = map_from("arch x86_64\ngranule 2M\n");
 	assert_int_equal(mc_map_granule(map), 0x200000);

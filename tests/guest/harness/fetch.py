@@ -59,7 +59,8 @@ SERIES = {
     "6.1": Series(("bookworm", "bookworm-updates", "bookworm-security"),
                   r"linux-image-6\.1\.0-([0-9]+)-{f}", None, BOOT_MEMBERS),
     # bookworm-backports: linux-image-6.12.<n>+deb12-<flavour>; the only
-    # 6.12 mips64el Malta kernel (trixie and sid have no mips port).
+    # 6.12 mips64el Malta kernel (trixie and sid have no mips port), and
+    # the same 6.12 as trixie's for ppc64el.
     "6.12": Series(("bookworm-backports",),
                    r"linux-image-6\.12\.([0-9]+)\+deb12-{f}", None, BOOT_MEMBERS),
     # sid: the kernel is in linux-binary-<v>+deb<NN>-<flavour>
@@ -71,11 +72,13 @@ SERIES = {
 }
 
 # Which series each guest arch boots. No mips kernel is in trixie or sid;
-# bookworm-backports has a mips64el Malta 6.12 and no mipsel one.
+# bookworm-backports has a mips64el Malta 6.12 and no mipsel one. ppc64le
+# boots 6.12 too: the first series with the 16 MiB RAM rule
+# (core/ram_total.c).
 MATRIX = {
     "x86_64": ("6.1", "sid"),
     "arm64": ("6.1", "sid"),
-    "ppc64le": ("6.1", "sid"),
+    "ppc64le": ("6.1", "6.12", "sid"),
     "mips64el": ("6.1", "6.12"),
     "mipsel": ("6.1",),
 }
@@ -249,6 +252,10 @@ def _fetch_entry(series, debarch):
     # Only the extracted payload is needed later; the lists and debs are
     # hundreds of MiB and a complete entry never consults them again.
     shutil.rmtree(_apt_root(series, debarch), ignore_errors=True)
+    try:
+        os.rmdir(os.path.dirname(_apt_root(series, debarch)))
+    except OSError:
+        pass                    # another entry's lists are still there
     return manifest
 
 

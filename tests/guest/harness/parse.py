@@ -313,8 +313,23 @@ def complaints(view, expected=()):
             and not any(a.search(l) for a in allowed)]
 
 
+def memmap_entries(lines):
+    """'/sys/firmware/memmap/N/FILE:value' lines -> 'start end type' per
+    entry, in N order (the form the sections carry)."""
+    entries = {}
+    for line in lines:
+        path, _, value = line.partition(":")
+        parts = path.rsplit("/", 2)
+        if len(parts) == 3 and parts[1].isdigit():
+            entries.setdefault(int(parts[1]), {})[parts[2]] = value.strip()
+    return [f"{e.get('start')} {e.get('end')} {e.get('type')}"
+            for _, e in sorted(entries.items())]
+
+
 def fill(view, secs):
     """Populate view from the tagged sections of one boot."""
+    if "memmapfile" in secs:
+        secs["memmap"] = memmap_entries(secs.pop("memmapfile"))
     view.sections = secs
     view.cmdline = " ".join(secs.get("cmdline", []))
     view.dmesg = [strip_ts(l) for l in secs.get("dmesg", [])]
