@@ -58,6 +58,9 @@ struct cli {
 	size_t n_opt;
 	const char *arg[CLI_MAX_ARGS];
 	size_t n_arg;
+	/* The map's text when already read (standard input, for "all"). */
+	const char *map_text;
+	size_t map_len;
 };
 
 /* The last value of option @name, "" for a flag, NULL if not given. */
@@ -99,8 +102,9 @@ void cli_buf_add(struct cli_buf *b, const void *data, size_t len);
 void cli_buf_free(struct cli_buf *b);
 
 /*
- * Read all of @path ("-" is standard input) into @b; errors are printed,
- * prefixed with @what (an option name) if not NULL.
+ * Read all of @path ("-" is standard input) into @b, at most MC_INPUT_MAX
+ * bytes; errors are printed, prefixed with @what (an option name) if not
+ * NULL.
  */
 int cli_read_file(const char *what, const char *path, struct cli_buf *b);
 
