@@ -80,6 +80,13 @@ int cli_check_globals(const struct cli *cli);
  */
 struct mc_map *cli_load_map(const struct cli *cli);
 
+/*
+ * EXIT_OK if the map names no arch or one of @archs (bits 1 << MC_ARCH_*);
+ * else says that @what is not for it (--arch overrides) and EXIT_INPUT.
+ */
+int cli_require_arch(const struct mc_map *map, const char *what,
+		     unsigned int archs);
+
 /* Print the map's diagnostics to standard error; returns EXIT_INPUT. */
 int cli_print_errors(const struct mc_map *map);
 
@@ -130,6 +137,13 @@ int cli_write_all(const char *const *path, const struct cli_buf *const *b,
  */
 typedef void (*cli_report_fn)(struct cli_buf *b, const struct mc_map *map);
 int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json);
+
+/*
+ * The zero page's --cmdline-addr and --rsdp-addr (0: not given) must point
+ * at guest memory: prints the error, returns an exit status.
+ */
+int cli_check_boot_addrs(const struct mc_map *map, uint64_t cmdline_addr,
+			 uint64_t rsdp_addr);
 
 /* Formatting shared by the text and JSON outputs. */
 void cli_fmt_size(char *buf, size_t len, uint64_t first, uint64_t last);

@@ -199,6 +199,27 @@ struct mc_map *cli_load_map(const struct cli *cli)
 	return map;
 }
 
+int cli_require_arch(const struct mc_map *map, const char *what,
+		     unsigned int archs)
+{
+	enum mc_arch a = mc_map_arch(map);
+	char names[64] = "";
+
+	if (a == MC_ARCH_NONE || (archs & (1u << a)))
+		return EXIT_OK;
+	for (int i = MC_ARCH_NONE + 1; mc_arch_name((enum mc_arch)i); i++) {
+		if (!(archs & (1u << i)))
+			continue;
+		archs &= ~(1u << i);	/* the last one is joined by "or" */
+		snprintf(names + strlen(names), sizeof(names) - strlen(names),
+			 "%s%s", !names[0] ? "" : archs ? ", " : " or ",
+			 mc_arch_name((enum mc_arch)i));
+	}
+	return cli_error(EXIT_INPUT, "%s is for %s guests, and the map's arch "
+			 "is %s; give --arch to write it anyway", what, names,
+			 mc_arch_name(a));
+}
+
 int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json)
 {
 	struct mc_map *map = cli_load_map(cli);
