@@ -145,6 +145,15 @@ int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json);
 int cli_check_boot_addrs(const struct mc_map *map, uint64_t cmdline_addr,
 			 uint64_t rsdp_addr);
 
+/*
+ * Decoders of the text reports for inspect, as the library's: 0 with
+ * regions added, MC_EBADBLOB with no diagnostic when the text is not that
+ * report, an error with one when it is but broken.
+ */
+int cli_show_text_decode(struct mc_map *map, const void *blob, size_t len);
+int cli_show_json_decode(struct mc_map *map, const void *blob, size_t len);
+int cli_slots_decode(struct mc_map *map, const void *blob, size_t len);
+
 /* Formatting shared by the text and JSON outputs. */
 void cli_fmt_size(char *buf, size_t len, uint64_t first, uint64_t last);
 void cli_fmt_human(char *buf, size_t len, uint64_t bytes);
