@@ -195,12 +195,13 @@ int cli_show_text_decode(struct mc_map *map, const void *blob, size_t len)
 		if (n != 6 || mc_parse_number(w[0], &r.first) ||
 		    mc_parse_number(w[1], &r.last) || r.last < r.first ||
 		    kind_label(w[3], &r) ||
-		    (strcmp(w[4], "yes") && strcmp(w[4], "no")))
+		    (strcmp(w[4], "yes") && strcmp(w[4], "no"))) {
 			err = bad_line(map, "memcarve show", line);
+			break;
+		}
 		r.name = strcmp(w[5], "-") ? w[5] : NULL;
-		if (!err)
-			err = keep_piece(&pc, &r, w[4][0] == 'y',
-					 strcmp(w[3], "ram/relocated") == 0);
+		err = keep_piece(&pc, &r, w[4][0] == 'y',
+				 strcmp(w[3], "ram/relocated") == 0);
 	}
 	return emit_pieces(map, &pc, err);
 }

@@ -9,9 +9,10 @@ arguments and option values from fixtures, mutated maps, random blobs and
 special inputs (/dev/zero, an empty file, a directory, a FIFO nobody
 writes to, '-' once or twice, standard input from any of them), and output
 paths in a writable, a read-only and a full directory. TOOL runs under an
-address-space limit (ulimit -v) and a timeout; ASAN_TOOL, an ASan+UBSan
-build, runs every other input without the limit, which ASan cannot live
-with.
+address-space limit (ulimit -v), and both a CPU-time limit (ulimit -t)
+and a wall-clock timeout for runs blocked on input; ASAN_TOOL, an
+ASan+UBSan build, runs every other input without the address-space limit,
+which ASan cannot live with.
 
 A run passes when it exits 0, 1 or 2 (no signal, no timeout, no
 sanitizer report) and, when it fails, leaves no file at any output path it
@@ -25,6 +26,7 @@ import random
 import re
 import resource
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -33,7 +35,9 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MEM_LIMIT = 1 << 30     # ulimit -v for TOOL: 4x the 256 MiB input cap
-TIMEOUT = 20            # seconds per run; a run takes milliseconds
+CPU_LIMIT = 10          # seconds of CPU per run (ulimit -t); most take ms
+TIMEOUT = 120           # wall seconds: a run blocked on nothing; generous,
+                        # as a nice'd run on a busy machine waits its turn
 OUTPUT_OPTS = {"output", "dir", "setup-data-out"}
 SAN_EXIT = {86: "AddressSanitizer", 87: "UBSan", 88: "LeakSanitizer"}
 SAN_ENV = {"ASAN_OPTIONS": "exitcode=86:detect_leaks=1:hard_rss_limit_mb=3000:"
@@ -237,9 +241,14 @@ def draw_argv(spec, rng, inputs, outputs):
     return argv, outs
 
 
-def limit_memory():
-    resource.setrlimit(resource.RLIMIT_AS, (MEM_LIMIT, MEM_LIMIT))
+def limit_cpu():
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT, CPU_LIMIT + 5))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def limit_memory():
+    limit_cpu()
+    resource.setrlimit(resource.RLIMIT_AS, (MEM_LIMIT, MEM_LIMIT))
 
 
 def run_one(tool, argv, stdin_path, asan):
@@ -249,7 +258,7 @@ def run_one(tool, argv, stdin_path, asan):
         try:
             r = subprocess.run([tool] + argv, stdin=stdin, capture_output=True,
                                timeout=TIMEOUT, env=env,
-                               preexec_fn=None if asan else limit_memory)
+                               preexec_fn=limit_cpu if asan else limit_memory)
         except subprocess.TimeoutExpired:
             return None, b""
     return r.returncode, r.stderr
@@ -259,6 +268,8 @@ def verdict(rc, err, outs, outputs):
     """Why the run failed, or None when it passed."""
     if rc is None:
         return f"no exit within {TIMEOUT} s"
+    if rc == -signal.SIGXCPU:
+        return f"more than {CPU_LIMIT} s of CPU"
     if rc < 0:
         return f"killed by signal {-rc}"
     if rc in SAN_EXIT or re.search(rb"Sanitizer|runtime error:", err):

@@ -44,7 +44,11 @@ FUZZ_SEEDS_dt_patch   := $(wildcard fixtures/dt/*.dtb)
 FUZZ_SEEDS_acpi_patch := $(wildcard fixtures/acpi/*.aml)
 FUZZ_SEEDS_inspect    := $(wildcard fixtures/dt/*.dtb fixtures/acpi/*.aml \
 			   fixtures/acpi/*.bin fixtures/e820/*.zeropage \
-			   fixtures/e820/*.setup_data fixtures/e820/*.table)
+			   fixtures/e820/*.setup_data fixtures/e820/*.table \
+			   fixtures/core/*.show fixtures/core/*.json \
+			   fixtures/core/*.slots* fixtures/e820/*.txt \
+			   fixtures/cmdline/*.txt fixtures/inspect/*.txt \
+			   fixtures/inspect/*.bin)
 FUZZ_SEEDS_bzimage    := $(wildcard fixtures/e820/bzimage-*.bin)
 
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-regress determinism fuzz-cli \
@@ -55,6 +59,9 @@ FUZZ_SEEDS_bzimage    := $(wildcard fixtures/e820/bzimage-*.bin)
 	$(FUZZ_NAMES:%=$(BUILD)/fuzz/obj/tests/fuzz/fuzz_%.o)
 
 fuzz-build: $(FUZZ_BINS)
+
+# inspect also reads the show and slots reports, which the tool decodes.
+$(BUILD)/fuzz/fuzz_inspect: $(BUILD)/fuzz/obj/cli/decode_report.o
 
 $(BUILD)/fuzz/obj/%.o: %.c $(HEADERS) tests/fuzz/fuzz.h
 	@mkdir -p $(dir $@)
