@@ -294,7 +294,7 @@ int mc_map_load_resv_file(struct mc_map *map, const char *path);
 
 /*
  * The most any input is read: a map, a reserved_regions file, a base DTB
- * or table, a kernel image. A map of 10^6 ranges is about 60 MiB; anything
+ * or table, a kernel image. A map of 10^6 ranges is about 70 MiB; anything
  * longer (an endless stream such as /dev/zero) is refused once this much
  * has been read, so memory and time stay bounded.
  */
