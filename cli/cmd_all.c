@@ -48,6 +48,9 @@ static const struct job jobs[] = {
 
 #define N_JOBS (sizeof(jobs) / sizeof(jobs[0]))
 
+/* DIR, its scratch sibling and a file name fit the 4096-byte path buffers. */
+#define DIR_MAX 4000
+
 static const struct cli_optspec *spec_of(const struct cli_cmd *cmd,
 					 const char *name)
 {
@@ -201,6 +204,9 @@ static int run_all(struct cli *cli)
 	if (!dir || !*dir)
 		return cli_error(EXIT_USAGE, "all: give the output directory "
 				 "with -d DIR");
+	if (strlen(dir) > DIR_MAX)
+		return cli_error(EXIT_USAGE, "all: -d: a path of %zu bytes; at "
+				 "most %d", strlen(dir), DIR_MAX);
 	st = check_dir(dir);
 	if (st == EXIT_OK && strcmp(cli->arg[0], "-") == 0) {
 		st = cli_read_file(NULL, "-", &text);

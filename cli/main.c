@@ -145,7 +145,8 @@ static int take_opt(struct cli *cli, int argc, char **argv, int *i)
 	if (!o->repeatable && cli_opt(cli, o->name))
 		return cli_error(EXIT_USAGE, "option '--%s' given twice", o->name);
 	if (cli->n_opt == CLI_MAX_OPTS)
-		return cli_error(EXIT_USAGE, "too many options");
+		return cli_error(EXIT_USAGE, "too many options: at most %d",
+				 CLI_MAX_OPTS);
 	cli->opt[cli->n_opt].spec = o;
 	cli->opt[cli->n_opt++].val = val;
 	return EXIT_OK;
@@ -162,7 +163,8 @@ static int take_arg(struct cli *cli, const char *a)
 		return EXIT_OK;
 	}
 	if (cli->n_arg == CLI_MAX_ARGS)
-		return cli_error(EXIT_USAGE, "too many arguments");
+		return cli_error(EXIT_USAGE, "too many arguments: at most %d",
+				 CLI_MAX_ARGS);
 	cli->arg[cli->n_arg++] = a;
 	return EXIT_OK;
 }
