@@ -5,11 +5,16 @@
 #   make check      every test: unit, golden, sanitizers, valgrind, guest boots
 #   make install    PREFIX=/usr/local DESTDIR=
 #
+# Each installs the Debian packages it needs first, and only those that are
+# missing (scripts/deps); NO_DEPS=1 never runs apt and names what is missing.
+#
 # Sources are found by directory: a new file in core/ or an emitter
 # directory is part of the library, a new tests/unit/test_*.c is a test.
 
 VERSION   := $(shell sed -n 's/^\#define MC_VERSION "\(.*\)"/\1/p' include/memcarve.h)
-SOVERSION := 0
+# Before 1.0 the SONAME carries the minor version: 0.2 cannot run 0.1's
+# binaries (tests/abi refuses such a change under an old SONAME).
+SOVERSION := 0.2
 BUILD     ?= build
 PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib
@@ -49,15 +54,16 @@ SHARED    := $(BUILD)/libmemcarve.so.$(VERSION)
 TOOL      := $(BUILD)/memcarve
 
 .PHONY: all deps check-deps example check unit golden asan clang valgrind \
-	cli-output exports abi abi-baseline check-guests install uninstall clean
+	cli-output exports abi abi-baseline build-deps check-guests install \
+	uninstall clean
 
 all: deps $(STATIC) $(SHARED) $(TOOL)
 
 deps:
-	@scripts/deps build
+	@NO_DEPS=$(NO_DEPS) scripts/deps build
 
 check-deps:
-	@scripts/deps check
+	@NO_DEPS=$(NO_DEPS) scripts/deps check
 
 $(BUILD)/obj/cli/%.o: cli/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -129,6 +135,10 @@ valgrind: $(TOOL)
 cli-output: $(TOOL)
 	@tests/cli-output $(TOOL)
 
+# A fresh clone builds with apt failing, once the packages are present.
+build-deps:
+	@tests/build-deps
+
 # The harness's self-test, then each emitter's boot proofs; all run even
 # when one fails, and any failure fails the target.
 check-guests: $(TOOL)
@@ -144,17 +154,15 @@ check-guests: $(TOOL)
 -include bench/bench.mk tests/fuzz/fuzz.mk tests/dt-corpus/dt-corpus.mk \
 	examples/vmm/vmm.mk
 
-check: check-deps all unit golden exports abi cli-output clang asan valgrind \
-	$(EXTRA_CHECKS) check-guests
+check: check-deps all unit golden exports abi cli-output build-deps clang \
+	asan valgrind $(EXTRA_CHECKS) check-guests
 	@echo "make check: all passed"
 
 # --- install ----------------------------------------------------------------
 
-$(BUILD)/memcarve.pc: memcarve.pc.in
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
-
-install: all $(BUILD)/memcarve.pc
+# Written by every install, never kept in $(BUILD): a second install with
+# another PREFIX must not get the first one's paths.
+install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PCDIR)
 	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
@@ -165,7 +173,10 @@ install: all $(BUILD)/memcarve.pc
 	install -m 644 include/*.h $(DESTDIR)$(INCDIR)/
 	install -m 755 $(TOOL) $(DESTDIR)$(BINDIR)/
 	install -m 644 doc/memcarve.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 $(BUILD)/memcarve.pc $(DESTDIR)$(PCDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    memcarve.pc.in >$(DESTDIR)$(PCDIR)/memcarve.pc
+	chmod 644 $(DESTDIR)$(PCDIR)/memcarve.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libmemcarve.* $(DESTDIR)$(BINDIR)/memcarve \

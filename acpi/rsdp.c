@@ -151,3 +151,83 @@ int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
 	free(b.p);
 	return err;
 }
+
+/* ---- reading a blob back, for "memcarve inspect" ------------------------ */
+
+static const struct {
+	const char *sig;
+	int (*decode)(struct mc_map *map, const void *blob, size_t len);
+} linked[] = {
+	{ "DMAR", mc_acpi_dmar_decode },
+	{ "IVRS", mc_acpi_ivrs_decode },
+	{ "IORT", mc_acpi_iort_decode },
+};
+
+/* The table the XSDT's entry @i points at, at @base + its offset. */
+static int decode_linked(struct mc_map *map, const uint8_t *p, size_t len,
+			 uint64_t base, size_t i)
+{
+	uint64_t addr = get_le64(p + XSDT_AT + SDT_SIZE + 8 * i), off;
+	size_t k;
+	uint32_t n;
+	int err;
+
+	off = addr - base;
+	if (addr < base || off > len - SDT_SIZE)
+		return mc_map_report(map, MC_EBADBLOB, "XSDT",
+				     "entry %zu: 0x%llx is not a table inside "
+				     "the blob at 0x%llx",
+				     i, (unsigned long long)addr,
+				     (unsigned long long)base);
+	n = get_le32(p + off + SDT_LENGTH);
+	if (n > len - off)
+		return mc_map_report(map, MC_EBADBLOB, "XSDT",
+				     "entry %zu: its %u bytes run past the blob",
+				     i, n);
+	for (k = 0; k < sizeof(linked) / sizeof(linked[0]); k++)
+		if (memcmp(p + off, linked[k].sig, 4) == 0)
+			break;
+	if (k == sizeof(linked) / sizeof(linked[0]))
+		return 0;	/* a table that describes no memory */
+	err = linked[k].decode(map, p + off, n);
+	if (err == MC_EBADBLOB && !mc_map_error_count(map))
+		return mc_map_report(map, err, "XSDT", "entry %zu: not a "
+				     "valid %s", i, linked[k].sig);
+	return err;
+}
+
+int mc_acpi_rsdp_decode(struct mc_map *map, const void *blob, size_t len)
+{
+	const uint8_t *p = blob;
+	struct mc_region r = { .kind = MC_ACPI, .name = "acpi-tables" };
+	uint64_t base;
+	int err;
+
+	if (len < XSDT_AT + SDT_SIZE || memcmp(p, "RSD PTR ", 8) != 0)
+		return MC_EBADBLOB;
+	if (acpi_sum(p, RSDP_V1_SIZE) || p[RSDP_REVISION] < 2 ||
+	    get_le32(p + RSDP_LENGTH) != RSDP_SIZE || acpi_sum(p, RSDP_SIZE))
+		return mc_map_report(map, MC_EBADBLOB, "RSDP", "not a revision "
+				     "2 RSDP with both checksums right");
+	base = get_le64(p + RSDP_XSDT_ADDRESS) - XSDT_AT;
+	if (get_le64(p + RSDP_XSDT_ADDRESS) < XSDT_AT ||
+	    len - 1 > UINT64_MAX - base)
+		return mc_map_report(map, MC_EBADBLOB, "RSDP", "the XSDT is "
+				     "not at +0x40 of a blob below 2^64");
+	err = acpi_check_table(map, p + XSDT_AT,
+			       get_le32(p + XSDT_AT + SDT_LENGTH) <= len - XSDT_AT ?
+				       get_le32(p + XSDT_AT + SDT_LENGTH) :
+				       len - XSDT_AT,
+			       "XSDT", "XSDT");
+	if (err == 0)
+		return mc_map_report(map, MC_EBADBLOB, "RSDP", "no XSDT at +0x40");
+	if (err < 0)
+		return err;
+	r.first = base;
+	r.last = base + (len - 1);
+	err = mc_map_add(map, &r);
+	for (size_t i = 0; !err &&
+	     i < (get_le32(p + XSDT_AT + SDT_LENGTH) - SDT_SIZE) / 8; i++)
+		err = decode_linked(map, p, len, base, i);
+	return err;
+}

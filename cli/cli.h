@@ -58,6 +58,9 @@ struct cli {
 	size_t n_opt;
 	const char *arg[CLI_MAX_ARGS];
 	size_t n_arg;
+	/* The map's text when already read (standard input, for "all"). */
+	const char *map_text;
+	size_t map_len;
 };
 
 /* The last value of option @name, "" for a flag, NULL if not given. */
@@ -76,6 +79,13 @@ int cli_check_globals(const struct cli *cli);
  * and print every diagnostic. NULL (after printing) on failure.
  */
 struct mc_map *cli_load_map(const struct cli *cli);
+
+/*
+ * EXIT_OK if the map names no arch or one of @archs (bits 1 << MC_ARCH_*);
+ * else says that @what is not for it (--arch overrides) and EXIT_INPUT.
+ */
+int cli_require_arch(const struct mc_map *map, const char *what,
+		     unsigned int archs);
 
 /* Print the map's diagnostics to standard error; returns EXIT_INPUT. */
 int cli_print_errors(const struct mc_map *map);
@@ -99,8 +109,9 @@ void cli_buf_add(struct cli_buf *b, const void *data, size_t len);
 void cli_buf_free(struct cli_buf *b);
 
 /*
- * Read all of @path ("-" is standard input) into @b; errors are printed,
- * prefixed with @what (an option name) if not NULL.
+ * Read all of @path ("-" is standard input) into @b, at most MC_INPUT_MAX
+ * bytes; errors are printed, prefixed with @what (an option name) if not
+ * NULL.
  */
 int cli_read_file(const char *what, const char *path, struct cli_buf *b);
 
@@ -126,6 +137,22 @@ int cli_write_all(const char *const *path, const struct cli_buf *const *b,
  */
 typedef void (*cli_report_fn)(struct cli_buf *b, const struct mc_map *map);
 int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json);
+
+/*
+ * The zero page's --cmdline-addr and --rsdp-addr (0: not given) must point
+ * at guest memory: prints the error, returns an exit status.
+ */
+int cli_check_boot_addrs(const struct mc_map *map, uint64_t cmdline_addr,
+			 uint64_t rsdp_addr);
+
+/*
+ * Decoders of the text reports for inspect, as the library's: 0 with
+ * regions added, MC_EBADBLOB with no diagnostic when the text is not that
+ * report, an error with one when it is but broken.
+ */
+int cli_show_text_decode(struct mc_map *map, const void *blob, size_t len);
+int cli_show_json_decode(struct mc_map *map, const void *blob, size_t len);
+int cli_slots_decode(struct mc_map *map, const void *blob, size_t len);
 
 /* Formatting shared by the text and JSON outputs. */
 void cli_fmt_size(char *buf, size_t len, uint64_t first, uint64_t last);

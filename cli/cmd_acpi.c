@@ -54,6 +54,13 @@ static int numeric_opts(const struct cli *cli, struct mc_acpi_opts *o)
 		st = cli_opt_number(cli, "iommu-base", UINT64_MAX, &o->iommu_base);
 	if (st == EXIT_OK)
 		st = opt_u8(cli, "host-address-width", &o->host_address_width);
+	/* Linux dmar.c refuses a DMAR whose width is below PAGE_SHIFT
+	 * ("Invalid DMAR haw"); no DMA address has more than 64 bits. */
+	if (st == EXIT_OK && (o->host_address_width < 12 ||
+			      o->host_address_width > 64))
+		st = cli_error(EXIT_USAGE, "--host-address-width: %u is not "
+			       "12..64 bits (Linux refuses a DMAR below 12)",
+			       o->host_address_width);
 	if (st == EXIT_OK)
 		st = opt_u8(cli, "dmar-flags", &o->dmar_flags);
 	if (st == EXIT_OK)
@@ -190,7 +197,12 @@ static int run_acpi(struct cli *cli)
 	map = cli_load_map(cli);
 	if (!map)
 		return EXIT_INPUT;
-	st = build_table(cli, map, t, out);
+	st = cli_require_arch(map, t == MC_ACPI_IORT ? "an IORT" :
+				   t == MC_ACPI_DMAR ? "a DMAR" : "an IVRS",
+			      1u << (t == MC_ACPI_IORT ? MC_ARCH_ARM64 :
+							  MC_ARCH_X86_64));
+	if (st == EXIT_OK)
+		st = build_table(cli, map, t, out);
 	mc_map_free(map);
 	return st;
 }

@@ -48,6 +48,9 @@ static const struct job jobs[] = {
 
 #define N_JOBS (sizeof(jobs) / sizeof(jobs[0]))
 
+/* DIR, its scratch sibling and a file name fit the 4096-byte path buffers. */
+#define DIR_MAX 4000
+
 static const struct cli_optspec *spec_of(const struct cli_cmd *cmd,
 					 const char *name)
 {
@@ -61,7 +64,8 @@ static const struct cli_optspec *spec_of(const struct cli_cmd *cmd,
 static struct cli job_cli(const struct cli *all, const struct job *j,
 			  const char *map, const char *out)
 {
-	struct cli c = { .cmd = j->cmd, .arg = { map }, .n_arg = 1 };
+	struct cli c = { .cmd = j->cmd, .arg = { map }, .n_arg = 1,
+			 .map_text = all->map_text, .map_len = all->map_len };
 
 	for (size_t i = 0; i < all->n_opt; i++)
 		if (!spec_of(&cli_cmd_all, all->opt[i].spec->name))
@@ -86,23 +90,6 @@ static bool has_direct(const struct mc_map *map)
 		     r[i].type == MC_RESV_DIRECT_RELAXABLE))
 			return true;
 	return false;
-}
-
-/* Standard input can be read once: keep it in the scratch directory. */
-static int save_stdin(const char *tmp, char *path, size_t len)
-{
-	struct cli_buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-	int st;
-
-	snprintf(path, len, "%s/.map", tmp);
-	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-		cli_buf_add(&b, chunk, n);
-	st = ferror(stdin) ? cli_error(EXIT_INPUT, "cannot read standard input")
-			   : cli_write(path, &b);
-	cli_buf_free(&b);
-	return st;
 }
 
 static void remove_tree(const char *dir)
@@ -201,35 +188,48 @@ static char *scratch_dir(const char *dir)
 	return tmp;
 }
 
+/*
+ * Standard input can be read once: it is read here, whole, and every job
+ * parses that text (and names it <stdin>); nothing of it is written out.
+ */
 static int run_all(struct cli *cli)
 {
 	const char *dir = cli_opt(cli, "dir"), *files[N_JOBS];
-	char map_path[4096];
-	struct cli load = *cli;
+	struct cli_buf text = { 0 };
 	struct mc_map *map = NULL;
 	size_t n_files = 0;
-	char *tmp;
-	int st = check_dir(dir);
+	char *tmp = NULL;
+	int st;
 
-	if (st != EXIT_OK || !(tmp = scratch_dir(dir)))
-		return st != EXIT_OK ? st : EXIT_INPUT;
-	snprintf(map_path, sizeof(map_path), "%s", cli->arg[0]);
-	if (strcmp(cli->arg[0], "-") == 0)
-		st = save_stdin(tmp, map_path, sizeof(map_path));
-	load.arg[0] = map_path;
-	if (st == EXIT_OK && !(map = cli_load_map(&load)))
+	if (!dir || !*dir)
+		return cli_error(EXIT_USAGE, "all: give the output directory "
+				 "with -d DIR");
+	if (strlen(dir) > DIR_MAX)
+		return cli_error(EXIT_USAGE, "all: -d: a path of %zu bytes; at "
+				 "most %d", strlen(dir), DIR_MAX);
+	st = check_dir(dir);
+	if (st == EXIT_OK && strcmp(cli->arg[0], "-") == 0) {
+		st = cli_read_file(NULL, "-", &text);
+		cli->map_text = text.p ? text.p : "";
+		cli->map_len = text.len;
+	}
+	if (st == EXIT_OK && !(map = cli_load_map(cli)))
 		st = EXIT_INPUT;
 	if (st == EXIT_OK && !mc_map_arch(map))
 		st = cli_error(EXIT_INPUT,
 			       "all: the map names no arch; add 'arch' to it or "
 			       "give --arch");
+	if (st == EXIT_OK && !(tmp = scratch_dir(dir)))
+		st = EXIT_INPUT;
 	if (st == EXIT_OK)
-		st = run_jobs(cli, tmp, map_path, map, files, &n_files);
+		st = run_jobs(cli, tmp, cli->arg[0], map, files, &n_files);
 	if (st == EXIT_OK)
 		st = publish(tmp, dir, files, n_files);
 	mc_map_free(map);
-	remove_tree(tmp);	/* gone already if it became DIR */
+	if (tmp)
+		remove_tree(tmp);	/* gone already if it became DIR */
 	free(tmp);
+	cli_buf_free(&text);
 	return st;
 }
 

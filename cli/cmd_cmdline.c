@@ -71,6 +71,18 @@ static int parse_opts(const struct cli *cli, struct mc_cmdline_opts *o)
 	return EXIT_OK;
 }
 
+/* --pram and --retype write x86 memmap= operators MIPS does not have. */
+static int x86_flags_only(const struct mc_cmdline_opts *o,
+			  const struct mc_map *map)
+{
+	if (!o->flags || o->style == MC_CMDLINE_X86 ||
+	    (o->style == MC_CMDLINE_AUTO && mc_map_arch(map) != MC_ARCH_MIPS))
+		return EXIT_OK;
+	return cli_error(EXIT_USAGE, "--%s: the MIPS command line has no "
+			 "such memmap= operator (x86 only)",
+			 o->flags & MC_CMDLINE_PRAM ? "pram" : "retype");
+}
+
 static int run_cmdline(struct cli *cli)
 {
 	struct mc_cmdline_opts o;
@@ -85,6 +97,10 @@ static int run_cmdline(struct cli *cli)
 	map = cli_load_map(cli);
 	if (!map)
 		return EXIT_INPUT;
+	if ((st = x86_flags_only(&o, map)) != EXIT_OK) {
+		mc_map_free(map);
+		return st;
+	}
 	err = mc_cmdline_build(map, &o, NULL, &size);
 	text = err == MC_ENOSPC ? malloc(size) : NULL;
 	if (text)

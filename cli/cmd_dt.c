@@ -193,6 +193,10 @@ static int run_dt(struct cli *cli)
 	}
 	if (st == EXIT_OK && !(map = cli_load_map(cli)))
 		st = EXIT_INPUT;
+	if (st == EXIT_OK)	/* x86 guests read the e820 */
+		st = cli_require_arch(map, "a device tree",
+				      1u << MC_ARCH_ARM64 | 1u << MC_ARCH_PPC64 |
+					      1u << MC_ARCH_MIPS);
 	if (st == EXIT_OK)
 		st = build(map, &o, &blob);
 	if (st == EXIT_OK && as_dts)

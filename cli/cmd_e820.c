@@ -206,7 +206,7 @@ static int check(struct job *j)
 	}
 	if (mc_e820_check(j->map, j->e, j->n, &rules))
 		return cli_print_errors(j->map);
-	return EXIT_OK;
+	return cli_check_boot_addrs(j->map, b->cmdline_addr, b->rsdp_addr);
 }
 
 /* Hand @len bytes at @p (freed here) to cli_write(). */

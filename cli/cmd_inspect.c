@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * cmd_inspect.c - "memcarve inspect": any output decoded back to a map.
+ * cmd_inspect.c - "memcarve inspect": every output decoded back to a map.
  *
  * Each emitter's library offers a decoder that recognises its own format;
  * they are tried in order, most distinctive signature first, and the first
@@ -15,6 +15,7 @@
 #include "memcarve-dt.h"
 #include "memcarve-acpi.h"
 #include "memcarve-e820.h"
+#include "memcarve-cmdline.h"
 
 /*
  * A decoder returns 0 after adding the regions it found to the map,
@@ -35,6 +36,13 @@ static const struct decoder decoders[] = {
 	{ "x86 zero page (boot_params)", mc_e820_zeropage_decode },
 	{ "x86 setup_data SETUP_E820_EXT", mc_e820_setup_data_decode },
 	{ "raw e820 table", mc_e820_raw_decode },
+	{ "ACPI RSDP + XSDT blob", mc_acpi_rsdp_decode },
+	/* text last: a binary format never reads as text */
+	{ "memcarve show --json", cli_show_json_decode },
+	{ "memcarve show", cli_show_text_decode },
+	{ "memcarve slots", cli_slots_decode },
+	{ "e820 table as the kernel prints it", mc_e820_text_decode },
+	{ "kernel command line", mc_cmdline_decode },
 	{ NULL, NULL },
 };
 
@@ -75,6 +83,7 @@ static int run_inspect(struct cli *cli)
 	struct cli_buf in = { 0 }, out = { 0 };
 	const struct decoder *d;
 	struct mc_map *map = NULL;
+	const char *name = strcmp(cli->arg[0], "-") ? cli->arg[0] : "<stdin>";
 	int st = cli_read_file(NULL, cli->arg[0], &in), err = MC_EBADBLOB;
 
 	for (d = decoders; st == EXIT_OK && d->decode; d++) {
@@ -92,17 +101,17 @@ static int run_inspect(struct cli *cli)
 	}
 	if (st == EXIT_OK && err == MC_EBADBLOB && !mc_map_error_count(map))
 		st = cli_error(EXIT_INPUT, "%s: not a format memcarve knows",
-			       cli->arg[0]);
+			       name);
 	else if (st == EXIT_OK && err) {
 		for (size_t i = 0; i < mc_map_error_count(map); i++)
-			fprintf(stderr, "%s: %s\n", cli->arg[0],
+			fprintf(stderr, "%s: %s\n", name,
 				mc_map_error(map, i)->msg);
 		st = EXIT_INPUT;
 	} else if (st == EXIT_OK) {
 		const struct mc_region *r;
 		size_t n;
 
-		cli_buf_printf(&out, "# %s: %s\n", cli->arg[0], d->format);
+		cli_buf_printf(&out, "# %s: %s\n", name, d->format);
 		if (mc_map_arch(map))
 			cli_buf_printf(&out, "arch %s\n",
 				       mc_arch_name(mc_map_arch(map)));
@@ -122,9 +131,26 @@ const struct cli_cmd cli_cmd_inspect = {
 	.synopsis = "FILE",
 	.summary = "decode an output back to a map",
 	.details =
-		"Recognise FILE as one of memcarve's outputs and print the regions it\n"
-		"describes in map-file syntax, so that any output can be round-tripped\n"
-		"and diffed against the map it came from.",
+		"Recognise FILE (- for standard input) as one of memcarve's outputs and\n"
+		"print the regions it describes in map-file syntax, so that any output\n"
+		"can be round-tripped and diffed against the map it came from. Each\n"
+		"format carries only part of a map:\n\n"
+		"  dtb (dt)          memory, /reserved-memory and /memreserve/; no mmio,\n"
+		"                    no devices; names as node names allow\n"
+		"  DMAR, IVRS, IORT  the direct ranges and their devices or stream IDs\n"
+		"  RSDP blob         the blob as an acpi range, then its DMAR/IVRS/IORT\n"
+		"  zero page, setup_data, e820 table or text\n"
+		"                    e820 types only: no names, no reserved types (msi,\n"
+		"                    direct), no mmio; a reserved range comes back\n"
+		"                    unbacked even where RAM backed it\n"
+		"  cmdline           as the e820 (x86) or mem= blocks and backed\n"
+		"                    reserved ranges (mips)\n"
+		"  show, show --json every carved piece with kind, type and name; a\n"
+		"                    backed piece as ram plus the range, policy=overlay;\n"
+		"                    no devices, stream IDs or flags\n"
+		"  slots, --json     the RAM slots only, as ram\n\n"
+		"Policy and granule are not printed: the statements are the carved\n"
+		"result, which carving again leaves as it is.",
 	.opts = (const struct cli_optspec[]){ { NULL, 0, false, false, NULL,
 						NULL } },
 	.min_args = 1,

@@ -59,24 +59,23 @@ int cli_print_errors(const struct mc_map *map)
 
 int cli_read_file(const char *what, const char *path, struct cli_buf *b)
 {
-	bool is_stdin = strcmp(path, "-") == 0;
-	FILE *f = is_stdin ? stdin : fopen(path, "rb");
-	const char *sep = what ? ": " : "";
-	char chunk[65536];
-	size_t n;
-	int bad;
+	struct mc_map *scratch = mc_map_new();	/* holds the diagnostic */
+	void *data = NULL;
+	size_t len = 0;
+	int err = scratch ? mc_read_file(scratch, path, &data, &len) : MC_ENOMEM;
 
-	if (!f)
-		return cli_error(EXIT_INPUT, "%s%scannot open %s: %s",
-				 what ? what : "", sep, path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		cli_buf_add(b, chunk, n);
-	bad = ferror(f) || b->failed;
-	if (!is_stdin)
-		fclose(f);
-	if (bad)
-		return cli_error(EXIT_INPUT, "%s%scannot read %s", what ? what : "",
-				 sep, path);
+	if (err && scratch)
+		cli_error(EXIT_INPUT, "%s%s%s", what ? what : "", what ? ": " : "",
+			  mc_map_error(scratch, 0)->msg);
+	else if (err)
+		cli_error(EXIT_INPUT, "out of memory");
+	mc_map_free(scratch);
+	if (err)
+		return EXIT_INPUT;
+	cli_buf_free(b);
+	b->p = data;
+	b->len = len;
+	b->cap = len + 1;
 	return EXIT_OK;
 }
 
@@ -136,6 +135,10 @@ static int apply_globals(const struct cli *cli, struct mc_map *map)
 					 "--granule: '%s' is not a power of two "
 					 "(decimal or 0x hex, optional K/M/G/T)",
 					 v);
+		if (g < MC_GRANULE_MIN)
+			return cli_error(EXIT_USAGE,
+					 "--granule: '%s' is below the 4K page "
+					 "size KVM maps memory in", v);
 		if (map)
 			mc_map_set_granule(map, g);
 	}
@@ -145,6 +148,23 @@ static int apply_globals(const struct cli *cli, struct mc_map *map)
 int cli_check_globals(const struct cli *cli)
 {
 	return apply_globals(cli, NULL);
+}
+
+/* A guest with no memory boots nothing: every command refuses it. */
+static bool has_ram(const struct cli *cli, struct mc_map *map)
+{
+	const struct mc_totals *t = mc_map_totals(map);
+	const char *src = cli->map_text || !strcmp(cli->arg[0], "-") ?
+				  "<stdin>" : cli->arg[0];
+
+	if (t->ram_before == 0)
+		mc_map_report(map, MC_EINVAL, NULL, "%s: the map declares no "
+			      "RAM: a guest needs at least one 'ram' range", src);
+	else if (t->ram_after == 0)
+		mc_map_report(map, MC_EINVAL, NULL, "%s: no RAM left: carving "
+			      "took all 0x%llx bytes the map declares", src,
+			      (unsigned long long)t->ram_before);
+	return t->ram_after != 0;
 }
 
 struct mc_map *cli_load_map(const struct cli *cli)
@@ -161,7 +181,9 @@ struct mc_map *cli_load_map(const struct cli *cli)
 		mc_map_free(map);
 		return NULL;
 	}
-	err = mc_map_load_file(map, cli->arg[0]);
+	err = cli->map_text ? mc_map_load(map, "<stdin>", cli->map_text,
+					  cli->map_len) :
+			      mc_map_load_file(map, cli->arg[0]);
 	for (size_t i = 0; (resv = cli_opt_nth(cli, "resv", i)); i++) {
 		int e = mc_map_load_resv_file(map, resv);
 
@@ -169,12 +191,33 @@ struct mc_map *cli_load_map(const struct cli *cli)
 	}
 	if (!err)
 		err = mc_map_carve(map);
-	if (err) {
+	if (err || !has_ram(cli, map)) {
 		cli_print_errors(map);
 		mc_map_free(map);
 		return NULL;
 	}
 	return map;
+}
+
+int cli_require_arch(const struct mc_map *map, const char *what,
+		     unsigned int archs)
+{
+	enum mc_arch a = mc_map_arch(map);
+	char names[64] = "";
+
+	if (a == MC_ARCH_NONE || (archs & (1u << a)))
+		return EXIT_OK;
+	for (int i = MC_ARCH_NONE + 1; mc_arch_name((enum mc_arch)i); i++) {
+		if (!(archs & (1u << i)))
+			continue;
+		archs &= ~(1u << i);	/* the last one is joined by "or" */
+		snprintf(names + strlen(names), sizeof(names) - strlen(names),
+			 "%s%s", !names[0] ? "" : archs ? ", " : " or ",
+			 mc_arch_name((enum mc_arch)i));
+	}
+	return cli_error(EXIT_INPUT, "%s is for %s guests, and the map's arch "
+			 "is %s; give --arch to write it anyway", what, names,
+			 mc_arch_name(a));
 }
 
 int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json)

@@ -121,19 +121,18 @@ static int take_opt(struct cli *cli, int argc, char **argv, int *i)
 
 	eq = is_short ? NULL : strchr(name, '=');
 	len = eq ? (size_t)(eq - name) : strlen(name);
-	if (is_short && a[2])
-		return cli_error(EXIT_USAGE, "unknown option '%s'", a);
 	o = find_opt(global_opts, name, len, is_short ? a[1] : 0);
 	if (!o)
 		o = find_opt(cli->cmd ? cli->cmd->opts : NULL, name, len,
 			     is_short ? a[1] : 0);
-	if (!o)
-		return cli_error(EXIT_USAGE, "unknown option '%s'%s%s%s", a,
+	if (!o || (is_short && a[2] && !o->has_arg))
+		return cli_error(EXIT_USAGE, "unknown option '%s'%s%s", a,
 				 cli->cmd ? " for " : "",
-				 cli->cmd ? cli->cmd->name : "",
-				 " (see memcarve --help)");
+				 cli->cmd ? cli->cmd->name : "");
 	if (o->has_arg) {
-		if (eq)
+		if (is_short && a[2])
+			val = a + 2;	/* "-oFILE", as getopt takes it */
+		else if (eq)
 			val = eq + 1;
 		else if (*i + 1 < argc)
 			val = argv[++*i];
@@ -146,7 +145,8 @@ static int take_opt(struct cli *cli, int argc, char **argv, int *i)
 	if (!o->repeatable && cli_opt(cli, o->name))
 		return cli_error(EXIT_USAGE, "option '--%s' given twice", o->name);
 	if (cli->n_opt == CLI_MAX_OPTS)
-		return cli_error(EXIT_USAGE, "too many options");
+		return cli_error(EXIT_USAGE, "too many options: at most %d",
+				 CLI_MAX_OPTS);
 	cli->opt[cli->n_opt].spec = o;
 	cli->opt[cli->n_opt++].val = val;
 	return EXIT_OK;
@@ -159,13 +159,12 @@ static int take_arg(struct cli *cli, const char *a)
 			if (strcmp(commands[i]->name, a) == 0)
 				cli->cmd = commands[i];
 		if (!cli->cmd)
-			return cli_error(EXIT_USAGE,
-					 "unknown command '%s' (see memcarve --help)",
-					 a);
+			return cli_error(EXIT_USAGE, "unknown command '%s'", a);
 		return EXIT_OK;
 	}
 	if (cli->n_arg == CLI_MAX_ARGS)
-		return cli_error(EXIT_USAGE, "too many arguments");
+		return cli_error(EXIT_USAGE, "too many arguments: at most %d",
+				 CLI_MAX_ARGS);
 	cli->arg[cli->n_arg++] = a;
 	return EXIT_OK;
 }
@@ -188,25 +187,72 @@ static int parse(struct cli *cli, int argc, char **argv)
 	return st;
 }
 
+/* Options whose value is a file read: with MAP, at most one may be "-". */
+static const char *const input_opts[] = { "resv", "base", "kernel", NULL };
+
+static int stdin_once(const struct cli *cli)
+{
+	size_t n = 0;
+	const char *v;
+
+	for (size_t i = 0; i < cli->n_arg; i++)
+		n += strcmp(cli->arg[i], "-") == 0;
+	for (size_t k = 0; input_opts[k]; k++)
+		for (size_t i = 0; (v = cli_opt_nth(cli, input_opts[k], i)); i++)
+			n += strcmp(v, "-") == 0;
+	if (n > 1)
+		return cli_error(EXIT_USAGE, "standard input ('-') given %zu "
+				 "times; it can be read only once", n);
+	return EXIT_OK;
+}
+
+static int wrong_count(const struct cli_cmd *c, size_t n)
+{
+	if (c->min_args == c->max_args)
+		return cli_error(EXIT_USAGE, "%s takes %zu argument%s, %zu given",
+				 c->name, c->min_args,
+				 c->min_args == 1 ? "" : "s", n);
+	if (n < c->min_args)
+		return cli_error(EXIT_USAGE, "%s needs at least %zu argument%s, "
+				 "%zu given", c->name, c->min_args,
+				 c->min_args == 1 ? "" : "s", n);
+	return cli_error(EXIT_USAGE, "%s takes at most %zu arguments, %zu given",
+			 c->name, c->max_args, n);
+}
+
+static int run(struct cli *cli)
+{
+	int st;
+
+	if (cli_opt(cli, "version")) {
+		printf("memcarve %s\n", MC_VERSION);
+		return EXIT_OK;
+	}
+	if (cli_opt(cli, "help"))
+		return cli->cmd ? command_usage(cli->cmd) : usage();
+	if (!cli->cmd)
+		return cli_error(EXIT_USAGE, "no command given");
+	if (cli->n_arg < cli->cmd->min_args || cli->n_arg > cli->cmd->max_args)
+		return wrong_count(cli->cmd, cli->n_arg);
+	st = stdin_once(cli);
+	if (st == EXIT_OK)
+		st = cli_check_globals(cli);
+	return st == EXIT_OK ? cli->cmd->run(cli) : st;
+}
+
+/* Every usage error ends with the usage line of what was asked. */
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	int st = parse(&cli, argc, argv);
 
-	if (st != EXIT_OK)
-		return st;
-	if (cli_opt(&cli, "version")) {
-		printf("memcarve %s\n", MC_VERSION);
-		return EXIT_OK;
-	}
-	if (cli_opt(&cli, "help"))
-		return cli.cmd ? command_usage(cli.cmd) : usage();
-	if (!cli.cmd)
-		return cli_error(EXIT_USAGE,
-				 "no command given (see memcarve --help)");
-	if (cli.n_arg < cli.cmd->min_args || cli.n_arg > cli.cmd->max_args)
-		return cli_error(EXIT_USAGE, "usage: memcarve %s %s",
-				 cli.cmd->name, cli.cmd->synopsis);
-	st = cli_check_globals(&cli);
-	return st == EXIT_OK ? cli.cmd->run(&cli) : st;
+	if (st == EXIT_OK)
+		st = run(&cli);
+	if (st == EXIT_USAGE && cli.cmd)
+		fprintf(stderr, "usage: memcarve %s %s (see memcarve %s --help)\n",
+			cli.cmd->name, cli.cmd->synopsis, cli.cmd->name);
+	else if (st == EXIT_USAGE)
+		fprintf(stderr, "usage: memcarve [OPTIONS] COMMAND ARGS... "
+			"(see memcarve --help)\n");
+	return st;
 }

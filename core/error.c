@@ -12,12 +12,43 @@ static void copy_str(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
+/*
+ * A source name that does not fit @len keeps its start and its end (the
+ * file name) around "...", so that every message still says where.
+ */
+static void copy_source(char *dst, size_t len, const char *src)
+{
+	size_t n = src ? strlen(src) : 0, head = (len - 4) / 4;
+
+	if (n < len) {
+		copy_str(dst, len, src);
+		return;
+	}
+	snprintf(dst, len, "%.*s...%s", (int)head, src,
+		 src + n - (len - 4 - head));
+}
+
+/* Bytes a terminal would act on are shown as \xNN, never sent raw. */
+static void escape_controls(char *dst, size_t len, const char *src)
+{
+	size_t at = 0;
+
+	for (; *src && at + 5 < len; src++) {
+		unsigned char c = (unsigned char)*src;
+
+		if (c < 0x20 || c >= 0x7f)
+			at += (size_t)snprintf(dst + at, len - at, "\\x%02x", c);
+		else
+			dst[at++] = (char)c;
+	}
+	dst[at] = '\0';
+}
+
 int mc_fail(struct mc_map *map, int code, const char *source,
 	    unsigned int line, const char *field, const char *fmt, ...)
 {
 	struct mc_error *e;
-	char text[320];
-	char where[sizeof(e->source) + 16];	/* "source:line: " */
+	char text[320], msg[sizeof(e->msg)];
 	va_list ap;
 
 	if (map->n_err == MC_MAX_ERRORS) {
@@ -26,7 +57,7 @@ int mc_fail(struct mc_map *map, int code, const char *source,
 	}
 	e = &map->err[map->n_err++];
 	e->code = code;
-	copy_str(e->source, sizeof(e->source), source);
+	copy_source(e->source, sizeof(e->source), source);
 	e->line = line;
 	copy_str(e->field, sizeof(e->field), field);
 
@@ -35,14 +66,15 @@ int mc_fail(struct mc_map *map, int code, const char *source,
 	va_end(ap);
 
 	if (source && line)
-		snprintf(where, sizeof(where), "%s:%u: ", source, line);
+		snprintf(msg, sizeof(msg), "%s:%u: ", e->source, line);
 	else if (source && *source)
-		snprintf(where, sizeof(where), "%s: ", source);
+		snprintf(msg, sizeof(msg), "%s: ", e->source);
 	else
-		where[0] = '\0';
-	snprintf(e->msg, sizeof(e->msg), "%s%s%s%s", where,
+		msg[0] = '\0';
+	snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%s%s%s",
 		 field && *field ? field : "", field && *field ? ": " : "",
 		 text);
+	escape_controls(e->msg, sizeof(e->msg), msg);
 	return code;
 }
 

@@ -65,6 +65,11 @@ int mc_map_set_granule(struct mc_map *map, uint64_t granule)
 		return mc_fail(map, MC_EINVAL, NULL, 0, "granule",
 			       "0x%llx is not a power of two",
 			       (unsigned long long)granule);
+	if (granule < MC_GRANULE_MIN)
+		return mc_fail(map, MC_EINVAL, NULL, 0, "granule",
+			       "0x%llx is below the 4K page size KVM maps "
+			       "memory in (MC_GRANULE_MIN)",
+			       (unsigned long long)granule);
 	map->granule = granule;
 	map->fixed |= MC_SET_GRANULE;
 	mc_map_uncarve(map);

@@ -73,6 +73,10 @@ static int setting(struct parser *p, char **tok, int n)
 		if (!err && !mc_is_pow2(g))
 			return fail(p, MC_EINVAL, "granule",
 				    "'%s' is not a power of two", tok[1]);
+		if (!err && g < MC_GRANULE_MIN)
+			return fail(p, MC_EINVAL, "granule",
+				    "'%s' is below the 4K page size KVM maps "
+				    "memory in (MC_GRANULE_MIN)", tok[1]);
 		if (!err && !(map->fixed & MC_SET_GRANULE))
 			map->granule = g;
 	} else {

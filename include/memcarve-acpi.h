@@ -197,6 +197,19 @@ int mc_acpi_dmar_decode(struct mc_map *map, const void *blob, size_t len);
 int mc_acpi_ivrs_decode(struct mc_map *map, const void *blob, size_t len);
 int mc_acpi_iort_decode(struct mc_map *map, const void *blob, size_t len);
 
+/**
+ * mc_acpi_rsdp_decode() - a blob from mc_acpi_rsdp() as regions
+ * @map:	receives the blob itself as an acpi range named acpi-tables
+ *		(at the address its XSDT pointer implies), then the regions of
+ *		each DMAR, IVRS and IORT the XSDT links; other tables describe
+ *		no memory and are skipped
+ * @blob:	the bytes: "RSD PTR " revision 2, the XSDT at +0x40
+ * @len:	their length
+ *
+ * Return: as mc_acpi_dmar_decode().
+ */
+int mc_acpi_rsdp_decode(struct mc_map *map, const void *blob, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

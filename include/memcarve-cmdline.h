@@ -173,6 +173,25 @@ size_t mc_cmdline_limit(enum mc_arch arch);
  */
 size_t mc_cmdline_number(uint64_t value, char *buf);
 
+/**
+ * mc_cmdline_decode() - a command line's memory map read back into a map
+ * @map:	receives one region per range: mem=SIZE@BASE and
+ *		memmap=SIZE@BASE as ram, SIZE$BASE reserved (overlay on
+ *		MIPS, where RAM still backs it), SIZE#BASE acpi, SIZE!BASE
+ *		pmem "pram", SIZE%BASE+TYPE by the e820 TYPE; the arch is
+ *		mips when mem= is there, else x86_64
+ * @text:	the line, raw or quoted for a shell or GRUB; words after
+ *		"--" and words that are not mem=/memmap= are skipped
+ * @len:	its length
+ *
+ * Names, reserved types (msi, direct) and devices are not on a command
+ * line; an x86 line holds e820 types only, so reserved ranges come back
+ * unbacked.
+ * Return: 0; MC_EBADBLOB without a diagnostic when no word is mem= or
+ * memmap=; MC_EINVAL with one for a token that does not parse; MC_ENOMEM.
+ */
+int mc_cmdline_decode(struct mc_map *map, const void *text, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -489,6 +489,23 @@ int mc_e820_setup_data_decode(struct mc_map *map, const void *blob,
 			      size_t len);
 int mc_e820_raw_decode(struct mc_map *map, const void *blob, size_t len);
 
+/**
+ * mc_e820_text_decode() - the table as the kernel prints it, read back
+ * @map:	receives the entries' regions, as mc_e820_raw_decode()
+ * @blob:	text: what `memcarve e820` writes, or a guest's dmesg; lines
+ *		"PREFIX: [mem 0xFIRST-0xLAST] TYPE" in the Linux 6.1 form
+ *		("usable", "ACPI data", "persistent (type 7)") or the newer
+ *		one ("System RAM", "device reserved", two spaces before the
+ *		type, "[gap ...]" lines); other lines are skipped
+ * @len:	its length
+ *
+ * "extended:" and "BIOS-e820:" lines of one dmesg list the same entries:
+ * give only one of the two sets.
+ * Return: 0; MC_EBADBLOB without a diagnostic when no line is an entry;
+ * MC_EBADBLOB with one for an entry line that does not parse; MC_ENOMEM.
+ */
+int mc_e820_text_decode(struct mc_map *map, const void *blob, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

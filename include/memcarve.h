@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /* The version this header belongs to; the Makefile reads it from here. */
-#define MC_VERSION "0.1.0"
+#define MC_VERSION "0.2.0"
 
 /**
  * mc_version() - the version of the library a program runs with
@@ -158,7 +158,9 @@ struct mc_region {
 /**
  * struct mc_error - one diagnostic
  * @code:	the MC_E* code
- * @source:	file or buffer name ("-" for standard input), "" if none
+ * @source:	file or buffer name ("<stdin>" for standard input), "" if
+ *		none; a name too long for it keeps its start and its end
+ *		around "..."
  * @line:	line number, 0 if the error is not about one line
  * @field:	the field at fault ("size", "type=", ...), "" if none
  * @msg:	the whole message, ready to print:
@@ -225,12 +227,21 @@ void mc_map_free(struct mc_map *map);
 /**
  * mc_map_set_arch() - set the guest architecture
  * mc_map_set_policy() - set the default policy (not MC_POLICY_DEFAULT)
- * mc_map_set_granule() - set the carving alignment (a power of two)
+ * mc_map_set_granule() - set the carving alignment: a power of two, at
+ *	least MC_GRANULE_MIN
  *
  * A value set here overrides the matching statement of any map text loaded
  * later or earlier, the way --arch overrides "arch" in a map file.
  * Return: 0, or MC_EINVAL for a value out of range.
  */
+/*
+ * KVM maps guest memory in host pages, 4K on every host memcarve's guests
+ * run on: a slot's base and size must be multiples of it, so no granule
+ * (and no piece of carved RAM) is smaller. A map may ask for more, e.g.
+ * 16K or 64K for an arm64 guest with larger pages.
+ */
+#define MC_GRANULE_MIN 4096
+
 int mc_map_set_arch(struct mc_map *map, enum mc_arch arch);
 int mc_map_set_policy(struct mc_map *map, enum mc_policy policy);
 int mc_map_set_granule(struct mc_map *map, uint64_t granule);
@@ -260,7 +271,9 @@ int mc_map_add(struct mc_map *map, const struct mc_region *region);
  * Every line is checked; parsing goes on after an error so that one call
  * reports all of them (up to MC_MAX_ERRORS). Regions from lines with errors
  * are not added. A line longer than 4096 bytes (newline excluded) is an
- * error, as is a NUL byte.
+ * error. Text holding a NUL byte or a control character other than tab,
+ * form feed, vertical tab and carriage return is binary: it is refused
+ * whole, with one diagnostic, and nothing in it is read.
  * Return: 0, or the code of the first error.
  */
 int mc_map_load(struct mc_map *map, const char *source, const char *text,
@@ -289,6 +302,28 @@ int mc_map_load_resv(struct mc_map *map, const char *source, const char *text,
  */
 int mc_map_load_file(struct mc_map *map, const char *path);
 int mc_map_load_resv_file(struct mc_map *map, const char *path);
+
+/*
+ * The most any input is read: a map, a reserved_regions file, a base DTB
+ * or table, a kernel image. A map of 10^6 ranges is about 70 MiB; anything
+ * longer (an endless stream such as /dev/zero) is refused once this much
+ * has been read, so memory and time stay bounded.
+ */
+#define MC_INPUT_MAX ((size_t)256 << 20)
+
+/**
+ * mc_read_file() - read all of a file, at most MC_INPUT_MAX bytes
+ * @map:	where a failure's diagnostic goes
+ * @path:	the file; "-" is standard input (named "<stdin>" in messages)
+ * @data:	set to a malloc()ed buffer holding the bytes and a NUL after
+ *		them; the caller free()s it
+ * @len:	set to the number of bytes
+ *
+ * Return: 0; MC_EIO when it cannot be opened or read (a directory, say);
+ * MC_ERANGE when it holds more than MC_INPUT_MAX bytes; MC_ENOMEM.
+ */
+int mc_read_file(struct mc_map *map, const char *path, void **data,
+		 size_t *len);
 
 /**
  * mc_map_carve() - apply the policies and build the carved result

@@ -8,6 +8,12 @@
 #                     its seeds; part of `make check`
 #   make fuzz-TARGET  one target, e.g. make fuzz-map FUZZ_SECONDS=600
 #   make determinism  every golden case twice: byte-identical (check too)
+#   make fuzz-cli     the memcarve tool itself under random argv and inputs
+#                     (tests/fuzz/cli_fuzz.py) for FUZZ_SECONDS, plain under
+#                     ulimit -v and ASan+UBSan by turns; failures are
+#                     replay scripts in $(BUILD)/fuzz/cli-findings
+#   make fuzz-cli-smoke  the same for FUZZ_CLI_SMOKE_SECONDS (20), fixed
+#                     seed; part of `make check`
 #
 # Targets are tests/fuzz/fuzz_*.c, linked with tests/fuzz/emit.c and the
 # library sources, all built by Debian's clang 14 with libFuzzer, ASan and
@@ -38,16 +44,24 @@ FUZZ_SEEDS_dt_patch   := $(wildcard fixtures/dt/*.dtb)
 FUZZ_SEEDS_acpi_patch := $(wildcard fixtures/acpi/*.aml)
 FUZZ_SEEDS_inspect    := $(wildcard fixtures/dt/*.dtb fixtures/acpi/*.aml \
 			   fixtures/acpi/*.bin fixtures/e820/*.zeropage \
-			   fixtures/e820/*.setup_data fixtures/e820/*.table)
+			   fixtures/e820/*.setup_data fixtures/e820/*.table \
+			   fixtures/core/*.show fixtures/core/*.json \
+			   fixtures/core/*.slots* fixtures/e820/*.txt \
+			   fixtures/cmdline/*.txt fixtures/inspect/*.txt \
+			   fixtures/inspect/*.bin)
 FUZZ_SEEDS_bzimage    := $(wildcard fixtures/e820/bzimage-*.bin)
 
-.PHONY: fuzz fuzz-build fuzz-smoke fuzz-regress determinism $(FUZZ_NAMES:%=fuzz-%) \
+.PHONY: fuzz fuzz-build fuzz-smoke fuzz-regress determinism fuzz-cli \
+	fuzz-cli-smoke fuzz-cli-tools $(FUZZ_NAMES:%=fuzz-%) \
 	$(FUZZ_NAMES:%=$(BUILD)/fuzz/seeds/%)
 # Keep the objects: they are shared by every target.
 .SECONDARY: $(FUZZ_LIB) $(FUZZ_EMIT) \
 	$(FUZZ_NAMES:%=$(BUILD)/fuzz/obj/tests/fuzz/fuzz_%.o)
 
 fuzz-build: $(FUZZ_BINS)
+
+# inspect also reads the show and slots reports, which the tool decodes.
+$(BUILD)/fuzz/fuzz_inspect: $(BUILD)/fuzz/obj/cli/decode_report.o
 
 $(BUILD)/fuzz/obj/%.o: %.c $(HEADERS) tests/fuzz/fuzz.h
 	@mkdir -p $(dir $@)
@@ -63,7 +77,7 @@ $(FUZZ_NAMES:%=$(BUILD)/fuzz/seeds/%): $(BUILD)/fuzz/seeds/%:
 	@for f in $(FUZZ_SEEDS_$*) $(wildcard fixtures/fuzz/$*/*); do \
 		cp "$$f" "$@/$$(echo "$$f" | tr / _)"; done
 
-fuzz: $(FUZZ_NAMES:%=fuzz-%)
+fuzz: $(FUZZ_NAMES:%=fuzz-%) fuzz-cli
 
 $(FUZZ_NAMES:%=fuzz-%): fuzz-%: $(BUILD)/fuzz/fuzz_% $(BUILD)/fuzz/seeds/%
 	@mkdir -p $(BUILD)/fuzz/corpus/$*
@@ -106,4 +120,20 @@ fuzz-smoke: fuzz-regress $(FUZZ_NAMES:%=$(BUILD)/fuzz/seeds/%)
 determinism: $(TOOL)
 	@tests/fuzz/determinism $(TOOL)
 
-EXTRA_CHECKS += fuzz-smoke determinism
+# The CLI fuzzer: the plain tool and the ASan+UBSan one of `make asan`.
+FUZZ_CLI_SMOKE_SECONDS ?= 20
+FUZZ_CLI = nice python3 tests/fuzz/cli_fuzz.py $(TOOL) \
+	   --asan $(BUILD)/asan/memcarve --findings $(BUILD)/fuzz/cli-findings
+
+fuzz-cli-tools: $(TOOL)
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 \
+		CFLAGS="-O1 -g" $(BUILD)/asan/memcarve
+
+fuzz-cli: fuzz-cli-tools
+	@echo "== fuzz cli for $(FUZZ_SECONDS) s"
+	@$(FUZZ_CLI) --seconds $(FUZZ_SECONDS) --seed $$(date +%s)
+
+fuzz-cli-smoke: fuzz-cli-tools
+	@$(FUZZ_CLI) --seconds $(FUZZ_CLI_SMOKE_SECONDS) --seed 1
+
+EXTRA_CHECKS += fuzz-smoke fuzz-cli-smoke determinism

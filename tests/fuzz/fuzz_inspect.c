@@ -12,6 +12,8 @@
 #include "memcarve-acpi.h"
 #include "memcarve-dt.h"
 #include "memcarve-e820.h"
+#include "memcarve-cmdline.h"
+#include "../../cli/cli.h"
 
 /* Keep in the order of decoders[] in cli/cmd_inspect.c. */
 static int (*const decoders[])(struct mc_map *, const void *, size_t) = {
@@ -22,6 +24,12 @@ static int (*const decoders[])(struct mc_map *, const void *, size_t) = {
 	mc_e820_zeropage_decode,
 	mc_e820_setup_data_decode,
 	mc_e820_raw_decode,
+	mc_acpi_rsdp_decode,
+	cli_show_json_decode,
+	cli_show_text_decode,
+	cli_slots_decode,
+	mc_e820_text_decode,
+	mc_cmdline_decode,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -63,6 +63,7 @@ static void bad_regions_are_refused_with_a_diagnostic(void **state)
 				.flags = MC_F_ACCESS, .access = 256 };
 	assert_int_equal(mc_map_add(map, &r), MC_ERANGE);
 	assert_int_equal(mc_map_set_granule(map, 3), MC_EINVAL);
+	assert_int_equal(mc_map_set_granule(map, 2048), MC_EINVAL);	/* < 4K */
 	assert_int_equal(mc_map_set_policy(map, MC_POLICY_DEFAULT), MC_EINVAL);
 	assert_int_equal(mc_map_set_arch(map, MC_ARCH_NONE), MC_EINVAL);
 	mc_map_free(map);

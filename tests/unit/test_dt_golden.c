@@ -49,7 +49,7 @@ struct golden_case {
 	char line[1024];
 	char *word[MAX_WORDS];
 	size_t n_word;
-	const char *expected, *map, *resv, *base;
+	const char *expected, *map, *resv, *base, *arch;
 	bool dts, memreserve_on, memreserve_off;
 	const char *compat[4];
 	size_t n_compat;
@@ -99,6 +99,8 @@ static void parse_case(struct golden_case *c)
 			i++;
 		else if (strcmp(w, "--resv") == 0)
 			c->resv = next, i++;
+		else if (strcmp(w, "--arch") == 0)
+			c->arch = next, i++;
 		else if (strcmp(w, "--base") == 0)
 			c->base = next, i++;
 		else if (strcmp(w, "--cells") == 0)
@@ -420,6 +422,12 @@ static void run_case(struct golden_case *c)
 	void *blob;
 
 	assert_non_null(map);
+	if (c->arch) {
+		enum mc_arch a;
+
+		assert_int_equal(mc_arch_parse(c->arch, &a), 0);
+		assert_int_equal(mc_map_set_arch(map, a), 0);
+	}
 	assert_int_equal(mc_map_load_file(map, c->map), 0);
 	if (c->resv)
 		assert_int_equal(mc_map_load_resv_file(map, c->resv), 0);

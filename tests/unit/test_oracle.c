@@ -13,6 +13,8 @@
 #define W 128			/* window bytes with ranges in them */
 #define L (2 * W)		/* bytes modelled: room for relocation */
 #define MAXR 10
+/* One model byte is a page of the map: no granule is below MC_GRANULE_MIN. */
+#define S MC_GRANULE_MIN
 
 struct model_range {
 	uint64_t first, last;	/* window offsets, inclusive */
@@ -71,9 +73,9 @@ static void make_map(struct model *m, char *text, size_t len)
 	for (int c = 0; c < 10; c++)
 		class_pol[c] = rnd(4) ? 0 : 1 + (int)rnd(4);
 	m->granule = (uint64_t[]){ 1, 4, 16 }[rnd(3)];
-	m->base = rnd(2) ? 0 : UINT64_MAX - (L - 1);
+	m->base = rnd(2) ? 0 : UINT64_MAX - (L * S - 1);
 	off += (size_t)snprintf(text + off, len - off, "granule %llu\npolicy %s\n",
-				(unsigned long long)m->granule, pols[map_pol]);
+				(unsigned long long)m->granule * S, pols[map_pol]);
 	m->n = 0;
 	for (uint64_t at = rnd(3) * m->granule; m->n < 3 && at < W;) {
 		uint64_t size = (1 + rnd(4)) * 8 * m->granule / 4;
@@ -103,8 +105,8 @@ static void make_map(struct model *m, char *text, size_t len)
 
 		off += (size_t)snprintf(text + off, len - off,
 					"%s 0x%llx %llu", mc_kind_name(r->kind),
-					(unsigned long long)(m->base + r->first),
-					(unsigned long long)(r->last - r->first + 1));
+					(unsigned long long)(m->base + r->first * S),
+					(unsigned long long)(r->last - r->first + 1) * S);
 		if (r->kind == MC_RESERVED)
 			off += (size_t)snprintf(text + off, len - off, " type=%s",
 						mc_resv_type_name(r->type));
@@ -322,11 +324,16 @@ static void compare(const struct model *m, const struct mc_map *map,
 	memset(got, 0, sizeof(got));
 	v = mc_map_result(map, &n);
 	for (size_t i = 0; i < n; i++) {
+		uint64_t first = (v[i].first - m->base) / S;
+		uint64_t last = (v[i].last - m->base) / S;
+
 		assert_true(v[i].first >= m->base);
-		assert_true(v[i].last - m->base < L);
+		assert_true(v[i].last - m->base < L * S);
+		assert_int_equal((v[i].first - m->base) % S, 0);
+		assert_int_equal((v[i].last - m->base) % S, S - 1);
 		if (i)
 			assert_true(v[i].first > v[i - 1].last);
-		for (uint64_t a = v[i].first - m->base; a <= v[i].last - m->base; a++)
+		for (uint64_t a = first; a <= last; a++)
 			got[a] = (struct label){ 1, v[i].kind,
 						 v[i].kind == MC_RESERVED ? (int)v[i].type : 0,
 						 v[i].origin,
@@ -347,10 +354,10 @@ static void compare(const struct model *m, const struct mc_map *map,
 				 x->origin, x->flags, y->used, y->kind, y->type,
 				 y->origin, y->flags, text);
 	}
-	assert_int_equal(t->ram_before, m->before);
-	assert_int_equal(t->carved, m->carved);
-	assert_int_equal(t->lost_to_rounding, m->lost);
-	assert_int_equal(t->relocated, m->relocated);
+	assert_int_equal(t->ram_before, m->before * S);
+	assert_int_equal(t->carved, m->carved * S);
+	assert_int_equal(t->lost_to_rounding, m->lost * S);
+	assert_int_equal(t->relocated, m->relocated * S);
 	assert_int_equal(t->ram_after, backed);
 	for (size_t i = 0; i < ns; i++)	/* slots: packed runs of backing */
 		assert_int_equal(s[i].offset, i ? s[i - 1].offset + s[i - 1].size : 0);

@@ -225,6 +225,9 @@ static const struct bad bad[] = {
 	  "test.map:2: arch: given twice (first on line 1)" },
 	{ "granule 3K", MC_EINVAL,
 	  "test.map:1: granule: '3K' is not a power of two" },
+	{ "granule 1K", MC_EINVAL,
+	  "test.map:1: granule: '1K' is below the 4K page size KVM maps memory "
+	  "in (MC_GRANULE_MIN)" },
 	{ "policy none", MC_EINVAL,
 	  "test.map:1: policy: 'none' is not one of abort, overlay, carve, "
 	  "relocate" },
@@ -284,7 +287,16 @@ static void long_lines_and_nul_bytes_are_refused(void **state)
 			    "m:1: line longer than 4096 bytes");
 	mc_map_clear_errors(map);
 	assert_int_equal(mc_map_load(map, "m", "ram 0\0 1M\n", 10), MC_EINVAL);
-	assert_string_equal(first_error(map), "m:1: NUL byte in a text line");
+	assert_string_equal(first_error(map),
+			    "m:1: NUL byte in a text line: binary data, not read");
+	mc_map_free(map);
+	/* Binary data is refused whole: one message, no raw byte in it. */
+	map = mc_map_new();
+	assert_int_equal(mc_map_load(map, "m", "ram 0 1M\n\x1b[2J\0\n\0\n", 15),
+			 MC_EINVAL);
+	assert_int_equal(mc_map_error_count(map), 1);
+	assert_string_equal(first_error(map), "m:2: control byte 0x1b in a text "
+			    "line: binary data, not read");
 	mc_map_free(map);
 	free(text);
 }
@@ -318,6 +330,39 @@ static void a_missing_file_is_an_io_error(void **state)
 	mc_map_free(map);
 }
 
+/* An endless stream stops at MC_INPUT_MAX; a directory is no text. */
+static void endless_and_unreadable_inputs_are_refused(void **state)
+{
+	struct mc_map *map = mc_map_new();
+
+	(void)state;
+	assert_int_equal(mc_map_load_file(map, "/dev/zero"), MC_ERANGE);
+	assert_string_equal(first_error(map),
+			    "/dev/zero: longer than the input limit of 256 MiB "
+			    "(MC_INPUT_MAX); an endless stream?");
+	mc_map_clear_errors(map);
+	assert_int_equal(mc_map_load_file(map, "/"), MC_EIO);
+	assert_string_equal(first_error(map), "/: cannot read: Is a directory");
+	mc_map_free(map);
+}
+
+/* A long path keeps its end, and every message its "file:line:". */
+static void long_source_names_keep_file_and_line(void **state)
+{
+	struct mc_map *map = mc_map_new();
+	char name[300];
+
+	(void)state;
+	memset(name, 'a', sizeof(name));
+	strcpy(name + sizeof(name) - 8, "/vm.map");
+	assert_int_equal(mc_map_load(map, name, "\nbad\n", 5), MC_EINVAL);
+	assert_int_equal(strlen(mc_map_error(map, 0)->source), 127);
+	assert_non_null(strstr(first_error(map), "aaa...aaa"));
+	assert_non_null(strstr(first_error(map), "a/vm.map:2: 'bad': "));
+	assert_int_equal(strncmp(first_error(map), "aaaa", 4), 0);
+	mc_map_free(map);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +376,8 @@ int main(void)
 		cmocka_unit_test(long_lines_and_nul_bytes_are_refused),
 		cmocka_unit_test(diagnostics_stop_at_the_cap_and_count_the_rest),
 		cmocka_unit_test(a_missing_file_is_an_io_error),
+		cmocka_unit_test(endless_and_unreadable_inputs_are_refused),
+		cmocka_unit_test(long_source_names_keep_file_and_line),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);

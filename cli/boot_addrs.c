@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/*
+ * boot_addrs.c - the zero page's pointers must point into guest memory.
+ *
+ * The kernel follows cmd_line_ptr and acpi_rsdp_addr before it has any
+ * memory map of its own (arch/x86/kernel/head64.c copy_bootdata() copies
+ * COMMAND_LINE_SIZE bytes from cmd_line_ptr whatever the string's length;
+ * the ACPI code maps the RSDP's 36 bytes). Bytes no slot backs read as
+ * nothing the guest can use, so each range must lie in backed memory.
+ */
+#include <inttypes.h>
+#include "cli.h"
+
+#define X86_COMMAND_LINE_SIZE	2048	/* arch/x86/include/uapi/asm/setup.h */
+#define ACPI_RSDP_SIZE		36	/* ACPI 2.0+ RSDP, XSDT address included */
+
+/* The first byte of [first, last] no backed piece covers, or @last + 1. */
+static uint64_t first_unbacked(const struct mc_map *map, uint64_t first,
+			       uint64_t last, bool *all)
+{
+	size_t n;
+	const struct mc_region *r = mc_map_result(map, &n);
+	uint64_t pos = first;
+
+	*all = false;
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].last < pos)
+			continue;
+		if (r[i].first > pos || !(r[i].flags & MC_F_BACKED))
+			return pos;
+		if (r[i].last >= last) {
+			*all = true;
+			return pos;
+		}
+		pos = r[i].last + 1;
+	}
+	return pos;
+}
+
+static int check_range(const struct mc_map *map, const char *opt,
+		       uint64_t addr, uint64_t size, const char *what)
+{
+	uint64_t hole;
+	bool all;
+
+	if (!addr)
+		return EXIT_OK;	/* 0: not given, the kernel ignores it */
+	if (addr > UINT64_MAX - (size - 1))
+		return cli_error(EXIT_INPUT, "--%s: 0x%" PRIx64 " + 0x%" PRIx64
+				 " (%s) runs past 2^64", opt, addr, size, what);
+	hole = first_unbacked(map, addr, addr + (size - 1), &all);
+	if (all)
+		return EXIT_OK;
+	return cli_error(EXIT_INPUT, "--%s: 0x%" PRIx64 "-0x%" PRIx64 " (%s) "
+			 "must lie in guest memory; no RAM backs 0x%" PRIx64,
+			 opt, addr, addr + (size - 1), what, hole);
+}
+
+int cli_check_boot_addrs(const struct mc_map *map, uint64_t cmdline_addr,
+			 uint64_t rsdp_addr)
+{
+	int st = check_range(map, "cmdline-addr", cmdline_addr,
+			     X86_COMMAND_LINE_SIZE,
+			     "the 2048 bytes the kernel copies");
+
+	if (st == EXIT_OK)
+		st = check_range(map, "rsdp-addr", rsdp_addr, ACPI_RSDP_SIZE,
+				 "the 36-byte RSDP");
+	return st;
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: MIT
+/*
+ * decode_report.c - the text reports of show and slots read back into a
+ * map, for "memcarve inspect".
+ *
+ * show (table or --json) lists the carved pieces: each comes back as its
+ * own statement, a backed one (RAM still under it) as a ram statement
+ * plus the range with policy=overlay, so that carving the result again
+ * gives the same pieces. slots (table or --json) lists only the RAM the
+ * guest gets: each slot comes back as a ram statement. Both are read line
+ * by line in exactly the layout cmd_show.c and cmd_slots.c write.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+#define MAX_WORDS 8
+
+/* A line of @text as a NUL-terminated copy; NULL at the end. */
+static char *next_line(const char **pos, const char *end, char *buf,
+		       size_t size)
+{
+	const char *p = *pos, *nl;
+	size_t n;
+
+	if (p >= end)
+		return NULL;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	n = (size_t)((nl ? nl : end) - p);
+	*pos = nl ? nl + 1 : end;
+	if (n >= size)
+		n = size - 1;	/* longer than any line of ours: it won't parse */
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static size_t words(char *s, char **w)
+{
+	size_t n = 0;
+
+	for (char *t = strtok_r(s, " \t", &s); t && n < MAX_WORDS;
+	     t = strtok_r(NULL, " \t", &s))
+		w[n++] = t;
+	return n;
+}
+
+/*
+ * The carved pieces come back as map statements, in address order: a ram
+ * statement per run of one input RAM range, the pieces RAM still backs
+ * inside it included (each piece alone would break the granule where an
+ * overlay splits RAM), then the run's other pieces, policy=overlay; a
+ * piece nothing backs as itself.
+ */
+struct piece {
+	struct mc_region r;
+	bool backed;
+	bool relocated;	/* RAM relocate added: a run of its own */
+};
+
+struct pieces {
+	struct piece *v;
+	size_t n, cap;
+};
+
+static int keep_piece(struct pieces *p, const struct mc_region *r,
+		      bool backed, bool relocated)
+{
+	struct piece *v = p->v;
+
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 64;
+		v = realloc(p->v, p->cap * sizeof(*v));
+		if (!v)
+			return MC_ENOMEM;
+		p->v = v;
+	}
+	v[p->n].r = *r;
+	v[p->n].backed = backed;
+	v[p->n].relocated = relocated;
+	v[p->n].r.name = r->name ? strdup(r->name) : NULL;
+	if (r->name && !v[p->n].r.name)
+		return MC_ENOMEM;
+	p->n++;
+	return 0;
+}
+
+static void free_pieces(struct pieces *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free((char *)p->v[i].r.name);
+	free(p->v);
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Does @b go on the RAM run of @a, named @name so far (NULL: not yet)? */
+static bool continues(const struct piece *a, const char *name,
+		      const struct piece *b)
+{
+	return b->backed && a->r.last + 1 == b->r.first &&
+	       a->relocated == b->relocated &&
+	       (b->r.kind != MC_RAM || !name || same_name(name, b->r.name));
+}
+
+/* The run of backed pieces from @v[0]: its ram statement, then the rest. */
+static size_t emit_run(struct mc_map *map, struct piece *v, size_t n, int *err)
+{
+	struct mc_region ram = { .kind = MC_RAM, .first = v[0].r.first };
+	size_t k = 0;
+
+	ram.name = v[0].r.kind == MC_RAM ? v[0].r.name : NULL;
+	while (k + 1 < n && continues(&v[k], ram.name, &v[k + 1])) {
+		k++;
+		if (!ram.name && v[k].r.kind == MC_RAM)
+			ram.name = v[k].r.name;
+	}
+	ram.last = v[k].r.last;
+	*err = mc_map_add(map, &ram);
+	for (size_t i = 0; i <= k && !*err; i++) {
+		if (v[i].r.kind == MC_RAM)
+			continue;
+		v[i].r.policy = MC_POLICY_OVERLAY;
+		*err = mc_map_add(map, &v[i].r);
+	}
+	return k + 1;
+}
+
+static int emit_pieces(struct mc_map *map, struct pieces *p, int err)
+{
+	for (size_t i = 0; i < p->n && !err;)
+		if (p->v[i].backed)
+			i += emit_run(map, p->v + i, p->n - i, &err);
+		else
+			err = mc_map_add(map, &p->v[i++].r);
+	free_pieces(p);
+	return err;
+}
+
+/* "reserved/msi", "ram/relocated", "mmio": the kind (and type). */
+static int kind_label(const char *s, struct mc_region *r)
+{
+	char kind[16];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+	if (n >= sizeof(kind))
+		return -1;
+	memcpy(kind, s, n);
+	kind[n] = '\0';
+	if (mc_kind_parse(kind, &r->kind))
+		return -1;
+	if (r->kind == MC_RESERVED)
+		return slash ? mc_resv_type_parse(slash + 1, &r->type) : -1;
+	return slash && strcmp(slash + 1, "relocated") ? -1 : 0;
+}
+
+static int bad_line(struct mc_map *map, const char *what, size_t line)
+{
+	return mc_map_report(map, MC_EBADBLOB, NULL, "line %zu: not a line of "
+			     "%s", line, what);
+}
+
+static int set_arch(struct mc_map *map, const char *name)
+{
+	enum mc_arch a;
+
+	return mc_arch_parse(name, &a) == 0 ? mc_map_set_arch(map, a) : 0;
+}
+
+/* "arch x86_64, policy carve, granule 4K", a blank line, the table. */
+int cli_show_text_decode(struct mc_map *map, const void *blob, size_t len)
+{
+	const char *pos = blob, *end = pos + len;
+	char buf[512], arch[32], *w[MAX_WORDS];
+	struct pieces pc = { 0 };
+	size_t line = 3;
+	int err = 0;
+
+	if (!next_line(&pos, end, buf, sizeof(buf)) ||
+	    sscanf(buf, "arch %31[^,], policy ", arch) != 1 ||
+	    !strstr(buf, ", granule ") || !next_line(&pos, end, buf, sizeof(buf)) ||
+	    !next_line(&pos, end, buf, sizeof(buf)) || strncmp(buf, "START ", 6))
+		return MC_EBADBLOB;
+	err = set_arch(map, arch);
+	while (!err && next_line(&pos, end, buf, sizeof(buf)) && buf[0]) {
+		struct mc_region r = { 0 };
+		size_t n = words(buf, w);
+
+		line++;
+		if (n != 6 || mc_parse_number(w[0], &r.first) ||
+		    mc_parse_number(w[1], &r.last) || r.last < r.first ||
+		    kind_label(w[3], &r) ||
+		    (strcmp(w[4], "yes") && strcmp(w[4], "no"))) {
+			err = bad_line(map, "memcarve show", line);
+			break;
+		}
+		r.name = strcmp(w[5], "-") ? w[5] : NULL;
+		err = keep_piece(&pc, &r, w[4][0] == 'y',
+				 strcmp(w[3], "ram/relocated") == 0);
+	}
+	return emit_pieces(map, &pc, err);
+}
+
+/* The string value of "key": "..." in @s (JSON escapes undone), or NULL. */
+static char *json_str(const char *s, const char *key, char *out, size_t size)
+{
+	char pat[24];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
+	p = strstr(s, pat);
+	if (!p)
+		return NULL;
+	for (p += strlen(pat); *p && *p != '"' && n + 1 < size; p++) {
+		if (*p == '\\' && p[1] == 'u' && strlen(p) >= 6) {
+			out[n++] = (char)strtol((char[3]){ p[4], p[5], 0 },
+						NULL, 16);
+			p += 5;
+		} else {
+			out[n++] = *p == '\\' && p[1] ? *++p : *p;
+		}
+	}
+	out[n] = '\0';
+	return *p == '"' ? out : NULL;
+}
+
+static bool json_number(const char *s, const char *key, uint64_t *v)
+{
+	char buf[40];
+
+	return json_str(s, key, buf, sizeof(buf)) && !mc_parse_number(buf, v);
+}
+
+/* show --json: one region per line, '{ "start": ...'. */
+int cli_show_json_decode(struct mc_map *map, const void *blob, size_t len)
+{
+	const char *pos = blob, *end = pos + len;
+	char buf[1024], arch[32], kind[32], type[32], name[256];
+	struct pieces pc = { 0 };
+	size_t line = 2;
+	int err;
+
+	if (!next_line(&pos, end, buf, sizeof(buf)) ||
+	    strncmp(buf, "{ \"arch\": ", 10) || !strstr(buf, "\"granule\": ") ||
+	    !next_line(&pos, end, buf, sizeof(buf)) ||
+	    strcmp(buf, "  \"regions\": ["))
+		return MC_EBADBLOB;
+	err = json_str(blob, "arch", arch, sizeof(arch)) ? set_arch(map, arch) : 0;
+	while (!err && next_line(&pos, end, buf, sizeof(buf)) &&
+	       strncmp(buf, "  ]", 3)) {
+		struct mc_region r = { 0 };
+
+		line++;
+		if (!json_number(buf, "start", &r.first) ||
+		    !json_number(buf, "end", &r.last) || r.last < r.first ||
+		    !json_str(buf, "kind", kind, sizeof(kind)) ||
+		    mc_kind_parse(kind, &r.kind) ||
+		    (r.kind == MC_RESERVED &&
+		     (!json_str(buf, "type", type, sizeof(type)) ||
+		      mc_resv_type_parse(type, &r.type))))
+			err = bad_line(map, "memcarve show --json", line);
+		r.name = json_str(buf, "name", name, sizeof(name));
+		if (!err)
+			err = keep_piece(&pc, &r, r.kind == MC_RAM ||
+						  strstr(buf, "\"backed\": true"),
+					 strstr(buf, "\"relocated\": true"));
+	}
+	return emit_pieces(map, &pc, err);
+}
+
+/* slots: "SLOT  GUEST  SIZE  OFFSET" rows, or --json. */
+static int add_slot(struct mc_map *map, uint64_t guest, uint64_t size)
+{
+	struct mc_region r = { .kind = MC_RAM, .first = guest };
+
+	if (!size || size - 1 > UINT64_MAX - guest)
+		return mc_map_report(map, MC_EBADBLOB, NULL, "a slot of 0x%llx "
+				     "bytes at 0x%llx", (unsigned long long)size,
+				     (unsigned long long)guest);
+	r.last = guest + (size - 1);
+	return mc_map_add(map, &r);
+}
+
+int cli_slots_decode(struct mc_map *map, const void *blob, size_t len)
+{
+	const char *pos = blob, *end = pos + len;
+	char buf[512], *w[MAX_WORDS];
+	bool json;
+	size_t line = 1;
+	int err = 0;
+
+	if (!next_line(&pos, end, buf, sizeof(buf)))
+		return MC_EBADBLOB;
+	json = strcmp(buf, "{ \"slots\": [") == 0;
+	if (!json && strncmp(buf, "SLOT  GUEST ", 12))
+		return MC_EBADBLOB;
+	while (!err && next_line(&pos, end, buf, sizeof(buf)) && buf[0] &&
+	       strncmp(buf, "  ]", 3)) {
+		uint64_t guest, size;
+
+		line++;
+		if (json ? !json_number(buf, "guest", &guest) ||
+				   !json_number(buf, "size", &size) :
+			   words(buf, w) != 4 || mc_parse_number(w[1], &guest) ||
+				   mc_parse_number(w[2], &size))
+			return bad_line(map, json ? "memcarve slots --json" :
+						    "memcarve slots", line);
+		err = add_slot(map, guest, size);
+	}
+	return err;
+}
