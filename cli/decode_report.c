@@ -241,17 +241,19 @@ static bool json_number(const char *s, const char *key, uint64_t *v)
 int cli_show_json_decode(struct mc_map *map, const void *blob, size_t len)
 {
 	const char *pos = blob, *end = pos + len;
-	char buf[1024], arch[32], kind[32], type[32], name[256];
+	char head[1024], buf[1024], arch[32], kind[32], type[32], name[256];
 	struct pieces pc = { 0 };
 	size_t line = 2;
 	int err;
 
-	if (!next_line(&pos, end, buf, sizeof(buf)) ||
-	    strncmp(buf, "{ \"arch\": ", 10) || !strstr(buf, "\"granule\": ") ||
+	/* @blob has no NUL of its own: only the copied lines are strings. */
+	if (!next_line(&pos, end, head, sizeof(head)) ||
+	    strncmp(head, "{ \"arch\": ", 10) ||
+	    !strstr(head, "\"granule\": ") ||
 	    !next_line(&pos, end, buf, sizeof(buf)) ||
 	    strcmp(buf, "  \"regions\": ["))
 		return MC_EBADBLOB;
-	err = json_str(blob, "arch", arch, sizeof(arch)) ? set_arch(map, arch) : 0;
+	err = json_str(head, "arch", arch, sizeof(arch)) ? set_arch(map, arch) : 0;
 	while (!err && next_line(&pos, end, buf, sizeof(buf)) &&
 	       strncmp(buf, "  ]", 3)) {
 		struct mc_region r = { 0 };
