@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * acpi.h - what the ACPI emitter's files share: little-endian access, a
- * growable table buffer, the common table header, the direct ranges.
+ * acpi.h - what the ACPI emitter's files share: a growable table buffer,
+ * the common table header, the direct ranges.
  *
  * Layouts are offsets, never packed host structs: every field is written
- * and read one at a time, in little-endian, at the offset the spec gives.
+ * and read one at a time, in little-endian (internal/byteorder.h), at the
+ * offset the spec gives.
  * Each layout lists its fields in order with their sizes, and static
  * assertions check that each offset is the previous one plus its size.
  */
@@ -17,47 +18,10 @@
 #include <string.h>
 #include "memcarve.h"
 #include "memcarve-acpi.h"
+#include "internal/byteorder.h"
 
 #define FIELD_AFTER(prev, prev_size, next) \
 	_Static_assert((prev) + (prev_size) == (next), #next " follows " #prev)
-
-static inline void put8(uint8_t *p, uint8_t v)
-{
-	p[0] = v;
-}
-
-static inline void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static inline void put_le32(uint8_t *p, uint32_t v)
-{
-	put_le16(p, (uint16_t)v);
-	put_le16(p + 2, (uint16_t)(v >> 16));
-}
-
-static inline void put_le64(uint8_t *p, uint64_t v)
-{
-	put_le32(p, (uint32_t)v);
-	put_le32(p + 4, (uint32_t)(v >> 32));
-}
-
-static inline uint16_t get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static inline uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)get_le16(p) | (uint32_t)get_le16(p + 2) << 16;
-}
-
-static inline uint64_t get_le64(const uint8_t *p)
-{
-	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
-}
 
 /*
  * A PCI function's device and function numbers in its devfn byte, and its

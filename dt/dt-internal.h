@@ -17,12 +17,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <libfdt.h>
 #include "memcarve.h"
 #include "memcarve-dt.h"
 
 /* Longest node name: 31 characters (DT spec 2.2.1), "@", 16 hex digits. */
 #define DT_NAME_MAX 31
 #define DT_NODE_NAME_LEN (DT_NAME_MAX + 1 + 16 + 1)
+
+/* A node name or property value padded to the next 4-byte tag boundary. */
+static inline size_t dt_tag_align(size_t n)
+{
+	return (n + FDT_TAGSIZE - 1) & ~(size_t)(FDT_TAGSIZE - 1);
+}
 
 enum dt_flag {
 	DT_NO_MAP,

@@ -13,14 +13,8 @@
 static unsigned char *put_cells(unsigned char *p, unsigned int cells,
 				uint64_t v)
 {
-	for (unsigned int i = cells; i-- > 0;) {
-		uint32_t word = (uint32_t)(v >> (32 * i));
-
-		*p++ = (unsigned char)(word >> 24);
-		*p++ = (unsigned char)(word >> 16);
-		*p++ = (unsigned char)(word >> 8);
-		*p++ = (unsigned char)word;
-	}
+	for (unsigned int i = cells; i-- > 0; p += sizeof(fdt32_t))
+		fdt32_st(p, (uint32_t)(v >> (32 * i)));
 	return p;
 }
 
@@ -39,8 +33,8 @@ uint64_t dt_cells_get(const unsigned char *p, unsigned int cells)
 {
 	uint64_t v = 0;
 
-	for (unsigned int i = 0; i < 4 * cells; i++)
-		v = v << 8 | p[i];
+	for (unsigned int i = 0; i < cells; i++)
+		v = v << 32 | fdt32_ld((const fdt32_t *)p + i);
 	return v;
 }
 

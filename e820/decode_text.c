@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "memcarve-e820.h"
-#include "le.h"
+#include "internal/byteorder.h"
 
 struct text_type {
 	const char *name;
@@ -94,9 +94,9 @@ static int add_entry(struct entries *t, uint64_t first, uint64_t last,
 		t->wire = p;
 		t->cap = cap;
 	}
-	mc_put_le(t->wire + t->n * MC_E820_ENTRY_SIZE, first, 8);
-	mc_put_le(t->wire + t->n * MC_E820_ENTRY_SIZE + 8, last - first + 1, 8);
-	mc_put_le(t->wire + t->n * MC_E820_ENTRY_SIZE + 16, type, 4);
+	put_le64(t->wire + t->n * MC_E820_ENTRY_SIZE, first);
+	put_le64(t->wire + t->n * MC_E820_ENTRY_SIZE + 8, last - first + 1);
+	put_le32(t->wire + t->n * MC_E820_ENTRY_SIZE + 16, type);
 	t->n++;
 	return 0;
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "memcarve-e820.h"
-#include "le.h"
+#include "internal/byteorder.h"
 
 /*
  * e820_print_type() of arch/x86/kernel/e820.c, by generation:
@@ -102,7 +102,7 @@ static size_t name_len(uint32_t type, enum gen gen)
 
 /*
  * @v as 8 hex digits at @p, all at once. Each nibble is moved into a byte
- * of its own, the most significant into the lowest byte (mc_put_le64()
+ * of its own, the most significant into the lowest byte (put_le64()
  * stores that one first); then the bytes become digits together: '0' + d,
  * plus 'a' - '0' - 10 where d >= 10, and no byte carries into the next.
  * A loop per digit was most of the text's cost.
@@ -116,7 +116,7 @@ static inline void put_hex8(char *p, uint32_t v)
 	x = (x >> 4 & 0x000f000f000f000full) | (x & 0x000f000f000f000full) << 8;
 	ten = (x + 0x0606060606060606ull) >> 4 & 0x0101010101010101ull;
 	x += 0x3030303030303030ull + ten * ('a' - '0' - 10);
-	mc_put_le64((uint8_t *)p, x);
+	put_le64((uint8_t *)p, x);
 }
 
 /*
@@ -293,9 +293,9 @@ int mc_e820_encode(const struct mc_e820_entry *e, size_t n, void *buf,
 	for (size_t i = 0; i < n; i++, p += MC_E820_ENTRY_SIZE) {
 		struct mc_e820_entry x = e[i];	/* no reload between stores */
 
-		mc_put_le64(p, x.addr);
-		mc_put_le64(p + 8, x.size);
-		mc_put_le32(p + 16, x.type);
+		put_le64(p, x.addr);
+		put_le64(p + 8, x.size);
+		put_le32(p + 16, x.type);
 	}
 	return 0;
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 #include "memcarve-e820.h"
 #include "bootparam.h"
-#include "le.h"
+#include "internal/byteorder.h"
 
 #define LOADER_UNDEFINED 0xff	/* type_of_loader: no assigned ID */
 #define PROTO_SETUP_DATA 0x0209
@@ -36,8 +36,8 @@ static int put_header(struct mc_map *map, const struct mc_e820_boot *b,
 
 	*version = 0xffff;	/* no image: no protocol limit to check */
 	if (!b->kernel) {
-		mc_put_le(zp + BP_BOOT_FLAG, 0xaa55, 2);
-		mc_put_le(zp + BP_HEADER, 0x53726448, 4);
+		put_le16(zp + BP_BOOT_FLAG, 0xaa55);
+		put_le32(zp + BP_HEADER, 0x53726448);
 		return 0;
 	}
 	err = mc_e820_bzimage(map, b->kernel_name, b->kernel, b->kernel_len,
@@ -53,8 +53,8 @@ static int put_header(struct mc_map *map, const struct mc_e820_boot *b,
 /* A 64-bit address split over a header field and its ext_ high half. */
 static void put_split(uint8_t *zp, size_t lo, size_t hi, uint64_t v)
 {
-	mc_put_le(zp + lo, v & 0xffffffffu, 4);
-	mc_put_le(zp + hi, v >> 32, 4);
+	put_le32(zp + lo, v & 0xffffffffu);
+	put_le32(zp + hi, v >> 32);
 }
 
 static int put_setup_data(struct mc_map *map, const struct mc_e820_boot *b,
@@ -73,7 +73,7 @@ static int put_setup_data(struct mc_map *map, const struct mc_e820_boot *b,
 		return too_old(map, ext ? "--setup-data-addr" :
 					  "--setup-data-next",
 			       version, PROTO_SETUP_DATA, "setup_data");
-	mc_put_le(zp + BP_SETUP_DATA, head, 8);
+	put_le64(zp + BP_SETUP_DATA, head);
 	return 0;
 }
 
@@ -101,7 +101,7 @@ int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
 	put_split(zp, BP_CMD_LINE_PTR, BP_EXT_CMD_LINE_PTR, boot->cmdline_addr);
 	put_split(zp, BP_RAMDISK_IMAGE, BP_EXT_RAMDISK_IMAGE, boot->initrd_addr);
 	put_split(zp, BP_RAMDISK_SIZE, BP_EXT_RAMDISK_SIZE, boot->initrd_size);
-	mc_put_le(zp + BP_ACPI_RSDP_ADDR, boot->rsdp_addr, 8);
+	put_le64(zp + BP_ACPI_RSDP_ADDR, boot->rsdp_addr);
 	zp[BP_E820_ENTRIES] = (uint8_t)k;
 	return mc_e820_encode(e, k, zp + BP_E820_TABLE,
 			      BP_E820_TABLE_END - BP_E820_TABLE, &len);
@@ -120,9 +120,9 @@ int mc_e820_setup_data(const struct mc_e820_entry *e, size_t n, uint64_t next,
 	*needed = SD_DATA + payload;
 	if (len < *needed)
 		return MC_ENOSPC;
-	mc_put_le(p + SD_NEXT, next, 8);
-	mc_put_le(p + SD_TYPE, MC_SETUP_E820_EXT, 4);
-	mc_put_le(p + SD_LEN, payload, 4);
+	put_le64(p + SD_NEXT, next);
+	put_le32(p + SD_TYPE, MC_SETUP_E820_EXT);
+	put_le32(p + SD_LEN, payload);
 	return mc_e820_encode(e + MC_E820_ZEROPAGE_MAX, ext, p + SD_DATA,
 			      payload, &payload);
 }
