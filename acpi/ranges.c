@@ -12,12 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "acpi.h"
-
-static bool is_direct(const struct mc_region *r)
-{
-	return r->kind == MC_RESERVED && (r->type == MC_RESV_DIRECT ||
-					  r->type == MC_RESV_DIRECT_RELAXABLE);
-}
+#include "internal/region.h"
 
 /* A growing array of ranges; @slot maps an origin to its index + 1. */
 struct join {
@@ -72,7 +67,7 @@ static bool join_pieces(struct join *j, const struct mc_region *res,
 		const struct mc_region *r = &res[i];
 		struct acpi_range *cur;
 
-		if (!is_direct(r))
+		if (!mc_is_direct(r->kind, r->type))
 			continue;
 		if (!j->slot[r->origin]) {
 			if (!start_range(j, r))

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "internal/region.h"
 
 struct mc_map *mc_map_new(void)
 {
@@ -102,12 +103,6 @@ const struct mc_region *mc_map_input(const struct mc_map *map, size_t *count)
 	return map->in;
 }
 
-static bool is_direct(const struct mc_region *r)
-{
-	return r->kind == MC_RESERVED && (r->type == MC_RESV_DIRECT ||
-					  r->type == MC_RESV_DIRECT_RELAXABLE);
-}
-
 static bool name_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -150,7 +145,7 @@ static int check_region(struct mc_map *map, const struct mc_region *r,
 	if ((r->flags & MC_F_REUSABLE) && r->kind != MC_RESERVED)
 		return mc_fail(map, MC_EINVAL, src, line, "reusable",
 			       "only reserved ranges can be reusable");
-	if (!is_direct(r)) {
+	if (!mc_is_direct(r->kind, r->type)) {
 		const char *f = r->n_devices ? "devices=" :
 				r->n_sids ? "sids=" :
 				(r->flags & MC_F_READONLY) ? "readonly" :

@@ -21,22 +21,7 @@
 #include <stdlib.h>
 #include "memcarve-e820.h"
 #include "join.h"
-
-static uint32_t type_of(enum mc_kind kind)
-{
-	switch (kind) {
-	case MC_RAM:
-		return MC_E820_RAM;
-	case MC_ACPI:
-		return MC_E820_ACPI;
-	case MC_NVS:
-		return MC_E820_NVS;
-	case MC_PMEM:
-		return MC_E820_PMEM;
-	default:		/* reserved of any IOMMU type, backed or not */
-		return MC_E820_RESERVED;
-	}
-}
+#include "internal/e820-type.h"
 
 /*
  * The sanitized table straight from the result. Its entries have a type
@@ -54,7 +39,7 @@ static int join_result(const struct mc_map *map, struct mc_e820_entry *out,
 	for (size_t i = 0; i < n && !err; i++) {
 		struct mc_e820_entry e = { v[i].first,
 					   v[i].last - v[i].first + 1,
-					   type_of(v[i].kind) };
+					   mc_e820_type_of(v[i].kind) };
 
 		if (v[i].kind != MC_MMIO || (v[i].flags & MC_F_CARVED))
 			err = e820_join_add(&j, &e);

@@ -8,6 +8,7 @@
  */
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
+#include "internal/region.h"
 
 static struct mc_map *load(const char *path, const char *resv)
 {
@@ -18,12 +19,6 @@ static struct mc_map *load(const char *path, const char *resv)
 	    (resv && mc_map_load_resv_file(map, resv)) || mc_map_carve(map))
 		fail_msg("%s: %s", path, first_error(map));
 	return map;
-}
-
-static bool is_direct(const struct mc_region *r)
-{
-	return r->kind == MC_RESERVED && (r->type == MC_RESV_DIRECT ||
-					  r->type == MC_RESV_DIRECT_RELAXABLE);
 }
 
 /* Requester ID of a device, or its stream ID in the IORT. */
@@ -99,7 +94,7 @@ static void check_round_trip(const struct mc_map *map, const uint8_t *t,
 		unsigned int regions;
 		size_t n, want_n;
 
-		if (!is_direct(w))
+		if (!mc_is_direct(w->kind, w->type))
 			continue;
 		n_direct++;
 		n = decoded_ids(d, nd, w, iort, ids, 4096, &regions);
@@ -131,7 +126,7 @@ static void check_round_trip(const struct mc_map *map, const uint8_t *t,
 		bool found = false;
 
 		for (size_t i = 0; i < n_in && !found; i++)
-			found = is_direct(&in[i]) && in[i].first == d[k].first &&
+			found = mc_is_direct(in[i].kind, in[i].type) && in[i].first == d[k].first &&
 				in[i].last == d[k].last;
 		assert_true(found);
 	}

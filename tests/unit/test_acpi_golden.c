@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
+#include "internal/region.h"
 #include "memcarve-e820.h"
 
 struct golden {
@@ -103,9 +104,7 @@ static void same_ranges(const struct mc_map *map, struct mc_map *back,
 	for (size_t i = 0; i < n_in; i++) {
 		bool found = false;
 
-		if (in[i].kind != MC_RESERVED || (in[i].type != MC_RESV_DIRECT &&
-						  in[i].type !=
-							  MC_RESV_DIRECT_RELAXABLE))
+		if (!mc_is_direct(in[i].kind, in[i].type))
 			continue;
 		want++;
 		for (size_t k = 0; k < nd && !found; k++)

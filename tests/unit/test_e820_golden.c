@@ -27,6 +27,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "memcarve-e820.h"
+#include "internal/e820-type.h"
 
 #define MAX 512
 
@@ -190,22 +191,6 @@ static size_t parse_text(const char *rel, const char *who, bool gen7,
 	return n;
 }
 
-static uint32_t want_type(enum mc_kind kind)
-{
-	switch (kind) {
-	case MC_RAM:
-		return MC_E820_RAM;
-	case MC_ACPI:
-		return MC_E820_ACPI;
-	case MC_NVS:
-		return MC_E820_NVS;
-	case MC_PMEM:
-		return MC_E820_PMEM;
-	default:
-		return MC_E820_RESERVED;
-	}
-}
-
 static uint64_t last_of(const struct mc_e820_entry *e)
 {
 	return e->addr + (e->size - 1);
@@ -249,7 +234,7 @@ static void check_point(const struct mc_map *map, const struct mc_e820_entry *e,
 			fail_msg("mmio at 0x%" PRIx64 " has type %u", pos, t);
 		return;
 	}
-	if (p && t != want_type(p->kind))
+	if (p && t != mc_e820_type_of(p->kind))
 		fail_msg("%s at 0x%" PRIx64 " has type %u", mc_kind_name(p->kind),
 			 pos, t);
 	if (!p && t)
@@ -289,7 +274,7 @@ static size_t decode(int (*fn)(struct mc_map *, const void *, size_t),
 	for (size_t i = 0; i < n_in; i++)
 		e[i] = (struct mc_e820_entry){ in[i].first,
 					       in[i].last - in[i].first + 1,
-					       want_type(in[i].kind) };
+					       mc_e820_type_of(in[i].kind) };
 	mc_map_free(map);
 	free(blob);
 	return n_in;
