@@ -100,12 +100,38 @@ int cli_opt_number(const struct cli *cli, const char *name, uint64_t max,
 			 name, v, limit);
 }
 
+static const char *arch_word(int i)
+{
+	return mc_arch_name((enum mc_arch)i);
+}
+
+static const char *policy_word(int i)
+{
+	return mc_policy_name((enum mc_policy)i);
+}
+
+/*
+ * The words the library names from 1 up (0 is "none" or "default", never
+ * written), listed for a usage message: the library's tables, not a copy.
+ */
+static const char *words_of(const char *(*word)(int), char *buf, size_t size)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int i = 1; word(i) && at < size; i++)
+		at += (size_t)snprintf(buf + at, size - at, "%s%s",
+				       i > 1 ? ", " : "", word(i));
+	return buf;
+}
+
 /*
  * --arch, --policy, --granule: checked before any command runs (a bad one
  * is a usage error), applied to the map so its own statements yield.
  */
 static int apply_globals(const struct cli *cli, struct mc_map *map)
 {
+	char words[128];
 	const char *v;
 	uint64_t g;
 
@@ -114,8 +140,9 @@ static int apply_globals(const struct cli *cli, struct mc_map *map)
 
 		if (mc_arch_parse(v, &a))
 			return cli_error(EXIT_USAGE,
-					 "--arch: '%s' is not one of arm64, ppc64, x86_64, mips",
-					 v);
+					 "--arch: '%s' is not one of %s", v,
+					 words_of(arch_word, words,
+						  sizeof(words)));
 		if (map)
 			mc_map_set_arch(map, a);
 	}
@@ -124,8 +151,9 @@ static int apply_globals(const struct cli *cli, struct mc_map *map)
 
 		if (mc_policy_parse(v, &p))
 			return cli_error(EXIT_USAGE,
-					 "--policy: '%s' is not one of abort, overlay, carve, relocate",
-					 v);
+					 "--policy: '%s' is not one of %s", v,
+					 words_of(policy_word, words,
+						  sizeof(words)));
 		if (map)
 			mc_map_set_policy(map, p);
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "internal/names.h"
 
 struct resv_line {
 	struct mc_map *map;
@@ -30,16 +31,23 @@ static int resv_number(struct resv_line *l, const char *field,
 static int resv_type(struct resv_line *l, const char *tok,
 		     enum mc_resv_type *type)
 {
-	static const char *const sysfs_types[] = { "direct",
-						   "direct-relaxable",
-						   "reserved", "msi" };
+	/* The types the kernel's sysfs file prints, in its order. */
+	static const enum mc_resv_type sysfs_types[] = {
+		MC_RESV_DIRECT, MC_RESV_DIRECT_RELAXABLE, MC_RESV_RESERVED,
+		MC_RESV_MSI,
+	};
+	char words[MC_WORDS_MAX] = "";
 
 	for (size_t i = 0; i < sizeof(sysfs_types) / sizeof(*sysfs_types); i++)
-		if (strcmp(tok, sysfs_types[i]) == 0)
-			return mc_resv_type_parse(tok, type);
+		if (strcmp(tok, mc_resv_type_name(sysfs_types[i])) == 0) {
+			*type = sysfs_types[i];
+			return 0;
+		}
+	for (size_t i = 0; i < sizeof(sysfs_types) / sizeof(*sysfs_types); i++)
+		mc_words_add(words, sizeof(words),
+			     mc_resv_type_name(sysfs_types[i]));
 	return mc_fail(l->map, MC_EINVAL, l->src, l->line, "type",
-		       "'%s' is not one of direct, direct-relaxable, reserved, msi",
-		       tok);
+		       "'%s' is not one of %s", tok, words);
 }
 
 static int resv_statement(struct resv_line *l, char *s)
