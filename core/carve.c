@@ -679,7 +679,7 @@ static int prepare(struct sweep *s, struct carve_bufs *b)
 
 int mc_map_carve(struct mc_map *map)
 {
-	struct sweep s = { .map = map, .granule = mc_map_granule_of(map) };
+	struct sweep s = { .map = map, .granule = mc_map_granule(map) };
 	struct carve_bufs b = { 0 };
 	int err;
 

@@ -17,8 +17,6 @@
 
 /* Map-file lines longer than this are refused rather than truncated. */
 #define MC_LINE_MAX 4096
-/* DT node names are at most 31 characters; names end up there. */
-#define MC_NAME_MAX 31
 
 /*
  * A bump allocator for names, device and SID arrays: one free for all, and
@@ -73,9 +71,6 @@ int mc_map_add_from(struct mc_map *map, const struct mc_region *r,
 
 /* Drop the carved result: the map changed. */
 void mc_map_uncarve(struct mc_map *map);
-
-/* The granule in force: the set one or the arch's default. */
-uint64_t mc_map_granule_of(const struct mc_map *map);
 
 /*
  * ppc64 guests keep only a multiple of 16 MiB of RAM (ram_total.c), so

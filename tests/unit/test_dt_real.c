@@ -151,6 +151,11 @@ static void test_1_base_names_dtc_accepts(void **state)
 	patch("arch arm64\nram 0x40000000 1G\n"
 	      "reserved 0x48000000 1M type=msi name=3msi\n", fdt, &opt,
 	      MC_EINVAL, "'3msi' is not a device-tree node name");
+	/* 31 characters at most: the DT's limit, not the map file's. */
+	patch("arch arm64\nram 0x40000000 1G\n"
+	      "reserved 0x48000000 1M type=msi "
+	      "name=abcdefghijklmnopqrstuvwxyz0123456\n", fdt, &opt, MC_EINVAL,
+	      "'abcdefghijklmnopqrstuvwxyz0123456' is not a device-tree node name");
 	free(fdt);
 }
 
