@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core_helpers.h"
+#include "files.h"
 #include "memcarve-acpi.h"
 #include "internal/region.h"
 #include "memcarve-e820.h"
@@ -46,33 +47,6 @@ static const struct golden cases[] = {
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *p = NULL;
-	size_t cap = 0;
-
-	if (!f)
-		fail_msg("cannot open %s", path);
-	*len = 0;
-	for (;;) {
-		size_t n;
-
-		if (*len == cap) {
-			cap = cap ? 2 * cap : 4096;
-			p = realloc(p, cap + 1);
-			assert_non_null(p);
-		}
-		n = fread(p + *len, 1, cap - *len, f);
-		if (!n)
-			break;
-		*len += n;
-	}
-	fclose(f);
-	p[*len] = 0;
-	return p;
-}
 
 static char *path_of(char *buf, size_t len, const char *name, const char *ext)
 {

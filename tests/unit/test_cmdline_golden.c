@@ -23,6 +23,7 @@
 #include "memcarve-cmdline.h"
 #include "memcarve-e820.h"
 #include "kernel_check.h"
+#include "files.h"
 
 #define LIST "fixtures/golden/cmdline.list"
 
@@ -66,21 +67,6 @@ struct run {
 	char append[256];
 	int err;
 };
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = calloc(1, 1 << 16);
-	size_t n;
-
-	assert_non_null(buf);
-	if (!f)
-		fail_msg("cannot open %s (run from the top of the repository)", path);
-	n = fread(buf, 1, (1 << 16) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
 
 /* "--x=V" or "--x V": the value of option @name at argv[*i], or NULL. */
 static const char *opt_val(char **argv, int argc, int *i, const char *name)
@@ -170,13 +156,13 @@ static void golden_case(void **state)
 		assert_int_equal(mc_map_error_count(r.map), 1);
 		snprintf(msg, sizeof(msg), "memcarve: %s\n",
 			 mc_map_error(r.map, 0)->msg);
-		want = slurp(c->expected);
+		want = slurp(c->expected, NULL);
 		assert_string_equal(want, msg);
 		free(want);
 	} else {
 		assert_int_equal(r.err, 0);
 		/* The expected file first: a golden --update cannot hide a bug. */
-		want = slurp(c->expected);
+		want = slurp(c->expected, NULL);
 		raw = calloc(1, strlen(want) + 1);
 		assert_non_null(raw);
 		unescape(r.opts.escape, want, raw);
@@ -198,7 +184,7 @@ static void golden_case(void **state)
 
 static size_t read_list(struct gcase *cases, size_t max)
 {
-	char *text = slurp(LIST), *save = NULL;
+	char *text = slurp(LIST, NULL), *save = NULL;
 	size_t n = 0;
 
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {

@@ -41,6 +41,7 @@
 #include <libfdt.h>
 #include "memcarve-dt.h"
 #include "fdt_copy.h"
+#include "files.h"
 
 #define LIST "fixtures/golden/dt.list"
 #define MAX_WORDS 32
@@ -55,26 +56,6 @@ struct golden_case {
 	size_t n_compat;
 	struct mc_dt_options opt;
 };
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
 
 static void split_words(struct golden_case *c)
 {
