@@ -42,37 +42,26 @@
 #include "memcarve-dt.h"
 #include "fdt_copy.h"
 #include "files.h"
+#include "golden_list.h"
 
 #define LIST "fixtures/golden/dt.list"
-#define MAX_WORDS 32
 
 struct golden_case {
-	char line[1024];
-	char *word[MAX_WORDS];
-	size_t n_word;
-	const char *expected, *map, *resv, *base, *arch;
+	const char *expected;	/* fixtures/... */
+	const char *map, *resv, *base, *arch;
 	bool dts, memreserve_on, memreserve_off;
 	const char *compat[4];
 	size_t n_compat;
 	struct mc_dt_options opt;
 };
 
-static void split_words(struct golden_case *c)
-{
-	char *save = NULL;
-
-	for (char *w = strtok_r(c->line, " \t\n", &save);
-	     w && c->n_word < MAX_WORDS; w = strtok_r(NULL, " \t\n", &save))
-		c->word[c->n_word++] = w;
-	c->expected = c->word[0];
-}
-
 /* Options of one "dt" case; any option this test does not know fails. */
-static void parse_case(struct golden_case *c)
+static void parse_case(const struct golden_line *g, struct golden_case *c)
 {
-	for (size_t i = 2; i < c->n_word; i++) {
-		const char *w = c->word[i];
-		const char *next = i + 1 < c->n_word ? c->word[i + 1] : "";
+	c->expected = g->expected;
+	for (size_t i = 1; i < g->n_arg; i++) {
+		const char *w = g->arg[i];
+		const char *next = i + 1 < g->n_arg ? g->arg[i + 1] : "";
 
 		if (strcmp(w, "--format") == 0)
 			c->dts = strcmp(next, "dts") == 0, i++;
@@ -396,7 +385,8 @@ static void run_case(struct golden_case *c)
 {
 	struct mc_map *map = mc_map_new();
 	size_t need = 0, len = 0, base_len = 0, copy_len = 0;
-	char expected[256], *base = NULL;
+	const char *expected = c->expected;
+	char *base = NULL;
 	void *copy;
 	struct range rsv[256];
 	bool memreserve;
@@ -432,7 +422,6 @@ static void run_case(struct golden_case *c)
 	if (c->opt.pad_set)
 		assert_int_equal(len, copy_len + c->opt.pad);
 	free(copy);
-	snprintf(expected, sizeof(expected), "fixtures/%s", c->expected);
 	if (c->dts) {
 		check_dtc(blob, len, expected);
 	} else {
@@ -464,17 +453,17 @@ static void run_case(struct golden_case *c)
 static void test_every_golden_case(void **state)
 {
 	FILE *f = fopen(LIST, "r");
+	struct golden_line g;
 	struct golden_case c;
 	size_t n = 0;
 
 	(void)state;
 	assert_non_null(f);
-	while (memset(&c, 0, sizeof(c)), fgets(c.line, sizeof(c.line), f)) {
-		split_words(&c);
-		if (c.n_word < 2 || c.word[0][0] == '#' ||
-		    strcmp(c.word[1], "dt") != 0)
+	while (golden_next(f, &g)) {
+		if (!golden_runs(&g, "dt"))
 			continue;
-		parse_case(&c);
+		memset(&c, 0, sizeof(c));
+		parse_case(&g, &c);
 		run_case(&c);
 		n++;
 	}
