@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "acpi.h"
+#include "internal/array.h"
 #include "internal/region.h"
 
 /* A growing array of ranges; @slot maps an origin to its index + 1. */
@@ -24,18 +25,12 @@ struct join {
 /* Start a range at piece @r; false if out of memory. */
 static bool start_range(struct join *j, const struct mc_region *r)
 {
-	if (j->n == j->cap) {
-		size_t cap = j->cap ? 2 * j->cap : 64;
-		struct acpi_range *v;
+	struct acpi_range *v = mc_array_grow(j->v, &j->cap, j->n + 1,
+					     sizeof(*v), 64);
 
-		if (cap > SIZE_MAX / sizeof(*v))
-			return false;
-		v = realloc(j->v, cap * sizeof(*v));
-		if (!v)
-			return false;
-		j->v = v;
-		j->cap = cap;
-	}
+	if (!v)
+		return false;
+	j->v = v;
 	j->v[j->n] = (struct acpi_range){
 		.first = r->first,
 		.last = r->last,

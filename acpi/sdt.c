@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "acpi.h"
+#include "internal/array.h"
 
 void acpi_buf_reserve(struct acpi_buf *b, size_t fixed, size_t n,
 		      size_t each)
@@ -33,21 +34,14 @@ size_t acpi_buf_grow(struct acpi_buf *b, size_t n)
 		b->failed = true;
 		return SIZE_MAX;
 	}
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		uint8_t *p;
+	if (n) {
+		uint8_t *p = mc_array_grow(b->p, &b->cap, b->len + n, 1, 256);
 
-		while (cap < b->len + n && cap <= SIZE_MAX / 2)
-			cap *= 2;
-		if (cap < b->len + n)
-			cap = b->len + n;
-		p = realloc(b->p, cap);
 		if (!p) {
 			b->failed = true;
 			return SIZE_MAX;
 		}
 		b->p = p;
-		b->cap = cap;
 	}
 	memset(b->p + at, 0, n);
 	b->len += n;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "carve.h"
+#include "internal/array.h"
 
 /* Description precedence, lowest first: later entries win overlaps. */
 enum {
@@ -525,21 +526,13 @@ static void apply_event(struct sweep *s, const struct event *e)
 /* Room for @n pieces in all. */
 int mc_pieces_reserve(struct mc_pieces *p, size_t n)
 {
-	size_t cap = p->cap ? p->cap : 64;
 	struct mc_region *v;
 
-	while (cap < n) {
-		if (cap > SIZE_MAX / 2 / sizeof(*v))
-			return MC_ENOMEM;
-		cap *= 2;
-	}
-	if (cap == p->cap)
-		return 0;
-	v = realloc(p->v, cap * sizeof(*v));
+	/* never NULL after a reserve, even of none */
+	v = mc_array_grow(p->v, &p->cap, n ? n : 1, sizeof(*v), 64);
 	if (!v)
 		return MC_ENOMEM;
 	p->v = v;
-	p->cap = cap;
 	return 0;
 }
 

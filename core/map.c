@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "internal/array.h"
 #include "internal/region.h"
 
 struct mc_map *mc_map_new(void)
@@ -174,19 +175,19 @@ static int check_region(struct mc_map *map, const struct mc_region *r,
 	return 0;
 }
 
+/* Room for one more input region, in both parallel arrays. */
 static int grow_input(struct mc_map *map)
 {
-	size_t cap = map->cap_in ? map->cap_in * 2 : 64;
+	size_t cap = map->cap_in, cap_src = map->cap_in;
 	struct mc_region *in;
 	const char **src;
 
-	if (cap > SIZE_MAX / sizeof(*in))
-		return MC_ENOMEM;
-	in = realloc(map->in, cap * sizeof(*in));
+	in = mc_array_grow(map->in, &cap, map->n_in + 1, sizeof(*in), 64);
 	if (!in)
 		return MC_ENOMEM;
 	map->in = in;
-	src = realloc(map->in_source, cap * sizeof(*src));
+	src = mc_array_grow(map->in_source, &cap_src, map->n_in + 1,
+			    sizeof(*src), 64);
 	if (!src)
 		return MC_ENOMEM;
 	map->in_source = src;

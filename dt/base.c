@@ -13,6 +13,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
+#include "internal/array.h"
 
 static int root_cells(struct mc_map *map, const void *fdt, const char *prop,
 		      unsigned int *out)
@@ -48,15 +49,12 @@ static int add_mem_node(struct dt_base *b, const struct dt_node *node,
 
 		if (size == 0 || first + (size - 1) < first)
 			continue;
-		if (b->n_mem == *cap) {
-			size_t ncap = *cap ? 2 * *cap : 8;
-			void *p = realloc(b->mem, ncap * sizeof(*b->mem));
+		void *p = mc_array_grow(b->mem, cap, b->n_mem + 1,
+					sizeof(*b->mem), 8);
 
-			if (!p)
-				return MC_ENOMEM;
-			b->mem = p;
-			*cap = ncap;
-		}
+		if (!p)
+			return MC_ENOMEM;
+		b->mem = p;
 		b->mem[b->n_mem++] = (struct dt_base_mem){
 			first, first + (size - 1), node->offset,
 			b->n_mem_nodes };
