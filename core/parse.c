@@ -271,21 +271,20 @@ enum attr_key {
 	N_KEYS
 };
 
-static const char *const attr_keys[N_KEYS] = {
-	[KEY_TYPE] = "type",		[KEY_NAME] = "name",
-	[KEY_DEVICES] = "devices",	[KEY_SIDS] = "sids",
-	[KEY_ALIGN] = "align",		[KEY_POLICY] = "policy",
-	[KEY_ACCESS] = "access",	[KEY_REUSABLE] = "reusable",
-	[KEY_READONLY] = "readonly",	[KEY_PRIVILEGED] = "privileged",
-};
-
-/* The keys as diagnostics name them, spelled out rather than formatted. */
-static const char *const attr_fields[N_KEYS] = {
-	[KEY_TYPE] = "type=",		[KEY_NAME] = "name=",
-	[KEY_DEVICES] = "devices=",	[KEY_SIDS] = "sids=",
-	[KEY_ALIGN] = "align=",		[KEY_POLICY] = "policy=",
-	[KEY_ACCESS] = "access=",	[KEY_REUSABLE] = "reusable",
-	[KEY_READONLY] = "readonly",	[KEY_PRIVILEGED] = "privileged",
+/* Each key, and the key as diagnostics name it (spelled out, not formatted). */
+static const struct {
+	const char *key, *field;
+} attrs[N_KEYS] = {
+	[KEY_TYPE] = { "type", "type=" },
+	[KEY_NAME] = { "name", "name=" },
+	[KEY_DEVICES] = { "devices", "devices=" },
+	[KEY_SIDS] = { "sids", "sids=" },
+	[KEY_ALIGN] = { "align", "align=" },
+	[KEY_POLICY] = { "policy", "policy=" },
+	[KEY_ACCESS] = { "access", "access=" },
+	[KEY_REUSABLE] = { "reusable", "reusable" },
+	[KEY_READONLY] = { "readonly", "readonly" },
+	[KEY_PRIVILEGED] = { "privileged", "privileged" },
 };
 
 static int attr_value(struct parser *p, struct attrs *a, enum attr_key key,
@@ -328,7 +327,7 @@ static int unknown_attribute(struct parser *p, const char *tok)
 	char words[MC_WORDS_MAX] = "";
 
 	for (size_t key = 0; key < N_KEYS; key++)
-		mc_words_add(words, sizeof(words), attr_fields[key]);
+		mc_words_add(words, sizeof(words), attrs[key].field);
 	return mc_fail(p->map, MC_EINVAL, p->src, p->line, NULL,
 		       "'%s': unknown attribute (expected %s)", tok, words);
 }
@@ -346,12 +345,12 @@ static int attribute(struct parser *p, struct attrs *a, char *tok)
 	enum attr_key key;
 
 	for (key = 0; key < N_KEYS; key++)
-		if (strncmp(tok, attr_keys[key], klen) == 0 &&
-		    attr_keys[key][klen] == '\0')
+		if (strncmp(tok, attrs[key].key, klen) == 0 &&
+		    attrs[key].key[klen] == '\0')
 			break;
 	if (key == N_KEYS)
 		return unknown_attribute(p, tok);
-	field = attr_fields[key];
+	field = attrs[key].field;
 	if (a->seen & (1u << key))
 		return fail(p, MC_EINVAL, field, "given twice%s", "");
 	a->seen |= 1u << key;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include "memcarve.h"
 
 #define GOLDEN_WORDS 64
 
@@ -66,6 +67,25 @@ static inline bool golden_runs(const struct golden_line *g,
 			       const char *command)
 {
 	return !g->fails && strcmp(g->arg[0], command) == 0;
+}
+
+/*
+ * The carved map a case names: its MAP file, --resv FILE and --arch ARCH
+ * (NULL: not given). Any error fails the test, naming it.
+ */
+static inline struct mc_map *golden_map(const char *path, const char *resv,
+					const char *arch)
+{
+	struct mc_map *map = mc_map_new();
+	enum mc_arch a;
+
+	assert_non_null(map);
+	if (arch && (mc_arch_parse(arch, &a) || mc_map_set_arch(map, a)))
+		fail_msg("--arch %s: not an arch", arch);
+	if (mc_map_load_file(map, path) ||
+	    (resv && mc_map_load_resv_file(map, resv)) || mc_map_carve(map))
+		fail_msg("%s: %s", path, mc_map_error(map, 0)->msg);
+	return map;
 }
 
 #endif /* TEST_GOLDEN_LIST_H */

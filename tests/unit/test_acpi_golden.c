@@ -155,20 +155,7 @@ static char *path_of(char *buf, size_t len, const char *name, const char *ext)
 
 static struct mc_map *load(const struct golden *g)
 {
-	struct mc_map *map = mc_map_new();
-
-	assert_non_null(map);
-	if (g->arch) {
-		enum mc_arch arch;
-
-		assert_int_equal(mc_arch_parse(g->arch, &arch), 0);
-		mc_map_set_arch(map, arch);
-	}
-	if (mc_map_load_file(map, g->map) ||
-	    (g->resv && mc_map_load_resv_file(map, g->resv)) ||
-	    mc_map_carve(map))
-		fail_msg("%s: %s", g->map, first_error(map));
-	return map;
+	return golden_map(g->map, g->resv, g->arch);
 }
 
 /* The direct input ranges of @map, each found in @back with its devices. */

@@ -383,7 +383,7 @@ static void check_root(const void *fdt, const struct golden_case *c)
 
 static void run_case(struct golden_case *c)
 {
-	struct mc_map *map = mc_map_new();
+	struct mc_map *map = golden_map(c->map, c->resv, c->arch);
 	size_t need = 0, len = 0, base_len = 0, copy_len = 0;
 	const char *expected = c->expected;
 	char *base = NULL;
@@ -392,17 +392,6 @@ static void run_case(struct golden_case *c)
 	bool memreserve;
 	void *blob;
 
-	assert_non_null(map);
-	if (c->arch) {
-		enum mc_arch a;
-
-		assert_int_equal(mc_arch_parse(c->arch, &a), 0);
-		assert_int_equal(mc_map_set_arch(map, a), 0);
-	}
-	assert_int_equal(mc_map_load_file(map, c->map), 0);
-	if (c->resv)
-		assert_int_equal(mc_map_load_resv_file(map, c->resv), 0);
-	assert_int_equal(mc_map_carve(map), 0);
 	if (c->base) {
 		base = slurp(c->base, &base_len);
 		c->opt.base = base;

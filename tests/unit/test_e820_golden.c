@@ -129,24 +129,6 @@ static void parse_case(const struct golden_line *g, struct e820_case *c)
 		 c->resv ? c->resv : "-", c->arch ? c->arch : "-");
 }
 
-static struct mc_map *load(const struct e820_case *c)
-{
-	struct mc_map *map = mc_map_new();
-
-	assert_non_null(map);
-	if (c->arch) {
-		enum mc_arch arch;
-
-		assert_int_equal(mc_arch_parse(c->arch, &arch), 0);
-		mc_map_set_arch(map, arch);
-	}
-	if (mc_map_load_file(map, c->map) ||
-	    (c->resv && mc_map_load_resv_file(map, c->resv)) ||
-	    mc_map_carve(map))
-		fail_msg("%s: %s", c->map, first_error(map));
-	return map;
-}
-
 /* The release whose text the case asks for, as the tool decides it. */
 static uint32_t release_of(const struct e820_case *c)
 {
@@ -436,7 +418,7 @@ static size_t check_cases(bool text)
 		if ((c.out == OUT_TEXT) != text)
 			continue;
 		print_message("%s\n", g.word[0]);
-		map = load(&c);
+		map = golden_map(c.map, c.resv, c.arch);
 		if (text)
 			check_text(&c, map);
 		else
