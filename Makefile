@@ -57,8 +57,8 @@ SHARED    := $(BUILD)/libmemcarve.so.$(VERSION)
 TOOL      := $(BUILD)/memcarve
 
 .PHONY: all deps check-deps example check unit golden asan clang valgrind \
-	cli-output exports abi abi-baseline build-deps check-guests install \
-	uninstall clean
+	cli-output exports includes abi abi-baseline build-deps check-guests \
+	install uninstall clean
 
 all: deps $(STATIC) $(SHARED) $(TOOL)
 
@@ -123,6 +123,11 @@ clang:
 exports: $(SHARED)
 	@tests/exports $(SHARED)
 
+# Each part of the library includes the public headers, internal/ and its
+# own directory's only: the core knows no emitter, emitters not each other.
+includes:
+	@tests/includes
+
 # The ABI against the baseline in abi/ (libabigail); abi-baseline rewrites
 # it, refusing an incompatible change that keeps the SONAME.
 abi: $(SHARED)
@@ -157,7 +162,7 @@ check-guests: $(TOOL)
 -include bench/bench.mk tests/fuzz/fuzz.mk tests/dt-corpus/dt-corpus.mk \
 	examples/vmm/vmm.mk
 
-check: check-deps all unit golden exports abi cli-output build-deps clang \
+check: check-deps all unit golden exports includes abi cli-output build-deps clang \
 	asan valgrind $(EXTRA_CHECKS) check-guests
 	@echo "make check: all passed"
 
