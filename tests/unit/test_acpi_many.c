@@ -9,9 +9,6 @@
 #include "memcarve-acpi.h"
 #include "../../acpi/acpi.h"
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p) { return le16(p) | (uint32_t)le16(p + 2) << 16; }
-
 /* The checksum the slow way, one byte at a time. */
 static uint8_t byte_sum(const uint8_t *p, size_t n)
 {
@@ -30,7 +27,7 @@ static uint8_t *build(struct mc_map *map, enum mc_acpi_table table,
 
 	if (mc_acpi_build(map, table, NULL, base, base_len, &t, len))
 		fail_msg("build failed: %s", first_error(map));
-	assert_int_equal(le32(t + 4), *len);
+	assert_int_equal(get_le32(t + 4), *len);
 	assert_int_equal(byte_sum(t, *len), 0);
 	return t;
 }
@@ -150,7 +147,7 @@ static void long_tables_are_whole_and_sum_to_zero(void **state)
 	mc_acpi_free(t);
 	t = build(am, MC_ACPI_IORT, NULL, 0, &len);
 	assert_true(len > 216 + 101 * 68);
-	assert_int_equal(le32(t + 36), 3 + 101);	/* node count */
+	assert_int_equal(get_le32(t + 36), 3 + 101);	/* node count */
 	mc_acpi_free(t);
 	mc_map_free(xm);
 	mc_map_free(am);
@@ -209,7 +206,7 @@ static void ivrs_sorts_more_devices_than_fit_on_the_stack(void **state)
 		const uint8_t *m = t + 48 + 36 + i * 32;
 
 		assert_int_equal(m[0], 0x21);		/* one device each */
-		assert_int_equal(le16(m + 4),
+		assert_int_equal(get_le16(m + 4),
 				 (i / 5) << 8 | (1 + 2 * (i % 5)) << 3);
 	}
 	mc_acpi_free(t);
@@ -225,11 +222,11 @@ static void iort_sorts_more_stream_ids_than_fit_on_the_stack(void **state)
 	const uint8_t *m = t + 216 + 28;
 
 	(void)state;
-	assert_int_equal(le32(t + 216 + 8), 10);	/* 3-4 is one run */
-	assert_int_equal(le32(m), 3);
-	assert_int_equal(le32(m + 4), 1);
+	assert_int_equal(get_le32(t + 216 + 8), 10);	/* 3-4 is one run */
+	assert_int_equal(get_le32(m), 3);
+	assert_int_equal(get_le32(m + 4), 1);
 	for (size_t i = 1; i < 10; i++)
-		assert_int_equal(le32(m + i * 20), 3 + 3 * i);
+		assert_int_equal(get_le32(m + i * 20), 3 + 3 * i);
 	mc_acpi_free(t);
 	mc_map_free(map);
 }
