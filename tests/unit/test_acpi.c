@@ -5,7 +5,10 @@
  */
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
-#include "internal/byteorder.h"
+
+static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t le32(const uint8_t *p) { return le16(p) | (uint32_t)le16(p + 2) << 16; }
+static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
 
 static uint8_t sum(const uint8_t *p, size_t n)
 {
@@ -57,7 +60,7 @@ static int build_error(const char *text, enum mc_acpi_table table,
 static void assert_table(const uint8_t *t, size_t len, const char *sig)
 {
 	assert_memory_equal(t, sig, 4);
-	assert_int_equal(get_le32(t + 4), len);
+	assert_int_equal(le32(t + 4), len);
 	assert_int_equal(sum(t, len), 0);
 }
 
@@ -77,13 +80,13 @@ static void dmar_fresh_has_drhd_for_qemu_intel_iommu(void **state)
 	assert_int_equal(t[8], 1);			/* revision */
 	assert_memory_equal(t + 10, "MCARVE", 6);	/* OEM ID */
 	assert_memory_equal(t + 16, "MEMCARVE", 8);	/* OEM table ID */
-	assert_int_equal(get_le32(t + 24), 1);		/* OEM revision */
+	assert_int_equal(le32(t + 24), 1);		/* OEM revision */
 	assert_memory_equal(t + 28, "MCRV", 4);		/* creator ID */
 	assert_int_equal(t[36], 38);			/* width - 1 */
-	assert_int_equal(get_le16(t + 48), 0);		/* DRHD */
-	assert_int_equal(get_le16(t + 50), 16);
+	assert_int_equal(le16(t + 48), 0);		/* DRHD */
+	assert_int_equal(le16(t + 50), 16);
 	assert_int_equal(t[52], 1);			/* INCLUDE_PCI_ALL */
-	assert_int_equal(get_le64(t + 56), 0xfed90000);
+	assert_int_equal(le64(t + 56), 0xfed90000);
 	mc_acpi_free(t);
 }
 
@@ -98,11 +101,11 @@ static void dmar_rmrr_per_range_with_a_scope_per_device(void **state)
 	(void)state;
 	assert_table(t, len, "DMAR");
 	assert_int_equal(len, 64 + 24 + 2 * 8);
-	assert_int_equal(get_le16(r), 1);			/* RMRR */
-	assert_int_equal(get_le16(r + 2), 24 + 16);
-	assert_int_equal(get_le16(r + 6), 0);		/* segment */
-	assert_int_equal(get_le64(r + 8), 0x7e000000);	/* base */
-	assert_int_equal(get_le64(r + 16), 0x7e0fffff);	/* inclusive limit */
+	assert_int_equal(le16(r), 1);			/* RMRR */
+	assert_int_equal(le16(r + 2), 24 + 16);
+	assert_int_equal(le16(r + 6), 0);		/* segment */
+	assert_int_equal(le64(r + 8), 0x7e000000);	/* base */
+	assert_int_equal(le64(r + 16), 0x7e0fffff);	/* inclusive limit */
 	assert_int_equal(s[0], 1);			/* PCI endpoint */
 	assert_int_equal(s[1], 8);
 	assert_int_equal(s[5], 0);			/* start bus */
@@ -124,8 +127,8 @@ static void dmar_describes_the_whole_input_range_once(void **state)
 
 	(void)state;
 	assert_int_equal(len, 64 + 24);
-	assert_int_equal(get_le64(t + 64 + 8), 0x7e000000);
-	assert_int_equal(get_le64(t + 64 + 16), 0x7e0fffff);
+	assert_int_equal(le64(t + 64 + 8), 0x7e000000);
+	assert_int_equal(le64(t + 64 + 16), 0x7e0fffff);
 	mc_acpi_free(t);
 }
 
@@ -137,7 +140,7 @@ static void dmar_rmrr_may_end_at_the_top_of_memory(void **state)
 			   MC_ACPI_DMAR, NULL, NULL, 0, &len);
 
 	(void)state;
-	assert_int_equal(get_le64(t + 64 + 16), UINT64_MAX);
+	assert_int_equal(le64(t + 64 + 16), UINT64_MAX);
 	mc_acpi_free(t);
 }
 
@@ -197,9 +200,9 @@ static void dmar_patch_inserts_rmrrs_after_the_drhds(void **state)
 	assert_table(t, len, "DMAR");
 	assert_int_equal(len, blen + 24);
 	assert_memory_equal(t + 10, "BOCHS BXPC    ", 14);
-	assert_int_equal(get_le32(t + 24), 2);		/* base + 1 */
+	assert_int_equal(le32(t + 24), 2);		/* base + 1 */
 	assert_memory_equal(t + 36, base + 36, 64 - 36);	/* DRHD kept */
-	assert_int_equal(get_le16(t + 64), 1);		/* then the RMRR */
+	assert_int_equal(le16(t + 64), 1);		/* then the RMRR */
 	assert_memory_equal(t + 88, base + 64, 8);	/* ATSR after it */
 	mc_acpi_free(t);
 	free(base);
@@ -223,7 +226,7 @@ static void dmar_patch_needs_an_oem_revision_above_the_base(void **state)
 	o.oem_revision = 7;
 	o.set_oem_revision = true;
 	t = build(X86, MC_ACPI_DMAR, &o, base, blen, &len);
-	assert_int_equal(get_le32(t + 24), 7);
+	assert_int_equal(le32(t + 24), 7);
 	mc_acpi_free(t);
 	free(base);
 }
@@ -264,17 +267,17 @@ static void ivrs_fresh_has_qemu_amd_iommu_ivhd(void **state)
 	(void)state;
 	assert_table(t, len, "IVRS");
 	assert_int_equal(len, 48 + 36);
-	assert_int_equal(get_le32(t + 36), 0x2800);		/* IVinfo */
+	assert_int_equal(le32(t + 36), 0x2800);		/* IVinfo */
 	assert_int_equal(h[0], 0x10);
 	assert_int_equal(h[1], 0xd1);
-	assert_int_equal(get_le16(h + 2), 36);
-	assert_int_equal(get_le16(h + 4), 0x0018);		/* 00:03.0 */
-	assert_int_equal(get_le16(h + 6), 0x40);
-	assert_int_equal(get_le64(h + 8), 0xfed80000);
-	assert_int_equal(get_le32(h + 20), 0x44);
+	assert_int_equal(le16(h + 2), 36);
+	assert_int_equal(le16(h + 4), 0x0018);		/* 00:03.0 */
+	assert_int_equal(le16(h + 6), 0x40);
+	assert_int_equal(le64(h + 8), 0xfed80000);
+	assert_int_equal(le32(h + 20), 0x44);
 	assert_int_equal(h[24], 0x01);			/* all devices */
 	assert_int_equal(h[28], 0x48);			/* special: */
-	assert_int_equal(get_le16(h + 33), 0x00a0);		/* IOAPIC 00:14.0 */
+	assert_int_equal(le16(h + 33), 0x00a0);		/* IOAPIC 00:14.0 */
 	assert_int_equal(h[35], 1);
 	mc_acpi_free(t);
 }
@@ -293,17 +296,17 @@ static void ivrs_ivmd_types_follow_the_devices(void **state)
 	assert_int_equal(len, 48 + 36 + 4 * 32);
 	assert_int_equal(ivmd(t, 0)[0], 0x20);		/* all peripherals */
 	assert_int_equal(ivmd(t, 0)[1], 0x07);		/* unity, IR, IW */
-	assert_int_equal(get_le16(ivmd(t, 0) + 2), 32);
-	assert_int_equal(get_le64(ivmd(t, 0) + 16), 0x10000000);
-	assert_int_equal(get_le64(ivmd(t, 0) + 24), 0x100000);	/* a length */
+	assert_int_equal(le16(ivmd(t, 0) + 2), 32);
+	assert_int_equal(le64(ivmd(t, 0) + 16), 0x10000000);
+	assert_int_equal(le64(ivmd(t, 0) + 24), 0x100000);	/* a length */
 	assert_int_equal(ivmd(t, 1)[0], 0x21);		/* one device */
-	assert_int_equal(get_le16(ivmd(t, 1) + 4), 0x0020);
+	assert_int_equal(le16(ivmd(t, 1) + 4), 0x0020);
 	assert_int_equal(ivmd(t, 2)[0], 0x22);		/* 00:05.0-00:05.2 */
 	assert_int_equal(ivmd(t, 2)[1], 0x03);		/* readonly: no IW */
-	assert_int_equal(get_le16(ivmd(t, 2) + 4), 0x0028);
-	assert_int_equal(get_le16(ivmd(t, 2) + 6), 0x002a);
+	assert_int_equal(le16(ivmd(t, 2) + 4), 0x0028);
+	assert_int_equal(le16(ivmd(t, 2) + 6), 0x002a);
 	assert_int_equal(ivmd(t, 3)[0], 0x21);		/* 01:00.0 apart */
-	assert_int_equal(get_le16(ivmd(t, 3) + 4), 0x0100);
+	assert_int_equal(le16(ivmd(t, 3) + 4), 0x0100);
 	mc_acpi_free(t);
 }
 
@@ -318,7 +321,7 @@ static void ivrs_patch_appends_ivmds(void **state)
 	assert_table(t, len, "IVRS");
 	assert_int_equal(len, blen + 32);
 	assert_memory_equal(t + 36, base + 36, blen - 36);
-	assert_int_equal(get_le32(t + 24), 2);
+	assert_int_equal(le32(t + 24), 2);
 	assert_int_equal(t[blen], 0x20);
 	mc_acpi_free(t);
 	mc_acpi_free(base);
@@ -339,19 +342,19 @@ static void iort_fresh_is_qemu_virt_smmuv3_at_revision_e_d(void **state)
 	(void)state;
 	assert_table(t, len, "IORT");
 	assert_int_equal(t[8], 5);			/* E.d */
-	assert_int_equal(get_le32(t + 36), 3);		/* nodes */
-	assert_int_equal(get_le32(t + 40), 48);
+	assert_int_equal(le32(t + 36), 3);		/* nodes */
+	assert_int_equal(le32(t + 40), 48);
 	assert_int_equal(t[ITS], 0);
-	assert_int_equal(get_le32(t + ITS + 16), 1);	/* one ITS */
+	assert_int_equal(le32(t + ITS + 16), 1);	/* one ITS */
 	assert_int_equal(t[SMMU], 4);
-	assert_int_equal(get_le64(t + SMMU + 16), 0x09050000);
-	assert_int_equal(get_le32(t + SMMU + 44), 0x6a);	/* event */
-	assert_int_equal(get_le32(t + SMMU + 52), 0x6d);	/* GERR */
-	assert_int_equal(get_le32(t + SMMU + 56), 0x6c);	/* sync */
-	assert_int_equal(get_le32(t + SMMU + 68 + 12), ITS);	/* to the ITS */
+	assert_int_equal(le64(t + SMMU + 16), 0x09050000);
+	assert_int_equal(le32(t + SMMU + 44), 0x6a);	/* event */
+	assert_int_equal(le32(t + SMMU + 52), 0x6d);	/* GERR */
+	assert_int_equal(le32(t + SMMU + 56), 0x6c);	/* sync */
+	assert_int_equal(le32(t + SMMU + 68 + 12), ITS);	/* to the ITS */
 	assert_int_equal(t[RC], 2);
-	assert_int_equal(get_le32(t + RC + 36 + 4), 0xffff);	/* all RIDs */
-	assert_int_equal(get_le32(t + RC + 36 + 12), SMMU);
+	assert_int_equal(le32(t + RC + 36 + 4), 0xffff);	/* all RIDs */
+	assert_int_equal(le32(t + RC + 36 + 12), SMMU);
 	assert_int_equal(RMR0, len);
 	mc_acpi_free(t);
 }
@@ -366,24 +369,24 @@ static void iort_rmr_node_maps_stream_ids_to_the_smmu(void **state)
 
 	(void)state;
 	assert_table(t, len, "IORT");
-	assert_int_equal(get_le32(t + 36), 4);
+	assert_int_equal(le32(t + 36), 4);
 	assert_int_equal(n[0], 6);			/* RMR */
-	assert_int_equal(get_le16(n + 1), 28 + 2 * 20 + 20);
+	assert_int_equal(le16(n + 1), 28 + 2 * 20 + 20);
 	assert_int_equal(n[3], 3);			/* node revision */
-	assert_int_equal(get_le32(n + 4), 3);		/* unique identifier */
-	assert_int_equal(get_le32(n + 8), 2);		/* 0x10, 0x18-0x19 */
-	assert_int_equal(get_le32(n + 12), 28);
-	assert_int_equal(get_le32(n + 16), 5 << 2);		/* RAM: normal-wb */
-	assert_int_equal(get_le32(n + 20), 1);		/* one range */
-	assert_int_equal(get_le32(n + 24), 28 + 2 * 20);
-	assert_int_equal(get_le32(m + 0), 0x10);		/* input base */
-	assert_int_equal(get_le32(m + 4), 0);		/* one ID */
-	assert_int_equal(get_le32(m + 8), 0x10);		/* output base */
-	assert_int_equal(get_le32(m + 12), SMMU);
-	assert_int_equal(get_le32(m + 20), 0x18);
-	assert_int_equal(get_le32(m + 24), 1);		/* two IDs */
-	assert_int_equal(get_le64(d), 0x48000000);
-	assert_int_equal(get_le64(d + 8), 0x1000000);
+	assert_int_equal(le32(n + 4), 3);		/* unique identifier */
+	assert_int_equal(le32(n + 8), 2);		/* 0x10, 0x18-0x19 */
+	assert_int_equal(le32(n + 12), 28);
+	assert_int_equal(le32(n + 16), 5 << 2);		/* RAM: normal-wb */
+	assert_int_equal(le32(n + 20), 1);		/* one range */
+	assert_int_equal(le32(n + 24), 28 + 2 * 20);
+	assert_int_equal(le32(m + 0), 0x10);		/* input base */
+	assert_int_equal(le32(m + 4), 0);		/* one ID */
+	assert_int_equal(le32(m + 8), 0x10);		/* output base */
+	assert_int_equal(le32(m + 12), SMMU);
+	assert_int_equal(le32(m + 20), 0x18);
+	assert_int_equal(le32(m + 24), 1);		/* two IDs */
+	assert_int_equal(le64(d), 0x48000000);
+	assert_int_equal(le64(d + 8), 0x1000000);
 	mc_acpi_free(t);
 }
 
@@ -396,7 +399,7 @@ static uint32_t rmr_flags_of(const char *line)
 
 	snprintf(text, sizeof(text), "%s%s", ARM, line);
 	t = build(text, MC_ACPI_IORT, NULL, NULL, 0, &len);
-	flags = get_le32(t + RMR0 + 16);
+	flags = le32(t + RMR0 + 16);
 	mc_acpi_free(t);
 	return flags;
 }
@@ -461,12 +464,12 @@ static void iort_patch_appends_rmr_nodes_and_raises_the_revision(void **state)
 	(void)state;
 	assert_table(t, len, "IORT");
 	assert_int_equal(t[8], 5);
-	assert_int_equal(get_le32(t + 24), 2);
-	assert_int_equal(get_le32(t + 36), 4);
+	assert_int_equal(le32(t + 24), 2);
+	assert_int_equal(le32(t + 36), 4);
 	assert_memory_equal(t + 40, base + 40, blen - 40);
 	assert_int_equal(t[blen], 6);
-	assert_int_equal(get_le32(t + blen + 4), 3);	/* after QEMU's 0-2 */
-	assert_int_equal(get_le32(t + blen + 28 + 12), SMMU);
+	assert_int_equal(le32(t + blen + 4), 3);	/* after QEMU's 0-2 */
+	assert_int_equal(le32(t + blen + 28 + 12), SMMU);
 	mc_acpi_free(t);
 	mc_acpi_free(base);
 }
@@ -525,7 +528,7 @@ static void header_options_are_checked(void **state)
 			 0);
 	assert_memory_equal(t + 10, "AB    ", 6);	/* space padded */
 	assert_memory_equal(t + 28, "QEMU", 4);
-	assert_int_equal(get_le32(t + 32), 0x20250101);
+	assert_int_equal(le32(t + 32), 0x20250101);
 	mc_acpi_free(t);
 	mc_map_free(map);
 }
@@ -551,15 +554,15 @@ static void rsdp_links_tables_at_their_guest_addresses(void **state)
 	assert_int_equal(sum(b, 20), 0);		/* ACPI 1.0 checksum */
 	assert_int_equal(sum(b, 36), 0);		/* extended checksum */
 	assert_int_equal(b[15], 2);
-	assert_int_equal(get_le32(b + 20), 36);
-	assert_int_equal(get_le64(b + 24), addr + 0x40);
+	assert_int_equal(le32(b + 20), 36);
+	assert_int_equal(le64(b + 24), addr + 0x40);
 	x = b + 0x40;
 	assert_table(x, 36 + 16, "XSDT");
-	assert_int_equal(get_le64(x + 36), addr + 0x80);	/* 16-byte aligned */
+	assert_int_equal(le64(x + 36), addr + 0x80);	/* 16-byte aligned */
 	assert_memory_equal(b + 0x80, dmar, l1);
-	assert_int_equal(get_le64(x + 44), addr + 0x80 + ((l1 + 15) & ~15ul));
-	assert_memory_equal(b + get_le64(x + 44) - addr, ivrs, l2);
-	assert_int_equal(len, get_le64(x + 44) - addr + l2);
+	assert_int_equal(le64(x + 44), addr + 0x80 + ((l1 + 15) & ~15ul));
+	assert_memory_equal(b + le64(x + 44) - addr, ivrs, l2);
+	assert_int_equal(len, le64(x + 44) - addr + l2);
 	mc_acpi_free(b);
 	mc_acpi_free(dmar);
 	mc_acpi_free(ivrs);
