@@ -42,8 +42,8 @@ LIB_DIRS  := core dt e820 acpi cmdline
 LIB_SRCS  := $(sort $(wildcard $(addsuffix /*.c,$(LIB_DIRS))))
 CLI_SRCS  := $(sort $(wildcard cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
-HEADERS   := $(wildcard include/*.h $(addsuffix /*.h,$(LIB_DIRS)) cli/*.h \
-	     tests/unit/*.h)
+HEADERS   := $(wildcard include/*.h internal/*.h $(addsuffix /*.h,$(LIB_DIRS)) \
+	     cli/*.h tests/unit/*.h)
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -71,7 +71,7 @@ $(BUILD)/obj/cli/%.o: cli/%.c $(HEADERS)
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Icore -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -I. -Icore -c $< -o $@
 
 $(STATIC): $(LIB_OBJS)
 	@rm -f $@
@@ -89,7 +89,7 @@ $(TOOL): $(CLI_OBJS) $(STATIC)
 
 $(BUILD)/tests/%: tests/unit/%.c $(STATIC) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Icore -Itests/unit -o $@ $< $(STATIC) \
+	$(CC) $(ALL_CFLAGS) -I. -Icore -Itests/unit -o $@ $< $(STATIC) \
 		$(LDLIBS_LIB) -lcmocka
 
 EXAMPLE := fixtures/arm64-kvmtool.map

@@ -29,7 +29,7 @@ struct attrs {
 static int fail(struct parser *p, int code, const char *field,
 		const char *fmt, const char *arg)
 {
-	return mc_fail(p->map, code, p->src, p->line, field, fmt, arg);
+	return mc_diag(p->map, code, p->src, p->line, field, fmt, arg);
 }
 
 static int number(struct parser *p, const char *field, const char *tok,
@@ -56,7 +56,7 @@ static int setting(struct parser *p, char **tok, int n)
 		return fail(p, MC_EINVAL, tok[0], "expects exactly one value%s",
 			    "");
 	if (*seen)
-		return mc_fail(map, MC_EINVAL, p->src, p->line, tok[0],
+		return mc_diag(map, MC_EINVAL, p->src, p->line, tok[0],
 			       "given twice (first on line %u)", *seen);
 	*seen = p->line;
 	if (seen == &p->seen_arch) {
@@ -349,7 +349,7 @@ static int region(struct parser *p, enum mc_kind kind, char **tok, int n)
 	if (!err && size == 0)
 		err = fail(p, MC_EINVAL, "size", "'%s' is zero", tok[2]);
 	if (!err && size - 1 > UINT64_MAX - a.r.first)
-		err = mc_fail(p->map, MC_ERANGE, p->src, p->line, "size",
+		err = mc_diag(p->map, MC_ERANGE, p->src, p->line, "size",
 			      "%s+%s wraps past 2^64", tok[1], tok[2]);
 	for (int i = 3; !err && i < n; i++)
 		err = attribute(p, &a, tok[i]);
@@ -394,7 +394,7 @@ static int statement(struct parser *p, char *s)
 	int n = split(s, tok);
 
 	if (n < 0)
-		return mc_fail(p->map, MC_EINVAL, p->src, p->line, NULL,
+		return mc_diag(p->map, MC_EINVAL, p->src, p->line, NULL,
 			       "more than %d words on one line", MAX_TOKENS);
 	if (n == 0)
 		return 0;
@@ -428,7 +428,7 @@ int mc_map_load(struct mc_map *map, const char *source, const char *text,
 
 	p.src = mc_intern_source(map, source);
 	if (!p.src)
-		return mc_fail(map, MC_ENOMEM, source, 0, NULL, "out of memory");
+		return mc_diag(map, MC_ENOMEM, source, 0, NULL, "out of memory");
 	return mc_each_line(map, p.src, text, len, map_line, &p);
 }
 
