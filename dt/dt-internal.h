@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include "memcarve.h"
 #include "memcarve-dt.h"
+#include "internal/diag.h"
 
 /* Longest node name: 31 characters (DT spec 2.2.1), "@", 16 hex digits. */
 #define DT_NAME_MAX 31
@@ -200,8 +201,6 @@ size_t dt_node_name_len(const char *name, uint64_t addr);
 bool dt_name_valid(const char *name);
 bool dt_base_name_ok(const char *name);
 bool dt_unit_addr(const char *unit, uint64_t *addr);
-void dt_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last);
-void dt_fmt_piece(char *buf, size_t len, const struct mc_region *r);
 
 /*
  * sw.c: libfdt's fdt_create() ... fdt_finish(), the same bytes, without a
