@@ -142,7 +142,8 @@ static int check_region(struct mc_map *map, const struct mc_region *r,
 	if (r->first > r->last)
 		return mc_diag(map, MC_ERANGE, src, line,
 			       FIELD("size", "last"),
-			       "range 0x%llx-0x%llx is empty or wraps past 2^64",
+			       "first 0x%llx is above last 0x%llx: the range is "
+			       "empty or wraps past 2^64",
 			       (unsigned long long)r->first,
 			       (unsigned long long)r->last);
 	if (!mc_policy_name(r->policy))
