@@ -137,9 +137,8 @@ int acpi_check_segment0(struct mc_map *map, const struct acpi_range *a,
 						 "device %04x:%02x:%02x.%u is "
 						 "on segment %u, but a fresh "
 						 "%s has one %s, on segment 0 "
-						 "(patch the VMM's %s, which "
-						 "covers it, given in "
-						 "opts.base)",
+						 "(patch the VMM's own %s, which "
+						 "covers it, instead)",
 						 d->segment, d->bus,
 						 PCI_SLOT(d->devfn),
 						 PCI_FUNC(d->devfn),

@@ -78,7 +78,8 @@ static int usable_map(struct mc_map *map, bool any_arch)
 	    mc_map_arch(map) != MC_ARCH_X86_64)
 		return mc_map_report(map, MC_EINVAL, "arch",
 				     "e820 describes x86 guests; the map is %s "
-				     "(mc_map_set_arch() overrides it)",
+				     "(set the arch to x86_64 to write it "
+				     "anyway)",
 				     mc_arch_name(mc_map_arch(map)));
 	/* Pieces never overlap: one that covers all 2^64 bytes is alone. */
 	v = mc_map_result(map, &n);
