@@ -482,7 +482,9 @@ int mc_e820_setup_data(const struct mc_e820_entry *e, size_t n, uint64_t next,
  *
  * Types map to kinds: 1 ram, 2 reserved, 3 acpi, 4 nvs, 7 pmem; 5, 12 and
  * soft reserved become reserved/pmem ranges named "unusable", "pram",
- * "soft-reserved". Zero-size entries are skipped, as the kernel does.
+ * "soft-reserved". Zero-size entries are skipped, as the kernel does. A
+ * region's source names the format ("zero page", "SETUP_E820_EXT",
+ * "e820 table").
  */
 int mc_e820_zeropage_decode(struct mc_map *map, const void *blob, size_t len);
 int mc_e820_setup_data_decode(struct mc_map *map, const void *blob,

@@ -289,7 +289,8 @@ int mc_map_add(struct mc_map *map, const struct mc_region *region);
  * mc_map_load() - parse map-file text (the format memcarve(1) describes
  *		   under MAP FILE: one statement per line)
  * @map:	the map to add to
- * @source:	name used in diagnostics, e.g. the file name
+ * @source:	name used in diagnostics, e.g. the file name; it becomes the
+ *		source of every region the text adds (copied)
  * @text:	the text; need not be NUL-terminated
  * @len:	its length in bytes
  *
@@ -312,8 +313,9 @@ int mc_map_load(struct mc_map *map, const char *source, const char *text,
  *		direct, direct-relaxable, reserved, msi
  * @len:	its length in bytes
  *
- * Each line becomes an unnamed MC_RESERVED region. Lines are limited as
- * in mc_map_load().
+ * Each line becomes an unnamed MC_RESERVED region whose source and line
+ * are @source and its line, so a diagnostic about it names that file.
+ * Lines are limited as in mc_map_load().
  * Return: 0, or the code of the first error.
  */
 int mc_map_load_resv(struct mc_map *map, const char *source, const char *text,
@@ -422,11 +424,12 @@ void mc_map_clear_errors(struct mc_map *map);
  * mc_map_report() - record a diagnostic on the map
  * @map:	the map
  * @code:	an MC_E* code
- * @field:	the option or field at fault, or NULL
+ * @field:	the struct field at fault ("opts.base"), or NULL
  * @fmt:	printf-style message
  *
- * For the emitters and tools built on the map, so that every error reaches
- * the caller through mc_map_error().
+ * For tools built on the map, so that every error reaches the caller
+ * through mc_map_error(). The message reads "FIELD: text", the shape of
+ * the library's own messages that are not about one range.
  * Return: @code.
  */
 int mc_map_report(struct mc_map *map, int code, const char *field,
