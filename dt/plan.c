@@ -241,13 +241,15 @@ int dt_check_fits(struct mc_map *map, const struct dt_plan *plan)
 	}
 	for (size_t i = 0; i < plan->n_children; i++) {
 		const struct dt_child *c = &plan->children[i];
-		char what[80];
 
 		if (fits_cells(plan, c->first, c->last))
-			continue;	/* the label is only for the message */
-		snprintf(what, sizeof(what), "reserved-memory child '%s'",
-			 c->name);
-		e = fits(map, plan, what, c->first, c->last);
+			continue;
+		e = mc_diag_range(map, MC_ERANGE, "opts.cells", c->piece,
+				  c->first, c->last, "its /reserved-memory "
+				  "node '%s' (last byte 0x%" PRIx64 ") does "
+				  "not fit #address-cells = %u, #size-cells = "
+				  "%u", c->name, c->last, plan->addr_cells,
+				  plan->size_cells);
 		err = err ? err : e;
 	}
 	return err;
