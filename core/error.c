@@ -38,22 +38,27 @@ static void short_source(char *dst, size_t len, const char *src)
 			 src + n - (len - 4 - head));
 }
 
-char *mc_where_str(char buf[MC_WHERE_STR], const char *source,
-		   unsigned int line)
+/*
+ * "SOURCE:LINE" ("mc_map_add()#N" for the API, "line N" without a source),
+ * or "" when there is neither.
+ */
+#define WHERE_STR (SOURCE_MAX + 24)
+static char *where_str(char buf[WHERE_STR], const char *source,
+		       unsigned int line)
 {
 	char src[SOURCE_MAX];
 
 	short_source(src, sizeof(src), source ? source : "");
 	if (!*src && line)
-		snprintf(buf, MC_WHERE_STR, "line %u", line);
+		snprintf(buf, WHERE_STR, "line %u", line);
 	else if (!*src)
 		buf[0] = '\0';
 	else if (strcmp(src, MC_API_SOURCE) == 0)
-		snprintf(buf, MC_WHERE_STR, "%s#%u", src, line);
+		snprintf(buf, WHERE_STR, "%s#%u", src, line);
 	else if (line)
-		snprintf(buf, MC_WHERE_STR, "%s:%u", src, line);
+		snprintf(buf, WHERE_STR, "%s:%u", src, line);
 	else
-		snprintf(buf, MC_WHERE_STR, "%s", src);
+		snprintf(buf, WHERE_STR, "%s", src);
 	return buf;
 }
 
@@ -132,10 +137,10 @@ static void record(struct mc_map *map, int code, const char *source,
 int mc_diag(struct mc_map *map, int code, const char *source,
 	    unsigned int line, const char *field, const char *fmt, ...)
 {
-	char where[MC_WHERE_STR], head[MC_WHERE_STR + 64];
+	char where[WHERE_STR], head[WHERE_STR + 64];
 	va_list ap;
 
-	mc_where_str(where, source, line);
+	where_str(where, source, line);
 	snprintf(head, sizeof(head), "%s%s%s%s", where, *where ? ": " : "",
 		 field && *field ? field : "", field && *field ? ": " : "");
 	va_start(ap, fmt);
@@ -166,11 +171,11 @@ int mc_diag_range(struct mc_map *map, int code, const char *field,
 		  const struct mc_region *r, uint64_t first, uint64_t last,
 		  const char *fmt, ...)
 {
-	char where[MC_WHERE_STR], what[REGION_STR];
+	char where[WHERE_STR], what[REGION_STR];
 	char head[sizeof(where) + sizeof(what) + 8];
 	va_list ap;
 
-	mc_where_str(where, r->source, r->line);
+	where_str(where, r->source, r->line);
 	range_str(what, sizeof(what), r, first, last);
 	snprintf(head, sizeof(head), "%s%s%s: ", where, *where ? ": " : "",
 		 what);
@@ -183,9 +188,9 @@ int mc_diag_range(struct mc_map *map, int code, const char *field,
 int mc_diag_overlap(struct mc_map *map, int code, const struct mc_region *a,
 		    const struct mc_region *b, const char *why)
 {
-	char where[MC_WHERE_STR], what[REGION_STR];
+	char where[WHERE_STR], what[REGION_STR];
 
-	mc_where_str(where, b->source, b->line);
+	where_str(where, b->source, b->line);
 	range_str(what, sizeof(what), b, b->first, b->last);
 	return mc_diag_range(map, code, NULL, a, a->first, a->last,
 			     "overlaps %s%s%s%s (%s)", what,
@@ -196,7 +201,7 @@ int mc_diag_overlap(struct mc_map *map, int code, const struct mc_region *a,
 int mc_map_report(struct mc_map *map, int code, const char *field,
 		  const char *fmt, ...)
 {
-	char head[MC_WHERE_STR + 64];
+	char head[WHERE_STR + 64];
 	va_list ap;
 
 	snprintf(head, sizeof(head), "%s%s", field && *field ? field : "",

@@ -44,14 +44,6 @@
 #define MC_RANGE_STR 48
 char *mc_range_str(char buf[MC_RANGE_STR], uint64_t first, uint64_t last);
 
-/*
- * "SOURCE:LINE" of a region ("mc_map_add()#N" for the API), or "" when it
- * has no source. Returns @buf.
- */
-#define MC_WHERE_STR 300
-char *mc_where_str(char buf[MC_WHERE_STR], const char *source,
-		   unsigned int line);
-
 /* Not about a range: "[SOURCE[:LINE]: ][FIELD: ]text". Returns @code. */
 int mc_diag(struct mc_map *map, int code, const char *source,
 	    unsigned int line, const char *field, const char *fmt, ...)
