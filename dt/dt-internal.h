@@ -146,7 +146,8 @@ int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
 		 unsigned int addr_cells, unsigned int size_cells,
 		 struct dt_plan *plan);
 void dt_plan_free(struct dt_plan *plan);
-int dt_check_fits(struct mc_map *map, const struct dt_plan *plan);
+int dt_check_fits(struct mc_map *map, const struct dt_plan *plan,
+		  const char *field);
 int dt_plan_split(struct mc_map *map, struct dt_plan *plan,
 		  const struct dt_base *base);
 

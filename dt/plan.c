@@ -188,7 +188,8 @@ int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
 	if (!err)
 		err = add_children(map, plan, want_memreserve(map, opt));
 	if (!err)
-		err = dt_check_fits(map, plan);
+		err = dt_check_fits(map, plan,
+				    opt->base ? "opts.base" : "opts.cells");
 	return err;
 }
 
@@ -217,26 +218,29 @@ static bool fits_cells(const struct dt_plan *plan, uint64_t first,
 }
 
 static int fits(struct mc_map *map, const struct dt_plan *plan,
-		const char *what, uint64_t first, uint64_t last)
+		const char *field, const char *what, uint64_t first,
+		uint64_t last)
 {
 	char range[MC_RANGE_STR];
 
 	if (fits_cells(plan, first, last))
 		return 0;
 	mc_range_str(range, first, last);
-	return mc_map_report(map, MC_ERANGE, "opts.cells",
+	return mc_map_report(map, MC_ERANGE, field,
 			     "%s %s (last byte 0x%" PRIx64 ") does not fit "
 			     "#address-cells = %u, #size-cells = %u", what,
 			     range, last, plan->addr_cells, plan->size_cells);
 }
 
-int dt_check_fits(struct mc_map *map, const struct dt_plan *plan)
+/* @field: what set the cells, opts.base (its root's) or opts.cells */
+int dt_check_fits(struct mc_map *map, const struct dt_plan *plan,
+		  const char *field)
 {
 	int err = 0, e;
 
 	for (size_t i = 0; i < plan->n_blocks; i++) {
-		e = fits(map, plan, "memory block", plan->blocks[i].first,
-			 plan->blocks[i].last);
+		e = fits(map, plan, field, "memory block",
+			 plan->blocks[i].first, plan->blocks[i].last);
 		err = err ? err : e;
 	}
 	for (size_t i = 0; i < plan->n_children; i++) {
@@ -244,7 +248,7 @@ int dt_check_fits(struct mc_map *map, const struct dt_plan *plan)
 
 		if (fits_cells(plan, c->first, c->last))
 			continue;
-		e = mc_diag_range(map, MC_ERANGE, "opts.cells", c->piece,
+		e = mc_diag_range(map, MC_ERANGE, field, c->piece,
 				  c->first, c->last, "its /reserved-memory "
 				  "node '%s' (last byte 0x%" PRIx64 ") does "
 				  "not fit #address-cells = %u, #size-cells = "
