@@ -193,9 +193,10 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 
 /*
  * Report a diagnostic about range @a, in mc_diag_range()'s shape
- * "vm.map:7: reserved 0x1000+0x1000 type=direct name=fw: " then @fmt. The range is named only here, on the error
- * path: building a table checks every range, and formatting a name for
- * each one up front cost more than writing the table. Return: @code.
+ * "vm.map:7: reserved 0x1000+0x1000 type=direct name=fw: " then @fmt.
+ * The range is named only here, on the error path: building a table checks
+ * every range, and formatting a name for each one up front cost more than
+ * writing the table. Return: @code.
  */
 int acpi_range_report(struct mc_map *map, int code, const char *field,
 		      const struct acpi_range *a, const char *fmt, ...)

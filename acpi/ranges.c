@@ -133,12 +133,13 @@ int acpi_check_segment0(struct mc_map *map, const struct acpi_range *a,
 		const struct mc_pci_dev *d = &a->devices[i];
 
 		if (d->segment != 0)
-			return acpi_range_report(map, MC_EINVAL, "region.devices", a,
+			return acpi_range_report(map, MC_EINVAL,
+						 "region.devices", a,
 						 "device %04x:%02x:%02x.%u is "
 						 "on segment %u, but a fresh "
 						 "%s has one %s, on segment 0 "
-						 "(patch the VMM's own %s, which "
-						 "covers it, instead)",
+						 "(patch the VMM's own %s, "
+						 "which covers it, instead)",
 						 d->segment, d->bus,
 						 PCI_SLOT(d->devfn),
 						 PCI_FUNC(d->devfn),

@@ -168,7 +168,8 @@ static int check_region(struct mc_map *map, const struct mc_region *r,
 		const char *f =
 			r->n_devices ? FIELD("devices=", "devices") :
 			r->n_sids ? FIELD("sids=", "sids") :
-			(r->flags & MC_F_READONLY) ? FIELD("readonly", "flags") :
+			(r->flags & MC_F_READONLY) ?
+				FIELD("readonly", "flags") :
 			(r->flags & MC_F_PRIVILEGED) ?
 				FIELD("privileged", "flags") :
 			(r->flags & MC_F_ACCESS) ? FIELD("access=", "flags") :

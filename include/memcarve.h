@@ -139,9 +139,9 @@ struct mc_pci_dev {
  * @source:	where it came from, named in diagnostics: the map or
  *		reserved_regions file ("<stdin>" for standard input), the
  *		decoded blob, or the caller's own name for mc_map_add()
- *		(copied). NULL in mc_map_add() stands for "mc_map_add()", with
- *		@line the call's number N (the map's mc_map_add() calls counted
- *		from 1): messages say "mc_map_add()#N".
+ *		(copied). NULL in mc_map_add() stands for "mc_map_add()",
+ *		with @line the call's number N (the map's mc_map_add() calls
+ *		counted from 1): messages say "mc_map_add()#N".
  * @line:	the line of @source it was read from, 0 if none
  *
  * Callers fill one in for mc_map_add() (a zeroed struct is a valid start);
@@ -175,11 +175,13 @@ struct mc_region {
  *		name over 255 bytes keeps its start and its end around "..."
  * @line:	line number (for "mc_map_add()", the call's number), 0 if the
  *		error is not about one line
- * @field:	the field at fault: a map-file attribute ("size", "type=") or a
- *		struct member ("opts.base", "region.devices"); "" if none
+ * @field:	the field at fault: a map-file attribute ("size", "type=")
+ *		or a struct member ("opts.base", "region.devices"); "" if
+ *		none
  * @msg:	the whole message, ready to print, in one of three shapes:
  *		about a range,
- *		"vm.map:7: reserved 0x8000000+0x100000 type=msi name=its: ...";
+ *		"vm.map:7: reserved 0x8000000+0x100000 type=msi name=its:
+ *		 ...";
  *		an overlap, naming both ranges,
  *		"vm.map:7: reserved 0x8000000+0x100000: overlaps ram
  *		 0x0+0x10000000 (vm.map:3) (policy abort)";
