@@ -19,6 +19,7 @@
 #include "memcarve.h"
 #include "memcarve-acpi.h"
 #include "internal/byteorder.h"
+#include "internal/diag.h"
 
 #define FIELD_AFTER(prev, prev_size, next) \
 	_Static_assert((prev) + (prev_size) == (next), #next " follows " #prev)
@@ -155,16 +156,11 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 		       size_t *n);
 
 /*
- * "0x1000+0x1000": how ACPI diagnostics name the range @first..@last,
- * base and size (a size of 2^64 reads 0x0), into @buf of @len bytes.
- */
-void acpi_fmt_span(char *buf, size_t len, uint64_t first, uint64_t last);
-
-/*
- * Report a diagnostic about range @a: "direct 0x1000+0x1000 (line 7,
- * fw-buffer): " then @fmt. The range is named only here, on the error
- * path: building a table checks every range, and formatting a name for
- * each one up front cost more than writing the table. Return: @code.
+ * Report a diagnostic about range @a, in mc_diag_range()'s shape
+ * "vm.map:7: reserved 0x1000+0x1000 type=direct name=fw: " then @fmt.
+ * The range is named only here, on the error path: building a table checks
+ * every range, and formatting a name for each one up front cost more than
+ * writing the table. Return: @code.
  */
 int acpi_range_report(struct mc_map *map, int code, const char *field,
 		      const struct acpi_range *a, const char *fmt, ...)

@@ -60,13 +60,13 @@ static int check_base(struct mc_map *map, enum mc_acpi_table table,
 	uint8_t rev = p[SDT_REVISION];
 
 	if (rev < patch_revisions[table].lo || rev > patch_revisions[table].hi)
-		return mc_map_report(map, MC_EBADBLOB, "base",
+		return mc_map_report(map, MC_EBADBLOB, "opts.base",
 				     "%s: table revision %u; memcarve patches "
 				     "revisions %u to %u",
 				     table_sig[table], rev,
 				     patch_revisions[table].lo,
 				     patch_revisions[table].hi);
-	return acpi_check_body(map, table, p, len, "base");
+	return acpi_check_body(map, table, p, len, "opts.base");
 }
 
 /* The base is some other table, or no table: say what it starts with. */
@@ -78,7 +78,7 @@ static int wrong_base(struct mc_map *map, const char *sig, const void *base,
 
 	for (size_t i = 0; i < 4 && i < len; i++)
 		seen[i] = (char)(p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '?');
-	return mc_map_report(map, MC_EBADBLOB, "base",
+	return mc_map_report(map, MC_EBADBLOB, "opts.base",
 			     "the table to patch must have signature %s; "
 			     "this one starts '%s'",
 			     sig, seen);
@@ -115,7 +115,7 @@ int mc_acpi_build(struct mc_map *map, enum mc_acpi_table table,
 	err = acpi_check_opts(map, opts);
 	if (!err && base) {
 		err = acpi_check_table(map, base, base_len, table_sig[table],
-				       "base");
+				       "opts.base");
 		if (err == 0)
 			err = wrong_base(map, table_sig[table], base, base_len);
 		else if (err == 1)

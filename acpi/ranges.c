@@ -103,47 +103,17 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 	return 0;
 }
 
-void acpi_fmt_span(char *buf, size_t len, uint64_t first, uint64_t last)
-{
-	snprintf(buf, len, "0x%llx+0x%llx", (unsigned long long)first,
-		 (unsigned long long)(last - first + 1));
-}
-
-/* "direct 0x1000+0x1000 (line 7, fw-buffer)" */
-static void fmt_range(char *buf, size_t len, const struct acpi_range *a)
-{
-	const struct mc_region *r = a->r;
-	char span[48];
-	int n;
-
-	acpi_fmt_span(span, sizeof(span), a->first, a->last);
-	n = snprintf(buf, len, "%s %s", mc_resv_type_name(r->type), span);
-	if (n < 0 || (size_t)n >= len)
-		return;
-	if (r->line && r->name)
-		snprintf(buf + n, len - (size_t)n, " (line %u, %s)", r->line,
-			 r->name);
-	else if (r->line)
-		snprintf(buf + n, len - (size_t)n, " (line %u)", r->line);
-	else if (r->name)
-		snprintf(buf + n, len - (size_t)n, " (%s)", r->name);
-}
-
 int acpi_range_report(struct mc_map *map, int code, const char *field,
 		      const struct acpi_range *a, const char *fmt, ...)
 {
-	/*
-	 * @text as wide as mc_map_report()'s own buffer: the joined line is
-	 * cut where the one format string before it was.
-	 */
-	char what[96], text[320];
+	char text[MC_DIAG_MAX];
 	va_list ap;
 
-	fmt_range(what, sizeof(what), a);
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	return mc_map_report(map, code, field, "%s: %s", what, text);
+	return mc_diag_range(map, code, field, a->r, a->first, a->last, "%s",
+			     text);
 }
 
 int acpi_check_segment0(struct mc_map *map, const struct acpi_range *a,
@@ -153,12 +123,13 @@ int acpi_check_segment0(struct mc_map *map, const struct acpi_range *a,
 		const struct mc_pci_dev *d = &a->devices[i];
 
 		if (d->segment != 0)
-			return acpi_range_report(map, MC_EINVAL, "devices=", a,
+			return acpi_range_report(map, MC_EINVAL,
+						 "region.devices", a,
 						 "device %04x:%02x:%02x.%u is "
 						 "on segment %u, but a fresh "
 						 "%s has one %s, on segment 0 "
-						 "(--base: patch the VMM's %s, "
-						 "which covers it)",
+						 "(patch the VMM's own %s, "
+						 "which covers it, instead)",
 						 d->segment, d->bus,
 						 PCI_SLOT(d->devfn),
 						 PCI_FUNC(d->devfn),

@@ -61,7 +61,7 @@ static int check_tables(struct mc_map *map, const void *const *tables,
 		const char *sig = tables[i];
 		int err;
 
-		snprintf(what, sizeof(what), "table %zu", i + 1);
+		snprintf(what, sizeof(what), "tables[%zu]", i);
 		if (lens[i] < SDT_SIGNATURE_LEN)
 			return mc_map_report(map, MC_EBADBLOB, what,
 					     "%zu bytes is not an ACPI table",
@@ -111,7 +111,7 @@ int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
 		opts = &defaults;
 	}
 	if (addr & (TABLE_ALIGN - 1))
-		return mc_map_report(map, MC_EALIGN, "rsdp",
+		return mc_map_report(map, MC_EALIGN, "addr",
 				     "0x%llx: the RSDP must be 16-byte aligned",
 				     (unsigned long long)addr);
 	err = acpi_check_opts(map, opts);
@@ -132,7 +132,7 @@ int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
 		at = align_up(b.len);
 	}
 	if (!b.failed && b.len - 1 > UINT64_MAX - addr)
-		err = mc_map_report(map, MC_ERANGE, "rsdp",
+		err = mc_map_report(map, MC_ERANGE, "addr",
 				    "0x%llx + 0x%zx bytes passes 2^64 - 1",
 				    (unsigned long long)addr, b.len);
 	if (!err && b.failed)
@@ -199,7 +199,8 @@ static int decode_linked(struct mc_map *map, const uint8_t *p, size_t len,
 int mc_acpi_rsdp_decode(struct mc_map *map, const void *blob, size_t len)
 {
 	const uint8_t *p = blob;
-	struct mc_region r = { .kind = MC_ACPI, .name = "acpi-tables" };
+	struct mc_region r = { .kind = MC_ACPI, .name = "acpi-tables",
+				 .source = "RSDP" };
 	uint64_t base;
 	int err;
 

@@ -135,7 +135,7 @@ int acpi_header_patch(struct mc_map *map, struct acpi_buf *b,
 	}
 	/* A table upgrade replaces the VMM's table only if this is higher. */
 	if (rev == UINT32_MAX)
-		return mc_map_report(map, MC_ERANGE, "oem-revision",
+		return mc_map_report(map, MC_ERANGE, "opts.oem_revision",
 				     "the base table's OEM revision is 0xffffffff: "
 				     "no higher one exists; give one explicitly");
 	put_le32(h + SDT_OEM_REVISION, rev + 1);
@@ -196,9 +196,9 @@ int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o)
 		size_t width;
 		const char *field;
 	} ids[] = {
-		{ o->oem_id, SDT_OEM_ID_LEN, "oem-id" },
-		{ o->oem_table_id, SDT_OEM_TABLE_ID_LEN, "oem-table-id" },
-		{ o->creator_id, SDT_CREATOR_ID_LEN, "creator-id" },
+		{ o->oem_id, SDT_OEM_ID_LEN, "opts.oem_id" },
+		{ o->oem_table_id, SDT_OEM_TABLE_ID_LEN, "opts.oem_table_id" },
+		{ o->creator_id, SDT_CREATOR_ID_LEN, "opts.creator_id" },
 	};
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {

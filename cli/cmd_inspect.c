@@ -78,6 +78,21 @@ static void print_region(struct cli_buf *b, const struct mc_region *r)
 	cli_buf_printf(b, "\n");
 }
 
+/*
+ * A decoder knows lines but not the file: "line 4: ..." about FILE is
+ * printed "FILE:4: ...", as the map parser names its lines.
+ */
+static void print_decode_error(const char *name, const char *msg)
+{
+	unsigned int line;
+	int n = 0;
+
+	if (sscanf(msg, "line %u: %n", &line, &n) == 1 && n > 0)
+		fprintf(stderr, "%s:%u: %s\n", name, line, msg + n);
+	else
+		fprintf(stderr, "%s: %s\n", name, msg);
+}
+
 static int run_inspect(struct cli *cli)
 {
 	struct cli_buf in = { 0 }, out = { 0 };
@@ -104,8 +119,7 @@ static int run_inspect(struct cli *cli)
 			       name);
 	else if (st == EXIT_OK && err) {
 		for (size_t i = 0; i < mc_map_error_count(map); i++)
-			fprintf(stderr, "%s: %s\n", name,
-				mc_map_error(map, i)->msg);
+			print_decode_error(name, mc_map_error(map, i)->msg);
 		st = EXIT_INPUT;
 	} else if (st == EXIT_OK) {
 		const struct mc_region *r;

@@ -40,16 +40,52 @@ const char *cli_opt(const struct cli *cli, const char *name)
 	return v;
 }
 
+/*
+ * The library names the struct field at fault ("opts.base",
+ * "boot.setup_data_addr"); the tool's user knows the option that set it.
+ * A member of opts, boot or rules is the option of the same name, with
+ * dashes; these few are not.
+ */
+static void option_of(const char *field, char *opt, size_t len)
+{
+	static const char *const special[][2] = {
+		{ "image", "--kernel" },
+		{ "addr", "--rsdp" },
+		{ "opts.layout", "--memory-nodes" },
+		{ "opts.drop_base_memreserve", "--drop-memreserve" },
+	};
+	const char *dot = strchr(field, '.');
+
+	*opt = '\0';
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (strcmp(field, special[i][0]) == 0) {
+			snprintf(opt, len, "%s", special[i][1]);
+			return;
+		}
+	if (!dot || (strncmp(field, "opts.", 5) && strncmp(field, "boot.", 5) &&
+		     strncmp(field, "rules.", 6)))
+		return;
+	snprintf(opt, len, "--%s", dot + 1);
+	for (char *c = opt; *c; c++)
+		if (*c == '_')
+			*c = '-';
+}
+
 int cli_print_errors(const struct mc_map *map)
 {
 	size_t n = mc_map_error_count(map);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct mc_error *e = mc_map_error(map, i);
+		size_t k = strlen(e->field);
+		char opt[48] = "";
 
 		/* "vm.map:7: ..." names its place; the rest name the tool */
-		fprintf(stderr, "%s%s\n", e->source[0] ? "" : "memcarve: ",
-			e->msg);
+		if (!e->source[0] && k && strncmp(e->msg, e->field, k) == 0 &&
+		    e->msg[k] == ':')
+			option_of(e->field, opt, sizeof(opt));
+		fprintf(stderr, "%s%s%s\n", e->source[0] ? "" : "memcarve: ",
+			opt, *opt ? e->msg + k : e->msg);
 	}
 	if (mc_map_errors_dropped(map))
 		fprintf(stderr, "memcarve: %zu more errors not shown\n",

@@ -21,16 +21,16 @@ static int resolve_style(struct mc_map *map, enum mc_cmdline_style asked,
 		return 0;
 	}
 	if (asked != MC_CMDLINE_AUTO)
-		return mc_map_report(map, MC_EINVAL, "style",
+		return mc_map_report(map, MC_EINVAL, "opts.style",
 				     "unknown command-line style %d", asked);
 	if (arch == MC_ARCH_MIPS || arch == MC_ARCH_X86_64) {
 		*style = arch == MC_ARCH_MIPS ? MC_CMDLINE_MIPS : MC_CMDLINE_X86;
 		return 0;
 	}
 	if (arch == MC_ARCH_NONE)
-		return mc_map_report(map, MC_EINVAL, "style",
+		return mc_map_report(map, MC_EINVAL, "opts.style",
 				     "the map names no arch: choose mips or x86");
-	return mc_map_report(map, MC_EINVAL, "style",
+	return mc_map_report(map, MC_EINVAL, "opts.style",
 			     "arch %s has no command-line memory map (only mips "
 			     "and x86 parse memmap=): choose mips or x86 explicitly",
 			     mc_arch_name(arch));
@@ -58,7 +58,7 @@ static int add_kept(struct mc_map *map, struct cl_line *line,
 			return 0;
 		}
 		if (open)
-			return mc_map_report(map, MC_EINVAL, "append",
+			return mc_map_report(map, MC_EINVAL, "opts.append",
 					     "the double quote opened at byte "
 					     "%zu is never closed: the kernel "
 					     "would read the rest of the line, "
@@ -118,7 +118,7 @@ static int too_long(struct mc_map *map, const struct cl_line *line,
 				       cl_group_name((enum cl_group)best),
 				       line->bytes[best]);
 	}
-	return mc_map_report(map, MC_ERANGE, from_max ? "max" : "cmdline",
+	return mc_map_report(map, MC_ERANGE, from_max ? "opts.max" : "cmdline",
 			     "the command line needs %zu bytes with its NUL, "
 			     "over the limit of %zu%s (not truncated); %s",
 			     line->len + 1, limit,
@@ -131,10 +131,10 @@ static int check_opts(struct mc_map *map, const struct mc_cmdline_opts *opts)
 		return mc_map_report(map, MC_ESTATE, "cmdline",
 				     "the map is not carved yet");
 	if ((unsigned int)opts->escape > MC_ESCAPE_GRUB)
-		return mc_map_report(map, MC_EINVAL, "escape",
+		return mc_map_report(map, MC_EINVAL, "opts.escape",
 				     "unknown escape %d", opts->escape);
 	if (opts->flags & ~(MC_CMDLINE_PRAM | MC_CMDLINE_RETYPE))
-		return mc_map_report(map, MC_EINVAL, "flags",
+		return mc_map_report(map, MC_EINVAL, "opts.flags",
 				     "unknown flags 0x%x", opts->flags);
 	return 0;
 }

@@ -20,13 +20,14 @@ int cl_check_range(struct mc_map *map, uint64_t first, uint64_t last,
 	 * refuses a table where base + size wraps ("Invalid user supplied
 	 * memory map"): a range ending at 2^64 - 1 has no exact token.
 	 */
+	char range[MC_RANGE_STR];
+
 	if (last != UINT64_MAX)
 		return 0;
 	return mc_map_report(map, MC_ERANGE, "cmdline",
-			     "%s 0x%" PRIx64 "-0x%" PRIx64
-			     " ends at 2^64 - 1: the kernel keeps base + size, "
-			     "which does not fit in 64 bits",
-			     what, first, last);
+			     "%s %s ends at 2^64 - 1: the kernel keeps base + "
+			     "size, which does not fit in 64 bits",
+			     what, mc_range_str(range, first, last));
 }
 
 /*

@@ -140,11 +140,11 @@ static int check_user_table(struct mc_map *map, const struct mc_e820_entry *t,
 	max = max ? max : MC_E820_MAX_ENTRIES_DEFAULT;
 	peak = mc_e820_boot_entries(t, k, NULL, 0, MC_LINUX_NEWEST);
 	if (peak > max)
-		return mc_map_report(map, MC_ERANGE, "max-entries",
+		return mc_map_report(map, MC_ERANGE, "opts.max_entries",
 				     "memmap=exactmap with %zu tokens, and %zu "
 				     "more entr%s that the kernel adds "
 				     "splitting RAM to reserve its first page "
-				     "and 0xa0000-0xfffff, over its "
+				     "and 0xa0000+0x60000, over its "
 				     "E820_MAX_ENTRIES of %zu (128 + 3 x "
 				     "MAX_NUMNODES; Debian's amd64 kernels: "
 				     "3200): it would drop the rest (\"E820 "

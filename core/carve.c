@@ -167,21 +167,11 @@ static int cmp_event(const void *a, const void *b)
 	return (int)(x->flags & EV_START) - (int)(y->flags & EV_START);
 }
 
-static const char *src_of(const struct sweep *s, size_t idx)
-{
-	return s->map->in_source[idx];
-}
-
 static int conflict(struct sweep *s, int code, size_t a, size_t b,
 		    const char *why)
 {
-	const struct mc_region *ra = &s->map->in[a], *rb = &s->map->in[b];
-	char da[80], db[80];
-
-	mc_fmt_region(da, sizeof(da), ra);
-	mc_fmt_region(db, sizeof(db), rb);
-	return mc_fail(s->map, code, src_of(s, a), ra->line, NULL,
-		       "%s overlaps %s (%s)", da, db, why);
+	return mc_diag_overlap(s->map, code, &s->map->in[a], &s->map->in[b],
+			       why);
 }
 
 /* Collect RAM in address order and check it: disjoint, aligned, < 2^64. */
@@ -204,7 +194,6 @@ static int collect_ram(struct sweep *s)
 	for (size_t i = 0; i < s->n_ram; i++) {
 		const struct mc_ram_block *b = &s->ram[i];
 		const struct mc_region *r = &map->in[b->idx];
-		char d[80];
 
 		if (i && b->first <= s->ram[i - 1].last) {
 			err = conflict(s, MC_EOVERLAP, b->idx, s->ram[i - 1].idx,
@@ -212,17 +201,16 @@ static int collect_ram(struct sweep *s)
 			continue;
 		}
 		if ((b->first & (g - 1)) || ~b->last & (g - 1)) {
-			mc_fmt_region(d, sizeof(d), r);
-			err = mc_fail(s->map, MC_EALIGN, src_of(s, b->idx),
-				      r->line, NULL,
-				      "%s is not aligned to the granule 0x%llx",
-				      d, (unsigned long long)g);
+			err = mc_diag_range(s->map, MC_EALIGN, NULL, r,
+					    r->first, r->last,
+					    "not aligned to the granule 0x%llx",
+					    (unsigned long long)g);
 			continue;
 		}
 		if (b->last - b->first > UINT64_MAX - 1 - total) {
-			return mc_fail(s->map, MC_ERANGE, src_of(s, b->idx),
-				       r->line, NULL,
-				       "total RAM exceeds 2^64 - 1 bytes");
+			return mc_diag_range(s->map, MC_ERANGE, NULL, r,
+					     r->first, r->last,
+					     "total RAM exceeds 2^64 - 1 bytes");
 		}
 		total += b->last - b->first + 1;
 	}
@@ -607,7 +595,7 @@ static int sweep(struct sweep *s)
 		last = i < s->n_ev ? s->ev[i].pos - 1 : UINT64_MAX;
 		err = interval(s, pos, last);
 	}
-	return err ? mc_fail(s->map, err, NULL, 0, NULL, "out of memory") : 0;
+	return err ? mc_diag(s->map, err, NULL, 0, NULL, "out of memory") : 0;
 }
 
 struct carve_bufs {
@@ -679,7 +667,7 @@ int mc_map_carve(struct mc_map *map)
 	mc_map_uncarve(map);
 	err = alloc_sweep(&s, &b, map->n_in);
 	if (err)
-		err = mc_fail(map, err, NULL, 0, NULL, "out of memory");
+		err = mc_diag(map, err, NULL, 0, NULL, "out of memory");
 	if (!err)
 		err = prepare(&s, &b);
 	if (!err)

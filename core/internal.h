@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include "memcarve.h"
+#include "internal/diag.h"
 
 #if defined(__GNUC__)
 #define MC_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -43,8 +44,9 @@ struct mc_map {
 	unsigned int fixed;		/* MC_SET_* */
 
 	struct mc_region *in;		/* regions as added */
-	const char **in_source;		/* parallel: where each came from */
 	size_t n_in, cap_in;
+	unsigned int n_api_adds;	/* mc_map_add() calls: the N of #N */
+	const char *last_source;	/* the source interned last */
 
 	bool carved;
 	struct mc_region *out;		/* carved result */
@@ -56,14 +58,10 @@ struct mc_map {
 	struct mc_arena arena;
 
 	struct mc_error err[MC_MAX_ERRORS];
+	char *err_block[MC_MAX_ERRORS];	/* what each one's strings live in */
 	size_t n_err;
 	size_t n_dropped;
 };
-
-/* Record a diagnostic; returns @code so callers can "return mc_fail(...)". */
-int mc_fail(struct mc_map *map, int code, const char *source,
-	    unsigned int line, const char *field, const char *fmt, ...)
-	MC_PRINTF(6, 7);
 
 /* Add a region read from @source:@line (0 for the API). */
 int mc_map_add_from(struct mc_map *map, const struct mc_region *r,
@@ -88,12 +86,6 @@ int mc_check_ram_total(struct mc_map *map);
  */
 int mc_parse_u64(const char *tok, bool suffix, uint64_t *out,
 		 char *why, size_t why_len);
-
-/* "0x8000000+0x100000": base and size, the size possibly 2^64. */
-void mc_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last);
-
-/* A region as "reserved 0x8000000+0x100000" for conflict messages. */
-void mc_fmt_region(char *buf, size_t len, const struct mc_region *r);
 
 /* 2^k alignment helpers; overflow-safe. */
 static inline bool mc_is_pow2(uint64_t x)

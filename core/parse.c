@@ -30,14 +30,14 @@ struct attrs {
 static int fail(struct parser *p, int code, const char *field,
 		const char *fmt, const char *arg)
 {
-	return mc_fail(p->map, code, p->src, p->line, field, fmt, arg);
+	return mc_diag(p->map, code, p->src, p->line, field, fmt, arg);
 }
 
 /* @val is none of the words @list names. */
 static int not_one_of(struct parser *p, const char *field, const char *val,
 		      const char *list)
 {
-	return mc_fail(p->map, MC_EINVAL, p->src, p->line, field,
+	return mc_diag(p->map, MC_EINVAL, p->src, p->line, field,
 		       "'%s' is not one of %s", val, list);
 }
 
@@ -66,7 +66,7 @@ static int setting(struct parser *p, char **tok, int n)
 		return fail(p, MC_EINVAL, tok[0], "expects exactly one value%s",
 			    "");
 	if (*seen)
-		return mc_fail(map, MC_EINVAL, p->src, p->line, tok[0],
+		return mc_diag(map, MC_EINVAL, p->src, p->line, tok[0],
 			       "given twice (first on line %u)", *seen);
 	*seen = p->line;
 	if (seen == &p->seen_arch) {
@@ -254,7 +254,7 @@ static int access_attr(struct parser *p, struct attrs *a, const char *val)
 	if (mc_parse_u64(val, false, &v, (char[1]){ 0 }, 1) || v > 0xff) {
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			mc_words_add(words, sizeof(words), names[i]);
-		return mc_fail(p->map, MC_EINVAL, p->src, p->line, "access=",
+		return mc_diag(p->map, MC_EINVAL, p->src, p->line, "access=",
 			       "'%s' is not 0..255 or one of %s", val, words);
 	}
 	a->r.access = (unsigned int)v;
@@ -328,7 +328,7 @@ static int unknown_attribute(struct parser *p, const char *tok)
 
 	for (size_t key = 0; key < N_KEYS; key++)
 		mc_words_add(words, sizeof(words), attrs[key].field);
-	return mc_fail(p->map, MC_EINVAL, p->src, p->line, NULL,
+	return mc_diag(p->map, MC_EINVAL, p->src, p->line, NULL,
 		       "'%s': unknown attribute (expected %s)", tok, words);
 }
 
@@ -382,7 +382,7 @@ static int region(struct parser *p, enum mc_kind kind, char **tok, int n)
 	if (!err && size == 0)
 		err = fail(p, MC_EINVAL, "size", "'%s' is zero", tok[2]);
 	if (!err && size - 1 > UINT64_MAX - a.r.first)
-		err = mc_fail(p->map, MC_ERANGE, p->src, p->line, "size",
+		err = mc_diag(p->map, MC_ERANGE, p->src, p->line, "size",
 			      "%s+%s wraps past 2^64", tok[1], tok[2]);
 	for (int i = 3; !err && i < n; i++)
 		err = attribute(p, &a, tok[i]);
@@ -427,7 +427,7 @@ static int statement(struct parser *p, char *s)
 	int n = split(s, tok);
 
 	if (n < 0)
-		return mc_fail(p->map, MC_EINVAL, p->src, p->line, NULL,
+		return mc_diag(p->map, MC_EINVAL, p->src, p->line, NULL,
 			       "more than %d words on one line", MAX_TOKENS);
 	if (n == 0)
 		return 0;
@@ -437,7 +437,7 @@ static int statement(struct parser *p, char *s)
 	if (!strcmp(tok[0], "arch") || !strcmp(tok[0], "granule") ||
 	    !strcmp(tok[0], "policy"))
 		return setting(p, tok, n);
-	return mc_fail(p->map, MC_EINVAL, p->src, p->line, NULL,
+	return mc_diag(p->map, MC_EINVAL, p->src, p->line, NULL,
 		       "'%s': unknown statement (expected arch, granule, "
 		       "policy, %s)",
 		       tok[0], mc_words_of(MC_WORDS_KIND, words, sizeof(words)));
@@ -461,7 +461,7 @@ int mc_map_load(struct mc_map *map, const char *source, const char *text,
 
 	p.src = mc_intern_source(map, source);
 	if (!p.src)
-		return mc_fail(map, MC_ENOMEM, source, 0, NULL, "out of memory");
+		return mc_diag(map, MC_ENOMEM, source, 0, NULL, "out of memory");
 	return mc_each_line(map, p.src, text, len, map_line, &p);
 }
 

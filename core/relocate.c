@@ -106,7 +106,6 @@ static int place(struct mc_map *map, const struct mc_ram_block *b,
 	struct mc_region r = map->in[b->idx];
 	uint64_t need = b->reloc_need, take;
 	size_t i = next_open(link, gap_above(gaps, n_gaps, b->last));
-	char d[80];
 
 	r.flags |= MC_F_BACKED | MC_F_RELOCATED;
 	r.origin = b->idx;
@@ -118,7 +117,7 @@ static int place(struct mc_map *map, const struct mc_ram_block *b,
 		r.first = gp->first;
 		r.last = gp->first + (take - 1);
 		if (mc_pieces_push(add, &r))
-			return mc_fail(map, MC_ENOMEM, NULL, 0, NULL,
+			return mc_diag(map, MC_ENOMEM, NULL, 0, NULL,
 				       "out of memory");
 		need -= take;
 		if (r.last == gp->last)
@@ -128,12 +127,11 @@ static int place(struct mc_map *map, const struct mc_ram_block *b,
 	}
 	if (!need)
 		return 0;
-	mc_fmt_region(d, sizeof(d), &map->in[b->idx]);
-	return mc_fail(map, MC_ENOSPACE, map->in_source[b->idx],
-		       map->in[b->idx].line, NULL,
-		       "no free space above %s for the 0x%llx bytes relocate "
-		       "carved out of it",
-		       d, (unsigned long long)b->reloc_need);
+	return mc_diag_range(map, MC_ENOSPACE, NULL, &map->in[b->idx],
+			     b->first, b->last,
+			     "no free space above it for the 0x%llx bytes "
+			     "relocate carved out of it",
+			     (unsigned long long)b->reloc_need);
 }
 
 /* Merge the sorted @add into the sorted @out. */
@@ -169,7 +167,7 @@ int mc_relocate(struct mc_map *map, const struct mc_ram_block *ram,
 	gaps = malloc((out->n + 1) * sizeof(*gaps));
 	link = malloc((out->n + 2) * sizeof(*link));
 	if (!gaps || !link) {
-		err = mc_fail(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
+		err = mc_diag(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
 		goto out;
 	}
 	n_gaps = find_gaps(out, granule, gaps);
@@ -181,7 +179,7 @@ int mc_relocate(struct mc_map *map, const struct mc_ram_block *ram,
 	if (!err) {
 		qsort(add.v, add.n, sizeof(*add.v), cmp_first);
 		if (merge_pieces(out, &add))
-			err = mc_fail(map, MC_ENOMEM, NULL, 0, NULL,
+			err = mc_diag(map, MC_ENOMEM, NULL, 0, NULL,
 				      "out of memory");
 	}
 out:

@@ -23,29 +23,29 @@ _Static_assert(sizeof(struct fdt_property) == 12,
 static int check_options(struct mc_map *map, const struct mc_dt_options *opt)
 {
 	if (opt->cells > 2)
-		return mc_map_report(map, MC_EINVAL, "cells",
+		return mc_map_report(map, MC_EINVAL, "opts.cells",
 				     "%u: a root written by memcarve has 1 or "
 				     "2 cells", opt->cells);
 	if (opt->layout != MC_DT_MEMORY_PER_BLOCK &&
 	    opt->layout != MC_DT_MEMORY_ONE_NODE)
-		return mc_map_report(map, MC_EINVAL, "layout",
+		return mc_map_report(map, MC_EINVAL, "opts.layout",
 				     "unknown memory node layout %d",
 				     (int)opt->layout);
 	if (opt->memreserve > MC_DT_MEMRESERVE_OFF)
-		return mc_map_report(map, MC_EINVAL, "memreserve",
+		return mc_map_report(map, MC_EINVAL, "opts.memreserve",
 				     "unknown memreserve setting %d",
 				     (int)opt->memreserve);
 	if (opt->base && (opt->model || opt->compatible))
-		return mc_map_report(map, MC_EINVAL, opt->model ? "model" :
-				     "compatible", "patch mode keeps the base's "
+		return mc_map_report(map, MC_EINVAL, opt->model ? "opts.model" :
+				     "opts.compatible", "patch mode keeps the base's "
 				     "root; a model or compatible is only for "
 				     "a fresh tree");
 	if (opt->pad_set && opt->pad > INT_MAX)
-		return mc_map_report(map, MC_ERANGE, "pad",
+		return mc_map_report(map, MC_ERANGE, "opts.pad",
 				     "%zu bytes: a DTB holds at most 2^31 - 1",
 				     opt->pad);
 	if (opt->base && opt->base_len > INT_MAX)
-		return mc_map_report(map, MC_EBADBLOB, "base",
+		return mc_map_report(map, MC_EBADBLOB, "opts.base",
 				     "%zu bytes: larger than any DTB",
 				     opt->base_len);
 	return 0;
@@ -205,7 +205,7 @@ static int prepare(struct mc_map *map, const struct mc_dt_options *opt,
 		j->pad = opt->pad_set ? opt->pad :
 			 j->patch ? base_free(opt->base) : 0;
 	if (!err && j->need + j->pad > INT_MAX)
-		err = mc_map_report(map, MC_ERANGE, "pad",
+		err = mc_map_report(map, MC_ERANGE, "opts.pad",
 				    "the tree needs %zu bytes and %zu free: a "
 				    "DTB holds at most 2^31 - 1", j->need,
 				    j->pad);

@@ -20,6 +20,7 @@
 #include <libfdt.h>
 #include "memcarve.h"
 #include "memcarve-dt.h"
+#include "internal/diag.h"
 
 /* Longest node name: 31 characters (DT spec 2.2.1), "@", 16 hex digits. */
 #define DT_NAME_MAX 31
@@ -152,7 +153,8 @@ int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
 		 unsigned int addr_cells, unsigned int size_cells,
 		 struct dt_plan *plan);
 void dt_plan_free(struct dt_plan *plan);
-int dt_check_fits(struct mc_map *map, const struct dt_plan *plan);
+int dt_check_fits(struct mc_map *map, const struct dt_plan *plan,
+		  const char *field);
 int dt_plan_split(struct mc_map *map, struct dt_plan *plan,
 		  const struct dt_base *base);
 
@@ -207,8 +209,6 @@ size_t dt_node_name_len(const char *name, uint64_t addr);
 bool dt_name_valid(const char *name);
 bool dt_base_name_ok(const char *name);
 bool dt_unit_addr(const char *unit, uint64_t *addr);
-void dt_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last);
-void dt_fmt_piece(char *buf, size_t len, const struct mc_region *r);
 
 /*
  * sw.c: libfdt's fdt_create() ... fdt_finish(), the same bytes, without a

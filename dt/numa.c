@@ -110,10 +110,10 @@ static size_t piece_at(const struct mc_region *v, size_t n, uint64_t addr)
 
 static int unknown(struct mc_map *map, const struct dt_block *blk)
 {
-	char range[48];
+	char range[MC_RANGE_STR];
 
-	dt_fmt_range(range, sizeof(range), blk->first, blk->last);
-	return mc_map_report(map, MC_EINVAL, "base",
+	mc_range_str(range, blk->first, blk->last);
+	return mc_map_report(map, MC_EINVAL, "opts.base",
 			     "memory block %s lies outside every memory node "
 			     "of the base, whose nodes are on different NUMA "
 			     "nodes (numa-node-id or ibm,associativity), and "

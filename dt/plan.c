@@ -45,21 +45,22 @@ static int check_piece(struct mc_map *map, const struct mc_region *r,
 {
 	bool bad_name = !name_ok;
 	bool bad_pool = (r->flags & MC_F_REUSABLE) && !(r->flags & MC_F_BACKED);
-	char what[200];
 
-	if (!bad_name && !bad_pool)
-		return 0;
-	dt_fmt_piece(what, sizeof(what), r);
 	if (bad_name)
-		return mc_map_report(map, MC_EINVAL, "name",
-				     "%s: '%s' is not a device-tree node name "
+		return mc_diag_range(map, MC_EINVAL, "region.name", r,
+				     r->first, r->last,
+				     "'%s' is not a device-tree node name "
 				     "(1 to 31 of a-z A-Z 0-9 , . _ + -, "
-				     "starting with a letter)", what, name);
-	return mc_map_report(map, MC_EINVAL, "reusable",
-			     "%s: RAM no longer backs it (policy %s), so a "
-			     "reusable pool there would have no memory behind "
-			     "it; use policy=overlay or drop 'reusable'",
-			     what, mc_policy_name(r->policy));
+				     "starting with a letter)", name);
+	if (bad_pool)
+		return mc_diag_range(map, MC_EINVAL, "region.flags", r,
+				     r->first, r->last,
+				     "RAM no longer backs it (policy %s), so "
+				     "a reusable pool there would have no "
+				     "memory behind it; use policy=overlay or "
+				     "drop 'reusable'",
+				     mc_policy_name(r->policy));
+	return 0;
 }
 
 static int add_children(struct mc_map *map, struct dt_plan *plan,
@@ -105,7 +106,7 @@ static int add_children(struct mc_map *map, struct dt_plan *plan,
 
 static int check_memory(struct mc_map *map, const struct dt_plan *plan)
 {
-	char range[48];
+	char range[MC_RANGE_STR];
 
 	if (plan->n_blocks == 0)
 		return mc_map_report(map, MC_EINVAL, NULL,
@@ -113,8 +114,7 @@ static int check_memory(struct mc_map *map, const struct dt_plan *plan)
 				     "tree needs at least one memory block");
 	if (mc_map_arch(map) != MC_ARCH_PPC64 || plan->blocks[0].first == 0)
 		return 0;
-	dt_fmt_range(range, sizeof(range), plan->blocks[0].first,
-		     plan->blocks[0].last);
+	mc_range_str(range, plan->blocks[0].first, plan->blocks[0].last);
 	return mc_map_report(map, MC_EINVAL, "arch",
 			     "ppc64: the first memory block %s does not start "
 			     "at 0; PowerPC runs its real-mode area (RMA) from "
@@ -147,11 +147,12 @@ static int root_strings(struct mc_map *map, const struct mc_dt_options *opt,
 
 	plan->model = opt->model;
 	if (opt->model && !*opt->model)
-		return mc_map_report(map, MC_EINVAL, "model", "empty");
+		return mc_map_report(map, MC_EINVAL, "opts.model", "empty");
 	for (size_t i = 0; opt->compatible && opt->compatible[i]; i++) {
 		if (!*opt->compatible[i])
-			return mc_map_report(map, MC_EINVAL, "compatible",
-					     "string %zu is empty", i + 1);
+			return mc_map_report(map, MC_EINVAL,
+					     "opts.compatible",
+					     "[%zu] is empty", i);
 		len += strlen(opt->compatible[i]) + 1;
 	}
 	if (len == 0)
@@ -187,7 +188,8 @@ int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
 	if (!err)
 		err = add_children(map, plan, want_memreserve(map, opt));
 	if (!err)
-		err = dt_check_fits(map, plan);
+		err = dt_check_fits(map, plan,
+				    opt->base ? "opts.base" : "opts.cells");
 	return err;
 }
 
@@ -216,37 +218,42 @@ static bool fits_cells(const struct dt_plan *plan, uint64_t first,
 }
 
 static int fits(struct mc_map *map, const struct dt_plan *plan,
-		const char *what, uint64_t first, uint64_t last)
+		const char *field, const char *what, uint64_t first,
+		uint64_t last)
 {
-	char range[48];
+	char range[MC_RANGE_STR];
 
 	if (fits_cells(plan, first, last))
 		return 0;
-	dt_fmt_range(range, sizeof(range), first, last);
-	return mc_map_report(map, MC_ERANGE, "cells",
+	mc_range_str(range, first, last);
+	return mc_map_report(map, MC_ERANGE, field,
 			     "%s %s (last byte 0x%" PRIx64 ") does not fit "
 			     "#address-cells = %u, #size-cells = %u", what,
 			     range, last, plan->addr_cells, plan->size_cells);
 }
 
-int dt_check_fits(struct mc_map *map, const struct dt_plan *plan)
+/* @field: what set the cells, opts.base (its root's) or opts.cells */
+int dt_check_fits(struct mc_map *map, const struct dt_plan *plan,
+		  const char *field)
 {
 	int err = 0, e;
 
 	for (size_t i = 0; i < plan->n_blocks; i++) {
-		e = fits(map, plan, "memory block", plan->blocks[i].first,
-			 plan->blocks[i].last);
+		e = fits(map, plan, field, "memory block",
+			 plan->blocks[i].first, plan->blocks[i].last);
 		err = err ? err : e;
 	}
 	for (size_t i = 0; i < plan->n_children; i++) {
 		const struct dt_child *c = &plan->children[i];
-		char what[80];
 
 		if (fits_cells(plan, c->first, c->last))
-			continue;	/* the label is only for the message */
-		snprintf(what, sizeof(what), "reserved-memory child '%s'",
-			 c->name);
-		e = fits(map, plan, what, c->first, c->last);
+			continue;
+		e = mc_diag_range(map, MC_ERANGE, field, c->piece,
+				  c->first, c->last, "its /reserved-memory "
+				  "node '%s' (last byte 0x%" PRIx64 ") does "
+				  "not fit #address-cells = %u, #size-cells = "
+				  "%u", c->name, c->last, plan->addr_cells,
+				  plan->size_cells);
 		err = err ? err : e;
 	}
 	return err;

@@ -158,25 +158,3 @@ bool dt_unit_addr(const char *unit, uint64_t *addr)
 	}
 	return n > 0 && (unit[0] != '0' || n == 1);
 }
-
-/* "0x90010000+0x10000": the map's own range notation. */
-void dt_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last)
-{
-	if (first == 0 && last == UINT64_MAX)
-		snprintf(buf, len, "0x0+0x10000000000000000");
-	else
-		snprintf(buf, len, "0x%" PRIx64 "+0x%" PRIx64, first,
-			 last - first + 1);
-}
-
-/* "reserved 0x90010000+0x10000 name=gits-doorbell (line 15)" */
-void dt_fmt_piece(char *buf, size_t len, const struct mc_region *r)
-{
-	char range[48], line[24] = "";
-
-	dt_fmt_range(range, sizeof(range), r->first, r->last);
-	if (r->line)
-		snprintf(line, sizeof(line), " (line %u)", r->line);
-	snprintf(buf, len, "%s %s%s%s%s", mc_kind_name(r->kind), range,
-		 r->name ? " name=" : "", r->name ? r->name : "", line);
-}

@@ -43,7 +43,7 @@ static uint32_t version_of(const uint8_t *p, size_t len, uint32_t hdr_end)
 
 static int bad(struct mc_map *map, const char *name, const char *why)
 {
-	return mc_map_report(map, MC_EBADBLOB, "--kernel", "%s: %s", name, why);
+	return mc_map_report(map, MC_EBADBLOB, "image", "%s: %s", name, why);
 }
 
 int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
@@ -70,7 +70,7 @@ int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
 			       (uint16_t)get_le16(p + BP_VERSION) : 0;
 	out->hdr_end = end;
 	if (out->version < PROTO_MIN || end < BP_INIT_SIZE + 4)
-		return mc_map_report(map, MC_EBADBLOB, "--kernel",
+		return mc_map_report(map, MC_EBADBLOB, "image",
 				     "%s: boot protocol %u.%02u; memcarve needs "
 				     "2.10 or later (pref_address, init_size)",
 				     name, out->version >> 8,

@@ -66,6 +66,7 @@ static int add_entries(struct mc_map *map, const uint8_t *p, size_t n,
 		r.last = addr + (size - 1);
 		r.kind = k ? k->kind : MC_RESERVED;
 		r.name = k ? k->name : name;
+		r.source = what;	/* the blob's name in diagnostics */
 		err = mc_map_add(map, &r);
 	}
 	return err;

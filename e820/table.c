@@ -63,13 +63,14 @@ static int usable_map(struct mc_map *map, bool any_arch)
 	    mc_map_arch(map) != MC_ARCH_X86_64)
 		return mc_map_report(map, MC_EINVAL, "arch",
 				     "e820 describes x86 guests; the map is %s "
-				     "(--arch x86_64 overrides)",
+				     "(set the arch to x86_64 to write it "
+				     "anyway)",
 				     mc_arch_name(mc_map_arch(map)));
 	/* Pieces never overlap: one that covers all 2^64 bytes is alone. */
 	v = mc_map_result(map, &n);
 	if (n == 1 && v[0].first == 0 && v[0].last == UINT64_MAX)
 		return mc_map_report(map, MC_ERANGE, NULL,
-				     "e820: %s 0x0-0xffffffffffffffff covers "
+				     "e820: %s 0x0+0x10000000000000000 covers "
 				     "all 2^64 bytes; an e820 size has 64 bits",
 				     mc_kind_name(v[0].kind));
 	return 0;

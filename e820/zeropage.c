@@ -18,10 +18,10 @@
 #define PROTO_RSDP 0x020e
 
 /* A field this kernel's protocol does not have: say which and why. */
-static int too_old(struct mc_map *map, const char *opt, uint16_t version,
+static int too_old(struct mc_map *map, const char *field, uint16_t version,
 		   uint16_t need, const char *what)
 {
-	return mc_map_report(map, MC_EINVAL, opt,
+	return mc_map_report(map, MC_EINVAL, field,
 			     "%s needs boot protocol %u.%02u; the kernel has "
 			     "%u.%02u", what, need >> 8, need & 0xff,
 			     version >> 8, version & 0xff);
@@ -64,14 +64,14 @@ static int put_setup_data(struct mc_map *map, const struct mc_e820_boot *b,
 	uint64_t head = ext ? b->setup_data_addr : b->setup_data_next;
 
 	if (ext && !b->setup_data_addr)
-		return mc_map_report(map, MC_EINVAL, "--setup-data-addr",
+		return mc_map_report(map, MC_EINVAL, "boot.setup_data_addr",
 				     "the table has %zu entries: 128 fit in "
 				     "the zero page, the other %zu need a "
 				     "SETUP_E820_EXT node; give its guest "
 				     "address", n, ext);
 	if (head && version < PROTO_SETUP_DATA)
-		return too_old(map, ext ? "--setup-data-addr" :
-					  "--setup-data-next",
+		return too_old(map, ext ? "boot.setup_data_addr" :
+					  "boot.setup_data_next",
 			       version, PROTO_SETUP_DATA, "setup_data");
 	put_le64(zp + BP_SETUP_DATA, head);
 	return 0;
@@ -88,7 +88,7 @@ int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
 	memset(zp, 0, MC_ZEROPAGE_SIZE);
 	err = put_header(map, boot, zp, &version);
 	if (!err && boot->rsdp_addr && version < PROTO_RSDP)
-		err = too_old(map, "--rsdp-addr", version, PROTO_RSDP,
+		err = too_old(map, "boot.rsdp_addr", version, PROTO_RSDP,
 			      "acpi_rsdp_addr");
 	if (!err)
 		err = put_setup_data(map, boot, n, version, zp);

@@ -180,7 +180,8 @@ void mc_acpi_free(uint8_t *buf);
  * @map:	receives one reserved region per range: type direct (IORT:
  *		direct-relaxable when remapping is permitted), with devices=
  *		(DMAR, IVRS), sids= (IORT), readonly (IVMD without IW),
- *		privileged and access= (IORT); the arch is set
+ *		privileged and access= (IORT), source the table's signature
+ *		("DMAR"); the arch is set
  * @blob:	the bytes
  * @len:	their length
  *

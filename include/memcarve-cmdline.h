@@ -179,7 +179,8 @@ size_t mc_cmdline_number(uint64_t value, char *buf);
  *		memmap=SIZE@BASE as ram, SIZE$BASE reserved (overlay on
  *		MIPS, where RAM still backs it), SIZE#BASE acpi, SIZE!BASE
  *		pmem "pram", SIZE%BASE+TYPE by the e820 TYPE; the arch is
- *		mips when mem= is there, else x86_64
+ *		mips when mem= is there, else x86_64; their source is
+ *		"command line"
  * @text:	the line, raw or quoted for a shell or GRUB; words after
  *		"--" and words that are not mem=/memmap= are skipped
  * @len:	its length

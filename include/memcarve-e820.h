@@ -8,7 +8,7 @@
  * rules a guest relies on, mc_e820_zeropage() and mc_e820_setup_data()
  * write the bytes the kernel reads at boot.
  *
- * Types follow the carved result (DESIGN §2): RAM pieces are usable (1);
+ * Types follow the carved result: RAM pieces are usable (1);
  * every reserved piece (any IOMMU type, backed or not) and every mmio piece
  * inside RAM is reserved (2); acpi is 3, nvs 4, pmem 7. A reserved range
  * that RAM still backs stays type 2: Linux requires an RMRR to be covered
@@ -397,7 +397,7 @@ struct mc_bzimage {
  * ends inside boot_params' room for it (0x290) and the image, and a boot
  * protocol of at least 2.10 (pref_address and init_size give the load
  * range the kernel needs as RAM).
- * Return: 0 or MC_EBADBLOB with a diagnostic on "--kernel".
+ * Return: 0 or MC_EBADBLOB with a diagnostic on "image".
  */
 int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
 		    size_t len, struct mc_bzimage *out);
@@ -482,7 +482,9 @@ int mc_e820_setup_data(const struct mc_e820_entry *e, size_t n, uint64_t next,
  *
  * Types map to kinds: 1 ram, 2 reserved, 3 acpi, 4 nvs, 7 pmem; 5, 12 and
  * soft reserved become reserved/pmem ranges named "unusable", "pram",
- * "soft-reserved". Zero-size entries are skipped, as the kernel does.
+ * "soft-reserved". Zero-size entries are skipped, as the kernel does. A
+ * region's source names the format ("zero page", "SETUP_E820_EXT",
+ * "e820 table").
  */
 int mc_e820_zeropage_decode(struct mc_map *map, const void *blob, size_t len);
 int mc_e820_setup_data_decode(struct mc_map *map, const void *blob,

@@ -80,7 +80,12 @@ enum mc_resv_type {
 	MC_RESV_DIRECT_RELAXABLE,	/* identity-mapped, may be remapped */
 };
 
-/* What happens to RAM under a range that overlaps it (DESIGN §2). */
+/*
+ * What happens to RAM under a range that overlaps it: abort refuses the
+ * map, overlay keeps the RAM backing the range, carve cuts the RAM out
+ * (granule-rounded), relocate cuts it out and adds as much RAM back above
+ * the same block.
+ */
 enum mc_policy {
 	MC_POLICY_DEFAULT = 0,	/* region: inherit the map's; map: carve */
 	MC_POLICY_ABORT,
@@ -131,7 +136,13 @@ struct mc_pci_dev {
  * @sids:	IORT stream IDs, if given explicitly (@n_sids entries)
  * @origin:	result only: index of the input region this piece comes from,
  *		in the order regions were added (see mc_map_input())
- * @line:	the source line it was read from, 0 if added by mc_map_add()
+ * @source:	where it came from, named in diagnostics: the map or
+ *		reserved_regions file ("<stdin>" for standard input), the
+ *		decoded blob, or the caller's own name for mc_map_add()
+ *		(copied). NULL in mc_map_add() stands for "mc_map_add()",
+ *		with @line the call's number N (the map's mc_map_add() calls
+ *		counted from 1): messages say "mc_map_add()#N".
+ * @line:	the line of @source it was read from, 0 if none
  *
  * Callers fill one in for mc_map_add() (a zeroed struct is a valid start);
  * the library hands them back as the carved result, where a piece keeps the name, devices and attributes of
@@ -152,28 +163,43 @@ struct mc_region {
 	const uint32_t *sids;
 	size_t n_sids;
 	size_t origin;
+	const char *source;
 	unsigned int line;
 };
 
 /**
  * struct mc_error - one diagnostic
  * @code:	the MC_E* code
- * @source:	file or buffer name ("<stdin>" for standard input), "" if
- *		none; a name too long for it keeps its start and its end
- *		around "..."
- * @line:	line number, 0 if the error is not about one line
- * @field:	the field at fault ("size", "type=", ...), "" if none
- * @msg:	the whole message, ready to print:
- *		"vm.map:7: size: '0' is zero" or
- *		"vm.map:7: reserved 0x8000000+0x100000 overlaps ram
- *		 0x0+0x10000000 (policy abort)"
+ * @source:	file or buffer name ("<stdin>" for standard input,
+ *		"mc_map_add()" for a region added without one), "" if none; a
+ *		name over 255 bytes keeps its start and its end around "..."
+ * @line:	line number (for "mc_map_add()", the call's number), 0 if the
+ *		error is not about one line
+ * @field:	the field at fault: a map-file attribute ("size", "type=")
+ *		or a struct member ("opts.base", "region.devices"); "" if
+ *		none
+ * @msg:	the whole message, ready to print, in one of three shapes:
+ *		about a range,
+ *		"vm.map:7: reserved 0x8000000+0x100000 type=msi name=its:
+ *		 ...";
+ *		an overlap, naming both ranges,
+ *		"vm.map:7: reserved 0x8000000+0x100000: overlaps ram
+ *		 0x0+0x10000000 (vm.map:3) (policy abort)";
+ *		anything else, "vm.map:7: size: '0' is zero" or
+ *		"opts.base: not a valid DTB". A size of 0x10000000000000000
+ *		is the whole 2^64 space. Bytes below 0x20 or above 0x7e are
+ *		written as \xNN; a message is cut at 2047 bytes, ending "...".
+ *
+ * The strings belong to the map and stay valid until mc_map_clear_errors()
+ * or mc_map_free(). The struct may grow at its end: use it through the
+ * pointer mc_map_error() returns, never copy or allocate one.
  */
 struct mc_error {
 	int code;
-	char source[128];
+	const char *source;
 	unsigned int line;
-	char field[24];
-	char msg[512];
+	const char *field;
+	const char *msg;
 };
 
 /**
@@ -231,7 +257,7 @@ void mc_map_free(struct mc_map *map);
  *	least MC_GRANULE_MIN
  *
  * A value set here overrides the matching statement of any map text loaded
- * later or earlier, the way --arch overrides "arch" in a map file.
+ * later or earlier ("arch", "policy", "granule" in a map file).
  * Return: 0, or MC_EINVAL for a value out of range.
  */
 /*
@@ -253,8 +279,8 @@ uint64_t mc_map_granule(const struct mc_map *map);
 /**
  * mc_map_add() - add one region
  * @map:	the map
- * @region:	the region; name, devices and sids are copied; @origin and
- *		result flags are ignored
+ * @region:	the region; name, devices, sids and source are copied;
+ *		@origin and result flags are ignored
  *
  * Return: 0, or MC_EINVAL / MC_ERANGE / MC_EALIGN / MC_ENOMEM with a
  * diagnostic in the map.
@@ -262,9 +288,11 @@ uint64_t mc_map_granule(const struct mc_map *map);
 int mc_map_add(struct mc_map *map, const struct mc_region *region);
 
 /**
- * mc_map_load() - parse map-file text (DESIGN §1)
+ * mc_map_load() - parse map-file text (the format memcarve(1) describes
+ *		   under MAP FILE: one statement per line)
  * @map:	the map to add to
- * @source:	name used in diagnostics, e.g. the file name
+ * @source:	name used in diagnostics, e.g. the file name; it becomes the
+ *		source of every region the text adds (copied)
  * @text:	the text; need not be NUL-terminated
  * @len:	its length in bytes
  *
@@ -287,8 +315,9 @@ int mc_map_load(struct mc_map *map, const char *source, const char *text,
  *		direct, direct-relaxable, reserved, msi
  * @len:	its length in bytes
  *
- * Each line becomes an unnamed MC_RESERVED region. Lines are limited as
- * in mc_map_load().
+ * Each line becomes an unnamed MC_RESERVED region whose source and line
+ * are @source and its line, so a diagnostic about it names that file.
+ * Lines are limited as in mc_map_load().
  * Return: 0, or the code of the first error.
  */
 int mc_map_load_resv(struct mc_map *map, const char *source, const char *text,
@@ -397,11 +426,12 @@ void mc_map_clear_errors(struct mc_map *map);
  * mc_map_report() - record a diagnostic on the map
  * @map:	the map
  * @code:	an MC_E* code
- * @field:	the option or field at fault, or NULL
+ * @field:	the struct field at fault ("opts.base"), or NULL
  * @fmt:	printf-style message
  *
- * For the emitters and tools built on the map, so that every error reaches
- * the caller through mc_map_error().
+ * For tools built on the map, so that every error reaches the caller
+ * through mc_map_error(). The message reads "FIELD: text", the shape of
+ * the library's own messages that are not about one range.
  * Return: @code.
  */
 int mc_map_report(struct mc_map *map, int code, const char *field,

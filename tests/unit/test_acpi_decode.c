@@ -288,8 +288,8 @@ static void both_refuse(enum mc_acpi_table table, const uint8_t *t,
 	assert_int_equal(mc_acpi_build(map, table, NULL, m, len, &out,
 				       &out_len),
 			 MC_EBADBLOB);
-	assert_memory_equal(first_error(map), "base: ", 6);
-	assert_string_equal(first_error(map) + 6, first_error(decoded));
+	assert_memory_equal(first_error(map), "opts.base: ", 11);
+	assert_string_equal(first_error(map) + 11, first_error(decoded));
 	free(m);
 	mc_map_free(decoded);
 	mc_map_free(map);

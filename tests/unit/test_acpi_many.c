@@ -255,26 +255,27 @@ static void diagnostics_name_the_range_whole(void **state)
 	(void)state;
 	assert_int_equal(mc_map_carve(map), 0);
 	assert_string_equal(failure(map, MC_ACPI_IVRS, MC_EINVAL),
-			    "devices=: direct-relaxable 0x48001000+0x10000 "
-			    "(line 3, dma-buf): device 0001:02:03.4 is on "
-			    "segment 1, but a fresh IVRS has one IVHD, on "
-			    "segment 0 (--base: patch the VMM's IVRS, which "
-			    "covers it)");
+			    "test.map:3: reserved 0x48001000+0x10000 "
+			    "type=direct-relaxable name=dma-buf: device "
+			    "0001:02:03.4 is on segment 1, but a fresh IVRS "
+			    "has one IVHD, on segment 0 (patch the VMM's own "
+			    "IVRS, which covers it, instead)");
 	mc_map_clear_errors(map);
 	assert_string_equal(failure(map, MC_ACPI_IORT, MC_EALIGN),
-			    "table=iort: direct-relaxable 0x48001000+0x10000 "
-			    "(line 3, dma-buf): an RMR memory range's base "
-			    "and length must be 64 KiB aligned");
-	/* All of 2^64 from sysfs text: no name, its line in that text. */
+			    "test.map:3: reserved 0x48001000+0x10000 "
+			    "type=direct-relaxable name=dma-buf: an RMR memory "
+			    "range's base and length must be 64 KiB aligned");
+	/* All of 2^64 from sysfs text: no name, its file and line. */
 	assert_int_equal(mc_map_load_resv(top, "resv", all, strlen(all)), 0);
 	assert_int_equal(mc_map_carve(top), 0);
 	assert_string_equal(failure(top, MC_ACPI_IVRS, MC_ERANGE),
-			    "table=ivrs: direct 0x0+0x0 (line 1): an IVMD's "
-			    "64-bit length cannot say 2^64");
+			    "resv:1: reserved 0x0+0x10000000000000000 "
+			    "type=direct: an IVMD's 64-bit length cannot say "
+			    "2^64");
 	mc_map_clear_errors(top);
 	assert_string_equal(failure(top, MC_ACPI_IORT, MC_ERANGE),
-			    "table=iort: direct 0x0+0x0 (line 1): a 64-bit "
-			    "length cannot say 2^64");
+			    "resv:1: reserved 0x0+0x10000000000000000 "
+			    "type=direct: a 64-bit length cannot say 2^64");
 	mc_map_free(map);
 	mc_map_free(top);
 }

@@ -149,13 +149,26 @@ static void golden_case(void **state)
 		r.err = mc_cmdline_build(r.map, &r.opts, got, &size);
 	}
 	if (c->fails) {
-		char msg[1024];
+		const struct mc_error *e;
+		char msg[1024], opt[64];
+		size_t k;
 
-		/* The tool prints the diagnostic; the file holds what it printed. */
+		/*
+		 * The tool prints the diagnostic, naming the option for the
+		 * field ("opts.max_entries" is --max-entries); the file holds
+		 * what it printed.
+		 */
 		assert_true(r.err < 0 && r.err != MC_ENOSPC);
 		assert_int_equal(mc_map_error_count(r.map), 1);
-		snprintf(msg, sizeof(msg), "memcarve: %s\n",
-			 mc_map_error(r.map, 0)->msg);
+		e = mc_map_error(r.map, 0);
+		snprintf(opt, sizeof(opt), "--%s", strncmp(e->field, "opts.", 5) ?
+			 e->field : e->field + 5);
+		for (char *u = opt; *u; u++)
+			*u = *u == '_' ? '-' : *u;
+		k = strlen(e->field);
+		snprintf(msg, sizeof(msg), "memcarve: %s%s\n",
+			 strncmp(e->field, "opts.", 5) ? "" : opt,
+			 strncmp(e->field, "opts.", 5) ? e->msg : e->msg + k);
 		want = slurp(c->expected, NULL);
 		assert_string_equal(want, msg);
 		free(want);

@@ -180,7 +180,7 @@ static void other_arches_and_uncarved_maps_are_refused(void **state)
 	assert_int_equal(mc_e820_table(map, NULL, 0, &n), MC_EINVAL);
 	assert_string_equal(first_error(map),
 			    "arch: e820 describes x86 guests; the map is arm64 "
-			    "(--arch x86_64 overrides)");
+			    "(set the arch to x86_64 to write it anyway)");
 	mc_map_free(map);
 	map = mc_map_new();
 	assert_int_equal(mc_e820_table(map, NULL, 0, &n), MC_ESTATE);
@@ -223,8 +223,8 @@ static void the_legacy_hole_rule_wants_ram_to_end_at_640k(void **state)
 	assert_int_equal(check_map("ram 0x0 2G\nreserved 0xfee00000 1M\n",
 				   &rules, &map), MC_EOVERLAP);
 	assert_string_equal(first_error(map),
-			    "--legacy-hole: usable RAM 0x0-0x7fffffff reaches "
-			    "into 0xa0000-0xfffff (VGA window and ROMs); end low "
+			    "rules.legacy_hole: usable RAM 0x0+0x80000000 reaches "
+			    "into 0xa0000+0x60000 (VGA window and ROMs); end low "
 			    "RAM at 640K and reserve 0xa0000 384K");
 	mc_map_free(map);
 	assert_int_equal(check_map("ram 0x0 640K\nreserved 0xa0000 384K\n"
@@ -248,14 +248,14 @@ static void what_the_kernel_needs_must_be_usable_ram(void **state)
 	assert_int_equal(check_map("ram 0x0 1G\nreserved 0x2000000 1M\n",
 				   &rules, &map), MC_EOVERLAP);
 	assert_string_equal(first_error(map),
-			    "--kernel: 0x1000000-0x4f97fff must be usable RAM; "
-			    "0x2000000-0x20fffff is reserved");
+			    "--kernel: 0x1000000+0x3f98000 must be usable RAM; "
+			    "0x2000000+0x100000 is reserved");
 	mc_map_free(map);
 	assert_int_equal(check_map("ram 0x0 96M\nram 0x8000000 1G\n", &rules,
 				   &map), MC_EOVERLAP);
 	assert_string_equal(first_error(map),
-			    "--initrd-addr: 0x6000000-0x60fffff must be usable "
-			    "RAM; 0x6000000-0x60fffff is in no entry");
+			    "--initrd-addr: 0x6000000+0x100000 must be usable "
+			    "RAM; 0x6000000+0x100000 is in no entry");
 	mc_map_free(map);
 }
 
@@ -279,8 +279,8 @@ static void overlapping_entries_are_caught(void **state)
 	(void)state;
 	assert_int_equal(mc_e820_check(map, e, 2, NULL), MC_EOVERLAP);
 	assert_string_equal(first_error(map),
-			    "e820: entry 1 0x1000-0x1fff overlaps or precedes "
-			    "entry 0 0x0-0x1fff");
+			    "e820: entry 1 0x1000+0x1000 overlaps or precedes "
+			    "entry 0 0x0+0x2000");
 	mc_map_free(map);
 }
 
@@ -335,7 +335,7 @@ static void a_bzimage_header_is_read_and_checked(void **state)
 	assert_int_equal(mc_e820_bzimage(map, "bz", img, sizeof(img), &b),
 			 MC_EBADBLOB);
 	assert_string_equal(first_error(map),
-			    "--kernel: bz: no \"HdrS\" magic at 0x202; not a "
+			    "image: bz: no \"HdrS\" magic at 0x202; not a "
 			    "bzImage (or older than boot protocol 2.00)");
 	fake_bzimage(img, 0x0208);
 	assert_int_equal(mc_e820_bzimage(map, "bz", img, sizeof(img), &b),
@@ -397,7 +397,7 @@ static void fields_the_kernels_protocol_lacks_are_refused(void **state)
 	fake_bzimage(img, 0x020c);
 	assert_int_equal(mc_e820_zeropage(map, e, 2, &b, zp), MC_EINVAL);
 	assert_string_equal(first_error(map),
-			    "--rsdp-addr: acpi_rsdp_addr needs boot protocol "
+			    "boot.rsdp_addr: acpi_rsdp_addr needs boot protocol "
 			    "2.14; the kernel has 2.12");
 	mc_map_free(map);
 }
@@ -445,7 +445,7 @@ static void past_128_entries_the_rest_go_in_a_setup_data_node(void **state)
 	b.setup_data_addr = 0;
 	assert_int_equal(mc_e820_zeropage(map, e, 300, &b, zp), MC_EINVAL);
 	assert_string_equal(first_error(map),
-			    "--setup-data-addr: the table has 300 entries: 128 "
+			    "boot.setup_data_addr: the table has 300 entries: 128 "
 			    "fit in the zero page, the other 172 need a "
 			    "SETUP_E820_EXT node; give its guest address");
 	free(e);

@@ -71,7 +71,7 @@ static void a_build_fails_as_the_table_does(void **state)
 	assert_int_equal(build_error(map), MC_EINVAL);
 	assert_string_equal(first_error(map),
 			    "arch: e820 describes x86 guests; the map is arm64 "
-			    "(--arch x86_64 overrides)");
+			    "(set the arch to x86_64 to write it anyway)");
 	mc_map_free(map);
 	map = mc_map_new();
 	assert_int_equal(build_error(map), MC_ESTATE);
