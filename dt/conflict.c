@@ -165,7 +165,7 @@ static int report(struct mc_map *map, const struct dt_child *ours,
 	char node[DT_NODE_NAME_LEN], what[200], range[48] = "";
 
 	dt_node_name(node, sizeof(node), ours->name, ours->first);
-	dt_fmt_piece(what, sizeof(what), ours->piece);
+	dt_fmt_piece(what, sizeof(what), ours->piece, ours->in);
 	if (first <= last)
 		dt_fmt_range(range, sizeof(range), first, last);
 	return mc_map_report(map, MC_EOVERLAP, "base",

@@ -35,7 +35,8 @@ struct dt_child {
 	const char *name;	/* without unit address; the map owns it */
 	uint64_t first, last;
 	enum dt_flag flag;
-	const struct mc_region *piece;	/* for diagnostics */
+	const struct mc_piece *piece;	/* for diagnostics */
+	const struct mc_region *in;	/* its input region */
 };
 
 /* One block of memory a memory node describes. */
@@ -141,7 +142,7 @@ struct dt_tag {
 };
 
 /* plan.c */
-int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
+int dt_plan_make(struct mc_map *map, const struct mc_dt_opts *opt,
 		 unsigned int addr_cells, unsigned int size_cells,
 		 struct dt_plan *plan);
 void dt_plan_free(struct dt_plan *plan);
@@ -169,7 +170,7 @@ int dt_plan_nodes(struct mc_map *map, struct dt_plan *plan,
 		  const struct dt_base *base);
 
 /* base.c */
-int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
+int dt_base_open(struct mc_map *map, const struct mc_dt_opts *opt,
 		 struct dt_base *base, unsigned int *addr_cells,
 		 unsigned int *size_cells);
 int dt_base_check(struct mc_map *map, const struct dt_base *base,
@@ -201,7 +202,8 @@ bool dt_name_valid(const char *name);
 bool dt_base_name_ok(const char *name);
 bool dt_unit_addr(const char *unit, uint64_t *addr);
 void dt_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last);
-void dt_fmt_piece(char *buf, size_t len, const struct mc_region *r);
+void dt_fmt_piece(char *buf, size_t len, const struct mc_piece *p,
+		  const struct mc_region *in);
 
 /*
  * sw.c: libfdt's fdt_create() ... fdt_finish(), the same bytes, without a

@@ -176,13 +176,14 @@ void dt_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last)
 }
 
 /* "reserved 0x90010000+0x10000 name=gits-doorbell (line 15)" */
-void dt_fmt_piece(char *buf, size_t len, const struct mc_region *r)
+void dt_fmt_piece(char *buf, size_t len, const struct mc_piece *p,
+		  const struct mc_region *in)
 {
 	char range[48], line[24] = "";
 
-	dt_fmt_range(range, sizeof(range), r->first, r->last);
-	if (r->line)
-		snprintf(line, sizeof(line), " (line %u)", r->line);
-	snprintf(buf, len, "%s %s%s%s%s", mc_kind_name(r->kind), range,
-		 r->name ? " name=" : "", r->name ? r->name : "", line);
+	dt_fmt_range(range, sizeof(range), p->first, p->last);
+	if (in->line)
+		snprintf(line, sizeof(line), " (line %u)", in->line);
+	snprintf(buf, len, "%s %s%s%s%s", mc_kind_name(in->kind), range,
+		 in->name ? " name=" : "", in->name ? in->name : "", line);
 }

@@ -287,7 +287,7 @@ static void relocate(struct model *m)
 			m->relocated += g;
 		}
 		if (need && m->base)
-			m->err = MC_ENOSPACE;	/* the window ends at 2^64 */
+			m->err = MC_ENOROOM;	/* the window ends at 2^64 */
 	}
 }
 
