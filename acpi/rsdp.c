@@ -109,13 +109,18 @@ static size_t piece_at(const struct mc_piece *v, size_t n, uint64_t addr)
 	return lo;
 }
 
+static bool holds_tables(const struct mc_piece *p)
+{
+	return p->kind == MC_ACPI || p->kind == MC_RAM;
+}
+
 /*
  * The guest must keep the blob: [addr, last] inside one acpi or RAM piece
  * of the carved map, else the piece in its way (or the gap) is named.
  */
 static int check_place(struct mc_map *map, uint64_t addr, uint64_t last)
 {
-	size_t n, n_in, i;
+	size_t n, n_in, i, j;
 	const struct mc_piece *v = mc_map_result(map, &n);
 	const struct mc_region *in = mc_map_input(map, &n_in);
 	const struct mc_region *r;
@@ -127,15 +132,20 @@ static int check_place(struct mc_map *map, uint64_t addr, uint64_t last)
 				     "mc_map_carve() first)");
 	i = piece_at(v, n, addr);
 	if (i < n && v[i].first <= addr && v[i].last >= last &&
-	    (v[i].kind == MC_ACPI || v[i].kind == MC_RAM))
+	    holds_tables(&v[i]))
 		return 0;
+	/* The piece in the way: the next one when this one holds its start. */
+	j = i < n && v[i].first <= addr && holds_tables(&v[i]) ? i + 1 : i;
 	acpi_fmt_span(blob, sizeof(blob), addr, last);
-	if (i == n || v[i].first > last)
+	if (j == n || v[j].first > last ||
+	    (j > i && v[j].first != v[i].last + 1) ||
+	    (j == i && v[j].first > addr))
 		return mc_map_report(map, MC_EOVERLAP, "addr",
-				     "the blob %s lies where the map has no "
-				     "range: declare it as acpi data", blob);
-	r = &in[v[i].origin];
-	acpi_fmt_span(piece, sizeof(piece), v[i].first, v[i].last);
+				     "the blob %s lies partly where the map "
+				     "has no range: declare it as acpi data",
+				     blob);
+	r = &in[v[j].origin];
+	acpi_fmt_span(piece, sizeof(piece), v[j].first, v[j].last);
 	return mc_map_report(map, MC_EOVERLAP, "addr",
 			     "the blob %s overlaps %s %s%s%s (line %u): it "
 			     "must lie inside one acpi or ram range",
