@@ -42,13 +42,13 @@ static int st_carve(void *p)
 }
 
 /* The one-shot API: a VMM gets the same bytes for one walk, not two. */
-static int dt(struct stage_ctx *c, const struct mc_dt_options *o)
+static int dt(struct stage_ctx *c, const struct mc_dt_opts *o)
 {
 	size_t len = 0;
 	void *blob;
 	int err = mc_dt_build_alloc(c->map, o, &blob, &len);
 
-	mc_dt_free(blob);
+	mc_free(blob);
 	return err;
 }
 
@@ -60,7 +60,7 @@ static int st_dt_fresh(void *p)
 static int st_dt_patch(void *p)
 {
 	struct stage_ctx *c = p;
-	struct mc_dt_options o = { .base = c->base, .base_len = c->base_len };
+	struct mc_dt_opts o = { .base = c->base, .base_len = c->base_len };
 
 	return dt(c, &o);
 }
@@ -73,18 +73,17 @@ static int st_e820_text(void *p)
 	struct mc_e820_entry *e;
 	size_t n, len = 0;
 	char *text = NULL;
-	int err = mc_e820_build(c->map, &e, &n);
+	int err = mc_e820_build_alloc(c->map, NULL, &e, &n);
 
 	if (!err)
 		err = mc_e820_check(c->map, e, n, &rules);
-	if (!err && mc_e820_format(e, n, "BIOS-e820", NULL, 0, &len) ==
+	if (!err && (len = 0, mc_e820_print(e, n, "BIOS-e820", MC_LINUX_VERSION(6, 1), NULL, &len)) ==
 			    MC_ENOSPC) {
 		text = malloc(len);
-		err = text ? mc_e820_format(e, n, "BIOS-e820", text, len,
-					    &len) : MC_ENOMEM;
+		err = text ? (len = len, mc_e820_print(e, n, "BIOS-e820", MC_LINUX_VERSION(6, 1), text, &len)) : MC_ENOMEM;
 	}
 	free(text);
-	mc_e820_free(e);
+	mc_free(e);
 	return err;
 }
 
@@ -94,15 +93,15 @@ static int st_e820_table(void *p)
 	struct mc_e820_entry *e;
 	size_t n, len = 0;
 	void *raw;
-	int err = mc_e820_build(c->map, &e, &n);
+	int err = mc_e820_build_alloc(c->map, NULL, &e, &n);
 
 	if (err)
 		return err;
-	mc_e820_encode(e, n, NULL, 0, &len);
+	(len = 0, mc_e820_encode(e, n, NULL, &len));
 	raw = malloc(len ? len : 1);
-	err = raw ? mc_e820_encode(e, n, raw, len, &len) : MC_ENOMEM;
+	err = raw ? (len = len, mc_e820_encode(e, n, raw, &len)) : MC_ENOMEM;
 	free(raw);
-	mc_e820_free(e);
+	mc_free(e);
 	return err;
 }
 
@@ -113,21 +112,21 @@ static int st_e820_zeropage(void *p)
 	struct mc_e820_entry *e;
 	size_t n, len = 0;
 	void *zp, *node = NULL;
-	int err = mc_e820_build(c->map, &e, &n);
+	int err = mc_e820_build_alloc(c->map, NULL, &e, &n);
 
 	if (err)
 		return err;
 	zp = malloc(MC_ZEROPAGE_SIZE);
-	err = zp ? mc_e820_zeropage(c->map, e, n, &boot, zp) : MC_ENOMEM;
+	err = zp ? mc_e820_zeropage(c->map, e, n, &boot, zp, &(size_t){ MC_ZEROPAGE_SIZE }) : MC_ENOMEM;
 	if (!err && mc_e820_ext_count(n)) {
-		mc_e820_setup_data(e, n, 0, NULL, 0, &len);
+		(len = 0, mc_e820_setup_data(e, n, 0, NULL, &len));
 		node = malloc(len);
-		err = node ? mc_e820_setup_data(e, n, 0, node, len, &len) :
+		err = node ? (len = len, mc_e820_setup_data(e, n, 0, node, &len)) :
 			     MC_ENOMEM;
 	}
 	free(node);
 	free(zp);
-	mc_e820_free(e);
+	mc_free(e);
 	return err;
 }
 
@@ -135,9 +134,9 @@ static int acpi(struct stage_ctx *c, enum mc_acpi_table t)
 {
 	uint8_t *table = NULL;
 	size_t len = 0;
-	int err = mc_acpi_build(c->map, t, NULL, NULL, 0, &table, &len);
+	int err = acpi_table(c->map, t, NULL, NULL, 0, &table, &len);
 
-	mc_acpi_free(table);
+	mc_free(table);
 	return err;
 }
 

@@ -65,7 +65,7 @@ static void check_output(enum mc_acpi_table t, const uint8_t *out,
 	if (!back || mc_acpi_rsdp(back, 0x80000, tables, &len, 1, NULL, &rsdp,
 			 &rsdp_len))
 		fuzz_fail("mc_acpi_rsdp rejects a patched table", MC_EBADBLOB);
-	mc_acpi_free(rsdp);
+	mc_free(rsdp);
 	mc_map_free(back);
 }
 
@@ -85,9 +85,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_fail("malloc", MC_ENOMEM);
 	memcpy(base, data, size);
 	map = t == MC_ACPI_IORT ? arm : x86;
-	if (mc_acpi_build(map, t, NULL, base, size, &out, &len) == 0) {
+	if (acpi_table(map, t, NULL, base, size, &out, &len) == 0) {
 		check_output(t, out, len);
-		mc_acpi_free(out);
+		mc_free(out);
 	}
 	mc_map_clear_errors(map);
 	free(base);

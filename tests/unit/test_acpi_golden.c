@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
+#include "acpi_table.h"
 #include "memcarve-e820.h"
 
 struct golden {
@@ -152,7 +153,7 @@ static void golden_tables_are_what_the_library_builds(void **state)
 		gold = slurp(path_of(path, sizeof(path), g->name, "aml"), &glen);
 		if (g->base)
 			base = slurp(g->base, &blen);
-		if (mc_acpi_build(map, g->table, NULL, base, blen, &t, &len))
+		if (acpi_table(map, g->table, NULL, base, blen, &t, &len))
 			fail_msg("%s: %s", g->name, first_error(map));
 		assert_int_equal(len, glen);
 		assert_memory_equal(t, gold, len);
@@ -168,7 +169,7 @@ static void golden_tables_are_what_the_library_builds(void **state)
 		}
 		free(gold);
 		free(base);
-		mc_acpi_free(t);
+		mc_free(t);
 		mc_map_free(back);
 		mc_map_free(map);
 	}
@@ -333,7 +334,7 @@ static void rmrr_and_ivmd_ranges_are_e820_reserved(void **state)
 		struct mc_e820_entry e[256];
 		size_t n;
 
-		assert_int_equal(mc_e820_table(map, e, 256, &n), 0);
+		assert_int_equal((n = 256, mc_e820_build(map, NULL, e, &n)), 0);
 		for (enum mc_acpi_table t = MC_ACPI_DMAR; t <= MC_ACPI_IVRS;
 		     t++) {
 			struct mc_map *back = mc_map_new();
@@ -341,8 +342,7 @@ static void rmrr_and_ivmd_ranges_are_e820_reserved(void **state)
 			size_t len, nr;
 			uint8_t *b = NULL;
 
-			assert_int_equal(mc_acpi_build(map, t, NULL, NULL, 0, &b,
-						       &len),
+			assert_int_equal(acpi_table(map, t, NULL, NULL, 0, &b, &len),
 					 0);
 			assert_int_equal(decode(back, t, b, len), 0);
 			r = mc_map_input(back, &nr);
@@ -355,7 +355,7 @@ static void rmrr_and_ivmd_ranges_are_e820_reserved(void **state)
 						 maps[i][0],
 						 (unsigned long long)r[k].first,
 						 (unsigned long long)r[k].last);
-			mc_acpi_free(b);
+			mc_free(b);
 			mc_map_free(back);
 		}
 		mc_map_free(map);

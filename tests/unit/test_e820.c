@@ -45,8 +45,11 @@ static const char *text_of(const struct mc_e820_entry *e, size_t n)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		off += (size_t)mc_e820_format_line(&e[i], "BIOS-e820", buf + off,
-						   sizeof(buf) - off);
+		size_t len = sizeof(buf) - off;
+
+		assert_int_equal(mc_e820_format_line(&e[i], "BIOS-e820",
+						     buf + off, &len), 0);
+		off += len - 1;
 		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "\n");
 	}
 	return buf;
@@ -56,7 +59,7 @@ static size_t table(struct mc_map *map, struct mc_e820_entry *e)
 {
 	size_t n;
 
-	if (mc_e820_table(map, e, MAX, &n))
+	if ((n = MAX, mc_e820_build(map, NULL, e, &n)))
 		fail_msg("table failed: %s", first_error(map));
 	return n;
 }
@@ -163,10 +166,10 @@ static void a_caller_buffer_too_small_gets_the_count(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(mc_e820_table(map, NULL, 0, &n), MC_ENOSPC);
+	assert_int_equal((n = 0, mc_e820_build(map, NULL, NULL, &n)), MC_ENOSPC);
 	assert_int_equal(n, 3);
 	assert_int_equal(mc_map_error_count(map), 0);
-	assert_int_equal(mc_e820_table(map, e, 3, &n), 0);
+	assert_int_equal((n = 3, mc_e820_build(map, NULL, e, &n)), 0);
 	assert_int_equal(n, 3);
 	mc_map_free(map);
 }
@@ -177,13 +180,13 @@ static void other_arches_and_uncarved_maps_are_refused(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(mc_e820_table(map, NULL, 0, &n), MC_EINVAL);
+	assert_int_equal((n = 0, mc_e820_build(map, NULL, NULL, &n)), MC_EINVAL);
 	assert_string_equal(first_error(map),
 			    "arch: e820 describes x86 guests; the map is arm64 "
 			    "(--arch x86_64 overrides)");
 	mc_map_free(map);
 	map = mc_map_new();
-	assert_int_equal(mc_e820_table(map, NULL, 0, &n), MC_ESTATE);
+	assert_int_equal((n = 0, mc_e820_build(map, NULL, NULL, &n)), MC_ESTATE);
 	mc_map_free(map);
 }
 
@@ -365,7 +368,7 @@ static void the_zero_page_holds_header_fields_and_table(void **state)
 
 	(void)state;
 	fake_bzimage(img, 0x020f);
-	assert_int_equal(mc_e820_zeropage(map, e, 3, &b, zp), 0);
+	assert_int_equal(mc_e820_zeropage(map, e, 3, &b, zp, &(size_t){ MC_ZEROPAGE_SIZE }), 0);
 	assert_memory_equal(zp + 0x1f1, img + 0x1f1, 0x210 - 0x1f1);
 	assert_int_equal(le(zp + 0x264, 4), 0x12345678);
 	assert_int_equal(zp[0x26c], 0);
@@ -395,7 +398,7 @@ static void fields_the_kernels_protocol_lacks_are_refused(void **state)
 
 	(void)state;
 	fake_bzimage(img, 0x020c);
-	assert_int_equal(mc_e820_zeropage(map, e, 2, &b, zp), MC_EINVAL);
+	assert_int_equal(mc_e820_zeropage(map, e, 2, &b, zp, &(size_t){ MC_ZEROPAGE_SIZE }), MC_EINVAL);
 	assert_string_equal(first_error(map),
 			    "--rsdp-addr: acpi_rsdp_addr needs boot protocol "
 			    "2.14; the kernel has 2.12");
@@ -425,25 +428,23 @@ static void past_128_entries_the_rest_go_in_a_setup_data_node(void **state)
 	(void)state;
 	assert_int_equal(mc_e820_ext_count(128), 0);
 	assert_int_equal(mc_e820_ext_count(300), 172);
-	assert_int_equal(mc_e820_zeropage(map, e, 300, &b, zp), 0);
+	assert_int_equal(mc_e820_zeropage(map, e, 300, &b, zp, &(size_t){ MC_ZEROPAGE_SIZE }), 0);
 	assert_int_equal(zp[0x1e8], 128);
 	assert_int_equal(le(zp + 0x250, 8), 0x30000);
 	assert_int_equal(le(zp + 0x2d0 + 127 * 20, 8), 127 * 0x2000);
-	assert_int_equal(mc_e820_setup_data(e, 300, 0x40000, NULL, 0, &needed),
+	assert_int_equal((needed = 0, mc_e820_setup_data(e, 300, 0x40000, NULL, &needed)),
 			 MC_ENOSPC);
 	assert_int_equal(needed, sizeof(node));
-	assert_int_equal(mc_e820_setup_data(e, 300, 0x40000, node,
-					    sizeof(node), &needed), 0);
+	assert_int_equal((needed = sizeof(node), mc_e820_setup_data(e, 300, 0x40000, node, &needed)), 0);
 	assert_int_equal(le(node, 8), 0x40000);		/* next */
 	assert_int_equal(le(node + 8, 4), 1);		/* SETUP_E820_EXT */
 	assert_int_equal(le(node + 12, 4), 172 * 20);	/* len */
 	assert_int_equal(le(node + 16, 8), 128 * 0x2000);
 	assert_int_equal(le(node + 16 + 171 * 20, 8), 299 * 0x2000);
 	assert_int_equal(le(node + 16 + 171 * 20 + 16, 4), 2);
-	assert_int_equal(mc_e820_setup_data(e, 128, 0, node, sizeof(node),
-					    &needed), MC_EINVAL);
+	assert_int_equal((needed = sizeof(node), mc_e820_setup_data(e, 128, 0, node, &needed)), MC_EINVAL);
 	b.setup_data_addr = 0;
-	assert_int_equal(mc_e820_zeropage(map, e, 300, &b, zp), MC_EINVAL);
+	assert_int_equal(mc_e820_zeropage(map, e, 300, &b, zp, &(size_t){ MC_ZEROPAGE_SIZE }), MC_EINVAL);
 	assert_string_equal(first_error(map),
 			    "--setup-data-addr: the table has 300 entries: 128 "
 			    "fit in the zero page, the other 172 need a "
@@ -491,7 +492,7 @@ static void a_raw_table_decodes_to_its_regions(void **state)
 	struct mc_map *map = mc_map_new();
 
 	(void)state;
-	assert_int_equal(mc_e820_encode(e, 8, raw, sizeof(raw), &len), 0);
+	assert_int_equal((len = sizeof(raw), mc_e820_encode(e, 8, raw, &len)), 0);
 	assert_string_equal(decoded(mc_e820_raw_decode, raw, len),
 			    "ram 0x0-0x9ffff\n"
 			    "reserved 0xa0000-0xfffff\n"
@@ -518,9 +519,8 @@ static void a_zero_page_and_its_node_decode_to_the_whole_table(void **state)
 	size_t needed;
 
 	(void)state;
-	assert_int_equal(mc_e820_zeropage(map, e, 130, &b, zp), 0);
-	assert_int_equal(mc_e820_setup_data(e, 130, 0, node, sizeof(node),
-					    &needed), 0);
+	assert_int_equal(mc_e820_zeropage(map, e, 130, &b, zp, &(size_t){ MC_ZEROPAGE_SIZE }), 0);
+	assert_int_equal((needed = sizeof(node), mc_e820_setup_data(e, 130, 0, node, &needed)), 0);
 	text = decoded(mc_e820_zeropage_decode, zp, sizeof(zp));
 	assert_non_null(strstr(text, "ram 0x0-0xfff\n"));
 	assert_non_null(strstr(text, "reserved 0xfe000-0xfefff\n"));
