@@ -53,7 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!map) {
 		map = table_map();
-		if (!map || (n = 256, mc_e820_build(map, NULL, e, &n)) ||
+		n = 256;
+		if (!map || mc_e820_build(map, NULL, e, &n) ||
 		    n <= MC_E820_ZEROPAGE_MAX)
 			fuzz_fail("the table map", MC_EINVAL);
 	}

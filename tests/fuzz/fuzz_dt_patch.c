@@ -31,14 +31,15 @@ static void patch(struct mc_map *map, const struct mc_dt_opts *opt)
 {
 	size_t need = 0, len = 0, blob_len = 0;
 	void *out, *blob = NULL;
-	int err = (need = 0, mc_dt_build(map, opt, NULL, &need));
+	int err = mc_dt_build(map, opt, NULL, &need);
 
 	if (err != MC_ENOSPC || need > FUZZ_OUT_MAX)
 		return;
 	out = malloc(need);
 	if (!out)
 		fuzz_fail("malloc", MC_ENOMEM);
-	err = (len = need, mc_dt_build(map, opt, out, &len));
+	len = need;
+	err = mc_dt_build(map, opt, out, &len);
 	if (err)
 		fuzz_fail("mc_dt_build: the size it asked for was not enough",
 			  err);

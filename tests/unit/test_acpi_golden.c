@@ -334,7 +334,8 @@ static void rmrr_and_ivmd_ranges_are_e820_reserved(void **state)
 		struct mc_e820_entry e[256];
 		size_t n;
 
-		assert_int_equal((n = 256, mc_e820_build(map, NULL, e, &n)), 0);
+		n = 256;
+		assert_int_equal(mc_e820_build(map, NULL, e, &n), 0);
 		for (enum mc_acpi_table t = MC_ACPI_DMAR; t <= MC_ACPI_IVRS;
 		     t++) {
 			struct mc_map *back = mc_map_new();

@@ -17,10 +17,12 @@ static void *build(struct mc_map *map, const struct mc_dt_opts *opt,
 	size_t need = 0;
 	void *blob;
 
-	assert_int_equal((need = 0, mc_dt_build(map, opt, NULL, &need)), MC_ENOSPC);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, opt, NULL, &need), MC_ENOSPC);
 	blob = malloc(need);
 	assert_non_null(blob);
-	if ((*len = need, mc_dt_build(map, opt, blob, len)))
+	*len = need;
+	if (mc_dt_build(map, opt, blob, len))
 		fail_msg("mc_dt_build: %s", first_error(map));
 	assert_true(*len <= need);
 	assert_int_equal(fdt_check_full(blob, *len), 0);
@@ -40,8 +42,8 @@ static int refusal(const char *text, const struct mc_dt_opts *opt)
 {
 	struct mc_map *map = carved(text);
 	char buf[4096];
-	size_t len;
-	int err = (len = sizeof(buf), mc_dt_build(map, opt, buf, &len));
+	size_t len = sizeof(buf);
+	int err = mc_dt_build(map, opt, buf, &len);
 
 	assert_true(err < 0);
 	assert_true(mc_map_error_count(map) > 0);
@@ -314,7 +316,8 @@ static void test_patch_conflict_names_both(void **state)
 
 	(void)state;
 	opt.base = make_base(2, &opt.base_len);
-	assert_int_equal((len = sizeof(buf), mc_dt_build(map, &opt, buf, &len)),
+	len = sizeof(buf);
+	assert_int_equal(mc_dt_build(map, &opt, buf, &len),
 			 MC_EOVERLAP);
 	assert_non_null(strstr(first_error(map), "mine@200010800"));
 	assert_non_null(strstr(first_error(map), "base1@200010000"));

@@ -76,10 +76,12 @@ static void check_same(struct mc_map *map, const struct mc_dt_opts *opt)
 	size_t need = 0, len = 0, alloc_len = 0, copy_len = 0;
 	void *buf, *blob = NULL, *copy;
 
-	assert_int_equal((need = 0, mc_dt_build(map, opt, NULL, &need)), MC_ENOSPC);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, opt, NULL, &need), MC_ENOSPC);
 	buf = malloc(need);
 	assert_non_null(buf);
-	assert_int_equal((len = need, mc_dt_build(map, opt, buf, &len)), 0);
+	len = need;
+	assert_int_equal(mc_dt_build(map, opt, buf, &len), 0);
 	if (mc_dt_build_alloc(map, opt, &blob, &alloc_len))
 		fail_msg("mc_dt_build_alloc: %s", first_error(map));
 	assert_non_null(blob);

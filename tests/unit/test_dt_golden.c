@@ -441,10 +441,12 @@ static void run_case(struct golden_case *c)
 		c->opt.base = base;
 		c->opt.base_len = base_len;
 	}
-	assert_int_equal((need = 0, mc_dt_build(map, &c->opt, NULL, &need)), MC_ENOSPC);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, &c->opt, NULL, &need), MC_ENOSPC);
 	blob = malloc(need);
 	assert_non_null(blob);
-	assert_int_equal((len = need, mc_dt_build(map, &c->opt, blob, &len)), 0);
+	len = need;
+	assert_int_equal(mc_dt_build(map, &c->opt, blob, &len), 0);
 	assert_int_equal(fdt_check_full(blob, len), 0);
 	copy = libfdt_copy(blob, &copy_len);
 	/* libfdt's bytes, then the free space (--pad): zeros */

@@ -59,7 +59,8 @@ static size_t table(struct mc_map *map, struct mc_e820_entry *e)
 {
 	size_t n;
 
-	if ((n = MAX, mc_e820_build(map, NULL, e, &n)))
+	n = MAX;
+	if (mc_e820_build(map, NULL, e, &n))
 		fail_msg("table failed: %s", first_error(map));
 	return n;
 }
@@ -166,10 +167,12 @@ static void a_caller_buffer_too_small_gets_the_count(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal((n = 0, mc_e820_build(map, NULL, NULL, &n)), MC_ENOSPC);
+	n = 0;
+	assert_int_equal(mc_e820_build(map, NULL, NULL, &n), MC_ENOSPC);
 	assert_int_equal(n, 3);
 	assert_int_equal(mc_map_error_count(map), 0);
-	assert_int_equal((n = 3, mc_e820_build(map, NULL, e, &n)), 0);
+	n = 3;
+	assert_int_equal(mc_e820_build(map, NULL, e, &n), 0);
 	assert_int_equal(n, 3);
 	mc_map_free(map);
 }
@@ -180,13 +183,15 @@ static void other_arches_and_uncarved_maps_are_refused(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal((n = 0, mc_e820_build(map, NULL, NULL, &n)), MC_EINVAL);
+	n = 0;
+	assert_int_equal(mc_e820_build(map, NULL, NULL, &n), MC_EINVAL);
 	assert_string_equal(first_error(map),
 			    "arch: e820 describes x86 guests; the map is arm64 "
 			    "(--arch x86_64 overrides)");
 	mc_map_free(map);
 	map = mc_map_new();
-	assert_int_equal((n = 0, mc_e820_build(map, NULL, NULL, &n)), MC_ESTATE);
+	n = 0;
+	assert_int_equal(mc_e820_build(map, NULL, NULL, &n), MC_ESTATE);
 	mc_map_free(map);
 }
 
@@ -432,17 +437,20 @@ static void past_128_entries_the_rest_go_in_a_setup_data_node(void **state)
 	assert_int_equal(zp[0x1e8], 128);
 	assert_int_equal(le(zp + 0x250, 8), 0x30000);
 	assert_int_equal(le(zp + 0x2d0 + 127 * 20, 8), 127 * 0x2000);
-	assert_int_equal((needed = 0, mc_e820_setup_data(e, 300, 0x40000, NULL, &needed)),
+	needed = 0;
+	assert_int_equal(mc_e820_setup_data(e, 300, 0x40000, NULL, &needed),
 			 MC_ENOSPC);
 	assert_int_equal(needed, sizeof(node));
-	assert_int_equal((needed = sizeof(node), mc_e820_setup_data(e, 300, 0x40000, node, &needed)), 0);
+	needed = sizeof(node);
+	assert_int_equal(mc_e820_setup_data(e, 300, 0x40000, node, &needed), 0);
 	assert_int_equal(le(node, 8), 0x40000);		/* next */
 	assert_int_equal(le(node + 8, 4), 1);		/* SETUP_E820_EXT */
 	assert_int_equal(le(node + 12, 4), 172 * 20);	/* len */
 	assert_int_equal(le(node + 16, 8), 128 * 0x2000);
 	assert_int_equal(le(node + 16 + 171 * 20, 8), 299 * 0x2000);
 	assert_int_equal(le(node + 16 + 171 * 20 + 16, 4), 2);
-	assert_int_equal((needed = sizeof(node), mc_e820_setup_data(e, 128, 0, node, &needed)), MC_EINVAL);
+	needed = sizeof(node);
+	assert_int_equal(mc_e820_setup_data(e, 128, 0, node, &needed), MC_EINVAL);
 	b.setup_data_addr = 0;
 	assert_int_equal(mc_e820_zeropage(map, e, 300, &b, zp, &(size_t){ MC_ZEROPAGE_SIZE }), MC_EINVAL);
 	assert_string_equal(first_error(map),
@@ -492,7 +500,8 @@ static void a_raw_table_decodes_to_its_regions(void **state)
 	struct mc_map *map = mc_map_new();
 
 	(void)state;
-	assert_int_equal((len = sizeof(raw), mc_e820_encode(e, 8, raw, &len)), 0);
+	len = sizeof(raw);
+	assert_int_equal(mc_e820_encode(e, 8, raw, &len), 0);
 	assert_string_equal(decoded(mc_e820_raw_decode, raw, len),
 			    "ram 0x0-0x9ffff\n"
 			    "reserved 0xa0000-0xfffff\n"
@@ -520,7 +529,8 @@ static void a_zero_page_and_its_node_decode_to_the_whole_table(void **state)
 
 	(void)state;
 	assert_int_equal(mc_e820_zeropage(map, e, 130, &b, zp, &(size_t){ MC_ZEROPAGE_SIZE }), 0);
-	assert_int_equal((needed = sizeof(node), mc_e820_setup_data(e, 130, 0, node, &needed)), 0);
+	needed = sizeof(node);
+	assert_int_equal(mc_e820_setup_data(e, 130, 0, node, &needed), 0);
 	text = decoded(mc_e820_zeropage_decode, zp, sizeof(zp));
 	assert_non_null(strstr(text, "ram 0x0-0xfff\n"));
 	assert_non_null(strstr(text, "reserved 0xfe000-0xfefff\n"));

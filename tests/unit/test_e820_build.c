@@ -35,7 +35,8 @@ static void the_built_table_is_the_caller_buffer_table(void **state)
 	size_t n_want, n_got;
 
 	(void)state;
-	assert_int_equal((n_want = MAX, mc_e820_build(map, NULL, want, &n_want)), 0);
+	n_want = MAX;
+	assert_int_equal(mc_e820_build(map, NULL, want, &n_want), 0);
 	assert_int_equal(mc_e820_build_alloc(map, NULL, &got, &n_got), 0);
 	assert_non_null(got);
 	assert_int_equal(n_got, n_want);
@@ -126,12 +127,14 @@ static void the_whole_text_is_every_line(void **state)
 	size_t want_len = lines_of(e, n, "extended", want, sizeof(want));
 
 	(void)state;
-	assert_int_equal((len = 0, mc_e820_print(e, n, "extended", MC_LINUX_VERSION(6, 1), NULL, &len)),
+	len = 0;
+	assert_int_equal(mc_e820_print(e, n, "extended", MC_LINUX_VERSION(6, 1), NULL, &len),
 			 MC_ENOSPC);
 	assert_int_equal(len, want_len + 1);
-	assert_int_equal((len = len, mc_e820_print(e, n, "extended", MC_LINUX_VERSION(6, 1), got, &len)), 0);
+	assert_int_equal(mc_e820_print(e, n, "extended", MC_LINUX_VERSION(6, 1), got, &len), 0);
 	assert_string_equal(got, want);
-	assert_int_equal((len = 1, mc_e820_print(e, 0, "extended", MC_LINUX_VERSION(6, 1), got, &len)), 0);
+	len = 1;
+	assert_int_equal(mc_e820_print(e, 0, "extended", MC_LINUX_VERSION(6, 1), got, &len), 0);
 	assert_int_equal(len, 1);
 	assert_string_equal(got, "");
 }
@@ -146,10 +149,12 @@ static void a_short_text_buffer_is_left_alone(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal((len = 0, mc_e820_print(e, 2, "BIOS-e820", MC_LINUX_VERSION(6, 1), NULL, &len)),
+	len = 0;
+	assert_int_equal(mc_e820_print(e, 2, "BIOS-e820", MC_LINUX_VERSION(6, 1), NULL, &len),
 			 MC_ENOSPC);
 	memset(buf, 'x', sizeof(buf));
-	assert_int_equal((len = len - 1, mc_e820_print(e, 2, "BIOS-e820", MC_LINUX_VERSION(6, 1), buf, &len)),
+	len = len - 1;
+	assert_int_equal(mc_e820_print(e, 2, "BIOS-e820", MC_LINUX_VERSION(6, 1), buf, &len),
 			 MC_ENOSPC);
 	/* Two lines ("reserved" is 2 longer than "usable") and a NUL. */
 	assert_int_equal(len, 2 * strlen("BIOS-e820: [mem 0x0000000000000000-"
@@ -157,7 +162,8 @@ static void a_short_text_buffer_is_left_alone(void **state)
 	for (size_t i = 0; i < sizeof(buf); i++)
 		assert_int_equal(buf[i], 'x');
 	/* No entry is read when the size cannot be a size_t. */
-	assert_int_equal((len = sizeof(buf), mc_e820_print(e, SIZE_MAX / 16, "BIOS-e820", MC_LINUX_VERSION(6, 1), buf, &len)),
+	len = sizeof(buf);
+	assert_int_equal(mc_e820_print(e, SIZE_MAX / 16, "BIOS-e820", MC_LINUX_VERSION(6, 1), buf, &len),
 			 MC_ERANGE);
 	assert_int_equal(len, 0);
 }

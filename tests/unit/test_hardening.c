@@ -119,7 +119,8 @@ static void dt_refused(const struct blob *base, const char *what)
 	struct mc_dt_opts opt = { .base = base->p, .base_len = base->len };
 	size_t need = 0;
 
-	assert_int_equal((need = 0, mc_dt_build(map, &opt, NULL, &need)), MC_EBADBLOB);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, &opt, NULL, &need), MC_EBADBLOB);
 	if (!strstr(first_error(map), what))
 		fail_msg("'%s' does not say '%s'", first_error(map), what);
 	mc_map_free(map);

@@ -171,12 +171,15 @@ static void setup_data_len_fits_its_u32(void **state)
 
 	(void)state;
 	/* the count is checked before any entry is read */
-	assert_int_equal((need = 0, mc_e820_setup_data(e, most, 0, NULL, &need)),
+	need = 0;
+	assert_int_equal(mc_e820_setup_data(e, most, 0, NULL, &need),
 			 MC_ENOSPC);
 	assert_true(need - MC_SETUP_DATA_HDR <= UINT32_MAX);
-	assert_int_equal((need = 0, mc_e820_setup_data(e, most + 1, 0, NULL, &need)),
+	need = 0;
+	assert_int_equal(mc_e820_setup_data(e, most + 1, 0, NULL, &need),
 			 MC_EINVAL);
-	assert_int_equal((need = 0, mc_e820_encode(e, SIZE_MAX / 20 + 1, NULL, &need)),
+	need = 0;
+	assert_int_equal(mc_e820_encode(e, SIZE_MAX / 20 + 1, NULL, &need),
 			 MC_ERANGE);
 }
 
@@ -197,7 +200,8 @@ static void zero_page_entry_count_never_wraps(void **state)
 						     : MC_E820_RAM };
 	assert_int_equal(mc_e820_zeropage(map, e, 300, &boot, zp, &(size_t){ MC_ZEROPAGE_SIZE }), 0);
 	assert_int_equal(zp[0x1e8], 128);
-	assert_int_equal((need = sizeof(node), mc_e820_setup_data(e, 300, 0, node, &need)),
+	need = sizeof(node);
+	assert_int_equal(mc_e820_setup_data(e, 300, 0, node, &need),
 			 0);
 	assert_int_equal(need, sizeof(node));
 	assert_int_equal(node[12] | node[13] << 8, 172 * 20);
@@ -214,8 +218,10 @@ static void dt_reg_values_fit_their_cells(void **state)
 
 	(void)state;
 	assert_int_equal(mc_map_carve(map), 0);
-	assert_int_equal((need = 0, mc_dt_build(map, &two, NULL, &need)), MC_ENOSPC);
-	assert_int_equal((need = 0, mc_dt_build(map, &one, NULL, &need)), MC_ERANGE);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, &two, NULL, &need), MC_ENOSPC);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, &one, NULL, &need), MC_ERANGE);
 	mc_map_free(map);
 }
 
