@@ -23,7 +23,8 @@ static bool is_direct(const struct mc_piece *r)
 struct join {
 	struct acpi_range *v;
 	size_t n, cap;
-	size_t *slot;		/* one per input region, 0: not seen yet */
+	uint32_t *slot;		/* one per input region, 0: not seen yet;
+				 * 32 bits: a map holds < 2^32 regions */
 	const struct mc_region *in;	/* mc_map_input() */
 };
 
@@ -57,7 +58,7 @@ static bool start_range(struct join *j, const struct mc_piece *p)
 		.relaxable = p->type == MC_RESV_DIRECT_RELAXABLE,
 		.backed = (p->flags & MC_F_BACKED) != 0,
 	};
-	j->slot[p->origin] = ++j->n;
+	j->slot[p->origin] = (uint32_t)++j->n;
 	return true;
 }
 

@@ -73,7 +73,9 @@ static void show_table(struct cli_buf *b, const struct mc_map *map)
 static void json_region(struct cli_buf *b, const struct mc_map *map,
 			const struct mc_piece *r)
 {
-	const struct mc_region *in = &mc_map_input(map, &(size_t){ 0 })[r->origin];
+	size_t n_in;
+	const struct mc_region *in = &mc_map_input(map, &n_in)[r->origin];
+	enum mc_policy policy = mc_map_effective_policy(map, in);
 	char size[32];
 
 	cli_fmt_size(size, sizeof(size), r->first, r->last);
@@ -89,7 +91,7 @@ static void json_region(struct cli_buf *b, const struct mc_map *map,
 	if (r->kind != MC_RAM)
 		cli_buf_printf(b, ", \"backed\": %s, \"policy\": \"%s\"",
 			       (r->flags & MC_F_BACKED) ? "true" : "false",
-			       mc_policy_name(mc_map_effective_policy(map, in)));
+			       mc_policy_name(policy));
 	else if (r->flags & MC_F_RELOCATED)
 		cli_buf_printf(b, ", \"relocated\": true");
 	cli_buf_printf(b, " }");

@@ -381,8 +381,8 @@ int mc_map_load_resv_file(struct mc_map *map, const char *path);
  * mc_read_file() - read all of a file, at most MC_INPUT_MAX bytes
  * @map:	where a failure's diagnostic goes
  * @path:	the file; "-" is standard input (named "<stdin>" in messages)
- * @data:	set to a malloc()ed buffer holding the bytes and a NUL after
- *		them; the caller free()s it
+ * @data:	set to a buffer holding the bytes and a NUL after them; the
+ *		caller frees it with mc_free()
  * @len:	set to the number of bytes
  *
  * Return: 0; MC_EIO when it cannot be opened or read (a directory, say);

@@ -360,6 +360,7 @@ static void a_bzimage_header_is_read_and_checked(void **state)
 static void the_zero_page_holds_header_fields_and_table(void **state)
 {
 	static uint8_t img[1024], zp[MC_ZEROPAGE_SIZE];
+	size_t zp_size = sizeof(zp);
 	struct mc_e820_entry e[] = { { 0, 0xa0000, 1 }, { 0xa0000, 0x60000, 2 },
 				     { 0x100000, 0x3ff00000, 1 } };
 	struct mc_e820_boot b = { .kernel = img, .kernel_len = sizeof(img),
@@ -373,7 +374,7 @@ static void the_zero_page_holds_header_fields_and_table(void **state)
 
 	(void)state;
 	fake_bzimage(img, 0x020f);
-	assert_int_equal(mc_e820_zeropage(map, e, 3, &b, zp, &(size_t){ MC_ZEROPAGE_SIZE }), 0);
+	assert_int_equal(mc_e820_zeropage(map, e, 3, &b, zp, &zp_size), 0);
 	assert_memory_equal(zp + 0x1f1, img + 0x1f1, 0x210 - 0x1f1);
 	assert_int_equal(le(zp + 0x264, 4), 0x12345678);
 	assert_int_equal(zp[0x26c], 0);
@@ -396,6 +397,7 @@ static void the_zero_page_holds_header_fields_and_table(void **state)
 static void fields_the_kernels_protocol_lacks_are_refused(void **state)
 {
 	static uint8_t img[1024], zp[MC_ZEROPAGE_SIZE];
+	size_t zp_size = sizeof(zp);
 	struct mc_e820_entry e[] = { { 0, 0xa0000, 1 }, { 0x100000, 0x100000, 1 } };
 	struct mc_e820_boot b = { .kernel = img, .kernel_len = sizeof(img),
 				  .kernel_name = "bz", .rsdp_addr = 0x80000 };
@@ -403,7 +405,7 @@ static void fields_the_kernels_protocol_lacks_are_refused(void **state)
 
 	(void)state;
 	fake_bzimage(img, 0x020c);
-	assert_int_equal(mc_e820_zeropage(map, e, 2, &b, zp, &(size_t){ MC_ZEROPAGE_SIZE }), MC_EINVAL);
+	assert_int_equal(mc_e820_zeropage(map, e, 2, &b, zp, &zp_size), MC_EINVAL);
 	assert_string_equal(first_error(map),
 			    "--rsdp-addr: acpi_rsdp_addr needs boot protocol "
 			    "2.14; the kernel has 2.12");
@@ -424,6 +426,7 @@ static struct mc_e820_entry *many_entries(size_t n)
 static void past_128_entries_the_rest_go_in_a_setup_data_node(void **state)
 {
 	static uint8_t zp[MC_ZEROPAGE_SIZE], node[16 + 172 * 20];
+	size_t zp_size = sizeof(zp);
 	struct mc_e820_entry *e = many_entries(300);
 	struct mc_e820_boot b = { .setup_data_addr = 0x30000,
 				  .setup_data_next = 0x40000 };
@@ -433,7 +436,7 @@ static void past_128_entries_the_rest_go_in_a_setup_data_node(void **state)
 	(void)state;
 	assert_int_equal(mc_e820_ext_count(128), 0);
 	assert_int_equal(mc_e820_ext_count(300), 172);
-	assert_int_equal(mc_e820_zeropage(map, e, 300, &b, zp, &(size_t){ MC_ZEROPAGE_SIZE }), 0);
+	assert_int_equal(mc_e820_zeropage(map, e, 300, &b, zp, &zp_size), 0);
 	assert_int_equal(zp[0x1e8], 128);
 	assert_int_equal(le(zp + 0x250, 8), 0x30000);
 	assert_int_equal(le(zp + 0x2d0 + 127 * 20, 8), 127 * 0x2000);
@@ -452,7 +455,7 @@ static void past_128_entries_the_rest_go_in_a_setup_data_node(void **state)
 	needed = sizeof(node);
 	assert_int_equal(mc_e820_setup_data(e, 128, 0, node, &needed), MC_EINVAL);
 	b.setup_data_addr = 0;
-	assert_int_equal(mc_e820_zeropage(map, e, 300, &b, zp, &(size_t){ MC_ZEROPAGE_SIZE }), MC_EINVAL);
+	assert_int_equal(mc_e820_zeropage(map, e, 300, &b, zp, &zp_size), MC_EINVAL);
 	assert_string_equal(first_error(map),
 			    "--setup-data-addr: the table has 300 entries: 128 "
 			    "fit in the zero page, the other 172 need a "
@@ -521,6 +524,7 @@ static void a_raw_table_decodes_to_its_regions(void **state)
 static void a_zero_page_and_its_node_decode_to_the_whole_table(void **state)
 {
 	static uint8_t zp[MC_ZEROPAGE_SIZE], node[16 + 2 * 20];
+	size_t zp_size = sizeof(zp);
 	struct mc_e820_entry *e = many_entries(130);
 	struct mc_e820_boot b = { .setup_data_addr = 0x30000 };
 	struct mc_map *map = mc_map_new();
@@ -528,7 +532,7 @@ static void a_zero_page_and_its_node_decode_to_the_whole_table(void **state)
 	size_t needed;
 
 	(void)state;
-	assert_int_equal(mc_e820_zeropage(map, e, 130, &b, zp, &(size_t){ MC_ZEROPAGE_SIZE }), 0);
+	assert_int_equal(mc_e820_zeropage(map, e, 130, &b, zp, &zp_size), 0);
 	needed = sizeof(node);
 	assert_int_equal(mc_e820_setup_data(e, 130, 0, node, &needed), 0);
 	text = decoded(mc_e820_zeropage_decode, zp, sizeof(zp));

@@ -18,6 +18,9 @@
 #include "core_helpers.h"
 #include "memcarve-e820.h"
 
+/* mc_e820_print() for 6.1: the lines of mc_e820_format_line(). */
+#define LINUX_6_1 MC_LINUX_VERSION(6, 1)
+
 #define MAX 64
 
 /* Merges (RAM split by input boundaries, touching reserved) and kinds. */
@@ -128,13 +131,13 @@ static void the_whole_text_is_every_line(void **state)
 
 	(void)state;
 	len = 0;
-	assert_int_equal(mc_e820_print(e, n, "extended", MC_LINUX_VERSION(6, 1), NULL, &len),
+	assert_int_equal(mc_e820_print(e, n, "extended", LINUX_6_1, NULL, &len),
 			 MC_ENOSPC);
 	assert_int_equal(len, want_len + 1);
-	assert_int_equal(mc_e820_print(e, n, "extended", MC_LINUX_VERSION(6, 1), got, &len), 0);
+	assert_int_equal(mc_e820_print(e, n, "extended", LINUX_6_1, got, &len), 0);
 	assert_string_equal(got, want);
 	len = 1;
-	assert_int_equal(mc_e820_print(e, 0, "extended", MC_LINUX_VERSION(6, 1), got, &len), 0);
+	assert_int_equal(mc_e820_print(e, 0, "extended", LINUX_6_1, got, &len), 0);
 	assert_int_equal(len, 1);
 	assert_string_equal(got, "");
 }
@@ -150,11 +153,11 @@ static void a_short_text_buffer_is_left_alone(void **state)
 
 	(void)state;
 	len = 0;
-	assert_int_equal(mc_e820_print(e, 2, "BIOS-e820", MC_LINUX_VERSION(6, 1), NULL, &len),
+	assert_int_equal(mc_e820_print(e, 2, "BIOS-e820", LINUX_6_1, NULL, &len),
 			 MC_ENOSPC);
 	memset(buf, 'x', sizeof(buf));
 	len = len - 1;
-	assert_int_equal(mc_e820_print(e, 2, "BIOS-e820", MC_LINUX_VERSION(6, 1), buf, &len),
+	assert_int_equal(mc_e820_print(e, 2, "BIOS-e820", LINUX_6_1, buf, &len),
 			 MC_ENOSPC);
 	/* Two lines ("reserved" is 2 longer than "usable") and a NUL. */
 	assert_int_equal(len, 2 * strlen("BIOS-e820: [mem 0x0000000000000000-"
@@ -163,7 +166,7 @@ static void a_short_text_buffer_is_left_alone(void **state)
 		assert_int_equal(buf[i], 'x');
 	/* No entry is read when the size cannot be a size_t. */
 	len = sizeof(buf);
-	assert_int_equal(mc_e820_print(e, SIZE_MAX / 16, "BIOS-e820", MC_LINUX_VERSION(6, 1), buf, &len),
+	assert_int_equal(mc_e820_print(e, SIZE_MAX / 16, "BIOS-e820", LINUX_6_1, buf, &len),
 			 MC_ERANGE);
 	assert_int_equal(len, 0);
 }
