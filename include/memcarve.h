@@ -169,10 +169,10 @@ struct mc_pci_dev {
  * @align:	required alignment of @first (a power of two), 0 for none
  * @access:	IORT RMR access attributes (DEN 0049E.d, RMR flags bits 9:2),
  *		0..0xff, when MC_F_ACCESS is set; else the emitter's default
+ * @line:	the source line it was read from, 0 if added by mc_map_add()
  * @name:	name for DT nodes and labels, or NULL
  * @devices:	PCI devices a direct* range serves (@n_devices entries)
  * @sids:	IORT stream IDs, if given explicitly (@n_sids entries)
- * @line:	the source line it was read from, 0 if added by mc_map_add()
  * @reserved:	must be zero (room for fields added in 1.x)
  *
  * Callers fill one in for mc_map_add() (a zeroed struct is a valid start);
@@ -188,12 +188,12 @@ struct mc_region {
 	unsigned int flags;
 	uint64_t align;
 	unsigned int access;
+	unsigned int line;
 	const char *name;
 	const struct mc_pci_dev *devices;
 	size_t n_devices;
 	const uint32_t *sids;
 	size_t n_sids;
-	unsigned int line;
 	uint64_t reserved[4];
 };
 
