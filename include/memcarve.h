@@ -43,6 +43,10 @@
  *			     const struct mc_X_opts *opts,
  *			     void **out, size_t *size);
  *
+ * (mc_e820_build() takes struct mc_e820_entry pointers; mc_acpi_build()
+ * names the table before its options; mc_acpi_rsdp() takes the address
+ * and the tables instead of a map's content.)
+ *
  * The caller-buffer form: *size in is the room at buf, out the length
  * written (on 0) or the length needed (on MC_ENOSPC, when nothing is
  * written and no diagnostic is recorded). buf may be NULL when *size is 0,
@@ -61,6 +65,11 @@
  * otherwise): fields added in 1.x take that room, so a program built
  * against 1.0 keeps working. Start from mc_X_opts_init(), then set
  * fields. The library never reads past a struct's 1.0 layout.
+ *
+ * Layouts: array elements (struct mc_piece, struct mc_slot, struct
+ * mc_e820_entry) are frozen for SONAME 1. Structs the library returns by
+ * pointer (struct mc_error, struct mc_totals) may grow at their end:
+ * never allocate or copy one, read it where it is.
  */
 #ifndef MEMCARVE_H
 #define MEMCARVE_H
