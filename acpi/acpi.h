@@ -137,7 +137,7 @@ int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o);
  */
 struct acpi_range {
 	uint64_t first, last;
-	const struct mc_region *r;	/* the first piece, for diagnostics */
+	const struct mc_region *r;	/* its input region */
 	const struct mc_pci_dev *devices;
 	size_t n_devices;
 	const uint32_t *sids;

@@ -19,12 +19,15 @@
 struct join {
 	struct acpi_range *v;
 	size_t n, cap;
-	size_t *slot;		/* one per input region, 0: not seen yet */
+	uint32_t *slot;		/* one per input region, 0: not seen yet;
+				 * 32 bits: a map holds < 2^32 regions */
+	const struct mc_region *in;	/* mc_map_input() */
 };
 
-/* Start a range at piece @r; false if out of memory. */
-static bool start_range(struct join *j, const struct mc_region *r)
+/* Start a range at piece @p; false if out of memory. */
+static bool start_range(struct join *j, const struct mc_piece *p)
 {
+	const struct mc_region *r = &j->in[p->origin];
 	struct acpi_range *v = mc_array_grow(j->v, &j->cap, j->n + 1,
 					     sizeof(*v), 64);
 
@@ -32,19 +35,19 @@ static bool start_range(struct join *j, const struct mc_region *r)
 		return false;
 	j->v = v;
 	j->v[j->n] = (struct acpi_range){
-		.first = r->first,
-		.last = r->last,
+		.first = p->first,
+		.last = p->last,
 		.r = r,
 		.devices = r->devices,
 		.n_devices = r->n_devices,
 		.sids = r->sids,
 		.n_sids = r->n_sids,
-		.flags = r->flags,
+		.flags = p->flags,
 		.access = r->access,
-		.relaxable = r->type == MC_RESV_DIRECT_RELAXABLE,
-		.backed = (r->flags & MC_F_BACKED) != 0,
+		.relaxable = p->type == MC_RESV_DIRECT_RELAXABLE,
+		.backed = (p->flags & MC_F_BACKED) != 0,
 	};
-	j->slot[r->origin] = ++j->n;
+	j->slot[p->origin] = (uint32_t)++j->n;
 	return true;
 }
 
@@ -55,11 +58,11 @@ static bool start_range(struct join *j, const struct mc_region *r)
  * and the ranges come out sorted by their first byte; later pieces only
  * extend the range and can only clear "backed".
  */
-static bool join_pieces(struct join *j, const struct mc_region *res,
+static bool join_pieces(struct join *j, const struct mc_piece *res,
 			size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
-		const struct mc_region *r = &res[i];
+		const struct mc_piece *r = &res[i];
 		struct acpi_range *cur;
 
 		if (!mc_is_direct(r->kind, r->type))
@@ -79,7 +82,7 @@ static bool join_pieces(struct join *j, const struct mc_region *res,
 int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 		       size_t *n)
 {
-	const struct mc_region *res;
+	const struct mc_piece *res;
 	struct join j = { 0 };
 	size_t count, n_in;
 	bool ok;
@@ -90,7 +93,7 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 	if (!res)
 		return mc_map_report(map, MC_ESTATE, NULL,
 				     "the map is not carved (call mc_map_carve() first)");
-	mc_map_input(map, &n_in);
+	j.in = mc_map_input(map, &n_in);
 	j.slot = calloc(n_in ? n_in : 1, sizeof(*j.slot));
 	ok = j.slot && join_pieces(&j, res, count);
 	free(j.slot);

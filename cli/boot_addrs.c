@@ -19,7 +19,7 @@ static uint64_t first_unbacked(const struct mc_map *map, uint64_t first,
 			       uint64_t last, bool *all)
 {
 	size_t n;
-	const struct mc_region *r = mc_map_result(map, &n);
+	const struct mc_piece *r = mc_map_result(map, &n);
 	uint64_t pos = first;
 
 	*all = false;

@@ -82,7 +82,7 @@ static struct cli job_cli(const struct cli *all, const struct job *j,
 static bool has_direct(const struct mc_map *map)
 {
 	size_t n;
-	const struct mc_region *r = mc_map_result(map, &n);
+	const struct mc_piece *r = mc_map_result(map, &n);
 
 	for (size_t i = 0; i < n; i++)
 		if (r[i].kind == MC_RESERVED &&

@@ -142,7 +142,7 @@ static struct mc_e820_entry *build_table(struct mc_map *map, size_t *n)
 {
 	struct mc_e820_entry *e;
 
-	if (mc_e820_build(map, &e, n)) {
+	if (mc_e820_build_alloc(map, NULL, &e, n)) {
 		cli_print_errors(map);
 		return NULL;
 	}
@@ -232,9 +232,9 @@ static int emit_text(const struct job *j)
 	uint32_t v = j->a.linux_version;
 	const char *who = j->a.prefix;
 
-	if (mc_e820_print(j->e, j->n, who, v, NULL, 0, &len) == MC_ENOSPC)
+	if (mc_e820_print(j->e, j->n, who, v, NULL, &len) == MC_ENOSPC)
 		text = malloc(len);
-	if (text && mc_e820_print(j->e, j->n, who, v, text, len, &len)) {
+	if (text && mc_e820_print(j->e, j->n, who, v, text, &len)) {
 		free(text);
 		text = NULL;
 	}
@@ -246,10 +246,10 @@ static int emit_table(const struct job *j)
 	size_t len = 0;
 	void *p;
 
-	mc_e820_encode(j->e, j->n, NULL, 0, &len);
+	mc_e820_encode(j->e, j->n, NULL, &len);
 	p = malloc(len + 1);
 	if (p)
-		mc_e820_encode(j->e, j->n, p, len, &len);
+		mc_e820_encode(j->e, j->n, p, &len);
 	return write_bytes(j->a.out, p, len);
 }
 
@@ -260,9 +260,9 @@ static void setup_data_node(const struct job *j, uint64_t next,
 	size_t len = 0;
 	void *node;
 
-	mc_e820_setup_data(j->e, j->n, next, NULL, 0, &len);
+	mc_e820_setup_data(j->e, j->n, next, NULL, &len);
 	node = malloc(len);
-	if (node && mc_e820_setup_data(j->e, j->n, next, node, len, &len) == 0)
+	if (node && mc_e820_setup_data(j->e, j->n, next, node, &len) == 0)
 		cli_buf_add(out, node, len);
 	else
 		out->failed = true;
@@ -275,6 +275,7 @@ static int emit_zeropage(const struct job *j)
 	struct mc_e820_boot b = j->a.boot;
 	size_t ext = mc_e820_ext_count(j->n);
 	uint8_t page[MC_ZEROPAGE_SIZE];
+	size_t page_len = sizeof(page);
 	struct cli_buf zp = { 0 }, node = { 0 };
 	const struct cli_buf *bufs[2] = { &zp, &node };
 	const char *paths[2] = { j->a.out, j->a.sd_out };
@@ -283,7 +284,7 @@ static int emit_zeropage(const struct job *j)
 	b.kernel = j->a.kernel ? j->kernel.p : NULL;
 	b.kernel_len = j->kernel.len;
 	b.kernel_name = j->a.kernel;
-	if (mc_e820_zeropage(j->map, j->e, j->n, &b, page))
+	if (mc_e820_zeropage(j->map, j->e, j->n, &b, page, &page_len))
 		st = cli_print_errors(j->map);
 	else if (ext && !j->a.sd_out)
 		st = cli_error(EXIT_INPUT, "the table has %zu entries: the %zu "
@@ -320,7 +321,7 @@ static int run_e820(struct cli *cli)
 		st = emit_table(&j);
 	else if (st == EXIT_OK)
 		st = emit_zeropage(&j);
-	mc_e820_free(j.e);
+	mc_free(j.e);
 	mc_map_free(j.map);
 	cli_buf_free(&j.kernel);
 	return st;

@@ -125,8 +125,18 @@ static int too_long(struct mc_map *map, const struct cl_line *line,
 			     from_max ? "" : " (COMMAND_LINE_SIZE)", who);
 }
 
+void mc_cmdline_opts_init(struct mc_cmdline_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+}
+
 static int check_opts(struct mc_map *map, const struct mc_cmdline_opts *opts)
 {
+	static const uint64_t zero[4];
+
+	if (memcmp(opts->reserved, zero, sizeof(zero)))
+		return mc_map_report(map, MC_EINVAL, "reserved",
+				     "reserved: must be zero");
 	if (!mc_map_totals(map))
 		return mc_map_report(map, MC_ESTATE, "cmdline",
 				     "the map is not carved yet");
@@ -187,41 +197,85 @@ static void write_line(struct mc_map *map, const struct mc_cmdline_opts *opts,
 	out[len] = '\0';
 }
 
-int mc_cmdline_build(struct mc_map *map, const struct mc_cmdline_opts *opts,
-		     char *buf, size_t *size)
-{
-	static const struct mc_cmdline_opts defaults;
-	enum mc_cmdline_style style = MC_CMDLINE_AUTO;
-	struct cl_line line = { 0 };
-	char *raw = NULL;
-	size_t need;
-	int err;
+/* A line counted, its escaped form set aside when it has one. */
+struct job {
+	enum mc_cmdline_style style;
+	struct cl_line line;
+	char *raw;		/* unescaped words, when quoting */
+	size_t need;		/* bytes of the result, NUL included */
+};
 
-	if (!size)
-		return mc_map_report(map, MC_EINVAL, "size",
-				     "no size given for the buffer");
-	opts = opts ? opts : &defaults;
-	err = count_line(map, opts, &style, &line);
+static int plan(struct mc_map *map, const struct mc_cmdline_opts *opts,
+		struct job *j)
+{
+	int err = count_line(map, opts, &j->style, &j->line);
+
 	if (err)
 		return err;
-	need = line.len + 1;
+	j->need = j->line.len + 1;
 	if (opts->escape != MC_ESCAPE_NONE) {
 		/* Quoting is counted on the words: write them aside first. */
-		raw = malloc(need);
-		if (!raw)
+		j->raw = malloc(j->need);
+		if (!j->raw)
 			return mc_map_report(map, MC_ENOMEM, "cmdline",
 					     "out of memory");
-		write_line(map, opts, style, raw, line.len);
-		need = cl_escape(opts->escape, raw, line.len, NULL) + 1;
+		write_line(map, opts, j->style, j->raw, j->line.len);
+		j->need = cl_escape(opts->escape, j->raw, j->line.len, NULL) + 1;
 	}
-	err = buf && need <= *size ? 0 : MC_ENOSPC;
-	if (!err && raw) {
-		cl_escape(opts->escape, raw, line.len, buf);
-		buf[need - 1] = '\0';
-	} else if (!err) {
-		write_line(map, opts, style, buf, line.len);
+	return 0;
+}
+
+/* The planned line into @buf, which holds j->need bytes. */
+static void put(struct mc_map *map, const struct mc_cmdline_opts *opts,
+		const struct job *j, char *buf)
+{
+	if (j->raw) {
+		cl_escape(opts->escape, j->raw, j->line.len, buf);
+		buf[j->need - 1] = '\0';
+	} else {
+		write_line(map, opts, j->style, buf, j->line.len);
 	}
-	*size = need;
-	free(raw);
+}
+
+int mc_cmdline_build(struct mc_map *map, const struct mc_cmdline_opts *opts,
+		     void *buf, size_t *size)
+{
+	static const struct mc_cmdline_opts defaults;
+	struct job j = { 0 };
+	int err;
+
+	opts = opts ? opts : &defaults;
+	err = plan(map, opts, &j);
+	if (!err && (!buf || j.need > *size))
+		err = MC_ENOSPC;
+	if (!err)
+		put(map, opts, &j, buf);
+	*size = !err || err == MC_ENOSPC ? j.need : 0;
+	free(j.raw);
+	return err;
+}
+
+int mc_cmdline_build_alloc(struct mc_map *map,
+			   const struct mc_cmdline_opts *opts, void **out,
+			   size_t *size)
+{
+	static const struct mc_cmdline_opts defaults;
+	struct job j = { 0 };
+	char *buf = NULL;
+	int err;
+
+	*out = NULL;
+	*size = 0;
+	opts = opts ? opts : &defaults;
+	err = plan(map, opts, &j);
+	if (!err && !(buf = malloc(j.need)))
+		err = mc_map_report(map, MC_ENOMEM, "cmdline",
+				    "out of memory");
+	if (!err) {
+		put(map, opts, &j, buf);
+		*out = buf;
+		*size = j.need;
+	}
+	free(j.raw);
 	return err;
 }

@@ -80,7 +80,7 @@ static int memblock_full(struct mc_map *map, const char *what,
 int cl_mips_tokens(struct mc_map *map, struct cl_line *line)
 {
 	const struct mc_slot *slot;
-	const struct mc_region *v;
+	const struct mc_piece *v;
 	struct runs mem = { 0 }, resv = { 0 };
 	size_t n_slots, n;
 	int err;

@@ -19,10 +19,19 @@
  * merged rather than sorted. Sorted input costs O(n); any input stays
  * O(n log n).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "carve.h"
 #include "internal/array.h"
+
+/* struct mc_piece is an array element of the 1.0 ABI: its layout is fixed. */
+_Static_assert(sizeof(struct mc_piece) == 24, "mc_piece is 24 bytes");
+_Static_assert(offsetof(struct mc_piece, last) == 8, "mc_piece.last");
+_Static_assert(offsetof(struct mc_piece, origin) == 16, "mc_piece.origin");
+_Static_assert(offsetof(struct mc_piece, kind) == 20, "mc_piece.kind");
+_Static_assert(offsetof(struct mc_piece, type) == 21, "mc_piece.type");
+_Static_assert(offsetof(struct mc_piece, flags) == 22, "mc_piece.flags");
 
 /* Description precedence, lowest first: later entries win overlaps. */
 enum {
@@ -106,7 +115,7 @@ static unsigned int class_of(const struct mc_region *r)
  * default to overlay. Device windows and pmem have their own backing and
  * are always taken out of RAM.
  */
-static enum mc_policy effective_policy(const struct mc_map *map,
+enum mc_policy mc_map_effective_policy(const struct mc_map *map,
 				       const struct mc_region *r)
 {
 	unsigned int cls = class_of(r);
@@ -266,7 +275,7 @@ static int collect_others(struct sweep *s)
 	for (size_t i = 0; i < map->n_in; i++) {
 		const struct mc_region *r = &map->in[i];
 		struct span sp = { r->first, r->last, i, class_of(r),
-				   effective_policy(map, r), true };
+				   mc_map_effective_policy(map, r), true };
 		bool in_ram;
 
 		if (r->kind == MC_RAM)
@@ -514,7 +523,7 @@ static void apply_event(struct sweep *s, const struct event *e)
 /* Room for @n pieces in all. */
 int mc_pieces_reserve(struct mc_pieces *p, size_t n)
 {
-	struct mc_region *v;
+	struct mc_piece *v;
 
 	/* never NULL after a reserve, even of none */
 	v = mc_array_grow(p->v, &p->cap, n ? n : 1, sizeof(*v), 64);
@@ -524,7 +533,7 @@ int mc_pieces_reserve(struct mc_pieces *p, size_t n)
 	return 0;
 }
 
-int mc_pieces_push(struct mc_pieces *p, const struct mc_region *r)
+int mc_pieces_push(struct mc_pieces *p, const struct mc_piece *r)
 {
 	/* Called once per piece: only a full array needs the slow path. */
 	if (p->n == p->cap &&
@@ -539,21 +548,16 @@ static int emit(struct sweep *s, uint64_t first, uint64_t last, uint32_t si,
 		unsigned int flags)
 {
 	const struct span *sp = &s->spans[si];
-	struct mc_region *prev = s->out.n ? &s->out.v[s->out.n - 1] : NULL;
-	struct mc_region r;
+	const struct mc_region *in = &s->map->in[sp->idx];
+	struct mc_piece *prev = s->out.n ? &s->out.v[s->out.n - 1] : NULL;
+	struct mc_piece r;
 
 	if (prev && prev->origin == sp->idx && prev->last + 1 == first &&
-	    prev->flags == (s->map->in[sp->idx].flags | flags)) {
+	    prev->flags == (in->flags | flags)) {
 		prev->last = last;
 		return 0;
 	}
-	r = s->map->in[sp->idx];
-	r.first = first;
-	r.last = last;
-	r.flags |= flags;
-	r.origin = sp->idx;
-	if (sp->cls != CLS_RAM)
-		r.policy = sp->pol;
+	r = mc_piece_of(in, (uint32_t)sp->idx, first, last, flags);
 	return mc_pieces_push(&s->out, &r);
 }
 
@@ -693,7 +697,7 @@ int mc_map_carve(struct mc_map *map)
 	return err;
 }
 
-const struct mc_region *mc_map_result(const struct mc_map *map, size_t *count)
+const struct mc_piece *mc_map_result(const struct mc_map *map, size_t *count)
 {
 	*count = map->carved ? map->n_out : 0;
 	return map->carved ? map->out : NULL;

@@ -49,7 +49,7 @@ struct mc_map {
 	const char *last_source;	/* the source interned last */
 
 	bool carved;
-	struct mc_region *out;		/* carved result */
+	struct mc_piece *out;		/* carved result */
 	size_t n_out;
 	struct mc_slot *slots;
 	size_t n_slots;

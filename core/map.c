@@ -39,6 +39,11 @@ void mc_map_free(struct mc_map *map)
 	free(map);
 }
 
+void mc_free(void *p)
+{
+	free(p);
+}
+
 int mc_map_set_arch(struct mc_map *map, enum mc_arch arch)
 {
 	if (!mc_arch_name(arch) || arch == MC_ARCH_NONE)
@@ -125,6 +130,12 @@ static int check_region(struct mc_map *map, const struct mc_region *r,
 {
 	const char *kind = mc_kind_name(r->kind);
 
+	for (size_t i = 0; i < sizeof(r->reserved) / sizeof(r->reserved[0]);
+	     i++)
+		if (r->reserved[i])
+			return mc_diag(map, MC_EINVAL, src, line,
+				       FIELD("reserved", "reserved"),
+				       "must be zero");
 	if (!kind)
 		return mc_diag(map, MC_EINVAL, src, line,
 			       FIELD("kind", "kind"),
@@ -263,13 +274,16 @@ static int add_region(struct mc_map *map, const struct mc_region *region,
 	err = check_region(map, &r, source, line, api);
 	if (err)
 		return err;
+	if (map->n_in >= MC_MAX_REGIONS)
+		return mc_diag(map, MC_ERANGE, source, line, NULL,
+			       "a map holds at most %u regions",
+			       (unsigned int)MC_MAX_REGIONS);
 	if (map->n_in == map->cap_in && grow_input(map))
 		return mc_diag(map, MC_ENOMEM, source, line, NULL,
 			       "out of memory");
 	if (own_arrays(map, &r))
 		return mc_diag(map, MC_ENOMEM, source, line, NULL,
 			       "out of memory");
-	r.origin = map->n_in;
 	map->in[map->n_in++] = r;
 	mc_map_uncarve(map);
 	return 0;

@@ -162,8 +162,8 @@ const char *mc_strerror(int err)
 		return "misaligned address or size";
 	case MC_EOVERLAP:
 		return "conflicting ranges";
-	case MC_ENOSPACE:
-		return "no free space to relocate RAM";
+	case MC_ENOROOM:
+		return "relocate found no room";
 	case MC_ENOMEM:
 		return "out of memory";
 	case MC_EIO:

@@ -93,7 +93,7 @@ static size_t gap_above(const struct gap *v, size_t n, uint64_t last)
 
 static int cmp_first(const void *a, const void *b)
 {
-	const struct mc_region *x = a, *y = b;
+	const struct mc_piece *x = a, *y = b;
 
 	return (x->first > y->first) - (x->first < y->first);
 }
@@ -103,12 +103,11 @@ static int place(struct mc_map *map, const struct mc_ram_block *b,
 		 struct gap *gaps, size_t n_gaps, size_t *link,
 		 struct mc_pieces *add)
 {
-	struct mc_region r = map->in[b->idx];
+	struct mc_piece r = mc_piece_of(&map->in[b->idx], (uint32_t)b->idx, 0,
+					0, MC_F_BACKED | MC_F_RELOCATED);
 	uint64_t need = b->reloc_need, take;
 	size_t i = next_open(link, gap_above(gaps, n_gaps, b->last));
 
-	r.flags |= MC_F_BACKED | MC_F_RELOCATED;
-	r.origin = b->idx;
 	for (; need && i < n_gaps; i = next_open(link, i)) {
 		struct gap *gp = &gaps[i];
 
@@ -127,7 +126,7 @@ static int place(struct mc_map *map, const struct mc_ram_block *b,
 	}
 	if (!need)
 		return 0;
-	return mc_diag_range(map, MC_ENOSPACE, NULL, &map->in[b->idx],
+	return mc_diag_range(map, MC_ENOROOM, NULL, &map->in[b->idx],
 			     b->first, b->last,
 			     "no free space above it for the 0x%llx bytes "
 			     "relocate carved out of it",

@@ -11,7 +11,7 @@
 
 int mc_build_slots(struct mc_map *map)
 {
-	const struct mc_region *v = map->out;
+	const struct mc_piece *v = map->out;
 	uint64_t offset = 0;
 	size_t n = 0;
 

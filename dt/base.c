@@ -183,7 +183,7 @@ static int check_ranges(struct mc_map *map, const struct dt_base *b,
 	return err;
 }
 
-int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
+int dt_base_open(struct mc_map *map, const struct mc_dt_opts *opt,
 		 struct dt_base *b, unsigned int *ac, unsigned int *sc)
 {
 	int err;

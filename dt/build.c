@@ -20,8 +20,18 @@ _Static_assert(sizeof(struct fdt_reserve_entry) == DT_RSV_ENTRY,
 _Static_assert(sizeof(struct fdt_property) == 12,
 	       "property tag, length, name offset");
 
-static int check_options(struct mc_map *map, const struct mc_dt_options *opt)
+void mc_dt_opts_init(struct mc_dt_opts *opts)
 {
+	memset(opts, 0, sizeof(*opts));
+}
+
+static int check_options(struct mc_map *map, const struct mc_dt_opts *opt)
+{
+	static const uint64_t zero[4];
+
+	if (memcmp(opt->reserved, zero, sizeof(zero)))
+		return mc_map_report(map, MC_EINVAL, "reserved",
+				     "reserved: must be zero");
 	if (opt->cells > 2)
 		return mc_map_report(map, MC_EINVAL, "opts.cells",
 				     "%u: a root written by memcarve has 1 or "
@@ -173,10 +183,10 @@ static size_t base_free(const void *fdt)
 }
 
 /* Everything but the writing: plan, check, and size the tree. */
-static int prepare(struct mc_map *map, const struct mc_dt_options *opt,
+static int prepare(struct mc_map *map, const struct mc_dt_opts *opt,
 		   struct job *j)
 {
-	static const struct mc_dt_options defaults;
+	static const struct mc_dt_opts defaults;
 	unsigned int ac, sc;
 	int err;
 
@@ -220,22 +230,17 @@ static void job_free(struct job *j)
 	dt_base_free(&j->base);
 }
 
-int mc_dt_build(struct mc_map *map, const struct mc_dt_options *opt,
-		void *buf, size_t bufsize, size_t *len)
+int mc_dt_build(struct mc_map *map, const struct mc_dt_opts *opt,
+		void *buf, size_t *size)
 {
 	struct job j;
 	int err = prepare(map, opt, &j);
 
-	*len = err ? 0 : j.need;
-	if (!err && (!buf || bufsize < j.need))
-		err = buf ? mc_map_report(map, MC_ENOSPC, NULL,
-					  "the DTB needs a %zu-byte buffer, "
-					  "%zu given", j.need, bufsize)
-			  : MC_ENOSPC;
+	if (!err && (!buf || *size < j.need))
+		err = MC_ENOSPC;	/* the caller asks again: no diagnostic */
 	else if (!err)
 		err = write_blob(map, &j.plan, j.patch, buf, j.need, j.pad);
-	if (!err)
-		*len = fdt_totalsize(buf);
+	*size = err == MC_ENOSPC ? j.need : err ? 0 : fdt_totalsize(buf);
 	job_free(&j);
 	return err;
 }
@@ -244,15 +249,16 @@ int mc_dt_build(struct mc_map *map, const struct mc_dt_options *opt,
  * The same tree, planned, checked and walked once: the caller-buffer API
  * does it all twice, once for the size and once for the bytes.
  */
-int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_options *opt,
+int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_opts *opt,
 		      void **blob, size_t *len)
 {
 	struct job j;
 	void *buf = NULL;
-	int err = prepare(map, opt, &j);
+	int err;
 
 	*blob = NULL;
 	*len = 0;
+	err = prepare(map, opt, &j);
 	if (!err && !(buf = malloc(j.need)))
 		err = mc_map_report(map, MC_ENOMEM, NULL,
 				    "out of memory (%zu bytes)", j.need);
@@ -266,9 +272,4 @@ int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_options *opt,
 	}
 	job_free(&j);
 	return err;
-}
-
-void mc_dt_free(void *blob)
-{
-	free(blob);
 }

@@ -162,14 +162,14 @@ static int report(struct mc_map *map, const struct dt_child *ours,
 		  const char *why, const char *theirs, uint64_t first,
 		  uint64_t last)
 {
-	const struct mc_region *r = ours->piece;
+	const struct mc_region *r = ours->in;
 	char node[DT_NODE_NAME_LEN], range[MC_RANGE_STR] = "";
 
 	dt_node_name(node, sizeof(node), ours->name, ours->first);
 	if (first <= last)
 		mc_range_str(range, first, last);
-	return mc_diag_range(map, MC_EOVERLAP, "opts.base", r, r->first,
-			     r->last, "its node /reserved-memory/%s %s the "
+	return mc_diag_range(map, MC_EOVERLAP, "opts.base", r,
+			     ours->piece->first, ours->piece->last, "its node /reserved-memory/%s %s the "
 			     "base's %s%s%s%s", node, why,
 			     theirs ? "/reserved-memory/" : "/memreserve/ entry",
 			     theirs ? theirs : "", *range ? " " : "", range);

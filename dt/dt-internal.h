@@ -43,7 +43,8 @@ struct dt_child {
 	const char *name;	/* without unit address; the map owns it */
 	uint64_t first, last;
 	enum dt_flag flag;
-	const struct mc_region *piece;	/* for diagnostics */
+	const struct mc_piece *piece;	/* for diagnostics */
+	const struct mc_region *in;	/* its input region */
 };
 
 /* One block of memory a memory node describes. */
@@ -149,7 +150,7 @@ struct dt_tag {
 };
 
 /* plan.c */
-int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
+int dt_plan_make(struct mc_map *map, const struct mc_dt_opts *opt,
 		 unsigned int addr_cells, unsigned int size_cells,
 		 struct dt_plan *plan);
 void dt_plan_free(struct dt_plan *plan);
@@ -178,7 +179,7 @@ int dt_plan_nodes(struct mc_map *map, struct dt_plan *plan,
 		  const struct dt_base *base);
 
 /* base.c */
-int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
+int dt_base_open(struct mc_map *map, const struct mc_dt_opts *opt,
 		 struct dt_base *base, unsigned int *addr_cells,
 		 unsigned int *size_cells);
 int dt_base_check(struct mc_map *map, const struct dt_base *base,

@@ -93,7 +93,7 @@ static bool fold_range(const struct dt_base *b, uint64_t first,
 }
 
 /* The first result piece that ends at or after @addr. */
-static size_t piece_at(const struct mc_region *v, size_t n, uint64_t addr)
+static size_t piece_at(const struct mc_piece *v, size_t n, uint64_t addr)
 {
 	size_t lo = 0, hi = n;
 
@@ -130,7 +130,8 @@ static int unknown(struct mc_map *map, const struct dt_block *blk)
 int dt_numa_of_block(struct mc_map *map, const struct dt_base *b,
 		     size_t source, const struct dt_block *blk, size_t *from)
 {
-	const struct mc_region *v, *in;
+	const struct mc_piece *v;
+	const struct mc_region *in;
 	size_t n, n_in;
 
 	*from = source;

@@ -12,7 +12,7 @@
 #include <string.h>
 #include "dt-internal.h"
 
-static const char *default_name(const struct mc_region *r)
+static const char *default_name(const struct mc_piece *r)
 {
 	if (r->kind == MC_RESERVED)
 		return mc_resv_type_name(r->type);
@@ -20,7 +20,7 @@ static const char *default_name(const struct mc_region *r)
 }
 
 static bool want_memreserve(const struct mc_map *map,
-			    const struct mc_dt_options *opt)
+			    const struct mc_dt_opts *opt)
 {
 	if (opt->memreserve == MC_DT_MEMRESERVE_AUTO)
 		return mc_map_arch(map) == MC_ARCH_PPC64;
@@ -28,7 +28,7 @@ static bool want_memreserve(const struct mc_map *map,
 }
 
 /* The flag of a child; see the table in memcarve-dt.h. */
-static enum dt_flag child_flag(const struct mc_region *r, bool memreserve)
+static enum dt_flag child_flag(const struct mc_piece *r, bool memreserve)
 {
 	if (!(r->flags & MC_F_BACKED))
 		return DT_NO_MAP;
@@ -40,59 +40,65 @@ static enum dt_flag child_flag(const struct mc_region *r, bool memreserve)
 }
 
 /* The piece is described only for a diagnostic: most maps have none. */
-static int check_piece(struct mc_map *map, const struct mc_region *r,
-		       const char *name, bool name_ok)
+static int check_piece(struct mc_map *map, const struct mc_piece *r,
+		       const struct mc_region *in, const char *name,
+		       bool name_ok)
 {
 	bool bad_name = !name_ok;
 	bool bad_pool = (r->flags & MC_F_REUSABLE) && !(r->flags & MC_F_BACKED);
 
 	if (bad_name)
-		return mc_diag_range(map, MC_EINVAL, "region.name", r,
+		return mc_diag_range(map, MC_EINVAL, "region.name", in,
 				     r->first, r->last,
 				     "'%s' is not a device-tree node name "
 				     "(1 to 31 of a-z A-Z 0-9 , . _ + -, "
 				     "starting with a letter)", name);
 	if (bad_pool)
-		return mc_diag_range(map, MC_EINVAL, "region.flags", r,
+		return mc_diag_range(map, MC_EINVAL, "region.flags", in,
 				     r->first, r->last,
 				     "RAM no longer backs it (policy %s), so "
 				     "a reusable pool there would have no "
 				     "memory behind it; use policy=overlay or "
 				     "drop 'reusable'",
-				     mc_policy_name(r->policy));
+				     mc_policy_name(mc_map_effective_policy(map,
+									    in)));
 	return 0;
 }
 
 static int add_children(struct mc_map *map, struct dt_plan *plan,
 			bool memreserve)
 {
-	const struct mc_region *v;
+	const struct mc_piece *v;
+	const struct mc_region *input;
 	const char *valid = NULL;	/* the last name found valid */
-	size_t n;
+	size_t n, n_in;
 	int err = 0;
 
 	v = mc_map_result(map, &n);
+	input = mc_map_input(map, &n_in);
 	plan->children = calloc(n ? n : 1, sizeof(*plan->children));
 	plan->rsv = calloc(n ? n : 1, sizeof(*plan->rsv));
 	if (!plan->children || !plan->rsv)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		const struct mc_region *r = &v[i];
+		const struct mc_piece *r = &v[i];
+		const struct mc_region *in = &input[r->origin];
 		struct dt_child *c;
 		int e;
 
 		if (r->kind == MC_RAM || r->kind == MC_MMIO)
 			continue;
 		c = &plan->children[plan->n_children++];
-		c->name = r->name ? r->name : default_name(r);
+		c->name = in->name ? in->name : default_name(r);
 		c->first = r->first;
 		c->last = r->last;
 		c->flag = child_flag(r, memreserve);
 		c->piece = r;
+		c->in = in;
 		/* most pieces share a name: a type's, or their range's */
 		if (c->name != valid && dt_name_valid(c->name))
 			valid = c->name;
-		e = check_piece(map, r, c->name, c->name == valid);
+		e = check_piece(map, r, in, c->name, c->name == valid);
 		if (e && !err)
 			err = e;
 		if (memreserve && (r->flags & MC_F_BACKED) &&
@@ -140,7 +146,7 @@ static int add_blocks(struct mc_map *map, struct dt_plan *plan)
 }
 
 /* The root's compatible as a DT string list: each string and its NUL. */
-static int root_strings(struct mc_map *map, const struct mc_dt_options *opt,
+static int root_strings(struct mc_map *map, const struct mc_dt_opts *opt,
 			struct dt_plan *plan)
 {
 	size_t len = 0;
@@ -170,7 +176,7 @@ static int root_strings(struct mc_map *map, const struct mc_dt_options *opt,
 	return 0;
 }
 
-int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
+int dt_plan_make(struct mc_map *map, const struct mc_dt_opts *opt,
 		 unsigned int addr_cells, unsigned int size_cells,
 		 struct dt_plan *plan)
 {
@@ -248,7 +254,7 @@ int dt_check_fits(struct mc_map *map, const struct dt_plan *plan,
 
 		if (fits_cells(plan, c->first, c->last))
 			continue;
-		e = mc_diag_range(map, MC_ERANGE, field, c->piece,
+		e = mc_diag_range(map, MC_ERANGE, field, c->in,
 				  c->first, c->last, "its /reserved-memory "
 				  "node '%s' (last byte 0x%" PRIx64 ") does "
 				  "not fit #address-cells = %u, #size-cells = "

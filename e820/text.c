@@ -160,23 +160,22 @@ static char *put_tail(char *p, const struct mc_e820_entry *e, enum gen gen)
 	return p + (size_t)snprintf(p, UNKNOWN_MAX, "type %" PRIu32, e->type);
 }
 
-/* snprintf() semantics: cut to @len with a NUL, whole length returned. */
 int mc_e820_format_line(const struct mc_e820_entry *e, const char *who,
-			char *buf, size_t len)
+			char *buf, size_t *size)
 {
 	char tail[TAIL_MAX];
-	size_t who_len = strlen(who);
+	size_t who_len = strlen(who), room = *size;
 	size_t tail_len = (size_t)(put_tail(tail, e, GEN_5_5) - tail);
-	size_t at = who_len < len ? who_len : len;
 
-	if (len) {
-		memcpy(buf, who, at);
-		memcpy(buf + at, tail,
-		       tail_len < len - at ? tail_len : len - at);
-		buf[who_len + tail_len < len ? who_len + tail_len :
-					       len - 1] = '\0';
-	}
-	return (int)(who_len + tail_len);
+	if (who_len > SIZE_MAX - TAIL_MAX - 1)
+		return MC_ERANGE;
+	*size = who_len + tail_len + 1;
+	if (room < *size)
+		return MC_ENOSPC;
+	memcpy(buf, who, who_len);
+	memcpy(buf + who_len, tail, tail_len);
+	buf[who_len + tail_len] = '\0';
+	return 0;
 }
 
 /*
@@ -244,10 +243,10 @@ static char *put_before(char *p, const struct mc_e820_entry *e, size_t i,
 }
 
 int mc_e820_print(const struct mc_e820_entry *e, size_t n, const char *who,
-		  uint32_t version, char *buf, size_t len, size_t *needed)
+		  uint32_t version, char *buf, size_t *size)
 {
 	enum gen gen = gen_of(version);
-	size_t who_len = strlen(who), need;
+	size_t who_len = strlen(who), need, len = *size, *needed = size;
 	char *p = buf;
 
 	*needed = 0;
@@ -272,17 +271,11 @@ int mc_e820_print(const struct mc_e820_entry *e, size_t n, const char *who,
 	return 0;
 }
 
-int mc_e820_format(const struct mc_e820_entry *e, size_t n, const char *who,
-		   char *buf, size_t len, size_t *needed)
-{
-	return mc_e820_print(e, n, who, MC_LINUX_VERSION(6, 1), buf, len,
-			     needed);
-}
-
 int mc_e820_encode(const struct mc_e820_entry *e, size_t n, void *buf,
-		   size_t len, size_t *needed)
+		   size_t *size)
 {
 	uint8_t *p = buf;
+	size_t len = *size, *needed = size;
 
 	*needed = 0;
 	if (n > SIZE_MAX / MC_E820_ENTRY_SIZE)

@@ -78,13 +78,18 @@ static int put_setup_data(struct mc_map *map, const struct mc_e820_boot *b,
 }
 
 int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
-		     size_t n, const struct mc_e820_boot *boot, void *out)
+		     size_t n, const struct mc_e820_boot *boot, void *out,
+		     size_t *size)
 {
 	uint8_t *zp = out;
-	size_t k = n < MC_E820_ZEROPAGE_MAX ? n : MC_E820_ZEROPAGE_MAX, len;
+	size_t k = n < MC_E820_ZEROPAGE_MAX ? n : MC_E820_ZEROPAGE_MAX;
+	size_t len = BP_E820_TABLE_END - BP_E820_TABLE, room = *size;
 	uint16_t version;
 	int err;
 
+	*size = MC_ZEROPAGE_SIZE;
+	if (room < MC_ZEROPAGE_SIZE)
+		return MC_ENOSPC;
 	memset(zp, 0, MC_ZEROPAGE_SIZE);
 	err = put_header(map, boot, zp, &version);
 	if (!err && boot->rsdp_addr && version < PROTO_RSDP)
@@ -103,14 +108,14 @@ int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
 	put_split(zp, BP_RAMDISK_SIZE, BP_EXT_RAMDISK_SIZE, boot->initrd_size);
 	put_le64(zp + BP_ACPI_RSDP_ADDR, boot->rsdp_addr);
 	zp[BP_E820_ENTRIES] = (uint8_t)k;
-	return mc_e820_encode(e, k, zp + BP_E820_TABLE,
-			      BP_E820_TABLE_END - BP_E820_TABLE, &len);
+	return mc_e820_encode(e, k, zp + BP_E820_TABLE, &len);
 }
 
 int mc_e820_setup_data(const struct mc_e820_entry *e, size_t n, uint64_t next,
-		       void *buf, size_t len, size_t *needed)
+		       void *buf, size_t *size)
 {
-	size_t ext = mc_e820_ext_count(n), payload;
+	size_t ext = mc_e820_ext_count(n), payload, len = *size;
+	size_t *needed = size;
 	uint8_t *p = buf;
 
 	*needed = 0;
@@ -124,5 +129,5 @@ int mc_e820_setup_data(const struct mc_e820_entry *e, size_t n, uint64_t next,
 	put_le32(p + SD_TYPE, MC_SETUP_E820_EXT);
 	put_le32(p + SD_LEN, payload);
 	return mc_e820_encode(e + MC_E820_ZEROPAGE_MAX, ext, p + SD_DATA,
-			      payload, &payload);
+			      &payload);
 }

@@ -3,8 +3,8 @@
  * memcarve-e820.h - the carved map as an x86 e820 table, a zero page
  * (struct boot_params) and a SETUP_E820_EXT setup_data node.
  *
- * A VMM calls these directly: mc_e820_table() turns a carved map into
- * sanitized entries in caller memory, mc_e820_check() applies the layout
+ * A VMM calls these directly: mc_e820_build() turns a carved map into
+ * sanitized entries, mc_e820_check() applies the layout
  * rules a guest relies on, mc_e820_zeropage() and mc_e820_setup_data()
  * write the bytes the kernel reads at boot.
  *
@@ -19,11 +19,13 @@
  * (arch/x86/kernel/e820.c, e820__update_table()), so what the guest prints
  * equals what mc_e820_format_line() prints.
  *
- * Ownership: every buffer is the caller's but the table of mc_e820_build(),
- * freed with mc_e820_free(). Functions that fill one take its capacity;
- * when it is too small they return MC_ENOSPC and report the size needed,
- * so a caller may ask first with a capacity of 0. Errors other than
- * MC_ENOSPC leave a diagnostic in the map (mc_map_error()).
+ * Buffers, sizes, options and ownership follow the emitter convention of
+ * memcarve.h: every function that fills a caller buffer takes an in/out
+ * size_t *size (room in, length written or needed out; MC_ENOSPC writes
+ * nothing), counted in entries for tables of struct mc_e820_entry and in
+ * bytes otherwise; mc_e820_build_alloc()'s table is freed with mc_free().
+ * Errors other than MC_ENOSPC leave a diagnostic in the map, when there is
+ * one (mc_map_error()).
  */
 #ifndef MEMCARVE_E820_H
 #define MEMCARVE_E820_H
@@ -72,10 +74,10 @@ struct mc_e820_entry {
  * mc_e820_sanitize() - the kernel's e820__update_table() on an array
  * @in:		entries in any order, possibly overlapping
  * @n:		how many
- * @out:	where the result goes; must not overlap @in
- * @cap:	room in @out, in entries
- * @count:	set to the number of result entries (the number needed when
- *		the result does not fit)
+ * @out:	where the result goes; must not overlap @in; may be NULL
+ *		when *@size is 0
+ * @size:	in: room in @out, in entries; out: the number of result
+ *		entries (the number needed on MC_ENOSPC)
  *
  * The change-point sweep of Linux: sorted by address, on overlap the
  * highest type wins, touching entries of one type merge, zero-size entries
@@ -84,60 +86,68 @@ struct mc_e820_entry {
  * holding one and keeps it as given; a table that is already sanitized is
  * the same either way).
  *
- * Return: 0; MC_ENOSPC when @cap is too small; MC_ERANGE when an entry
+ * Return: 0; MC_ENOSPC when *@size is too small; MC_ERANGE when an entry
  * wraps past 2^64 or the result would need an entry of 2^64 bytes;
  * MC_ENOMEM. This function has no map, so no diagnostic.
  */
 int mc_e820_sanitize(const struct mc_e820_entry *in, size_t n,
-		     struct mc_e820_entry *out, size_t cap, size_t *count);
+		     struct mc_e820_entry *out, size_t *size);
+
+/*
+ * MC_E820_AS_X86: what an x86 guest is told of the map, whatever arch it
+ * names (without it, a map of another arch is refused): the command
+ * line's x86 style writes its memmap= tokens from this table, so the e820
+ * table and the command line share one kind-to-type mapping.
+ */
+#define MC_E820_AS_X86		(1u << 0)
 
 /**
- * mc_e820_table() - the carved map as sanitized e820 entries
- * @map:	a carved map; its arch must be x86_64 or unset
- * @out:	where the entries go (may be NULL when @cap is 0)
- * @cap:	room in @out, in entries
- * @count:	set to the number of entries (needed, on MC_ENOSPC)
+ * struct mc_e820_opts - how to build the table
+ * @flags:	MC_E820_AS_X86
+ * @reserved:	must be zero
+ */
+struct mc_e820_opts {
+	unsigned int flags;
+	uint64_t reserved[4];
+};
+
+/**
+ * mc_e820_opts_init() - the defaults: no flags
+ * @opts:	filled in
+ */
+void mc_e820_opts_init(struct mc_e820_opts *opts);
+
+/**
+ * mc_e820_build() - the carved map as sanitized e820 entries
+ * @map:	a carved map; its arch must be x86_64 or unset (any arch
+ *		with MC_E820_AS_X86)
+ * @opts:	options, or NULL for the defaults
+ * @entries:	where the entries go; may be NULL when *@size is 0
+ * @size:	in: room at @entries, in entries; out: the number of
+ *		entries (needed, on MC_ENOSPC)
  *
  * Return: 0; MC_ENOSPC (no diagnostic); MC_ESTATE if the map is not
- * carved, MC_EINVAL for another arch, MC_ERANGE for a table that cannot
- * be written (one entry covering all 2^64 bytes). It allocates nothing.
+ * carved, MC_EINVAL for another arch or a bad option, MC_ERANGE for a
+ * table that cannot be written (one entry covering all 2^64 bytes). It
+ * allocates nothing.
  */
-int mc_e820_table(struct mc_map *map, struct mc_e820_entry *out, size_t cap,
-		  size_t *count);
+int mc_e820_build(struct mc_map *map, const struct mc_e820_opts *opts,
+		  struct mc_e820_entry *entries, size_t *size);
 
 /**
- * mc_e820_build() - mc_e820_table() into a buffer of its own
- * @map:	a carved map; its arch must be x86_64 or unset
- * @out:	set to the entries (free with mc_e820_free()), NULL on error
- * @count:	set to the number of entries, 0 on error
+ * mc_e820_build_alloc() - mc_e820_build() into a buffer of its own
+ * @map:	a carved map
+ * @opts:	options, or NULL for the defaults
+ * @out:	set to the entries (free with mc_free()), NULL on error
+ * @size:	set to the number of entries, 0 on error
  *
- * The same table as mc_e820_table() in one pass over the carved result,
+ * The same table as mc_e820_build() in one pass over the carved result,
  * where asking for the size first takes two.
- * Return: 0; the errors of mc_e820_table() but MC_ENOSPC, each with a
+ * Return: 0; the errors of mc_e820_build() but MC_ENOSPC, each with a
  * diagnostic (MC_ENOMEM too).
  */
-int mc_e820_build(struct mc_map *map, struct mc_e820_entry **out,
-		  size_t *count);
-
-/**
- * mc_e820_build_as_x86() - mc_e820_build() for a map of any arch
- * @map:	a carved map
- * @out:	set to the entries (free with mc_e820_free()), NULL on error
- * @count:	set to the number of entries, 0 on error
- *
- * What an x86 guest is told of the map, whatever arch it names: the
- * command line's x86 style writes its memmap= tokens from this table, so
- * the e820 table and the command line share one kind-to-type mapping.
- * Return: as mc_e820_build(), never MC_EINVAL for the arch.
- */
-int mc_e820_build_as_x86(struct mc_map *map, struct mc_e820_entry **out,
-			 size_t *count);
-
-/**
- * mc_e820_free() - free a table from mc_e820_build()
- * @e:		the table, or NULL
- */
-void mc_e820_free(struct mc_e820_entry *e);
+int mc_e820_build_alloc(struct mc_map *map, const struct mc_e820_opts *opts,
+			struct mc_e820_entry **out, size_t *size);
 
 /**
  * struct mc_e820_need - a range the guest needs as usable RAM
@@ -215,7 +225,7 @@ struct mc_e820_rules {
 /**
  * mc_e820_check() - check a table against the x86 layout rules
  * @map:	the map, for diagnostics
- * @e:		a table from mc_e820_table()
+ * @e:		a table from mc_e820_build()
  * @n:		its entries
  * @rules:	what to check
  *
@@ -287,32 +297,17 @@ const char *mc_e820_type_name_linux(uint32_t type, uint32_t version,
  * @e:		the entry
  * @who:	the prefix: "BIOS-e820" for the zero-page table, "extended"
  *		after a SETUP_E820_EXT node
- * @buf:	output, NUL-terminated, no newline
- * @len:	size of @buf; 80 bytes always suffice for a 9-letter @who
+ * @buf:	output, NUL-terminated, no newline; may be NULL when *@size
+ *		is 0
+ * @size:	in: bytes at @buf; out: the line's length with its NUL
+ *		(needed, on MC_ENOSPC); 80 bytes always suffice for a
+ *		9-letter @who
  *
  * "BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable"
- * Return: the length of the whole line (snprintf semantics).
+ * Return: 0 or MC_ENOSPC (nothing written).
  */
 int mc_e820_format_line(const struct mc_e820_entry *e, const char *who,
-			char *buf, size_t len);
-
-/**
- * mc_e820_format() - a whole table as the kernel logs it
- * @e:		entries
- * @n:		how many
- * @who:	the prefix of every line, as for mc_e820_format_line()
- * @buf:	output (may be NULL when @len is 0)
- * @len:	its size in bytes
- * @needed:	set to the size of the text with its NUL
- *
- * One mc_e820_format_line() per entry, each ended by a newline, then a
- * NUL; what Linux 6.1 logs, without asking for a buffer per line
- * (mc_e820_print() with version 6.1).
- * Return: 0, MC_ENOSPC (nothing written) or MC_ERANGE (the size does not
- * fit a size_t).
- */
-int mc_e820_format(const struct mc_e820_entry *e, size_t n, const char *who,
-		   char *buf, size_t len, size_t *needed);
+			char *buf, size_t *size);
 
 /**
  * mc_e820_print() - a whole table exactly as a given release logs it
@@ -320,12 +315,12 @@ int mc_e820_format(const struct mc_e820_entry *e, size_t n, const char *who,
  * @n:		how many
  * @who:	the prefix: "BIOS-e820", "extended", "user", "modified"
  * @version:	MC_LINUX_VERSION(), or MC_LINUX_NEWEST
- * @buf:	output (may be NULL when @len is 0)
- * @len:	its size in bytes
- * @needed:	set to the size of the text with its NUL
+ * @buf:	output; may be NULL when *@size is 0
+ * @size:	in: bytes at @buf; out: the size of the text with its NUL
+ *		(written, or needed on MC_ENOSPC)
  *
  * e820__print_table(): before 7.0 one "WHO: [mem 0x...-0x...] TYPE" line
- * per entry (mc_e820_format()). From 7.0 "WHO: [mem 0x...-0x...]  TYPE"
+ * per entry (mc_e820_format_line()). From 7.0 "WHO: [mem 0x...-0x...]  TYPE"
  * with the new names (two spaces), and before an entry that starts above
  * the end of the one before it (or above 0, for the first) a line
  * "WHO: [gap 0x...-0x...]"; one that starts below it gets the kernel's
@@ -335,22 +330,21 @@ int mc_e820_format(const struct mc_e820_entry *e, size_t n, const char *who,
  * MC_LINUX_OLDEST) or MC_ERANGE (the size does not fit a size_t).
  */
 int mc_e820_print(const struct mc_e820_entry *e, size_t n, const char *who,
-		  uint32_t version, char *buf, size_t len, size_t *needed);
+		  uint32_t version, char *buf, size_t *size);
 
 /**
  * mc_e820_encode() - entries as a raw array of 20-byte boot_e820_entry
  * @e:		entries
  * @n:		how many
- * @buf:	output (may be NULL when @len is 0)
- * @len:	its size in bytes
- * @needed:	set to 20 * @n
+ * @buf:	output; may be NULL when *@size is 0
+ * @size:	in: bytes at @buf; out: 20 * @n (written, or needed)
  *
  * The layout of boot_params.e820_table, of a SETUP_E820_EXT payload and of
  * an int 15h/e820 BIOS table: u64 addr, u64 size, u32 type, little-endian.
  * Return: 0, MC_ENOSPC or MC_ERANGE (the size does not fit a size_t).
  */
 int mc_e820_encode(const struct mc_e820_entry *e, size_t n, void *buf,
-		   size_t len, size_t *needed);
+		   size_t *size);
 
 /**
  * mc_e820_ext_count() - entries that do not fit in the zero page
@@ -435,29 +429,33 @@ struct mc_e820_boot {
 /**
  * mc_e820_zeropage() - write a 4096-byte boot_params
  * @map:	the map, for diagnostics
- * @e:		the e820 table (sanitized, from mc_e820_table())
+ * @e:		the e820 table (sanitized, from mc_e820_build())
  * @n:		its entries; the first 128 go here, the rest in the node
  *		mc_e820_setup_data() writes at @boot->setup_data_addr
  * @boot:	the other fields
- * @zp:		MC_ZEROPAGE_SIZE bytes of caller memory, overwritten whole
+ * @zp:		caller memory, its first MC_ZEROPAGE_SIZE bytes overwritten
+ *		whole; may be NULL when *@size is 0
+ * @size:	in: bytes at @zp; out: MC_ZEROPAGE_SIZE (written, or needed)
  *
  * type_of_loader is 0xff (undefined loader), sentinel 0, every field not
  * named here 0.
- * Return: 0, MC_EBADBLOB (a bad bzImage) or MC_EINVAL (a field the
+ * Return: 0, MC_ENOSPC (no diagnostic), MC_EBADBLOB (a bad bzImage) or
+ * MC_EINVAL (a field the
  * image's protocol lacks, a missing setup_data address, an address that
  * does not fit its field), each with a diagnostic naming the option.
  */
 int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
-		     size_t n, const struct mc_e820_boot *boot, void *zp);
+		     size_t n, const struct mc_e820_boot *boot, void *zp,
+		     size_t *size);
 
 /**
  * mc_e820_setup_data() - the SETUP_E820_EXT node for entries 128 and up
  * @e:		the whole e820 table
  * @n:		its entries; must be more than 128
  * @next:	the setup_data node after ours, 0 for the end of the chain
- * @buf:	output (may be NULL when @len is 0)
- * @len:	its size in bytes
- * @needed:	set to 16 + 20 * (@n - 128)
+ * @buf:	output; may be NULL when *@size is 0
+ * @size:	in: bytes at @buf; out: 16 + 20 * (@n - 128) (written, or
+ *		needed)
  *
  * struct setup_data { u64 next; u32 type = 1; u32 len; u8 data[len]; },
  * data holding the entries past the zero page.
@@ -465,7 +463,7 @@ int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
  * not fit the u32 len.
  */
 int mc_e820_setup_data(const struct mc_e820_entry *e, size_t n, uint64_t next,
-		       void *buf, size_t len, size_t *needed);
+		       void *buf, size_t *size);
 
 /*
  * Decoders for "memcarve inspect": each adds the regions its bytes

@@ -12,12 +12,64 @@
  * Addresses are inclusive ranges [first, last], so a range that ends at
  * 2^64 - 1 needs no 65-bit arithmetic.
  *
- * Ownership: the library owns every pointer it returns; they stay valid until
- * the map is changed (mc_map_add(), mc_map_load*(), mc_map_set_*()) or freed.
- * Strings and arrays passed in are copied. Functions that can fail return 0
- * or a negative MC_E* code; the map then holds a diagnostic for the caller to
- * print (mc_map_error()). The library never prints, exits or keeps globals,
- * so separate maps may be used from separate threads.
+ * Ownership: pointers the library returns from a map (mc_map_input(),
+ * mc_map_result(), mc_map_slots(), mc_map_totals(), mc_map_error()) belong
+ * to the map; they stay valid until the map is changed (mc_map_add(),
+ * mc_map_load*(), mc_map_set_*(), mc_map_carve()) or freed. Buffers an
+ * emitter allocates for the caller (the _alloc forms below) belong to the
+ * caller, outlive the map and are freed with mc_free(). Strings and arrays
+ * passed in are copied. Functions that can fail return 0 or a negative
+ * MC_E* code; the map then holds a diagnostic for the caller to print
+ * (mc_map_error()). The library never prints, exits or keeps globals.
+ *
+ * Thread safety: calls on different maps may run concurrently, from any
+ * threads. On one map, the calls that only read it (mc_map_input(),
+ * mc_map_result(), mc_map_slots(), mc_map_totals(), mc_map_arch(),
+ * mc_map_policy(), mc_map_granule(), mc_map_effective_policy(),
+ * mc_map_error_count(), mc_map_error(), mc_map_errors_dropped()) may run
+ * concurrently with each other. Every other call on a map, which includes
+ * every build, decode, load and carve (each can record a diagnostic on
+ * it), needs the map to itself: no other call on that map may run at the
+ * same time. Functions without a map (mc_strerror(), mc_*_name(),
+ * mc_*_parse(), mc_e820_sanitize(), mc_free(), ...) may run anywhere.
+ *
+ * Emitters: one convention for every function that writes a device tree,
+ * an e820 table, an ACPI table or RSDP blob, or a command line. Each has
+ * two forms:
+ *
+ *	int mc_X_build(struct mc_map *map, const struct mc_X_opts *opts,
+ *		       void *buf, size_t *size);
+ *	int mc_X_build_alloc(struct mc_map *map,
+ *			     const struct mc_X_opts *opts,
+ *			     void **out, size_t *size);
+ *
+ * (mc_e820_build() takes struct mc_e820_entry pointers; mc_acpi_build()
+ * names the table before its options; mc_acpi_rsdp() takes the address
+ * and the tables instead of a map's content.)
+ *
+ * The caller-buffer form: *size in is the room at buf, out the length
+ * written (on 0) or the length needed (on MC_ENOSPC, when nothing is
+ * written and no diagnostic is recorded). buf may be NULL when *size is 0,
+ * which asks for the size. The allocating form does the same work once and
+ * sets *out to a buffer the caller frees with mc_free() and *size to its
+ * length; on error *out is NULL and *size 0. Sizes count bytes for blobs
+ * and strings (a command line's count includes its NUL), and entries for
+ * an e820 table (struct mc_e820_entry). Every other public function that
+ * writes into a caller buffer (mc_e820_print(), mc_e820_encode(),
+ * mc_e820_setup_data(), mc_e820_sanitize(), ...) follows the same in/out
+ * size_t *size rule.
+ *
+ * Options: every emitter takes a struct mc_X_opts; NULL means the defaults,
+ * and mc_X_opts_init() fills a struct with them. Option structs (and
+ * struct mc_region) end in reserved words that must be zero (MC_EINVAL
+ * otherwise): fields added in 1.x take that room, so a program built
+ * against 1.0 keeps working. Start from mc_X_opts_init(), then set
+ * fields. The library never reads past a struct's 1.0 layout.
+ *
+ * Layouts: array elements (struct mc_piece, struct mc_slot, struct
+ * mc_e820_entry) are frozen for SONAME 1. Structs the library returns by
+ * pointer (struct mc_error, struct mc_totals) may grow at their end:
+ * never allocate or copy one, read it where it is.
  */
 #ifndef MEMCARVE_H
 #define MEMCARVE_H
@@ -46,7 +98,7 @@ const char *mc_version(void);
 #define MC_ERANGE	(-2)	/* a number or range does not fit */
 #define MC_EALIGN	(-3)	/* a base or size breaks a required alignment */
 #define MC_EOVERLAP	(-4)	/* ranges conflict (overlapping RAM, policy abort) */
-#define MC_ENOSPACE	(-5)	/* relocate found no free space */
+#define MC_ENOROOM	(-5)	/* relocate found no room */
 #define MC_ENOMEM	(-6)	/* allocation failed */
 #define MC_EIO		(-7)	/* reading a file failed */
 #define MC_ESTATE	(-8)	/* call out of order, e.g. result before carve */
@@ -121,21 +173,19 @@ struct mc_pci_dev {
 };
 
 /**
- * struct mc_region - one range of guest-physical address space
+ * struct mc_region - one range of guest-physical address space, as input
  * @first:	first byte
  * @last:	last byte (inclusive); @first <= @last
  * @kind:	what the range is
  * @type:	IOMMU reserved-region type; meaningful for MC_RESERVED only
  * @policy:	this region's own policy, or MC_POLICY_DEFAULT
- * @flags:	MC_F_* flags
+ * @flags:	MC_F_* input flags
  * @align:	required alignment of @first (a power of two), 0 for none
  * @access:	IORT RMR access attributes (DEN 0049E.d, RMR flags bits 9:2),
  *		0..0xff, when MC_F_ACCESS is set; else the emitter's default
  * @name:	name for DT nodes and labels, or NULL
  * @devices:	PCI devices a direct* range serves (@n_devices entries)
  * @sids:	IORT stream IDs, if given explicitly (@n_sids entries)
- * @origin:	result only: index of the input region this piece comes from,
- *		in the order regions were added (see mc_map_input())
  * @source:	where it came from, named in diagnostics: the map or
  *		reserved_regions file ("<stdin>" for standard input), the
  *		decoded blob, or the caller's own name for mc_map_add()
@@ -143,10 +193,11 @@ struct mc_pci_dev {
  *		with @line the call's number N (the map's mc_map_add() calls
  *		counted from 1): messages say "mc_map_add()#N".
  * @line:	the line of @source it was read from, 0 if none
+ * @reserved:	must be zero (room for fields added in 1.x)
  *
  * Callers fill one in for mc_map_add() (a zeroed struct is a valid start);
- * the library hands them back as the carved result, where a piece keeps the name, devices and attributes of
- * the input region it comes from.
+ * mc_map_input() hands them back. The carved result is made of struct
+ * mc_piece, each naming the input region it comes from.
  */
 struct mc_region {
 	uint64_t first;
@@ -157,14 +208,38 @@ struct mc_region {
 	unsigned int flags;
 	uint64_t align;
 	unsigned int access;
+	unsigned int line;
 	const char *name;
 	const struct mc_pci_dev *devices;
 	size_t n_devices;
 	const uint32_t *sids;
 	size_t n_sids;
-	size_t origin;
 	const char *source;
-	unsigned int line;
+	uint64_t reserved[4];
+};
+
+/* The most regions a map holds: a piece's @origin is 32 bits. */
+#define MC_MAX_REGIONS	(UINT32_MAX - 1u)
+
+/**
+ * struct mc_piece - one piece of the carved result (24 bytes, an array
+ *		     element: its layout is frozen for SONAME 1)
+ * @first:	first byte
+ * @last:	last byte (inclusive)
+ * @origin:	index into mc_map_input() of the input region the piece comes
+ *		from: its name, devices, stream IDs, access, line and policy
+ *		are read there (mc_map_input(map, &n)[piece->origin])
+ * @kind:	enum mc_kind, the input region's
+ * @type:	enum mc_resv_type, the input region's (MC_RESERVED only)
+ * @flags:	MC_F_*: the input region's and the result flags
+ */
+struct mc_piece {
+	uint64_t first;
+	uint64_t last;
+	uint32_t origin;
+	uint8_t kind;
+	uint8_t type;
+	uint16_t flags;
 };
 
 /**
@@ -280,10 +355,10 @@ uint64_t mc_map_granule(const struct mc_map *map);
  * mc_map_add() - add one region
  * @map:	the map
  * @region:	the region; name, devices, sids and source are copied;
- *		@origin and result flags are ignored
+ *		result flags are ignored; @region->reserved must be zero
  *
- * Return: 0, or MC_EINVAL / MC_ERANGE / MC_EALIGN / MC_ENOMEM with a
- * diagnostic in the map.
+ * Return: 0, or MC_EINVAL / MC_ERANGE (also: the map already holds
+ * MC_MAX_REGIONS) / MC_EALIGN / MC_ENOMEM with a diagnostic in the map.
  */
 int mc_map_add(struct mc_map *map, const struct mc_region *region);
 
@@ -344,8 +419,8 @@ int mc_map_load_resv_file(struct mc_map *map, const char *path);
  * mc_read_file() - read all of a file, at most MC_INPUT_MAX bytes
  * @map:	where a failure's diagnostic goes
  * @path:	the file; "-" is standard input (named "<stdin>" in messages)
- * @data:	set to a malloc()ed buffer holding the bytes and a NUL after
- *		them; the caller free()s it
+ * @data:	set to a buffer holding the bytes and a NUL after them; the
+ *		caller frees it with mc_free()
  * @len:	set to the number of bytes
  *
  * Return: 0; MC_EIO when it cannot be opened or read (a directory, say);
@@ -361,7 +436,7 @@ int mc_read_file(struct mc_map *map, const char *path, void **data,
  * Runs in O(n log n) for n regions. Can be called again after the map
  * changes; each call replaces the previous result.
  * Return: 0, MC_EOVERLAP (overlapping RAM, a policy-abort conflict, or
- * overlapping ranges that cannot be merged), MC_ENOSPACE (relocate found no
+ * overlapping ranges that cannot be merged), MC_ENOROOM (relocate found no
  * room), MC_ERANGE (total RAM above 2^64 - 1) or MC_ENOMEM. Conflicts get
  * one diagnostic each.
  */
@@ -379,7 +454,8 @@ const struct mc_region *mc_map_input(const struct mc_map *map, size_t *count);
  * @map:	a carved map
  * @count:	set to the number of pieces
  *
- * Pieces are sorted by address and never overlap. RAM pieces are what the
+ * Pieces are sorted by address and never overlap. Each names its input
+ * region (@origin), whose attributes it carries. RAM pieces are what the
  * guest gets as RAM; every other piece is described to the guest. Each
  * piece lies wholly inside or wholly outside the input RAM: inside, it has
  * MC_F_BACKED where RAM still backs it (overlay) or MC_F_CARVED where RAM
@@ -387,8 +463,27 @@ const struct mc_region *mc_map_input(const struct mc_map *map, size_t *count);
  * not mention.
  * Return: the array, or NULL (and *count = 0) if the map is not carved.
  */
-const struct mc_region *mc_map_result(const struct mc_map *map,
-				      size_t *count);
+const struct mc_piece *mc_map_result(const struct mc_map *map,
+				     size_t *count);
+
+/**
+ * mc_map_effective_policy() - the policy that applies to an input region
+ * @map:	the map (its default policy)
+ * @region:	a region of mc_map_input(), e.g. that of a piece's origin
+ *
+ * The region's own policy, else the map's, except that direct ranges,
+ * acpi and nvs default to overlay, and mmio and pmem are never overlaid
+ * (overlay means carve for them).
+ * Return: never MC_POLICY_DEFAULT.
+ */
+enum mc_policy mc_map_effective_policy(const struct mc_map *map,
+				       const struct mc_region *region);
+
+/**
+ * mc_free() - free a buffer an _alloc function returned
+ * @p:		the buffer, or NULL
+ */
+void mc_free(void *p);
 
 /**
  * mc_map_totals() - RAM accounting of the carve

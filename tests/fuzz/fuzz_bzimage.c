@@ -53,7 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!map) {
 		map = table_map();
-		if (!map || mc_e820_table(map, e, 256, &n) ||
+		n = 256;
+		if (!map || mc_e820_build(map, NULL, e, &n) ||
 		    n <= MC_E820_ZEROPAGE_MAX)
 			fuzz_fail("the table map", MC_EINVAL);
 	}
@@ -63,12 +64,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mc_e820_bzimage(map, boot.kernel_name, image, size, &img);
 	boot.kernel = image;
 	boot.kernel_len = size;
-	if (mc_e820_zeropage(map, e, n, &boot, zp) == 0)
+	if (mc_e820_zeropage(map, e, n, &boot, zp, &(size_t){ MC_ZEROPAGE_SIZE }) == 0)
 		check_zeropage(zp);
 	/* The same image with only the fields every protocol has. */
 	boot.initrd_addr = boot.initrd_size = boot.rsdp_addr = 0;
 	boot.setup_data_next = 0;
-	mc_e820_zeropage(map, e, 128, &boot, zp);
+	mc_e820_zeropage(map, e, 128, &boot, zp, &(size_t){ MC_ZEROPAGE_SIZE });
 	mc_map_clear_errors(map);
 	free(image);
 	return 0;

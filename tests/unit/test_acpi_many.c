@@ -7,6 +7,7 @@
  */
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
+#include "acpi_table.h"
 #include "../../acpi/acpi.h"
 
 /* The checksum the slow way, one byte at a time. */
@@ -25,7 +26,7 @@ static uint8_t *build(struct mc_map *map, enum mc_acpi_table table,
 {
 	uint8_t *t = NULL;
 
-	if (mc_acpi_build(map, table, NULL, base, base_len, &t, len))
+	if (acpi_table(map, table, NULL, base, base_len, &t, len))
 		fail_msg("build failed: %s", first_error(map));
 	assert_int_equal(get_le32(t + 4), *len);
 	assert_int_equal(byte_sum(t, *len), 0);
@@ -141,14 +142,14 @@ static void long_tables_are_whole_and_sum_to_zero(void **state)
 	/* DMAR: header, DRHD, an RMRR per range, 8 bytes per device. */
 	t = build(xm, MC_ACPI_DMAR, NULL, 0, &len);
 	assert_int_equal(len, 48 + 16 + 101 * 24 + (21 * 12 + 60) * 8);
-	mc_acpi_free(t);
+	mc_free(t);
 	t = build(xm, MC_ACPI_IVRS, NULL, 0, &len);
 	assert_true(len > 48 + 36 + 101 * 32);
-	mc_acpi_free(t);
+	mc_free(t);
 	t = build(am, MC_ACPI_IORT, NULL, 0, &len);
 	assert_true(len > 216 + 101 * 68);
 	assert_int_equal(get_le32(t + 36), 3 + 101);	/* node count */
-	mc_acpi_free(t);
+	mc_free(t);
 	mc_map_free(xm);
 	mc_map_free(am);
 	free(x86);
@@ -179,9 +180,9 @@ static void patched_long_tables_sum_to_zero(void **state)
 		/* The fresh table's structures after the base's. */
 		assert_int_equal(len, flen);
 		assert_memory_equal(t + blen, fresh + blen, len - blen);
-		mc_acpi_free(t);
-		mc_acpi_free(fresh);
-		mc_acpi_free(base);
+		mc_free(t);
+		mc_free(fresh);
+		mc_free(base);
 	}
 	mc_map_free(xm);
 	mc_map_free(am);
@@ -209,7 +210,7 @@ static void ivrs_sorts_more_devices_than_fit_on_the_stack(void **state)
 		assert_int_equal(get_le16(m + 4),
 				 (i / 5) << 8 | (1 + 2 * (i % 5)) << 3);
 	}
-	mc_acpi_free(t);
+	mc_free(t);
 	mc_map_free(map);
 }
 
@@ -227,7 +228,7 @@ static void iort_sorts_more_stream_ids_than_fit_on_the_stack(void **state)
 	assert_int_equal(get_le32(m + 4), 1);
 	for (size_t i = 1; i < 10; i++)
 		assert_int_equal(get_le32(m + i * 20), 3 + 3 * i);
-	mc_acpi_free(t);
+	mc_free(t);
 	mc_map_free(map);
 }
 
@@ -238,7 +239,7 @@ static const char *failure(struct mc_map *map, enum mc_acpi_table table,
 	uint8_t *t = NULL;
 	size_t len = 0;
 
-	assert_int_equal(mc_acpi_build(map, table, NULL, NULL, 0, &t, &len),
+	assert_int_equal(acpi_table(map, table, NULL, NULL, 0, &t, &len),
 			 code);
 	assert_null(t);
 	return first_error(map);

@@ -299,7 +299,7 @@ static const struct error_case errors[] = {
 	  "test.map:2: ram 0x0+0x9f000: not aligned to the granule 0x10000", 1 },
 	{ "relocate: no room above the block",
 	  "policy relocate\nram 0xfffffffffff00000 1M\n"
-	  "reserved 0xfffffffffff80000 4K\n", MC_ENOSPACE,
+	  "reserved 0xfffffffffff80000 4K\n", MC_ENOROOM,
 	  "test.map:2: ram 0xfffffffffff00000+0x100000: no free space above it "
 	  "for the 0x1000 bytes relocate carved out of it", 1 },
 	{ "merge: overlapping ranges of one type with different policies",

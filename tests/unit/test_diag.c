@@ -27,7 +27,7 @@ static void a_range_from_a_map_file_names_its_file_and_line(void **state)
 	load(map, "vm.map", "policy relocate\n"
 			    "ram 0xfffffffffff00000 1M name=top\n"
 			    "reserved 0xfffffffffff80000 4K\n");
-	assert_int_equal(mc_map_carve(map), MC_ENOSPACE);
+	assert_int_equal(mc_map_carve(map), MC_ENOROOM);
 	assert_string_equal(first_error(map),
 			    "vm.map:2: ram 0xfffffffffff00000+0x100000 "
 			    "name=top: no free space above it for the 0x1000 "

@@ -52,7 +52,7 @@ struct golden_case {
 	bool dts, memreserve_on, memreserve_off;
 	const char *compat[4];
 	size_t n_compat;
-	struct mc_dt_options opt;
+	struct mc_dt_opts opt;
 };
 
 /* Options of one "dt" case; any option this test does not know fails. */
@@ -210,14 +210,15 @@ static void check_memory(const void *fdt, const struct mc_map *map,
 	}
 }
 
-static const char *default_name(const struct mc_region *r)
+static const char *default_name(const struct mc_piece *r)
 {
-	return r->kind == MC_RESERVED ? mc_resv_type_name(r->type) :
-					mc_kind_name(r->kind);
+	return r->kind == MC_RESERVED ?
+		       mc_resv_type_name((enum mc_resv_type)r->type) :
+		       mc_kind_name((enum mc_kind)r->kind);
 }
 
 /* Expected flag: 'n' no-map, 'r' reusable, '-' neither. */
-static char expected_flag(const struct mc_region *r, bool memreserve)
+static char expected_flag(const struct mc_piece *r, bool memreserve)
 {
 	if (!(r->flags & MC_F_BACKED))
 		return 'n';
@@ -242,12 +243,15 @@ static size_t check_children(const void *fdt, const struct mc_map *map,
 			     bool memreserve, struct range *rsv)
 {
 	int parent = fdt_path_offset(fdt, "/reserved-memory");
-	const struct mc_region *v;
-	size_t n, n_rsv = 0;
+	const struct mc_piece *v;
+	const struct mc_region *in;
+	size_t n, n_in, n_rsv = 0;
 
 	v = mc_map_result(map, &n);
+	in = mc_map_input(map, &n_in);
 	for (size_t i = 0; i < n; i++) {
-		const struct mc_region *r = &v[i];
+		const struct mc_piece *r = &v[i];
+		const char *rname = in[r->origin].name;
 		char name[80], flag;
 		struct range got;
 		int node;
@@ -256,7 +260,7 @@ static size_t check_children(const void *fdt, const struct mc_map *map,
 			continue;
 		assert_true(parent >= 0);
 		snprintf(name, sizeof(name), "%s@%" PRIx64,
-			 r->name ? r->name : default_name(r), r->first);
+			 rname ? rname : default_name(r), r->first);
 		node = find_child(fdt, parent, name);
 		if (node < 0)
 			fail_msg("no /reserved-memory/%s", name);
@@ -397,10 +401,12 @@ static void run_case(struct golden_case *c)
 		c->opt.base = base;
 		c->opt.base_len = base_len;
 	}
-	assert_int_equal(mc_dt_build(map, &c->opt, NULL, 0, &need), MC_ENOSPC);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, &c->opt, NULL, &need), MC_ENOSPC);
 	blob = malloc(need);
 	assert_non_null(blob);
-	assert_int_equal(mc_dt_build(map, &c->opt, blob, need, &len), 0);
+	len = need;
+	assert_int_equal(mc_dt_build(map, &c->opt, blob, &len), 0);
 	assert_int_equal(fdt_check_full(blob, len), 0);
 	copy = libfdt_copy(blob, &copy_len);
 	/* libfdt's bytes, then the free space (--pad): zeros */

@@ -240,7 +240,7 @@ static uint32_t type_at(const struct mc_e820_entry *e, size_t n, uint64_t pos)
 }
 
 /* The piece holding @pos, or NULL. */
-static const struct mc_region *piece_at(const struct mc_region *v, size_t n,
+static const struct mc_piece *piece_at(const struct mc_piece *v, size_t n,
 					uint64_t pos)
 {
 	for (size_t i = 0; i < n; i++)
@@ -257,8 +257,8 @@ static void check_point(const struct mc_map *map, const struct mc_e820_entry *e,
 			size_t n, uint64_t pos)
 {
 	size_t n_v;
-	const struct mc_region *v = mc_map_result(map, &n_v);
-	const struct mc_region *p = piece_at(v, n_v, pos);
+	const struct mc_piece *v = mc_map_result(map, &n_v);
+	const struct mc_piece *p = piece_at(v, n_v, pos);
 	uint32_t t = type_at(e, n, pos);
 
 	if (p && p->kind == MC_MMIO) {
@@ -279,7 +279,7 @@ static void check_semantics(const struct mc_map *map,
 			    const struct mc_e820_entry *e, size_t n)
 {
 	size_t n_v;
-	const struct mc_region *v = mc_map_result(map, &n_v);
+	const struct mc_piece *v = mc_map_result(map, &n_v);
 
 	assert_true(n >= 2);
 	for (size_t i = 0; i < n; i++) {

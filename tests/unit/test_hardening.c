@@ -8,6 +8,7 @@
 #include "core_helpers.h"
 #include "files.h"
 #include "memcarve-acpi.h"
+#include "acpi_table.h"
 #include "memcarve-dt.h"
 #include "memcarve-e820.h"
 
@@ -56,8 +57,7 @@ static void acpi_refused(enum mc_acpi_table table, const struct blob *base,
 	uint8_t *out = NULL;
 	size_t len = 0;
 
-	assert_int_equal(mc_acpi_build(map, table, NULL, base->p, base->len,
-				       &out, &len),
+	assert_int_equal(acpi_table(map, table, NULL, base->p, base->len, &out, &len),
 			 MC_EBADBLOB);
 	assert_null(out);
 	if (!strstr(first_error(map), what))
@@ -71,9 +71,9 @@ static void acpi_patches(enum mc_acpi_table table, const struct blob *base)
 	uint8_t *out = NULL;
 	size_t len = 0;
 
-	if (mc_acpi_build(map, table, NULL, base->p, base->len, &out, &len))
+	if (acpi_table(map, table, NULL, base->p, base->len, &out, &len))
 		fail_msg("patch refused: %s", first_error(map));
-	mc_acpi_free(out);
+	mc_free(out);
 	mc_map_free(map);
 }
 
@@ -106,10 +106,11 @@ static struct blob mutated(const char *path, size_t at, uint8_t value)
 static void dt_refused(const struct blob *base, const char *what)
 {
 	struct mc_map *map = carved(dt_map);
-	struct mc_dt_options opt = { .base = base->p, .base_len = base->len };
+	struct mc_dt_opts opt = { .base = base->p, .base_len = base->len };
 	size_t need = 0;
 
-	assert_int_equal(mc_dt_build(map, &opt, NULL, 0, &need), MC_EBADBLOB);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, &opt, NULL, &need), MC_EBADBLOB);
 	if (!strstr(first_error(map), what))
 		fail_msg("'%s' does not say '%s'", first_error(map), what);
 	mc_map_free(map);
