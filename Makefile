@@ -14,7 +14,7 @@
 VERSION   := $(shell sed -n 's/^\#define MC_VERSION "\(.*\)"/\1/p' include/memcarve.h)
 # Before 1.0 the SONAME carries the minor version: 0.2 cannot run 0.1's
 # binaries (tests/abi refuses such a change under an old SONAME).
-SOVERSION := 0.2
+SOVERSION := 1
 BUILD     ?= build
 PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib

@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /* The version this header belongs to; the Makefile reads it from here. */
-#define MC_VERSION "0.2.0"
+#define MC_VERSION "1.0.0"
 
 /**
  * mc_version() - the version of the library a program runs with
