@@ -139,13 +139,6 @@ typedef void (*cli_report_fn)(struct cli_buf *b, const struct mc_map *map);
 int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json);
 
 /*
- * The zero page's --cmdline-addr and --rsdp-addr (0: not given) must point
- * at guest memory: prints the error, returns an exit status.
- */
-int cli_check_boot_addrs(const struct mc_map *map, uint64_t cmdline_addr,
-			 uint64_t rsdp_addr);
-
-/*
  * Decoders of the text reports for inspect, as the library's: 0 with
  * regions added, MC_EBADBLOB with no diagnostic when the text is not that
  * report, an error with one when it is but broken.

@@ -40,6 +40,24 @@ const char *cli_opt(const struct cli *cli, const char *name)
 	return v;
 }
 
+/*
+ * The library names the options field at fault ("opts.initrd_addr: ...");
+ * the tool says the option that set it ("--initrd-addr: ...").
+ */
+static bool print_as_option(const struct mc_error *e)
+{
+	size_t len = strlen(e->field);
+
+	if (strncmp(e->field, "opts.", 5) || strncmp(e->msg, e->field, len) ||
+	    e->msg[len] != ':')
+		return false;
+	fputs("memcarve: --", stderr);
+	for (const char *c = e->field + 5; *c; c++)
+		fputc(*c == '_' ? '-' : *c, stderr);
+	fprintf(stderr, "%s\n", e->msg + len);
+	return true;
+}
+
 int cli_print_errors(const struct mc_map *map)
 {
 	size_t n = mc_map_error_count(map);
@@ -48,8 +66,9 @@ int cli_print_errors(const struct mc_map *map)
 		const struct mc_error *e = mc_map_error(map, i);
 
 		/* "vm.map:7: ..." names its place; the rest name the tool */
-		fprintf(stderr, "%s%s\n", e->source[0] ? "" : "memcarve: ",
-			e->msg);
+		if (!print_as_option(e))
+			fprintf(stderr, "%s%s\n",
+				e->source[0] ? "" : "memcarve: ", e->msg);
 	}
 	if (mc_map_errors_dropped(map))
 		fprintf(stderr, "memcarve: %zu more errors not shown\n",
