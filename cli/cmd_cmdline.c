@@ -98,7 +98,7 @@ static int run_cmdline(struct cli *cli)
 	if (!map)
 		return EXIT_INPUT;
 	if ((st = x86_flags_only(&o, map)) != EXIT_OK) {
-		mc_map_free(map);
+		cli_map_free(cli, map);
 		return st;
 	}
 	err = mc_cmdline_build(map, &o, NULL, &size);
@@ -115,7 +115,7 @@ static int run_cmdline(struct cli *cli)
 	}
 	free(text);
 	cli_buf_free(&b);
-	mc_map_free(map);
+	cli_map_free(cli, map);
 	return st;
 }
 

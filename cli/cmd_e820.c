@@ -278,7 +278,7 @@ static int run_e820(struct cli *cli)
 	else if (st == EXIT_OK && j.a.format == FMT_TABLE)
 		st = emit_table(&j);
 	mc_e820_free(j.e);
-	mc_map_free(j.map);
+	cli_map_free(cli, j.map);
 	cli_buf_free(&j.kernel);
 	return st;
 }
