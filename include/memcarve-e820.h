@@ -3,10 +3,13 @@
  * memcarve-e820.h - the carved map as an x86 e820 table, a zero page
  * (struct boot_params) and a SETUP_E820_EXT setup_data node.
  *
- * A VMM calls these directly: mc_e820_table() turns a carved map into
- * sanitized entries in caller memory, mc_e820_check() applies the layout
- * rules a guest relies on, mc_e820_zeropage() and mc_e820_setup_data()
- * write the bytes the kernel reads at boot.
+ * A VMM calls these directly: mc_e820_boot_build() gives in one call the
+ * zero page and SETUP_E820_EXT node of a 64-bit boot, with every rule
+ * checked. Its parts are public too: mc_e820_table() turns a carved map
+ * into sanitized entries in caller memory, mc_e820_check() and
+ * mc_e820_boot_check() apply the layout rules a guest relies on,
+ * mc_e820_zeropage() and mc_e820_setup_data() write the bytes the kernel
+ * reads at boot.
  *
  * Types follow the carved result (DESIGN §2): RAM pieces are usable (1);
  * every reserved piece (any IOMMU type, backed or not) and every mmio piece
@@ -20,7 +23,8 @@
  * equals what mc_e820_format_line() prints.
  *
  * Ownership: every buffer is the caller's but the table of mc_e820_build(),
- * freed with mc_e820_free(). Functions that fill one take its capacity;
+ * freed with mc_e820_free(), and the bytes of mc_e820_boot_build_alloc(),
+ * freed with mc_free(). Functions that fill one take its capacity;
  * when it is too small they return MC_ENOSPC and report the size needed,
  * so a caller may ask first with a capacity of 0. Errors other than
  * MC_ENOSPC leave a diagnostic in the map (mc_map_error()).
