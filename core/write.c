@@ -3,9 +3,10 @@
  * write.c - a map written back as map-file text, the parser's inverse.
  *
  * Every statement is one line the parser reads back into the same region:
- * "KIND 0xBASE SIZE [attributes]", the size in hex and 0x10000000000000000
- * for a range of all 2^64 bytes. The text is measured and written by one
- * walk, so the caller-buffer form needs no scratch memory.
+ * "KIND 0xBASE SIZE [attributes]", the size in hex. A range of all 2^64
+ * bytes has no size the parser reads and is refused, as is a statement
+ * longer than the parser's lines. The text is measured by one walk and
+ * written by a second, so MC_ENOSPC leaves the caller's buffer untouched.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -155,9 +156,10 @@ static bool same_ram(const struct mc_region *a, const struct mc_region *b)
 /*
  * The last byte of the ram statement that starts inside backed piece @i:
  * the run of touching backed pieces, cut where RAM of another input range
- * (or relocated RAM) begins, so each keeps its name and its pieces. An overlaid piece can hide that
- * boundary; the input ranges were granule-aligned, so the first granule
- * boundary after the RAM before it carves the same.
+ * (or relocated RAM) begins, so each keeps its name and its pieces. An
+ * overlaid piece can hide that boundary; the input ranges were
+ * granule-aligned, so the first granule boundary after the RAM before it
+ * carves the same.
  */
 static uint64_t ram_end(const struct mc_region *r, size_t n, size_t i,
 			uint64_t granule, const char **name)
