@@ -364,6 +364,30 @@ static void result_writes_backing_and_holes(void **state)
 	mc_map_free(map);
 }
 
+/*
+ * An overlay across the boundary of two RAM ranges hides it: the RAM is
+ * cut at the first granule boundary after the RAM before the overlay, and
+ * each range keeps its name and its pieces.
+ */
+static void an_overlay_may_hide_a_ram_boundary(void **state)
+{
+	struct mc_map *map = carved(
+		"arch x86_64\nram 0 1G name=a\nram 1G 1G name=b\n"
+		"reserved 0x3ff00400 0x1ffc00 name=ov policy=overlay\n");
+	char *text = written(map, MC_MAP_RESULT);
+
+	(void)state;
+	assert_string_equal(text,
+		"arch x86_64\n"
+		"ram       0x0                0x3ff01000   name=a\n"
+		"ram       0x3ff01000         0x400ff000   name=b\n"
+		"reserved  0x3ff00400         0x1ffc00     name=ov"
+		" policy=overlay\n");
+	check_result_round_trip(map);
+	mc_free(text);
+	mc_map_free(map);
+}
+
 /* *size in = room, out = needed; MC_ENOSPC writes nothing. */
 static void caller_buffer_convention(void **state)
 {
@@ -458,6 +482,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(input_reads_as_a_map_file),
 		cmocka_unit_test(result_writes_backing_and_holes),
+		cmocka_unit_test(an_overlay_may_hide_a_ram_boundary),
 		cmocka_unit_test(caller_buffer_convention),
 		cmocka_unit_test(refusals_leave_a_diagnostic),
 		cmocka_unit_test(a_line_too_long_is_refused),
