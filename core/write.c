@@ -227,6 +227,7 @@ static int result_line(struct mc_map *map, struct sink *s, struct line *l,
 	if (r[i].first == 0 && r[i].last == UINT64_MAX)
 		return whole_space(map, MC_MAP_RESULT, i);
 	put_kind_range(l, r[i].kind, r[i].first, r[i].last);
+	/* a piece's name, devices, sids and access are its input region's */
 	put_attrs(l, &r[i]);
 	if (r[i].flags & MC_F_BACKED)
 		line_add(l, " policy=overlay");
