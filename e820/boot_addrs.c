@@ -46,6 +46,9 @@ static int check_range(struct mc_map *map, const char *field, uint64_t addr,
 
 	if (!addr)
 		return 0;	/* 0: not given, the kernel ignores it */
+	if (!mc_map_result(map, &(size_t){ 0 }))
+		return mc_map_report(map, MC_ESTATE, field, "the map is not "
+				     "carved: call mc_map_carve() first");
 	if (addr > UINT64_MAX - (size - 1))
 		return mc_map_report(map, MC_ERANGE, field, "0x%" PRIx64
 				     " + 0x%" PRIx64 " (%s) runs past 2^64",

@@ -535,7 +535,8 @@ void mc_e820_boot_opts_init(struct mc_e820_boot_opts *opts);
  * address without its size or the reverse, fewer than 2 entries),
  * MC_ERANGE (a range past 2^64, more entries than the kernel holds),
  * MC_EOVERLAP (a range not in usable RAM or backed memory), MC_EBADBLOB
- * (@opts->kernel is not a bzImage of protocol 2.10 or later); each with a
+ * (@opts->kernel is not a bzImage of protocol 2.10 or later), MC_ESTATE
+ * (a command line or RSDP address and @map not carved); each with a
  * diagnostic.
  */
 int mc_e820_boot_check(struct mc_map *map,

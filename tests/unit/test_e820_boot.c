@@ -228,6 +228,27 @@ static void loaded_ranges_must_be_usable_ram(void **state)
 	mc_map_free(map);
 }
 
+/* The addresses are checked against the carved result: it must exist. */
+static void the_map_must_be_carved(void **state)
+{
+	struct mc_map *map = carved(X86_8G);
+	struct mc_e820_entry *e;
+	struct mc_e820_boot_opts o;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(mc_e820_build(map, &e, &n), 0);
+	mc_map_set_policy(map, MC_POLICY_ABORT);	/* drops the result */
+	mc_e820_boot_opts_init(&o);
+	o.cmdline_addr = 0x20000;
+	assert_int_equal(mc_e820_boot_check(map, &o, e, n), MC_ESTATE);
+	assert_string_equal(first_error(map), "opts.cmdline_addr: the map is "
+			    "not carved: call mc_map_carve() first");
+	assert_refused(map, &o, MC_ESTATE, "");
+	mc_e820_free(e);
+	mc_map_free(map);
+}
+
 /* A bzImage from fixtures/: its load range and its release. */
 static void *read_image(struct mc_map *map, const char *path, size_t *len)
 {
@@ -332,6 +353,7 @@ int main(void)
 		cmocka_unit_test(null_options_are_the_defaults),
 		cmocka_unit_test(the_node_follows_the_page),
 		cmocka_unit_test(loaded_ranges_must_be_usable_ram),
+		cmocka_unit_test(the_map_must_be_carved),
 		cmocka_unit_test(the_kernel_needs_its_load_range),
 		cmocka_unit_test(the_setup_header_is_the_kernels),
 		cmocka_unit_test(the_kernels_table_must_hold_it),
