@@ -208,7 +208,7 @@ static int run_acpi(struct cli *cli)
 							  MC_ARCH_X86_64));
 	if (st == EXIT_OK)
 		st = build_table(cli, map, t, out);
-	mc_map_free(map);
+	cli_map_free(cli, map);
 	return st;
 }
 

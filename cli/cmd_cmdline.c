@@ -98,7 +98,7 @@ static int run_cmdline(struct cli *cli)
 	if (!map)
 		return EXIT_INPUT;
 	if ((st = x86_flags_only(&o, map)) != EXIT_OK) {
-		mc_map_free(map);
+		cli_map_free(cli, map);
 		return st;
 	}
 	err = mc_cmdline_build_alloc(map, &o, &text, &size);
@@ -110,7 +110,7 @@ static int run_cmdline(struct cli *cli)
 	}
 	mc_free(text);
 	cli_buf_free(&b);
-	mc_map_free(map);
+	cli_map_free(cli, map);
 	return st;
 }
 

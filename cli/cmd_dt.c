@@ -206,7 +206,7 @@ static int run_dt(struct cli *cli)
 		st = decompile(&blob, &dts);
 	if (st == EXIT_OK)
 		st = cli_write(cli_opt(cli, "output"), as_dts ? &dts : &blob);
-	mc_map_free(map);
+	cli_map_free(cli, map);
 	cli_buf_free(&base);
 	cli_buf_free(&blob);
 	cli_buf_free(&dts);

@@ -218,8 +218,7 @@ int cli_check_globals(const struct cli *cli)
 static bool has_ram(const struct cli *cli, struct mc_map *map)
 {
 	const struct mc_totals *t = mc_map_totals(map);
-	const char *src = cli->map_text || !strcmp(cli->arg[0], "-") ?
-				  "<stdin>" : cli->arg[0];
+	const char *src = !strcmp(cli->arg[0], "-") ? "<stdin>" : cli->arg[0];
 
 	if (t->ram_before == 0)
 		mc_map_report(map, MC_EINVAL, NULL, "%s: the map declares no "
@@ -233,10 +232,13 @@ static bool has_ram(const struct cli *cli, struct mc_map *map)
 
 struct mc_map *cli_load_map(const struct cli *cli)
 {
-	struct mc_map *map = mc_map_new();
+	struct mc_map *map;
 	const char *resv;
 	int err;
 
+	if (cli->map)
+		return cli->map;
+	map = mc_map_new();
 	if (!map) {
 		cli_error(EXIT_INPUT, "out of memory");
 		return NULL;
@@ -245,9 +247,7 @@ struct mc_map *cli_load_map(const struct cli *cli)
 		mc_map_free(map);
 		return NULL;
 	}
-	err = cli->map_text ? mc_map_load(map, "<stdin>", cli->map_text,
-					  cli->map_len) :
-			      mc_map_load_file(map, cli->arg[0]);
+	err = mc_map_load_file(map, cli->arg[0]);
 	for (size_t i = 0; (resv = cli_opt_nth(cli, "resv", i)); i++) {
 		int e = mc_map_load_resv_file(map, resv);
 
@@ -261,6 +261,12 @@ struct mc_map *cli_load_map(const struct cli *cli)
 		return NULL;
 	}
 	return map;
+}
+
+void cli_map_free(const struct cli *cli, struct mc_map *map)
+{
+	if (map != cli->map)
+		mc_map_free(map);
 }
 
 int cli_require_arch(const struct mc_map *map, const char *what,
@@ -295,7 +301,7 @@ int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json)
 	(cli_opt(cli, "json") ? json : table)(&b, map);
 	st = cli_write(cli_opt(cli, "output"), &b);
 	cli_buf_free(&b);
-	mc_map_free(map);
+	cli_map_free(cli, map);
 	return st;
 }
 

@@ -3,10 +3,12 @@
  * memcarve-e820.h - the carved map as an x86 e820 table, a zero page
  * (struct boot_params) and a SETUP_E820_EXT setup_data node.
  *
- * A VMM calls these directly: mc_e820_build() turns a carved map into
- * sanitized entries, mc_e820_check() applies the layout
- * rules a guest relies on, mc_e820_zeropage() and mc_e820_setup_data()
- * write the bytes the kernel reads at boot.
+ * A VMM calls these directly: mc_e820_boot_build() gives in one call the
+ * zero page and SETUP_E820_EXT node of a 64-bit boot, with every rule
+ * checked. Its parts are public too: mc_e820_build() turns a carved map
+ * into sanitized entries, mc_e820_check() and mc_e820_boot_check() apply
+ * the layout rules a guest relies on, mc_e820_zeropage() and
+ * mc_e820_setup_data() write the bytes the kernel reads at boot.
  *
  * Types follow the carved result: RAM pieces are usable (1);
  * every reserved piece (any IOMMU type, backed or not) and every mmio piece
@@ -447,6 +449,136 @@ struct mc_e820_boot {
 int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
 		     size_t n, const struct mc_e820_boot *boot, void *zp,
 		     size_t *size);
+
+/* mc_e820_boot_opts.flags */
+#define MC_E820_LEGACY_HOLE	(1u << 0)	/* nothing usable in 0xa0000-0xfffff */
+
+/**
+ * struct mc_e820_boot_opts - what a VMM loads besides the table, and the
+ *	guest it boots; mc_e820_boot_opts_init() gives the defaults (all 0)
+ * @kernel:		the bzImage, or NULL. Its load range, pref_address
+ *			for init_size bytes, must be usable RAM; the zero
+ *			page gets its setup header (else only boot_flag,
+ *			"HdrS" and type_of_loader)
+ * @kernel_len:		bytes at @kernel
+ * @kernel_name:	its name in diagnostics (a file name), NULL for
+ *			"opts.kernel"
+ * @cmdline_addr:	guest address of the NUL-terminated command line, 0
+ *			none; the 2048 bytes the kernel copies from there
+ *			must be backed memory
+ * @initrd_addr:	guest address of the initrd, 0 none; with
+ *			@initrd_size, its bytes must be usable RAM
+ * @initrd_size:	its size in bytes; given with @initrd_addr or not at
+ *			all
+ * @rsdp_addr:		guest address of the ACPI RSDP, 0 none; its 36 bytes
+ *			must be backed memory; needs boot protocol 2.14
+ * @setup_data_addr:	where the VMM loads the SETUP_E820_EXT node; needed
+ *			when the table has more than 128 entries, and then
+ *			the node must lie in usable RAM
+ * @setup_data_next:	an existing setup_data chain to link after ours (or
+ *			straight from hdr.setup_data if we add no node), 0
+ *			none; needs boot protocol 2.09
+ * @max_entries:	the guest's E820_MAX_ENTRIES, 0 for
+ *			MC_E820_MAX_ENTRIES_DEFAULT
+ * @linux_version:	the guest's release, MC_LINUX_VERSION(); 0 for the
+ *			one in @kernel's header, else MC_LINUX_NEWEST. It
+ *			decides how many entries the kernel adds at boot
+ * @flags:		MC_E820_LEGACY_HOLE
+ * @reserved:		must be zero (room for fields of later 1.x releases)
+ */
+struct mc_e820_boot_opts {
+	const void *kernel;
+	size_t kernel_len;
+	const char *kernel_name;
+	uint64_t cmdline_addr;
+	uint64_t initrd_addr;
+	uint64_t initrd_size;
+	uint64_t rsdp_addr;
+	uint64_t setup_data_addr;
+	uint64_t setup_data_next;
+	size_t max_entries;
+	uint32_t linux_version;
+	uint32_t flags;
+	uint64_t reserved[4];
+};
+
+/**
+ * mc_e820_boot_opts_init() - the defaults: no kernel, no initrd, no
+ *	addresses, Debian's E820_MAX_ENTRIES, the newest release, no flags
+ * @opts:	filled whole
+ */
+void mc_e820_boot_opts_init(struct mc_e820_boot_opts *opts);
+
+/**
+ * mc_e820_boot_check() - every rule an x86 boot with @opts relies on
+ * @map:	the carved map the table comes from (diagnostics; the
+ *		command line and RSDP are checked against its backed pieces)
+ * @opts:	what the VMM loads, or NULL for the defaults
+ * @e:		the table (mc_e820_build())
+ * @n:		its entries
+ *
+ * The checks of mc_e820_check() with the ranges @opts implies: the
+ * kernel's load range, the initrd and, past 128 entries, the
+ * SETUP_E820_EXT node of 16 + 20 x (@n - 128) bytes at
+ * @opts->setup_data_addr lie in usable entries; the table with the
+ * entries the kernel adds at boot (its first page, 0xa0000-0xfffff, the
+ * node) fits @opts->max_entries; with MC_E820_LEGACY_HOLE nothing usable
+ * in 0xa0000-0xfffff. Then the command line and the RSDP lie in backed
+ * memory of @map. Diagnostics name the field at fault ("opts.kernel:
+ * 0x1000000+0x3f98000 must be usable RAM; 0x2000000+0x100000 is
+ * reserved").
+ * Return: 0; MC_EINVAL (a reserved field or unknown flag set, an initrd
+ * address without its size or the reverse, fewer than 2 entries),
+ * MC_ERANGE (a range past 2^64, more entries than the kernel holds),
+ * MC_EOVERLAP (a range not in usable RAM or backed memory), MC_EBADBLOB
+ * (@opts->kernel is not a bzImage of protocol 2.10 or later), MC_ESTATE
+ * (a command line or RSDP address and @map not carved); each with a
+ * diagnostic.
+ */
+int mc_e820_boot_check(struct mc_map *map,
+		       const struct mc_e820_boot_opts *opts,
+		       const struct mc_e820_entry *e, size_t n);
+
+/**
+ * mc_e820_boot_build() - the zero page and its SETUP_E820_EXT node
+ * @map:	a carved map; its arch must be x86_64 or unset
+ * @opts:	what the VMM loads, or NULL for the defaults
+ * @buf:	output (may be NULL when *@size is 0)
+ * @size:	in: bytes at @buf; out: bytes written (0 returned) or needed
+ *		(MC_ENOSPC, nothing written, no diagnostic)
+ *
+ * What a VMM booting Linux through the 64-bit boot protocol needs from the
+ * map, in one call: the table (mc_e820_build()), every rule of
+ * mc_e820_boot_check(), then the bytes. @buf[0..4095] is the zero page
+ * (mc_e820_zeropage(): setup header, type_of_loader 0xff, the addresses of
+ * @opts, the first 128 entries); the VMM loads it where %rsi points at
+ * entry. When the table has more than 128 entries, the rest follow at
+ * @buf[4096..*@size - 1] as the SETUP_E820_EXT node (mc_e820_setup_data(),
+ * linked to @opts->setup_data_next), which the VMM loads at
+ * @opts->setup_data_addr, where hdr.setup_data points; else *@size is
+ * 4096. The rules are checked before the size: a call with *@size 0
+ * already reports a map or options that cannot boot.
+ * Return: 0; MC_ENOSPC; the errors of mc_e820_build(),
+ * mc_e820_boot_check() and mc_e820_zeropage() (a missing
+ * @opts->setup_data_addr, a field the kernel's protocol lacks), each with
+ * a diagnostic.
+ */
+int mc_e820_boot_build(struct mc_map *map,
+		       const struct mc_e820_boot_opts *opts, void *buf,
+		       size_t *size);
+
+/**
+ * mc_e820_boot_build_alloc() - mc_e820_boot_build() into a buffer of its own
+ * @map:	a carved map
+ * @opts:	what the VMM loads, or NULL for the defaults
+ * @out:	set to the bytes (free with mc_free()), NULL on error
+ * @size:	set to their length, 0 on error
+ *
+ * Return: as mc_e820_boot_build(), never MC_ENOSPC.
+ */
+int mc_e820_boot_build_alloc(struct mc_map *map,
+			     const struct mc_e820_boot_opts *opts, void **out,
+			     size_t *size);
 
 /**
  * mc_e820_setup_data() - the SETUP_E820_EXT node for entries 128 and up

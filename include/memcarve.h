@@ -503,6 +503,70 @@ const struct mc_totals *mc_map_totals(const struct mc_map *map);
  */
 const struct mc_slot *mc_map_slots(const struct mc_map *map, size_t *count);
 
+/* Which regions mc_map_write() writes. */
+enum mc_map_part {
+	MC_MAP_INPUT = 0,	/* the regions as added (mc_map_input()) */
+	MC_MAP_RESULT,		/* the carved result (mc_map_result()) */
+};
+
+/**
+ * mc_map_write() - the map as map-file text, which mc_map_load() reads back
+ * @map:	the map; carved for MC_MAP_RESULT
+ * @what:	MC_MAP_INPUT or MC_MAP_RESULT
+ * @buf:	where the text goes, NUL-terminated (may be NULL when *@size
+ *		is 0)
+ * @size:	in: bytes at @buf; out: the length of the text with its NUL,
+ *		written (0 returned) or needed (MC_ENOSPC, nothing written,
+ *		no diagnostic)
+ *
+ * First the settings the map holds other than a new map's: "arch A" when
+ * one is set, "granule G" when one was set (by text or
+ * mc_map_set_granule()), "policy P" when it is not carve. Then one
+ * statement per region, "KIND 0xBASE SIZE [attributes]", BASE and SIZE in
+ * hex (SIZE 0x10000000000000000 for all 2^64 bytes), columns padded with
+ * blanks.
+ *
+ * MC_MAP_INPUT: every region with every attribute the parser reads (type=,
+ * name=, policy=, align=, reusable, readonly, privileged, access= as a
+ * number, devices=, sids=). Loading the text into a new map gives the same
+ * settings and the same regions in the same order: first, last, kind,
+ * type, policy, flags, align, access, name, devices and sids; only the
+ * source and line differ.
+ *
+ * MC_MAP_RESULT: the carved pieces as statements that carve to the same
+ * result. A RAM piece is a ram range; a piece RAM still backs
+ * (MC_F_BACKED) is a ram range and the piece over it with policy=overlay;
+ * any other piece is the piece alone, as no RAM is left under it. Each
+ * keeps type=, name=, the input flags, access=, devices= and sids=; policy
+ * and align of the input are not written. Loading the text and carving
+ * gives pieces equal in first, last, kind, type, name, devices, sids,
+ * access and flags, except MC_F_CARVED and MC_F_RELOCATED, which describe
+ * what the first carve did (nothing is cut or relocated the second time);
+ * the same slots; totals with the same ram_after (ram_before is then
+ * ram_after, carved, relocated and lost_to_rounding 0); origin, source
+ * and line count in the new text.
+ *
+ * Return: 0; MC_ENOSPC; MC_EINVAL (@what unknown), MC_ESTATE
+ * (MC_MAP_RESULT of a map not carved), MC_ERANGE (a region whose statement
+ * would pass the 4096 bytes the parser reads in one line: thousands of
+ * devices or sids) or MC_ENOMEM, each with a diagnostic.
+ */
+int mc_map_write(struct mc_map *map, enum mc_map_part what, char *buf,
+		 size_t *size);
+
+/**
+ * mc_map_write_alloc() - mc_map_write() into a buffer of its own
+ * @map:	the map; carved for MC_MAP_RESULT
+ * @what:	MC_MAP_INPUT or MC_MAP_RESULT
+ * @out:	set to the NUL-terminated text (free with mc_free()), NULL on
+ *		error
+ * @size:	set to its length with the NUL, 0 on error
+ *
+ * Return: as mc_map_write(), never MC_ENOSPC.
+ */
+int mc_map_write_alloc(struct mc_map *map, enum mc_map_part what, char **out,
+		       size_t *size);
+
 #define MC_MAX_ERRORS 32	/* diagnostics kept per map; more are counted */
 
 /**
