@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "acpi.h"
+#include "internal/region.h"
 
 enum {
 	RSDP_SIGNATURE = 0,		/* "RSD PTR " */
@@ -93,22 +94,6 @@ static void put_rsdp(uint8_t *p, uint64_t xsdt, const struct mc_acpi_opts *o)
 	put8(p + RSDP_EXTENDED_CHECKSUM, (uint8_t)-acpi_sum(p, RSDP_SIZE));
 }
 
-/* The first piece of @v that ends at or after @addr. */
-static size_t piece_at(const struct mc_piece *v, size_t n, uint64_t addr)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].last < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static bool holds_tables(const struct mc_piece *p)
 {
 	return p->kind == MC_ACPI || p->kind == MC_RAM;
@@ -130,7 +115,7 @@ static int check_place(struct mc_map *map, uint64_t addr, uint64_t last)
 		return mc_map_report(map, MC_ESTATE, NULL,
 				     "the map is not carved (call "
 				     "mc_map_carve() first)");
-	i = piece_at(v, n, addr);
+	i = mc_piece_at(v, n, addr);
 	if (i < n && v[i].first <= addr && v[i].last >= last &&
 	    holds_tables(&v[i]))
 		return 0;

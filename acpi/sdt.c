@@ -7,6 +7,7 @@
 #include <string.h>
 #include "acpi.h"
 #include "internal/array.h"
+#include "internal/region.h"
 
 void acpi_buf_reserve(struct acpi_buf *b, size_t fixed, size_t n,
 		      size_t each)
@@ -191,7 +192,6 @@ int acpi_check_table(struct mc_map *map, const void *blob, size_t len,
 
 int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o)
 {
-	static const uint64_t zero[4];
 	const struct {
 		const char *s;
 		size_t width;
@@ -202,9 +202,9 @@ int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o)
 		{ o->creator_id, SDT_CREATOR_ID_LEN, "opts.creator_id" },
 	};
 
-	if (memcmp(o->reserved, zero, sizeof(zero)))
-		return mc_map_report(map, MC_EINVAL, "reserved",
-				     "reserved: must be zero");
+	if (!MC_RESERVED_CLEAR(o))
+		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+				     "must be zero");
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		const char *s = ids[i].s;
 

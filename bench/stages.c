@@ -115,7 +115,7 @@ static int st_e820_table(void *p)
 static int st_e820_zeropage(void *p)
 {
 	struct stage_ctx *c = p;
-	struct mc_e820_boot boot = { .setup_data_addr = SETUP_DATA_ADDR };
+	struct mc_e820_boot_opts boot = { .setup_data_addr = SETUP_DATA_ADDR };
 	struct mc_e820_entry *e;
 	size_t n, len = 0, zp_len = MC_ZEROPAGE_SIZE;
 	void *zp, *node = NULL;

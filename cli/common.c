@@ -42,7 +42,7 @@ const char *cli_opt(const struct cli *cli, const char *name)
 
 /*
  * The library names the struct field at fault ("opts.base",
- * "boot.setup_data_addr"); the tool's user knows the option that set it.
+ * "opts.setup_data_addr"); the tool's user knows the option that set it.
  * A member of opts, boot or rules is the option of the same name, with
  * dashes; these few are not.
  */

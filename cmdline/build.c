@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmdline.h"
+#include "internal/region.h"
 
 static int resolve_style(struct mc_map *map, enum mc_cmdline_style asked,
 			 enum mc_cmdline_style *style)
@@ -132,11 +133,9 @@ void mc_cmdline_opts_init(struct mc_cmdline_opts *opts)
 
 static int check_opts(struct mc_map *map, const struct mc_cmdline_opts *opts)
 {
-	static const uint64_t zero[4];
-
-	if (memcmp(opts->reserved, zero, sizeof(zero)))
-		return mc_map_report(map, MC_EINVAL, "reserved",
-				     "reserved: must be zero");
+	if (!MC_RESERVED_CLEAR(opts))
+		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+				     "must be zero");
 	if (!mc_map_totals(map))
 		return mc_map_report(map, MC_ESTATE, "cmdline",
 				     "the map is not carved yet");

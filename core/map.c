@@ -130,12 +130,9 @@ static int check_region(struct mc_map *map, const struct mc_region *r,
 {
 	const char *kind = mc_kind_name(r->kind);
 
-	for (size_t i = 0; i < sizeof(r->reserved) / sizeof(r->reserved[0]);
-	     i++)
-		if (r->reserved[i])
-			return mc_diag(map, MC_EINVAL, src, line,
-				       FIELD("reserved", "reserved"),
-				       "must be zero");
+	if (!MC_RESERVED_CLEAR(r))
+		return mc_diag(map, MC_EINVAL, src, line,
+			       FIELD("reserved", "reserved"), "must be zero");
 	if (!kind)
 		return mc_diag(map, MC_EINVAL, src, line,
 			       FIELD("kind", "kind"),

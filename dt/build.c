@@ -13,6 +13,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
+#include "internal/region.h"
 
 _Static_assert(sizeof(struct fdt_header) == 40, "DTB header is 40 bytes");
 _Static_assert(sizeof(struct fdt_reserve_entry) == DT_RSV_ENTRY,
@@ -27,11 +28,9 @@ void mc_dt_opts_init(struct mc_dt_opts *opts)
 
 static int check_options(struct mc_map *map, const struct mc_dt_opts *opt)
 {
-	static const uint64_t zero[4];
-
-	if (memcmp(opt->reserved, zero, sizeof(zero)))
-		return mc_map_report(map, MC_EINVAL, "reserved",
-				     "reserved: must be zero");
+	if (!MC_RESERVED_CLEAR(opt))
+		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+				     "must be zero");
 	if (opt->cells > 2)
 		return mc_map_report(map, MC_EINVAL, "opts.cells",
 				     "%u: a root written by memcarve has 1 or "

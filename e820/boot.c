@@ -13,6 +13,7 @@
 #include <string.h>
 #include "memcarve-e820.h"
 #include "boot.h"
+#include "internal/region.h"
 
 #define KNOWN_FLAGS MC_E820_LEGACY_HOLE
 
@@ -24,11 +25,9 @@ void mc_e820_boot_opts_init(struct mc_e820_boot_opts *opts)
 /* What a caller may get wrong in the options themselves. */
 static int check_opts(struct mc_map *map, const struct mc_e820_boot_opts *o)
 {
-	for (size_t i = 0; i < sizeof(o->reserved) / sizeof(o->reserved[0]);
-	     i++)
-		if (o->reserved[i])
-			return mc_map_report(map, MC_EINVAL, "opts.reserved",
-					     "must be zero");
+	if (!MC_RESERVED_CLEAR(o))
+		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+				     "must be zero");
 	if (o->flags & ~(uint32_t)KNOWN_FLAGS)
 		return mc_map_report(map, MC_EINVAL, "opts.flags",
 				     "unknown bits 0x%" PRIx32,
@@ -93,9 +92,13 @@ int mc_e820_boot_check(struct mc_map *map,
 	static const struct mc_e820_boot_opts defaults;
 	const struct mc_e820_boot_opts *o = opts ? opts : &defaults;
 	struct mc_e820_need need[2], node;
-	struct mc_e820_rules rules = { (o->flags & MC_E820_LEGACY_HOLE) != 0,
-				       need, 0, o->max_entries, &node, 0,
-				       o->linux_version };
+	struct mc_e820_rules rules = {
+		.legacy_hole = (o->flags & MC_E820_LEGACY_HOLE) != 0,
+		.need = need,
+		.max_entries = o->max_entries,
+		.setup_data = &node,
+		.linux_version = o->linux_version,
+	};
 	int err = check_opts(map, o);
 
 	if (!err && o->kernel)

@@ -8,22 +8,6 @@
 #include <string.h>
 #include "memcarve-e820.h"
 
-/* The zero page's own fields, from the options. */
-static struct mc_e820_boot boot_of(const struct mc_e820_boot_opts *o)
-{
-	return (struct mc_e820_boot){
-		.kernel = o->kernel,
-		.kernel_len = o->kernel_len,
-		.kernel_name = o->kernel_name ? o->kernel_name : "opts.kernel",
-		.cmdline_addr = o->cmdline_addr,
-		.initrd_addr = o->initrd_addr,
-		.initrd_size = o->initrd_size,
-		.rsdp_addr = o->rsdp_addr,
-		.setup_data_addr = o->setup_data_addr,
-		.setup_data_next = o->setup_data_next,
-	};
-}
-
 /* Bytes of the zero page and our node: 4096, or 4096 + 16 + 20 x (n - 128). */
 static size_t size_of(size_t n)
 {
@@ -39,7 +23,6 @@ static int plan(struct mc_map *map, const struct mc_e820_boot_opts *opts,
 {
 	static const struct mc_e820_boot_opts defaults;
 	const struct mc_e820_boot_opts *o = opts ? opts : &defaults;
-	struct mc_e820_boot boot = boot_of(o);
 	int err = mc_e820_build_alloc(map, NULL, e, n);
 
 	if (!err)
@@ -50,7 +33,7 @@ static int plan(struct mc_map *map, const struct mc_e820_boot_opts *opts,
 				    "len of one setup_data node",
 				    mc_e820_ext_count(*n));
 	if (!err)
-		err = mc_e820_zeropage(map, *e, *n, &boot, zp,
+		err = mc_e820_zeropage(map, *e, *n, o, zp,
 				       &(size_t){ MC_ZEROPAGE_SIZE });
 	if (err) {
 		mc_free(*e);

@@ -53,6 +53,7 @@ int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
 	uint32_t end;
 
 	name = name ? name : "bzImage";
+	memset(out, 0, sizeof(*out));
 	if (len < BP_HDR_END_MIN)
 		return bad(map, name, "too short for a setup header");
 	if (get_le16(p + BP_BOOT_FLAG) != BOOT_FLAG)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include "memcarve-e820.h"
 #include "internal/diag.h"
+#include "internal/region.h"
 
 #define LEGACY_FIRST 0xa0000ull		/* 640K */
 #define LEGACY_LAST 0xfffffull		/* 1M - 1 */
@@ -150,8 +151,13 @@ static int check_capacity(struct mc_map *map, const struct mc_e820_entry *e,
 int mc_e820_check(struct mc_map *map, const struct mc_e820_entry *e, size_t n,
 		  const struct mc_e820_rules *rules)
 {
-	int err = check_sorted(map, e, n), first = err;
+	int err, first;
 
+	if (rules && !MC_RESERVED_CLEAR(rules))
+		return mc_map_report(map, MC_EINVAL, "rules.reserved",
+				     "must be zero");
+	err = check_sorted(map, e, n);
+	first = err;
 	if (n < 2)
 		err = mc_map_report(map, MC_EINVAL, NULL,
 				    "e820: %zu entr%s; Linux ignores a table "

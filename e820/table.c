@@ -23,6 +23,7 @@
 #include "memcarve-e820.h"
 #include "join.h"
 #include "internal/e820-type.h"
+#include "internal/region.h"
 
 /*
  * The sanitized table straight from the result. Its entries have a type
@@ -59,11 +60,9 @@ void mc_e820_opts_init(struct mc_e820_opts *opts)
 
 static int check_opts(struct mc_map *map, const struct mc_e820_opts *opts)
 {
-	static const uint64_t zero[4];
-
-	if (opts && memcmp(opts->reserved, zero, sizeof(zero)))
-		return mc_map_report(map, MC_EINVAL, "reserved",
-				     "reserved: must be zero");
+	if (opts && !MC_RESERVED_CLEAR(opts))
+		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+				     "must be zero");
 	if (opts && (opts->flags & ~MC_E820_AS_X86))
 		return mc_map_report(map, MC_EINVAL, "flags",
 				     "unknown flags 0x%x",

@@ -12,6 +12,7 @@
 #include "memcarve-e820.h"
 #include "bootparam.h"
 #include "internal/byteorder.h"
+#include "internal/region.h"
 
 #define LOADER_UNDEFINED 0xff	/* type_of_loader: no assigned ID */
 #define PROTO_SETUP_DATA 0x0209
@@ -28,7 +29,7 @@ static int too_old(struct mc_map *map, const char *field, uint16_t version,
 }
 
 /* Copy the setup header, or write the few fields the 64-bit entry reads. */
-static int put_header(struct mc_map *map, const struct mc_e820_boot *b,
+static int put_header(struct mc_map *map, const struct mc_e820_boot_opts *b,
 		      uint8_t *zp, uint16_t *version)
 {
 	struct mc_bzimage img;
@@ -40,7 +41,8 @@ static int put_header(struct mc_map *map, const struct mc_e820_boot *b,
 		put_le32(zp + BP_HEADER, 0x53726448);
 		return 0;
 	}
-	err = mc_e820_bzimage(map, b->kernel_name, b->kernel, b->kernel_len,
+	err = mc_e820_bzimage(map, b->kernel_name ? b->kernel_name :
+				   "opts.kernel", b->kernel, b->kernel_len,
 			      &img);
 	if (err)
 		return err;
@@ -57,30 +59,32 @@ static void put_split(uint8_t *zp, size_t lo, size_t hi, uint64_t v)
 	put_le32(zp + hi, v >> 32);
 }
 
-static int put_setup_data(struct mc_map *map, const struct mc_e820_boot *b,
+static int put_setup_data(struct mc_map *map, const struct mc_e820_boot_opts *b,
 			  size_t n, uint16_t version, uint8_t *zp)
 {
 	size_t ext = mc_e820_ext_count(n);
 	uint64_t head = ext ? b->setup_data_addr : b->setup_data_next;
 
 	if (ext && !b->setup_data_addr)
-		return mc_map_report(map, MC_EINVAL, "boot.setup_data_addr",
+		return mc_map_report(map, MC_EINVAL, "opts.setup_data_addr",
 				     "the table has %zu entries: 128 fit in "
 				     "the zero page, the other %zu need a "
 				     "SETUP_E820_EXT node; give its guest "
 				     "address", n, ext);
 	if (head && version < PROTO_SETUP_DATA)
-		return too_old(map, ext ? "boot.setup_data_addr" :
-					  "boot.setup_data_next",
+		return too_old(map, ext ? "opts.setup_data_addr" :
+					  "opts.setup_data_next",
 			       version, PROTO_SETUP_DATA, "setup_data");
 	put_le64(zp + BP_SETUP_DATA, head);
 	return 0;
 }
 
 int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
-		     size_t n, const struct mc_e820_boot *boot, void *out,
+		     size_t n, const struct mc_e820_boot_opts *opts, void *out,
 		     size_t *size)
 {
+	static const struct mc_e820_boot_opts none;
+	const struct mc_e820_boot_opts *boot = opts ? opts : &none;
 	uint8_t *zp = out;
 	size_t k = n < MC_E820_ZEROPAGE_MAX ? n : MC_E820_ZEROPAGE_MAX;
 	size_t len = BP_E820_TABLE_END - BP_E820_TABLE, room = *size;
@@ -88,12 +92,15 @@ int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
 	int err;
 
 	*size = MC_ZEROPAGE_SIZE;
+	if (!MC_RESERVED_CLEAR(boot))
+		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+				     "must be zero");
 	if (room < MC_ZEROPAGE_SIZE)
 		return MC_ENOSPC;
 	memset(zp, 0, MC_ZEROPAGE_SIZE);
 	err = put_header(map, boot, zp, &version);
 	if (!err && boot->rsdp_addr && version < PROTO_RSDP)
-		err = too_old(map, "boot.rsdp_addr", version, PROTO_RSDP,
+		err = too_old(map, "opts.rsdp_addr", version, PROTO_RSDP,
 			      "acpi_rsdp_addr");
 	if (!err)
 		err = put_setup_data(map, boot, n, version, zp);

@@ -213,6 +213,7 @@ size_t mc_e820_boot_entries(const struct mc_e820_entry *e, size_t n,
  * @n_setup_data:	how many
  * @linux_version:	the guest's release (MC_LINUX_VERSION()), or
  *			MC_LINUX_NEWEST; it decides how the kernel splits
+ * @reserved:		must be zero (room for fields of later 1.x releases)
  */
 struct mc_e820_rules {
 	bool legacy_hole;
@@ -222,6 +223,7 @@ struct mc_e820_rules {
 	const struct mc_e820_need *setup_data;
 	size_t n_setup_data;
 	uint32_t linux_version;
+	uint64_t reserved[4];
 };
 
 /**
@@ -368,6 +370,7 @@ size_t mc_e820_ext_count(size_t n);
  * @init_size:		bytes it needs there while starting (>= 2.10)
  * @linux_version:	MC_LINUX_VERSION() of the kernel_version string the
  *			header points at, 0 when it has none that reads
+ * @reserved:		zeroed (fields of later 1.x releases go here)
  */
 struct mc_bzimage {
 	uint16_t version;
@@ -379,6 +382,7 @@ struct mc_bzimage {
 	uint64_t pref_address;
 	uint32_t init_size;
 	uint32_t linux_version;
+	uint64_t reserved[4];
 };
 
 /**
@@ -397,58 +401,6 @@ struct mc_bzimage {
  */
 int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
 		    size_t len, struct mc_bzimage *out);
-
-/**
- * struct mc_e820_boot - what the zero page points at, besides the e820
- * @kernel:		bzImage whose setup header is copied (0x1f1 up to
- *			hdr_end), or NULL: then only boot_flag, "HdrS" and
- *			type_of_loader are written, the fields the 64-bit
- *			entry reads
- * @kernel_len:		bytes at @kernel
- * @kernel_name:	its name in diagnostics
- * @cmdline_addr:	guest address of the NUL-terminated command line, 0 none
- * @initrd_addr:	guest address of the initrd, 0 none
- * @initrd_size:	its size in bytes
- * @rsdp_addr:		guest address of the ACPI RSDP, 0 none (needs 2.14)
- * @setup_data_addr:	guest address where the SETUP_E820_EXT node goes;
- *			needed when the table has more than 128 entries
- * @setup_data_next:	an existing setup_data chain to link after ours
- *			(or straight from hdr.setup_data if we add no
- *			node), 0 none. Needs protocol 2.09.
- */
-struct mc_e820_boot {
-	const void *kernel;
-	size_t kernel_len;
-	const char *kernel_name;
-	uint64_t cmdline_addr;
-	uint64_t initrd_addr;
-	uint64_t initrd_size;
-	uint64_t rsdp_addr;
-	uint64_t setup_data_addr;
-	uint64_t setup_data_next;
-};
-
-/**
- * mc_e820_zeropage() - write a 4096-byte boot_params
- * @map:	the map, for diagnostics
- * @e:		the e820 table (sanitized, from mc_e820_build())
- * @n:		its entries; the first 128 go here, the rest in the node
- *		mc_e820_setup_data() writes at @boot->setup_data_addr
- * @boot:	the other fields
- * @zp:		caller memory, its first MC_ZEROPAGE_SIZE bytes overwritten
- *		whole; may be NULL when *@size is 0
- * @size:	in: bytes at @zp; out: MC_ZEROPAGE_SIZE (written, or needed)
- *
- * type_of_loader is 0xff (undefined loader), sentinel 0, every field not
- * named here 0.
- * Return: 0, MC_ENOSPC (no diagnostic), MC_EBADBLOB (a bad bzImage) or
- * MC_EINVAL (a field the
- * image's protocol lacks, a missing setup_data address, an address that
- * does not fit its field), each with a diagnostic naming the option.
- */
-int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
-		     size_t n, const struct mc_e820_boot *boot, void *zp,
-		     size_t *size);
 
 /* mc_e820_boot_opts.flags */
 #define MC_E820_LEGACY_HOLE	(1u << 0)	/* nothing usable in 0xa0000-0xfffff */
@@ -508,6 +460,36 @@ struct mc_e820_boot_opts {
  * @opts:	filled whole
  */
 void mc_e820_boot_opts_init(struct mc_e820_boot_opts *opts);
+
+/**
+ * mc_e820_zeropage() - write a 4096-byte boot_params
+ * @map:	the map, for diagnostics
+ * @e:		the e820 table (sanitized, from mc_e820_build())
+ * @n:		its entries; the first 128 go here, the rest in the node
+ *		mc_e820_setup_data() writes at @opts->setup_data_addr
+ * @opts:	the fields the zero page points at: kernel (its setup header
+ *		is copied, 0x1f1 up to hdr_end; without one only boot_flag,
+ *		"HdrS" and type_of_loader are written, the fields the 64-bit
+ *		entry reads), cmdline_addr, initrd_addr and initrd_size,
+ *		rsdp_addr (protocol 2.14), setup_data_addr and
+ *		setup_data_next (2.09); the rest of @opts is not read here
+ *		(mc_e820_boot_check() applies it). NULL: no kernel, no
+ *		addresses.
+ * @zp:		caller memory, its first MC_ZEROPAGE_SIZE bytes overwritten
+ *		whole; may be NULL when *@size is 0
+ * @size:	in: bytes at @zp; out: MC_ZEROPAGE_SIZE (written, or needed)
+ *
+ * The writer alone, for a VMM that lays out its boot itself;
+ * mc_e820_boot_build() is this with every rule checked first.
+ * type_of_loader is 0xff (undefined loader), sentinel 0, every field not
+ * named here 0.
+ * Return: 0, MC_ENOSPC (no diagnostic), MC_EBADBLOB (a bad bzImage) or
+ * MC_EINVAL (a field the image's protocol lacks, a missing setup_data
+ * address, a reserved word set), each with a diagnostic naming the field.
+ */
+int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
+		     size_t n, const struct mc_e820_boot_opts *opts, void *zp,
+		     size_t *size);
 
 /**
  * mc_e820_boot_check() - every rule an x86 boot with @opts relies on

@@ -79,7 +79,7 @@ static void emit_dt(struct mc_map *map, const struct mc_dt_opts *opt)
 static void emit_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
 			  size_t n)
 {
-	struct mc_e820_boot boot = { .cmdline_addr = 0x20000,
+	struct mc_e820_boot_opts boot = { .cmdline_addr = 0x20000,
 				     .setup_data_next = 0x40000 };
 	uint8_t *zp = malloc(MC_ZEROPAGE_SIZE), *sd;
 	size_t need = 0, zp_len = MC_ZEROPAGE_SIZE;

@@ -41,7 +41,7 @@ static void check_zeropage(const uint8_t *zp)
 
 /* The one-call form: when it accepts, the same page and our node after. */
 static void check_boot_build(struct mc_map *map,
-			     const struct mc_e820_boot *b, size_t n,
+			     const struct mc_e820_boot_opts *b, size_t n,
 			     const uint8_t *zp, int zp_err)
 {
 	struct mc_e820_boot_opts o;
@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *image = malloc(size ? size : 1), zp[MC_ZEROPAGE_SIZE];
 	struct mc_bzimage img;
 	int err;
-	struct mc_e820_boot boot = {
+	struct mc_e820_boot_opts boot = {
 		.kernel_name = "fuzz.bzImage", .cmdline_addr = 0x20000,
 		.initrd_addr = 0x6000000, .initrd_size = 1 << 20,
 		.rsdp_addr = 0x80000, .setup_data_addr = 0x30000,

@@ -225,7 +225,7 @@ static void zeropage_says_its_size(void **state)
 {
 	struct mc_map *map = map_carved(X86);
 	struct mc_e820_entry *e;
-	struct mc_e820_boot boot = { 0 };
+	struct mc_e820_boot_opts boot = { 0 };
 	uint8_t zp[MC_ZEROPAGE_SIZE];
 	size_t n, size = 0;
 

@@ -363,7 +363,7 @@ static void the_zero_page_holds_header_fields_and_table(void **state)
 	size_t zp_size = sizeof(zp);
 	struct mc_e820_entry e[] = { { 0, 0xa0000, 1 }, { 0xa0000, 0x60000, 2 },
 				     { 0x100000, 0x3ff00000, 1 } };
-	struct mc_e820_boot b = { .kernel = img, .kernel_len = sizeof(img),
+	struct mc_e820_boot_opts b = { .kernel = img, .kernel_len = sizeof(img),
 				  .kernel_name = "bz",
 				  .cmdline_addr = 0x120020000,
 				  .initrd_addr = 0x6000000,
@@ -399,7 +399,7 @@ static void fields_the_kernels_protocol_lacks_are_refused(void **state)
 	static uint8_t img[1024], zp[MC_ZEROPAGE_SIZE];
 	size_t zp_size = sizeof(zp);
 	struct mc_e820_entry e[] = { { 0, 0xa0000, 1 }, { 0x100000, 0x100000, 1 } };
-	struct mc_e820_boot b = { .kernel = img, .kernel_len = sizeof(img),
+	struct mc_e820_boot_opts b = { .kernel = img, .kernel_len = sizeof(img),
 				  .kernel_name = "bz", .rsdp_addr = 0x80000 };
 	struct mc_map *map = mc_map_new();
 
@@ -407,7 +407,7 @@ static void fields_the_kernels_protocol_lacks_are_refused(void **state)
 	fake_bzimage(img, 0x020c);
 	assert_int_equal(mc_e820_zeropage(map, e, 2, &b, zp, &zp_size), MC_EINVAL);
 	assert_string_equal(first_error(map),
-			    "boot.rsdp_addr: acpi_rsdp_addr needs boot protocol "
+			    "opts.rsdp_addr: acpi_rsdp_addr needs boot protocol "
 			    "2.14; the kernel has 2.12");
 	mc_map_free(map);
 }
@@ -428,7 +428,7 @@ static void past_128_entries_the_rest_go_in_a_setup_data_node(void **state)
 	static uint8_t zp[MC_ZEROPAGE_SIZE], node[16 + 172 * 20];
 	size_t zp_size = sizeof(zp);
 	struct mc_e820_entry *e = many_entries(300);
-	struct mc_e820_boot b = { .setup_data_addr = 0x30000,
+	struct mc_e820_boot_opts b = { .setup_data_addr = 0x30000,
 				  .setup_data_next = 0x40000 };
 	struct mc_map *map = mc_map_new();
 	size_t needed;
@@ -457,7 +457,7 @@ static void past_128_entries_the_rest_go_in_a_setup_data_node(void **state)
 	b.setup_data_addr = 0;
 	assert_int_equal(mc_e820_zeropage(map, e, 300, &b, zp, &zp_size), MC_EINVAL);
 	assert_string_equal(first_error(map),
-			    "boot.setup_data_addr: the table has 300 entries: 128 "
+			    "opts.setup_data_addr: the table has 300 entries: 128 "
 			    "fit in the zero page, the other 172 need a "
 			    "SETUP_E820_EXT node; give its guest address");
 	free(e);
@@ -526,7 +526,7 @@ static void a_zero_page_and_its_node_decode_to_the_whole_table(void **state)
 	static uint8_t zp[MC_ZEROPAGE_SIZE], node[16 + 2 * 20];
 	size_t zp_size = sizeof(zp);
 	struct mc_e820_entry *e = many_entries(130);
-	struct mc_e820_boot b = { .setup_data_addr = 0x30000 };
+	struct mc_e820_boot_opts b = { .setup_data_addr = 0x30000 };
 	struct mc_map *map = mc_map_new();
 	const char *text;
 	size_t needed;

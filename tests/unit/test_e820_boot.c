@@ -86,10 +86,7 @@ static void assert_as_parts(struct mc_map *map,
 			    const struct mc_e820_boot_opts *o,
 			    const uint8_t *out, size_t size)
 {
-	struct mc_e820_boot b = { o->kernel, o->kernel_len, "k",
-				  o->cmdline_addr, o->initrd_addr,
-				  o->initrd_size, o->rsdp_addr,
-				  o->setup_data_addr, o->setup_data_next };
+	struct mc_e820_boot_opts b = *o;
 	struct mc_e820_entry *e;
 	uint8_t zp[MC_ZEROPAGE_SIZE], node[4096];
 	size_t n, len = 0;
@@ -168,7 +165,7 @@ static void the_node_follows_the_page(void **state)
 
 	(void)state;
 	mc_e820_boot_opts_init(&o);
-	assert_refused(map, &o, MC_EINVAL, "boot.setup_data_addr: the table has "
+	assert_refused(map, &o, MC_EINVAL, "opts.setup_data_addr: the table has "
 		       "201 entries");
 	o.setup_data_addr = 0x30000;
 	o.setup_data_next = 0x40000;
@@ -303,7 +300,7 @@ static void the_setup_header_is_the_kernels(void **state)
 	assert_as_parts(map, &o, out, size);
 	mc_free(out);
 	o.rsdp_addr = 0x80000;
-	assert_refused(map, &o, MC_EINVAL, "boot.rsdp_addr: acpi_rsdp_addr needs "
+	assert_refused(map, &o, MC_EINVAL, "opts.rsdp_addr: acpi_rsdp_addr needs "
 		       "boot protocol 2.14; the kernel has 2.12");
 	mc_map_free(map);
 	free(img);

@@ -188,7 +188,7 @@ static void zero_page_entry_count_never_wraps(void **state)
 {
 	static struct mc_e820_entry e[300];
 	static uint8_t zp[MC_ZEROPAGE_SIZE];
-	struct mc_e820_boot boot = { .setup_data_addr = 0x30000 };
+	struct mc_e820_boot_opts boot = { .setup_data_addr = 0x30000 };
 	struct mc_map *map = mc_map_new();
 	uint8_t node[16 + 172 * 20];
 	size_t need = 0;
