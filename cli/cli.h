@@ -167,5 +167,6 @@ extern const struct cli_cmd cli_cmd_inspect;
 extern const struct cli_cmd cli_cmd_acpi;
 extern const struct cli_cmd cli_cmd_dt;
 extern const struct cli_cmd cli_cmd_all;
+extern const struct cli_cmd cli_cmd_render;
 
 #endif /* MC_CLI_H */

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/*
+ * model.c - a map file or any output inspect decodes, read into one map
+ * for render, diff and check, with what its format can say.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "model.h"
+#include "memcarve-dt.h"
+#include "memcarve-acpi.h"
+#include "memcarve-e820.h"
+#include "memcarve-cmdline.h"
+
+/*
+ * inspect's decoders in inspect's order (most distinctive signature
+ * first, text last), each with what its format says about a map.
+ */
+struct format {
+	const char *name;
+	int (*decode)(struct mc_map *map, const void *blob, size_t len);
+	unsigned int says;
+};
+
+#define SAYS_E820 (SAYS_RAM | SAYS_KINDS)
+#define SAYS_SHOW (SAYS_RAM | SAYS_KINDS | SAYS_MMIO | SAYS_TYPES | \
+		   SAYS_NAMES | SAYS_BACKED)
+
+static const struct format formats[] = {
+	/* no-map nodes are carved, so "backed" is not said; names of
+	 * unnamed ranges are made up (nvs, direct): SAYS_NAMES is not set,
+	 * diff compares two names only where both exist */
+	{ "device tree blob", mc_dt_decode, SAYS_RAM | SAYS_REUSABLE },
+	{ "ACPI DMAR table", mc_acpi_dmar_decode,
+	  SAYS_ONLY_DIRECT | SAYS_DEVICES },
+	{ "ACPI IVRS table", mc_acpi_ivrs_decode,
+	  SAYS_ONLY_DIRECT | SAYS_DEVICES | SAYS_ACCESS },
+	{ "ACPI IORT table", mc_acpi_iort_decode,
+	  SAYS_ONLY_DIRECT | SAYS_TYPES | SAYS_SIDS | SAYS_ACCESS },
+	{ "x86 zero page (boot_params)", mc_e820_zeropage_decode, SAYS_E820 },
+	{ "x86 setup_data SETUP_E820_EXT", mc_e820_setup_data_decode,
+	  SAYS_E820 },
+	{ "raw e820 table", mc_e820_raw_decode, SAYS_E820 },
+	{ "ACPI RSDP + XSDT blob", mc_acpi_rsdp_decode,
+	  SAYS_ONLY_DIRECT | SAYS_DEVICES },
+	{ "memcarve show --json", cli_show_json_decode, SAYS_SHOW },
+	{ "memcarve show", cli_show_text_decode, SAYS_SHOW },
+	{ "memcarve slots", cli_slots_decode, SAYS_ONLY_RAM | SAYS_RAM },
+	{ "e820 table as the kernel prints it", mc_e820_text_decode,
+	  SAYS_E820 },
+	{ "kernel command line", mc_cmdline_decode, SAYS_E820 },
+	{ NULL, NULL, 0 },
+};
+
+/* The first format that claims the bytes; NULL (m->map empty) if none. */
+static const struct format *decode(struct model *m, int *err)
+{
+	const struct format *f;
+
+	for (f = formats; f->decode; f++) {
+		mc_map_free(m->map);
+		m->map = mc_map_new();
+		if (!m->map) {
+			*err = MC_ENOMEM;
+			return f;
+		}
+		*err = f->decode(m->map, m->bytes.p, m->bytes.len);
+		/* a diagnostic means "mine, but broken", as in inspect */
+		if (*err != MC_EBADBLOB || mc_map_error_count(m->map))
+			return f;
+	}
+	mc_map_free(m->map);
+	m->map = NULL;
+	return NULL;
+}
+
+static void print_errors(const struct model *m)
+{
+	for (size_t i = 0; i < mc_map_error_count(m->map); i++) {
+		const struct mc_error *e = mc_map_error(m->map, i);
+
+		fprintf(stderr, "%s%s%s\n", e->source[0] ? "" : m->name,
+			e->source[0] ? "" : ": ", e->msg);
+	}
+}
+
+/* The map-file path: cli_load_map() on @path, --resv dropped if asked. */
+static int load_map_text(const struct cli *cli, const char *path,
+			 bool with_resv, struct model *m)
+{
+	struct cli sub = *cli;
+
+	sub.n_opt = 0;
+	for (size_t i = 0; i < cli->n_opt; i++)
+		if (with_resv || strcmp(cli->opt[i].spec->name, "resv"))
+			sub.opt[sub.n_opt++] = cli->opt[i];
+	sub.arg[0] = path;
+	sub.n_arg = 1;
+	sub.map_text = strcmp(path, "-") ? NULL : m->bytes.p;
+	sub.map_len = m->bytes.len;
+	m->map = cli_load_map(&sub);
+	m->format = "map";
+	m->says = SAYS_ALL;
+	return m->map ? EXIT_OK : EXIT_INPUT;
+}
+
+int model_load(const struct cli *cli, const char *path, bool with_resv,
+	       bool carve, struct model *m)
+{
+	const struct format *f;
+	int st, err = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->name = strcmp(path, "-") ? path : "<stdin>";
+	st = cli_read_file(NULL, path, &m->bytes);
+	if (st != EXIT_OK)
+		return st;
+	f = decode(m, &err);
+	if (!f)	/* not an output: a map, carved by cli_load_map() */
+		return load_map_text(cli, path, with_resv, m);
+	m->format = f->name;
+	m->says = f->says;
+	if (!err && carve)
+		err = mc_map_carve(m->map);
+	if (err == MC_ENOMEM && !mc_map_error_count(m->map))
+		return cli_error(EXIT_INPUT, "out of memory");
+	if (err) {
+		print_errors(m);
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
+void model_free(struct model *m)
+{
+	mc_map_free(m->map);
+	cli_buf_free(&m->bytes);
+	memset(m, 0, sizeof(*m));
+}
+
+size_t model_piece_count(const struct mc_map *map)
+{
+	size_t n;
+
+	mc_map_result(map, &n);
+	return n;
+}
+
+void model_piece(const struct mc_map *map, size_t i, struct piece *p)
+{
+	size_t n;
+	const struct mc_region *r = &mc_map_result(map, &n)[i];
+
+	p->first = r->first;
+	p->last = r->last;
+	p->kind = r->kind;
+	p->type = r->type;
+	p->flags = r->flags;
+	p->in = &mc_map_input(map, &n)[r->origin];
+}
+
+const char *model_kind_label(enum mc_kind kind, enum mc_resv_type type,
+			     char *buf, size_t size)
+{
+	if (kind == MC_RESERVED)
+		snprintf(buf, size, "reserved/%s", mc_resv_type_name(type));
+	else
+		snprintf(buf, size, "%s", mc_kind_name(kind));
+	return buf;
+}
+
+void model_fmt_range(char *buf, size_t size, uint64_t first, uint64_t last)
+{
+	snprintf(buf, size, "0x%" PRIx64 "-0x%" PRIx64, first, last);
+}
