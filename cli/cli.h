@@ -168,5 +168,6 @@ extern const struct cli_cmd cli_cmd_acpi;
 extern const struct cli_cmd cli_cmd_dt;
 extern const struct cli_cmd cli_cmd_all;
 extern const struct cli_cmd cli_cmd_render;
+extern const struct cli_cmd cli_cmd_diff;
 
 #endif /* MC_CLI_H */

@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "model.h"
 #include "memcarve-dt.h"
@@ -27,16 +28,17 @@ struct format {
 		   SAYS_NAMES | SAYS_BACKED)
 
 static const struct format formats[] = {
-	/* no-map nodes are carved, so "backed" is not said; names of
-	 * unnamed ranges are made up (nvs, direct): SAYS_NAMES is not set,
-	 * diff compares two names only where both exist */
-	{ "device tree blob", mc_dt_decode, SAYS_RAM | SAYS_REUSABLE },
+	/* no-map nodes are carved, so "backed" is not said; unnamed
+	 * ranges get made-up names (nvs, direct) */
+	{ "device tree blob", mc_dt_decode,
+	  SAYS_RAM | SAYS_REUSABLE | SAYS_NODE_NAMES },
 	{ "ACPI DMAR table", mc_acpi_dmar_decode,
 	  SAYS_ONLY_DIRECT | SAYS_DEVICES },
 	{ "ACPI IVRS table", mc_acpi_ivrs_decode,
-	  SAYS_ONLY_DIRECT | SAYS_DEVICES | SAYS_ACCESS },
+	  SAYS_ONLY_DIRECT | SAYS_DEVICES | SAYS_READONLY },
 	{ "ACPI IORT table", mc_acpi_iort_decode,
-	  SAYS_ONLY_DIRECT | SAYS_TYPES | SAYS_SIDS | SAYS_ACCESS },
+	  SAYS_ONLY_DIRECT | SAYS_TYPES | SAYS_SIDS | SAYS_PRIVILEGED |
+	  SAYS_RMR },
 	{ "x86 zero page (boot_params)", mc_e820_zeropage_decode, SAYS_E820 },
 	{ "x86 setup_data SETUP_E820_EXT", mc_e820_setup_data_decode,
 	  SAYS_E820 },
@@ -104,6 +106,78 @@ static int load_map_text(const struct cli *cli, const char *path,
 	return m->map ? EXIT_OK : EXIT_INPUT;
 }
 
+static int cmp_dev(const void *x, const void *y)
+{
+	const struct mc_pci_dev *a = x, *b = y;
+	uint32_t ka = (uint32_t)a->segment << 16 | a->bus << 8 | a->devfn;
+	uint32_t kb = (uint32_t)b->segment << 16 | b->bus << 8 | b->devfn;
+
+	return (ka > kb) - (ka < kb);
+}
+
+static bool same_range(const struct mc_region *a, const struct mc_region *b)
+{
+	return a->first == b->first && a->last == b->last &&
+	       a->kind == b->kind && a->type == b->type &&
+	       a->flags == b->flags && !a->n_sids &&
+	       !b->n_sids;
+}
+
+/*
+ * An IVRS has an IVMD per device, a DTB may say a range twice: one
+ * statement per range, serving all its devices, as a map says it (carving
+ * refuses one range twice for different devices). Quadratic in the ranges
+ * of one blob, which are few.
+ */
+static int merge_repeats(struct model *m)
+{
+	size_t n, n_dev;
+	const struct mc_region *in = mc_map_input(m->map, &n);
+	struct mc_map *out = mc_map_new();
+	struct mc_pci_dev *dev = NULL;
+	int err = !out ? MC_ENOMEM : !mc_map_arch(m->map) ? 0 :
+		  mc_map_set_arch(out, mc_map_arch(m->map));
+
+	for (size_t i = 0; i < n && !err; i++) {
+		struct mc_region r = in[i];
+		size_t k = 0;
+
+		while (k < i && !same_range(&in[k], &in[i]))
+			k++;
+		if (k < i)
+			continue;	/* said with the first */
+		n_dev = 0;
+		for (k = i; k < n; k++)
+			n_dev += same_range(&in[k], &in[i]) ? in[k].n_devices : 0;
+		free(dev);
+		dev = malloc((n_dev + 1) * sizeof(*dev));
+		if (!dev) {
+			err = MC_ENOMEM;
+			break;
+		}
+		n_dev = 0;
+		for (k = i; k < n; k++)
+			for (size_t d = 0; same_range(&in[k], &in[i]) &&
+					   d < in[k].n_devices; d++)
+				dev[n_dev++] = in[k].devices[d];
+		qsort(dev, n_dev, sizeof(*dev), cmp_dev);
+		r.devices = dev;
+		r.n_devices = 0;
+		for (k = 0; k < n_dev; k++)
+			if (!r.n_devices || cmp_dev(&dev[r.n_devices - 1], &dev[k]))
+				dev[r.n_devices++] = dev[k];
+		err = mc_map_add(out, &r);
+	}
+	free(dev);
+	if (err) {
+		mc_map_free(out);
+		return err;
+	}
+	mc_map_free(m->map);
+	m->map = out;
+	return 0;
+}
+
 int model_load(const struct cli *cli, const char *path, bool with_resv,
 	       bool carve, struct model *m)
 {
@@ -120,6 +194,8 @@ int model_load(const struct cli *cli, const char *path, bool with_resv,
 		return load_map_text(cli, path, with_resv, m);
 	m->format = f->name;
 	m->says = f->says;
+	if (!err)
+		err = merge_repeats(m);
 	if (!err && carve)
 		err = mc_map_carve(m->map);
 	if (err == MC_ENOMEM && !mc_map_error_count(m->map))

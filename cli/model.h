@@ -22,12 +22,15 @@
 #define SAYS_DEVICES	(1u << 6)	/* devices= of direct ranges */
 #define SAYS_SIDS	(1u << 7)	/* IORT stream IDs */
 #define SAYS_REUSABLE	(1u << 8)
-#define SAYS_ACCESS	(1u << 9)	/* readonly, privileged, access= */
-#define SAYS_ONLY_DIRECT (1u << 10)	/* ACPI tables: nothing but direct */
-#define SAYS_ONLY_RAM	(1u << 11)	/* slots: nothing but guest memory */
+#define SAYS_READONLY	(1u << 9)
+#define SAYS_PRIVILEGED	(1u << 10)	/* privileged, access= */
+#define SAYS_NODE_NAMES	(1u << 11)	/* names, made up where none */
+#define SAYS_ONLY_DIRECT (1u << 12)	/* ACPI tables: nothing but direct */
+#define SAYS_ONLY_RAM	(1u << 13)	/* slots: nothing but guest memory */
+#define SAYS_RMR	(1u << 14)	/* IORT: every range has sids, access */
 #define SAYS_ALL	(SAYS_RAM | SAYS_KINDS | SAYS_MMIO | SAYS_TYPES | \
 			 SAYS_NAMES | SAYS_BACKED | SAYS_DEVICES | SAYS_SIDS | \
-			 SAYS_REUSABLE | SAYS_ACCESS)
+			 SAYS_REUSABLE | SAYS_READONLY | SAYS_PRIVILEGED)
 
 struct model {
 	const char *name;	/* as given; "<stdin>" for "-" */

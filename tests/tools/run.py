@@ -9,6 +9,7 @@ a headless chromium renders it to a screenshot that is not blank.
 Usage: run.py MEMCARVE
 """
 
+import json
 import os
 import shutil
 import struct
@@ -233,9 +234,295 @@ def test_render(tool):
         shutil.rmtree(tmp)
 
 
+# --- diff ---------------------------------------------------------------
+
+BASE_MAP = """arch arm64
+ram       0x40000000 1G   name=dram
+reserved  0x48000000 1M   type=direct devices=00:02.0 name=fw
+reserved  0x50000000 4M   policy=overlay reusable name=pool
+"""
+
+# The same map, rewritten: other order, spellings, comments.
+SAME_MAP = """# the same guest
+reserved  0x50000000 0x400000 reusable name=pool policy=overlay
+reserved  0x48000000 1024K   devices=0000:00:02.0 type=direct name=fw
+ram       1G         1G      name=dram
+arch arm64
+"""
+
+# (what changes, the map's new line or None, the line it replaces or
+# None, the one change diff must print, how many a DTB of each shows: a
+# DTB says no devices, and a no-map node is carved either way)
+CHANGES = [
+    ("an msi hole in RAM", "reserved 0x44000000 64K type=msi name=doorbell",
+     None, "0x44000000-0x4400ffff: ram (dram) -> reserved/msi (doorbell)", 1),
+    ("a device added on a direct range",
+     "reserved  0x48000000 1M   type=direct devices=00:02.0,00:03.0 name=fw",
+     "reserved  0x48000000 1M   type=direct devices=00:02.0 name=fw",
+     "0x48000000-0x480fffff: reserved/direct (fw), backed, "
+     "devices=0000:00:02.0 -> reserved/direct (fw), backed, "
+     "devices=0000:00:02.0,0000:00:03.0", 0),
+    ("a flag dropped", "reserved  0x50000000 4M   policy=overlay name=pool",
+     "reserved  0x50000000 4M   policy=overlay reusable name=pool",
+     "0x50000000-0x503fffff: reserved/reserved (pool), backed, reusable "
+     "-> reserved/reserved (pool), backed", 1),
+    ("RAM cut short", "ram       0x40000000 512M name=dram",
+     "ram       0x40000000 1G   name=dram",
+     "0x60000000-0x7fffffff: ram (dram) -> hole", 1),
+    ("a direct range carved, not overlaid",
+     "reserved  0x48000000 1M   type=direct devices=00:02.0 name=fw "
+     "policy=carve",
+     "reserved  0x48000000 1M   type=direct devices=00:02.0 name=fw",
+     "0x48000000-0x480fffff: reserved/direct (fw), backed, "
+     "devices=0000:00:02.0 -> reserved/direct (fw), devices=0000:00:02.0",
+     0),
+]
+
+DTS_A = """/dts-v1/;
+/ {
+    #address-cells = <2>; #size-cells = <2>;
+    compatible = "linux,dummy-virt";
+    memory@40000000 { device_type = "memory";
+                      reg = <0 0x40000000 0 0x40000000>; };
+    reserved-memory {
+        #address-cells = <2>; #size-cells = <2>; ranges;
+        fw: fw@48000000 { reg = <0 0x48000000 0 0x100000>; no-map; };
+        pool: pool@50000000 { reg = <0 0x50000000 0 0x400000>; reusable; };
+    };
+    dev0 { memory-region = <&fw>; };
+    dev1 { memory-region = <&pool>; };
+};
+"""
+
+# Nodes in another order, other phandle numbers.
+DTS_B = """/dts-v1/;
+/ {
+    #address-cells = <2>; #size-cells = <2>;
+    compatible = "linux,dummy-virt";
+    dev1 { memory-region = <&pool>; };
+    dev0 { memory-region = <&fw>; };
+    reserved-memory {
+        #address-cells = <2>; #size-cells = <2>; ranges;
+        pool: pool@50000000 { reg = <0 0x50000000 0 0x400000>; reusable;
+                              phandle = <0x77>; };
+        fw: fw@48000000 { reg = <0 0x48000000 0 0x100000>; no-map;
+                          phandle = <0x1234>; };
+    };
+    memory@40000000 { device_type = "memory";
+                      reg = <0 0x40000000 0 0x40000000>; };
+};
+"""
+
+
+def diff(tool, a, b, *extra):
+    st, out, err = run(tool, "diff", a, b, *extra)
+    return st, out.decode(), err.decode()
+
+
+def expect_same(tool, a, b, what):
+    st, out, err = diff(tool, a, b)
+    if st != 0 or out:
+        fail("diff %s: exit %d, want 0 and nothing:\n%s%s"
+             % (what, st, out, err))
+
+
+def write(path, data):
+    with open(path, "wb" if isinstance(data, bytes) else "w") as f:
+        f.write(data)
+    return path
+
+
+def acpi_oem(blob, oem):
+    """The table with other OEM ID, table ID, revisions; checksum fixed."""
+    b = bytearray(blob)
+    b[10:16] = oem[:6].ljust(6).encode()
+    b[16:24] = (oem + "TABLE")[:8].ljust(8).encode()
+    b[24:28] = struct.pack("<I", 0x1234)
+    b[28:32] = b"TEST"
+    b[32:36] = struct.pack("<I", 7)
+    b[9] = 0
+    b[9] = (-sum(b)) & 255
+    return bytes(b)
+
+
+def e820_shuffled(blob):
+    """Entries reversed, the first RAM entry split in two."""
+    e = [struct.unpack("<QQI", blob[i:i + 20])
+         for i in range(0, len(blob), 20)]
+    out = []
+    for addr, size, typ in e:
+        if typ == 1 and size >= 0x2000 and not any(t == 1 for _, _, t in out):
+            half = (size // 2) & ~0xfff
+            out += [(addr, half, 1), (addr + half, size - half, 1)]
+        else:
+            out.append((addr, size, typ))
+    return b"".join(struct.pack("<QQI", *x) for x in reversed(out))
+
+
+# Which outputs say reserved types, and which say what RAM backs.
+TYPED = {"show", "json", "iort", "dmar"}
+BACKED = {"show", "json", "slots"}
+
+
+def comparable(x, y):
+    for a, b in ((x, y), (y, x)):
+        if a in ("dmar", "iort") and b not in TYPED:
+            return False
+        if a == "slots" and b not in BACKED:
+            return False
+    return True
+
+
+def test_diff_encodings(tool, tmp):
+    base = write(tmp + "/base.map", BASE_MAP)
+    expect_same(tool, base, base, "a map against itself")
+    expect_same(tool, base, write(tmp + "/same.map", SAME_MAP),
+                "a map against itself rewritten")
+    # every output of the base map against the map, and each other
+    outs = {}
+    for name, args in [("dtb", ["dt", "-o"]),
+                       ("e820", ["e820", "--arch", "x86_64", "--format",
+                                 "table", "-o"]),
+                       ("e820.txt", ["e820", "--arch", "x86_64", "-o"]),
+                       ("cmdline", ["cmdline", "--arch", "x86_64",
+                                    "--style", "x86", "-o"]),
+                       ("show", ["show", "-o"]),
+                       ("json", ["show", "--json", "-o"]),
+                       ("slots", ["slots", "-o"]),
+                       ("iort", ["acpi", "--table", "iort", "-o"]),
+                       ("dmar", ["acpi", "--arch", "x86_64", "--table",
+                                 "dmar", "-o"])]:
+        path = tmp + "/base." + name
+        st, _, err = run(tool, args[0], base, *args[1:], path)
+        if st:
+            fail("%s of the base map: %s" % (name, err.decode()))
+            continue
+        outs[name] = path
+        expect_same(tool, base, path, "map against its " + name)
+    names = sorted(outs)
+    for i, x in enumerate(names):
+        for y in names[i + 1:]:
+            if comparable(x, y):
+                expect_same(tool, outs[x], outs[y], "%s against %s" % (x, y))
+                continue
+            st, out, err = diff(tool, outs[x], outs[y])
+            if st != 2 or out or "nothing to compare" not in err:
+                fail("diff %s against %s: exit %d, want 2 (nothing to "
+                     "compare): %s%s" % (x, y, st, out, err))
+    # DTBs: reordered nodes, renumbered phandles
+    if need("dtc", "device-tree-compiler"):
+        for n, src in (("a", DTS_A), ("b", DTS_B)):
+            subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
+                            "%s/%s.dtb" % (tmp, n),
+                            write("%s/%s.dts" % (tmp, n), src)], check=True)
+        a, b = open(tmp + "/a.dtb", "rb").read(), open(tmp + "/b.dtb",
+                                                        "rb").read()
+        if a == b:
+            fail("diff: the two test trees are the same bytes")
+        expect_same(tool, tmp + "/a.dtb", tmp + "/b.dtb",
+                    "reordered nodes and renumbered phandles")
+    # ACPI: other OEM fields
+    for t in ("x86-dmar", "x86-ivrs", "arm64-iort", "qemu-iort.patched"):
+        src = "fixtures/acpi/%s.aml" % t
+        other = write("%s/%s.oem.aml" % (tmp, t),
+                      acpi_oem(open(os.path.join(TOP, src), "rb").read(),
+                               "OTHER"))
+        expect_same(tool, src, other, t + " with other OEM fields")
+    expect_same(tool, "fixtures/acpi/x86-direct.map",
+                "fixtures/acpi/x86-dmar.aml", "a map against its DMAR")
+    expect_same(tool, "fixtures/acpi/x86-dmar.aml",
+                "fixtures/acpi/x86-ivrs.aml", "DMAR against IVRS")
+    # e820: entries reordered and split
+    table = open(os.path.join(TOP, "fixtures/e820/all-types.table"),
+                 "rb").read()
+    expect_same(tool, "fixtures/e820/all-types.table",
+                write(tmp + "/shuffled.e820", e820_shuffled(table)),
+                "e820 entries reordered and split")
+    expect_same(tool, "fixtures/e820/all-types.table",
+                "fixtures/e820/all-types.zeropage", "e820 table and zero page")
+
+
+def changed_map(new, old):
+    lines = BASE_MAP.splitlines()
+    if old:
+        lines[lines.index(old)] = new
+    else:
+        lines.append(new)
+    return "\n".join(lines) + "\n"
+
+
+def test_diff_changes(tool, tmp):
+    base = tmp + "/base.map"
+    for i, (what, new, old, want, in_dtb) in enumerate(CHANGES):
+        other = write("%s/change%d.map" % (tmp, i), changed_map(new, old))
+        st, out, err = diff(tool, base, other)
+        got = [l for l in out.splitlines() if not l.startswith(("---",
+                                                                "+++"))]
+        if st != 1 or got != [want]:
+            fail("diff, %s: exit %d, want 1 and the one line\n  %s\n"
+                 "got:\n%s%s" % (what, st, want, out, err))
+        st, out, err = diff(tool, base, other, "--json")
+        try:
+            changes = json.loads(out)["changes"]
+        except ValueError as e:
+            changes = None
+            fail("diff --json, %s: not JSON: %s" % (what, e))
+        if changes is not None and (
+                st != 1 or len(changes) != 1 or
+                "%s-%s: %s -> %s" % (changes[0]["first"], changes[0]["last"],
+                                     changes[0]["a"], changes[0]["b"]) != want):
+            fail("diff --json, %s: exit %d: %s" % (what, st, out))
+        # the same change seen through two DTBs: still one
+        da, db = tmp + "/c.a.dtb", tmp + "/c.b.dtb"
+        run(tool, "dt", base, "-o", da)
+        if run(tool, "dt", other, "-o", db)[0] == 0:
+            st, out, err = diff(tool, da, db)
+            n = max(len(out.splitlines()) - 2, 0)
+            if (st, n) != (1 if in_dtb else 0, in_dtb):
+                fail("diff of DTBs, %s: %d changes:\n%s" % (what, n, out))
+    # --allow
+    other = tmp + "/change0.map"
+    want = CHANGES[0][3]
+    cases = [
+        ("the exact change", want + "\n", 0, True),
+        ("a range around it", "# comment\n0x40000000-0x7fffffff\n", 0, True),
+        ("any change to its meaning", want.split(" -> ")[0] + " -> *\n", 0,
+         True),
+        ("another change", want.replace("msi", "direct") + "\n", 1, False),
+        ("a range beside it", "0x44010000-0x44ffffff\n", 1, False),
+    ]
+    for what, text, code, allowed in cases:
+        allow = write(tmp + "/allow", text)
+        st, out, err = diff(tool, base, other, "--allow", allow)
+        marked = "# allowed by %s:" % allow in out
+        if st != code or marked != allowed or want not in out:
+            fail("diff --allow, %s: exit %d (want %d):\n%s%s"
+                 % (what, st, code, out, err))
+    st, out, err = diff(tool, base, base, "--allow", tmp + "/allow")
+    if st != 0 or out or "no such change" not in err:
+        fail("diff --allow with no change: exit %d, %s%s" % (st, out, err))
+    allow = write(tmp + "/allow", "0x44000000\n")
+    st, out, err = diff(tool, base, other, "--allow", allow)
+    if st != 2 or out or "allow:1:" not in err or "usage" in err:
+        fail("diff --allow with a bad line: exit %d, %s%s" % (st, out, err))
+    st, out, err = diff(tool, base, tmp + "/missing.map")
+    if st != 2 or out or "usage" in err:
+        fail("diff with a missing file: exit %d, %s%s" % (st, out, err))
+
+
+def test_diff(tool):
+    tmp = tempfile.mkdtemp()
+    try:
+        test_diff_encodings(tool, tmp)
+        test_diff_changes(tool, tmp)
+    finally:
+        shutil.rmtree(tmp)
+
+
 def main():
     tool = os.path.abspath(sys.argv[1])
     test_render(tool)
+    test_diff(tool)
     if failures:
         print("tools: %d failures" % len(failures))
         return 1
