@@ -3,25 +3,17 @@
  * cmd_diff.c - "memcarve diff": what changed in the guest's memory
  * between two outputs (or maps), whatever their encoding.
  *
- * Both are read into carved models; the address space is cut at every
- * edge of either, and each segment's meaning in A is compared with its
- * meaning in B, on what both formats say (meaning.c). Neighbouring
- * segments that changed the same way are one change. Exit status as
- * diff(1): 0 same, 1 different, 2 trouble.
+ * Both are read into carved models and compared by meaning (semdiff.c);
+ * --allow marks the changes expected. Exit status as diff(1): 0 same,
+ * 1 different, 2 trouble.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "meaning.h"
+#include "semdiff.h"
 
 #define DIFF_TROUBLE 2
-
-struct change {
-	uint64_t first, last;
-	char *a, *b;		/* meanings as printed */
-	unsigned int allowed_by; /* --allow line, 0 if not allowed */
-};
 
 struct allow {
 	uint64_t first, last;
@@ -31,147 +23,11 @@ struct allow {
 };
 
 struct diff {
-	struct change *v;
-	size_t n, cap;
+	struct changes ch;
 	struct allow *allow;
 	size_t n_allow;
 	const char *allow_file;
-	bool failed;
 };
-
-static char *meaning_text(const struct meaning *m)
-{
-	struct cli_buf b = { 0 };
-
-	meaning_print(&b, m);
-	if (b.failed) {
-		cli_buf_free(&b);
-		return NULL;
-	}
-	return b.p;
-}
-
-/* Record [first, last] A -> B, joined to the change before when it goes on. */
-static void add_change(struct diff *d, uint64_t first, uint64_t last,
-		       const struct meaning *ma, const struct meaning *mb)
-{
-	char *a = meaning_text(ma), *b = meaning_text(mb);
-	struct change *c = d->n ? &d->v[d->n - 1] : NULL;
-
-	if (!a || !b) {
-		d->failed = true;
-	} else if (c && c->last + 1 == first && !strcmp(c->a, a) &&
-		   !strcmp(c->b, b)) {
-		c->last = last;
-	} else if (d->n < d->cap || (d->cap = d->cap ? 2 * d->cap : 16,
-				     c = realloc(d->v, d->cap * sizeof(*c)),
-				     c && (d->v = c))) {
-		d->v[d->n++] = (struct change){ first, last, a, b, 0 };
-		return;
-	} else {
-		d->failed = true;
-	}
-	free(a);
-	free(b);
-}
-
-static int cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-	return (a > b) - (a < b);
-}
-
-/* Every piece edge of both maps, sorted, once. */
-static uint64_t *edges(const struct mc_map *a, const struct mc_map *b,
-		       size_t *n)
-{
-	size_t na = model_piece_count(a), nb = model_piece_count(b), k = 0;
-	uint64_t *e = malloc((2 * (na + nb) + 1) * sizeof(*e));
-	struct piece p;
-
-	if (!e)
-		return NULL;
-	e[k++] = 0;
-	for (size_t m = 0; m < 2; m++)
-		for (size_t i = 0; i < (m ? nb : na); i++) {
-			model_piece(m ? b : a, i, &p);
-			e[k++] = p.first;
-			if (p.last != UINT64_MAX)
-				e[k++] = p.last + 1;
-		}
-	qsort(e, k, sizeof(*e), cmp_u64);
-	*n = 0;
-	for (size_t i = 0; i < k; i++)
-		if (!*n || e[*n - 1] != e[i])
-			e[(*n)++] = e[i];
-	return e;
-}
-
-/* The piece of @map holding @addr, *at moving forward; NULL: a hole. */
-static const struct piece *piece_at(const struct mc_map *map, size_t *at,
-				    uint64_t addr, struct piece *p)
-{
-	size_t n = model_piece_count(map);
-
-	for (; *at < n; ++*at) {
-		model_piece(map, *at, p);
-		if (p->last >= addr)
-			return p->first <= addr ? p : NULL;
-	}
-	return NULL;
-}
-
-/*
- * An ACPI table says only direct ranges: the other side must say which
- * of its ranges are direct (reserved types), or be an ACPI table too.
- * Slots say only guest memory: the other side must say which reserved
- * ranges RAM backs. NULL if they compare, else what is missing.
- */
-static const char *incomparable(const struct model *a, const struct model *b)
-{
-	const unsigned int direct = SAYS_TYPES | SAYS_ONLY_DIRECT;
-	const unsigned int backed = SAYS_BACKED | SAYS_ONLY_RAM;
-
-	if ((a->says & SAYS_ONLY_DIRECT && !(b->says & direct)) ||
-	    (b->says & SAYS_ONLY_DIRECT && !(a->says & direct)))
-		return "says only direct ranges, and the other does not say "
-		       "which ranges are direct";
-	if ((a->says & SAYS_ONLY_RAM && !(b->says & backed)) ||
-	    (b->says & SAYS_ONLY_RAM && !(a->says & backed)))
-		return "says only guest memory, and the other does not say "
-		       "which reserved ranges RAM backs";
-	return NULL;
-}
-
-static int compare(struct diff *d, const struct model *a,
-		   const struct model *b)
-{
-	const unsigned int only = SAYS_ONLY_DIRECT | SAYS_ONLY_RAM | SAYS_RMR;
-	unsigned int says = (a->says & b->says & ~only) |
-			    ((a->says | b->says) & only);
-	bool loose = !(a->says & b->says & SAYS_NAMES);
-	size_t n, ia = 0, ib = 0;
-	uint64_t *e = edges(a->map, b->map, &n);
-	struct piece pa, pb;
-	struct meaning ma, mb;
-
-	if (!e)
-		return MC_ENOMEM;
-	if (a->says & (SAYS_NAMES | SAYS_NODE_NAMES) &&
-	    b->says & (SAYS_NAMES | SAYS_NODE_NAMES))
-		says |= SAYS_NODE_NAMES;
-	for (size_t i = 0; i < n && !d->failed; i++) {
-		uint64_t last = i + 1 < n ? e[i + 1] - 1 : UINT64_MAX;
-
-		meaning_of(&ma, piece_at(a->map, &ia, e[i], &pa), says);
-		meaning_of(&mb, piece_at(b->map, &ib, e[i], &pb), says);
-		if (!meaning_equal(&ma, &mb, loose))
-			add_change(d, e[i], last, &ma, &mb);
-	}
-	free(e);
-	return d->failed ? MC_ENOMEM : 0;
-}
 
 /* "A -> B" after the range: each side a meaning as printed, or "*". */
 static int allow_sides(struct allow *al, const char *s)
@@ -277,12 +133,12 @@ static void print_text(struct cli_buf *b, const struct diff *d,
 {
 	char range[48];
 
-	if (!d->n)
+	if (!d->ch.n)
 		return;
 	cli_buf_printf(b, "--- %s (%s)\n+++ %s (%s)\n", ma->name, ma->format,
 		       mb->name, mb->format);
-	for (size_t i = 0; i < d->n; i++) {
-		const struct change *c = &d->v[i];
+	for (size_t i = 0; i < d->ch.n; i++) {
+		const struct change *c = &d->ch.v[i];
 
 		model_fmt_range(range, sizeof(range), c->first, c->last);
 		cli_buf_printf(b, "%s: %s -> %s", range, c->a, c->b);
@@ -310,8 +166,8 @@ static void print_json(struct cli_buf *b, const struct diff *d,
 	print_side(b, "a", ma);
 	print_side(b, "b", mb);
 	cli_buf_printf(b, "  \"changes\": [");
-	for (size_t i = 0; i < d->n; i++) {
-		const struct change *c = &d->v[i];
+	for (size_t i = 0; i < d->ch.n; i++) {
+		const struct change *c = &d->ch.v[i];
 
 		cli_buf_printf(b, "%s\n    { \"first\": \"0x%" PRIx64 "\", "
 			       "\"last\": \"0x%" PRIx64 "\", \"a\": ",
@@ -322,20 +178,16 @@ static void print_json(struct cli_buf *b, const struct diff *d,
 		cli_buf_printf(b, ", \"allowed\": %s }",
 			       c->allowed_by ? "true" : "false");
 	}
-	cli_buf_printf(b, "%s]\n}\n", d->n ? "\n  " : "");
+	cli_buf_printf(b, "%s]\n}\n", d->ch.n ? "\n  " : "");
 }
 
 static void free_diff(struct diff *d)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->v[i].a);
-		free(d->v[i].b);
-	}
+	changes_free(&d->ch);
 	for (size_t i = 0; i < d->n_allow; i++) {
 		free(d->allow[i].a);
 		free(d->allow[i].b);
 	}
-	free(d->v);
 	free(d->allow);
 }
 
@@ -344,9 +196,9 @@ static int verdict(struct diff *d)
 {
 	bool unexpected = false;
 
-	for (size_t i = 0; i < d->n; i++) {
-		match_allow(d, &d->v[i]);
-		unexpected |= !d->v[i].allowed_by;
+	for (size_t i = 0; i < d->ch.n; i++) {
+		match_allow(d, &d->ch.v[i]);
+		unexpected |= !d->ch.v[i].allowed_by;
 	}
 	for (size_t i = 0; i < d->n_allow; i++)
 		if (!d->allow[i].used)
@@ -366,12 +218,12 @@ static int run_diff(struct cli *cli)
 	if (st == EXIT_OK && (model_load(cli, cli->arg[0], true, true, &a) ||
 			      model_load(cli, cli->arg[1], true, true, &b)))
 		st = DIFF_TROUBLE;
-	why = st == EXIT_OK ? incomparable(&a, &b) : NULL;
+	why = st == EXIT_OK ? semdiff_incomparable(&a, &b) : NULL;
 	if (why)
 		st = cli_error(DIFF_TROUBLE, "%s (%s) and %s (%s): one %s: "
 			       "nothing to compare", a.name, a.format, b.name,
 			       b.format, why);
-	if (st == EXIT_OK && compare(&d, &a, &b))
+	if (st == EXIT_OK && semdiff(&d.ch, &a, &b))
 		st = cli_error(DIFF_TROUBLE, "out of memory");
 	if (st == EXIT_OK) {
 		int found = verdict(&d);
