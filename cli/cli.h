@@ -169,5 +169,6 @@ extern const struct cli_cmd cli_cmd_dt;
 extern const struct cli_cmd cli_cmd_all;
 extern const struct cli_cmd cli_cmd_render;
 extern const struct cli_cmd cli_cmd_diff;
+extern const struct cli_cmd cli_cmd_check;
 
 #endif /* MC_CLI_H */

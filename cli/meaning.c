@@ -56,7 +56,9 @@ static void take_flags(struct meaning *m, const struct piece *p,
 	const unsigned int f = p->flags | p->in->flags;
 
 	if (says & SAYS_BACKED)
-		m->flags |= f & (MC_F_BACKED | MC_F_RELOCATED);
+		m->flags |= f & MC_F_BACKED;
+	if (says & SAYS_RELOCATED)
+		m->flags |= f & MC_F_RELOCATED;
 	if (m->kind == MC_RAM)
 		m->flags &= ~MC_F_BACKED;	/* RAM is backed: say nothing */
 	if (says & SAYS_REUSABLE)
@@ -87,10 +89,16 @@ void meaning_of(struct meaning *m, const struct piece *p, unsigned int says)
 		return;
 	}
 	if ((says & SAYS_ONLY_DIRECT && !is_direct(p)) ||
-	    (!(says & SAYS_MMIO) && p->kind == MC_MMIO))
+	    (!(says & SAYS_MMIO) && p->kind == MC_MMIO &&
+	     !(says & SAYS_MMIO_AS_RESERVED && p->flags & MC_F_CARVED)))
 		return;
 	m->some = true;
 	take_kind(m, p, says);
+	if (p->kind == MC_MMIO && !(says & SAYS_MMIO)) {
+		/* e820: a device window inside declared RAM is reserved */
+		m->kind = MC_RESERVED;
+		m->type = MC_RESV_RESERVED;
+	}
 	take_flags(m, p, says);
 	if (says & (SAYS_NAMES | SAYS_NODE_NAMES))
 		m->name = p->in->name;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
+#include "rangeset.h"
 #include "memcarve-dt.h"
 #include "memcarve-acpi.h"
 #include "memcarve-e820.h"
@@ -23,7 +24,7 @@ struct format {
 	unsigned int says;
 };
 
-#define SAYS_E820 (SAYS_RAM | SAYS_KINDS)
+#define SAYS_E820 (SAYS_RAM | SAYS_KINDS | SAYS_MMIO_AS_RESERVED)
 #define SAYS_SHOW (SAYS_RAM | SAYS_KINDS | SAYS_MMIO | SAYS_TYPES | \
 		   SAYS_NAMES | SAYS_BACKED)
 
@@ -178,26 +179,130 @@ static int merge_repeats(struct model *m)
 	return 0;
 }
 
-int model_load(const struct cli *cli, const char *path, bool with_resv,
-	       bool carve, struct model *m)
+int model_decode(struct model *m)
 {
 	const struct format *f;
-	int st, err = 0;
+	int err = 0;
+
+	f = decode(m, &err);
+	if (!f)
+		return MC_EBADBLOB;
+	m->format = f->name;
+	m->says = f->says;
+	m->broken = err != 0;
+	/* mem= (MIPS) lists memory only, as slots do; memmap= (x86) has
+	 * no nvs or pmem unless retyped */
+	if (!err && f->decode == mc_cmdline_decode)
+		m->says = mc_map_arch(m->map) == MC_ARCH_MIPS ?
+				  SAYS_RAM | SAYS_ONLY_RAM :
+				  SAYS_RAM | SAYS_MMIO_AS_RESERVED;
+	return err ? err : merge_repeats(m);
+}
+
+int model_read(const struct cli *cli, const char *path, struct model *m)
+{
+	int st, err;
 
 	memset(m, 0, sizeof(*m));
 	m->name = strcmp(path, "-") ? path : "<stdin>";
 	st = cli_read_file(NULL, path, &m->bytes);
 	if (st != EXIT_OK)
 		return st;
-	f = decode(m, &err);
-	if (!f)	/* not an output: a map, carved by cli_load_map() */
+	err = model_decode(m);
+	if (err == MC_EBADBLOB && !m->map)	/* no output: a map */
+		return load_map_text(cli, path, false, m);
+	if (err == MC_ENOMEM && !mc_map_error_count(m->map))
+		return cli_error(EXIT_INPUT, "out of memory");
+	return err ? EXIT_INPUT : EXIT_OK;
+}
+
+int model_load_map(const struct cli *cli, const char *path, bool with_resv,
+		   struct model *m)
+{
+	int st;
+
+	memset(m, 0, sizeof(*m));
+	m->name = strcmp(path, "-") ? path : "<stdin>";
+	st = cli_read_file(NULL, path, &m->bytes);
+	return st == EXIT_OK ? load_map_text(cli, path, with_resv, m) : st;
+}
+
+static uint64_t round_down(uint64_t v, uint64_t g)
+{
+	return v & ~(g - 1);
+}
+
+static uint64_t round_up_last(uint64_t last, uint64_t g)
+{
+	return last | (g - 1);	/* the granule's last byte, at most 2^64-1 */
+}
+
+/* RAM rounded out to the granule, merged; the rest overlaid on it. */
+static int align_ram(struct model *m)
+{
+	size_t n;
+	const struct mc_region *in = mc_map_input(m->map, &n);
+	uint64_t g = mc_map_granule(m->map);
+	struct rangeset ram = { 0 };
+	struct mc_map *out = mc_map_new();
+	int err = !out ? MC_ENOMEM : !mc_map_arch(m->map) ? 0 :
+		  mc_map_set_arch(out, mc_map_arch(m->map));
+
+	for (size_t i = 0; i < n; i++)
+		if (in[i].kind == MC_RAM)
+			rangeset_add(&ram, round_down(in[i].first, g),
+				     round_up_last(in[i].last, g));
+	rangeset_close(&ram);
+	for (size_t i = 0; !err && i < ram.n; i++)
+		err = mc_map_add(out, &(struct mc_region){
+			.kind = MC_RAM, .first = ram.v[i].first,
+			.last = ram.v[i].last });
+	for (size_t i = 0; !err && i < n; i++) {
+		struct mc_region r = in[i];
+
+		if (r.kind == MC_RAM)
+			continue;
+		if (r.kind != MC_MMIO && rangeset_covers(&ram, r.first, r.last))
+			r.policy = MC_POLICY_OVERLAY;
+		err = mc_map_add(out, &r);
+	}
+	err = err ? err : ram.failed ? MC_ENOMEM : mc_map_carve(out);
+	rangeset_free(&ram);
+	if (err) {
+		mc_map_free(out);
+		return err;
+	}
+	mc_map_free(m->map);
+	m->map = out;
+	return 0;
+}
+
+int model_carve(struct model *m)
+{
+	int err = mc_map_carve(m->map);
+
+	if (err != MC_EALIGN)
+		return err;
+	err = align_ram(m);
+	/* the first attempt's diagnostics stand when rounding fails too */
+	return err ? MC_EALIGN : 0;
+}
+
+int model_load(const struct cli *cli, const char *path, bool with_resv,
+	       bool carve, struct model *m)
+{
+	int st, err;
+
+	memset(m, 0, sizeof(*m));
+	m->name = strcmp(path, "-") ? path : "<stdin>";
+	st = cli_read_file(NULL, path, &m->bytes);
+	if (st != EXIT_OK)
+		return st;
+	err = model_decode(m);
+	if (err == MC_EBADBLOB && !m->map)	/* no output: a map */
 		return load_map_text(cli, path, with_resv, m);
-	m->format = f->name;
-	m->says = f->says;
-	if (!err)
-		err = merge_repeats(m);
 	if (!err && carve)
-		err = mc_map_carve(m->map);
+		err = model_carve(m);
 	if (err == MC_ENOMEM && !mc_map_error_count(m->map))
 		return cli_error(EXIT_INPUT, "out of memory");
 	if (err) {

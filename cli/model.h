@@ -28,9 +28,12 @@
 #define SAYS_ONLY_DIRECT (1u << 12)	/* ACPI tables: nothing but direct */
 #define SAYS_ONLY_RAM	(1u << 13)	/* slots: nothing but guest memory */
 #define SAYS_RMR	(1u << 14)	/* IORT: every range has sids, access */
+#define SAYS_MMIO_AS_RESERVED (1u << 15) /* e820: mmio cut from RAM is type 2 */
+#define SAYS_RELOCATED	(1u << 16)	/* RAM added back by relocate */
 #define SAYS_ALL	(SAYS_RAM | SAYS_KINDS | SAYS_MMIO | SAYS_TYPES | \
 			 SAYS_NAMES | SAYS_BACKED | SAYS_DEVICES | SAYS_SIDS | \
-			 SAYS_REUSABLE | SAYS_READONLY | SAYS_PRIVILEGED)
+			 SAYS_REUSABLE | SAYS_READONLY | SAYS_PRIVILEGED | \
+			 SAYS_RELOCATED)
 
 struct model {
 	const char *name;	/* as given; "<stdin>" for "-" */
@@ -38,6 +41,7 @@ struct model {
 	unsigned int says;	/* SAYS_* */
 	struct mc_map *map;	/* the regions it describes, carved */
 	struct cli_buf bytes;	/* the file as read */
+	bool broken;		/* its format, but malformed: see map's errors */
 };
 
 /*
@@ -48,6 +52,23 @@ struct model {
 int model_load(const struct cli *cli, const char *path, bool with_resv,
 	       bool carve, struct model *m);
 void model_free(struct model *m);
+
+/*
+ * model_load() for check: not carved, --resv not applied, and a broken
+ * output's diagnostics left in m->map (m->broken, EXIT_INPUT) unprinted.
+ */
+int model_read(const struct cli *cli, const char *path, struct model *m);
+/* Decode m->bytes again (changed by the caller): 0 or the decoder's error. */
+int model_decode(struct model *m);
+/* A map file only (no decoder tried), with --resv if @with_resv. */
+int model_load_map(const struct cli *cli, const char *path, bool with_resv,
+		   struct model *m);
+/*
+ * Carve a decoded model. A guest's e820 or DTB may have RAM edges off the
+ * granule (639K of RAM, then the EBDA): then RAM is rounded out to it and
+ * what lies in the rounding is overlaid, so every edge stays where it was.
+ */
+int model_carve(struct model *m);
 
 /*
  * One carved piece with the attributes of the input region it comes

@@ -118,7 +118,8 @@ const char *semdiff_incomparable(const struct model *a, const struct model *b)
 
 int semdiff(struct changes *d, const struct model *a, const struct model *b)
 {
-	const unsigned int only = SAYS_ONLY_DIRECT | SAYS_ONLY_RAM | SAYS_RMR;
+	const unsigned int only = SAYS_ONLY_DIRECT | SAYS_ONLY_RAM | SAYS_RMR |
+				  SAYS_MMIO_AS_RESERVED;
 	unsigned int says = (a->says & b->says & ~only) |
 			    ((a->says | b->says) & only);
 	bool loose = !(a->says & b->says & SAYS_NAMES);
