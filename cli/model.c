@@ -107,6 +107,18 @@ static int load_map_text(const struct cli *cli, const char *path,
 	return m->map ? EXIT_OK : EXIT_INPUT;
 }
 
+/* @out, built from m->map, takes its place; or is dropped on @err. */
+static int replace_map(struct model *m, struct mc_map *out, int err)
+{
+	if (err) {
+		mc_map_free(out);
+		return err;
+	}
+	mc_map_free(m->map);
+	m->map = out;
+	return 0;
+}
+
 static int cmp_dev(const void *x, const void *y)
 {
 	const struct mc_pci_dev *a = x, *b = y;
@@ -170,13 +182,7 @@ static int merge_repeats(struct model *m)
 		err = mc_map_add(out, &r);
 	}
 	free(dev);
-	if (err) {
-		mc_map_free(out);
-		return err;
-	}
-	mc_map_free(m->map);
-	m->map = out;
-	return 0;
+	return replace_map(m, out, err);
 }
 
 int model_decode(struct model *m)
@@ -199,13 +205,18 @@ int model_decode(struct model *m)
 	return err ? err : merge_repeats(m);
 }
 
-int model_read(const struct cli *cli, const char *path, struct model *m)
+/* The file at @path into m->bytes, named. */
+static int read_bytes(const char *path, struct model *m)
 {
-	int st, err;
-
 	memset(m, 0, sizeof(*m));
 	m->name = strcmp(path, "-") ? path : "<stdin>";
-	st = cli_read_file(NULL, path, &m->bytes);
+	return cli_read_file(NULL, path, &m->bytes);
+}
+
+int model_read(const struct cli *cli, const char *path, struct model *m)
+{
+	int st = read_bytes(path, m), err;
+
 	if (st != EXIT_OK)
 		return st;
 	err = model_decode(m);
@@ -219,11 +230,8 @@ int model_read(const struct cli *cli, const char *path, struct model *m)
 int model_load_map(const struct cli *cli, const char *path, bool with_resv,
 		   struct model *m)
 {
-	int st;
+	int st = read_bytes(path, m);
 
-	memset(m, 0, sizeof(*m));
-	m->name = strcmp(path, "-") ? path : "<stdin>";
-	st = cli_read_file(NULL, path, &m->bytes);
 	return st == EXIT_OK ? load_map_text(cli, path, with_resv, m) : st;
 }
 
@@ -268,13 +276,7 @@ static int align_ram(struct model *m)
 	}
 	err = err ? err : ram.failed ? MC_ENOMEM : mc_map_carve(out);
 	rangeset_free(&ram);
-	if (err) {
-		mc_map_free(out);
-		return err;
-	}
-	mc_map_free(m->map);
-	m->map = out;
-	return 0;
+	return replace_map(m, out, err);
 }
 
 int model_carve(struct model *m)
@@ -291,11 +293,8 @@ int model_carve(struct model *m)
 int model_load(const struct cli *cli, const char *path, bool with_resv,
 	       bool carve, struct model *m)
 {
-	int st, err;
+	int st = read_bytes(path, m), err;
 
-	memset(m, 0, sizeof(*m));
-	m->name = strcmp(path, "-") ? path : "<stdin>";
-	st = cli_read_file(NULL, path, &m->bytes);
 	if (st != EXIT_OK)
 		return st;
 	err = model_decode(m);

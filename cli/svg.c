@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model.h"
+#include "meaning.h"
 #include "svg.h"
 
 #define LEFT		72	/* lane names */
@@ -253,31 +253,20 @@ static void put_range(struct cli_buf *b, uint64_t first, uint64_t last)
 	cli_buf_printf(b, "%s (%s)", range, size);
 }
 
-/* The attributes a region carries, one tooltip line each. */
-static void put_attrs(struct cli_buf *b, const struct mc_region *r,
-		      unsigned int flags)
+/* What the region means, as diff words it: the tooltip's first line. */
+static void put_meaning(struct cli_buf *b, const struct mc_region *r,
+			unsigned int flags)
 {
-	if (flags & MC_F_BACKED && r->kind != MC_RAM)
-		cli_buf_printf(b, "\nbacked by RAM");
-	if (flags & MC_F_CARVED)
-		cli_buf_printf(b, "\nRAM carved out under it");
-	if (flags & MC_F_RELOCATED)
-		cli_buf_printf(b, "\nRAM added back by relocate");
-	if (r->flags & MC_F_REUSABLE)
-		cli_buf_printf(b, "\nreusable");
-	if (r->flags & MC_F_READONLY)
-		cli_buf_printf(b, "\nreadonly");
-	if (r->flags & MC_F_PRIVILEGED)
-		cli_buf_printf(b, "\nprivileged");
-	for (size_t i = 0; i < r->n_devices; i++)
-		cli_buf_printf(b, "%s%04x:%02x:%02x.%u", i ? "," : "\ndevices=",
-			       r->devices[i].segment, r->devices[i].bus,
-			       r->devices[i].devfn >> 3, r->devices[i].devfn & 7);
-	for (size_t i = 0; i < r->n_sids; i++)
-		cli_buf_printf(b, "%s0x%" PRIx32, i ? "," : "\nsids=",
-			       r->sids[i]);
-	if (r->line)
-		cli_buf_printf(b, "\nline %u", r->line);
+	struct piece p = { r->first, r->last, r->kind, r->type, flags, r };
+	struct meaning m;
+	struct cli_buf text = { 0 };
+
+	meaning_of(&m, &p, SAYS_ALL);
+	meaning_print(&text, &m);
+	if (text.p)
+		put_text(b, text.p);
+	b->failed |= text.failed;
+	cli_buf_free(&text);
 }
 
 struct box {
@@ -327,21 +316,14 @@ static void put_box(struct cli_buf *b, const struct box *bx,
 		       "<title>", bx->cls, bx->x, bx->y, bx->w, bx->h,
 		       st->hatch ? "url(#hatch)" : st->fill,
 		       bx->dashed ? " stroke-dasharray=\"4 2\"" : "");
-	put_text(b, st->label);
-	if (bx->name) {
-		cli_buf_printf(b, " ");
-		put_text(b, bx->name);
-	}
+	if (r)
+		put_meaning(b, r, flags);
+	else
+		put_text(b, st->label);
 	cli_buf_printf(b, "\n");
 	put_range(b, bx->first, bx->last);
-	if (r) {
-		struct cli_buf attrs = { 0 };
-
-		put_attrs(&attrs, r, flags);
-		if (attrs.len)
-			put_text(b, attrs.p);
-		cli_buf_free(&attrs);
-	}
+	if (flags & MC_F_CARVED)
+		cli_buf_printf(b, "\nRAM carved out under it");
 	cli_buf_printf(b, "</title></rect>\n");
 	put_label(b, bx, two);
 }
