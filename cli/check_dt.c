@@ -105,6 +105,8 @@ static int by_first(const void *x, const void *y)
 static void check_overlaps(struct findings *f, const char *blob,
 			   struct children *c)
 {
+	if (c->n < 2)
+		return;		/* qsort's base may not be NULL */
 	qsort(c->v, c->n, sizeof(*c->v), by_first);
 	for (size_t i = 0; i + 1 < c->n; i++) {
 		const struct child *a = &c->v[i], *b = &c->v[i + 1];
