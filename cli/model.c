@@ -87,6 +87,15 @@ static void print_errors(const struct model *m)
 	}
 }
 
+/* Bytes no map holds: the map parser's "binary" refusal needs a word. */
+static bool looks_binary(const struct cli_buf *b)
+{
+	for (size_t i = 0; i < b->len; i++)
+		if ((unsigned char)b->p[i] < 0x09)
+			return true;
+	return false;
+}
+
 /* The map-file path: cli_load_map() on @path, --resv dropped if asked. */
 static int load_map_text(const struct cli *cli, const char *path,
 			 bool with_resv, struct model *m)
@@ -104,6 +113,9 @@ static int load_map_text(const struct cli *cli, const char *path,
 	m->map = cli_load_map(&sub);
 	m->format = "map";
 	m->says = SAYS_ALL;
+	if (!m->map && looks_binary(&m->bytes))
+		return cli_error(EXIT_INPUT, "%s: not an output memcarve knows "
+				 "(inspect's formats), nor a map", m->name);
 	return m->map ? EXIT_OK : EXIT_INPUT;
 }
 
