@@ -14,7 +14,9 @@ reservations. Each output must:
     reservations.
 
 Every tree as shipped also goes through "memcarve check": exit 0 or 1
-(findings, counted by code), never another status or a crash.
+(findings, counted by code), never another status or a crash. QEMU's
+trees are checked again with a host MSI window in their RAM
+(reported at its range) and one above it (not reported).
 
 A tree memcarve refuses must be listed, with the reason, in refusals.txt
 (and in the README); any other refusal fails the run. The fresh tree is
@@ -363,12 +365,39 @@ def memcarve_check(memcarve, path):
             p.stdout.decode(errors="replace").splitlines()], None
 
 
+def host_conflicts(memcarve, name, path, work):
+    """QEMU's trees with a host MSI window in their RAM (found, at its
+    range) and one past their RAM (not found); None if both hold."""
+    with open(path, "rb") as f:
+        tree = fdt.Tree(f.read())
+    ac = min(max(tree.cells("#address-cells", 2), 1), 2)
+    sc = min(max(tree.cells("#size-cells", 1), 1), 2)
+    mem = memory_of(tree, ac, sc, "arm64")
+    inside = find_room(mem, reservations(tree, ac, sc), 64 << 10, 64 << 10)
+    outside = (mem[-1][1] + 1 + 0xffff) // 0x10000 * 0x10000
+    for at, want in ((inside, True), (outside, False)):
+        resv = os.path.join(work, name.replace("/", "_") + ".resv")
+        with open(resv, "w") as f:
+            f.write(f"0x{at:016x} 0x{at + 0xffff:016x} msi\n")
+        p = subprocess.run([memcarve, "check", path, "--resv", resv],
+                           capture_output=True, timeout=60)
+        line = f"{path}: ram-over-host-reserved: 0x{at:x}-0x{at + 0xffff:x}:"
+        found = line.encode() in p.stdout
+        if found != want or p.returncode != (1 if want else p.returncode):
+            return (f"memcarve check --resv with msi at 0x{at:x}: exit "
+                    f"{p.returncode}, {'not ' if want else ''}found: "
+                    f"{p.stdout.decode(errors='replace')[:300]}")
+    return None
+
+
 def run_one(job):
     name, path, arch, memcarve, work = job
     codes = []
     try:
         status, detail = check(name, path, arch, memcarve, work)
         codes, why = memcarve_check(memcarve, path)
+        if not why and name.startswith("qemu/"):
+            why = host_conflicts(memcarve, name, path, work)
         if why:
             status, detail = "FAIL", why
     except Exception as e:  # a parser or tool failure is a failure
