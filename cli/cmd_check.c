@@ -363,7 +363,8 @@ const struct cli_cmd cli_cmd_check = {
 	.details =
 		"Decode every BLOB (any format inspect knows: a DTB from memcarve or\n"
 		"QEMU's dumpdtb, a zero page, an e820 table, DMAR, IVRS, IORT from\n"
-		"/sys/firmware/acpi/tables, a command line, show, slots, or a map),\n"
+		"/sys/firmware/acpi/tables (the others there are read and skipped),\n"
+		"a command line, show, slots, or a map),\n"
 		"and report each problem a guest would hit, one line each:\n\n"
 		"  BLOB: CODE: FIRST-LAST: reason\n\n"
 		"CODE is one of (memcarve(1) says more):\n"

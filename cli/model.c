@@ -24,9 +24,32 @@ struct format {
 	unsigned int says;
 };
 
+#define ACPI_HEADER_LEN 36
+
 #define SAYS_E820 (SAYS_RAM | SAYS_KINDS | SAYS_MMIO_AS_RESERVED)
 #define SAYS_SHOW (SAYS_RAM | SAYS_KINDS | SAYS_MMIO | SAYS_TYPES | \
 		   SAYS_NAMES | SAYS_BACKED)
+
+/*
+ * Any other ACPI table (DSDT, FACP, SSDT... as /sys/firmware/acpi/tables
+ * holds them): a whole, checksummed table that says nothing about memory.
+ */
+static int acpi_other_decode(struct mc_map *map, const void *blob, size_t len)
+{
+	const unsigned char *t = blob;
+	unsigned char sum = 0;
+
+	(void)map;
+	if (len < ACPI_HEADER_LEN || (size_t)(t[4] | t[5] << 8 | t[6] << 16 |
+					      (uint32_t)t[7] << 24) != len)
+		return MC_EBADBLOB;
+	for (size_t i = 0; i < 4; i++)
+		if (!((t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= '0' && t[i] <= '9')))
+			return MC_EBADBLOB;
+	for (size_t i = 0; i < len; i++)
+		sum += t[i];
+	return sum ? MC_EBADBLOB : 0;
+}
 
 static const struct format formats[] = {
 	/* no-map nodes are carved, so "backed" is not said; unnamed
@@ -40,6 +63,7 @@ static const struct format formats[] = {
 	{ "ACPI IORT table", mc_acpi_iort_decode,
 	  SAYS_ONLY_DIRECT | SAYS_TYPES | SAYS_SIDS | SAYS_PRIVILEGED |
 	  SAYS_RMR },
+	{ "ACPI table (no memory in it)", acpi_other_decode, 0 },
 	{ "x86 zero page (boot_params)", mc_e820_zeropage_decode, SAYS_E820 },
 	{ "x86 setup_data SETUP_E820_EXT", mc_e820_setup_data_decode,
 	  SAYS_E820 },

@@ -105,6 +105,8 @@ const char *semdiff_incomparable(const struct model *a, const struct model *b)
 	const unsigned int direct = SAYS_TYPES | SAYS_ONLY_DIRECT;
 	const unsigned int backed = SAYS_BACKED | SAYS_ONLY_RAM;
 
+	if (!a->says || !b->says)
+		return "says nothing about memory";
 	if ((a->says & SAYS_ONLY_DIRECT && !(b->says & direct)) ||
 	    (b->says & SAYS_ONLY_DIRECT && !(a->says & direct)))
 		return "says only direct ranges, and the other does not say "
