@@ -2,11 +2,7 @@
 /*
  * svg.c - the picture of a carved map for "memcarve render".
  *
- * The address axis is cut at every edge of every input range and carved
- * piece. A segment something covers gets a width that grows with the
- * log2 of its size, so a 4K page and 1T of RAM are both visible; a gap of
- * 1G or more nothing covers is drawn at a fixed width and marked as cut.
- * Input ranges (which overlap) are stacked in rows of the upper lane, the
+ * The address axis is svg_axis.c's. Input ranges (which overlap) are stacked in rows of the upper lane, the
  * carved result (which never overlaps) fills the lower lane, holes
  * included. Every coordinate is an integer: the bytes depend on the map
  * alone.
@@ -17,6 +13,7 @@
 #include <string.h>
 #include "meaning.h"
 #include "svg.h"
+#include "svg_axis.h"
 
 #define LEFT		72	/* lane names */
 #define RIGHT		24
@@ -25,8 +22,6 @@
 #define RESULT_H	40
 #define LANE_GAP	14
 #define AXIS_H		96	/* rotated address labels */
-#define CUT_W		56	/* a compressed gap */
-#define CUT_MIN		((uint64_t)1 << 30)
 #define CHAR_W		6	/* at font-size 10, a generous estimate */
 
 /* Okabe & Ito's colour-blind-safe palette, plus greys and hatching. */
@@ -79,143 +74,6 @@ static enum cat category(enum mc_kind kind, enum mc_resv_type type)
 		break;
 	}
 	return CAT_RESERVED;
-}
-
-/* The axis: segment i is [edge[i], edge[i + 1] - 1], the last to 2^64-1. */
-struct axis {
-	uint64_t *edge;
-	int *x;			/* x of each edge; x[n] the right end */
-	bool *cut;		/* segment drawn compressed */
-	size_t n;
-};
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static uint64_t seg_last(const struct axis *ax, size_t i)
-{
-	return i + 1 < ax->n ? ax->edge[i + 1] - 1 : UINT64_MAX;
-}
-
-/* The segment starting at @addr (an edge). */
-static size_t seg_of(const struct axis *ax, uint64_t addr)
-{
-	size_t lo = 0, hi = ax->n;
-
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ax->edge[mid] <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* 16 px below 4K, then 8 px per doubling. */
-static int seg_width(uint64_t first, uint64_t last)
-{
-	int bits = 0;
-
-	for (uint64_t v = last - first; v; v >>= 1)
-		bits++;		/* bits of size - 1: 4K -> 12 */
-	return bits <= 11 ? 16 : 16 + 8 * (bits - 11);
-}
-
-static void add_edges(uint64_t *e, size_t *n, uint64_t first, uint64_t last)
-{
-	e[(*n)++] = first;
-	if (last != UINT64_MAX)
-		e[(*n)++] = last + 1;
-}
-
-/* Count one range on the segments it covers: +1 at its first, -1 after. */
-static void count_range(const struct axis *ax, long *depth, uint64_t first,
-			uint64_t last)
-{
-	depth[seg_of(ax, first)]++;
-	depth[last == UINT64_MAX ? ax->n : seg_of(ax, last + 1)]--;
-}
-
-/* Which segments nothing covers: a gap of CUT_MIN or more is cut. */
-static int mark_cuts(const struct mc_map *map, struct axis *ax)
-{
-	size_t n_in, n_out = model_piece_count(map);
-	const struct mc_region *in = mc_map_input(map, &n_in);
-	long *depth = calloc(ax->n + 1, sizeof(*depth)), sum = 0;
-	struct piece p;
-
-	if (!depth)
-		return MC_ENOMEM;
-	for (size_t i = 0; i < n_in; i++)
-		count_range(ax, depth, in[i].first, in[i].last);
-	for (size_t i = 0; i < n_out; i++) {
-		model_piece(map, i, &p);
-		count_range(ax, depth, p.first, p.last);
-	}
-	for (size_t i = 0; i < ax->n; i++) {
-		sum += depth[i];
-		ax->cut[i] = !sum && seg_last(ax, i) - ax->edge[i] >= CUT_MIN - 1;
-	}
-	free(depth);
-	return 0;
-}
-
-/* Every edge of every range, sorted, once; then the x of each. */
-static int build_axis(const struct mc_map *map, struct axis *ax)
-{
-	size_t n_in, n_out = model_piece_count(map), k = 0;
-	const struct mc_region *in = mc_map_input(map, &n_in);
-	struct piece p;
-	int x = LEFT;
-
-	ax->edge = malloc((2 * (n_in + n_out) + 1) * sizeof(*ax->edge));
-	if (!ax->edge)
-		return MC_ENOMEM;
-	ax->edge[k++] = 0;
-	for (size_t i = 0; i < n_in; i++)
-		add_edges(ax->edge, &k, in[i].first, in[i].last);
-	for (size_t i = 0; i < n_out; i++) {
-		model_piece(map, i, &p);
-		add_edges(ax->edge, &k, p.first, p.last);
-	}
-	qsort(ax->edge, k, sizeof(*ax->edge), cmp_u64);
-	ax->n = 0;
-	for (size_t i = 0; i < k; i++)
-		if (!ax->n || ax->edge[ax->n - 1] != ax->edge[i])
-			ax->edge[ax->n++] = ax->edge[i];
-	ax->x = malloc((ax->n + 1) * sizeof(*ax->x));
-	ax->cut = malloc(ax->n + 1);
-	if (!ax->x || !ax->cut || mark_cuts(map, ax))
-		return MC_ENOMEM;
-	for (size_t i = 0; i < ax->n; i++) {
-		ax->x[i] = x;
-		x += ax->cut[i] ? CUT_W : seg_width(ax->edge[i], seg_last(ax, i));
-	}
-	ax->x[ax->n] = x;
-	return 0;
-}
-
-static void axis_free(struct axis *ax)
-{
-	free(ax->edge);
-	free(ax->x);
-	free(ax->cut);
-}
-
-static int x_from(const struct axis *ax, uint64_t first)
-{
-	return ax->x[seg_of(ax, first)];
-}
-
-static int x_to(const struct axis *ax, uint64_t last)
-{
-	return last == UINT64_MAX ? ax->x[ax->n] : ax->x[seg_of(ax, last + 1)];
 }
 
 /* Text for XML content and attributes. */
@@ -369,13 +227,13 @@ static void put_input_lane(struct cli_buf *b, const struct mc_map *map,
 		       "font-weight=\"bold\">input</text>\n", y0 + 15);
 	for (size_t i = 0; i < n; i++) {
 		struct box bx = {
-			.x = x_from(ax, in[i].first), .y = y0 + (int)row[i] * ROW_H,
+			.x = axis_x_from(ax, in[i].first), .y = y0 + (int)row[i] * ROW_H,
 			.h = ROW_H - 2, .cat = category(in[i].kind, in[i].type),
 			.cls = "input", .name = in[i].name,
 			.first = in[i].first, .last = in[i].last,
 		};
 
-		bx.w = x_to(ax, in[i].last) - bx.x;
+		bx.w = axis_x_to(ax, in[i].last) - bx.x;
 		put_box(b, &bx, &in[i], in[i].flags, false);
 	}
 	cli_buf_printf(b, "</g>\n");
@@ -384,11 +242,11 @@ static void put_input_lane(struct cli_buf *b, const struct mc_map *map,
 static void put_hole(struct cli_buf *b, const struct axis *ax, uint64_t first,
 		     uint64_t last, int y)
 {
-	struct box bx = { .x = x_from(ax, first), .y = y, .h = RESULT_H,
+	struct box bx = { .x = axis_x_from(ax, first), .y = y, .h = RESULT_H,
 			  .cat = CAT_HOLE, .cls = "hole", .name = "hole",
 			  .first = first, .last = last };
 
-	bx.w = x_to(ax, last) - bx.x;
+	bx.w = axis_x_to(ax, last) - bx.x;
 	put_box(b, &bx, NULL, 0, true);
 }
 
@@ -408,12 +266,12 @@ static void put_result_lane(struct cli_buf *b, const struct mc_map *map,
 		model_piece(map, i, &p);
 		if (p.first > next)
 			put_hole(b, ax, next, p.first - 1, y);
-		bx = (struct box){ .x = x_from(ax, p.first), .y = y,
+		bx = (struct box){ .x = axis_x_from(ax, p.first), .y = y,
 				   .h = RESULT_H, .cat = category(p.kind, p.type),
 				   .cls = "piece", .name = p.in->name,
 				   .first = p.first, .last = p.last,
 				   .dashed = p.flags & MC_F_RELOCATED };
-		bx.w = x_to(ax, p.last) - bx.x;
+		bx.w = axis_x_to(ax, p.last) - bx.x;
 		put_box(b, &bx, p.in, p.flags, true);
 		if (p.kind != MC_RAM && p.flags & MC_F_BACKED)
 			cli_buf_printf(b, "<rect class=\"backed\" x=\"%d\" "
@@ -533,7 +391,7 @@ int svg_render(struct cli_buf *b, const struct model *m)
 
 	mc_map_input(m->map, &n_in);
 	row = calloc(n_in + 1, sizeof(*row));
-	err = row ? build_axis(m->map, &ax) : MC_ENOMEM;
+	err = row ? axis_build(m->map, &ax, LEFT) : MC_ENOMEM;
 	if (!err)
 		err = input_rows(m->map, row, &n_rows);
 	if (!err) {
