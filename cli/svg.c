@@ -2,10 +2,10 @@
 /*
  * svg.c - the picture of a carved map for "memcarve render".
  *
- * The address axis is svg_axis.c's. Input ranges (which overlap) are stacked in rows of the upper lane, the
+ * Input ranges (which overlap) are stacked in rows of the upper lane, the
  * carved result (which never overlaps) fills the lower lane, holes
- * included. Every coordinate is an integer: the bytes depend on the map
- * alone.
+ * included, over the compressed address axis of svg_axis.c. Every
+ * coordinate is an integer: the bytes depend on the map alone.
  */
 #include <inttypes.h>
 #include <stdio.h>
