@@ -105,9 +105,11 @@ static void print_errors(const struct model *m)
 {
 	for (size_t i = 0; i < mc_map_error_count(m->map); i++) {
 		const struct mc_error *e = mc_map_error(m->map, i);
+		const char *src = e->source;	/* "" or NULL: none */
+		bool named = src && *src;
 
-		fprintf(stderr, "%s%s%s\n", e->source[0] ? "" : m->name,
-			e->source[0] ? "" : ": ", e->msg);
+		fprintf(stderr, "%s%s%s\n", named ? "" : m->name,
+			named ? "" : ": ", e->msg);
 	}
 }
 
