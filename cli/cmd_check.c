@@ -180,9 +180,9 @@ static void direct_uncovered(void *p, uint64_t first, uint64_t last)
 
 	finding_at(&x->c->f, "direct-not-reserved", x->m->name, first, last,
 		   "a direct range (an RMRR, IVMD or RMR of a table given, or "
-		   "the host's) that is not reserved here (no reserved e820 "
-		   "entry, no no-map node): the guest may use memory a device "
-		   "DMAs to");
+		   "the host's) over RAM this blob does not reserve (no "
+		   "reserved e820 entry, no no-map node): the guest may "
+		   "allocate memory a device DMAs to");
 }
 
 static bool is_direct(const struct mc_region *r)
@@ -191,9 +191,12 @@ static bool is_direct(const struct mc_region *r)
 					  r->type == MC_RESV_DIRECT_RELAXABLE);
 }
 
-/* The blob's guest memory, and what it keeps from the guest. */
+/*
+ * The blob's guest RAM (RAM still backing a range included), and what of
+ * it the guest may allocate: not what an e820 or a no-map node reserves.
+ */
 static void memory_sets(const struct model *m, struct rangeset *ram,
-			struct rangeset *resv)
+			struct rangeset *free_ram)
 {
 	struct piece p;
 
@@ -201,12 +204,12 @@ static void memory_sets(const struct model *m, struct rangeset *ram,
 		model_piece(m->map, i, &p);
 		if (p.kind == MC_RAM || p.flags & MC_F_BACKED)
 			rangeset_add(ram, p.first, p.last);
-		if (p.kind != MC_RAM && p.kind != MC_MMIO &&
-		    !(p.in->flags & MC_F_REUSABLE))
-			rangeset_add(resv, p.first, p.last);
+		if (p.kind == MC_RAM || (p.flags & MC_F_BACKED &&
+					 p.in->flags & MC_F_REUSABLE))
+			rangeset_add(free_ram, p.first, p.last);
 	}
 	rangeset_close(ram);
-	rangeset_close(resv);
+	rangeset_close(free_ram);
 }
 
 /* Direct ranges: the host's, and every ACPI table's, once each. */
@@ -233,7 +236,7 @@ static void direct_ranges(struct check *c)
 
 static void check_memory(struct check *c, size_t i)
 {
-	struct rangeset ram = { 0 }, resv = { 0 };
+	struct rangeset ram = { 0 }, free_ram = { 0 };
 	struct ctx x = { c, &c->blob[i], NULL };
 	const struct mc_region *r;
 	const struct mc_totals *t = mc_map_totals(c->blob[i].map);
@@ -241,7 +244,7 @@ static void check_memory(struct check *c, size_t i)
 
 	if (!c->carved[i] || !describes_memory(&c->blob[i]))
 		return;
-	memory_sets(&c->blob[i], &ram, &resv);
+	memory_sets(&c->blob[i], &ram, &free_ram);
 	r = mc_map_input(c->host, &n);
 	for (size_t k = 0; k < n; k++) {
 		x.r = &r[k];
@@ -250,15 +253,15 @@ static void check_memory(struct check *c, size_t i)
 					  ram_over_resv, &x);
 	}
 	for (size_t k = 0; k < c->direct.n; k++)
-		rangeset_gaps(&resv, c->direct.v[k].first, c->direct.v[k].last,
-			      direct_uncovered, &x);
+		rangeset_overlaps(&free_ram, c->direct.v[k].first,
+				  c->direct.v[k].last, direct_uncovered, &x);
 	if (c->min_ram && t->ram_after < c->min_ram)
 		finding(&c->f, "ram-below-min", c->blob[i].name, "0x%" PRIx64
 			" bytes of RAM, less than --min-ram 0x%" PRIx64,
 			t->ram_after, c->min_ram);
-	c->f.failed |= ram.failed || resv.failed;
+	c->f.failed |= ram.failed || free_ram.failed;
 	rangeset_free(&ram);
-	rangeset_free(&resv);
+	rangeset_free(&free_ram);
 }
 
 /* What @a and @b disagree about, on what both say. */
@@ -371,7 +374,7 @@ const struct cli_cmd cli_cmd_check = {
 		"  ram-over-host-reserved  guest RAM over a host reserved range\n"
 		"                          (--resv, --vfio): DMA never reaches it\n"
 		"  direct-not-reserved     a direct range (RMRR, IVMD, RMR, host)\n"
-		"                          not reserved in an e820 or no-map DT\n"
+		"                          over RAM no e820 or no-map DT reserves\n"
 		"  memreserve-and-no-map   a range in /memreserve/ and a no-map node\n"
 		"  resv-mem-overlap        overlapping /reserved-memory children\n"
 		"  resv-mem-ignored        a /reserved-memory whose cells or ranges\n"
