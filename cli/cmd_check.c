@@ -365,10 +365,10 @@ const struct cli_cmd cli_cmd_check = {
 	.summary = "find what a guest would trip on in a VMM's blobs",
 	.details =
 		"Decode every BLOB (any format inspect knows: a DTB from memcarve or\n"
-		"QEMU's dumpdtb, a zero page, an e820 table, DMAR, IVRS, IORT from\n"
-		"/sys/firmware/acpi/tables (the others there are read and skipped),\n"
-		"a command line, show, slots, or a map),\n"
-		"and report each problem a guest would hit, one line each:\n\n"
+		"QEMU's dumpdtb, a zero page and its setup_data node, an e820 table,\n"
+		"DMAR, IVRS, IORT from /sys/firmware/acpi/tables, whose other tables\n"
+		"are read and skipped, a command line, show, slots, or a map) and\n"
+		"report each problem a guest would hit, one line each:\n\n"
 		"  BLOB: CODE: FIRST-LAST: reason\n\n"
 		"CODE is one of (memcarve(1) says more):\n"
 		"  ram-over-host-reserved  guest RAM over a host reserved range\n"
@@ -389,6 +389,8 @@ const struct cli_cmd cli_cmd_check = {
 		"  map-disagrees           a blob that does not say what --map says\n"
 		"  bad-blob                a blob of a known format, malformed\n"
 		"  conflict                ranges that cannot be carved together\n\n"
+		"--resv FILE (a global option here) and --vfio BDF give the host's\n"
+		"reserved ranges; --map MAP is carved with the global options.\n\n"
 		"Exit status: 0 nothing found, 1 findings, 2 a usage error or a file\n"
 		"that cannot be read (or a --map that does not carve).",
 	.opts = check_opts,
