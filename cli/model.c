@@ -134,9 +134,8 @@ static int load_map_text(const struct cli *cli, const char *path,
 			sub.opt[sub.n_opt++] = cli->opt[i];
 	sub.arg[0] = path;
 	sub.n_arg = 1;
-	sub.map_text = strcmp(path, "-") ? NULL : m->bytes.p;
-	sub.map_len = m->bytes.len;
-	m->map = cli_load_map(&sub);
+	sub.map = NULL;
+	m->map = cli_load_map_text(&sub, m->bytes.p, m->bytes.len);
 	m->format = "map";
 	m->says = SAYS_ALL;
 	if (!m->map && looks_binary(&m->bytes))
@@ -367,7 +366,7 @@ size_t model_piece_count(const struct mc_map *map)
 void model_piece(const struct mc_map *map, size_t i, struct piece *p)
 {
 	size_t n;
-	const struct mc_region *r = &mc_map_result(map, &n)[i];
+	const struct mc_piece *r = &mc_map_result(map, &n)[i];
 
 	p->first = r->first;
 	p->last = r->last;
