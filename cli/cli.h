@@ -146,6 +146,20 @@ int cli_check_boot_addrs(const struct mc_map *map, uint64_t cmdline_addr,
 			 uint64_t rsdp_addr);
 
 /*
+ * e820 --format pvh (cli/e820_pvh.c): --start-info-addr (required when
+ * @pvh, refused otherwise); --kernel as an ELF vmlinux whose load range
+ * becomes @need; the block written to @out. Each prints its error and
+ * returns an exit status (cli_pvh_kernel: non-zero after a diagnostic).
+ */
+struct mc_e820_need;
+struct mc_e820_boot;
+int cli_pvh_args(const struct cli *cli, bool pvh, uint64_t *start_info_addr);
+int cli_pvh_kernel(struct mc_map *map, const char *path,
+		   const struct cli_buf *kernel, struct mc_e820_need *need);
+int cli_pvh_emit(struct mc_map *map, const struct mc_e820_boot *boot,
+		 uint64_t start_info_addr, const char *out);
+
+/*
  * Decoders of the text reports for inspect, as the library's: 0 with
  * regions added, MC_EBADBLOB with no diagnostic when the text is not that
  * report, an error with one when it is but broken.

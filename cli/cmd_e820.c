@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "memcarve-e820.h"
 
-enum format { FMT_TEXT, FMT_TABLE, FMT_ZEROPAGE };
+enum format { FMT_TEXT, FMT_TABLE, FMT_ZEROPAGE, FMT_PVH };
 
 struct e820_args {
 	enum format format;
@@ -21,13 +21,15 @@ struct e820_args {
 	const char *prefix;	/* --prefix: whose lines the text mimics */
 	size_t max_entries;	/* --max-entries, else 0: the default */
 	struct mc_e820_boot boot;
+	uint64_t start_info_addr;	/* --start-info-addr, pvh */
 };
 
-/* Options that only a zero page has. */
+/* Options that only a zero page has; the first four a PVH block too. */
 static const char *const zp_only[] = {
 	"cmdline-addr", "initrd-addr", "initrd-size", "rsdp-addr",
 	"setup-data-addr", "setup-data-next", "setup-data-out", NULL,
 };
+#define ZP_AND_PVH 4
 
 static int parse_num(const struct cli *cli, const char *name, uint64_t *v)
 {
@@ -43,9 +45,11 @@ static int parse_format(const char *v, enum format *f)
 		*f = FMT_TABLE;
 	else if (strcmp(v, "zeropage") == 0)
 		*f = FMT_ZEROPAGE;
+	else if (strcmp(v, "pvh") == 0)
+		*f = FMT_PVH;
 	else
 		return cli_error(EXIT_USAGE, "--format: '%s' is not one of "
-				 "text, table, zeropage", v);
+				 "text, table, zeropage, pvh", v);
 	return EXIT_OK;
 }
 
@@ -131,10 +135,13 @@ static int parse_args(const struct cli *cli, struct e820_args *a)
 		return cli_error(EXIT_USAGE, "--format %s is binary: give -o "
 				 "FILE", cli_opt(cli, "format"));
 	for (size_t i = 0; a->format != FMT_ZEROPAGE && zp_only[i]; i++)
-		if (cli_opt(cli, zp_only[i]))
+		if (cli_opt(cli, zp_only[i]) &&
+		    (a->format != FMT_PVH || i >= ZP_AND_PVH))
 			return cli_error(EXIT_USAGE, "--%s only applies to "
-					 "--format zeropage", zp_only[i]);
-	return parse_boot(cli, &a->boot);
+					 "--format zeropage%s", zp_only[i],
+					 i < ZP_AND_PVH ? " or pvh" : "");
+	st = cli_pvh_args(cli, a->format == FMT_PVH, &a->start_info_addr);
+	return st == EXIT_OK ? parse_boot(cli, &a->boot) : st;
 }
 
 /* The table in a buffer of its own; NULL after printing the error. */
@@ -167,7 +174,11 @@ static int check(struct job *j)
 	const struct mc_e820_boot *b = &j->a.boot;
 	size_t ext = mc_e820_ext_count(j->n);
 
-	if (j->a.kernel) {
+	if (j->a.kernel && j->a.format == FMT_PVH) {
+		if (cli_pvh_kernel(j->map, j->a.kernel, &j->kernel,
+				   &need[rules.n_need++]))
+			return cli_print_errors(j->map);
+	} else if (j->a.kernel) {
 		if (mc_e820_bzimage(j->map, j->a.kernel, j->kernel.p,
 				    j->kernel.len, &img))
 			return cli_print_errors(j->map);
@@ -318,6 +329,9 @@ static int run_e820(struct cli *cli)
 		st = emit_text(&j);
 	else if (st == EXIT_OK && j.a.format == FMT_TABLE)
 		st = emit_table(&j);
+	else if (st == EXIT_OK && j.a.format == FMT_PVH)
+		st = cli_pvh_emit(j.map, &j.a.boot, j.a.start_info_addr,
+				  j.a.out);
 	else if (st == EXIT_OK)
 		st = emit_zeropage(&j);
 	mc_e820_free(j.e);
@@ -330,9 +344,10 @@ static const struct cli_optspec e820_opts[] = {
 	{ "output", 'o', true, false, "FILE",
 	  "write here (text: default standard output; binary: required)" },
 	{ "format", 0, true, false, "FORMAT",
-	  "text (default), table (raw 20-byte entries) or zeropage" },
+	  "text (default), table (raw 20-byte entries), zeropage or pvh" },
 	{ "kernel", 0, true, false, "BZIMAGE",
-	  "check its load range is usable RAM; zeropage: copy its setup header" },
+	  "check its load range is usable RAM; zeropage: copy its setup "
+	  "header; pvh: an ELF vmlinux with a PVH entry note" },
 	{ "linux", 0, true, false, "VERSION",
 	  "text as this Linux release prints it, e.g. 6.1 or 7.2 (default: "
 	  "--kernel's version, else the newest form)" },
@@ -355,6 +370,8 @@ static const struct cli_optspec e820_opts[] = {
 	  "zeropage: write that node here (only if over 128 entries)" },
 	{ "setup-data-next", 0, true, false, "ADDR",
 	  "zeropage: existing setup_data chain to link after ours" },
+	{ "start-info-addr", 0, true, false, "ADDR",
+	  "pvh: guest address of the block (%ebx at the PVH entry)" },
 	{ NULL, 0, false, false, NULL, NULL },
 };
 
@@ -387,6 +404,15 @@ const struct cli_cmd cli_cmd_e820 = {
 		"addresses given, and the first 128 entries; the rest go in a\n"
 		"SETUP_E820_EXT node written to --setup-data-out, to be loaded at\n"
 		"--setup-data-addr, and linked from hdr.setup_data.\n\n"
+		"--format pvh writes the block a PVH boot (Firecracker, Cloud\n"
+		"Hypervisor) points %ebx at, to load at --start-info-addr: struct\n"
+		"hvm_start_info version 1, the initrd's module entry, then the table\n"
+		"as 24-byte memmap entries. Linux copies at most 128 entries (more\n"
+		"overflow its zero page), reads the block below 1 GiB and keeps the\n"
+		"command line and initrd in 32-bit fields; --kernel is the ELF\n"
+		"vmlinux, which must carry XEN_ELFNOTE_PHYS32_ENTRY. The same table\n"
+		"as --format table is the raw blob of fw_cfg's etc/e820 (SeaBIOS,\n"
+		"OVMF).\n\n"
 		"Checked: the table has at least 2 entries (Linux ignores a shorter\n"
 		"one); it fits the guest's E820_MAX_ENTRIES (128 + 3 x MAX_NUMNODES;\n"
 		"3200 for Debian's amd64 kernels, CONFIG_NODES_SHIFT=10; else\n"
