@@ -151,6 +151,9 @@ int cli_check_boot_addrs(const struct mc_map *map, uint64_t cmdline_addr,
  * becomes @need; the block written to @out. Each prints its error and
  * returns an exit status (cli_pvh_kernel: non-zero after a diagnostic).
  */
+/* acpi --table ssdt (cli/acpi_ssdt.c): load, carve, write the table. */
+int cli_acpi_ssdt(struct cli *cli, const char *out);
+
 struct mc_e820_need;
 struct mc_e820_boot;
 int cli_pvh_args(const struct cli *cli, bool pvh, uint64_t *start_info_addr);
