@@ -29,7 +29,10 @@
 extern "C" {
 #endif
 
-/* A name and a _UID that QEMU's own PNP0C02 devices do not use. */
+/*
+ * A name and a _UID no QEMU device has: QEMU 7.2's q35 DSDT has no PNP0C02
+ * at all (its board device is \_SB.DRAC, PNP0C01, no _UID).
+ */
 #define MC_SSDT_PATH_DEFAULT	"\\_SB.MCRV"
 #define MC_SSDT_UID_DEFAULT	0x4d43u		/* "MC" */
 #define MC_SSDT_PATH_MAX	64		/* bytes of device_path */
