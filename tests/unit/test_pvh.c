@@ -121,7 +121,7 @@ static struct mc_map *map_of_entries(size_t n)
 			     "reserved 0xa0000 384K\nram 0x100000 1023M\n");
 	for (size_t i = 0; i < (n - 3) / 2; i++)
 		at += (size_t)sprintf(text + at, "reserved 0x%zx 4K\n",
-				      0x4000000 + 0x200000 * i);
+				      0x8000000 + 0x200000 * i);
 	if ((n - 3) % 2)
 		sprintf(text + at, "reserved 0x40000000 4K\n");
 	map = map_carved(text);
