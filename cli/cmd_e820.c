@@ -8,6 +8,7 @@
 #include <string.h>
 #include "cli.h"
 #include "memcarve-e820.h"
+#include "memcarve-fwcfg.h"
 
 enum format { FMT_TEXT, FMT_TABLE, FMT_ZEROPAGE, FMT_PVH };
 
@@ -141,6 +142,11 @@ static int parse_args(const struct cli *cli, struct e820_args *a)
 					 "--format zeropage%s", zp_only[i],
 					 i < ZP_AND_PVH ? " or pvh" : "");
 	st = cli_pvh_args(cli, a->format == FMT_PVH, &a->start_info_addr);
+	if (st == EXIT_OK && cli_opt(cli, "firmware") &&
+	    (a->format != FMT_TABLE ||
+	     strcmp(cli_opt(cli, "firmware"), "seabios")))
+		st = cli_error(EXIT_USAGE, "--firmware: only seabios, with "
+			       "--format table (the etc/e820 blob)");
 	return st == EXIT_OK ? parse_boot(cli, &a->boot) : st;
 }
 
@@ -157,6 +163,7 @@ static struct mc_e820_entry *build_table(struct mc_map *map, size_t *n)
 }
 
 struct job {
+	const struct cli *cli;
 	struct e820_args a;
 	struct mc_map *map;
 	struct mc_e820_entry *e;
@@ -216,6 +223,9 @@ static int check(struct job *j)
 		rules.n_setup_data = 1;
 	}
 	if (mc_e820_check(j->map, j->e, j->n, &rules))
+		return cli_print_errors(j->map);
+	if (cli_opt(j->cli, "firmware") &&
+	    mc_e820_fw_check(j->map, j->e, j->n, MC_FW_SEABIOS))
 		return cli_print_errors(j->map);
 	return cli_check_boot_addrs(j->map, b->cmdline_addr, b->rsdp_addr);
 }
@@ -312,7 +322,7 @@ static int emit_zeropage(const struct job *j)
 
 static int run_e820(struct cli *cli)
 {
-	struct job j = { 0 };
+	struct job j = { .cli = cli };
 	int st = parse_args(cli, &j.a);
 
 	if (st == EXIT_OK && j.a.kernel)
@@ -370,6 +380,8 @@ static const struct cli_optspec e820_opts[] = {
 	  "zeropage: write that node here (only if over 128 entries)" },
 	{ "setup-data-next", 0, true, false, "ADDR",
 	  "zeropage: existing setup_data chain to link after ours" },
+	{ "firmware", 0, true, false, "seabios",
+	  "table: check what SeaBIOS keeps of it as fw_cfg etc/e820" },
 	{ "start-info-addr", 0, true, false, "ADDR",
 	  "pvh: guest address of the block (%ebx at the PVH entry)" },
 	{ NULL, 0, false, false, NULL, NULL },
@@ -412,7 +424,8 @@ const struct cli_cmd cli_cmd_e820 = {
 		"command line and initrd in 32-bit fields; --kernel is the ELF\n"
 		"vmlinux, which must carry XEN_ELFNOTE_PHYS32_ENTRY. The same table\n"
 		"as --format table is the raw blob of fw_cfg's etc/e820 (SeaBIOS,\n"
-		"OVMF).\n\n"
+		"OVMF); --firmware seabios checks what SeaBIOS keeps of it: types 1\n"
+		"and 2 only, and at most 32 entries with its own (BUILD_MAX_E820).\n\n"
 		"Checked: the table has at least 2 entries (Linux ignores a shorter\n"
 		"one); it fits the guest's E820_MAX_ENTRIES (128 + 3 x MAX_NUMNODES;\n"
 		"3200 for Debian's amd64 kernels, CONFIG_NODES_SHIFT=10; else\n"
