@@ -319,13 +319,14 @@ static void iasl_reads_every_golden_ssdt(void **state)
 		free(dsl);
 		free(log);
 	}
-	snprintf(dir + strlen(dir), 32, "/t.aml");
-	unlink(dir);
-	strcpy(dir + strlen(dir) - 6, "/t.dsl");
-	unlink(dir);
-	strcpy(dir + strlen(dir) - 6, "/log");
-	unlink(dir);
-	dir[strlen(dir) - 4] = 0;
+	for (const char *const *f = (const char *const[]){ "t.aml", "t.dsl",
+							   "log", NULL };
+	     *f; f++) {
+		char path[300];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
 	rmdir(dir);
 }
 
