@@ -33,7 +33,7 @@ void mc_acpi_ssdt_opts_init(struct mc_acpi_ssdt_opts *opts)
 }
 
 /* A piece the guest must keep clear of that nothing else describes. */
-static bool listed(const struct mc_region *r)
+static bool listed(const struct mc_piece *r)
 {
 	if (r->kind == MC_RESERVED)
 		return !(r->flags & MC_F_BACKED);
@@ -62,7 +62,7 @@ static uint8_t *put_range(uint8_t *at, uint64_t first, uint64_t last)
 static int ranges(struct mc_map *map, uint8_t *at, size_t *n)
 {
 	size_t np;
-	const struct mc_region *r = mc_map_result(map, &np);
+	const struct mc_piece *r = mc_map_result(map, &np);
 	uint64_t first = 0, last = 0;
 	bool open = false;
 
@@ -75,7 +75,7 @@ static int ranges(struct mc_map *map, uint8_t *at, size_t *n)
 					     PRIx64 "-0x%" PRIx64 " ends at "
 					     "2^64 - 1: a QWordMemory _LEN "
 					     "cannot hold its length",
-					     mc_kind_name(r[i].kind),
+					     mc_kind_name((enum mc_kind)r[i].kind),
 					     r[i].first, r[i].last);
 		if (open && i < np && r[i].first == last + 1) {
 			last = r[i].last;

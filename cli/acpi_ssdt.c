@@ -58,11 +58,11 @@ int cli_acpi_ssdt(struct cli *cli, const char *out)
 		st = cli_print_errors(map);
 	else if (st == EXIT_OK) {
 		cli_buf_add(&b, table, len);
-		free(table);
+		mc_free(table);
 		st = b.failed ? cli_error(EXIT_INPUT, "out of memory") :
 				cli_write(out, &b);
 	}
 	cli_buf_free(&b);
-	mc_map_free(map);
+	cli_map_free(cli, map);
 	return st;
 }

@@ -58,9 +58,8 @@ struct cli {
 	size_t n_opt;
 	const char *arg[CLI_MAX_ARGS];
 	size_t n_arg;
-	/* The map's text when already read (standard input, for "all"). */
-	const char *map_text;
-	size_t map_len;
+	/* The map loaded and carved once for every command "all" runs. */
+	struct mc_map *map;
 };
 
 /* The last value of option @name, "" for a flag, NULL if not given. */
@@ -79,6 +78,9 @@ int cli_check_globals(const struct cli *cli);
  * and print every diagnostic. NULL (after printing) on failure.
  */
 struct mc_map *cli_load_map(const struct cli *cli);
+
+/* Free a map from cli_load_map(), unless it is the shared cli->map. */
+void cli_map_free(const struct cli *cli, struct mc_map *map);
 
 /*
  * EXIT_OK if the map names no arch or one of @archs (bits 1 << MC_ARCH_*);
@@ -139,28 +141,17 @@ typedef void (*cli_report_fn)(struct cli_buf *b, const struct mc_map *map);
 int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json);
 
 /*
- * The zero page's --cmdline-addr and --rsdp-addr (0: not given) must point
- * at guest memory: prints the error, returns an exit status.
- */
-int cli_check_boot_addrs(const struct mc_map *map, uint64_t cmdline_addr,
-			 uint64_t rsdp_addr);
-
-/*
  * e820 --format pvh (cli/e820_pvh.c): --start-info-addr (required when
- * @pvh, refused otherwise); --kernel as an ELF vmlinux whose load range
- * becomes @need; the block written to @out. Each prints its error and
- * returns an exit status (cli_pvh_kernel: non-zero after a diagnostic).
+ * @pvh, refused otherwise), and the block built and written to @out.
+ * Each prints its error and returns an exit status.
  */
+struct mc_e820_boot_opts;
+int cli_pvh_args(const struct cli *cli, bool pvh, uint64_t *start_info_addr);
+int cli_pvh_emit(struct mc_map *map, const struct mc_e820_boot_opts *boot,
+		 uint64_t start_info_addr, const char *out);
+
 /* acpi --table ssdt (cli/acpi_ssdt.c): load, carve, write the table. */
 int cli_acpi_ssdt(struct cli *cli, const char *out);
-
-struct mc_e820_need;
-struct mc_e820_boot;
-int cli_pvh_args(const struct cli *cli, bool pvh, uint64_t *start_info_addr);
-int cli_pvh_kernel(struct mc_map *map, const char *path,
-		   const struct cli_buf *kernel, struct mc_e820_need *need);
-int cli_pvh_emit(struct mc_map *map, const struct mc_e820_boot *boot,
-		 uint64_t start_info_addr, const char *out);
 
 /*
  * Decoders of the text reports for inspect, as the library's: 0 with

@@ -2,11 +2,11 @@
 /*
  * e820_pvh.c - "memcarve e820 --format pvh": the PVH start_info block.
  *
- * cmd_e820.c parses and checks the table as for a zero page; this file
- * holds what only PVH has: --start-info-addr, the ELF vmlinux's PVH note
- * and load range, and the block itself (mc_pvh_build()).
+ * cmd_e820.c parses the options a zero page shares with it (the command
+ * line, initrd and RSDP addresses, --kernel, --legacy-hole); this file
+ * holds --start-info-addr and hands the rest to mc_pvh_build(), which
+ * checks every rule.
  */
-#include <stdlib.h>
 #include "cli.h"
 #include "memcarve-e820.h"
 #include "memcarve-pvh.h"
@@ -27,19 +27,7 @@ int cli_pvh_args(const struct cli *cli, bool pvh, uint64_t *start_info_addr)
 				    start_info_addr) : EXIT_OK;
 }
 
-int cli_pvh_kernel(struct mc_map *map, const char *path,
-		   const struct cli_buf *kernel, struct mc_e820_need *need)
-{
-	struct mc_pvh_kernel k;
-	int err = mc_pvh_kernel(map, path, kernel->p, kernel->len, &k);
-
-	if (!err)
-		*need = (struct mc_e820_need){ "--kernel", k.load_first,
-					       k.load_last };
-	return err;
-}
-
-int cli_pvh_emit(struct mc_map *map, const struct mc_e820_boot *boot,
+int cli_pvh_emit(struct mc_map *map, const struct mc_e820_boot_opts *boot,
 		 uint64_t start_info_addr, const char *out)
 {
 	struct mc_pvh_opts o;
@@ -54,10 +42,14 @@ int cli_pvh_emit(struct mc_map *map, const struct mc_e820_boot *boot,
 	o.initrd_addr = boot->initrd_addr;
 	o.initrd_size = boot->initrd_size;
 	o.rsdp_addr = boot->rsdp_addr;
+	o.kernel = boot->kernel;
+	o.kernel_len = boot->kernel_len;
+	o.kernel_name = boot->kernel_name;
+	o.flags = boot->flags & MC_E820_LEGACY_HOLE;
 	if (mc_pvh_build_alloc(map, &o, &block, &len))
 		return cli_print_errors(map);
 	cli_buf_add(&b, block, len);
-	free(block);
+	mc_free(block);
 	st = b.failed ? cli_error(EXIT_INPUT, "out of memory") :
 			cli_write(out, &b);
 	cli_buf_free(&b);

@@ -6,9 +6,10 @@
  *
  * The limits are Linux's (arch/x86/platform/pvh/enlighten.c,
  * init_pvh_bootparams(), and head.S); memcarve-pvh.h lists them. The
- * memmap is mc_e820_table()'s table: what the guest prints equals what
+ * memmap is mc_e820_build()'s table: what the guest prints equals what
  * `memcarve e820` prints for the same map, plus the ISA range the kernel
- * adds below 127 entries.
+ * adds below 127 entries. The rules a zero page's addresses follow are
+ * mc_e820_boot_check()'s, applied here to the same addresses.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -16,7 +17,8 @@
 #include <string.h>
 #include "memcarve-e820.h"
 #include "memcarve-pvh.h"
-#include "le.h"
+#include "internal/byteorder.h"
+#include "internal/region.h"
 #include "pvh_layout.h"
 
 #define ADDR32_LAST 0xffffffffull	/* a 32-bit boot_params field */
@@ -28,10 +30,12 @@ void mc_pvh_opts_init(struct mc_pvh_opts *opts)
 
 static int check_opts(struct mc_map *map, const struct mc_pvh_opts *o)
 {
-	for (size_t i = 0; i < sizeof(o->reserved) / sizeof(o->reserved[0]); i++)
-		if (o->reserved[i])
-			return mc_map_report(map, MC_EINVAL, "opts.reserved",
-					     "must be zero");
+	if (!MC_RESERVED_CLEAR(o))
+		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+				     "must be zero");
+	if (o->flags & ~(uint32_t)MC_E820_LEGACY_HOLE)
+		return mc_map_report(map, MC_EINVAL, "opts.flags",
+				     "0x%x: unknown flags", o->flags);
 	if (!o->start_info_addr)
 		return mc_map_report(map, MC_EINVAL, "opts.start_info_addr",
 				     "give the guest address of the block "
@@ -97,32 +101,34 @@ static void put_block(const struct mc_pvh_opts *o,
 	uint8_t *m = p + SI_END;
 
 	memset(p, 0, SI_END + nr_modules * MOD_END + n * MM_END);
-	mc_put_le(p + SI_MAGIC, MC_PVH_MAGIC, 4);
-	mc_put_le(p + SI_VERSION, MC_PVH_VERSION, 4);
-	mc_put_le(p + SI_NR_MODULES, nr_modules, 4);
-	mc_put_le(p + SI_MODLIST_PADDR,
-		  nr_modules ? o->start_info_addr + SI_END : 0, 8);
-	mc_put_le(p + SI_CMDLINE_PADDR, o->cmdline_addr, 8);
-	mc_put_le(p + SI_RSDP_PADDR, o->rsdp_addr, 8);
-	mc_put_le(p + SI_MEMMAP_PADDR, memmap, 8);
-	mc_put_le(p + SI_MEMMAP_ENTRIES, n, 4);
+	put_le32(p + SI_MAGIC, MC_PVH_MAGIC);
+	put_le32(p + SI_VERSION, MC_PVH_VERSION);
+	put_le32(p + SI_NR_MODULES, nr_modules);
+	put_le64(p + SI_MODLIST_PADDR,
+		 nr_modules ? o->start_info_addr + SI_END : 0);
+	put_le64(p + SI_CMDLINE_PADDR, o->cmdline_addr);
+	put_le64(p + SI_RSDP_PADDR, o->rsdp_addr);
+	put_le64(p + SI_MEMMAP_PADDR, memmap);
+	put_le32(p + SI_MEMMAP_ENTRIES, (uint32_t)n);	/* at most 128 */
 	if (nr_modules) {
-		mc_put_le(m + MOD_PADDR, o->initrd_addr, 8);
-		mc_put_le(m + MOD_SIZE, o->initrd_size, 8);
+		put_le64(m + MOD_PADDR, o->initrd_addr);
+		put_le64(m + MOD_SIZE, o->initrd_size);
 		m += MOD_END;
 	}
 	for (size_t i = 0; i < n; i++, m += MM_END) {
-		mc_put_le(m + MM_ADDR, e[i].addr, 8);
-		mc_put_le(m + MM_SIZE, e[i].size, 8);
-		mc_put_le(m + MM_TYPE, e[i].type, 4);
+		put_le64(m + MM_ADDR, e[i].addr);
+		put_le64(m + MM_SIZE, e[i].size);
+		put_le32(m + MM_TYPE, e[i].type);
 	}
 }
 
 /* The table, at most MC_PVH_MAX_ENTRIES of it, into @e. */
 static int table(struct mc_map *map, struct mc_e820_entry *e, size_t *n)
 {
-	int err = mc_e820_table(map, e, MC_PVH_MAX_ENTRIES, n);
+	int err;
 
+	*n = MC_PVH_MAX_ENTRIES;
+	err = mc_e820_build(map, NULL, e, n);
 	if (err == MC_ENOSPC)
 		return mc_map_report(map, MC_ERANGE, NULL,
 				     "the e820 table has %zu entries; a PVH "
@@ -135,6 +141,41 @@ static int table(struct mc_map *map, struct mc_e820_entry *e, size_t *n)
 				     "nothing: a memmap of 0 entries is a "
 				     "BUG() in Linux's PVH entry");
 	return err;
+}
+
+/*
+ * What a zero page's addresses must satisfy, for the same addresses
+ * (mc_e820_boot_check(): initrd in usable RAM, command line and RSDP in
+ * backed memory, the legacy hole, the kernel's table capacity), then the
+ * ELF kernel's note and its load range in usable RAM.
+ */
+static int check_boot(struct mc_map *map, const struct mc_pvh_opts *o,
+		      const struct mc_e820_entry *e, size_t n)
+{
+	struct mc_e820_boot_opts boot;
+	struct mc_e820_rules rules = { 0 };
+	struct mc_e820_need need;
+	struct mc_pvh_kernel k;
+	int err;
+
+	mc_e820_boot_opts_init(&boot);
+	boot.cmdline_addr = o->cmdline_addr;
+	boot.initrd_addr = o->initrd_addr;
+	boot.initrd_size = o->initrd_size;
+	boot.rsdp_addr = o->rsdp_addr;
+	boot.flags = o->flags;
+	err = mc_e820_boot_check(map, &boot, e, n);
+	if (err || !o->kernel)
+		return err;
+	err = mc_pvh_kernel(map, o->kernel_name, o->kernel, o->kernel_len,
+			    &k);
+	if (err)
+		return err;
+	need = (struct mc_e820_need){ "opts.kernel", k.load_first,
+				      k.load_last };
+	rules.need = &need;
+	rules.n_need = 1;
+	return mc_e820_check(map, e, n, &rules);
 }
 
 int mc_pvh_build(struct mc_map *map, const struct mc_pvh_opts *opts,
@@ -152,6 +193,8 @@ int mc_pvh_build(struct mc_map *map, const struct mc_pvh_opts *opts,
 	if (!err)
 		err = table(map, e, &n);
 	len = SI_END + (opts->initrd_size ? MOD_END : 0) + n * MM_END;
+	if (!err)
+		err = check_boot(map, opts, e, n);
 	if (!err)
 		err = check_place(map, opts, e, n, len);
 	if (err)

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include "memcarve-e820.h"
 #include "memcarve-pvh.h"
-#include "le.h"
+#include "internal/byteorder.h"
 #include "pvh_layout.h"
 
 static int bad(struct mc_map *map, const char *field, const char *why)
@@ -25,8 +25,8 @@ static int bad(struct mc_map *map, const char *field, const char *why)
 static size_t memmap_at(struct mc_map *map, const uint8_t *p, size_t len,
 			uint64_t nr, uint64_t n)
 {
-	uint64_t modlist = mc_get_le(p + SI_MODLIST_PADDR, 8);
-	uint64_t memmap = mc_get_le(p + SI_MEMMAP_PADDR, 8);
+	uint64_t modlist = get_le64(p + SI_MODLIST_PADDR);
+	uint64_t memmap = get_le64(p + SI_MEMMAP_PADDR);
 	uint64_t at = SI_END + nr * MOD_END, base;
 
 	if (nr > 1 || n == 0 || n > (len - SI_END) / MM_END ||
@@ -52,12 +52,12 @@ int mc_pvh_decode(struct mc_map *map, const void *blob, size_t len)
 	size_t at;
 	int err;
 
-	if (len < SI_END || mc_get_le(p + SI_MAGIC, 4) != MC_PVH_MAGIC)
+	if (len < SI_END || get_le32(p + SI_MAGIC) != MC_PVH_MAGIC)
 		return MC_EBADBLOB;
-	if (mc_get_le(p + SI_VERSION, 4) < 1)
+	if (get_le32(p + SI_VERSION) < 1)
 		return bad(map, "version", "version 0 has no memmap");
-	nr = mc_get_le(p + SI_NR_MODULES, 4);
-	n = mc_get_le(p + SI_MEMMAP_ENTRIES, 4);
+	nr = get_le32(p + SI_NR_MODULES);
+	n = get_le32(p + SI_MEMMAP_ENTRIES);
 	at = memmap_at(map, p, len, nr, n);
 	if (!at)
 		return MC_EBADBLOB;
@@ -68,9 +68,9 @@ int mc_pvh_decode(struct mc_map *map, const void *blob, size_t len)
 	for (size_t i = 0; i < n; i++, m += MM_END) {
 		uint8_t *r = raw + i * MC_E820_ENTRY_SIZE;
 
-		mc_put_le(r, mc_get_le(m + MM_ADDR, 8), 8);
-		mc_put_le(r + 8, mc_get_le(m + MM_SIZE, 8), 8);
-		mc_put_le(r + 16, mc_get_le(m + MM_TYPE, 4), 4);
+		put_le64(r, get_le64(m + MM_ADDR));
+		put_le64(r + 8, get_le64(m + MM_SIZE));
+		put_le32(r + 16, get_le32(m + MM_TYPE));
 	}
 	err = mc_e820_raw_decode(map, raw, (size_t)n * MC_E820_ENTRY_SIZE);
 	free(raw);

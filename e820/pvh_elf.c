@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include "memcarve-pvh.h"
-#include "le.h"
+#include "internal/byteorder.h"
 
 /* ELF64 header and program header offsets (ELF gABI, ELF-64 Object File
  * Format 1.5). */
@@ -43,7 +43,7 @@ _Static_assert(P_PADDR + 8 == P_FILESZ && P_FILESZ + 8 == P_MEMSZ &&
 
 static int bad(struct mc_map *map, const char *name, const char *why)
 {
-	return mc_map_report(map, MC_EBADBLOB, "kernel", "%s: %s", name, why);
+	return mc_map_report(map, MC_EBADBLOB, "image", "%s: %s", name, why);
 }
 
 static size_t pad4(uint64_t v)
@@ -61,9 +61,9 @@ static bool find_entry(const uint8_t *p, size_t len, uint64_t *entry)
 	size_t at = 0;
 
 	while (len - at >= NOTE_HDR) {
-		uint64_t namesz = mc_get_le(p + at, 4);
-		uint64_t descsz = mc_get_le(p + at + 4, 4);
-		uint64_t type = mc_get_le(p + at + 8, 4);
+		uint64_t namesz = get_le32(p + at);
+		uint64_t descsz = get_le32(p + at + 4);
+		uint64_t type = get_le32(p + at + 8);
 		const uint8_t *name = p + at + NOTE_HDR, *desc;
 
 		if (pad4(namesz) > len - at - NOTE_HDR ||
@@ -73,7 +73,7 @@ static bool find_entry(const uint8_t *p, size_t len, uint64_t *entry)
 		if (namesz == 4 && memcmp(name, "Xen", 4) == 0 &&
 		    type == MC_PVH_ELFNOTE_PHYS32_ENTRY &&
 		    (descsz == 4 || descsz == 8)) {
-			*entry = mc_get_le(desc, (unsigned int)descsz);
+			*entry = descsz == 8 ? get_le64(desc) : get_le32(desc);
 			return true;
 		}
 		at += NOTE_HDR + pad4(namesz) + pad4(descsz);
@@ -85,20 +85,20 @@ static bool find_entry(const uint8_t *p, size_t len, uint64_t *entry)
 static int walk(struct mc_map *map, const char *name, const uint8_t *p,
 		size_t len, struct mc_pvh_kernel *out, bool *noted)
 {
-	uint64_t phoff = mc_get_le(p + E_PHOFF, 8);
-	uint64_t phnum = mc_get_le(p + E_PHNUM, 2);
+	uint64_t phoff = get_le64(p + E_PHOFF);
+	uint64_t phnum = get_le16(p + E_PHNUM);
 	bool loads = false;
 
-	if (mc_get_le(p + E_PHENTSIZE, 2) != PHDR_SIZE || phoff > len ||
+	if (get_le16(p + E_PHENTSIZE) != PHDR_SIZE || phoff > len ||
 	    phnum > (len - phoff) / PHDR_SIZE)
 		return bad(map, name, "program headers run past the file");
 	for (uint64_t i = 0; i < phnum; i++) {
 		const uint8_t *ph = p + phoff + i * PHDR_SIZE;
-		uint64_t type = mc_get_le(ph + P_TYPE, 4);
-		uint64_t off = mc_get_le(ph + P_OFFSET, 8);
-		uint64_t filesz = mc_get_le(ph + P_FILESZ, 8);
-		uint64_t paddr = mc_get_le(ph + P_PADDR, 8);
-		uint64_t memsz = mc_get_le(ph + P_MEMSZ, 8);
+		uint64_t type = get_le32(ph + P_TYPE);
+		uint64_t off = get_le64(ph + P_OFFSET);
+		uint64_t filesz = get_le64(ph + P_FILESZ);
+		uint64_t paddr = get_le64(ph + P_PADDR);
+		uint64_t memsz = get_le64(ph + P_MEMSZ);
 
 		if ((type == PT_LOAD || type == PT_NOTE) &&
 		    (off > len || filesz > len - off))
@@ -133,7 +133,7 @@ int mc_pvh_kernel(struct mc_map *map, const char *name, const void *elf,
 	if (len < EHDR_SIZE || memcmp(p, "\177ELF", 4) != 0)
 		return bad(map, name, "not an ELF file");
 	if (p[EI_CLASS] != 2 || p[EI_DATA] != 1 ||
-	    mc_get_le(p + E_MACHINE, 2) != 62 || mc_get_le(p + E_TYPE, 2) != 2)
+	    get_le16(p + E_MACHINE) != 62 || get_le16(p + E_TYPE) != 2)
 		return bad(map, name, "not an x86_64 ELF64 little-endian "
 			   "executable");
 	err = walk(map, name, p, len, out, &noted);
@@ -145,7 +145,7 @@ int mc_pvh_kernel(struct mc_map *map, const char *name, const void *elf,
 			   "CONFIG_PVH)");
 	if (out->entry > 0xffffffffull || out->entry < out->load_first ||
 	    out->entry > out->load_last)
-		return mc_map_report(map, MC_EBADBLOB, "kernel", "%s: the PVH "
+		return mc_map_report(map, MC_EBADBLOB, "image", "%s: the PVH "
 				     "entry 0x%" PRIx64 " is not a 32-bit "
 				     "address inside its PT_LOAD segments "
 				     "0x%" PRIx64 "-0x%" PRIx64, name,

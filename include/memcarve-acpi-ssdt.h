@@ -94,8 +94,7 @@ int mc_acpi_ssdt_build(struct mc_map *map,
  * mc_acpi_ssdt_build_alloc() - mc_acpi_ssdt_build() into a buffer of its own
  * @map:	as mc_acpi_ssdt_build()
  * @opts:	as mc_acpi_ssdt_build()
- * @out:	set to the table (free with free(); mc_free() with API 1.0),
- *		NULL on error
+ * @out:	set to the table (free with mc_free()), NULL on error
  * @size:	set to its length, 0 on error
  *
  * Return: as mc_acpi_ssdt_build() but MC_ENOSPC; MC_ENOMEM.

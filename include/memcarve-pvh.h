@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "memcarve.h"
+#include "memcarve-e820.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,8 +59,15 @@ extern "C" {
  *			entry); below 4 GiB
  * @initrd_size:	its size in bytes; below 4 GiB; given with @initrd_addr
  * @rsdp_addr:		guest address of the ACPI RSDP, 0 none
+ * @kernel:		the ELF vmlinux, or NULL: its PVH note is checked
+ *			(mc_pvh_kernel()) and its load range must be usable
+ * @kernel_len:		bytes at @kernel
+ * @kernel_name:	its name in diagnostics, NULL for "vmlinux"
+ * @flags:		MC_E820_LEGACY_HOLE: nothing usable in 0xa0000-0xfffff
  * @reserved:		must be zero
  *
+ * As for a zero page (mc_e820_boot_check()), the command line and RSDP
+ * must lie in backed memory and the initrd in usable RAM.
  * mc_pvh_opts_init() sets every field to 0: @start_info_addr must then
  * be given.
  */
@@ -69,6 +77,10 @@ struct mc_pvh_opts {
 	uint64_t initrd_addr;
 	uint64_t initrd_size;
 	uint64_t rsdp_addr;
+	const void *kernel;
+	size_t kernel_len;
+	const char *kernel_name;
+	uint32_t flags;
 	uint64_t reserved[4];
 };
 
@@ -89,11 +101,15 @@ void mc_pvh_opts_init(struct mc_pvh_opts *opts);
  * The block, loaded at @opts->start_info_addr: struct hvm_start_info
  * (magic, version 1, flags 0, nr_modules 0 or 1, the addresses), then the
  * initrd's hvm_modlist_entry if there is one, then the memmap: the same
- * sanitized table mc_e820_table() gives, one 24-byte entry each.
+ * sanitized table mc_e820_build() gives, one 24-byte entry each. Every
+ * rule is checked before the size: a call with *@size 0 already reports
+ * a map or options that cannot boot.
  * Return: 0; MC_ENOSPC (nothing written, no diagnostic); MC_EINVAL (an
  * option missing or malformed, reserved not zero), MC_EALIGN
- * (start_info_addr), MC_ERANGE (a limit above), MC_EOVERLAP (the block
- * not in usable RAM), MC_ESTATE (not carved), each with a diagnostic.
+ * (start_info_addr), MC_ERANGE (a limit above), MC_EOVERLAP (the block,
+ * kernel or initrd not in usable RAM, the command line or RSDP not in
+ * backed memory), MC_EBADBLOB (@opts->kernel), MC_ESTATE (not carved),
+ * each with a diagnostic.
  */
 int mc_pvh_build(struct mc_map *map, const struct mc_pvh_opts *opts,
 		 void *buf, size_t *size);
@@ -102,8 +118,7 @@ int mc_pvh_build(struct mc_map *map, const struct mc_pvh_opts *opts,
  * mc_pvh_build_alloc() - mc_pvh_build() into a buffer of its own
  * @map:	as mc_pvh_build()
  * @opts:	as mc_pvh_build()
- * @out:	set to the block (free with free(); mc_free() with API 1.0),
- *		NULL on error
+ * @out:	set to the block (free with mc_free()), NULL on error
  * @size:	set to its length, 0 on error
  *
  * Return: as mc_pvh_build() but MC_ENOSPC; MC_ENOMEM.
@@ -135,8 +150,8 @@ struct mc_pvh_kernel {
  * a "Xen" note of type XEN_ELFNOTE_PHYS32_ENTRY (18) in a PT_NOTE segment,
  * whose 4- or 8-byte value lies below 4 GiB and inside a PT_LOAD (Linux
  * writes it with CONFIG_PVH, arch/x86/platform/pvh/head.S).
- * Return: 0, or MC_EBADBLOB with a diagnostic saying what is missing (a
- * bzImage is named as such: PVH loads the vmlinux inside it).
+ * Return: 0, or MC_EBADBLOB with a diagnostic on "image" saying what is
+ * missing (a bzImage is named as such: PVH loads the vmlinux inside it).
  */
 int mc_pvh_kernel(struct mc_map *map, const char *name, const void *elf,
 		  size_t len, struct mc_pvh_kernel *out);

@@ -49,7 +49,8 @@ static void the_block_is_start_info_modlist_then_memmap(void **state)
 	o.initrd_size = 0x100000;
 	o.rsdp_addr = 0x80000;
 	assert_int_equal(mc_pvh_build(map, &o, buf, &size), 0);
-	assert_int_equal(mc_e820_table(map, e, 8, &n), 0);
+	n = 8;
+	assert_int_equal(mc_e820_build(map, NULL, e, &n), 0);
 	assert_int_equal(size, 56 + 32 + 24 * n);
 	assert_int_equal(le(buf, 4), 0x336ec578);	/* "xEn3" */
 	assert_int_equal(le(buf + 4, 4), 1);		/* version */
@@ -88,7 +89,7 @@ static void no_initrd_no_module_entry(void **state)
 	assert_int_equal(le((uint8_t *)p + 16, 8), 0);
 	assert_int_equal(le((uint8_t *)p + 40, 8), 0x6000 + 56);
 	assert_int_equal((size - 56) % 24, 0);
-	free(p);
+	mc_free(p);
 	mc_map_free(map);
 }
 
@@ -140,7 +141,7 @@ static void at_most_128_entries(void **state)
 	(void)state;
 	assert_int_equal(mc_pvh_build_alloc(map, &o, &p, &size), 0);
 	assert_int_equal(le((uint8_t *)p + 48, 4), 128);
-	free(p);
+	mc_free(p);
 	mc_map_free(map);
 	map = map_of_entries(129);
 	assert_int_equal(mc_pvh_build_alloc(map, &o, &p, &size), MC_ERANGE);
@@ -222,7 +223,8 @@ static void the_block_decodes_back(void **state)
 	o.initrd_size = 0x1000;
 	assert_int_equal(mc_pvh_build_alloc(map, &o, &p, &size), 0);
 	assert_int_equal(mc_pvh_decode(back, p, size), 0);
-	assert_int_equal(mc_e820_table(map, e, 8, &n), 0);
+	n = 8;
+	assert_int_equal(mc_e820_build(map, NULL, e, &n), 0);
 	r = mc_map_input(back, &nr);
 	assert_int_equal(nr, n);
 	for (size_t i = 0; i < n; i++) {
@@ -244,7 +246,7 @@ static void the_block_decodes_back(void **state)
 	((uint8_t *)p)[0] = 0;
 	assert_int_equal(mc_pvh_decode(back, p, size), MC_EBADBLOB);
 	assert_int_equal(mc_map_error_count(back), 0);
-	free(p);
+	mc_free(p);
 	mc_map_free(back);
 	mc_map_free(map);
 }

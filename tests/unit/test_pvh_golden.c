@@ -115,7 +115,7 @@ static size_t read_block(const struct golden *g, struct entry *e)
 		assert_true(e[i].last >= e[i].first);
 		assert_true(i == 0 || e[i].first > e[i - 1].last);
 	}
-	free(p);
+	mc_free(p);
 	return n;
 }
 
@@ -129,7 +129,7 @@ static const struct entry *holder(const struct entry *e, size_t n,
 	return NULL;
 }
 
-static uint32_t type_of(const struct mc_region *r)
+static uint32_t type_of(const struct mc_piece *r)
 {
 	static const uint32_t types[] = {
 		[MC_RAM] = 1, [MC_RESERVED] = 2, [MC_ACPI] = 3, [MC_NVS] = 4,
@@ -139,7 +139,7 @@ static uint32_t type_of(const struct mc_region *r)
 	return types[r->kind];
 }
 
-static void check_pieces(const struct mc_region *r, size_t np,
+static void check_pieces(const struct mc_piece *r, size_t np,
 			 const struct entry *e, size_t n)
 {
 	for (size_t i = 0; i < np; i++) {
@@ -212,7 +212,7 @@ static void every_block_is_the_carved_map(void **state)
 		size_t n = read_block(g, e), np, len;
 		char *text = (char *)slurp(g->map, &len);
 		struct mc_map *map = map_carved(text);
-		const struct mc_region *r = mc_map_result(map, &np);
+		const struct mc_piece *r = mc_map_result(map, &np);
 
 		check_pieces(r, np, e, n);
 		if (g->inspect)

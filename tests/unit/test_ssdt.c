@@ -61,7 +61,7 @@ static void the_table_is_the_aml_the_spec_describes(void **state)
 		sum = (uint8_t)(sum + t[i]);
 	assert_int_equal(sum, 0);
 	assert_memory_equal(t + 36, want_aml, sizeof(want_aml));
-	free(t);
+	mc_free(t);
 }
 
 /* What is listed: unbacked reserved and carved mmio; touching ones join. */
@@ -88,7 +88,7 @@ static void the_holes_are_what_the_guest_must_not_use(void **state)
 	assert_int_equal(r[0].last, 0x11fffff);
 	assert_int_equal(r[1].first, 0xfee00000);
 	assert_int_equal(r[1].last, 0xfeefffff);
-	free(t);
+	mc_free(t);
 	mc_map_free(back);
 	mc_map_free(map);
 }
@@ -107,7 +107,7 @@ static void no_hole_is_an_empty_template(void **state)
 	mc_map_input(back, &n);
 	assert_int_equal(n, 0);
 	mc_map_free(back);
-	free(t);
+	mc_free(t);
 }
 
 /* PkgLength (§20.2.4): 1 byte to 63, then 2 to 4095, 3, 4 bytes. */
@@ -234,7 +234,7 @@ static char *slurp_text(const char *path)
 static size_t expected(const struct golden *g, uint64_t (*v)[2])
 {
 	struct mc_map *map = mc_map_new();
-	const struct mc_region *r;
+	const struct mc_piece *r;
 	size_t np, n = 0;
 
 	assert_int_equal(mc_map_load_file(map, g->map), 0);
