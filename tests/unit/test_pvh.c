@@ -347,6 +347,35 @@ static void no_note_or_a_bad_one_is_refused(void **state)
 	mc_map_free(map);
 }
 
+/* opts.kernel: the note read, the load range usable, like a bzImage's. */
+static void the_kernel_in_opts_is_checked(void **state)
+{
+	static uint8_t img[1024];
+	uint8_t notes[64];
+	struct mc_map *map = map_carved(low_map);
+	struct mc_map *hole = map_carved("arch x86_64\nram 0x0 640K\n"
+					 "reserved 0xa0000 384K\n"
+					 "ram 0x100000 511M\n"
+					 "reserved 0x2000000 1M\n");
+	struct mc_pvh_opts o = opts_at(0x6000);
+	size_t size = 0;
+
+	(void)state;
+	o.kernel = img;
+	o.kernel_len = elf(img, notes, note(notes, "Xen", 18, 0x1000200, 8));
+	o.kernel_name = "vmlinux";
+	assert_int_equal(mc_pvh_build(map, &o, NULL, &size), MC_ENOSPC);
+	assert_int_equal(mc_pvh_build(hole, &o, NULL, &size), MC_EOVERLAP);
+	assert_non_null(strstr(first_error(hole), "opts.kernel"));
+	o.kernel_len = elf(img, notes, note(notes, "Xen", 17, 0x1000200, 8));
+	assert_int_equal(mc_pvh_build(map, &o, NULL, &size), MC_EBADBLOB);
+	o.kernel = NULL;
+	o.flags = 0x80;
+	assert_int_equal(mc_pvh_build(map, &o, NULL, &size), MC_EINVAL);
+	mc_map_free(hole);
+	mc_map_free(map);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +388,7 @@ int main(void)
 		cmocka_unit_test(the_block_decodes_back),
 		cmocka_unit_test(the_pvh_note_gives_the_entry),
 		cmocka_unit_test(no_note_or_a_bad_one_is_refused),
+		cmocka_unit_test(the_kernel_in_opts_is_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
