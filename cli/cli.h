@@ -144,6 +144,19 @@ typedef void (*cli_report_fn)(struct cli_buf *b, const struct mc_map *map);
 int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json);
 
 /*
+ * e820 --format pvh (cli/e820_pvh.c): --start-info-addr (required when
+ * @pvh, refused otherwise), and the block built and written to @out.
+ * Each prints its error and returns an exit status.
+ */
+struct mc_e820_boot_opts;
+int cli_pvh_args(const struct cli *cli, bool pvh, uint64_t *start_info_addr);
+int cli_pvh_emit(struct mc_map *map, const struct mc_e820_boot_opts *boot,
+		 uint64_t start_info_addr, const char *out);
+
+/* acpi --table ssdt (cli/acpi_ssdt.c): load, carve, write the table. */
+int cli_acpi_ssdt(struct cli *cli, const char *out);
+
+/*
  * Decoders of the text reports for inspect, as the library's: 0 with
  * regions added, MC_EBADBLOB with no diagnostic when the text is not that
  * report, an error with one when it is but broken.

@@ -13,6 +13,7 @@
 #include "memcarve-acpi.h"
 #include "memcarve-e820.h"
 #include "memcarve-cmdline.h"
+#include "memcarve-pvh.h"
 
 /*
  * inspect's decoders in inspect's order (most distinctive signature
@@ -63,10 +64,13 @@ static const struct format formats[] = {
 	{ "ACPI IORT table", mc_acpi_iort_decode,
 	  SAYS_ONLY_DIRECT | SAYS_TYPES | SAYS_SIDS | SAYS_PRIVILEGED |
 	  SAYS_RMR },
+	/* our PNP0C02 SSDT too: its holes are no statement a map makes (no
+	 * SAYS_ flag says "only the ranges the guest must keep clear of") */
 	{ "ACPI table (no memory in it)", acpi_other_decode, 0 },
 	{ "x86 zero page (boot_params)", mc_e820_zeropage_decode, SAYS_E820 },
 	{ "x86 setup_data SETUP_E820_EXT", mc_e820_setup_data_decode,
 	  SAYS_E820 },
+	{ "x86 PVH start_info + memmap", mc_pvh_decode, SAYS_E820 },
 	{ "raw e820 table", mc_e820_raw_decode, SAYS_E820 },
 	{ "ACPI RSDP + XSDT blob", mc_acpi_rsdp_decode,
 	  SAYS_ONLY_DIRECT | SAYS_DEVICES },
