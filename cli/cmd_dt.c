@@ -196,7 +196,8 @@ static int run_dt(struct cli *cli)
 	if (st == EXIT_OK)	/* x86 guests read the e820 */
 		st = cli_require_arch(map, "a device tree",
 				      1u << MC_ARCH_ARM64 | 1u << MC_ARCH_PPC64 |
-					      1u << MC_ARCH_MIPS);
+					      1u << MC_ARCH_MIPS |
+					      1u << MC_ARCH_RISCV64);
 	if (st == EXIT_OK)
 		st = build(map, &o, &blob);
 	if (st == EXIT_OK && as_dts)

@@ -114,7 +114,7 @@ static int apply_globals(const struct cli *cli, struct mc_map *map)
 
 		if (mc_arch_parse(v, &a))
 			return cli_error(EXIT_USAGE,
-					 "--arch: '%s' is not one of arm64, ppc64, x86_64, mips",
+					 "--arch: '%s' is not one of arm64, ppc64, x86_64, mips, riscv64",
 					 v);
 		if (map)
 			mc_map_set_arch(map, a);

@@ -64,7 +64,8 @@ static int setting(struct parser *p, char **tok, int n)
 
 		if (mc_arch_parse(tok[1], &a))
 			return fail(p, MC_EINVAL, "arch",
-				    "'%s' is not one of arm64, ppc64, x86_64, mips",
+				    "'%s' is not one of arm64, ppc64, x86_64, "
+				    "mips, riscv64",
 				    tok[1]);
 		if (!(map->fixed & MC_SET_ARCH))
 			map->arch = a;

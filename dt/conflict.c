@@ -163,6 +163,7 @@ static int report(struct mc_map *map, const struct dt_child *ours,
 		  uint64_t last)
 {
 	char node[DT_NODE_NAME_LEN], what[200], range[48] = "";
+	const char *owner = dt_firmware_owner(theirs);
 
 	dt_node_name(node, sizeof(node), ours->name, ours->first);
 	dt_fmt_piece(what, sizeof(what), ours->piece);
@@ -170,9 +171,11 @@ static int report(struct mc_map *map, const struct dt_child *ours,
 		dt_fmt_range(range, sizeof(range), first, last);
 	return mc_map_report(map, MC_EOVERLAP, "base",
 			     "/reserved-memory/%s (%s) %s the base's "
-			     "%s%s%s%s", node, what, why,
+			     "%s%s%s%s%s%s%s", node, what, why,
 			     theirs ? "/reserved-memory/" : "/memreserve/ entry",
-			     theirs ? theirs : "", *range ? " " : "", range);
+			     theirs ? theirs : "", *range ? " " : "", range,
+			     owner ? " (" : "", owner ? owner : "",
+			     owner ? ")" : "");
 }
 
 /* A base range overlapping [first, last]; @maxlast is the prefix max. */

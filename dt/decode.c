@@ -152,5 +152,7 @@ int mc_dt_decode(struct mc_map *map, const void *blob, size_t len)
 		err = dt_decode_scan(map, blob, &s, (unsigned int)ac,
 				     (unsigned int)sc);
 	dt_scan_free(&s);
+	if (!err && dt_arch_of(blob) != MC_ARCH_NONE)
+		err = mc_map_set_arch(map, dt_arch_of(blob));
 	return err;
 }

@@ -178,6 +178,11 @@ void dt_base_free(struct dt_base *base);
 const struct dt_base_mem *dt_base_mem_at(const struct dt_base *base,
 					 uint64_t addr);
 
+/* firmware.c: who wrote a base child, for refusals (NULL if unknown);
+ * the arch a tree is for (MC_ARCH_NONE if it does not say). */
+const char *dt_firmware_owner(const char *node_name);
+enum mc_arch dt_arch_of(const void *fdt);
+
 /* check.c: fdt_check_full() behind the checks libfdt itself lacks. */
 int dt_check_blob(const void *blob, size_t len);
 

@@ -202,7 +202,9 @@ void mc_dt_free(void *blob);
  * "memory" (unnamed), a reserved region per reg entry of each enabled
  * /reserved-memory child (named after the node without its unit address,
  * MC_F_REUSABLE for "reusable", policy overlay when memory backs it), and a
- * reserved region named "memreserve" per /memreserve/ entry.
+ * reserved region named "memreserve" per /memreserve/ entry. A tree with a
+ * CPU node compatible with "riscv" sets the map's arch to MC_ARCH_RISCV64
+ * (mc_map_set_arch()); other trees leave the arch alone.
  * Return: 0; MC_EBADBLOB, with no diagnostic, when @blob is not a DTB
  * (wrong magic); MC_EINVAL with a diagnostic for a DTB that libfdt's
  * fdt_check_full() rejects, whose version is before 16, or whose ranges

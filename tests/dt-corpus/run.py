@@ -56,7 +56,12 @@ QEMU = [
     ("pseries", "ppc64", "pseries", ["-m", "2G"]),
     ("pseries-numa", "ppc64", "pseries", NUMA2),
     ("riscv64-virt", "riscv64", "virt", ["-m", "1G"]),
+    ("riscv64-virt-numa", "riscv64", "virt", NUMA2),
 ]
+
+
+# The map's arch per QEMU binary (arm64 for the rest).
+ARCH_OF = {"ppc64": "ppc64", "riscv64": "riscv64"}
 
 
 def sh(argv, **kw):
@@ -81,8 +86,7 @@ def qemu_trees(into):
         if not os.path.isfile(out):
             sys.exit(f"dt-corpus: {binary} -M {machine} dumped no tree:\n"
                      f"{r.stderr.decode(errors='replace')}")
-        trees.append((f"qemu/{name}", out,
-                      "ppc64" if arch == "ppc64" else "arm64"))
+        trees.append((f"qemu/{name}", out, ARCH_OF.get(arch, "arm64")))
     return trees
 
 
