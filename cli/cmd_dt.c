@@ -86,6 +86,7 @@ static int parse_options(const struct cli *cli, struct mc_dt_options *o,
 		return cli_error(EXIT_USAGE,
 				 "--drop-memreserve needs --base (a fresh tree "
 				 "has no entries to drop)");
+	o->no_iommu_addresses = cli_opt(cli, "no-iommu-addresses") != NULL;
 	return EXIT_OK;
 }
 
@@ -228,6 +229,9 @@ static const struct cli_optspec dt_opts[] = {
 	  "no /memreserve/ entries of ours, even on ppc64" },
 	{ "drop-memreserve", 0, false, false, NULL,
 	  "with --base: leave out the base's own /memreserve/ entries" },
+	{ "no-iommu-addresses", 0, false, false, NULL,
+	  "with --base: no iommu-addresses binding for direct ranges' "
+	  "devices (only their /reserved-memory children)" },
 	{ "pad", 0, true, false, "BYTES",
 	  "free space left in the tree, like dtc -p (default: with --base, "
 	  "what the base had; else 0)" },

@@ -14,9 +14,11 @@
  * to check that its base decodes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
+#include "dt-iommu.h"
 
 struct decoder {
 	struct mc_map *map;
@@ -80,6 +82,7 @@ static int resv_children(struct decoder *d, const struct dt_scan *s)
 	for (size_t i = parent + 1; i < s->n_node && !err; i++) {
 		const struct dt_node *n = &s->node[i];
 		struct mc_region r = { .kind = MC_RESERVED };
+		struct mc_pci_dev *devs = NULL;
 		char name[DT_NODE_NAME_LEN];
 
 		if (n->parent != (int)parent || !dt_node_available(n))
@@ -92,7 +95,11 @@ static int resv_children(struct decoder *d, const struct dt_scan *s)
 		/* Without no-map, memory stays behind it: an overlay. */
 		if (!n->no_map)
 			r.policy = MC_POLICY_OVERLAY;
-		err = add_reg(d, n, &r);
+		err = dt_iommu_decode(d->map, d->fdt, n->offset, d->ac, d->sc,
+				      &r, &devs);
+		if (!err)
+			err = add_reg(d, n, &r);
+		free(devs);
 	}
 	return err;
 }

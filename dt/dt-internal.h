@@ -56,6 +56,8 @@ struct dt_mem_node {
 
 #define DT_NO_OWNER SIZE_MAX
 
+struct dt_iommu;
+
 /* One /memreserve/ entry. */
 struct dt_rsv {
 	uint64_t addr, size;
@@ -73,6 +75,8 @@ struct dt_plan {
 	size_t n_rsv;
 	unsigned int addr_cells, size_cells;
 	enum mc_dt_layout layout;
+	const struct dt_iommu *iommu;	/* patch mode: the iommu-addresses
+					   binding (dt-iommu.h), or NULL */
 	const char *model;		/* fresh root's, or NULL */
 	char *compatible;		/* fresh root's string list, or NULL */
 	size_t compatible_len;

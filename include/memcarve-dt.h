@@ -121,6 +121,8 @@ enum mc_dt_memreserve {
  *		fragment a VMM merges into its own, so neither is written
  *		unless asked for; patch mode keeps the base's and refuses
  *		either.
+ * @no_iommu_addresses: patch mode: leave out the iommu-addresses binding
+ *		(see below); the tree is then what 0.2 wrote
  */
 struct mc_dt_options {
 	const void *base;
@@ -133,6 +135,7 @@ struct mc_dt_options {
 	bool pad_set;
 	const char *model;
 	const char *const *compatible;
+	bool no_iommu_addresses;
 };
 
 /**

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dt-iommu.h - the "iommu-addresses" binding: what the DT emitter's
+ * iommu*.c files share.
+ *
+ * A direct range that names devices must stay identity-mapped in those
+ * devices' IOMMU domains. An ACPI guest learns that from an RMRR, IVMD or
+ * IORT RMR; a device-tree guest (Linux 6.3 and later) from the binding of
+ * dt-schema's reserved-memory.yaml, read by of_iommu_get_resv_regions()
+ * in drivers/iommu/of_iommu.c:
+ *
+ *   reserved-memory {
+ *     fw@48000000 { reg = <...>; no-map; phandle = <N>;
+ *                   iommu-addresses = <&dev ADDR SIZE>, ...; };
+ *   };
+ *   dev: device@2 { reg = <0x1000 0 0 0 0>; memory-region = <... N>; };
+ *
+ * ADDR and SIZE have the cells of the device's parent bus (a PCI host
+ * bridge: 3 and 2) and are translated to a CPU address through the
+ * "dma-ranges" above the device; when the result equals the child's reg
+ * the kernel reports an IOMMU_RESV_DIRECT region for that device.
+ *
+ * iommu.c plans it (which devices, which phandles, and refuses a tree
+ * where the kernel would ignore it), iommu_pci.c finds a PCI device's
+ * node under its host bridge, iommu_write.c writes the properties and
+ * nodes while write.c streams the base, iommu_decode.c reads it back.
+ */
+#ifndef MC_DT_IOMMU_H
+#define MC_DT_IOMMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "memcarve.h"
+
+struct dt_plan;
+struct dt_base;
+struct dt_out;
+struct dt_tag;
+
+/* A PCI child node's reg: config space address (5 cells), PCI binding. */
+#define DT_PCI_REG_CELLS 5
+
+/* One device node the binding names. */
+struct dt_iommu_dev {
+	int node;		/* its offset in the base, or -1: we add it */
+	int bridge;		/* the host bridge (offset) it sits under */
+	int bridge_end;		/* the offset of that bridge's FDT_END_NODE */
+	struct mc_pci_dev pci;	/* the device */
+	uint32_t phandle;	/* existing or new */
+	bool new_phandle;	/* we write its "phandle" */
+	uint32_t *regions;	/* phandles its memory-region gains */
+	size_t n_regions;
+};
+
+/* The plan: devices, and per /reserved-memory child of ours its binding. */
+struct dt_iommu {
+	struct dt_iommu_dev *dev;
+	size_t n_dev;
+	uint32_t *phandle;	/* per plan child: its phandle, 0 for none */
+	size_t **child_dev;	/* per plan child: device indices, or NULL */
+	size_t *n_child_dev;
+	size_t n_children;	/* entries of the three arrays above */
+	uint32_t next_phandle;	/* the next free phandle */
+	unsigned char *scratch;	/* room for the longest value written */
+	size_t scratch_len;
+};
+
+/* Cells of one iommu-addresses entry: phandle, PCI address, size. */
+#define DT_IOMMU_ENTRY_CELLS (1 + 3 + 2)
+
+/* iommu.c */
+int dt_iommu_plan(struct mc_map *map, const struct dt_base *base,
+		  const struct dt_plan *plan, struct dt_iommu *io);
+void dt_iommu_free(struct dt_iommu *io);
+const struct mc_region *dt_iommu_region_of(const struct mc_region *piece);
+
+/* iommu_pci.c */
+int dt_iommu_pci_find(struct mc_map *map, const void *fdt,
+		      const struct mc_pci_dev *pci, const char *what,
+		      struct dt_iommu_dev *dev);
+
+/* iommu_write.c: hooks of write.c's walk; no-ops when @io is NULL. */
+void dt_iommu_child_props(struct dt_out *o, const struct dt_iommu *io,
+			  size_t child, uint64_t first, uint64_t last);
+bool dt_iommu_base_prop(struct dt_out *o, const struct dt_iommu *io,
+			const void *fdt, int node, const struct dt_tag *t);
+void dt_iommu_node_props(struct dt_out *o, const struct dt_iommu *io,
+			 const void *fdt, int node);
+void dt_iommu_new_nodes(struct dt_out *o, const struct dt_iommu *io,
+			int end_tag);
+
+/*
+ * iommu_decode.c: a /reserved-memory child's binding as type and devices
+ * (*@devs allocated, the caller frees it). @ac, @sc: the root's cells.
+ */
+int dt_iommu_decode(struct mc_map *map, const void *fdt, int child,
+		    unsigned int ac, unsigned int sc, struct mc_region *r,
+		    struct mc_pci_dev **devs);
+
+#endif /* MC_DT_IOMMU_H */

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iommu_decode.c - the iommu-addresses binding (dt-iommu.h) read back.
+ *
+ * A /reserved-memory child whose every iommu-addresses entry names a PCI
+ * function (a node under a host bridge, its devfn and bus in reg) with
+ * the child's own range is what Linux reports as IOMMU_RESV_DIRECT for
+ * those functions (of_iommu_get_resv_regions(), of_translate_dma_region()
+ * through a host bridge without dma-ranges): it reads back as a direct
+ * range with devices=. Anything else (a non-PCI device, another address,
+ * a dangling phandle) reads back as a plain reservation, as before.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <libfdt.h>
+#include "dt-internal.h"
+#include "dt-iommu.h"
+
+static bool pci_bus(const void *fdt, int node)
+{
+	const char *type = node >= 0 ?
+				   fdt_getprop(fdt, node, "device_type", NULL) :
+				   NULL;
+
+	return type && strcmp(type, "pci") == 0;
+}
+
+/* The PCI function at phandle @ph, if it is one; false otherwise. */
+static bool pci_function(const void *fdt, uint32_t ph, struct mc_pci_dev *d)
+{
+	int node = fdt_node_offset_by_phandle(fdt, ph), bridge, len;
+	const fdt32_t *reg, *dom;
+
+	bridge = node >= 0 ? fdt_parent_offset(fdt, node) : -1;
+	if (!pci_bus(fdt, bridge))
+		return false;
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || len < 4 * DT_PCI_REG_CELLS)
+		return false;
+	/* the host bridge (a bridge node above gives its own domain) */
+	while (pci_bus(fdt, fdt_parent_offset(fdt, bridge)))
+		bridge = fdt_parent_offset(fdt, bridge);
+	dom = fdt_getprop(fdt, bridge, "linux,pci-domain", &len);
+	d->segment = dom && len == 4 ? (uint16_t)fdt32_ld(dom) : 0;
+	d->bus = (uint8_t)(fdt32_ld(reg) >> 16);
+	d->devfn = (uint8_t)(fdt32_ld(reg) >> 8);
+	return true;
+}
+
+int dt_iommu_decode(struct mc_map *map, const void *fdt, int child,
+		    unsigned int ac, unsigned int sc, struct mc_region *r,
+		    struct mc_pci_dev **devs)
+{
+	const unsigned char *v, *reg;
+	int len, reg_len;
+	size_t n, step = 4 * DT_IOMMU_ENTRY_CELLS;
+	uint64_t first, size;
+
+	*devs = NULL;
+	v = fdt_getprop(fdt, child, "iommu-addresses", &len);
+	reg = fdt_getprop(fdt, child, "reg", &reg_len);
+	if (!v || len <= 0 || len % step || !reg ||
+	    (size_t)reg_len < 4 * (ac + sc))
+		return 0;
+	first = dt_cells_get(reg, ac);
+	size = dt_cells_get(reg + 4 * ac, sc);
+	n = (size_t)len / step;
+	*devs = calloc(n, sizeof(**devs));
+	if (!*devs)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++, v += step) {
+		/* phys.hi (space code) is not translated: 1:1 */
+		if (!pci_function(fdt, fdt32_ld((const fdt32_t *)(const void *)v),
+				  &(*devs)[i]) ||
+		    dt_cells_get(v + 8, 2) != first ||
+		    dt_cells_get(v + 16, 2) != size) {
+			free(*devs);
+			*devs = NULL;
+			return 0;
+		}
+	}
+	r->type = MC_RESV_DIRECT;
+	r->devices = *devs;
+	r->n_devices = n;
+	return 0;
+}
