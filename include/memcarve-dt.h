@@ -62,6 +62,25 @@
  *    Enabled by default on ppc64 (PowerPC tools such as kexec read only the
  *    reserve map), off elsewhere.
  *
+ * Direct ranges with devices (patch mode; Linux 6.3+, dt-schema's
+ * reserved-memory.yaml, read by of_iommu_get_resv_regions()): each child
+ * of a direct or direct-relaxable range with devices gets a "phandle" and
+ * "iommu-addresses" = <&dev ADDR SIZE> per device, equal to its reg, and
+ * each device's node gets the child appended to its "memory-region" (a
+ * phandle of its own if it had none). The guest's IOMMU driver then keeps
+ * the range identity-mapped for the device: its group's reserved_regions
+ * list it as "direct" (relaxable ones too: Linux has no relaxable case).
+ * A device is a PCI function [segment:]bus:dev.fn, found under the host
+ * bridge of its segment (linux,pci-domain, or a lone bridge for 0) by its
+ * devfn in reg, as pci_set_of_node() finds it; a node "device@D[,F]" with
+ * the PCI binding's reg is added when the bridge has none. Refused
+ * (MC_EINVAL naming the range, the device and the reason) when Linux
+ * would ignore the binding: no such host bridge, a device behind a
+ * PCI-PCI bridge, a host bridge without an iommu-map covering the
+ * device's requester ID (or naming a disabled IOMMU), a host bridge off
+ * the root or with non-empty dma-ranges. @no_iommu_addresses leaves the
+ * binding out; fresh mode never writes it (there are no device nodes).
+ *
  * ppc64: the first memory block must start at 0 (the RMA, where the kernel
  * runs with translation off); a map whose RAM does not is refused.
  *
@@ -165,6 +184,7 @@ struct mc_dt_options {
  * or that Linux would
  * misread (cells other than 1 or 2 or left implicit, a /reserved-memory
  * Linux ignores, two reserved-memory nodes);
+ * MC_EINVAL when the iommu-addresses binding cannot be written (above);
  * MC_EOVERLAP when one of our reservations conflicts with a child of the
  * base's /reserved-memory (name or range) or one of its /memreserve/
  * entries; MC_ENOMEM. Every error leaves a
@@ -204,7 +224,9 @@ void mc_dt_free(void *blob);
  * Adds a ram region per reg entry of each root child with device_type =
  * "memory" (unnamed), a reserved region per reg entry of each enabled
  * /reserved-memory child (named after the node without its unit address,
- * MC_F_REUSABLE for "reusable", policy overlay when memory backs it), and a
+ * MC_F_REUSABLE for "reusable", policy overlay when memory backs it; type
+ * direct with devices= when its iommu-addresses name PCI functions with
+ * its own range, the binding mc_dt_build() writes), and a
  * reserved region named "memreserve" per /memreserve/ entry. A tree with a
  * CPU node compatible with "riscv" sets the map's arch to MC_ARCH_RISCV64
  * (mc_map_set_arch()); other trees leave the arch alone.
