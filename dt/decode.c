@@ -74,6 +74,7 @@ static int memory_nodes(struct decoder *d, const struct dt_scan *s)
 /* The children of the first reserved-memory, as fdt_subnode_offset() finds. */
 static int resv_children(struct decoder *d, const struct dt_scan *s)
 {
+	struct dt_iommu_index ix = { 0 };
 	size_t parent = 0;
 	int err = 0;
 
@@ -96,11 +97,12 @@ static int resv_children(struct decoder *d, const struct dt_scan *s)
 		if (!n->no_map)
 			r.policy = MC_POLICY_OVERLAY;
 		err = dt_iommu_decode(d->map, d->fdt, n->offset, d->ac, d->sc,
-				      &r, &devs);
+				      &r, &devs, &ix);
 		if (!err)
 			err = add_reg(d, n, &r);
 		free(devs);
 	}
+	dt_iommu_index_free(&ix);
 	return err;
 }
 

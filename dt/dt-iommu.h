@@ -53,10 +53,22 @@ struct dt_iommu_dev {
 	size_t n_regions;
 };
 
-/* The plan: devices, and per /reserved-memory child of ours its binding. */
+/*
+ * The plan: devices (sorted by segment, bus, devfn), and per
+ * /reserved-memory child of ours its binding. @by_node and @by_end index
+ * the devices the base has a node for (by that offset) and those we add
+ * (by their bridge's end tag), for the writer's lookups.
+ */
+struct dt_iommu_ref {
+	int offset;		/* the device's node, or its bridge's end */
+	size_t dev;		/* index in dt_iommu.dev */
+};
+
 struct dt_iommu {
 	struct dt_iommu_dev *dev;
 	size_t n_dev;
+	struct dt_iommu_ref *by_node, *by_end;	/* sorted by offset */
+	size_t n_by_node, n_by_end;
 	uint32_t *phandle;	/* per plan child: its phandle, 0 for none */
 	size_t **child_dev;	/* per plan child: device indices, or NULL */
 	size_t *n_child_dev;
@@ -75,8 +87,20 @@ int dt_iommu_plan(struct mc_map *map, const struct dt_base *base,
 void dt_iommu_free(struct dt_iommu *io);
 const struct mc_region *dt_iommu_region_of(const struct mc_region *piece);
 
-/* iommu_pci.c */
+/* iommu_pci.c: the base's host bridges, found once. */
+struct dt_pci_bridge {
+	int node;
+	int64_t domain;		/* linux,pci-domain, or -1 */
+};
+
+struct dt_pci_bridges {
+	struct dt_pci_bridge *bridge;
+	size_t n;
+};
+
+int dt_iommu_pci_bridges(const void *fdt, struct dt_pci_bridges *list);
 int dt_iommu_pci_find(struct mc_map *map, const void *fdt,
+		      const struct dt_pci_bridges *list,
 		      const struct mc_pci_dev *pci, const char *what,
 		      struct dt_iommu_dev *dev);
 
@@ -93,9 +117,24 @@ void dt_iommu_new_nodes(struct dt_out *o, const struct dt_iommu *io,
 /*
  * iommu_decode.c: a /reserved-memory child's binding as type and devices
  * (*@devs allocated, the caller frees it). @ac, @sc: the root's cells.
+ * @ix: the tree's phandles, built on first use (zeroed before, freed with
+ * dt_iommu_index_free() after): libfdt finds a phandle or a parent by
+ * walking the tree, too slow once per entry.
  */
+struct dt_iommu_index {
+	struct dt_phandle_node {
+		uint32_t phandle;
+		int node;
+		int state;	/* 0 not read yet, 1 a PCI function, -1 not */
+		struct mc_pci_dev pci;
+	} *e;
+	size_t n;
+	bool built;
+};
+
 int dt_iommu_decode(struct mc_map *map, const void *fdt, int child,
 		    unsigned int ac, unsigned int sc, struct mc_region *r,
-		    struct mc_pci_dev **devs);
+		    struct mc_pci_dev **devs, struct dt_iommu_index *ix);
+void dt_iommu_index_free(struct dt_iommu_index *ix);
 
 #endif /* MC_DT_IOMMU_H */

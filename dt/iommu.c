@@ -9,11 +9,13 @@
  * device is a PCI function resolved under the base's host bridge
  * (iommu_pci.c); a node is added for it when the base has none. Linux
  * reports such a region as IOMMU_RESV_DIRECT for either type (of_iommu.c
- * has no relaxable case). New phandles follow the base's largest.
+ * has no relaxable case). New phandles follow the base's largest: our
+ * children's in tree order, then the devices', by segment, bus, devfn.
  *
  * Refused, with the reason, when the kernel would ignore the binding:
  * the device could not be found or sits behind no IOMMU (iommu_pci.c).
- * The values are built here, so the writer only copies bytes.
+ * Each distinct device is resolved once and every lookup is a binary
+ * search, so a map of many ranges and devices plans in O(n log n).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +25,6 @@
 #include "dt-iommu.h"
 
 #define PHANDLE_MAX 0xfffffffeu	/* -1 is "no phandle" */
-
-static int size_scratch(struct mc_map *map, const void *fdt,
-			struct dt_iommu *io);
 
 const struct mc_region *dt_iommu_region_of(const struct mc_region *piece)
 {
@@ -39,6 +38,18 @@ static bool binds(const struct mc_region *r)
 		r->type == MC_RESV_DIRECT_RELAXABLE);
 }
 
+static uint32_t key_of(const struct mc_pci_dev *d)
+{
+	return (uint32_t)d->segment << 16 | (uint32_t)d->bus << 8 | d->devfn;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	uint32_t x = key_of(a), y = key_of(b);
+
+	return x < y ? -1 : x > y;
+}
+
 static int new_phandle(struct mc_map *map, struct dt_iommu *io,
 		       uint32_t *out)
 {
@@ -50,117 +61,178 @@ static int new_phandle(struct mc_map *map, struct dt_iommu *io,
 	return 0;
 }
 
-/* The index of @pci in io->dev, resolving and adding it the first time. */
-static int device_index(struct mc_map *map, const void *fdt,
-			struct dt_iommu *io, const struct mc_pci_dev *pci,
-			const char *what, size_t *index)
+/* Every device the bound children name, once each, sorted. */
+static int collect_devices(struct mc_map *map, const struct dt_plan *plan,
+			   struct dt_iommu *io, struct mc_pci_dev **out,
+			   size_t *n_out)
 {
-	struct dt_iommu_dev dev, *grown;
-	int err;
+	size_t n = 0, k = 0;
+	struct mc_pci_dev *all;
 
-	for (size_t i = 0; i < io->n_dev; i++) {
-		const struct mc_pci_dev *d = &io->dev[i].pci;
+	for (size_t i = 0; i < plan->n_children; i++) {
+		const struct mc_region *r;
 
-		if (d->segment == pci->segment && d->bus == pci->bus &&
-		    d->devfn == pci->devfn) {
-			*index = i;
-			return 0;
+		r = dt_iommu_region_of(plan->children[i].piece);
+		if (binds(r))
+			n += r->n_devices;
+	}
+	all = calloc(n ? n : 1, sizeof(*all));
+	if (!all)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < plan->n_children; i++) {
+		const struct mc_region *r;
+
+		r = dt_iommu_region_of(plan->children[i].piece);
+		if (!binds(r))
+			continue;
+		memcpy(all + k, r->devices, r->n_devices * sizeof(*all));
+		k += r->n_devices;
+		io->n_child_dev[i] = r->n_devices;
+	}
+	qsort(all, n, sizeof(*all), by_key);
+	k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || by_key(&all[k - 1], &all[i]) != 0)
+			all[k++] = all[i];
+	*out = all;
+	*n_out = k;
+	return 0;
+}
+
+/* The first range naming @pci, for a refusal's message. */
+static void describe(char *buf, size_t len, const struct dt_plan *plan,
+		     const struct mc_pci_dev *pci)
+{
+	for (size_t i = 0; i < plan->n_children; i++) {
+		const struct mc_region *r;
+
+		r = dt_iommu_region_of(plan->children[i].piece);
+		for (size_t d = 0; binds(r) && d < r->n_devices; d++) {
+			char piece[200];
+
+			if (key_of(&r->devices[d]) != key_of(pci))
+				continue;
+			dt_fmt_piece(piece, sizeof(piece), plan->children[i].piece);
+			snprintf(buf, len, "%s: device %04x:%02x:%02x.%x",
+				 piece, pci->segment, pci->bus,
+				 pci->devfn >> 3, pci->devfn & 7);
+			return;
 		}
 	}
-	err = dt_iommu_pci_find(map, fdt, pci, what, &dev);
-	if (err)
-		return err;
-	dev.phandle = dev.node >= 0 ? fdt_get_phandle(fdt, dev.node) : 0;
-	dev.new_phandle = dev.phandle == 0;
-	if (dev.new_phandle && (err = new_phandle(map, io, &dev.phandle)))
-		return err;
-	grown = realloc(io->dev, (io->n_dev + 1) * sizeof(*grown));
-	if (!grown)
-		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
-	io->dev = grown;
-	io->dev[io->n_dev] = dev;
-	*index = io->n_dev++;
-	return 0;
 }
 
-static int add_region(struct mc_map *map, struct dt_iommu_dev *dev,
-		      uint32_t phandle)
+static int resolve_devices(struct mc_map *map, const void *fdt,
+			   const struct dt_plan *plan, struct dt_iommu *io,
+			   const struct mc_pci_dev *pci, size_t n)
 {
-	uint32_t *grown = realloc(dev->regions,
-				  (dev->n_regions + 1) * sizeof(*grown));
+	struct dt_pci_bridges bridges;
+	int err = dt_iommu_pci_bridges(fdt, &bridges);
 
-	if (!grown)
-		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
-	dev->regions = grown;
-	dev->regions[dev->n_regions++] = phandle;
-	return 0;
+	io->dev = calloc(n ? n : 1, sizeof(*io->dev));
+	if (err || !io->dev)
+		err = mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n && !err; i++) {
+		struct dt_iommu_dev *dev = &io->dev[i];
+		char what[240];
+
+		describe(what, sizeof(what), plan, &pci[i]);
+		err = dt_iommu_pci_find(map, fdt, &bridges, &pci[i], what, dev);
+		if (err)
+			break;
+		io->n_dev++;
+		dev->phandle = dev->node >= 0 ? fdt_get_phandle(fdt, dev->node)
+					      : 0;
+		dev->new_phandle = dev->phandle == 0;
+	}
+	free(bridges.bridge);
+	return err;
 }
 
-/* The binding of plan child @i, from its range's devices. */
-static int bind_child(struct mc_map *map, const void *fdt,
-		      struct dt_iommu *io, const struct dt_child *c, size_t i)
+static size_t index_of(const struct dt_iommu *io, const struct mc_pci_dev *d)
 {
-	const struct mc_region *r = dt_iommu_region_of(c->piece);
-	char what[240], piece[200];
-	int err;
+	size_t lo = 0, hi = io->n_dev;
 
-	io->child_dev[i] = calloc(r->n_devices, sizeof(size_t));
-	if (!io->child_dev[i])
-		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
-	err = new_phandle(map, io, &io->phandle[i]);
-	dt_fmt_piece(piece, sizeof(piece), c->piece);
-	for (size_t d = 0; d < r->n_devices && !err; d++) {
-		const struct mc_pci_dev *pci = &r->devices[d];
-		size_t k = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		snprintf(what, sizeof(what), "%s: device %04x:%02x:%02x.%x",
-			 piece, pci->segment, pci->bus, pci->devfn >> 3,
-			 pci->devfn & 7);
-		err = device_index(map, fdt, io, pci, what, &k);
-		if (!err)
-			err = add_region(map, &io->dev[k], io->phandle[i]);
-		if (!err)
-			io->child_dev[i][io->n_child_dev[i]++] = k;
+		if (key_of(&io->dev[mid].pci) < key_of(d))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Phandles, each child's device list, each device's regions. */
+static int link(struct mc_map *map, const struct dt_plan *plan,
+		struct dt_iommu *io)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < plan->n_children && !err; i++)
+		if (io->n_child_dev[i])
+			err = new_phandle(map, io, &io->phandle[i]);
+	for (size_t i = 0; i < io->n_dev && !err; i++)
+		if (io->dev[i].new_phandle)
+			err = new_phandle(map, io, &io->dev[i].phandle);
+	for (size_t i = 0; i < plan->n_children && !err; i++) {
+		const struct mc_region *r;
+
+		if (!io->n_child_dev[i])
+			continue;
+		r = dt_iommu_region_of(plan->children[i].piece);
+		io->child_dev[i] = calloc(r->n_devices, sizeof(size_t));
+		if (!io->child_dev[i])
+			return mc_map_report(map, MC_ENOMEM, NULL,
+					     "out of memory");
+		for (size_t d = 0; d < r->n_devices; d++) {
+			struct dt_iommu_dev *dev;
+			uint32_t *grown;
+
+			io->child_dev[i][d] = index_of(io, &r->devices[d]);
+			dev = &io->dev[io->child_dev[i][d]];
+			grown = realloc(dev->regions, (dev->n_regions + 1) *
+							      sizeof(*grown));
+			if (!grown)
+				return mc_map_report(map, MC_ENOMEM, NULL,
+						     "out of memory");
+			dev->regions = grown;
+			dev->regions[dev->n_regions++] = io->phandle[i];
+		}
 	}
 	return err;
 }
 
-int dt_iommu_plan(struct mc_map *map, const struct dt_base *base,
-		  const struct dt_plan *plan, struct dt_iommu *io)
+static int by_offset(const void *a, const void *b)
 {
-	size_t n = plan->n_children ? plan->n_children : 1;
-	uint32_t max = 0;
-	int err = 0;
+	const struct dt_iommu_ref *x = a, *y = b;
 
-	*io = (struct dt_iommu){ .n_children = plan->n_children };
-	io->phandle = calloc(n, sizeof(*io->phandle));
-	io->child_dev = calloc(n, sizeof(*io->child_dev));
-	io->n_child_dev = calloc(n, sizeof(*io->n_child_dev));
-	if (!io->phandle || !io->child_dev || !io->n_child_dev)
-		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
-	if (fdt_find_max_phandle(base->fdt, &max))
-		return mc_map_report(map, MC_EBADBLOB, "base",
-				     "its phandles cannot be read");
-	io->next_phandle = max + 1;
-	for (size_t i = 0; i < plan->n_children && !err; i++)
-		if (binds(dt_iommu_region_of(plan->children[i].piece)))
-			err = bind_child(map, base->fdt, io,
-					 &plan->children[i], i);
-	return err ? err : size_scratch(map, base->fdt, io);
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return x->dev < y->dev ? -1 : x->dev > y->dev;
 }
 
-void dt_iommu_free(struct dt_iommu *io)
+/* The writer's two indexes (dt-iommu.h). */
+static int index_devices(struct mc_map *map, struct dt_iommu *io)
 {
-	for (size_t i = 0; io->child_dev && i < io->n_children; i++)
-		free(io->child_dev[i]);
-	for (size_t i = 0; i < io->n_dev; i++)
-		free(io->dev[i].regions);
-	free(io->dev);
-	free(io->phandle);
-	free(io->child_dev);
-	free(io->n_child_dev);
-	free(io->scratch);
-	*io = (struct dt_iommu){ 0 };
+	size_t n = io->n_dev ? io->n_dev : 1;
+
+	io->by_node = calloc(n, sizeof(*io->by_node));
+	io->by_end = calloc(n, sizeof(*io->by_end));
+	if (!io->by_node || !io->by_end)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < io->n_dev; i++) {
+		if (io->dev[i].node >= 0)
+			io->by_node[io->n_by_node++] =
+				(struct dt_iommu_ref){ io->dev[i].node, i };
+		else
+			io->by_end[io->n_by_end++] =
+				(struct dt_iommu_ref){ io->dev[i].bridge_end,
+						       i };
+	}
+	qsort(io->by_node, io->n_by_node, sizeof(*io->by_node), by_offset);
+	qsort(io->by_end, io->n_by_end, sizeof(*io->by_end), by_offset);
+	return 0;
 }
 
 /* Bytes of the longest value the writer builds: sized once, here. */
@@ -174,17 +246,61 @@ static int size_scratch(struct mc_map *map, const void *fdt,
 			most = 4 * DT_IOMMU_ENTRY_CELLS * io->n_child_dev[i];
 	for (size_t i = 0; i < io->n_dev; i++) {
 		int len = 0;
+		size_t need;
 
 		if (io->dev[i].node >= 0)
 			fdt_getprop(fdt, io->dev[i].node, "memory-region",
 				    &len);
-		if ((size_t)(len > 0 ? len : 0) + 4 * io->dev[i].n_regions >
-		    most)
-			most = (size_t)(len > 0 ? len : 0) +
-			       4 * io->dev[i].n_regions;
+		need = (size_t)(len > 0 ? len : 0) + 4 * io->dev[i].n_regions;
+		most = need > most ? need : most;
 	}
 	io->scratch_len = most;
 	io->scratch = malloc(most);
 	return io->scratch ? 0 : mc_map_report(map, MC_ENOMEM, NULL,
 					       "out of memory");
+}
+
+int dt_iommu_plan(struct mc_map *map, const struct dt_base *base,
+		  const struct dt_plan *plan, struct dt_iommu *io)
+{
+	size_t n = plan->n_children ? plan->n_children : 1, n_pci = 0;
+	struct mc_pci_dev *pci = NULL;
+	uint32_t max = 0;
+	int err;
+
+	*io = (struct dt_iommu){ .n_children = plan->n_children };
+	io->phandle = calloc(n, sizeof(*io->phandle));
+	io->child_dev = calloc(n, sizeof(*io->child_dev));
+	io->n_child_dev = calloc(n, sizeof(*io->n_child_dev));
+	if (!io->phandle || !io->child_dev || !io->n_child_dev)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	if (fdt_find_max_phandle(base->fdt, &max))
+		return mc_map_report(map, MC_EBADBLOB, "base",
+				     "its phandles cannot be read");
+	io->next_phandle = max + 1;
+	err = collect_devices(map, plan, io, &pci, &n_pci);
+	if (!err)
+		err = resolve_devices(map, base->fdt, plan, io, pci, n_pci);
+	free(pci);
+	if (!err)
+		err = link(map, plan, io);
+	if (!err)
+		err = index_devices(map, io);
+	return err ? err : size_scratch(map, base->fdt, io);
+}
+
+void dt_iommu_free(struct dt_iommu *io)
+{
+	for (size_t i = 0; io->child_dev && i < io->n_children; i++)
+		free(io->child_dev[i]);
+	for (size_t i = 0; i < io->n_dev; i++)
+		free(io->dev[i].regions);
+	free(io->dev);
+	free(io->phandle);
+	free(io->child_dev);
+	free(io->n_child_dev);
+	free(io->by_node);
+	free(io->by_end);
+	free(io->scratch);
+	*io = (struct dt_iommu){ 0 };
 }

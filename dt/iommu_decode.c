@@ -25,13 +25,12 @@ static bool pci_bus(const void *fdt, int node)
 	return type && strcmp(type, "pci") == 0;
 }
 
-/* The PCI function at phandle @ph, if it is one; false otherwise. */
-static bool pci_function(const void *fdt, uint32_t ph, struct mc_pci_dev *d)
+/* The PCI function a device node is, if it is one. */
+static bool pci_function(const void *fdt, int node, struct mc_pci_dev *d)
 {
-	int node = fdt_node_offset_by_phandle(fdt, ph), bridge, len;
+	int bridge = fdt_parent_offset(fdt, node), len;
 	const fdt32_t *reg, *dom;
 
-	bridge = node >= 0 ? fdt_parent_offset(fdt, node) : -1;
 	if (!pci_bus(fdt, bridge))
 		return false;
 	reg = fdt_getprop(fdt, node, "reg", &len);
@@ -47,9 +46,63 @@ static bool pci_function(const void *fdt, uint32_t ph, struct mc_pci_dev *d)
 	return true;
 }
 
+static int by_phandle(const void *a, const void *b)
+{
+	const struct dt_phandle_node *x = a, *y = b;
+
+	return x->phandle < y->phandle ? -1 : x->phandle > y->phandle;
+}
+
+static int build_index(const void *fdt, struct dt_iommu_index *ix)
+{
+	size_t cap = 0;
+
+	ix->built = true;
+	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		uint32_t ph = fdt_get_phandle(fdt, node);
+
+		if (!ph)
+			continue;
+		if (ix->n == cap) {
+			struct dt_phandle_node *grown;
+
+			cap = cap ? 2 * cap : 64;
+			grown = realloc(ix->e, cap * sizeof(*grown));
+			if (!grown)
+				return MC_ENOMEM;
+			ix->e = grown;
+		}
+		ix->e[ix->n++] = (struct dt_phandle_node){ ph, node, 0, { 0 } };
+	}
+	qsort(ix->e, ix->n, sizeof(*ix->e), by_phandle);
+	return 0;
+}
+
+/* The PCI function at phandle @ph, if it is one; false otherwise. */
+static bool pci_at(const void *fdt, struct dt_iommu_index *ix, uint32_t ph,
+		   struct mc_pci_dev *d)
+{
+	struct dt_phandle_node key = { .phandle = ph }, *e;
+
+	e = bsearch(&key, ix->e, ix->n, sizeof(*ix->e), by_phandle);
+	if (!e)
+		return false;
+	if (e->state == 0)
+		e->state = pci_function(fdt, e->node, &e->pci) ? 1 : -1;
+	*d = e->pci;
+	return e->state > 0;
+}
+
+void dt_iommu_index_free(struct dt_iommu_index *ix)
+{
+	free(ix->e);
+	*ix = (struct dt_iommu_index){ 0 };
+}
+
 int dt_iommu_decode(struct mc_map *map, const void *fdt, int child,
 		    unsigned int ac, unsigned int sc, struct mc_region *r,
-		    struct mc_pci_dev **devs)
+		    struct mc_pci_dev **devs, struct dt_iommu_index *ix)
 {
 	const unsigned char *v, *reg;
 	int len, reg_len;
@@ -62,6 +115,8 @@ int dt_iommu_decode(struct mc_map *map, const void *fdt, int child,
 	if (!v || len <= 0 || len % step || !reg ||
 	    (size_t)reg_len < 4 * (ac + sc))
 		return 0;
+	if (!ix->built && build_index(fdt, ix))
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	first = dt_cells_get(reg, ac);
 	size = dt_cells_get(reg + 4 * ac, sc);
 	n = (size_t)len / step;
@@ -70,8 +125,7 @@ int dt_iommu_decode(struct mc_map *map, const void *fdt, int child,
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++, v += step) {
 		/* phys.hi (space code) is not translated: 1:1 */
-		if (!pci_function(fdt, fdt32_ld((const fdt32_t *)(const void *)v),
-				  &(*devs)[i]) ||
+		if (!pci_at(fdt, ix, dt_cells_get(v, 1), &(*devs)[i]) ||
 		    dt_cells_get(v + 8, 2) != first ||
 		    dt_cells_get(v + 16, 2) != size) {
 			free(*devs);

@@ -18,6 +18,7 @@
  *    (of_translate_dma_region()): an absent or empty dma-ranges is 1:1.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
@@ -41,39 +42,52 @@ static bool available(const void *fdt, int node)
 	return !s || strcmp(s, "okay") == 0 || strcmp(s, "ok") == 0;
 }
 
-/*
- * The host bridge of @segment: the one whose linux,pci-domain says so, or
- * for segment 0 a lone bridge without one. Else a negative MC_E*.
- */
-static int host_bridge(struct mc_map *map, const void *fdt, uint16_t segment,
-		       const char *what)
+int dt_iommu_pci_bridges(const void *fdt, struct dt_pci_bridges *list)
 {
-	int node, lone = -1, n = 0;
+	int node;
 
+	*list = (struct dt_pci_bridges){ 0 };
 	for (node = fdt_next_node(fdt, 0, NULL); node >= 0;
 	     node = fdt_next_node(fdt, node, NULL)) {
+		struct dt_pci_bridge *grown;
 		const fdt32_t *dom;
 		int len;
 
 		if (!is_pci_bus(fdt, node) ||
 		    is_pci_bus(fdt, fdt_parent_offset(fdt, node)))
 			continue;
-		n++;
+		grown = realloc(list->bridge,
+				(list->n + 1) * sizeof(*list->bridge));
+		if (!grown)
+			return MC_ENOMEM;
+		list->bridge = grown;
 		dom = fdt_getprop(fdt, node, "linux,pci-domain", &len);
-		if (dom && len == 4 && fdt32_ld(dom) == segment)
-			return node;
-		if (!dom)
-			lone = node;
+		grown[list->n++] = (struct dt_pci_bridge){
+			node, dom && len == 4 ? (int64_t)fdt32_ld(dom) : -1 };
 	}
-	if (n == 1 && lone >= 0 && segment == 0)
-		return lone;
+	return 0;
+}
+
+/*
+ * The host bridge of @segment: the one whose linux,pci-domain says so, or
+ * for segment 0 a lone bridge without one. Else a negative MC_E*.
+ */
+static int host_bridge(struct mc_map *map, const struct dt_pci_bridges *list,
+		       uint16_t segment, const char *what)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (list->bridge[i].domain == segment)
+			return list->bridge[i].node;
+	if (list->n == 1 && list->bridge[0].domain < 0 && segment == 0)
+		return list->bridge[0].node;
 	return mc_map_report(map, MC_EINVAL, "devices",
 			     "%s: %s" WITHOUT, what,
-			     n == 0 ? "the base tree has no PCI host bridge "
-				      "(device_type \"pci\") to hold the device"
-			     : "no host bridge of the base tree is that PCI "
-			       "segment (linux,pci-domain, or a lone bridge for "
-			       "segment 0)");
+			     list->n == 0 ?
+				     "the base tree has no PCI host bridge "
+				     "(device_type \"pci\") to hold the device"
+				     : "no host bridge of the base tree is that "
+				       "PCI segment (linux,pci-domain, or a lone "
+				       "bridge for segment 0)");
 }
 
 /* The child of @bridge Linux gives @devfn, or -1. */
@@ -160,13 +174,14 @@ static int end_tag(const void *fdt, int node)
 }
 
 int dt_iommu_pci_find(struct mc_map *map, const void *fdt,
+		      const struct dt_pci_bridges *list,
 		      const struct mc_pci_dev *pci, const char *what,
 		      struct dt_iommu_dev *dev)
 {
 	const fdt32_t *range;
 	const char *problem;
 	uint32_t first_bus = 0;
-	int bridge = host_bridge(map, fdt, pci->segment, what), len;
+	int bridge = host_bridge(map, list, pci->segment, what), len;
 
 	if (bridge < 0)
 		return bridge;

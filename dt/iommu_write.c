@@ -24,13 +24,31 @@ static void prop_u32(struct dt_out *o, const char *name, uint32_t v)
 	dt_out_prop(o, name, &be, sizeof(be));
 }
 
+/* The first entry of @refs (sorted) at @offset, or @n. */
+static size_t first_at(const struct dt_iommu_ref *refs, size_t n, int offset)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (refs[mid].offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && refs[lo].offset == offset ? lo : n;
+}
+
 static const struct dt_iommu_dev *device_at(const struct dt_iommu *io,
 					    int node)
 {
-	for (size_t i = 0; io && i < io->n_dev; i++)
-		if (io->dev[i].node == node)
-			return &io->dev[i];
-	return NULL;
+	size_t i;
+
+	if (!io || !io->n_by_node)
+		return NULL;
+	i = first_at(io->by_node, io->n_by_node, node);
+	return i < io->n_by_node ? &io->dev[io->by_node[i].dev] : NULL;
 }
 
 void dt_iommu_child_props(struct dt_out *o, const struct dt_iommu *io,
@@ -116,7 +134,11 @@ static void new_node(struct dt_out *o, const struct dt_iommu *io,
 void dt_iommu_new_nodes(struct dt_out *o, const struct dt_iommu *io,
 			int end_tag)
 {
-	for (size_t i = 0; io && i < io->n_dev; i++)
-		if (io->dev[i].node < 0 && io->dev[i].bridge_end == end_tag)
-			new_node(o, io, &io->dev[i]);
+	size_t i;
+
+	if (!io || !io->n_by_end)
+		return;
+	for (i = first_at(io->by_end, io->n_by_end, end_tag);
+	     i < io->n_by_end && io->by_end[i].offset == end_tag; i++)
+		new_node(o, io, &io->dev[io->by_end[i].dev]);
 }
