@@ -20,7 +20,11 @@ and OpenSBI's side:
   - the guest's /reserved-memory holds OpenSBI's mmode_resv* child(ren)
     next to ours, each inside our memory and outside every child of ours;
   - each lies inside memblock `reserved` and a `Reserved` range of
-    /proc/iomem: the firmware stays out of the kernel's hands.
+    /proc/iomem: the firmware stays out of the kernel's hands;
+
+and /proc/iomem's top level: System RAM is exactly our memory less the
+backed no-map children, and those are exactly its top-level Reserved
+ranges (the hole is neither).
 
 Usage: python3 tests/guest/boot_riscv.py [-k NAME] [--kernel SERIES]...
        [--tool build/memcarve] [-v]
@@ -91,6 +95,48 @@ def opensbi_checks(view, carved):
     return problems, rows
 
 
+def minus(ranges, cuts):
+    out = []
+    for a, b in ranges:
+        for x, y in sorted(cuts):
+            if y < a or x > b:
+                continue
+            if x > a:
+                out.append((a, x - 1))
+            a = y + 1
+        if a <= b:
+            out.append((a, b))
+    return out
+
+
+def iomem_checks(view, carved):
+    """/proc/iomem's top level: System RAM is our memory less the backed
+    no-map children, each of which is a top-level Reserved range (riscv's
+    init_resources()); holes are nothing."""
+    memory, children, _ = boot_dt.expected(carved, False,
+                                           boot_dt.reusable_names(MAP))
+    nomap = [rng for rng, flag in children.values() if flag == "no-map"
+             and any(x <= rng[0] <= y for x, y in memory)]
+    want_ram = boot_dt.join(minus(memory, nomap))
+    top = [(d, r) for d, r in view.iomem if d == 0]
+    ram = boot_dt.join((r.start, r.end) for _, r in top
+                       if r.label == "System RAM")
+    res = sorted((r.start, r.end) for _, r in top if r.label == "Reserved")
+    rows = [("/proc/iomem System RAM", boot_dt.fmt(want_ram), "guest",
+             boot_dt.fmt(ram)),
+            ("/proc/iomem Reserved (no-map)", boot_dt.fmt(sorted(nomap)),
+             "guest", boot_dt.fmt(res))]
+    problems = []
+    if ram != want_ram:
+        problems.append(f"/proc/iomem System RAM {boot_dt.fmt(ram)}; ours "
+                        f"{boot_dt.fmt(want_ram)}")
+    if res != sorted(nomap):
+        problems.append(f"/proc/iomem top-level Reserved {boot_dt.fmt(res)}"
+                        f"; our backed no-map children "
+                        f"{boot_dt.fmt(sorted(nomap))}")
+    return problems, rows
+
+
 def run_case(tool, name, opts, workdir, series):
     art = guest.Artifacts(mode="plain", memory=MEMORY, name=f"dt-{name}",
                           kernel=series)
@@ -107,7 +153,9 @@ def run_case(tool, name, opts, workdir, series):
                                        "one" in opts,
                                        boot_dt.reusable_names(MAP))
     more, more_rows = opensbi_checks(view, carved)
-    return view, secs, result, problems + more, rows + more_rows
+    io, io_rows = iomem_checks(view, carved)
+    return (view, secs, result, problems + more + io,
+            rows + more_rows + io_rows)
 
 
 def main(argv):
