@@ -81,6 +81,15 @@
  * the root or with non-empty dma-ranges. @no_iommu_addresses leaves the
  * binding out; fresh mode never writes it (there are no device nodes).
  *
+ * riscv64: OpenSBI, the M-mode firmware, adds a /reserved-memory child for
+ * its own region ("mmode_resv<N>@ADDR", older releases "mmode_pmp<N>")
+ * before Linux runs. A base that already holds one (a tree passed on by
+ * OpenSBI) keeps it, and a reservation of ours over it is refused, naming
+ * OpenSBI. A base dumped before OpenSBI ran (QEMU's dumpdtb) has none yet:
+ * OpenSBI adds it at boot, so the map must keep clear of the firmware's
+ * region itself (QEMU virt: the start of RAM; 512 KiB with QEMU 7.2's
+ * OpenSBI), which stays RAM that Linux then reserves.
+ *
  * ppc64: the first memory block must start at 0 (the RMA, where the kernel
  * runs with translation off); a map whose RAM does not is refused.
  *
