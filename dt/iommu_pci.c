@@ -117,6 +117,9 @@ static const char *iommu_map_problem(const void *fdt, int bridge,
 	if (!map)
 		return "its host bridge has no iommu-map, so Linux puts it "
 		       "behind no IOMMU and no driver reads iommu-addresses";
+	if (len <= 0 || len % 16)	/* of_map_id(): "Bad iommu-map length" */
+		return "its host bridge's iommu-map is not a list of 4-cell "
+		       "entries, which Linux rejects";
 	mask = fdt_getprop(fdt, bridge, "iommu-map-mask", &mlen);
 	if (mask && mlen == 4)
 		rid &= fdt32_ld(mask);
