@@ -85,7 +85,6 @@ struct dt_iommu {
 int dt_iommu_plan(struct mc_map *map, const struct dt_base *base,
 		  const struct dt_plan *plan, struct dt_iommu *io);
 void dt_iommu_free(struct dt_iommu *io);
-const struct mc_region *dt_iommu_region_of(const struct mc_region *piece);
 
 /* iommu_pci.c: the base's host bridges, found once. */
 struct dt_pci_bridge {

@@ -26,9 +26,10 @@
 
 #define PHANDLE_MAX 0xfffffffeu	/* -1 is "no phandle" */
 
-const struct mc_region *dt_iommu_region_of(const struct mc_region *piece)
+/* The input range a child comes from: its type and devices. */
+static const struct mc_region *region_of(const struct dt_child *c)
 {
-	return piece;	/* a result piece keeps its input's devices */
+	return c->piece;	/* a result piece keeps its input's devices */
 }
 
 static bool binds(const struct mc_region *r)
@@ -72,7 +73,7 @@ static int collect_devices(struct mc_map *map, const struct dt_plan *plan,
 	for (size_t i = 0; i < plan->n_children; i++) {
 		const struct mc_region *r;
 
-		r = dt_iommu_region_of(plan->children[i].piece);
+		r = region_of(&plan->children[i]);
 		if (binds(r))
 			n += r->n_devices;
 	}
@@ -82,7 +83,7 @@ static int collect_devices(struct mc_map *map, const struct dt_plan *plan,
 	for (size_t i = 0; i < plan->n_children; i++) {
 		const struct mc_region *r;
 
-		r = dt_iommu_region_of(plan->children[i].piece);
+		r = region_of(&plan->children[i]);
 		if (!binds(r))
 			continue;
 		memcpy(all + k, r->devices, r->n_devices * sizeof(*all));
@@ -106,7 +107,7 @@ static void describe(char *buf, size_t len, const struct dt_plan *plan,
 	for (size_t i = 0; i < plan->n_children; i++) {
 		const struct mc_region *r;
 
-		r = dt_iommu_region_of(plan->children[i].piece);
+		r = region_of(&plan->children[i]);
 		for (size_t d = 0; binds(r) && d < r->n_devices; d++) {
 			char piece[200];
 
@@ -180,7 +181,7 @@ static int link(struct mc_map *map, const struct dt_plan *plan,
 
 		if (!io->n_child_dev[i])
 			continue;
-		r = dt_iommu_region_of(plan->children[i].piece);
+		r = region_of(&plan->children[i]);
 		io->child_dev[i] = calloc(r->n_devices, sizeof(size_t));
 		if (!io->child_dev[i])
 			return mc_map_report(map, MC_ENOMEM, NULL,

@@ -75,7 +75,8 @@ static int build_index(const void *fdt, struct dt_iommu_index *ix)
 		}
 		ix->e[ix->n++] = (struct dt_phandle_node){ ph, node, 0, { 0 } };
 	}
-	qsort(ix->e, ix->n, sizeof(*ix->e), by_phandle);
+	if (ix->n)	/* a tree without phandles: ix->e is NULL */
+		qsort(ix->e, ix->n, sizeof(*ix->e), by_phandle);
 	return 0;
 }
 
@@ -85,6 +86,8 @@ static bool pci_at(const void *fdt, struct dt_iommu_index *ix, uint32_t ph,
 {
 	struct dt_phandle_node key = { .phandle = ph }, *e;
 
+	if (!ix->n)
+		return false;
 	e = bsearch(&key, ix->e, ix->n, sizeof(*ix->e), by_phandle);
 	if (!e)
 		return false;

@@ -293,6 +293,42 @@ static void test_reads_back_as_direct_with_devices(void **state)
 	mc_map_free(back);
 }
 
+/* fuzz_dt_patch found it: iommu-addresses in a tree without phandles. */
+static void test_binding_without_phandles_reads_as_reserved(void **state)
+{
+	struct mc_map *back = mc_map_new();
+	char buf[1024];
+	fdt64_t reg[2] = { cpu_to_fdt64(0x48000000), cpu_to_fdt64(0x1000) };
+	fdt32_t io[6] = { cpu_to_fdt32(7), cpu_to_fdt32(0x02000000), 0,
+			  cpu_to_fdt32(0x48000000), 0, cpu_to_fdt32(0x1000) };
+	const struct mc_region *r;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(fdt_create(buf, sizeof(buf)), 0);
+	fdt_finish_reservemap(buf);
+	fdt_begin_node(buf, "");
+	fdt_property_u32(buf, "#address-cells", 2);
+	fdt_property_u32(buf, "#size-cells", 2);
+	fdt_begin_node(buf, "reserved-memory");
+	fdt_property_u32(buf, "#address-cells", 2);
+	fdt_property_u32(buf, "#size-cells", 2);
+	fdt_property(buf, "ranges", NULL, 0);
+	fdt_begin_node(buf, "fw@48000000");
+	fdt_property(buf, "reg", reg, sizeof(reg));
+	fdt_property(buf, "iommu-addresses", io, sizeof(io));
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+	assert_int_equal(fdt_finish(buf), 0);
+	assert_int_equal(mc_dt_decode(back, buf, fdt_totalsize(buf)), 0);
+	r = mc_map_input(back, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].type, MC_RESV_RESERVED);
+	assert_int_equal(r[0].n_devices, 0);
+	mc_map_free(back);
+}
+
 static void test_fresh_tree_has_no_binding(void **state)
 {
 	struct mc_map *map = map_carved(MAP);
@@ -315,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_no_iommu_addresses_is_the_plain_tree),
 		cmocka_unit_test(test_refused_where_linux_would_ignore_it),
 		cmocka_unit_test(test_reads_back_as_direct_with_devices),
+		cmocka_unit_test(test_binding_without_phandles_reads_as_reserved),
 		cmocka_unit_test(test_fresh_tree_has_no_binding),
 	};
 
