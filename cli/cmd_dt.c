@@ -87,6 +87,10 @@ static int parse_options(const struct cli *cli, struct mc_dt_options *o,
 				 "--drop-memreserve needs --base (a fresh tree "
 				 "has no entries to drop)");
 	o->no_iommu_addresses = cli_opt(cli, "no-iommu-addresses") != NULL;
+	if (o->no_iommu_addresses && !cli_opt(cli, "base"))
+		return cli_error(EXIT_USAGE,
+				 "--no-iommu-addresses needs --base (a fresh "
+				 "tree has no device nodes to bind)");
 	return EXIT_OK;
 }
 
