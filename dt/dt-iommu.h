@@ -46,6 +46,8 @@ struct dt_iommu_dev {
 	int node;		/* its offset in the base, or -1: we add it */
 	int bridge;		/* the host bridge (offset) it sits under */
 	int bridge_end;		/* the offset of that bridge's FDT_END_NODE */
+	uint64_t max_addr;	/* the last address the path to the root
+				   carries (1-cell levels: 4 GiB) */
 	struct mc_pci_dev pci;	/* the device */
 	uint32_t phandle;	/* existing or new */
 	bool new_phandle;	/* we write its "phandle" */

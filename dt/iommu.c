@@ -13,7 +13,8 @@
  * children's in tree order, then the devices', by segment, bus, devfn.
  *
  * Refused, with the reason, when the kernel would ignore the binding:
- * the device could not be found or sits behind no IOMMU (iommu_pci.c).
+ * the device could not be found or sits behind no IOMMU, or the range
+ * cannot be translated on the way to the root (iommu_pci.c).
  * Each distinct device is resolved once and every lookup is a binary
  * search, so a map of many ranges and devices plans in O(n log n).
  */
@@ -164,6 +165,22 @@ static size_t index_of(const struct dt_iommu *io, const struct mc_pci_dev *d)
 	return lo;
 }
 
+static int too_high(struct mc_map *map, const struct dt_child *c,
+		    const struct dt_iommu_dev *dev)
+{
+	char piece[200];
+
+	dt_fmt_piece(piece, sizeof(piece), c->piece);
+	return mc_map_report(map, MC_ERANGE, "devices",
+			     "%s: device %04x:%02x:%02x.%x: a node between its "
+			     "host bridge and the root has #address-cells = 1, "
+			     "so Linux cannot translate an address past 4 GiB "
+			     "(set no_iommu_addresses to write the child "
+			     "without the binding)", piece, dev->pci.segment,
+			     dev->pci.bus, dev->pci.devfn >> 3,
+			     dev->pci.devfn & 7);
+}
+
 /* Phandles, each child's device list, each device's regions. */
 static int link(struct mc_map *map, const struct dt_plan *plan,
 		struct dt_iommu *io)
@@ -187,11 +204,14 @@ static int link(struct mc_map *map, const struct dt_plan *plan,
 			return mc_map_report(map, MC_ENOMEM, NULL,
 					     "out of memory");
 		for (size_t d = 0; d < r->n_devices; d++) {
+			const struct dt_child *c = &plan->children[i];
 			struct dt_iommu_dev *dev;
 			uint32_t *grown;
 
 			io->child_dev[i][d] = index_of(io, &r->devices[d]);
 			dev = &io->dev[io->child_dev[i][d]];
+			if (c->last > dev->max_addr)
+				return too_high(map, c, dev);
 			grown = realloc(dev->regions, (dev->n_regions + 1) *
 							      sizeof(*grown));
 			if (!grown)

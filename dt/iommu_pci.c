@@ -15,7 +15,8 @@
  *    on the requester ID, masked by iommu-map-mask; of_map_id()); the
  *    IOMMU node must be available (of_iommu_xlate());
  *  - iommu-addresses are translated through dma-ranges up to the root
- *    (of_translate_dma_region()): an absent or empty dma-ranges is 1:1.
+ *    (of_translate_dma_region()): an absent or empty dma-ranges is 1:1,
+ *    and each level holds the address in its #address-cells.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,18 +145,37 @@ static const char *iommu_map_problem(const void *fdt, int bridge,
 	       "Linux puts it behind no IOMMU";
 }
 
-/* dma-ranges from the bridge up: only absent or empty (1:1) ones. */
-static const char *translation_problem(const void *fdt, int bridge)
+/*
+ * The path from the bridge up to the root, as of_translate_dma_address()
+ * walks it: every bus node's dma-ranges must be absent or empty (1:1; we
+ * write bus addresses equal to CPU addresses), and each level reads the
+ * address in its parent's #address-cells, which bounds it (*@max).
+ */
+static const char *translation_problem(const void *fdt, int bridge,
+				       uint64_t *max)
 {
-	int len;
+	int node = bridge, len;
 
-	if (fdt_parent_offset(fdt, bridge) != 0)
-		return "its host bridge is not a child of the root (memcarve "
-		       "translates iommu-addresses only through a root host "
-		       "bridge)";
-	if (fdt_getprop(fdt, bridge, "dma-ranges", &len) && len > 0)
-		return "its host bridge has a non-empty dma-ranges (memcarve "
-		       "writes bus addresses equal to CPU addresses)";
+	*max = UINT64_MAX;
+	while (node > 0) {
+		int parent = fdt_parent_offset(fdt, node);
+		const fdt32_t *cells;
+
+		if (fdt_getprop(fdt, node, "dma-ranges", &len) && len > 0)
+			return node == bridge ?
+				       "its host bridge has a non-empty "
+				       "dma-ranges (memcarve writes bus "
+				       "addresses equal to CPU addresses)"
+				     : "a node above its host bridge has a "
+				       "non-empty dma-ranges (memcarve writes "
+				       "bus addresses equal to CPU addresses)";
+		if (parent < 0)
+			return "its host bridge's parents cannot be walked";
+		cells = fdt_getprop(fdt, parent, "#address-cells", &len);
+		if (cells && len == 4 && fdt32_ld(cells) == 1)
+			*max = UINT32_MAX;
+		node = parent;
+	}
 	return NULL;
 }
 
@@ -184,6 +204,7 @@ int dt_iommu_pci_find(struct mc_map *map, const void *fdt,
 	const fdt32_t *range;
 	const char *problem;
 	uint32_t first_bus = 0;
+	uint64_t max = UINT64_MAX;
 	int bridge = host_bridge(map, list, pci->segment, what), len;
 
 	if (bridge < 0)
@@ -200,7 +221,7 @@ int dt_iommu_pci_find(struct mc_map *map, const void *fdt,
 					    (uint32_t)pci->bus << 8 |
 						    pci->devfn);
 	if (!problem)
-		problem = translation_problem(fdt, bridge);
+		problem = translation_problem(fdt, bridge, &max);
 	if (problem)
 		return mc_map_report(map, MC_EINVAL, "devices",
 				     "%s: %s" WITHOUT, what, problem);
@@ -208,6 +229,6 @@ int dt_iommu_pci_find(struct mc_map *map, const void *fdt,
 						       pci->devfn),
 				      .bridge = bridge,
 				      .bridge_end = end_tag(fdt, bridge),
-				      .pci = *pci };
+				      .max_addr = max, .pci = *pci };
 	return 0;
 }

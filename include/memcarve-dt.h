@@ -77,8 +77,10 @@
  * (MC_EINVAL naming the range, the device and the reason) when Linux
  * would ignore the binding: no such host bridge, a device behind a
  * PCI-PCI bridge, a host bridge without an iommu-map covering the
- * device's requester ID (or naming a disabled IOMMU), a host bridge off
- * the root or with non-empty dma-ranges. @no_iommu_addresses leaves the
+ * device's requester ID (or naming a disabled IOMMU), a non-empty
+ * dma-ranges on the host bridge or a node above it (MC_EINVAL), a range
+ * past 4 GiB under a node with #address-cells = 1 on that path
+ * (MC_ERANGE). @no_iommu_addresses leaves the
  * binding out; fresh mode never writes it (there are no device nodes).
  *
  * riscv64: OpenSBI, the M-mode firmware, adds a /reserved-memory child for
@@ -193,7 +195,8 @@ struct mc_dt_options {
  * or that Linux would
  * misread (cells other than 1 or 2 or left implicit, a /reserved-memory
  * Linux ignores, two reserved-memory nodes);
- * MC_EINVAL when the iommu-addresses binding cannot be written (above);
+ * MC_EINVAL or MC_ERANGE when the iommu-addresses binding cannot be
+ * written (above);
  * MC_EOVERLAP when one of our reservations conflicts with a child of the
  * base's /reserved-memory (name or range) or one of its /memreserve/
  * entries; MC_ENOMEM. Every error leaves a

@@ -293,6 +293,93 @@ static void test_reads_back_as_direct_with_devices(void **state)
 	mc_map_free(back);
 }
 
+/*
+ * An SoC tree: the host bridge under /soc, whose #address-cells is 1 and
+ * whose dma-ranges is empty or, with @dma, not.
+ */
+static void *soc_base(bool dma)
+{
+	size_t size = 4096;
+	void *fdt = malloc(size);
+	fdt64_t mem[2] = { cpu_to_fdt64(0x40000000), cpu_to_fdt64(0x40000000) };
+	fdt32_t map[4] = { 0, cpu_to_fdt32(SMMU_PHANDLE), 0,
+			   cpu_to_fdt32(0x10000) };
+	fdt32_t ranges[3] = { cpu_to_fdt32(0), cpu_to_fdt32(0),
+			      cpu_to_fdt32(0x40000000) };
+
+	assert_non_null(fdt);
+	assert_int_equal(fdt_create(fdt, (int)size), 0);
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_begin_node(fdt, "memory@40000000");
+	fdt_property_string(fdt, "device_type", "memory");
+	fdt_property(fdt, "reg", mem, sizeof(mem));
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "soc");
+	fdt_property_u32(fdt, "#address-cells", 1);
+	fdt_property_u32(fdt, "#size-cells", 1);
+	fdt_property(fdt, "dma-ranges", ranges, dma ? sizeof(ranges) : 0);
+	fdt_begin_node(fdt, "smmu@9050000");
+	fdt_property_u32(fdt, "phandle", SMMU_PHANDLE);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "pcie@10000000");
+	fdt_property_string(fdt, "device_type", "pci");
+	fdt_property_u32(fdt, "#address-cells", 3);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_property(fdt, "iommu-map", map, sizeof(map));
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	assert_int_equal(fdt_finish(fdt), 0);
+	return fdt;
+}
+
+static int soc_build(bool dma, const char *map_text, char *msg, size_t len)
+{
+	struct mc_dt_options opt = { 0 };
+	struct mc_map *map = map_carved(map_text);
+	void *base = soc_base(dma), *out = NULL;
+	size_t out_len;
+	int err;
+
+	opt.base = base;
+	opt.base_len = fdt_totalsize(base);
+	err = mc_dt_build_alloc(map, &opt, &out, &out_len);
+	snprintf(msg, len, "%s", first_error(map));
+	if (!err)
+		assert_true(fdt_path_offset(out, "/soc/pcie@10000000/device@2")
+			    >= 0);
+	free(out);
+	free(base);
+	mc_map_free(map);
+	return err;
+}
+
+/* of_translate_dma_address() walks /soc too: 1:1, 32-bit there. */
+static void test_host_bridge_below_the_root(void **state)
+{
+	char msg[512];
+
+	(void)state;
+	assert_int_equal(soc_build(false, "arch arm64\nram 0x40000000 1G\n"
+				   "reserved 0x48000000 1M type=direct "
+				   "policy=overlay devices=00:02.0\n",
+				   msg, sizeof(msg)), 0);
+	assert_int_equal(soc_build(true, "arch arm64\nram 0x40000000 1G\n"
+				   "reserved 0x48000000 1M type=direct "
+				   "policy=overlay devices=00:02.0\n",
+				   msg, sizeof(msg)), MC_EINVAL);
+	assert_non_null(strstr(msg, "above its host bridge has a non-empty "
+				    "dma-ranges"));
+	assert_int_equal(soc_build(false, "arch arm64\nram 0x40000000 8G\n"
+				   "reserved 0x148000000 1M type=direct "
+				   "policy=overlay devices=00:02.0\n",
+				   msg, sizeof(msg)), MC_ERANGE);
+	assert_non_null(strstr(msg, "#address-cells = 1"));
+}
+
 /* fuzz_dt_patch found it: iommu-addresses in a tree without phandles. */
 static void test_binding_without_phandles_reads_as_reserved(void **state)
 {
@@ -351,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_no_iommu_addresses_is_the_plain_tree),
 		cmocka_unit_test(test_refused_where_linux_would_ignore_it),
 		cmocka_unit_test(test_reads_back_as_direct_with_devices),
+		cmocka_unit_test(test_host_bridge_below_the_root),
 		cmocka_unit_test(test_binding_without_phandles_reads_as_reserved),
 		cmocka_unit_test(test_fresh_tree_has_no_binding),
 	};
