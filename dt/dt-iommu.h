@@ -41,13 +41,33 @@ struct dt_tag;
 /* A PCI child node's reg: config space address (5 cells), PCI binding. */
 #define DT_PCI_REG_CELLS 5
 
+/* iommu_dma.c: the bus nodes from a host bridge up to the root. */
+#define DT_DMA_LEVELS 16
+
+struct dt_dma_level {
+	int node;		/* a bus node: the host bridge, then parents */
+	unsigned int ac, sc;	/* its #address-cells, #size-cells */
+	unsigned int pac;	/* its parent's #address-cells */
+	bool pci;		/* the host bridge: 3-cell PCI addresses */
+};
+
+struct dt_dma_path {
+	struct dt_dma_level level[DT_DMA_LEVELS];
+	size_t n;
+};
+
+int dt_dma_path(const void *fdt, int bridge, struct dt_dma_path *path);
+bool dt_dma_to_bus(const void *fdt, const struct dt_dma_path *path,
+		   uint64_t first, uint64_t last, uint64_t *bus);
+bool dt_dma_to_cpu(const void *fdt, const struct dt_dma_path *path,
+		   uint64_t bus, uint64_t len, uint64_t *cpu);
+
 /* One device node the binding names. */
 struct dt_iommu_dev {
 	int node;		/* its offset in the base, or -1: we add it */
 	int bridge;		/* the host bridge (offset) it sits under */
 	int bridge_end;		/* the offset of that bridge's FDT_END_NODE */
-	uint64_t max_addr;	/* the last address the path to the root
-				   carries (1-cell levels: 4 GiB) */
+	struct dt_dma_path path;	/* its DMA addresses' way to the root */
 	struct mc_pci_dev pci;	/* the device */
 	uint32_t phandle;	/* existing or new */
 	bool new_phandle;	/* we write its "phandle" */
@@ -73,6 +93,8 @@ struct dt_iommu {
 	size_t n_by_node, n_by_end;
 	uint32_t *phandle;	/* per plan child: its phandle, 0 for none */
 	size_t **child_dev;	/* per plan child: device indices, or NULL */
+	uint64_t **child_bus;	/* per plan child: each device's bus address
+				   of the child's first byte */
 	size_t *n_child_dev;
 	size_t n_children;	/* entries of the three arrays above */
 	uint32_t next_phandle;	/* the next free phandle */
@@ -128,6 +150,7 @@ struct dt_iommu_index {
 		int node;
 		int state;	/* 0 not read yet, 1 a PCI function, -1 not */
 		struct mc_pci_dev pci;
+		struct dt_dma_path *path;	/* state 1: its way up */
 	} *e;
 	size_t n;
 	bool built;

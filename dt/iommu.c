@@ -13,8 +13,10 @@
  * children's in tree order, then the devices', by segment, bus, devfn.
  *
  * Refused, with the reason, when the kernel would ignore the binding:
- * the device could not be found or sits behind no IOMMU, or the range
- * cannot be translated on the way to the root (iommu_pci.c).
+ * the device could not be found or sits behind no IOMMU (iommu_pci.c),
+ * or the range cannot be translated on the way to the root
+ * (iommu_dma.c: each entry holds the bus address whose translation is
+ * the child's reg).
  * Each distinct device is resolved once and every lookup is a binary
  * search, so a map of many ranges and devices plans in O(n log n).
  */
@@ -165,25 +167,26 @@ static size_t index_of(const struct dt_iommu *io, const struct mc_pci_dev *d)
 	return lo;
 }
 
-static int too_high(struct mc_map *map, const struct dt_child *c,
-		    const struct dt_iommu_dev *dev)
+static int untranslatable(struct mc_map *map, const struct dt_child *c,
+			  const struct dt_iommu_dev *dev)
 {
 	char piece[200];
 
 	dt_fmt_piece(piece, sizeof(piece), c->piece);
 	return mc_map_report(map, MC_ERANGE, "devices",
-			     "%s: device %04x:%02x:%02x.%x: a node between its "
-			     "host bridge and the root has #address-cells = 1, "
-			     "so Linux cannot translate an address past 4 GiB "
-			     "(set no_iommu_addresses to write the child "
-			     "without the binding)", piece, dev->pci.segment,
-			     dev->pci.bus, dev->pci.devfn >> 3,
+			     "%s: device %04x:%02x:%02x.%x: the range is not "
+			     "inside one dma-ranges window of each bus node "
+			     "from its host bridge to the root (or lies past "
+			     "4 GiB under one with #address-cells = 1), so "
+			     "Linux cannot translate it (set no_iommu_addresses "
+			     "to write the child without the binding)", piece,
+			     dev->pci.segment, dev->pci.bus, dev->pci.devfn >> 3,
 			     dev->pci.devfn & 7);
 }
 
 /* Phandles, each child's device list, each device's regions. */
-static int link(struct mc_map *map, const struct dt_plan *plan,
-		struct dt_iommu *io)
+static int link(struct mc_map *map, const void *fdt,
+		const struct dt_plan *plan, struct dt_iommu *io)
 {
 	int err = 0;
 
@@ -200,7 +203,8 @@ static int link(struct mc_map *map, const struct dt_plan *plan,
 			continue;
 		r = region_of(&plan->children[i]);
 		io->child_dev[i] = calloc(r->n_devices, sizeof(size_t));
-		if (!io->child_dev[i])
+		io->child_bus[i] = calloc(r->n_devices, sizeof(uint64_t));
+		if (!io->child_dev[i] || !io->child_bus[i])
 			return mc_map_report(map, MC_ENOMEM, NULL,
 					     "out of memory");
 		for (size_t d = 0; d < r->n_devices; d++) {
@@ -210,8 +214,9 @@ static int link(struct mc_map *map, const struct dt_plan *plan,
 
 			io->child_dev[i][d] = index_of(io, &r->devices[d]);
 			dev = &io->dev[io->child_dev[i][d]];
-			if (c->last > dev->max_addr)
-				return too_high(map, c, dev);
+			if (!dt_dma_to_bus(fdt, &dev->path, c->first, c->last,
+					   &io->child_bus[i][d]))
+				return untranslatable(map, c, dev);
 			grown = realloc(dev->regions, (dev->n_regions + 1) *
 							      sizeof(*grown));
 			if (!grown)
@@ -292,8 +297,10 @@ int dt_iommu_plan(struct mc_map *map, const struct dt_base *base,
 	*io = (struct dt_iommu){ .n_children = plan->n_children };
 	io->phandle = calloc(n, sizeof(*io->phandle));
 	io->child_dev = calloc(n, sizeof(*io->child_dev));
+	io->child_bus = calloc(n, sizeof(*io->child_bus));
 	io->n_child_dev = calloc(n, sizeof(*io->n_child_dev));
-	if (!io->phandle || !io->child_dev || !io->n_child_dev)
+	if (!io->phandle || !io->child_dev || !io->child_bus ||
+	    !io->n_child_dev)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	if (fdt_find_max_phandle(base->fdt, &max))
 		return mc_map_report(map, MC_EBADBLOB, "base",
@@ -304,7 +311,7 @@ int dt_iommu_plan(struct mc_map *map, const struct dt_base *base,
 		err = resolve_devices(map, base->fdt, plan, io, pci, n_pci);
 	free(pci);
 	if (!err)
-		err = link(map, plan, io);
+		err = link(map, base->fdt, plan, io);
 	if (!err)
 		err = index_devices(map, io);
 	return err ? err : size_scratch(map, base->fdt, io);
@@ -314,6 +321,9 @@ void dt_iommu_free(struct dt_iommu *io)
 {
 	for (size_t i = 0; io->child_dev && i < io->n_children; i++)
 		free(io->child_dev[i]);
+	for (size_t i = 0; io->child_bus && i < io->n_children; i++)
+		free(io->child_bus[i]);
+	free(io->child_bus);
 	for (size_t i = 0; i < io->n_dev; i++)
 		free(io->dev[i].regions);
 	free(io->dev);

@@ -25,8 +25,9 @@ static bool pci_bus(const void *fdt, int node)
 	return type && strcmp(type, "pci") == 0;
 }
 
-/* The PCI function a device node is, if it is one. */
-static bool pci_function(const void *fdt, int node, struct mc_pci_dev *d)
+/* The PCI function a device node is, if it is one, and its DMA path. */
+static bool pci_function(const void *fdt, int node, struct mc_pci_dev *d,
+			 struct dt_dma_path **path)
 {
 	int bridge = fdt_parent_offset(fdt, node), len;
 	const fdt32_t *reg, *dom;
@@ -43,7 +44,12 @@ static bool pci_function(const void *fdt, int node, struct mc_pci_dev *d)
 	d->segment = dom && len == 4 ? (uint16_t)fdt32_ld(dom) : 0;
 	d->bus = (uint8_t)(fdt32_ld(reg) >> 16);
 	d->devfn = (uint8_t)(fdt32_ld(reg) >> 8);
-	return true;
+	*path = malloc(sizeof(**path));
+	if (*path && dt_dma_path(fdt, bridge, *path) == 0)
+		return true;
+	free(*path);
+	*path = NULL;
+	return false;
 }
 
 static int by_phandle(const void *a, const void *b)
@@ -73,32 +79,36 @@ static int build_index(const void *fdt, struct dt_iommu_index *ix)
 				return MC_ENOMEM;
 			ix->e = grown;
 		}
-		ix->e[ix->n++] = (struct dt_phandle_node){ ph, node, 0, { 0 } };
+		ix->e[ix->n++] = (struct dt_phandle_node){ ph, node, 0, { 0 },
+							   NULL };
 	}
 	if (ix->n)	/* a tree without phandles: ix->e is NULL */
 		qsort(ix->e, ix->n, sizeof(*ix->e), by_phandle);
 	return 0;
 }
 
-/* The PCI function at phandle @ph, if it is one; false otherwise. */
-static bool pci_at(const void *fdt, struct dt_iommu_index *ix, uint32_t ph,
-		   struct mc_pci_dev *d)
+/* The PCI function at phandle @ph, if it is one; NULL otherwise. */
+static const struct dt_phandle_node *pci_at(const void *fdt,
+					    struct dt_iommu_index *ix,
+					    uint32_t ph)
 {
 	struct dt_phandle_node key = { .phandle = ph }, *e;
 
 	if (!ix->n)
-		return false;
+		return NULL;
 	e = bsearch(&key, ix->e, ix->n, sizeof(*ix->e), by_phandle);
 	if (!e)
-		return false;
+		return NULL;
 	if (e->state == 0)
-		e->state = pci_function(fdt, e->node, &e->pci) ? 1 : -1;
-	*d = e->pci;
-	return e->state > 0;
+		e->state = pci_function(fdt, e->node, &e->pci, &e->path) ? 1
+									  : -1;
+	return e->state > 0 ? e : NULL;
 }
 
 void dt_iommu_index_free(struct dt_iommu_index *ix)
 {
+	for (size_t i = 0; i < ix->n; i++)
+		free(ix->e[i].path);
 	free(ix->e);
 	*ix = (struct dt_iommu_index){ 0 };
 }
@@ -127,10 +137,16 @@ int dt_iommu_decode(struct mc_map *map, const void *fdt, int child,
 	if (!*devs)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++, v += step) {
-		/* phys.hi (space code) is not translated: 1:1 */
-		if (!pci_at(fdt, ix, dt_cells_get(v, 1), &(*devs)[i]) ||
-		    dt_cells_get(v + 8, 2) != first ||
-		    dt_cells_get(v + 16, 2) != size) {
+		const struct dt_phandle_node *e = pci_at(fdt, ix,
+							 dt_cells_get(v, 1));
+		uint64_t cpu = 0;
+
+		if (e)
+			(*devs)[i] = e->pci;
+		/* Linux's view: the translated start, the size as written */
+		if (!e || dt_cells_get(v + 16, 2) != size ||
+		    !dt_dma_to_cpu(fdt, e->path, dt_cells_get(v + 8, 2), size,
+				   &cpu) || cpu != first) {
 			free(*devs);
 			*devs = NULL;
 			return 0;

@@ -15,8 +15,7 @@
  *    on the requester ID, masked by iommu-map-mask; of_map_id()); the
  *    IOMMU node must be available (of_iommu_xlate());
  *  - iommu-addresses are translated through dma-ranges up to the root
- *    (of_translate_dma_region()): an absent or empty dma-ranges is 1:1,
- *    and each level holds the address in its #address-cells.
+ *    (of_translate_dma_region(), iommu_dma.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,40 +144,6 @@ static const char *iommu_map_problem(const void *fdt, int bridge,
 	       "Linux puts it behind no IOMMU";
 }
 
-/*
- * The path from the bridge up to the root, as of_translate_dma_address()
- * walks it: every bus node's dma-ranges must be absent or empty (1:1; we
- * write bus addresses equal to CPU addresses), and each level reads the
- * address in its parent's #address-cells, which bounds it (*@max).
- */
-static const char *translation_problem(const void *fdt, int bridge,
-				       uint64_t *max)
-{
-	int node = bridge, len;
-
-	*max = UINT64_MAX;
-	while (node > 0) {
-		int parent = fdt_parent_offset(fdt, node);
-		const fdt32_t *cells;
-
-		if (fdt_getprop(fdt, node, "dma-ranges", &len) && len > 0)
-			return node == bridge ?
-				       "its host bridge has a non-empty "
-				       "dma-ranges (memcarve writes bus "
-				       "addresses equal to CPU addresses)"
-				     : "a node above its host bridge has a "
-				       "non-empty dma-ranges (memcarve writes "
-				       "bus addresses equal to CPU addresses)";
-		if (parent < 0)
-			return "its host bridge's parents cannot be walked";
-		cells = fdt_getprop(fdt, parent, "#address-cells", &len);
-		if (cells && len == 4 && fdt32_ld(cells) == 1)
-			*max = UINT32_MAX;
-		node = parent;
-	}
-	return NULL;
-}
-
 /* The offset of @node's FDT_END_NODE tag (a checked blob). */
 static int end_tag(const void *fdt, int node)
 {
@@ -204,7 +169,7 @@ int dt_iommu_pci_find(struct mc_map *map, const void *fdt,
 	const fdt32_t *range;
 	const char *problem;
 	uint32_t first_bus = 0;
-	uint64_t max = UINT64_MAX;
+	struct dt_dma_path path;
 	int bridge = host_bridge(map, list, pci->segment, what), len;
 
 	if (bridge < 0)
@@ -220,8 +185,9 @@ int dt_iommu_pci_find(struct mc_map *map, const void *fdt,
 		problem = iommu_map_problem(fdt, bridge,
 					    (uint32_t)pci->bus << 8 |
 						    pci->devfn);
-	if (!problem)
-		problem = translation_problem(fdt, bridge, &max);
+	if (!problem && dt_dma_path(fdt, bridge, &path))
+		problem = "its host bridge is nested too deep to translate its "
+			  "addresses";
 	if (problem)
 		return mc_map_report(map, MC_EINVAL, "devices",
 				     "%s: %s" WITHOUT, what, problem);
@@ -229,6 +195,6 @@ int dt_iommu_pci_find(struct mc_map *map, const void *fdt,
 						       pci->devfn),
 				      .bridge = bridge,
 				      .bridge_end = end_tag(fdt, bridge),
-				      .max_addr = max, .pci = *pci };
+				      .path = path, .pci = *pci };
 	return 0;
 }

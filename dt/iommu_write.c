@@ -61,11 +61,12 @@ void dt_iommu_child_props(struct dt_out *o, const struct dt_iommu *io,
 	prop_u32(o, "phandle", io->phandle[child]);
 	for (size_t i = 0; i < io->n_child_dev[child]; i++) {
 		unsigned char *e = io->scratch + 4 * DT_IOMMU_ENTRY_CELLS * i;
+		uint64_t bus = io->child_bus[child][i];
 
 		fdt32_st(e, io->dev[io->child_dev[child][i]].phandle);
-		fdt32_st(e + 4, first >> 32 ? PCI_MEM64 : PCI_MEM32);
-		fdt32_st(e + 8, (uint32_t)(first >> 32));
-		fdt32_st(e + 12, (uint32_t)first);
+		fdt32_st(e + 4, bus >> 32 ? PCI_MEM64 : PCI_MEM32);
+		fdt32_st(e + 8, (uint32_t)(bus >> 32));
+		fdt32_st(e + 12, (uint32_t)bus);
 		fdt32_st(e + 16, (uint32_t)(size >> 32));
 		fdt32_st(e + 20, (uint32_t)size);
 	}

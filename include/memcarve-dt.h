@@ -77,10 +77,12 @@
  * (MC_EINVAL naming the range, the device and the reason) when Linux
  * would ignore the binding: no such host bridge, a device behind a
  * PCI-PCI bridge, a host bridge without an iommu-map covering the
- * device's requester ID (or naming a disabled IOMMU), a non-empty
- * dma-ranges on the host bridge or a node above it (MC_EINVAL), a range
- * past 4 GiB under a node with #address-cells = 1 on that path
- * (MC_ERANGE). @no_iommu_addresses leaves the
+ * device's requester ID (or naming a disabled IOMMU) (MC_EINVAL), a range
+ * that does not lie in one dma-ranges window of each bus node from the
+ * host bridge up to the root, or lies past 4 GiB under one with
+ * #address-cells = 1 (MC_ERANGE). Each entry holds the device's bus
+ * address, which those dma-ranges translate to the child's reg, as
+ * of_translate_dma_region() reads it. @no_iommu_addresses leaves the
  * binding out; fresh mode never writes it (there are no device nodes).
  *
  * riscv64: OpenSBI, the M-mode firmware, adds a /reserved-memory child for
