@@ -135,22 +135,24 @@ static int check_range(struct mc_map *map, const struct acpi_range *a)
 {
 	if ((a->first & (IORT_RMR_ALIGN - 1)) ||
 	    (a->last & (IORT_RMR_ALIGN - 1)) != IORT_RMR_ALIGN - 1)
-		return acpi_range_report(map, MC_EALIGN, "table=iort", a,
+		return acpi_range_report(map, MC_EALIGN, "region.first", a,
 					 "an RMR memory range's base and "
 					 "length must be 64 KiB aligned");
 	if (a->first == 0 && a->last == UINT64_MAX)
-		return acpi_range_report(map, MC_ERANGE, "table=iort", a,
+		return acpi_range_report(map, MC_ERANGE, "region.last", a,
 					 "a 64-bit length cannot say 2^64");
 	if (!a->n_sids && !a->n_devices)
-		return acpi_range_report(map, MC_EINVAL, "devices=", a,
-					 "an RMR node needs stream IDs (sids= "
-					 "or devices=); Linux skips one "
+		return acpi_range_report(map, MC_EINVAL, "region.sids", a,
+					 "an RMR node needs stream IDs "
+					 "(region.sids or region.devices); "
+					 "Linux skips one "
 					 "without ID mappings");
 	/* A node's 16-bit length holds this many single-ID mappings. */
 	if (a->n_sids + a->n_devices >
 	    (UINT16_MAX - IORT_RMR_SIZE - IORT_RMR_DESC_SIZE) / IORT_ID_SIZE)
 		return acpi_range_report(map, MC_ERANGE,
-					 a->n_sids ? "sids=" : "devices=", a,
+					 a->n_sids ? "region.sids" :
+						    "region.devices", a,
 					 "too many stream IDs for one RMR "
 					 "node");
 	return 0;
@@ -254,7 +256,7 @@ static int walk_base(struct mc_map *map, const uint8_t *p, size_t len,
 			c->next_id = id + 1;
 	}
 	if (!smmu)
-		return mc_map_report(map, MC_EINVAL, "base",
+		return mc_map_report(map, MC_EINVAL, "opts.base",
 				     IORT_SIG ": no SMMUv3 node for the RMR "
 				     "nodes' ID mappings to point at");
 	*end = w.off;

@@ -122,10 +122,11 @@ struct dt_pci_bridges {
 };
 
 int dt_iommu_pci_bridges(const void *fdt, struct dt_pci_bridges *list);
-int dt_iommu_pci_find(struct mc_map *map, const void *fdt,
-		      const struct dt_pci_bridges *list,
-		      const struct mc_pci_dev *pci, const char *what,
-		      struct dt_iommu_dev *dev);
+/* NULL, or why Linux would ignore the binding for @pci (a literal). */
+const char *dt_iommu_pci_find(const void *fdt,
+			      const struct dt_pci_bridges *list,
+			      const struct mc_pci_dev *pci,
+			      struct dt_iommu_dev *dev);
 
 /* iommu_write.c: hooks of write.c's walk; no-ops when @io is NULL. */
 void dt_iommu_child_props(struct dt_out *o, const struct dt_iommu *io,

@@ -26,13 +26,14 @@
 #include <libfdt.h>
 #include "dt-internal.h"
 #include "dt-iommu.h"
+#include "internal/diag.h"
 
 #define PHANDLE_MAX 0xfffffffeu	/* -1 is "no phandle" */
 
 /* The input range a child comes from: its type and devices. */
 static const struct mc_region *region_of(const struct dt_child *c)
 {
-	return c->piece;	/* a result piece keeps its input's devices */
+	return c->in;
 }
 
 static bool binds(const struct mc_region *r)
@@ -58,7 +59,7 @@ static int new_phandle(struct mc_map *map, struct dt_iommu *io,
 		       uint32_t *out)
 {
 	if (io->next_phandle == 0 || io->next_phandle > PHANDLE_MAX)
-		return mc_map_report(map, MC_ERANGE, "base",
+		return mc_map_report(map, MC_ERANGE, "opts.base",
 				     "no phandle left after the base's for the "
 				     "iommu-addresses binding");
 	*out = io->next_phandle++;
@@ -103,26 +104,29 @@ static int collect_devices(struct mc_map *map, const struct dt_plan *plan,
 	return 0;
 }
 
-/* The first range naming @pci, for a refusal's message. */
-static void describe(char *buf, size_t len, const struct dt_plan *plan,
-		     const struct mc_pci_dev *pci)
+/* The first child whose range names @pci: a refusal speaks of it. */
+static const struct dt_child *first_naming(const struct dt_plan *plan,
+					   const struct mc_pci_dev *pci)
 {
 	for (size_t i = 0; i < plan->n_children; i++) {
-		const struct mc_region *r;
+		const struct mc_region *r = region_of(&plan->children[i]);
 
-		r = region_of(&plan->children[i]);
-		for (size_t d = 0; binds(r) && d < r->n_devices; d++) {
-			char piece[200];
-
-			if (key_of(&r->devices[d]) != key_of(pci))
-				continue;
-			dt_fmt_piece(piece, sizeof(piece), plan->children[i].piece);
-			snprintf(buf, len, "%s: device %04x:%02x:%02x.%x",
-				 piece, pci->segment, pci->bus,
-				 pci->devfn >> 3, pci->devfn & 7);
-			return;
-		}
+		for (size_t d = 0; binds(r) && d < r->n_devices; d++)
+			if (key_of(&r->devices[d]) == key_of(pci))
+				return &plan->children[i];
 	}
+	return &plan->children[0];	/* not reached: @pci came from one */
+}
+
+/* "device SSSS:BB:DD.F: WHY", about the child's range. */
+static int refuse(struct mc_map *map, int code, const struct dt_child *c,
+		  const struct mc_pci_dev *pci, const char *why)
+{
+	return mc_diag_range(map, code, "region.devices", c->in, c->first,
+			     c->last, "device %04x:%02x:%02x.%x: %s (set "
+			     "opts.no_iommu_addresses to write its child "
+			     "without the binding)", pci->segment, pci->bus,
+			     pci->devfn >> 3, pci->devfn & 7, why);
 }
 
 static int resolve_devices(struct mc_map *map, const void *fdt,
@@ -137,12 +141,14 @@ static int resolve_devices(struct mc_map *map, const void *fdt,
 		err = mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n && !err; i++) {
 		struct dt_iommu_dev *dev = &io->dev[i];
-		char what[240];
+		const char *why = dt_iommu_pci_find(fdt, &bridges, &pci[i],
+						    dev);
 
-		describe(what, sizeof(what), plan, &pci[i]);
-		err = dt_iommu_pci_find(map, fdt, &bridges, &pci[i], what, dev);
-		if (err)
+		if (why) {
+			err = refuse(map, MC_EINVAL, first_naming(plan, &pci[i]),
+				     &pci[i], why);
 			break;
+		}
 		io->n_dev++;
 		dev->phandle = dev->node >= 0 ? fdt_get_phandle(fdt, dev->node)
 					      : 0;
@@ -170,18 +176,11 @@ static size_t index_of(const struct dt_iommu *io, const struct mc_pci_dev *d)
 static int untranslatable(struct mc_map *map, const struct dt_child *c,
 			  const struct dt_iommu_dev *dev)
 {
-	char piece[200];
-
-	dt_fmt_piece(piece, sizeof(piece), c->piece);
-	return mc_map_report(map, MC_ERANGE, "devices",
-			     "%s: device %04x:%02x:%02x.%x: the range is not "
-			     "inside one dma-ranges window of each bus node "
-			     "from its host bridge to the root (or lies past "
-			     "4 GiB under one with #address-cells = 1), so "
-			     "Linux cannot translate it (set no_iommu_addresses "
-			     "to write the child without the binding)", piece,
-			     dev->pci.segment, dev->pci.bus, dev->pci.devfn >> 3,
-			     dev->pci.devfn & 7);
+	return refuse(map, MC_ERANGE, c, &dev->pci,
+		      "the range is not inside one dma-ranges window of each "
+		      "bus node from its host bridge to the root (or lies past "
+		      "4 GiB under one with #address-cells = 1), so Linux "
+		      "cannot translate it");
 }
 
 /* Phandles, each child's device list, each device's regions. */
@@ -303,7 +302,7 @@ int dt_iommu_plan(struct mc_map *map, const struct dt_base *base,
 	    !io->n_child_dev)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	if (fdt_find_max_phandle(base->fdt, &max))
-		return mc_map_report(map, MC_EBADBLOB, "base",
+		return mc_map_report(map, MC_EBADBLOB, "opts.base",
 				     "its phandles cannot be read");
 	io->next_phandle = max + 1;
 	err = collect_devices(map, plan, io, &pci, &n_pci);

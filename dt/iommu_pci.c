@@ -24,10 +24,6 @@
 #include "dt-internal.h"
 #include "dt-iommu.h"
 
-/* How to get the tree anyway, said once for every refusal. */
-#define WITHOUT " (set no_iommu_addresses to write its child without the " \
-		"binding)"
-
 static bool is_pci_bus(const void *fdt, int node)
 {
 	const char *type = fdt_getprop(fdt, node, "device_type", NULL);
@@ -70,24 +66,22 @@ int dt_iommu_pci_bridges(const void *fdt, struct dt_pci_bridges *list)
 
 /*
  * The host bridge of @segment: the one whose linux,pci-domain says so, or
- * for segment 0 a lone bridge without one. Else a negative MC_E*.
+ * for segment 0 a lone bridge without one. Else -1, and *@why says why.
  */
-static int host_bridge(struct mc_map *map, const struct dt_pci_bridges *list,
-		       uint16_t segment, const char *what)
+static int host_bridge(const struct dt_pci_bridges *list, uint16_t segment,
+		       const char **why)
 {
 	for (size_t i = 0; i < list->n; i++)
 		if (list->bridge[i].domain == segment)
 			return list->bridge[i].node;
 	if (list->n == 1 && list->bridge[0].domain < 0 && segment == 0)
 		return list->bridge[0].node;
-	return mc_map_report(map, MC_EINVAL, "devices",
-			     "%s: %s" WITHOUT, what,
-			     list->n == 0 ?
-				     "the base tree has no PCI host bridge "
-				     "(device_type \"pci\") to hold the device"
-				     : "no host bridge of the base tree is that "
-				       "PCI segment (linux,pci-domain, or a lone "
-				       "bridge for segment 0)");
+	*why = list->n == 0 ? "the base tree has no PCI host bridge "
+			      "(device_type \"pci\") to hold the device"
+			    : "no host bridge of the base tree is that PCI "
+			      "segment (linux,pci-domain, or a lone bridge for "
+			      "segment 0)";
+	return -1;
 }
 
 /* The child of @bridge Linux gives @devfn, or -1. */
@@ -161,19 +155,19 @@ static int end_tag(const void *fdt, int node)
 	return -1;
 }
 
-int dt_iommu_pci_find(struct mc_map *map, const void *fdt,
-		      const struct dt_pci_bridges *list,
-		      const struct mc_pci_dev *pci, const char *what,
-		      struct dt_iommu_dev *dev)
+const char *dt_iommu_pci_find(const void *fdt,
+			      const struct dt_pci_bridges *list,
+			      const struct mc_pci_dev *pci,
+			      struct dt_iommu_dev *dev)
 {
 	const fdt32_t *range;
-	const char *problem;
+	const char *problem = NULL;
 	uint32_t first_bus = 0;
 	struct dt_dma_path path;
-	int bridge = host_bridge(map, list, pci->segment, what), len;
+	int bridge = host_bridge(list, pci->segment, &problem), len;
 
 	if (bridge < 0)
-		return bridge;
+		return problem;
 	range = fdt_getprop(fdt, bridge, "bus-range", &len);
 	if (range && len == 8)
 		first_bus = fdt32_ld(range);
@@ -189,12 +183,11 @@ int dt_iommu_pci_find(struct mc_map *map, const void *fdt,
 		problem = "its host bridge is nested too deep to translate its "
 			  "addresses";
 	if (problem)
-		return mc_map_report(map, MC_EINVAL, "devices",
-				     "%s: %s" WITHOUT, what, problem);
+		return problem;
 	*dev = (struct dt_iommu_dev){ .node = child_of(fdt, bridge,
 						       pci->devfn),
 				      .bridge = bridge,
 				      .bridge_end = end_tag(fdt, bridge),
 				      .path = path, .pci = *pci };
-	return 0;
+	return NULL;
 }

@@ -277,7 +277,7 @@ def check(name, base_path, arch, memcarve, work):
         return "FAIL", f"iommu-addresses: {detail}"
     if bound == "refused":    # why: what follows the device, less the hint
         why = re.sub(r"^.*?device [0-9a-f:.]+: ", "", detail)
-        bound = "refused (" + why.split(" (set no_iommu")[0] + ")"
+        bound = "refused (" + why.split(" (set opts.no_iommu")[0] + ")"
     if bound:
         counts[f"iommu-addresses {bound}"] = 1
     return "ok", counts
@@ -329,7 +329,7 @@ def check_binding(name, base_path, arch, memcarve, work):
         r = sh([memcarve, "dt", map_path, "--base", base_path, "-o",
                 out_path])
         msg = r.stderr.decode(errors="replace").strip()
-        if r.returncode == 1 and msg.startswith("memcarve: devices: "):
+        if r.returncode == 1 and "set opts.no_iommu_addresses" in msg:
             return "refused", msg
         if r.returncode:
             return "FAIL", f"exit {r.returncode}: {msg}"

@@ -152,7 +152,7 @@ def case_dmar(tool, scratch, series):
     zp = os.path.join(scratch, "zp.bin")
     guest.memcarve(tool, "acpi", path, "--table", "dmar", "-o", dmar)
     declared = guest.memcarve(tool, "acpi", "--rsdp", hex(ACPI_ADDR), "-o", blob,
-                               dmar).split()
+                               path, dmar).split()
     carved = guest.memcarve(tool, "show", "--json", path)
     acpi = [r for r in guest.load_map(carved) if r.kind == "acpi"]
     size = int(declared[2], 16)

@@ -94,7 +94,7 @@ static const char *const MAP =
 static int build(const char *map_text, const struct base_opts *b,
 		 bool no_binding, void **out, char *msg, size_t msg_len)
 {
-	struct mc_dt_options opt = { 0 };
+	struct mc_dt_opts opt = { 0 };
 	struct mc_map *map = map_carved(map_text);
 	void *base = make_base(b);
 	size_t len;
@@ -206,7 +206,7 @@ static void test_binding_as_linux_reads_it(void **state)
 		if (ph && n < 16)
 			seen[n++] = ph;
 	}
-	free(out);
+	mc_free(out);
 }
 
 static void test_no_iommu_addresses_is_the_plain_tree(void **state)
@@ -221,11 +221,11 @@ static void test_no_iommu_addresses_is_the_plain_tree(void **state)
 			out, "/reserved-memory/fw@48000000"), "iommu-addresses",
 			NULL));
 	assert_int_equal(pci_child(out, 0x19), -1);
-	free(out);
+	mc_free(out);
 	/* and a tree that would be refused is written without it */
 	b.iommu_map = false;
 	assert_int_equal(build(MAP, &b, true, &out, msg, sizeof(msg)), 0);
-	free(out);
+	mc_free(out);
 }
 
 static void refused(const struct base_opts *b, const char *map,
@@ -291,7 +291,7 @@ static void test_reads_back_as_direct_with_devices(void **state)
 		}
 	}
 	assert_int_equal(direct, 2);
-	free(out);
+	mc_free(out);
 	mc_map_free(back);
 }
 
@@ -343,7 +343,7 @@ static void *soc_base(bool dma)
 static int soc_build(bool dma, const char *map_text, char *msg, size_t len,
 		     uint64_t bus)
 {
-	struct mc_dt_options opt = { 0 };
+	struct mc_dt_opts opt = { 0 };
 	struct mc_map *map = map_carved(map_text), *back = mc_map_new();
 	void *base = soc_base(dma), *out = NULL;
 	size_t out_len, n;
@@ -372,7 +372,7 @@ static int soc_build(bool dma, const char *map_text, char *msg, size_t len,
 				assert_int_equal(r[i].n_devices, 1);
 	}
 	mc_map_free(back);
-	free(out);
+	mc_free(out);
 	free(base);
 	mc_map_free(map);
 	return err;
@@ -455,7 +455,7 @@ static void test_fresh_tree_has_no_binding(void **state)
 	assert_null(fdt_getprop(out, fdt_path_offset(
 			out, "/reserved-memory/fw@48000000"), "iommu-addresses",
 			NULL));
-	free(out);
+	mc_free(out);
 	mc_map_free(map);
 }
 

@@ -91,7 +91,7 @@ static void test_granule_and_slots(void **state)
 /* 3. OpenSBI's child is kept, ours join it, and the tree reads back. */
 static void test_opensbi_child_is_kept(void **state)
 {
-	struct mc_dt_options opt = { 0 };
+	struct mc_dt_opts opt = { 0 };
 	struct mc_map *map = map_carved(RV_MAP), *back = mc_map_new();
 	void *base = opensbi_base(), *out = NULL;
 	size_t len = 0, n;
@@ -108,7 +108,7 @@ static void test_opensbi_child_is_kept(void **state)
 	assert_int_equal(mc_map_arch(back), MC_ARCH_RISCV64);
 	mc_map_input(back, &n);
 	assert_int_equal(n, 5);	/* 2 memory blocks, 3 children */
-	mc_dt_free(out);
+	mc_free(out);
 	mc_map_free(back);
 	mc_map_free(map);
 	free(base);
@@ -117,7 +117,7 @@ static void test_opensbi_child_is_kept(void **state)
 /* 4. A reservation over OpenSBI's region is refused, naming OpenSBI. */
 static void test_opensbi_overlap_is_refused(void **state)
 {
-	struct mc_dt_options opt = { 0 };
+	struct mc_dt_opts opt = { 0 };
 	struct mc_map *map = map_carved(
 		"arch riscv64\nram 0x80000000 512M\n"
 		"reserved 0x80040000 256K policy=overlay name=fw\n");
@@ -148,7 +148,7 @@ static void test_other_trees_keep_the_arch(void **state)
 	assert_int_equal(mc_dt_build_alloc(map, NULL, &out, &len), 0);
 	assert_int_equal(mc_dt_decode(back, out, len), 0);
 	assert_int_equal(mc_map_arch(back), MC_ARCH_NONE);
-	mc_dt_free(out);
+	mc_free(out);
 	mc_map_free(back);
 	mc_map_free(map);
 }
