@@ -302,7 +302,8 @@ def u32s(v):
 
 def check_binding(name, base_path, arch, memcarve, work):
     """A tree whose host bridge has an iommu-map: its corpus-direct range
-    also names function 0 of the bridge's root bus. Returns (None, None)
+    also names the first function of the bridge's root bus that the map
+    covers (function 0 if none). Returns (None, None)
     for a tree without one, ("bound"|"refused", detail) or ("FAIL", what
     broke): the child's iommu-addresses name a node under the bridge with
     that devfn, equal to its reg; the node lists the child in its
@@ -317,7 +318,15 @@ def check_binding(name, base_path, arch, memcarve, work):
     rng = base.prop(bridge, "bus-range")
     seg = u32s(dom)[0] if dom and len(dom) == 4 else 0
     bus = u32s(rng)[0] if rng and len(rng) == 8 else 0
-    dev = f"{seg:04x}:{bus:02x}:00.0"
+    # the first root-bus requester ID the iommu-map covers, else devfn 0
+    devfn = 0
+    imap = u32s(base.prop(bridge, "iommu-map"))
+    for at in range(0, len(imap) - 3, 4):
+        lo, hi = max(imap[at], bus << 8), imap[at] + imap[at + 3] - 1
+        if lo <= min(hi, bus << 8 | 0xff):
+            devfn = lo & 0xff
+            break
+    dev = f"{seg:04x}:{bus:02x}:{devfn >> 3:02x}.{devfn & 7}"
     map_text = map_text.replace("name=corpus-direct",
                                 f"name=corpus-direct devices={dev}")
     tag = re.sub(r"[^A-Za-z0-9.-]", "_", name) + ".iommu"
@@ -370,8 +379,9 @@ def verify_binding(base, base_path, out, out_path, bridge, bus, dev,
     node = by_ph.get(io[0], "")
     nreg = u32s(out.prop(node, "reg") or b"")
     region = u32s(out.prop(node, "memory-region") or b"")
+    devfn = int(dev[8:10], 16) << 3 | int(dev[11])
     if (node.rsplit("/", 1)[0] != bridge or len(nreg) < 5 or
-            (nreg[0] >> 8) & 0xff != 0 or (nreg[0] >> 16) & 0xff != bus):
+            (nreg[0] >> 8) & 0xff != devfn or (nreg[0] >> 16) & 0xff != bus):
         return f"iommu-addresses names {node!r}, not {dev} under {bridge}"
     if int.from_bytes(cp["phandle"], "big") not in region:
         return f"{node}: memory-region {region} lacks {child[0]}"
