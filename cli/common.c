@@ -230,8 +230,11 @@ static bool has_ram(const struct cli *cli, struct mc_map *map)
 	return t->ram_after != 0;
 }
 
-struct mc_map *cli_load_map(const struct cli *cli)
+/* The map at cli->arg[0], or in @text when not NULL (read already). */
+static struct mc_map *load_map(const struct cli *cli, const char *text,
+			       size_t len)
 {
+	const char *src = !strcmp(cli->arg[0], "-") ? "<stdin>" : cli->arg[0];
 	struct mc_map *map;
 	const char *resv;
 	int err;
@@ -247,7 +250,8 @@ struct mc_map *cli_load_map(const struct cli *cli)
 		mc_map_free(map);
 		return NULL;
 	}
-	err = mc_map_load_file(map, cli->arg[0]);
+	err = text ? mc_map_load(map, src, text, len) :
+		     mc_map_load_file(map, cli->arg[0]);
 	for (size_t i = 0; (resv = cli_opt_nth(cli, "resv", i)); i++) {
 		int e = mc_map_load_resv_file(map, resv);
 
@@ -261,6 +265,17 @@ struct mc_map *cli_load_map(const struct cli *cli)
 		return NULL;
 	}
 	return map;
+}
+
+struct mc_map *cli_load_map(const struct cli *cli)
+{
+	return load_map(cli, NULL, 0);
+}
+
+struct mc_map *cli_load_map_text(const struct cli *cli, const char *text,
+				 size_t len)
+{
+	return load_map(cli, text, len);
 }
 
 void cli_map_free(const struct cli *cli, struct mc_map *map)
