@@ -19,7 +19,7 @@ static const struct cli_cmd *const commands[] = {
 
 static const struct cli_optspec global_opts[] = {
 	{ "arch", 0, true, false, "ARCH",
-	  "arm64, ppc64, x86_64 or mips; overrides the map's 'arch'" },
+	  "arm64, ppc64, x86_64, mips or riscv64; overrides the map's 'arch'" },
 	{ "policy", 0, true, false, "POLICY",
 	  "abort, overlay, carve or relocate; overrides the map's 'policy'" },
 	{ "granule", 0, true, false, "SIZE",

@@ -152,6 +152,7 @@ enum mc_arch {
 	MC_ARCH_PPC64,
 	MC_ARCH_X86_64,
 	MC_ARCH_MIPS,
+	MC_ARCH_RISCV64,	/* appended: the values above keep their numbers */
 };
 
 /* Region flags. The first group is input; the second is set in results. */

@@ -216,7 +216,8 @@ static const struct bad bad[] = {
 	  "test.map:1: policy=: 'maybe' is not one of abort, overlay, carve, "
 	  "relocate" },
 	{ "arch riscv", MC_EINVAL,
-	  "test.map:1: arch: 'riscv' is not one of arm64, ppc64, x86_64, mips" },
+	  "test.map:1: arch: 'riscv' is not one of arm64, ppc64, x86_64, "
+	  "mips, riscv64" },
 	{ "arch", MC_EINVAL, "test.map:1: arch: expects exactly one value" },
 	{ "arch arm64\narch arm64", MC_EINVAL,
 	  "test.map:2: arch: given twice (first on line 1)" },
