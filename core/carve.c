@@ -19,6 +19,7 @@
  * merged rather than sorted. Sorted input costs O(n); any input stays
  * O(n log n).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "carve.h"
@@ -175,10 +176,13 @@ static int conflict(struct sweep *s, int code, size_t a, size_t b,
 		    const char *why)
 {
 	const struct mc_region *ra = &s->map->in[a], *rb = &s->map->in[b];
-	char da[80], db[80];
+	char da[80], db[200];
 
 	mc_fmt_region(da, sizeof(da), ra);
 	mc_fmt_region(db, sizeof(db), rb);
+	if (src_of(s, b) && rb->line && src_of(s, b) != src_of(s, a))
+		snprintf(db + strlen(db), sizeof(db) - strlen(db),
+			 " (%s:%u)", src_of(s, b), rb->line);
 	return mc_fail(s->map, code, src_of(s, a), ra->line, NULL,
 		       "%s overlaps %s (%s)", da, db, why);
 }
@@ -341,14 +345,63 @@ static bool same_devices(const struct mc_region *a, const struct mc_region *b)
 }
 
 /*
+ * A range with nothing but its extent and type: what a host source
+ * (reserved_regions, VFIO) reports. It says nothing a range of the same
+ * class over it could contradict.
+ */
+static bool is_bare(const struct mc_region *r)
+{
+	return !r->n_devices && !r->n_sids && !r->name && !r->align &&
+	       !r->flags && r->policy == MC_POLICY_DEFAULT;
+}
+
+/*
+ * Join @v into the group @cur, whose input ranges span [*lo, *hi]. A bare
+ * range inside a described one (or the other way round) takes the
+ * described one's attributes: the group becomes that span, so its pieces
+ * carry them. Otherwise the two must agree on policy and devices.
+ */
+static int join_span(struct sweep *s, struct span *cur, const struct span *v,
+		     uint64_t *lo, uint64_t *hi)
+{
+	const struct mc_region *a = &s->map->in[cur->idx];
+	const struct mc_region *b = &s->map->in[v->idx];
+	const struct mc_region *d = is_bare(a) ? b : a;
+
+	if (b->first < *lo)
+		*lo = b->first;
+	if (b->last > *hi)
+		*hi = b->last;
+	if (is_bare(a) != is_bare(b)) {
+		if (d->first > *lo || d->last < *hi)
+			return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
+					"only a range that contains the other "
+					"can give it devices and attributes");
+		if (d == b)
+			*cur = *v;	/* its extent: it may not be rounded */
+		return 0;
+	}
+	if (v->last > cur->last)
+		cur->last = v->last;
+	if (cur->pol != v->pol)
+		return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
+				"the two have different policies");
+	if (!same_devices(a, b))
+		return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
+				"the two serve different devices");
+	return 0;
+}
+
+/*
  * The same range reported twice (sysfs lists the MSI window once per
- * group) is one range. Overlaps within a class merge into the first; they
- * must agree on policy and devices, or the map is ambiguous.
+ * group) is one range, and so is a host range and the map's range over it
+ * (join_span()). Overlaps within a class merge into one span.
  */
 static int merge_class(struct sweep *s, struct span *v, size_t n,
 		       size_t *n_out, size_t *grp)
 {
 	const struct mc_region *in = s->map->in;
+	uint64_t lo = 0, hi = 0;	/* the current group's input extent */
 	size_t k = 0;
 	int err = 0;
 
@@ -358,18 +411,14 @@ static int merge_class(struct sweep *s, struct span *v, size_t n,
 		if (!cur || cur->cls != v[i].cls || v[i].first > cur->last) {
 			grp[i] = k;
 			v[k++] = v[i];
+			lo = in[v[i].idx].first;
+			hi = in[v[i].idx].last;
 			continue;
 		}
 		grp[i] = k - 1;
-		if (cur->pol != v[i].pol)
-			err = conflict(s, MC_EOVERLAP, v[i].idx, cur->idx,
-				       "the two have different policies");
-		else if (!same_devices(&in[cur->idx], &in[v[i].idx]))
-			err = conflict(s, MC_EOVERLAP, v[i].idx, cur->idx,
-				       "the two serve different devices");
+		if (join_span(s, cur, &v[i], &lo, &hi))
+			err = MC_EOVERLAP;
 		cur->exact = false;
-		if (v[i].last > cur->last)
-			cur->last = v[i].last;
 	}
 	*n_out = k;
 	return err;
