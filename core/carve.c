@@ -356,31 +356,48 @@ static bool is_bare(const struct mc_region *r)
 }
 
 /*
- * Join @v into the group @cur, whose input ranges span [*lo, *hi]. A bare
- * range inside a described one (or the other way round) takes the
- * described one's attributes: the group becomes that span, so its pieces
- * carry them. Otherwise the two must agree on policy and devices.
+ * Whether @a says nothing @b does not: no attributes, and no devices or
+ * @b's (a host file loaded with the devices the map names too).
+ */
+static bool adds_nothing(const struct mc_region *a, const struct mc_region *b)
+{
+	return !a->name && !a->align && !a->flags &&
+	       a->policy == MC_POLICY_DEFAULT &&
+	       ((!a->n_devices && !a->n_sids) || same_devices(a, b));
+}
+
+static bool contains(const struct mc_region *r, uint64_t lo, uint64_t hi)
+{
+	return r->first <= lo && r->last >= hi;
+}
+
+/*
+ * Join @v into the group @cur, whose input ranges span [*lo, *hi]. A range
+ * that adds nothing to a range containing the group (a host range and the
+ * map's range over it) is one range with it: the group becomes that span,
+ * so its pieces carry the map's attributes. Otherwise the two must agree
+ * on policy and devices.
  */
 static int join_span(struct sweep *s, struct span *cur, const struct span *v,
 		     uint64_t *lo, uint64_t *hi)
 {
 	const struct mc_region *a = &s->map->in[cur->idx];
 	const struct mc_region *b = &s->map->in[v->idx];
-	const struct mc_region *d = is_bare(a) ? b : a;
 
 	if (b->first < *lo)
 		*lo = b->first;
 	if (b->last > *hi)
 		*hi = b->last;
-	if (is_bare(a) != is_bare(b)) {
-		if (d->first > *lo || d->last < *hi)
-			return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
-					"only a range that contains the other "
-					"can give it devices and attributes");
-		if (d == b)
-			*cur = *v;	/* its extent: it may not be rounded */
+	if (adds_nothing(b, a) && contains(a, *lo, *hi))
+		return 0;
+	if (adds_nothing(a, b) && contains(b, *lo, *hi)) {
+		*cur = *v;	/* its extent: it may not be rounded */
 		return 0;
 	}
+	if (is_bare(a) != is_bare(b))
+		return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
+				"only a range that contains the other can "
+				"give it devices and attributes");
 	if (v->last > cur->last)
 		cur->last = v->last;
 	if (cur->pol != v->pol)
