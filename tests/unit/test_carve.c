@@ -94,8 +94,6 @@ static const struct carve_case cases[] = {
 	  "0x40800-0x40fff reserved/direct backed fw\n"
 	  "0x41000-0xfffff ram r\n",
 	  "100000 100000 0 0 0" },
-	  "0x41000-0xfffff ram r\n",
-	  "100000 ff000 1000 0 0" },
 	{ "carve: overlapping types: the more specific wins the description",
 	  "ram 0 1M name=r\nreserved 0x40000 16K name=a\n"
 	  "reserved 0x41000 4K type=msi name=m\n",
