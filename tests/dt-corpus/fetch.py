@@ -19,6 +19,11 @@ import shutil
 import subprocess
 import sys
 
+# The guest cache is the harness's: one place says where it is.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "guest"))
+from harness.common import cache_dir  # noqa: E402
+
 SUITE = "bookworm"
 MIRROR = "http://deb.debian.org/debian"
 SECURITY = "http://deb.debian.org/debian-security"
@@ -26,15 +31,6 @@ KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
 # Debian architecture -> kernel flavour whose package ships the DTBs.
 FLAVOUR = {"arm64": "arm64", "armhf": "armmp"}
 MANIFEST = "manifest.json"
-
-
-def cache_dir():
-    explicit = os.environ.get("MEMCARVE_GUEST_CACHE")
-    if explicit:
-        return os.path.abspath(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
-        os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "memcarve-guests")
 
 
 def run(argv, **kw):

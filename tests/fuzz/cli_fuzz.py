@@ -177,9 +177,11 @@ class Outputs:
         return os.path.join(d, name) if name != "." else d
 
     def clean(self):
-        for d in (self.ok,):
+        for d in (self.ok, self.full):
             for f in os.listdir(d):
                 p = os.path.join(d, f)
+                if p == os.path.join(self.full, "fill"):
+                    continue
                 shutil.rmtree(p) if os.path.isdir(p) else os.unlink(p)
 
     def close(self):
@@ -277,11 +279,12 @@ def verdict(rc, err, outs, outputs):
     if rc not in (0, 1, 2):
         return f"exit status {rc}"
     if rc != 0:
-        left = [o for o in outs if o.startswith(outputs.ok + "/") and
-                os.path.lexists(o)]
+        left = [o for o in outs if os.path.lexists(o) and
+                o.startswith((outputs.ok + "/", outputs.full + "/"))]
         if left:
             return f"failed, but left {', '.join(left)}"
-    litter = [f for f in os.listdir(outputs.ok) if f.startswith(".")]
+    litter = [f for d in (outputs.ok, outputs.full) for f in os.listdir(d)
+              if f.startswith(".")]
     if litter:
         return f"left temporary files {litter}"
     return None
