@@ -202,6 +202,21 @@ void acpi_fmt_span(char *buf, size_t len, uint64_t first, uint64_t last);
  * path: building a table checks every range, and formatting a name for
  * each one up front cost more than writing the table. Return: @code.
  */
+/*
+ * What an RMRR (@table MC_ACPI_DMAR), IVMD (IVRS) or RMR (IORT) can say
+ * about the devices of range @a: a direct range with none is refused, and
+ * "all devices" only IVRS can say (direct_devices.c). Return: 0 or
+ * MC_EINVAL with a diagnostic naming the range and its source line.
+ */
+int acpi_check_devices(struct mc_map *map, const struct acpi_range *a,
+		       enum mc_acpi_table table);
+
+/*
+ * The source an input region came from, "" if mc_map_add()ed. Private to
+ * the library (core/resv_devices.c) until struct mc_region carries it.
+ */
+const char *mc_input_source(const struct mc_map *map, size_t i);
+
 int acpi_range_report(struct mc_map *map, int code, const char *field,
 		      const struct acpi_range *a, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -67,6 +67,8 @@ static void print_region(struct cli_buf *b, const struct mc_region *r)
 		cli_buf_printf(b, " privileged");
 	if (r->flags & MC_F_ACCESS)
 		cli_buf_printf(b, " access=%u", r->access);
+	if (r->flags & MC_F_ALL_DEVICES)
+		cli_buf_printf(b, " devices=all");
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct mc_pci_dev *d = &r->devices[i];
 

@@ -147,7 +147,9 @@ static int apply_globals(const struct cli *cli, struct mc_map *map)
 
 int cli_check_globals(const struct cli *cli)
 {
-	return apply_globals(cli, NULL);
+	int st = apply_globals(cli, NULL);
+
+	return st == EXIT_OK ? cli_check_host(cli) : st;
 }
 
 /* A guest with no memory boots nothing: every command refuses it. */
@@ -170,7 +172,6 @@ static bool has_ram(const struct cli *cli, struct mc_map *map)
 struct mc_map *cli_load_map(const struct cli *cli)
 {
 	struct mc_map *map = mc_map_new();
-	const char *resv;
 	int err;
 
 	if (!map) {
@@ -184,11 +185,8 @@ struct mc_map *cli_load_map(const struct cli *cli)
 	err = cli->map_text ? mc_map_load(map, "<stdin>", cli->map_text,
 					  cli->map_len) :
 			      mc_map_load_file(map, cli->arg[0]);
-	for (size_t i = 0; (resv = cli_opt_nth(cli, "resv", i)); i++) {
-		int e = mc_map_load_resv_file(map, resv);
-
-		err = err ? err : e;
-	}
+	if (!err)
+		err = cli_load_host(cli, map);
 	if (!err)
 		err = mc_map_carve(map);
 	if (err || !has_ram(cli, map)) {

@@ -23,8 +23,14 @@ static const struct cli_optspec global_opts[] = {
 	  "abort, overlay, carve or relocate; overrides the map's 'policy'" },
 	{ "granule", 0, true, false, "SIZE",
 	  "carving alignment, a power of two (4K, 64K, 2M...)" },
-	{ "resv", 0, true, true, "FILE",
-	  "add an IOMMU group's sysfs reserved_regions file; repeatable" },
+	{ "resv", 0, true, true, "FILE[,devices=BDF,...]",
+	  "add an IOMMU group's sysfs reserved_regions file, its direct "
+	  "ranges serving these guest devices; repeatable" },
+	{ "vfio", 0, true, true, "GROUP|BDF[=GUEST]",
+	  "add a host IOMMU group's reserved regions from sysfs, for its "
+	  "devices or the device's guest BDF; repeatable" },
+	{ "sysfs-root", 0, true, false, "DIR",
+	  "where --vfio finds sys/ (default /)" },
 	{ "help", 'h', false, false, NULL, "show help (of a command, after it)" },
 	{ "version", 0, false, false, NULL, "print the version" },
 	{ NULL, 0, false, false, NULL, NULL },

@@ -27,6 +27,7 @@
 /* Description precedence, lowest first: later entries win overlaps. */
 enum {
 	CLS_RAM,
+	CLS_IOVA_GAP,		/* a host's typeless hole: any range describes it */
 	CLS_ACPI,
 	CLS_NVS,
 	CLS_MMIO,
@@ -97,6 +98,8 @@ static unsigned int class_of(const struct mc_region *r)
 	case MC_PMEM:
 		return CLS_PMEM;
 	default:
+		if (r->flags & MC_F_IOVA_GAP)
+			return CLS_IOVA_GAP;
 		return resv_cls[r->type];
 	}
 }

@@ -152,6 +152,7 @@ static int check_region(struct mc_map *map, const struct mc_region *r,
 			       "only reserved ranges can be reusable");
 	if (!is_direct(r)) {
 		const char *f = r->n_devices ? "devices=" :
+				(r->flags & MC_F_ALL_DEVICES) ? "devices=" :
 				r->n_sids ? "sids=" :
 				(r->flags & MC_F_READONLY) ? "readonly" :
 				(r->flags & MC_F_PRIVILEGED) ? "privileged" :
@@ -162,6 +163,15 @@ static int check_region(struct mc_map *map, const struct mc_region *r,
 				       "only direct and direct-relaxable ranges take %s",
 				       f);
 	}
+	if ((r->flags & MC_F_IOVA_GAP) &&
+	    (r->kind != MC_RESERVED || r->type != MC_RESV_RESERVED))
+		return mc_fail(map, MC_EINVAL, src, line, "flags",
+			       "MC_F_IOVA_GAP is for reserved ranges of type "
+			       "reserved");
+	if ((r->flags & MC_F_ALL_DEVICES) && r->n_devices)
+		return mc_fail(map, MC_EINVAL, src, line, "devices=",
+			       "all devices (MC_F_ALL_DEVICES) and a list of "
+			       "%zu: give one or the other", r->n_devices);
 	if ((r->flags & MC_F_ACCESS) && r->access > 0xff)
 		return mc_fail(map, MC_ERANGE, src, line, "access=",
 			       "%u is outside 0..255", r->access);

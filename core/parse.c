@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "resv_devices.h"
 
 #define MAX_TOKENS 64
 
@@ -140,42 +141,6 @@ static char **list_items(struct parser *p, const char *field, char *val,
 	return items;
 }
 
-/* One PCI device, "[segment:]bus:dev.fn" in hex, as lspci prints it. */
-static bool pci_dev(const char *s, struct mc_pci_dev *d)
-{
-	unsigned long v[4];
-	int n = 0;
-	char *end;
-
-	/* Up to three ':'-separated numbers, then ".fn". */
-	for (;;) {
-		if (n == 3 || !((*s >= '0' && *s <= '9') ||
-				(*s >= 'a' && *s <= 'f') ||
-				(*s >= 'A' && *s <= 'F')))
-			return false;
-		v[n++] = strtoul(s, &end, 16);
-		if (end - s > 4)
-			return false;
-		s = end;
-		if (*s != ':')
-			break;
-		s++;
-	}
-	if (*s != '.' || n < 2 || s[1] < '0' || s[1] > '7' || s[2] != '\0')
-		return false;
-	v[n] = (unsigned long)(s[1] - '0');
-	if (n == 2) {
-		memmove(&v[1], &v[0], 3 * sizeof(v[0]));
-		v[0] = 0;
-	}
-	if (v[0] > 0xffff || v[1] > 0xff || v[2] > 0x1f)
-		return false;
-	d->segment = (uint16_t)v[0];
-	d->bus = (uint8_t)v[1];
-	d->devfn = (uint8_t)(v[2] << 3 | v[3]);
-	return true;
-}
-
 static int devices_attr(struct parser *p, struct attrs *a, char *val)
 {
 	size_t n;
@@ -184,11 +149,17 @@ static int devices_attr(struct parser *p, struct attrs *a, char *val)
 
 	if (!item)
 		return MC_EINVAL;
+	/* An IVRS all-peripherals IVMD; DMAR and IORT have no such form. */
+	if (n == 1 && strcmp(item[0], "all") == 0) {
+		free(item);
+		a->r.flags |= MC_F_ALL_DEVICES;
+		return 0;
+	}
 	a->devices = calloc(n, sizeof(*a->devices));
 	if (!a->devices)
 		err = fail(p, MC_ENOMEM, "devices=", "out of memory%s", "");
 	for (size_t i = 0; !err && i < n; i++)
-		if (!pci_dev(item[i], &a->devices[i]))
+		if (mc_pci_dev_parse(item[i], &a->devices[i]))
 			err = fail(p, MC_EINVAL, "devices=",
 				   "'%s' is not a PCI device [segment:]bus:dev.fn (hex)",
 				   item[i]);
@@ -362,6 +333,43 @@ static int region(struct parser *p, enum mc_kind kind, char **tok, int n)
 	return err;
 }
 
+/*
+ * "resv FILE [devices=...] [sids=...]": a host reserved_regions file whose
+ * direct ranges serve these devices. The attributes are read as a direct
+ * range's, so they take the same forms and give the same diagnostics.
+ */
+static int resv_include(struct parser *p, char **tok, int n)
+{
+	struct attrs a = { .r = { .kind = MC_RESERVED,
+				  .type = MC_RESV_DIRECT } };
+	struct mc_resv_opts o;
+	int err = 0;
+
+	if (n < 2)
+		return fail(p, MC_EINVAL, "resv",
+			    "missing FILE (expected: resv FILE [devices=...] "
+			    "[sids=...])%s", "");
+	for (int i = 2; !err && i < n; i++)
+		err = attribute(p, &a, tok[i]);
+	if (!err && (a.seen & ~(1u << 2 | 1u << 3)))
+		err = fail(p, MC_EINVAL, "resv",
+			   "takes devices= and sids= only; give other "
+			   "attributes on a range of the map over the host's%s",
+			   "");
+	if (!err) {
+		mc_resv_opts_init(&o);
+		o.devices = a.r.devices;
+		o.n_devices = a.r.n_devices;
+		o.sids = a.r.sids;
+		o.n_sids = a.r.n_sids;
+		o.flags = a.r.flags & MC_F_ALL_DEVICES;
+		err = mc_resv_statement(p->map, p->src, p->line, tok[1], &o);
+	}
+	free(a.devices);
+	free(a.sids);
+	return err;
+}
+
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\f' || c == '\v';
@@ -404,9 +412,11 @@ static int statement(struct parser *p, char *s)
 	if (!strcmp(tok[0], "arch") || !strcmp(tok[0], "granule") ||
 	    !strcmp(tok[0], "policy"))
 		return setting(p, tok, n);
+	if (!strcmp(tok[0], "resv"))
+		return resv_include(p, tok, n);
 	return fail(p, MC_EINVAL, NULL,
 		    "'%s': unknown statement (expected arch, granule, policy, "
-		    "ram, mmio, reserved, acpi, nvs, pmem)",
+		    "ram, mmio, reserved, acpi, nvs, pmem, resv)",
 		    tok[0]);
 }
 

@@ -130,7 +130,7 @@ struct bad {
 static const struct bad bad[] = {
 	{ "rom 0 1M", MC_EINVAL,
 	  "test.map:1: 'rom': unknown statement (expected arch, granule, "
-	  "policy, ram, mmio, reserved, acpi, nvs, pmem)" },
+	  "policy, ram, mmio, reserved, acpi, nvs, pmem, resv)" },
 	{ "ram", MC_EINVAL,
 	  "test.map:1: start: missing (expected: ram START SIZE [attributes])" },
 	{ "ram 0", MC_EINVAL,
