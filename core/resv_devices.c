@@ -96,6 +96,25 @@ static char *beside(const char *src, const char *file)
 	return path;
 }
 
+/*
+ * Read @path for the statement at @src:@line: a failure is one diagnostic
+ * at the statement, quoting what the read said.
+ */
+static int read_named(struct mc_map *map, const char *src, unsigned int line,
+		      const char *path, void **text, size_t *len)
+{
+	struct mc_map *scratch = mc_map_new();
+	int err = scratch ? mc_read_file(scratch, path, text, len) : MC_ENOMEM;
+
+	if (err == MC_ENOMEM && !scratch)
+		err = mc_fail(map, err, src, line, NULL, "out of memory");
+	else if (err)
+		mc_fail(map, err, src, line, "resv", "%s",
+			mc_map_error(scratch, 0)->msg);
+	mc_map_free(scratch);
+	return err;
+}
+
 int mc_resv_statement(struct mc_map *map, const char *src, unsigned int line,
 		      const char *file, const struct mc_resv_opts *opts)
 {
@@ -113,10 +132,9 @@ int mc_resv_statement(struct mc_map *map, const char *src, unsigned int line,
 	free(path);
 	if (!name)
 		return mc_fail(map, MC_ENOMEM, src, line, NULL, "out of memory");
-	err = mc_read_file(map, name, &text, &len);
+	err = read_named(map, src, line, name, &text, &len);
 	if (err)
-		return mc_fail(map, err, src, line, "resv",
-			       "'%s' not read (%s)", name, mc_strerror(err));
+		return err;
 	err = mc_load_resv(map, name, text, len, opts);
 	free(text);
 	return err;

@@ -145,6 +145,8 @@ int mc_map_load_iommu_group(struct mc_map *map, const char *sysfs_root,
 	struct mc_pci_dev *dev = NULL;
 	struct mc_resv_opts o;
 	char *file, *dir = NULL;
+	void *text = NULL;
+	size_t len = 0;
 	int err = 0;
 
 	if (opts)
@@ -156,6 +158,8 @@ int mc_map_load_iommu_group(struct mc_map *map, const char *sysfs_root,
 	if (!file)
 		return mc_fail(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
 	err = mc_resv_opts_check(map, &o, file, 0);
+	if (!err)
+		err = mc_read_file(map, file, &text, &len);
 	if (!err && !o.n_devices && !(o.flags & MC_F_ALL_DEVICES)) {
 		dir = sysfs_path(sysfs_root, "sys/kernel/iommu_groups/%u/devices",
 				 group);
@@ -168,7 +172,8 @@ int mc_map_load_iommu_group(struct mc_map *map, const char *sysfs_root,
 		o.devices = dev;
 	}
 	if (!err)
-		err = mc_map_load_resv_file_for(map, file, &o);
+		err = mc_load_resv(map, file, text, len, &o);
+	free(text);
 	free(dev);
 	free(dir);
 	free(file);

@@ -103,20 +103,22 @@ static int iova_cap(struct chain *c, size_t off, unsigned int bits)
 	return err;
 }
 
-static int walk(struct chain *c, unsigned int bits)
+/*
+ * Check the whole chain before anything is added, so a broken one adds
+ * nothing; *@iova is the IOVA range capability's offset, 0 if none.
+ */
+static int walk(struct chain *c, size_t *iova)
 {
 	size_t off = ld32(c->p + VFIO_INFO_CAP_OFFSET), seen = 0;
 	size_t lowest = VFIO_INFO_SIZE;	/* a capability starts here or later */
 
+	*iova = 0;
 	if (off == 0)
 		return bad(c, VFIO_INFO_CAP_OFFSET, "cap_offset",
 			   "0 with VFIO_IOMMU_INFO_CAPS set: the capabilities "
 			   "did not fit; call VFIO_IOMMU_GET_INFO again with "
 			   "argsz bytes");
-	while (off) {
-		size_t next;
-		int err;
-
+	for (; off; seen++) {
 		if (off < lowest)
 			return bad(c, off, seen ? "next" : "cap_offset",
 				   "points back to 0x%zx: a chain only goes "
@@ -125,19 +127,15 @@ static int walk(struct chain *c, unsigned int bits)
 			return bad(c, off, seen ? "next" : "cap_offset",
 				   "a capability at 0x%zx runs past the 0x%zx "
 				   "bytes of the answer", off, c->len);
-		next = ld32(c->p + off + VFIO_CAP_NEXT);
 		if (ld16(c->p + off + VFIO_CAP_ID) == VFIO_CAP_IOVA_RANGE) {
-			if (seen & 1)
+			if (*iova)
 				return bad(c, off, "id", "a second IOVA range "
-					   "capability");
-			seen |= 1;
-			err = iova_cap(c, off, bits);
-			if (err)
-				return err;
+					   "capability (the first at 0x%zx)",
+					   *iova);
+			*iova = off;
 		}
-		seen |= 2;
 		lowest = off + VFIO_CAP_HEADER_SIZE;
-		off = next;
+		off = ld32(c->p + off + VFIO_CAP_NEXT);
 	}
 	return 0;
 }
@@ -147,6 +145,7 @@ int mc_map_load_vfio_iommu_info(struct mc_map *map, const void *info,
 {
 	struct chain c = { .map = map, .p = info, .len = len };
 	uint32_t argsz;
+	size_t iova;
 	int err = mc_iova_opts_check(map, opts, "vfio-info", &c.src);
 
 	if (err)
@@ -168,5 +167,8 @@ int mc_map_load_vfio_iommu_info(struct mc_map *map, const void *info,
 	c.len = argsz;
 	if (!(ld32(c.p + VFIO_INFO_FLAGS) & VFIO_IOMMU_INFO_CAPS_FLAG))
 		return 0;	/* no capabilities: the kernel names no limit */
-	return walk(&c, opts->address_bits);
+	err = walk(&c, &iova);
+	if (err || !iova)
+		return err;	/* no IOVA range capability: no limit either */
+	return iova_cap(&c, iova, opts->address_bits);
 }
