@@ -205,7 +205,7 @@ static int stdin_once(const struct cli *cli)
 		n += strcmp(cli->arg[i], "-") == 0;
 	for (size_t k = 0; input_opts[k]; k++)
 		for (size_t i = 0; (v = cli_opt_nth(cli, input_opts[k], i)); i++)
-			n += strcmp(v, "-") == 0;
+			n += strcmp(v, "-") == 0 || strncmp(v, "-,", 2) == 0;
 	if (n > 1)
 		return cli_error(EXIT_USAGE, "standard input ('-') given %zu "
 				 "times; it can be read only once", n);

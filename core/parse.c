@@ -17,6 +17,7 @@ struct parser {
 	const char *src;
 	unsigned int line;
 	unsigned int seen_arch, seen_granule, seen_policy; /* line numbers */
+	bool from_file;		/* "resv FILE" is read beside it */
 };
 
 /* One region statement's attributes as read, before they are checked. */
@@ -349,6 +350,12 @@ static int resv_include(struct parser *p, char **tok, int n)
 		return fail(p, MC_EINVAL, "resv",
 			    "missing FILE (expected: resv FILE [devices=...] "
 			    "[sids=...])%s", "");
+	/* Text from memory (or a pipe) names no directory, and parsing
+	 * it must not open files: the caller loads the host file itself. */
+	if (!p->from_file)
+		return fail(p, MC_EINVAL, "resv",
+			    "only in a map read from a file (mc_map_load_file()); "
+			    "load '%s' with mc_map_load_resv_file_for()", tok[1]);
 	for (int i = 2; !err && i < n; i++)
 		err = attribute(p, &a, tok[i]);
 	if (!err && (a.seen & ~(1u << 2 | 1u << 3)))
@@ -431,10 +438,10 @@ static int map_line(void *ctx, unsigned int line, char *text)
 	return statement(p, text);
 }
 
-int mc_map_load(struct mc_map *map, const char *source, const char *text,
-		size_t len)
+static int load(struct mc_map *map, const char *source, const char *text,
+		size_t len, bool from_file)
 {
-	struct parser p = { .map = map };
+	struct parser p = { .map = map, .from_file = from_file };
 
 	p.src = mc_intern_source(map, source);
 	if (!p.src)
@@ -442,7 +449,20 @@ int mc_map_load(struct mc_map *map, const char *source, const char *text,
 	return mc_each_line(map, p.src, text, len, map_line, &p);
 }
 
+int mc_map_load(struct mc_map *map, const char *source, const char *text,
+		size_t len)
+{
+	return load(map, source, text, len, false);
+}
+
+/* A map file may name host files beside it; standard input has no "beside". */
+static int load_file_text(struct mc_map *map, const char *source,
+			  const char *text, size_t len)
+{
+	return load(map, source, text, len, strcmp(source, "<stdin>") != 0);
+}
+
 int mc_map_load_file(struct mc_map *map, const char *path)
 {
-	return mc_load_file(map, path, mc_map_load);
+	return mc_load_file(map, path, load_file_text);
 }

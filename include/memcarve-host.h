@@ -85,7 +85,9 @@ void mc_resv_opts_init(struct mc_resv_opts *opts);
  * @opts: the devices, or NULL for none (then it is mc_map_load_resv())
  *
  * The map file says the same with "resv FILE devices=00:02.0" (FILE
- * relative to the map file's directory).
+ * relative to the map file's directory). Only a map read from a file by
+ * mc_map_load_file() may: text parsed from memory or standard input never
+ * makes the library open a file, and refuses the statement.
  * Return: as mc_map_load_resv(); MC_EINVAL for opts the map refuses
  * (region.devices rules: devices=all with a device list, reserved not 0).
  */

@@ -159,6 +159,23 @@ static void the_resv_statement_reads_the_file_beside_the_map(void **state)
 	mc_map_free(map);
 }
 
+/* Text from memory names no directory and never makes the parser open. */
+static void the_resv_statement_needs_a_map_file(void **state)
+{
+	static const char text[] = "arch x86_64\nram 0 1G\n"
+				   "resv fixtures/host/usb.resv\n";
+	struct mc_map *map = mc_map_new();
+
+	(void)state;
+	assert_int_equal(mc_map_load(map, "vm.map", text, strlen(text)),
+			 MC_EINVAL);
+	assert_string_equal(first_error(map),
+			    "vm.map:3: resv: only in a map read from a file "
+			    "(mc_map_load_file()); load 'fixtures/host/usb.resv' "
+			    "with mc_map_load_resv_file_for()");
+	mc_map_free(map);
+}
+
 /* VFIO type1 leaves direct-relaxable ranges usable: RAM stays behind. */
 static void relaxable_ranges_keep_their_ram(void **state)
 {
@@ -728,6 +745,7 @@ int main(void)
 		cmocka_unit_test(a_host_file_gives_its_direct_ranges_the_devices),
 		cmocka_unit_test(resv_opts_are_checked),
 		cmocka_unit_test(the_resv_statement_reads_the_file_beside_the_map),
+		cmocka_unit_test(the_resv_statement_needs_a_map_file),
 		cmocka_unit_test(relaxable_ranges_keep_their_ram),
 		cmocka_unit_test(a_group_gives_its_ranges_to_its_own_devices),
 		cmocka_unit_test(a_group_gives_its_ranges_to_the_guest_devices),
