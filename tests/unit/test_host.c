@@ -602,6 +602,8 @@ static const struct host_golden host_goldens[] = {
 	  "0x7b800000 0000:00:03.0,0000:00:03.1\n" },
 	{ "resv-stmt-dmar", "q35-resv.map", 0, MC_ACPI_DMAR, { 0 }, { NULL },
 	  NULL, NULL, 0, "0x3e2e0000 0000:00:14.0\n" },
+	{ "contain-dmar", "contain.map", 0, MC_ACPI_DMAR, { 0 }, { NULL },
+	  NULL, NULL, 0, "0x3e000000 0000:00:14.0\n" },
 	{ "resv-opt-dmar", "q35-vfio.map", 0, MC_ACPI_DMAR, { 0 }, { NULL },
 	  "usb.resv", "00:14.0", 0, "0x3e2e0000 0000:00:14.0\n" },
 	{ "resv-all-ivrs", "q35-vfio.map", 0, MC_ACPI_IVRS, { 0 }, { NULL },
