@@ -334,6 +334,15 @@ static int region(struct parser *p, enum mc_kind kind, char **tok, int n)
 	return err;
 }
 
+/* The bit of attrs.seen that attribute key @name sets. */
+static unsigned int key_bit(const char *name)
+{
+	for (size_t key = 0; key < N_KEYS; key++)
+		if (strcmp(attr_keys[key], name) == 0)
+			return 1u << key;
+	return 0;
+}
+
 /*
  * "resv FILE [devices=...] [sids=...]": a host reserved_regions file whose
  * direct ranges serve these devices. The attributes are read as a direct
@@ -358,7 +367,7 @@ static int resv_include(struct parser *p, char **tok, int n)
 			    "load '%s' with mc_map_load_resv_file_for()", tok[1]);
 	for (int i = 2; !err && i < n; i++)
 		err = attribute(p, &a, tok[i]);
-	if (!err && (a.seen & ~(1u << 2 | 1u << 3)))
+	if (!err && (a.seen & ~(key_bit("devices") | key_bit("sids"))))
 		err = fail(p, MC_EINVAL, "resv",
 			   "takes devices= and sids= only; give other "
 			   "attributes on a range of the map over the host's%s",
