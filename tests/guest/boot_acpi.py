@@ -191,7 +191,7 @@ def case_dmar(tool, scratch, series, path="fixtures/acpi/boot-q35-dmar.map",
             problems.append(f"no '{line}' in dmesg")
     problems += [f"guest: {l}" for l in find_lines(view, r"Firmware Bug|BIOS is broken")]
     check_in_groups(view, ranges, lambda r: ["0000:00:1f.2"], problems)
-    ours = [f"RMRR {rng(r)[0]:#x}-{rng(r)[1]:#x} {r.type} ({r.name})"
+    ours = [f"RMRR {rng(r)[0]:#x}-{rng(r)[1]:#x} {r.type} ({r.name or 'host'})"
             for r in ranges]
     theirs = find_lines(view, r"DMAR: RMRR|DMAR: (Host address|DRHD)") + \
         [l for l in iommu_lines(view) if "direct" in l]
