@@ -74,9 +74,10 @@ int acpi_check_devices(struct mc_map *map, const struct acpi_range *a,
 				      "IDs, not every device; name the devices "
 				      "in devices= or the stream IDs in sids=");
 	if (!a->n_devices && !a->n_sids)
-		return refuse(map, a, "no devices: an RMR node needs stream IDs "
-				      "(Linux skips one without ID mappings); "
-				      "give the range devices= or sids= (in the "
-				      "map or on its resv statement)");
+		return refuse(map, a, "no devices: an RMR node needs stream "
+				      "IDs (Linux skips one without ID "
+				      "mappings); give the range devices= or "
+				      "sids= (in the map or on its resv "
+				      "statement)");
 	return 0;
 }

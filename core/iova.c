@@ -121,9 +121,10 @@ int mc_iova_add_gaps(struct mc_map *map, const char *src,
 	int err = check_items(map, src, where_fmt, v, n);
 
 	for (size_t i = 0; !err && !done && i < n && next <= top; i++) {
+		uint64_t end = v[i].start - 1 < top ? v[i].start - 1 : top;
+
 		if (v[i].start > next)
-			err = add_gap(map, src, next,
-				      v[i].start - 1 < top ? v[i].start - 1 : top);
+			err = add_gap(map, src, next, end);
 		if (v[i].last == UINT64_MAX)
 			done = true;
 		else

@@ -131,7 +131,8 @@ int mc_resv_statement(struct mc_map *map, const char *src, unsigned int line,
 	name = path ? mc_intern_source(map, path) : NULL;
 	free(path);
 	if (!name)
-		return mc_fail(map, MC_ENOMEM, src, line, NULL, "out of memory");
+		return mc_fail(map, MC_ENOMEM, src, line, NULL,
+			       "out of memory");
 	err = read_named(map, src, line, name, &text, &len);
 	if (err)
 		return err;

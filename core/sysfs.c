@@ -48,7 +48,8 @@ static char *sysfs_path(const char *root, const char *fmt, ...)
 /* N of a link target ".../iommu_groups/N"; false if it is not one. */
 static bool group_number(const char *target, unsigned int *group)
 {
-	const char *slash = strrchr(target, '/'), *num = slash ? slash + 1 : target;
+	const char *slash = strrchr(target, '/');
+	const char *num = slash ? slash + 1 : target;
 	static const char dir[] = "iommu_groups/";
 	unsigned long v;
 	char *end;
@@ -68,8 +69,8 @@ static bool group_number(const char *target, unsigned int *group)
 int mc_iommu_group_of(struct mc_map *map, const char *sysfs_root,
 		      const struct mc_pci_dev *host, unsigned int *group)
 {
-	char *path = sysfs_path(sysfs_root,
-				"sys/bus/pci/devices/%04x:%02x:%02x.%u/iommu_group",
+	char *path = sysfs_path(sysfs_root, "sys/bus/pci/devices/"
+				"%04x:%02x:%02x.%u/iommu_group",
 				host->segment, host->bus, host->devfn >> 3,
 				host->devfn & 7);
 	char target[4096];
@@ -153,16 +154,16 @@ int mc_map_load_iommu_group(struct mc_map *map, const char *sysfs_root,
 		o = *opts;
 	else
 		mc_resv_opts_init(&o);
-	file = sysfs_path(sysfs_root, "sys/kernel/iommu_groups/%u/reserved_regions",
-			  group);
+	file = sysfs_path(sysfs_root,
+			  "sys/kernel/iommu_groups/%u/reserved_regions", group);
 	if (!file)
 		return mc_fail(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
 	err = mc_resv_opts_check(map, &o, file, 0);
 	if (!err)
 		err = mc_read_file(map, file, &text, &len);
 	if (!err && !o.n_devices && !(o.flags & MC_F_ALL_DEVICES)) {
-		dir = sysfs_path(sysfs_root, "sys/kernel/iommu_groups/%u/devices",
-				 group);
+		dir = sysfs_path(sysfs_root,
+				 "sys/kernel/iommu_groups/%u/devices", group);
 		dev = calloc(MC_GROUP_DEVICES_MAX, sizeof(*dev));
 		if (!dir || !dev)
 			err = mc_fail(map, MC_ENOMEM, NULL, 0, NULL,

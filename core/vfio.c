@@ -21,7 +21,7 @@
 struct chain {
 	struct mc_map *map;
 	const uint8_t *p;
-	size_t len;		/* bytes the answer holds: min(argsz, given) */
+	size_t len;		/* bytes of the answer: min(argsz, given) */
 	const char *src;
 };
 
@@ -110,7 +110,7 @@ static int iova_cap(struct chain *c, size_t off, unsigned int bits)
 static int walk(struct chain *c, size_t *iova)
 {
 	size_t off = ld32(c->p + VFIO_INFO_CAP_OFFSET), seen = 0;
-	size_t lowest = VFIO_INFO_SIZE;	/* a capability starts here or later */
+	size_t lowest = VFIO_INFO_SIZE;	/* where a capability may start */
 
 	*iova = 0;
 	if (off == 0)
@@ -166,9 +166,9 @@ int mc_map_load_vfio_iommu_info(struct mc_map *map, const void *info,
 			   len);
 	c.len = argsz;
 	if (!(ld32(c.p + VFIO_INFO_FLAGS) & VFIO_IOMMU_INFO_CAPS_FLAG))
-		return 0;	/* no capabilities: the kernel names no limit */
+		return 0;	/* no capabilities: no limit named */
 	err = walk(&c, &iova);
 	if (err || !iova)
-		return err;	/* no IOVA range capability: no limit either */
+		return err;	/* no IOVA range capability: none either */
 	return iova_cap(&c, iova, opts->address_bits);
 }

@@ -3,7 +3,9 @@
  * vfio_info.h - what VFIO_IOMMU_GET_INFO writes (include/uapi/linux/vfio.h),
  * as byte offsets: struct vfio_iommu_type1_info, then a chain of
  * capabilities, each starting with struct vfio_info_cap_header. Every
- * field is in the host's byte order (an ioctl buffer). Not installed.
+ * field is in the host's byte order (an ioctl buffer); cap_offset and each
+ * capability's next count bytes from the start of the buffer. Not
+ * installed.
  */
 #ifndef MC_VFIO_INFO_H
 #define MC_VFIO_INFO_H
@@ -16,7 +18,7 @@ enum {
 	VFIO_INFO_ARGSZ = 0,		/* u32: bytes the answer needs */
 	VFIO_INFO_FLAGS = 4,		/* u32: VFIO_IOMMU_INFO_* */
 	VFIO_INFO_IOVA_PGSIZES = 8,	/* u64 (__aligned_u64) */
-	VFIO_INFO_CAP_OFFSET = 16,	/* u32: first capability, from byte 0 */
+	VFIO_INFO_CAP_OFFSET = 16,	/* u32: the first capability */
 	VFIO_INFO_PAD = 20,		/* u32 */
 	VFIO_INFO_SIZE = 24,
 };
@@ -27,7 +29,7 @@ VFIO_FIELD_AFTER(VFIO_INFO_CAP_OFFSET, 4, VFIO_INFO_PAD);
 VFIO_FIELD_AFTER(VFIO_INFO_PAD, 4, VFIO_INFO_SIZE);
 
 #define VFIO_IOMMU_INFO_PGSIZES_FLAG	(1u << 0)
-#define VFIO_IOMMU_INFO_CAPS_FLAG	(1u << 1)	/* cap_offset is valid */
+#define VFIO_IOMMU_INFO_CAPS_FLAG	(1u << 1)	/* cap_offset valid */
 
 /* struct vfio_info_cap_header */
 enum {
