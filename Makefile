@@ -14,7 +14,7 @@
 VERSION   := $(shell sed -n 's/^\#define MC_VERSION "\(.*\)"/\1/p' include/memcarve.h)
 # Before 1.0 the SONAME carries the minor version: 0.2 cannot run 0.1's
 # binaries (tests/abi refuses such a change under an old SONAME).
-SOVERSION := 0.2
+SOVERSION := 1
 BUILD     ?= build
 PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib
@@ -42,8 +42,11 @@ LIB_DIRS  := core dt e820 acpi cmdline
 LIB_SRCS  := $(sort $(wildcard $(addsuffix /*.c,$(LIB_DIRS))))
 CLI_SRCS  := $(sort $(wildcard cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
-HEADERS   := $(wildcard include/*.h $(addsuffix /*.h,$(LIB_DIRS)) cli/*.h \
-	     tests/unit/*.h)
+HEADERS   := $(wildcard include/*.h internal/*.h \
+	     $(addsuffix /*.h,$(LIB_DIRS)) cli/*.h tests/unit/*.h)
+# The library's private headers: #include "internal/NAME.h" (-I.), from
+# the library's files and the unit tests only, never from the tool.
+PRIV_INC  := -I.
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -54,8 +57,8 @@ SHARED    := $(BUILD)/libmemcarve.so.$(VERSION)
 TOOL      := $(BUILD)/memcarve
 
 .PHONY: all deps check-deps example check unit golden asan clang valgrind \
-	cli-output exports abi abi-baseline build-deps check-guests install \
-	uninstall clean
+	cli-output exports includes abi abi-baseline build-deps check-guests \
+	install uninstall clean
 
 all: deps $(STATIC) $(SHARED) $(TOOL)
 
@@ -71,7 +74,7 @@ $(BUILD)/obj/cli/%.o: cli/%.c $(HEADERS)
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Icore -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(PRIV_INC) -Icore -c $< -o $@
 
 $(STATIC): $(LIB_OBJS)
 	@rm -f $@
@@ -89,7 +92,7 @@ $(TOOL): $(CLI_OBJS) $(STATIC)
 
 $(BUILD)/tests/%: tests/unit/%.c $(STATIC) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Icore -Itests/unit -o $@ $< $(STATIC) \
+	$(CC) $(ALL_CFLAGS) $(PRIV_INC) -Icore -Itests/unit -o $@ $< $(STATIC) \
 		$(LDLIBS_LIB) -lcmocka
 
 EXAMPLE := fixtures/arm64-kvmtool.map
@@ -119,6 +122,11 @@ clang:
 # The .so exports exactly the functions include/ declares.
 exports: $(SHARED)
 	@tests/exports $(SHARED)
+
+# Each part of the library includes the public headers, internal/ and its
+# own directory's only: the core knows no emitter, emitters not each other.
+includes:
+	@tests/includes
 
 # The ABI against the baseline in abi/ (libabigail); abi-baseline rewrites
 # it, refusing an incompatible change that keeps the SONAME.
@@ -154,7 +162,7 @@ check-guests: $(TOOL)
 -include bench/bench.mk tests/fuzz/fuzz.mk tests/dt-corpus/dt-corpus.mk \
 	examples/vmm/vmm.mk
 
-check: check-deps all unit golden exports abi cli-output build-deps clang \
+check: check-deps all unit golden exports includes abi cli-output build-deps clang \
 	asan valgrind $(EXTRA_CHECKS) check-guests
 	@echo "make check: all passed"
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * acpi.h - what the ACPI emitter's files share: little-endian access, a
- * growable table buffer, the common table header, the direct ranges.
+ * acpi.h - what the ACPI emitter's files share: a growable table buffer,
+ * the common table header, the direct ranges.
  *
  * Layouts are offsets, never packed host structs: every field is written
- * and read one at a time, in little-endian, at the offset the spec gives.
+ * and read one at a time, in little-endian (internal/byteorder.h), at the
+ * offset the spec gives.
  * Each layout lists its fields in order with their sizes, and static
  * assertions check that each offset is the previous one plus its size.
  */
@@ -17,47 +18,11 @@
 #include <string.h>
 #include "memcarve.h"
 #include "memcarve-acpi.h"
+#include "internal/byteorder.h"
+#include "internal/diag.h"
 
 #define FIELD_AFTER(prev, prev_size, next) \
 	_Static_assert((prev) + (prev_size) == (next), #next " follows " #prev)
-
-static inline void put8(uint8_t *p, uint8_t v)
-{
-	p[0] = v;
-}
-
-static inline void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static inline void put_le32(uint8_t *p, uint32_t v)
-{
-	put_le16(p, (uint16_t)v);
-	put_le16(p + 2, (uint16_t)(v >> 16));
-}
-
-static inline void put_le64(uint8_t *p, uint64_t v)
-{
-	put_le32(p, (uint32_t)v);
-	put_le32(p + 4, (uint32_t)(v >> 32));
-}
-
-static inline uint16_t get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static inline uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)get_le16(p) | (uint32_t)get_le16(p + 2) << 16;
-}
-
-static inline uint64_t get_le64(const uint8_t *p)
-{
-	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
-}
 
 /*
  * A PCI function's device and function numbers in its devfn byte, and its
@@ -172,7 +137,7 @@ int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o);
  */
 struct acpi_range {
 	uint64_t first, last;
-	const struct mc_region *r;	/* the first piece, for diagnostics */
+	const struct mc_region *r;	/* its input region */
 	const struct mc_pci_dev *devices;
 	size_t n_devices;
 	const uint32_t *sids;
@@ -191,16 +156,11 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 		       size_t *n);
 
 /*
- * "0x1000+0x1000": how ACPI diagnostics name the range @first..@last,
- * base and size (a size of 2^64 reads 0x0), into @buf of @len bytes.
- */
-void acpi_fmt_span(char *buf, size_t len, uint64_t first, uint64_t last);
-
-/*
- * Report a diagnostic about range @a: "direct 0x1000+0x1000 (line 7,
- * fw-buffer): " then @fmt. The range is named only here, on the error
- * path: building a table checks every range, and formatting a name for
- * each one up front cost more than writing the table. Return: @code.
+ * Report a diagnostic about range @a, in mc_diag_range()'s shape
+ * "vm.map:7: reserved 0x1000+0x1000 type=direct name=fw: " then @fmt.
+ * The range is named only here, on the error path: building a table checks
+ * every range, and formatting a name for each one up front cost more than
+ * writing the table. Return: @code.
  */
 /*
  * What an RMRR (@table MC_ACPI_DMAR), IVMD (IVRS) or RMR (IORT) can say
@@ -210,12 +170,6 @@ void acpi_fmt_span(char *buf, size_t len, uint64_t first, uint64_t last);
  */
 int acpi_check_devices(struct mc_map *map, const struct acpi_range *a,
 		       enum mc_acpi_table table);
-
-/*
- * The source an input region came from, "" if mc_map_add()ed. Private to
- * the library (core/resv_devices.c) until struct mc_region carries it.
- */
-const char *mc_input_source(const struct mc_map *map, size_t i);
 
 int acpi_range_report(struct mc_map *map, int code, const char *field,
 		      const struct acpi_range *a, const char *fmt, ...)

@@ -10,19 +10,17 @@
 #include "ivrs.h"
 #include "walk.h"
 
-void mc_acpi_opts_init(struct mc_acpi_opts *opts, enum mc_acpi_table table)
-{
-	/* QEMU 7.2's emulated IOMMUs: intel-iommu, amd-iommu, virt smmuv3. */
-	static const uint64_t iommu_base[] = {
-		[MC_ACPI_DMAR] = 0xfed90000,
-		[MC_ACPI_IVRS] = 0xfed80000,
-		[MC_ACPI_IORT] = 0x09050000,
-	};
+/* QEMU 7.2's emulated IOMMUs: intel-iommu, amd-iommu, virt smmuv3. */
+static const uint64_t default_iommu_base[] = {
+	[MC_ACPI_DMAR] = 0xfed90000,
+	[MC_ACPI_IVRS] = 0xfed80000,
+	[MC_ACPI_IORT] = 0x09050000,
+};
 
+void mc_acpi_opts_init(struct mc_acpi_opts *opts)
+{
 	memset(opts, 0, sizeof(*opts));
 	opts->creator_revision = 1;
-	if (table >= MC_ACPI_DMAR && table <= MC_ACPI_IORT)
-		opts->iommu_base = iommu_base[table];
 	opts->host_address_width = 39;
 	opts->ivinfo = 0x2800;
 	opts->ivhd_devid = 0x0018;	/* 00:03.0 */
@@ -60,13 +58,13 @@ static int check_base(struct mc_map *map, enum mc_acpi_table table,
 	uint8_t rev = p[SDT_REVISION];
 
 	if (rev < patch_revisions[table].lo || rev > patch_revisions[table].hi)
-		return mc_map_report(map, MC_EBADBLOB, "base",
+		return mc_map_report(map, MC_EBADBLOB, "opts.base",
 				     "%s: table revision %u; memcarve patches "
 				     "revisions %u to %u",
 				     table_sig[table], rev,
 				     patch_revisions[table].lo,
 				     patch_revisions[table].hi);
-	return acpi_check_body(map, table, p, len, "base");
+	return acpi_check_body(map, table, p, len, "opts.base");
 }
 
 /* The base is some other table, or no table: say what it starts with. */
@@ -78,15 +76,19 @@ static int wrong_base(struct mc_map *map, const char *sig, const void *base,
 
 	for (size_t i = 0; i < 4 && i < len; i++)
 		seen[i] = (char)(p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '?');
-	return mc_map_report(map, MC_EBADBLOB, "base",
+	return mc_map_report(map, MC_EBADBLOB, "opts.base",
 			     "the table to patch must have signature %s; "
 			     "this one starts '%s'",
 			     sig, seen);
 }
 
-int mc_acpi_build(struct mc_map *map, enum mc_acpi_table table,
-		  const struct mc_acpi_opts *opts, const void *base,
-		  size_t base_len, uint8_t **out, size_t *out_len)
+/*
+ * The table into a buffer of its own (*@out, malloc'd): the one
+ * implementation behind both forms.
+ */
+static int build(struct mc_map *map, enum mc_acpi_table table,
+		 const struct mc_acpi_opts *opts, uint8_t **out,
+		 size_t *out_len)
 {
 	static int (*const builder[])(struct mc_map *,
 				      const struct mc_acpi_opts *,
@@ -97,7 +99,7 @@ int mc_acpi_build(struct mc_map *map, enum mc_acpi_table table,
 		[MC_ACPI_IVRS] = acpi_build_ivrs,
 		[MC_ACPI_IORT] = acpi_build_iort,
 	};
-	struct mc_acpi_opts defaults;
+	struct mc_acpi_opts o;
 	struct acpi_buf b = { 0 };
 	struct acpi_range *v;
 	size_t n;
@@ -108,25 +110,28 @@ int mc_acpi_build(struct mc_map *map, enum mc_acpi_table table,
 	if (table < MC_ACPI_DMAR || table > MC_ACPI_IORT)
 		return mc_map_report(map, MC_EINVAL, "table",
 				     "unknown table %d", (int)table);
-	if (!opts) {
-		mc_acpi_opts_init(&defaults, table);
-		opts = &defaults;
-	}
-	err = acpi_check_opts(map, opts);
-	if (!err && base) {
-		err = acpi_check_table(map, base, base_len, table_sig[table],
-				       "base");
+	if (opts)
+		o = *opts;
+	else
+		mc_acpi_opts_init(&o);
+	if (!o.iommu_base)
+		o.iommu_base = default_iommu_base[table];
+	err = acpi_check_opts(map, &o);
+	if (!err && o.base) {
+		err = acpi_check_table(map, o.base, o.base_len,
+				       table_sig[table], "opts.base");
 		if (err == 0)
-			err = wrong_base(map, table_sig[table], base, base_len);
+			err = wrong_base(map, table_sig[table], o.base,
+					 o.base_len);
 		else if (err == 1)
-			err = check_base(map, table, base, base_len);
+			err = check_base(map, table, o.base, o.base_len);
 	}
 	if (err)
 		return err;
 	err = acpi_direct_ranges(map, &v, &n);
 	if (err)
 		return err;
-	err = builder[table](map, opts, base, base_len, v, n, &b);
+	err = builder[table](map, &o, o.base, o.base_len, v, n, &b);
 	if (!err)
 		err = acpi_finish(map, &b, out, out_len);
 	free(v);
@@ -134,7 +139,29 @@ int mc_acpi_build(struct mc_map *map, enum mc_acpi_table table,
 	return err;
 }
 
-void mc_acpi_free(uint8_t *buf)
+int mc_acpi_build(struct mc_map *map, enum mc_acpi_table table,
+		  const struct mc_acpi_opts *opts, void *buf, size_t *size)
 {
-	free(buf);
+	uint8_t *t;
+	size_t len;
+	int err = build(map, table, opts, &t, &len);
+
+	if (!err && (!buf || *size < len))
+		err = MC_ENOSPC;
+	if (!err)
+		memcpy(buf, t, len);
+	*size = !err || err == MC_ENOSPC ? len : 0;
+	free(t);
+	return err;
+}
+
+int mc_acpi_build_alloc(struct mc_map *map, enum mc_acpi_table table,
+			const struct mc_acpi_opts *opts, void **out,
+			size_t *size)
+{
+	uint8_t *t;
+	int err = build(map, table, opts, &t, size);
+
+	*out = t;
+	return err;
 }

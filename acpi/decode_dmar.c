@@ -12,15 +12,17 @@
 int acpi_add_decoded(struct mc_map *map, const struct mc_region *r,
 		     const char *table)
 {
-	int err = mc_map_add(map, r);
-	char span[48];
+	struct mc_region named = *r;
+	int err;
+	char span[MC_RANGE_STR];
 
-	if (err && err != MC_ENOMEM) {
-		acpi_fmt_span(span, sizeof(span), r->first, r->last);
+	named.source = table;		/* the blob's name in diagnostics */
+	named.line = 0;
+	err = mc_map_add(map, &named);
+	if (err && err != MC_ENOMEM)
 		return mc_map_report(map, MC_EBADBLOB, NULL,
 				     "%s: range %s cannot be a region", table,
-				     span);
-	}
+				     mc_range_str(span, r->first, r->last));
 	return err;
 }
 

@@ -66,13 +66,13 @@ static int check_range(struct mc_map *map, const struct acpi_range *a,
 {
 	if ((a->first & (DMAR_RMRR_ALIGN - 1)) ||
 	    (a->last & (DMAR_RMRR_ALIGN - 1)) != DMAR_RMRR_ALIGN - 1)
-		return acpi_range_report(map, MC_EALIGN, "table=dmar", a,
+		return acpi_range_report(map, MC_EALIGN, "region.first", a,
 					 "an RMRR's base and end + 1 must be "
 					 "4 KiB aligned");
 	/* An RMRR holds up to (65535 - 24) / 8 one-hop device scopes. */
 	if (a->n_devices > (UINT16_MAX - DMAR_RMRR_SIZE) /
 				   (DMAR_SCOPE_SIZE + DMAR_PATH_SIZE))
-		return acpi_range_report(map, MC_ERANGE, "devices=", a,
+		return acpi_range_report(map, MC_ERANGE, "region.devices", a,
 					 "%zu devices do not fit in one RMRR",
 					 a->n_devices);
 	if (acpi_check_devices(map, a, MC_ACPI_DMAR))
@@ -138,7 +138,7 @@ int acpi_build_dmar(struct mc_map *map, const struct mc_acpi_opts *o,
 	if (!base) {
 		if (o->host_address_width < 1)
 			return mc_map_report(map, MC_EINVAL,
-					     "host-address-width",
+					     "opts.host_address_width",
 					     "must be 1..255 bits");
 		acpi_buf_reserve(b, DMAR_SIZE + DMAR_DRHD_SIZE, n,
 				 RMRR_ONE_DEVICE);

@@ -135,11 +135,11 @@ static int check_range(struct mc_map *map, const struct acpi_range *a)
 {
 	if ((a->first & (IORT_RMR_ALIGN - 1)) ||
 	    (a->last & (IORT_RMR_ALIGN - 1)) != IORT_RMR_ALIGN - 1)
-		return acpi_range_report(map, MC_EALIGN, "table=iort", a,
+		return acpi_range_report(map, MC_EALIGN, "region.first", a,
 					 "an RMR memory range's base and "
 					 "length must be 64 KiB aligned");
 	if (a->first == 0 && a->last == UINT64_MAX)
-		return acpi_range_report(map, MC_ERANGE, "table=iort", a,
+		return acpi_range_report(map, MC_ERANGE, "region.last", a,
 					 "a 64-bit length cannot say 2^64");
 	if (acpi_check_devices(map, a, MC_ACPI_IORT))
 		return MC_EINVAL;
@@ -147,7 +147,8 @@ static int check_range(struct mc_map *map, const struct acpi_range *a)
 	if (a->n_sids + a->n_devices >
 	    (UINT16_MAX - IORT_RMR_SIZE - IORT_RMR_DESC_SIZE) / IORT_ID_SIZE)
 		return acpi_range_report(map, MC_ERANGE,
-					 a->n_sids ? "sids=" : "devices=", a,
+					 a->n_sids ? "region.sids" :
+						    "region.devices", a,
 					 "too many stream IDs for one RMR "
 					 "node");
 	return 0;
@@ -251,7 +252,7 @@ static int walk_base(struct mc_map *map, const uint8_t *p, size_t len,
 			c->next_id = id + 1;
 	}
 	if (!smmu)
-		return mc_map_report(map, MC_EINVAL, "base",
+		return mc_map_report(map, MC_EINVAL, "opts.base",
 				     IORT_SIG ": no SMMUv3 node for the RMR "
 				     "nodes' ID mappings to point at");
 	*end = w.off;

@@ -94,7 +94,7 @@ static int check_range(struct mc_map *map, const struct acpi_range *a,
 		       bool fresh)
 {
 	if (a->first == 0 && a->last == UINT64_MAX)
-		return acpi_range_report(map, MC_ERANGE, "table=ivrs", a,
+		return acpi_range_report(map, MC_ERANGE, "region.last", a,
 					 "an IVMD's 64-bit length cannot say "
 					 "2^64");
 	if (acpi_check_devices(map, a, MC_ACPI_IVRS))

@@ -12,49 +12,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "acpi.h"
-
-static bool is_direct(const struct mc_region *r)
-{
-	return r->kind == MC_RESERVED && (r->type == MC_RESV_DIRECT ||
-					  r->type == MC_RESV_DIRECT_RELAXABLE);
-}
+#include "internal/array.h"
+#include "internal/region.h"
 
 /* A growing array of ranges; @slot maps an origin to its index + 1. */
 struct join {
 	struct acpi_range *v;
 	size_t n, cap;
-	size_t *slot;		/* one per input region, 0: not seen yet */
+	uint32_t *slot;		/* one per input region, 0: not seen yet;
+				 * 32 bits: a map holds < 2^32 regions */
+	const struct mc_region *in;	/* mc_map_input() */
 };
 
-/* Start a range at piece @r; false if out of memory. */
-static bool start_range(struct join *j, const struct mc_region *r)
+/* Start a range at piece @p; false if out of memory. */
+static bool start_range(struct join *j, const struct mc_piece *p)
 {
-	if (j->n == j->cap) {
-		size_t cap = j->cap ? 2 * j->cap : 64;
-		struct acpi_range *v;
+	const struct mc_region *r = &j->in[p->origin];
+	struct acpi_range *v = mc_array_grow(j->v, &j->cap, j->n + 1,
+					     sizeof(*v), 64);
 
-		if (cap > SIZE_MAX / sizeof(*v))
-			return false;
-		v = realloc(j->v, cap * sizeof(*v));
-		if (!v)
-			return false;
-		j->v = v;
-		j->cap = cap;
-	}
+	if (!v)
+		return false;
+	j->v = v;
 	j->v[j->n] = (struct acpi_range){
-		.first = r->first,
-		.last = r->last,
+		.first = p->first,
+		.last = p->last,
 		.r = r,
 		.devices = r->devices,
 		.n_devices = r->n_devices,
 		.sids = r->sids,
 		.n_sids = r->n_sids,
-		.flags = r->flags,
+		.flags = p->flags,
 		.access = r->access,
-		.relaxable = r->type == MC_RESV_DIRECT_RELAXABLE,
-		.backed = (r->flags & MC_F_BACKED) != 0,
+		.relaxable = p->type == MC_RESV_DIRECT_RELAXABLE,
+		.backed = (p->flags & MC_F_BACKED) != 0,
 	};
-	j->slot[r->origin] = ++j->n;
+	j->slot[p->origin] = (uint32_t)++j->n;
 	return true;
 }
 
@@ -65,14 +58,14 @@ static bool start_range(struct join *j, const struct mc_region *r)
  * and the ranges come out sorted by their first byte; later pieces only
  * extend the range and can only clear "backed".
  */
-static bool join_pieces(struct join *j, const struct mc_region *res,
+static bool join_pieces(struct join *j, const struct mc_piece *res,
 			size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
-		const struct mc_region *r = &res[i];
+		const struct mc_piece *r = &res[i];
 		struct acpi_range *cur;
 
-		if (!is_direct(r))
+		if (!mc_is_direct(r->kind, r->type))
 			continue;
 		if (!j->slot[r->origin]) {
 			if (!start_range(j, r))
@@ -89,7 +82,7 @@ static bool join_pieces(struct join *j, const struct mc_region *res,
 int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 		       size_t *n)
 {
-	const struct mc_region *res;
+	const struct mc_piece *res;
 	struct join j = { 0 };
 	size_t count, n_in;
 	bool ok;
@@ -100,7 +93,7 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 	if (!res)
 		return mc_map_report(map, MC_ESTATE, NULL,
 				     "the map is not carved (call mc_map_carve() first)");
-	mc_map_input(map, &n_in);
+	j.in = mc_map_input(map, &n_in);
 	j.slot = calloc(n_in ? n_in : 1, sizeof(*j.slot));
 	ok = j.slot && join_pieces(&j, res, count);
 	free(j.slot);
@@ -113,47 +106,17 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
 	return 0;
 }
 
-void acpi_fmt_span(char *buf, size_t len, uint64_t first, uint64_t last)
-{
-	snprintf(buf, len, "0x%llx+0x%llx", (unsigned long long)first,
-		 (unsigned long long)(last - first + 1));
-}
-
-/* "direct 0x1000+0x1000 (line 7, fw-buffer)" */
-static void fmt_range(char *buf, size_t len, const struct acpi_range *a)
-{
-	const struct mc_region *r = a->r;
-	char span[48];
-	int n;
-
-	acpi_fmt_span(span, sizeof(span), a->first, a->last);
-	n = snprintf(buf, len, "%s %s", mc_resv_type_name(r->type), span);
-	if (n < 0 || (size_t)n >= len)
-		return;
-	if (r->line && r->name)
-		snprintf(buf + n, len - (size_t)n, " (line %u, %s)", r->line,
-			 r->name);
-	else if (r->line)
-		snprintf(buf + n, len - (size_t)n, " (line %u)", r->line);
-	else if (r->name)
-		snprintf(buf + n, len - (size_t)n, " (%s)", r->name);
-}
-
 int acpi_range_report(struct mc_map *map, int code, const char *field,
 		      const struct acpi_range *a, const char *fmt, ...)
 {
-	/*
-	 * @text as wide as mc_map_report()'s own buffer: the joined line is
-	 * cut where the one format string before it was.
-	 */
-	char what[96], text[320];
+	char text[MC_DIAG_MAX];
 	va_list ap;
 
-	fmt_range(what, sizeof(what), a);
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	return mc_map_report(map, code, field, "%s: %s", what, text);
+	return mc_diag_range(map, code, field, a->r, a->first, a->last, "%s",
+			     text);
 }
 
 int acpi_check_segment0(struct mc_map *map, const struct acpi_range *a,
@@ -163,12 +126,13 @@ int acpi_check_segment0(struct mc_map *map, const struct acpi_range *a,
 		const struct mc_pci_dev *d = &a->devices[i];
 
 		if (d->segment != 0)
-			return acpi_range_report(map, MC_EINVAL, "devices=", a,
+			return acpi_range_report(map, MC_EINVAL,
+						 "region.devices", a,
 						 "device %04x:%02x:%02x.%u is "
 						 "on segment %u, but a fresh "
 						 "%s has one %s, on segment 0 "
-						 "(--base: patch the VMM's %s, "
-						 "which covers it)",
+						 "(patch the VMM's own %s, "
+						 "which covers it, instead)",
 						 d->segment, d->bus,
 						 PCI_SLOT(d->devfn),
 						 PCI_FUNC(d->devfn),

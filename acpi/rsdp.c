@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "acpi.h"
+#include "internal/region.h"
 
 enum {
 	RSDP_SIGNATURE = 0,		/* "RSD PTR " */
@@ -61,7 +62,7 @@ static int check_tables(struct mc_map *map, const void *const *tables,
 		const char *sig = tables[i];
 		int err;
 
-		snprintf(what, sizeof(what), "table %zu", i + 1);
+		snprintf(what, sizeof(what), "tables[%zu]", i);
 		if (lens[i] < SDT_SIGNATURE_LEN)
 			return mc_map_report(map, MC_EBADBLOB, what,
 					     "%zu bytes is not an ACPI table",
@@ -93,10 +94,52 @@ static void put_rsdp(uint8_t *p, uint64_t xsdt, const struct mc_acpi_opts *o)
 	put8(p + RSDP_EXTENDED_CHECKSUM, (uint8_t)-acpi_sum(p, RSDP_SIZE));
 }
 
-int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
-		 const void *const *tables, const size_t *lens, size_t n,
-		 const struct mc_acpi_opts *opts, uint8_t **out,
-		 size_t *out_len)
+static bool holds_tables(const struct mc_piece *p)
+{
+	return p->kind == MC_ACPI || p->kind == MC_RAM;
+}
+
+/*
+ * The guest must keep the blob: [addr, last] inside one acpi or RAM piece
+ * of the carved map, else the piece in its way (or the gap) is named.
+ */
+static int check_place(struct mc_map *map, uint64_t addr, uint64_t last)
+{
+	size_t n, n_in, i, j;
+	const struct mc_piece *v = mc_map_result(map, &n);
+	const struct mc_region *in = mc_map_input(map, &n_in);
+	const struct mc_region *r;
+	char blob[MC_RANGE_STR];
+
+	if (!v)
+		return mc_map_report(map, MC_ESTATE, NULL,
+				     "the map is not carved (call "
+				     "mc_map_carve() first)");
+	i = mc_piece_at(v, n, addr);
+	if (i < n && v[i].first <= addr && v[i].last >= last &&
+	    holds_tables(&v[i]))
+		return 0;
+	/* The piece in the way: the next one when this one holds its start. */
+	j = i < n && v[i].first <= addr && holds_tables(&v[i]) ? i + 1 : i;
+	mc_range_str(blob, addr, last);
+	if (j == n || v[j].first > last ||
+	    (j > i && v[j].first != v[i].last + 1) ||
+	    (j == i && v[j].first > addr))
+		return mc_map_report(map, MC_EOVERLAP, "addr",
+				     "the blob %s lies partly where the map "
+				     "has no range: declare it as acpi data",
+				     blob);
+	r = &in[v[j].origin];
+	return mc_diag_range(map, MC_EOVERLAP, "addr", r, v[j].first,
+			     v[j].last, "the blob %s at addr overlaps it: the "
+			     "blob must lie inside one acpi or ram range",
+			     blob);
+}
+
+/* The blob into a buffer of its own: the one implementation of both forms. */
+static int rsdp(struct mc_map *map, uint64_t addr, const void *const *tables,
+		const size_t *lens, size_t n, const struct mc_acpi_opts *opts,
+		uint8_t **out, size_t *out_len)
 {
 	struct mc_acpi_opts defaults;
 	struct acpi_buf x = { 0 }, b = { 0 };
@@ -107,11 +150,15 @@ int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
 	*out = NULL;
 	*out_len = 0;
 	if (!opts) {
-		mc_acpi_opts_init(&defaults, MC_ACPI_DMAR);
+		mc_acpi_opts_init(&defaults);
 		opts = &defaults;
 	}
+	if (opts->base)
+		return mc_map_report(map, MC_EINVAL, "opts.base",
+				     "an RSDP links finished tables: it has no "
+				     "base to patch");
 	if (addr & (TABLE_ALIGN - 1))
-		return mc_map_report(map, MC_EALIGN, "rsdp",
+		return mc_map_report(map, MC_EALIGN, "addr",
 				     "0x%llx: the RSDP must be 16-byte aligned",
 				     (unsigned long long)addr);
 	err = acpi_check_opts(map, opts);
@@ -132,11 +179,13 @@ int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
 		at = align_up(b.len);
 	}
 	if (!b.failed && b.len - 1 > UINT64_MAX - addr)
-		err = mc_map_report(map, MC_ERANGE, "rsdp",
+		err = mc_map_report(map, MC_ERANGE, "addr",
 				    "0x%llx + 0x%zx bytes passes 2^64 - 1",
 				    (unsigned long long)addr, b.len);
 	if (!err && b.failed)
 		err = mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	if (!err)
+		err = check_place(map, addr, addr + (b.len - 1));
 	if (!err)
 		err = acpi_finish(map, &x, &xsdt, &xsdt_len);
 	if (!err) {
@@ -149,6 +198,35 @@ int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
 	free(xsdt);
 	free(x.p);
 	free(b.p);
+	return err;
+}
+
+int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
+		 const void *const *tables, const size_t *lens, size_t n,
+		 const struct mc_acpi_opts *opts, void *buf, size_t *size)
+{
+	uint8_t *blob;
+	size_t len;
+	int err = rsdp(map, addr, tables, lens, n, opts, &blob, &len);
+
+	if (!err && (!buf || *size < len))
+		err = MC_ENOSPC;
+	if (!err)
+		memcpy(buf, blob, len);
+	*size = !err || err == MC_ENOSPC ? len : 0;
+	free(blob);
+	return err;
+}
+
+int mc_acpi_rsdp_alloc(struct mc_map *map, uint64_t addr,
+		       const void *const *tables, const size_t *lens,
+		       size_t n, const struct mc_acpi_opts *opts, void **out,
+		       size_t *size)
+{
+	uint8_t *blob;
+	int err = rsdp(map, addr, tables, lens, n, opts, &blob, size);
+
+	*out = blob;
 	return err;
 }
 
@@ -199,7 +277,8 @@ static int decode_linked(struct mc_map *map, const uint8_t *p, size_t len,
 int mc_acpi_rsdp_decode(struct mc_map *map, const void *blob, size_t len)
 {
 	const uint8_t *p = blob;
-	struct mc_region r = { .kind = MC_ACPI, .name = "acpi-tables" };
+	struct mc_region r = { .kind = MC_ACPI, .name = "acpi-tables",
+				 .source = "RSDP" };
 	uint64_t base;
 	int err;
 

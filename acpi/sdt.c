@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "acpi.h"
+#include "internal/array.h"
+#include "internal/region.h"
 
 void acpi_buf_reserve(struct acpi_buf *b, size_t fixed, size_t n,
 		      size_t each)
@@ -33,21 +35,14 @@ size_t acpi_buf_grow(struct acpi_buf *b, size_t n)
 		b->failed = true;
 		return SIZE_MAX;
 	}
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		uint8_t *p;
+	if (n) {
+		uint8_t *p = mc_array_grow(b->p, &b->cap, b->len + n, 1, 256);
 
-		while (cap < b->len + n && cap <= SIZE_MAX / 2)
-			cap *= 2;
-		if (cap < b->len + n)
-			cap = b->len + n;
-		p = realloc(b->p, cap);
 		if (!p) {
 			b->failed = true;
 			return SIZE_MAX;
 		}
 		b->p = p;
-		b->cap = cap;
 	}
 	memset(b->p + at, 0, n);
 	b->len += n;
@@ -141,7 +136,7 @@ int acpi_header_patch(struct mc_map *map, struct acpi_buf *b,
 	}
 	/* A table upgrade replaces the VMM's table only if this is higher. */
 	if (rev == UINT32_MAX)
-		return mc_map_report(map, MC_ERANGE, "oem-revision",
+		return mc_map_report(map, MC_ERANGE, "opts.oem_revision",
 				     "the base table's OEM revision is 0xffffffff: "
 				     "no higher one exists; give one explicitly");
 	put_le32(h + SDT_OEM_REVISION, rev + 1);
@@ -202,11 +197,14 @@ int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o)
 		size_t width;
 		const char *field;
 	} ids[] = {
-		{ o->oem_id, SDT_OEM_ID_LEN, "oem-id" },
-		{ o->oem_table_id, SDT_OEM_TABLE_ID_LEN, "oem-table-id" },
-		{ o->creator_id, SDT_CREATOR_ID_LEN, "creator-id" },
+		{ o->oem_id, SDT_OEM_ID_LEN, "opts.oem_id" },
+		{ o->oem_table_id, SDT_OEM_TABLE_ID_LEN, "opts.oem_table_id" },
+		{ o->creator_id, SDT_CREATOR_ID_LEN, "opts.creator_id" },
 	};
 
+	if (!MC_RESERVED_CLEAR(o))
+		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+				     "must be zero");
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		const char *s = ids[i].s;
 

@@ -28,16 +28,17 @@ static void put_reg(struct bbuf *out, uint64_t addr, uint64_t size)
 	bb_add(out, ">;\n", 3);
 }
 
-static const char *child_name(const struct mc_region *r)
+/* @in: the piece's input region, whose name the child takes. */
+static const char *child_name(const struct mc_region *in)
 {
-	if (r->name)
-		return r->name;
-	return r->kind == MC_RESERVED ? mc_resv_type_name(r->type) :
-					mc_kind_name(r->kind);
+	if (in->name)
+		return in->name;
+	return in->kind == MC_RESERVED ? mc_resv_type_name(in->type) :
+					 mc_kind_name(in->kind);
 }
 
 /* The flag Linux needs (memcarve-dt.h; no /memreserve/ off ppc64). */
-static const char *child_flag(const struct mc_region *r)
+static const char *child_flag(const struct mc_piece *r)
 {
 	if (!(r->flags & MC_F_BACKED))
 		return "no-map";
@@ -49,8 +50,9 @@ static const char *child_flag(const struct mc_region *r)
 void peer_dts(const struct mc_map *map, struct bbuf *out)
 {
 	const struct mc_slot *s;
-	const struct mc_region *v;
-	size_t n;
+	const struct mc_piece *v;
+	const struct mc_region *in;
+	size_t n, n_in;
 
 	bb_printf(out, "/dts-v1/;\n\n/ {\n\t#address-cells = <2>;\n"
 		  "\t#size-cells = <2>;\n");
@@ -70,14 +72,15 @@ void peer_dts(const struct mc_map *map, struct bbuf *out)
 	bb_printf(out, "\n\treserved-memory {\n\t\t#address-cells = <2>;\n"
 		  "\t\t#size-cells = <2>;\n\t\tranges;\n");
 	v = mc_map_result(map, &n);
+	in = mc_map_input(map, &n_in);
 	for (size_t i = 0; i < n; i++) {
-		const struct mc_region *r = &v[i];
+		const struct mc_piece *r = &v[i];
 		const char *flag = child_flag(r);
 
 		if (r->kind == MC_RAM || r->kind == MC_MMIO)
 			continue;
-		bb_printf(out, "\n\t\t%s@%" PRIx64 " {\n\t\t\t", child_name(r),
-			  r->first);
+		bb_printf(out, "\n\t\t%s@%" PRIx64 " {\n\t\t\t",
+			  child_name(&in[r->origin]), r->first);
 		put_reg(out, r->first, r->last - r->first + 1);
 		if (flag)
 			bb_printf(out, "\t\t\t%s;\n", flag);
@@ -125,19 +128,21 @@ static void dsl_header(struct bbuf *out)
 	dsl_hex(out, 8, "Register Base Address", 0xfed90000);
 }
 
-static void dsl_rmrr(struct bbuf *out, const struct mc_region *r)
+/* @r: a direct piece; @in: its input region, whose devices it serves. */
+static void dsl_rmrr(struct bbuf *out, const struct mc_piece *r,
+		     const struct mc_region *in)
 {
 	char path[16];
 
 	bb_add(out, "\n", 1);
 	dsl_hex(out, 2, "Subtable Type", 1);
-	dsl_hex(out, 2, "Length", 24 + 8 * r->n_devices);
+	dsl_hex(out, 2, "Length", 24 + 8 * in->n_devices);
 	dsl_hex(out, 2, "Reserved", 0);
 	dsl_hex(out, 2, "PCI Segment Number", 0);
 	dsl_hex(out, 8, "Base Address", r->first);
 	dsl_hex(out, 8, "End Address (limit)", r->last);
-	for (size_t d = 0; d < r->n_devices; d++) {
-		const struct mc_pci_dev *dev = &r->devices[d];
+	for (size_t d = 0; d < in->n_devices; d++) {
+		const struct mc_pci_dev *dev = &in->devices[d];
 
 		bb_add(out, "\n", 1);
 		dsl_hex(out, 1, "Device Scope Type", 1);	/* endpoint */
@@ -153,15 +158,17 @@ static void dsl_rmrr(struct bbuf *out, const struct mc_region *r)
 
 void peer_dmar_dsl(const struct mc_map *map, struct bbuf *out)
 {
-	const struct mc_region *v;
-	size_t n;
+	const struct mc_piece *v;
+	const struct mc_region *in;
+	size_t n, n_in;
 
 	bb_printf(out, "/* memcarve-bench: one RMRR per direct range */\n");
 	dsl_header(out);
 	v = mc_map_result(map, &n);
+	in = mc_map_input(map, &n_in);
 	for (size_t i = 0; i < n; i++)
 		if (v[i].kind == MC_RESERVED && (v[i].type == MC_RESV_DIRECT ||
 						 v[i].type ==
 							 MC_RESV_DIRECT_RELAXABLE))
-			dsl_rmrr(out, &v[i]);
+			dsl_rmrr(out, &v[i], &in[v[i].origin]);
 }

@@ -4,10 +4,11 @@
  * output from the library, buffers included.
  *
  * Every emitter stage starts from the carved map and ends with its bytes
- * in memory, freed again. Where the library allocates the output itself
- * (mc_dt_build_alloc(), mc_e820_build(), mc_acpi_build()) the stage uses
- * that; elsewhere it asks for the size, allocates, writes and frees, as
- * the caller-buffer contract asks. The three e820 stages each build the
+ * in memory, freed again. Every emitter offers an allocating form
+ * (mc_dt_build_alloc(), mc_e820_build_alloc(), mc_acpi_build_alloc(),
+ * mc_cmdline_build_alloc()), which the stage uses; the e820 text, raw
+ * table and zero page have caller buffers only: the stage asks for the
+ * size, allocates, writes and frees, as the convention asks. The three e820 stages each build the
  * sanitized table first, since each stands for one output a VMM would ask
  * for on its own.
  */
@@ -42,13 +43,13 @@ static int st_carve(void *p)
 }
 
 /* The one-shot API: a VMM gets the same bytes for one walk, not two. */
-static int dt(struct stage_ctx *c, const struct mc_dt_options *o)
+static int dt(struct stage_ctx *c, const struct mc_dt_opts *o)
 {
 	size_t len = 0;
 	void *blob;
 	int err = mc_dt_build_alloc(c->map, o, &blob, &len);
 
-	mc_dt_free(blob);
+	mc_free(blob);
 	return err;
 }
 
@@ -60,31 +61,36 @@ static int st_dt_fresh(void *p)
 static int st_dt_patch(void *p)
 {
 	struct stage_ctx *c = p;
-	struct mc_dt_options o = { .base = c->base, .base_len = c->base_len };
+	struct mc_dt_opts o = { .base = c->base, .base_len = c->base_len };
 
 	return dt(c, &o);
 }
+
+#define LINUX_6_1 MC_LINUX_VERSION(6, 1)
 
 /* The kernel's boot log lines, with the layout check "memcarve e820" makes. */
 static int st_e820_text(void *p)
 {
 	struct stage_ctx *c = p;
-	struct mc_e820_rules rules = { .legacy_hole = false };
+	/* the bench's maps are far over the kernel's 3200 entries */
+	struct mc_e820_rules rules = { .legacy_hole = false,
+				       .max_entries = SIZE_MAX };
 	struct mc_e820_entry *e;
 	size_t n, len = 0;
 	char *text = NULL;
-	int err = mc_e820_build(c->map, &e, &n);
+	int err = mc_e820_build_alloc(c->map, NULL, &e, &n);
 
 	if (!err)
 		err = mc_e820_check(c->map, e, n, &rules);
-	if (!err && mc_e820_format(e, n, "BIOS-e820", NULL, 0, &len) ==
+	if (!err && mc_e820_print(e, n, "BIOS-e820", LINUX_6_1, NULL, &len) ==
 			    MC_ENOSPC) {
 		text = malloc(len);
-		err = text ? mc_e820_format(e, n, "BIOS-e820", text, len,
-					    &len) : MC_ENOMEM;
+		err = text ? mc_e820_print(e, n, "BIOS-e820", LINUX_6_1, text,
+					   &len) :
+			     MC_ENOMEM;
 	}
 	free(text);
-	mc_e820_free(e);
+	mc_free(e);
 	return err;
 }
 
@@ -94,50 +100,51 @@ static int st_e820_table(void *p)
 	struct mc_e820_entry *e;
 	size_t n, len = 0;
 	void *raw;
-	int err = mc_e820_build(c->map, &e, &n);
+	int err = mc_e820_build_alloc(c->map, NULL, &e, &n);
 
 	if (err)
 		return err;
-	mc_e820_encode(e, n, NULL, 0, &len);
+	mc_e820_encode(e, n, NULL, &len);
 	raw = malloc(len ? len : 1);
-	err = raw ? mc_e820_encode(e, n, raw, len, &len) : MC_ENOMEM;
+	err = raw ? mc_e820_encode(e, n, raw, &len) : MC_ENOMEM;
 	free(raw);
-	mc_e820_free(e);
+	mc_free(e);
 	return err;
 }
 
 static int st_e820_zeropage(void *p)
 {
 	struct stage_ctx *c = p;
-	struct mc_e820_boot boot = { .setup_data_addr = SETUP_DATA_ADDR };
+	struct mc_e820_boot_opts boot = { .setup_data_addr = SETUP_DATA_ADDR };
 	struct mc_e820_entry *e;
-	size_t n, len = 0;
+	size_t n, len = 0, zp_len = MC_ZEROPAGE_SIZE;
 	void *zp, *node = NULL;
-	int err = mc_e820_build(c->map, &e, &n);
+	int err = mc_e820_build_alloc(c->map, NULL, &e, &n);
 
 	if (err)
 		return err;
 	zp = malloc(MC_ZEROPAGE_SIZE);
-	err = zp ? mc_e820_zeropage(c->map, e, n, &boot, zp) : MC_ENOMEM;
+	err = zp ? mc_e820_zeropage(c->map, e, n, &boot, zp, &zp_len) :
+		   MC_ENOMEM;
 	if (!err && mc_e820_ext_count(n)) {
-		mc_e820_setup_data(e, n, 0, NULL, 0, &len);
+		mc_e820_setup_data(e, n, 0, NULL, &len);
 		node = malloc(len);
-		err = node ? mc_e820_setup_data(e, n, 0, node, len, &len) :
+		err = node ? mc_e820_setup_data(e, n, 0, node, &len) :
 			     MC_ENOMEM;
 	}
 	free(node);
 	free(zp);
-	mc_e820_free(e);
+	mc_free(e);
 	return err;
 }
 
 static int acpi(struct stage_ctx *c, enum mc_acpi_table t)
 {
-	uint8_t *table = NULL;
+	void *table = NULL;
 	size_t len = 0;
-	int err = mc_acpi_build(c->map, t, NULL, NULL, 0, &table, &len);
+	int err = mc_acpi_build_alloc(c->map, t, NULL, &table, &len);
 
-	mc_acpi_free(table);
+	mc_free(table);
 	return err;
 }
 
@@ -158,22 +165,24 @@ static int st_iort(void *p)
 
 /*
  * x86 memmap=exactmap. The line of a big map is far over the kernel's
- * 2048 bytes, which the emitter refuses; the limit is lifted (opts.max,
- * "memcarve cmdline --max") so that the stage is measured at every size.
+ * 2048 bytes and 3200 e820 entries, which the emitter refuses; the limits
+ * are lifted (opts.max and opts.max_entries, "memcarve cmdline --max") so
+ * that the stage is measured at every size.
  */
 static int st_cmdline(void *p)
 {
 	struct stage_ctx *c = p;
-	struct mc_cmdline_opts o = { .style = MC_CMDLINE_X86, .max = SIZE_MAX };
+	struct mc_cmdline_opts o;
 	size_t size = 0;
-	char *line;
-	int err = mc_cmdline_build(c->map, &o, NULL, &size);
+	void *line;
+	int err;
 
-	if (err != MC_ENOSPC)
-		return err ? err : MC_ESTATE;
-	line = malloc(size);
-	err = line ? mc_cmdline_build(c->map, &o, line, &size) : MC_ENOMEM;
-	free(line);
+	mc_cmdline_opts_init(&o);
+	o.style = MC_CMDLINE_X86;
+	o.max = SIZE_MAX;
+	o.max_entries = SIZE_MAX;
+	err = mc_cmdline_build_alloc(c->map, &o, &line, &size);
+	mc_free(line);
 	return err;
 }
 

@@ -58,9 +58,8 @@ struct cli {
 	size_t n_opt;
 	const char *arg[CLI_MAX_ARGS];
 	size_t n_arg;
-	/* The map's text when already read (standard input, for "all"). */
-	const char *map_text;
-	size_t map_len;
+	/* The map loaded and carved once for every command "all" runs. */
+	struct mc_map *map;
 };
 
 /* The last value of option @name, "" for a flag, NULL if not given. */
@@ -87,6 +86,9 @@ int cli_load_host(const struct cli *cli, struct mc_map *map);
  * and print every diagnostic. NULL (after printing) on failure.
  */
 struct mc_map *cli_load_map(const struct cli *cli);
+
+/* Free a map from cli_load_map(), unless it is the shared cli->map. */
+void cli_map_free(const struct cli *cli, struct mc_map *map);
 
 /*
  * EXIT_OK if the map names no arch or one of @archs (bits 1 << MC_ARCH_*);
@@ -145,13 +147,6 @@ int cli_write_all(const char *const *path, const struct cli_buf *const *b,
  */
 typedef void (*cli_report_fn)(struct cli_buf *b, const struct mc_map *map);
 int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json);
-
-/*
- * The zero page's --cmdline-addr and --rsdp-addr (0: not given) must point
- * at guest memory: prints the error, returns an exit status.
- */
-int cli_check_boot_addrs(const struct mc_map *map, uint64_t cmdline_addr,
-			 uint64_t rsdp_addr);
 
 /*
  * Decoders of the text reports for inspect, as the library's: 0 with

@@ -93,40 +93,44 @@ static int write_table(const char *path, uint8_t *bytes, size_t len)
 	return st;
 }
 
+/* MAP then the tables: the blob must lie in an acpi or RAM range of MAP. */
 static int run_rsdp(struct cli *cli, const char *out)
 {
 	struct cli_buf in[CLI_MAX_ARGS] = { 0 };
 	const void *tables[CLI_MAX_ARGS];
-	size_t lens[CLI_MAX_ARGS], len = 0;
+	size_t lens[CLI_MAX_ARGS], len = 0, n = cli->n_arg - 1;
 	struct mc_acpi_opts o;
-	struct mc_map *map = mc_map_new();
-	uint8_t *blob = NULL;
+	struct mc_map *map = NULL;
+	void *blob = NULL;
 	uint64_t addr;
 	int st = cli_opt_number(cli, "rsdp", UINT64_MAX, &addr);
 
-	mc_acpi_opts_init(&o, MC_ACPI_DMAR);
+	mc_acpi_opts_init(&o);
+	if (st == EXIT_OK && cli->n_arg < 2)
+		st = cli_error(EXIT_USAGE, "--rsdp takes MAP and at least one "
+			       "table");
 	if (st == EXIT_OK)
 		st = header_opts(cli, &o);
-	if (!map && st == EXIT_OK)
-		st = cli_error(EXIT_INPUT, "out of memory");
-	for (size_t i = 0; st == EXIT_OK && i < cli->n_arg; i++) {
-		st = cli_read_file(NULL, cli->arg[i], &in[i]);
+	if (st == EXIT_OK && !(map = cli_load_map(cli)))
+		st = EXIT_INPUT;
+	for (size_t i = 0; st == EXIT_OK && i < n; i++) {
+		st = cli_read_file(NULL, cli->arg[i + 1], &in[i]);
 		tables[i] = in[i].p;
 		lens[i] = in[i].len;
 	}
-	if (st == EXIT_OK && mc_acpi_rsdp(map, addr, tables, lens, cli->n_arg,
-					  &o, &blob, &len)) {
+	if (st == EXIT_OK && mc_acpi_rsdp_alloc(map, addr, tables, lens, n,
+						&o, &blob, &len)) {
 		cli_print_errors(map);
 		st = EXIT_INPUT;
 	}
 	if (st == EXIT_OK)
 		st = write_table(out, blob, len);
-	/* The range to declare as ACPI data, in map syntax. */
+	/* The range the blob takes, in map syntax. */
 	if (st == EXIT_OK)
 		printf("acpi      0x%" PRIx64 "  0x%zx  name=acpi-tables\n",
 		       addr, len);
-	mc_acpi_free(blob);
-	for (size_t i = 0; i < cli->n_arg; i++)
+	mc_free(blob);
+	for (size_t i = 0; i < n; i++)
 		cli_buf_free(&in[i]);
 	mc_map_free(map);
 	return st;
@@ -150,23 +154,23 @@ static int build_table(struct cli *cli, struct mc_map *map,
 	struct cli_buf base = { 0 };
 	struct mc_acpi_opts o;
 	const char *base_path = cli_opt(cli, "base");
-	uint8_t *table = NULL;
+	void *table = NULL;
 	size_t len = 0;
 	int st;
 
-	mc_acpi_opts_init(&o, t);
+	mc_acpi_opts_init(&o);
 	st = header_opts(cli, &o);
 	if (st == EXIT_OK && base_path)
 		st = cli_read_file("--base", base_path, &base);
-	if (st == EXIT_OK && mc_acpi_build(map, t, &o,
-					   base_path ? base.p : NULL, base.len,
-					   &table, &len)) {
+	o.base = base_path ? base.p : NULL;
+	o.base_len = base.len;
+	if (st == EXIT_OK && mc_acpi_build_alloc(map, t, &o, &table, &len)) {
 		cli_print_errors(map);
 		st = EXIT_INPUT;
 	}
 	if (st == EXIT_OK)
 		st = write_table(out, table, len);
-	mc_acpi_free(table);
+	mc_free(table);
 	cli_buf_free(&base);
 	return st;
 }
@@ -193,7 +197,8 @@ static int run_acpi(struct cli *cli)
 				 "--table: give one of dmar, ivrs, iort");
 	if (cli->n_arg != 1)
 		return cli_error(EXIT_USAGE,
-				 "acpi takes one MAP (or --rsdp ADDR and tables)");
+				 "acpi takes one MAP (or --rsdp ADDR, MAP and "
+				 "tables)");
 	map = cli_load_map(cli);
 	if (!map)
 		return EXIT_INPUT;
@@ -203,7 +208,7 @@ static int run_acpi(struct cli *cli)
 							  MC_ARCH_X86_64));
 	if (st == EXIT_OK)
 		st = build_table(cli, map, t, out);
-	mc_map_free(map);
+	cli_map_free(cli, map);
 	return st;
 }
 
@@ -260,16 +265,17 @@ const struct cli_cmd cli_cmd_acpi = {
 		"the new structures added; length, checksum and (IORT) revision are\n"
 		"fixed and the OEM revision raised by one, so that the Linux initrd\n"
 		"table upgrade (kernel/firmware/acpi/*.aml) replaces the VMM's table.\n\n"
-		"--rsdp ADDR writes one blob to load at guest address ADDR (16-byte\n"
-		"aligned): the RSDP (revision 2) at ADDR, the XSDT at ADDR+0x40, then\n"
-		"each TABLE at the next 16-byte boundary. Declare the whole blob as\n"
-		"ACPI data in the map (the line printed on standard output, e.g.\n"
-		"'acpi 0x9f000 0x200'), so that the e820 marks it type 3, and point\n"
+		"--rsdp ADDR MAP TABLE... writes one blob to load at guest address\n"
+		"ADDR (16-byte aligned): the RSDP (revision 2) at ADDR, the XSDT at\n"
+		"ADDR+0x40, then each TABLE at the next 16-byte boundary. The whole\n"
+		"blob must lie inside one acpi range of MAP (e.g. 'acpi 0x9f000 4K',\n"
+		"so that the e820 marks it type 3) or one RAM range; the range it\n"
+		"takes is printed on standard output. Point\n"
 		"boot_params.acpi_rsdp_addr at ADDR.\n\n"
 		"Examples:\n"
 		"  memcarve acpi vm.map --table dmar -o dmar.aml\n"
 		"  memcarve acpi vm.map --table ivrs --base qemu-ivrs.aml -o ivrs.aml\n"
-		"  memcarve acpi --rsdp 0x9f000 -o acpi.bin dmar.aml",
+		"  memcarve acpi --rsdp 0x9f000 -o acpi.bin vm.map dmar.aml",
 	.opts = acpi_opts,
 	.min_args = 1,
 	.max_args = CLI_MAX_ARGS,

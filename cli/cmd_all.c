@@ -2,9 +2,10 @@
 /*
  * cmd_all.c - "memcarve all": every output the map's arch uses, in one go.
  *
- * It runs the other commands, each writing one file, into a temporary
- * directory beside DIR and moves the files into DIR only when all of them
- * succeeded: a map that one emitter refuses leaves DIR as it was.
+ * The map is read, parsed and carved once; the other commands run on that
+ * one map, each writing one file, into a temporary directory beside DIR,
+ * and the files move into DIR only when all of them succeeded: a map that
+ * one emitter refuses leaves DIR as it was.
  */
 #include <errno.h>
 #include <dirent.h>
@@ -60,12 +61,15 @@ static const struct cli_optspec *spec_of(const struct cli_cmd *cmd,
 	return NULL;
 }
 
-/* The command line of one job: the global options of @all, the map, -o. */
+/*
+ * The command line of one job: the global options of @all, the map (its
+ * name, and @map carved already), -o.
+ */
 static struct cli job_cli(const struct cli *all, const struct job *j,
-			  const char *map, const char *out)
+			  struct mc_map *map, const char *out)
 {
-	struct cli c = { .cmd = j->cmd, .arg = { map }, .n_arg = 1,
-			 .map_text = all->map_text, .map_len = all->map_len };
+	struct cli c = { .cmd = j->cmd, .arg = { all->arg[0] }, .n_arg = 1,
+			 .map = map };
 
 	for (size_t i = 0; i < all->n_opt; i++)
 		if (!spec_of(&cli_cmd_all, all->opt[i].spec->name))
@@ -82,7 +86,7 @@ static struct cli job_cli(const struct cli *all, const struct job *j,
 static bool has_direct(const struct mc_map *map)
 {
 	size_t n;
-	const struct mc_region *r = mc_map_result(map, &n);
+	const struct mc_piece *r = mc_map_result(map, &n);
 
 	for (size_t i = 0; i < n; i++)
 		if (r[i].kind == MC_RESERVED &&
@@ -132,9 +136,8 @@ static int publish(const char *tmp, const char *dir, const char **files,
 	return EXIT_OK;
 }
 
-static int run_jobs(const struct cli *cli, const char *tmp, const char *map,
-		    const struct mc_map *carved, const char **files,
-		    size_t *n_files)
+static int run_jobs(const struct cli *cli, const char *tmp,
+		    struct mc_map *carved, const char **files, size_t *n_files)
 {
 	unsigned int arch = 1u << mc_map_arch(carved);
 	bool direct = has_direct(carved);
@@ -148,7 +151,8 @@ static int run_jobs(const struct cli *cli, const char *tmp, const char *map,
 		if (!(j->archs & arch) || (j->direct_only && !direct))
 			continue;
 		snprintf(out, sizeof(out), "%s/%s", tmp, j->file);
-		c = job_cli(cli, j, map, out);
+		c = job_cli(cli, j, carved, out);
+		mc_map_clear_errors(carved);	/* each job prints its own */
 		st = j->cmd->run(&c);
 		if (st != EXIT_OK)
 			cli_error(st, "all: %s failed; nothing written to %s",
@@ -188,14 +192,10 @@ static char *scratch_dir(const char *dir)
 	return tmp;
 }
 
-/*
- * Standard input can be read once: it is read here, whole, and every job
- * parses that text (and names it <stdin>); nothing of it is written out.
- */
+/* Standard input too is read once, by the one load. */
 static int run_all(struct cli *cli)
 {
 	const char *dir = cli_opt(cli, "dir"), *files[N_JOBS];
-	struct cli_buf text = { 0 };
 	struct mc_map *map = NULL;
 	size_t n_files = 0;
 	char *tmp = NULL;
@@ -208,11 +208,6 @@ static int run_all(struct cli *cli)
 		return cli_error(EXIT_USAGE, "all: -d: a path of %zu bytes; at "
 				 "most %d", strlen(dir), DIR_MAX);
 	st = check_dir(dir);
-	if (st == EXIT_OK && strcmp(cli->arg[0], "-") == 0) {
-		st = cli_read_file(NULL, "-", &text);
-		cli->map_text = text.p ? text.p : "";
-		cli->map_len = text.len;
-	}
 	if (st == EXIT_OK && !(map = cli_load_map(cli)))
 		st = EXIT_INPUT;
 	if (st == EXIT_OK && !mc_map_arch(map))
@@ -222,14 +217,13 @@ static int run_all(struct cli *cli)
 	if (st == EXIT_OK && !(tmp = scratch_dir(dir)))
 		st = EXIT_INPUT;
 	if (st == EXIT_OK)
-		st = run_jobs(cli, tmp, cli->arg[0], map, files, &n_files);
+		st = run_jobs(cli, tmp, map, files, &n_files);
 	if (st == EXIT_OK)
 		st = publish(tmp, dir, files, n_files);
 	mc_map_free(map);
 	if (tmp)
 		remove_tree(tmp);	/* gone already if it became DIR */
 	free(tmp);
-	cli_buf_free(&text);
 	return st;
 }
 

@@ -89,7 +89,7 @@ static int run_cmdline(struct cli *cli)
 	struct cli_buf b = { 0 };
 	struct mc_map *map;
 	size_t size = 0;
-	char *text;
+	void *text = NULL;
 	int err, st = parse_opts(cli, &o);
 
 	if (st != EXIT_OK)
@@ -98,24 +98,19 @@ static int run_cmdline(struct cli *cli)
 	if (!map)
 		return EXIT_INPUT;
 	if ((st = x86_flags_only(&o, map)) != EXIT_OK) {
-		mc_map_free(map);
+		cli_map_free(cli, map);
 		return st;
 	}
-	err = mc_cmdline_build(map, &o, NULL, &size);
-	text = err == MC_ENOSPC ? malloc(size) : NULL;
-	if (text)
-		err = mc_cmdline_build(map, &o, text, &size);
-	if (err == MC_ENOSPC)
-		st = cli_error(EXIT_INPUT, "out of memory");
-	else if (err)
+	err = mc_cmdline_build_alloc(map, &o, &text, &size);
+	if (err)
 		st = cli_print_errors(map);
 	else {
-		cli_buf_printf(&b, "%s\n", text);
+		cli_buf_printf(&b, "%s\n", (const char *)text);
 		st = cli_write(cli_opt(cli, "output"), &b);
 	}
-	free(text);
+	mc_free(text);
 	cli_buf_free(&b);
-	mc_map_free(map);
+	cli_map_free(cli, map);
 	return st;
 }
 

@@ -22,7 +22,7 @@ extern char **environ;
 #define DT_COMPATIBLE_MAX 16
 
 /* --model and each --compatible (most specific first): fresh tree only. */
-static int root_options(const struct cli *cli, struct mc_dt_options *o,
+static int root_options(const struct cli *cli, struct mc_dt_opts *o,
 			const char **compat)
 {
 	size_t n = 0;
@@ -43,7 +43,7 @@ static int root_options(const struct cli *cli, struct mc_dt_options *o,
 	return EXIT_OK;
 }
 
-static int parse_options(const struct cli *cli, struct mc_dt_options *o,
+static int parse_options(const struct cli *cli, struct mc_dt_opts *o,
 			 const char **compat)
 {
 	const char *v;
@@ -104,7 +104,7 @@ static int check_format(const struct cli *cli, bool *dts)
 	return EXIT_OK;
 }
 
-static int build(struct mc_map *map, const struct mc_dt_options *o,
+static int build(struct mc_map *map, const struct mc_dt_opts *o,
 		 struct cli_buf *out)
 {
 	size_t len = 0;
@@ -113,7 +113,7 @@ static int build(struct mc_map *map, const struct mc_dt_options *o,
 	if (mc_dt_build_alloc(map, o, &blob, &len))
 		return cli_print_errors(map);
 	cli_buf_add(out, blob, len);
-	mc_dt_free(blob);
+	mc_free(blob);
 	return out->failed ? cli_error(EXIT_INPUT, "out of memory") : EXIT_OK;
 }
 
@@ -177,12 +177,15 @@ static int decompile(const struct cli_buf *blob, struct cli_buf *dts)
 
 static int run_dt(struct cli *cli)
 {
-	struct mc_dt_options o = { 0 };
+	struct mc_dt_opts o;
 	const char *compat[DT_COMPATIBLE_MAX + 1];
 	struct cli_buf base = { 0 }, blob = { 0 }, dts = { 0 };
 	struct mc_map *map = NULL;
 	bool as_dts = false;
-	int st = parse_options(cli, &o, compat);
+	int st;
+
+	mc_dt_opts_init(&o);
+	st = parse_options(cli, &o, compat);
 
 	if (st == EXIT_OK)
 		st = check_format(cli, &as_dts);
@@ -203,7 +206,7 @@ static int run_dt(struct cli *cli)
 		st = decompile(&blob, &dts);
 	if (st == EXIT_OK)
 		st = cli_write(cli_opt(cli, "output"), as_dts ? &dts : &blob);
-	mc_map_free(map);
+	cli_map_free(cli, map);
 	cli_buf_free(&base);
 	cli_buf_free(&blob);
 	cli_buf_free(&dts);

@@ -16,11 +16,9 @@ struct e820_args {
 	const char *out;
 	const char *kernel;
 	const char *sd_out;
-	bool legacy_hole;
-	uint32_t linux_version;	/* --linux, else --kernel's, else 0 */
 	const char *prefix;	/* --prefix: whose lines the text mimics */
-	size_t max_entries;	/* --max-entries, else 0: the default */
-	struct mc_e820_boot boot;
+	/* --linux in linux_version, --max-entries, --legacy-hole, zero page */
+	struct mc_e820_boot_opts opts;
 };
 
 /* Options that only a zero page has. */
@@ -49,7 +47,7 @@ static int parse_format(const char *v, enum format *f)
 	return EXIT_OK;
 }
 
-static int parse_boot(const struct cli *cli, struct mc_e820_boot *b)
+static int parse_boot(const struct cli *cli, struct mc_e820_boot_opts *b)
 {
 	int st = parse_num(cli, "cmdline-addr", &b->cmdline_addr);
 
@@ -101,8 +99,8 @@ static int parse_target(const struct cli *cli, struct e820_args *a)
 	if (a->format != FMT_TEXT && cli_opt(cli, "prefix"))
 		return cli_error(EXIT_USAGE, "--prefix only applies to "
 				 "--format text");
-	if (v && (mc_linux_version(v, &a->linux_version) ||
-		  a->linux_version < MC_LINUX_OLDEST))
+	if (v && (mc_linux_version(v, &a->opts.linux_version) ||
+		  a->opts.linux_version < MC_LINUX_OLDEST))
 		return cli_error(EXIT_USAGE, "--linux: '%s' is not a release "
 				 "of 5.5 or later (MAJOR.MINOR; memcarve knows "
 				 "the e820 text from 5.5 on)", v);
@@ -111,7 +109,7 @@ static int parse_target(const struct cli *cli, struct e820_args *a)
 		st = cli_error(EXIT_USAGE, "--max-entries: a kernel's table "
 			       "holds at least 2 entries, not '%s'",
 			       cli_opt(cli, "max-entries"));
-	a->max_entries = (size_t)max;
+	a->opts.max_entries = (size_t)max;
 	return st;
 }
 
@@ -119,6 +117,7 @@ static int parse_args(const struct cli *cli, struct e820_args *a)
 {
 	int st = parse_format(cli_opt(cli, "format"), &a->format);
 
+	mc_e820_boot_opts_init(&a->opts);
 	if (st == EXIT_OK)
 		st = parse_target(cli, a);
 	if (st != EXIT_OK)
@@ -126,7 +125,8 @@ static int parse_args(const struct cli *cli, struct e820_args *a)
 	a->out = cli_opt(cli, "output");
 	a->kernel = cli_opt(cli, "kernel");
 	a->sd_out = cli_opt(cli, "setup-data-out");
-	a->legacy_hole = cli_opt(cli, "legacy-hole") != NULL;
+	if (cli_opt(cli, "legacy-hole"))
+		a->opts.flags |= MC_E820_LEGACY_HOLE;
 	if (a->format != FMT_TEXT && !a->out)
 		return cli_error(EXIT_USAGE, "--format %s is binary: give -o "
 				 "FILE", cli_opt(cli, "format"));
@@ -134,19 +134,7 @@ static int parse_args(const struct cli *cli, struct e820_args *a)
 		if (cli_opt(cli, zp_only[i]))
 			return cli_error(EXIT_USAGE, "--%s only applies to "
 					 "--format zeropage", zp_only[i]);
-	return parse_boot(cli, &a->boot);
-}
-
-/* The table in a buffer of its own; NULL after printing the error. */
-static struct mc_e820_entry *build_table(struct mc_map *map, size_t *n)
-{
-	struct mc_e820_entry *e;
-
-	if (mc_e820_build(map, &e, n)) {
-		cli_print_errors(map);
-		return NULL;
-	}
-	return e;
+	return parse_boot(cli, &a->opts);
 }
 
 struct job {
@@ -157,56 +145,39 @@ struct job {
 	struct cli_buf kernel;
 };
 
-/* What must be usable RAM: the kernel, the initrd, our setup_data node. */
-static int check(struct job *j)
+/* The text is the target kernel's: --linux, else --kernel's release. */
+static int text_version(struct job *j)
 {
-	struct mc_e820_need need[2], node;
-	struct mc_e820_rules rules = { j->a.legacy_hole, need, 0,
-				       j->a.max_entries, NULL, 0, 0 };
 	struct mc_bzimage img;
-	const struct mc_e820_boot *b = &j->a.boot;
-	size_t ext = mc_e820_ext_count(j->n);
+	uint32_t v;
 
-	if (j->a.kernel) {
-		if (mc_e820_bzimage(j->map, j->a.kernel, j->kernel.p,
-				    j->kernel.len, &img))
-			return cli_print_errors(j->map);
-		need[rules.n_need++] = (struct mc_e820_need){
-			"--kernel", img.pref_address,
-			img.pref_address + (img.init_size - 1) };
-		if (!j->a.linux_version)
-			j->a.linux_version = img.linux_version;
-		if (j->a.format == FMT_TEXT && j->a.linux_version &&
-		    j->a.linux_version < MC_LINUX_OLDEST)
-			return cli_error(EXIT_INPUT, "--kernel: %s is Linux "
-					 "%u.%u; memcarve knows the e820 text "
-					 "from 5.5 on (--linux VERSION chooses "
-					 "another)", j->a.kernel,
-					 j->a.linux_version >> 16,
-					 (j->a.linux_version >> 8) & 0xff);
-	}
-	rules.linux_version = j->a.linux_version;
-	if (b->initrd_size)	/* parse_boot() made sure it does not wrap */
-		need[rules.n_need++] = (struct mc_e820_need){
-			"--initrd-addr", b->initrd_addr,
-			b->initrd_addr + (b->initrd_size - 1) };
-	if (j->a.format == FMT_ZEROPAGE && ext && b->setup_data_addr) {
-		uint64_t len = MC_SETUP_DATA_HDR + (uint64_t)ext *
-						       MC_E820_ENTRY_SIZE;
-
-		if (b->setup_data_addr > UINT64_MAX - (len - 1))
-			return cli_error(EXIT_INPUT, "--setup-data-addr: a "
-					 "node of 0x%llx bytes there runs "
-					 "past 2^64", (unsigned long long)len);
-		node = (struct mc_e820_need){ "--setup-data-addr",
-					      b->setup_data_addr,
-					      b->setup_data_addr + (len - 1) };
-		rules.setup_data = &node;
-		rules.n_setup_data = 1;
-	}
-	if (mc_e820_check(j->map, j->e, j->n, &rules))
+	if (j->a.format != FMT_TEXT || !j->a.kernel || j->a.opts.linux_version)
+		return EXIT_OK;
+	if (mc_e820_bzimage(j->map, j->a.kernel, j->kernel.p, j->kernel.len,
+			    &img))
 		return cli_print_errors(j->map);
-	return cli_check_boot_addrs(j->map, b->cmdline_addr, b->rsdp_addr);
+	v = img.linux_version;
+	if (v && v < MC_LINUX_OLDEST)
+		return cli_error(EXIT_INPUT, "--kernel: %s is Linux %u.%u; "
+				 "memcarve knows the e820 text from 5.5 on "
+				 "(--linux VERSION chooses another)",
+				 j->a.kernel, v >> 16, (v >> 8) & 0xff);
+	j->a.opts.linux_version = v;
+	return EXIT_OK;
+}
+
+/* The table and the rules the guest relies on (mc_e820_boot_check()). */
+static int build_table(struct job *j)
+{
+	int st = EXIT_OK;
+
+	if (mc_e820_build_alloc(j->map, NULL, &j->e, &j->n))
+		return cli_print_errors(j->map);
+	st = text_version(j);
+	if (st == EXIT_OK &&
+	    mc_e820_boot_check(j->map, &j->a.opts, j->e, j->n))
+		st = cli_print_errors(j->map);
+	return st;
 }
 
 /* Hand @len bytes at @p (freed here) to cli_write(). */
@@ -229,12 +200,12 @@ static int emit_text(const struct job *j)
 	size_t len = 0;
 	char *text = NULL;
 
-	uint32_t v = j->a.linux_version;
+	uint32_t v = j->a.opts.linux_version;
 	const char *who = j->a.prefix;
 
-	if (mc_e820_print(j->e, j->n, who, v, NULL, 0, &len) == MC_ENOSPC)
+	if (mc_e820_print(j->e, j->n, who, v, NULL, &len) == MC_ENOSPC)
 		text = malloc(len);
-	if (text && mc_e820_print(j->e, j->n, who, v, text, len, &len)) {
+	if (text && mc_e820_print(j->e, j->n, who, v, text, &len)) {
 		free(text);
 		text = NULL;
 	}
@@ -246,52 +217,37 @@ static int emit_table(const struct job *j)
 	size_t len = 0;
 	void *p;
 
-	mc_e820_encode(j->e, j->n, NULL, 0, &len);
+	mc_e820_encode(j->e, j->n, NULL, &len);
 	p = malloc(len + 1);
 	if (p)
-		mc_e820_encode(j->e, j->n, p, len, &len);
+		mc_e820_encode(j->e, j->n, p, &len);
 	return write_bytes(j->a.out, p, len);
 }
 
-/* The SETUP_E820_EXT node for entries 128 and up, into @out. */
-static void setup_data_node(const struct job *j, uint64_t next,
-			    struct cli_buf *out)
-{
-	size_t len = 0;
-	void *node;
-
-	mc_e820_setup_data(j->e, j->n, next, NULL, 0, &len);
-	node = malloc(len);
-	if (node && mc_e820_setup_data(j->e, j->n, next, node, len, &len) == 0)
-		cli_buf_add(out, node, len);
-	else
-		out->failed = true;
-	free(node);
-}
-
 /* The zero page and its node are written together or not at all. */
-static int emit_zeropage(const struct job *j)
+static int emit_zeropage(struct job *j)
 {
-	struct mc_e820_boot b = j->a.boot;
-	size_t ext = mc_e820_ext_count(j->n);
-	uint8_t page[MC_ZEROPAGE_SIZE];
 	struct cli_buf zp = { 0 }, node = { 0 };
 	const struct cli_buf *bufs[2] = { &zp, &node };
 	const char *paths[2] = { j->a.out, j->a.sd_out };
+	size_t len, ext;
+	void *p;
 	int st = EXIT_OK;
 
-	b.kernel = j->a.kernel ? j->kernel.p : NULL;
-	b.kernel_len = j->kernel.len;
-	b.kernel_name = j->a.kernel;
-	if (mc_e820_zeropage(j->map, j->e, j->n, &b, page))
-		st = cli_print_errors(j->map);
-	else if (ext && !j->a.sd_out)
+	if (mc_e820_boot_build_alloc(j->map, &j->a.opts, &p, &len))
+		return cli_print_errors(j->map);
+	ext = (len - MC_ZEROPAGE_SIZE) / MC_E820_ENTRY_SIZE;	/* header < 20 */
+	if (ext && !j->a.sd_out)
 		st = cli_error(EXIT_INPUT, "the table has %zu entries: the %zu "
 			       "past 128 go in a SETUP_E820_EXT node; give "
-			       "--setup-data-out FILE", j->n, ext);
-	cli_buf_add(&zp, page, sizeof(page));
-	if (st == EXIT_OK && ext)
-		setup_data_node(j, b.setup_data_next, &node);
+			       "--setup-data-out FILE",
+			       ext + MC_E820_ZEROPAGE_MAX, ext);
+	cli_buf_add(&zp, p, MC_ZEROPAGE_SIZE);
+	cli_buf_add(&node, (char *)p + MC_ZEROPAGE_SIZE,
+		    len - MC_ZEROPAGE_SIZE);
+	mc_free(p);
+	if (st == EXIT_OK && (zp.failed || node.failed))
+		st = cli_error(EXIT_INPUT, "out of memory");
 	if (st == EXIT_OK)
 		st = cli_write_all(paths, bufs, ext ? 2 : 1);
 	cli_buf_free(&zp);
@@ -306,22 +262,25 @@ static int run_e820(struct cli *cli)
 
 	if (st == EXIT_OK && j.a.kernel)
 		st = cli_read_file("--kernel", j.a.kernel, &j.kernel);
+	j.a.opts.kernel = j.a.kernel ? j.kernel.p : NULL;
+	j.a.opts.kernel_len = j.kernel.len;
+	j.a.opts.kernel_name = j.a.kernel;
 	if (st == EXIT_OK) {
 		j.map = cli_load_map(cli);
 		st = j.map ? EXIT_OK : EXIT_INPUT;
 	}
-	if (st == EXIT_OK) {
-		j.e = build_table(j.map, &j.n);
-		st = j.e ? check(&j) : EXIT_INPUT;
-	}
+	if (st == EXIT_OK && j.a.format == FMT_ZEROPAGE)
+		st = emit_zeropage(&j);
+	else if (st == EXIT_OK)
+		st = build_table(&j);
 	if (st == EXIT_OK && j.a.format == FMT_TEXT)
 		st = emit_text(&j);
 	else if (st == EXIT_OK && j.a.format == FMT_TABLE)
 		st = emit_table(&j);
 	else if (st == EXIT_OK)
 		st = emit_zeropage(&j);
-	mc_e820_free(j.e);
-	mc_map_free(j.map);
+	mc_free(j.e);
+	cli_map_free(cli, j.map);
 	cli_buf_free(&j.kernel);
 	return st;
 }

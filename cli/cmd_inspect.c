@@ -7,7 +7,6 @@
  * that recognises the bytes wins. The regions it finds are printed in
  * map-file syntax, so an output can be round-tripped and diffed.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,38 +45,34 @@ static const struct decoder decoders[] = {
 	{ NULL, NULL },
 };
 
-static void print_region(struct cli_buf *b, const struct mc_region *r)
+/* The regions found, as a map file that loads back into them. */
+static int print_map(struct cli_buf *out, const char *name,
+		     const char *format, struct mc_map *map)
 {
-	char size[32];
+	char *text;
+	size_t len;
 
-	cli_fmt_size(size, sizeof(size), r->first, r->last);
-	cli_buf_printf(b, "%-9s 0x%-16" PRIx64 " %-12s", mc_kind_name(r->kind),
-		       r->first, size);
-	if (r->kind == MC_RESERVED && r->type != MC_RESV_RESERVED)
-		cli_buf_printf(b, " type=%s", mc_resv_type_name(r->type));
-	if (r->name)
-		cli_buf_printf(b, " name=%s", r->name);
-	if (r->policy != MC_POLICY_DEFAULT)
-		cli_buf_printf(b, " policy=%s", mc_policy_name(r->policy));
-	if (r->flags & MC_F_REUSABLE)
-		cli_buf_printf(b, " reusable");
-	if (r->flags & MC_F_READONLY)
-		cli_buf_printf(b, " readonly");
-	if (r->flags & MC_F_PRIVILEGED)
-		cli_buf_printf(b, " privileged");
-	if (r->flags & MC_F_ACCESS)
-		cli_buf_printf(b, " access=%u", r->access);
-	if (r->flags & MC_F_ALL_DEVICES)
-		cli_buf_printf(b, " devices=all");
-	for (size_t i = 0; i < r->n_devices; i++) {
-		const struct mc_pci_dev *d = &r->devices[i];
+	if (mc_map_write_alloc(map, MC_MAP_INPUT, &text, &len))
+		return cli_print_errors(map);
+	cli_buf_printf(out, "# %s: %s\n", name, format);
+	cli_buf_add(out, text, len - 1);
+	mc_free(text);
+	return cli_write(NULL, out);
+}
 
-		cli_buf_printf(b, "%s%04x:%02x:%02x.%u", i ? "," : " devices=",
-			       d->segment, d->bus, d->devfn >> 3, d->devfn & 7);
-	}
-	for (size_t i = 0; i < r->n_sids; i++)
-		cli_buf_printf(b, "%s0x%" PRIx32, i ? "," : " sids=", r->sids[i]);
-	cli_buf_printf(b, "\n");
+/*
+ * A decoder knows lines but not the file: "line 4: ..." about FILE is
+ * printed "FILE:4: ...", as the map parser names its lines.
+ */
+static void print_decode_error(const char *name, const char *msg)
+{
+	unsigned int line;
+	int n = 0;
+
+	if (sscanf(msg, "line %u: %n", &line, &n) == 1 && n > 0)
+		fprintf(stderr, "%s:%u: %s\n", name, line, msg + n);
+	else
+		fprintf(stderr, "%s: %s\n", name, msg);
 }
 
 static int run_inspect(struct cli *cli)
@@ -106,21 +101,10 @@ static int run_inspect(struct cli *cli)
 			       name);
 	else if (st == EXIT_OK && err) {
 		for (size_t i = 0; i < mc_map_error_count(map); i++)
-			fprintf(stderr, "%s: %s\n", name,
-				mc_map_error(map, i)->msg);
+			print_decode_error(name, mc_map_error(map, i)->msg);
 		st = EXIT_INPUT;
 	} else if (st == EXIT_OK) {
-		const struct mc_region *r;
-		size_t n;
-
-		cli_buf_printf(&out, "# %s: %s\n", name, d->format);
-		if (mc_map_arch(map))
-			cli_buf_printf(&out, "arch %s\n",
-				       mc_arch_name(mc_map_arch(map)));
-		r = mc_map_input(map, &n);
-		for (size_t i = 0; i < n; i++)
-			print_region(&out, &r[i]);
-		st = cli_write(NULL, &out);
+		st = print_map(&out, name, d->format, map);
 	}
 	mc_map_free(map);
 	cli_buf_free(&in);

@@ -7,14 +7,15 @@
 #include "cli.h"
 
 /* "reserved/msi", "ram/relocated": the kind, refined where it matters. */
-static void kind_label(char *buf, size_t len, const struct mc_region *r)
+static void kind_label(char *buf, size_t len, const struct mc_piece *r)
 {
 	if (r->kind == MC_RESERVED)
-		snprintf(buf, len, "reserved/%s", mc_resv_type_name(r->type));
+		snprintf(buf, len, "reserved/%s",
+			 mc_resv_type_name((enum mc_resv_type)r->type));
 	else if (r->flags & MC_F_RELOCATED)
 		snprintf(buf, len, "ram/relocated");
 	else
-		snprintf(buf, len, "%s", mc_kind_name(r->kind));
+		snprintf(buf, len, "%s", mc_kind_name((enum mc_kind)r->kind));
 }
 
 static void total_line(struct cli_buf *b, const char *what, uint64_t v)
@@ -31,11 +32,13 @@ static void total_line(struct cli_buf *b, const char *what, uint64_t v)
 static void show_table(struct cli_buf *b, const struct mc_map *map)
 {
 	const struct mc_totals *t = mc_map_totals(map);
-	const struct mc_region *v;
+	const struct mc_piece *v;
+	const struct mc_region *in;
 	char g[32], size[32], kind[32];
-	size_t n;
+	size_t n, n_in;
 
 	v = mc_map_result(map, &n);
+	in = mc_map_input(map, &n_in);
 	cli_fmt_human(g, sizeof(g), mc_map_granule(map));
 	cli_buf_printf(b, "arch %s, policy %s, granule %s\n\n",
 		       mc_map_arch(map) ? mc_arch_name(mc_map_arch(map)) : "-",
@@ -43,7 +46,8 @@ static void show_table(struct cli_buf *b, const struct mc_map *map)
 	cli_buf_printf(b, "%-18s  %-18s  %-12s  %-25s  %-6s  %s\n", "START",
 		       "END", "SIZE", "KIND", "BACKED", "NAME");
 	for (size_t i = 0; i < n; i++) {
-		const struct mc_region *r = &v[i];
+		const struct mc_piece *r = &v[i];
+		const char *name = in[r->origin].name;
 
 		if (r->first == 0 && r->last == UINT64_MAX)
 			snprintf(size, sizeof(size), "16E");
@@ -56,7 +60,7 @@ static void show_table(struct cli_buf *b, const struct mc_map *map)
 			       "  %-12s  %-25s  %-6s  %s\n",
 			       r->first, r->last, size, kind,
 			       (r->flags & MC_F_BACKED) ? "yes" : "no",
-			       r->name ? r->name : "-");
+			       name ? name : "-");
 	}
 	cli_buf_printf(b, "\n");
 	total_line(b, "ram before", t->ram_before);
@@ -66,24 +70,28 @@ static void show_table(struct cli_buf *b, const struct mc_map *map)
 	total_line(b, "lost to rounding", t->lost_to_rounding);
 }
 
-static void json_region(struct cli_buf *b, const struct mc_region *r)
+static void json_region(struct cli_buf *b, const struct mc_map *map,
+			const struct mc_piece *r)
 {
+	size_t n_in;
+	const struct mc_region *in = &mc_map_input(map, &n_in)[r->origin];
+	enum mc_policy policy = mc_map_effective_policy(map, in);
 	char size[32];
 
 	cli_fmt_size(size, sizeof(size), r->first, r->last);
 	cli_buf_printf(b,
 		       "    { \"start\": \"0x%" PRIx64 "\", \"end\": \"0x%" PRIx64
 		       "\", \"size\": \"%s\", \"kind\": \"%s\", ",
-		       r->first, r->last, size, mc_kind_name(r->kind));
+		       r->first, r->last, size, mc_kind_name(in->kind));
 	if (r->kind == MC_RESERVED)
 		cli_buf_printf(b, "\"type\": \"%s\", ",
-			       mc_resv_type_name(r->type));
+			       mc_resv_type_name(in->type));
 	cli_buf_printf(b, "\"name\": ");
-	cli_json_str(b, r->name);
+	cli_json_str(b, in->name);
 	if (r->kind != MC_RAM)
 		cli_buf_printf(b, ", \"backed\": %s, \"policy\": \"%s\"",
 			       (r->flags & MC_F_BACKED) ? "true" : "false",
-			       mc_policy_name(r->policy));
+			       mc_policy_name(policy));
 	else if (r->flags & MC_F_RELOCATED)
 		cli_buf_printf(b, ", \"relocated\": true");
 	cli_buf_printf(b, " }");
@@ -92,7 +100,7 @@ static void json_region(struct cli_buf *b, const struct mc_region *r)
 static void show_json(struct cli_buf *b, const struct mc_map *map)
 {
 	const struct mc_totals *t = mc_map_totals(map);
-	const struct mc_region *v;
+	const struct mc_piece *v;
 	size_t n;
 
 	v = mc_map_result(map, &n);
@@ -104,7 +112,7 @@ static void show_json(struct cli_buf *b, const struct mc_map *map)
 		       "\",\n  \"regions\": [\n",
 		       mc_policy_name(mc_map_policy(map)), mc_map_granule(map));
 	for (size_t i = 0; i < n; i++) {
-		json_region(b, &v[i]);
+		json_region(b, map, &v[i]);
 		cli_buf_printf(b, "%s\n", i + 1 < n ? "," : "");
 	}
 	cli_buf_printf(b,

@@ -40,16 +40,52 @@ const char *cli_opt(const struct cli *cli, const char *name)
 	return v;
 }
 
+/*
+ * The library names the struct field at fault ("opts.base",
+ * "opts.setup_data_addr"); the tool's user knows the option that set it.
+ * A member of opts, boot or rules is the option of the same name, with
+ * dashes; these few are not.
+ */
+static void option_of(const char *field, char *opt, size_t len)
+{
+	static const char *const special[][2] = {
+		{ "image", "--kernel" },
+		{ "addr", "--rsdp" },
+		{ "opts.layout", "--memory-nodes" },
+		{ "opts.drop_base_memreserve", "--drop-memreserve" },
+	};
+	const char *dot = strchr(field, '.');
+
+	*opt = '\0';
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (strcmp(field, special[i][0]) == 0) {
+			snprintf(opt, len, "%s", special[i][1]);
+			return;
+		}
+	if (!dot || (strncmp(field, "opts.", 5) && strncmp(field, "boot.", 5) &&
+		     strncmp(field, "rules.", 6)))
+		return;
+	snprintf(opt, len, "--%s", dot + 1);
+	for (char *c = opt; *c; c++)
+		if (*c == '_')
+			*c = '-';
+}
+
 int cli_print_errors(const struct mc_map *map)
 {
 	size_t n = mc_map_error_count(map);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct mc_error *e = mc_map_error(map, i);
+		size_t k = strlen(e->field);
+		char opt[48] = "";
 
 		/* "vm.map:7: ..." names its place; the rest name the tool */
-		fprintf(stderr, "%s%s\n", e->source[0] ? "" : "memcarve: ",
-			e->msg);
+		if (!e->source[0] && k && strncmp(e->msg, e->field, k) == 0 &&
+		    e->msg[k] == ':')
+			option_of(e->field, opt, sizeof(opt));
+		fprintf(stderr, "%s%s%s\n", e->source[0] ? "" : "memcarve: ",
+			opt, *opt ? e->msg + k : e->msg);
 	}
 	if (mc_map_errors_dropped(map))
 		fprintf(stderr, "memcarve: %zu more errors not shown\n",
@@ -100,12 +136,38 @@ int cli_opt_number(const struct cli *cli, const char *name, uint64_t max,
 			 name, v, limit);
 }
 
+static const char *arch_word(int i)
+{
+	return mc_arch_name((enum mc_arch)i);
+}
+
+static const char *policy_word(int i)
+{
+	return mc_policy_name((enum mc_policy)i);
+}
+
+/*
+ * The words the library names from 1 up (0 is "none" or "default", never
+ * written), listed for a usage message: the library's tables, not a copy.
+ */
+static const char *words_of(const char *(*word)(int), char *buf, size_t size)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int i = 1; word(i) && at < size; i++)
+		at += (size_t)snprintf(buf + at, size - at, "%s%s",
+				       i > 1 ? ", " : "", word(i));
+	return buf;
+}
+
 /*
  * --arch, --policy, --granule: checked before any command runs (a bad one
  * is a usage error), applied to the map so its own statements yield.
  */
 static int apply_globals(const struct cli *cli, struct mc_map *map)
 {
+	char words[128];
 	const char *v;
 	uint64_t g;
 
@@ -114,8 +176,9 @@ static int apply_globals(const struct cli *cli, struct mc_map *map)
 
 		if (mc_arch_parse(v, &a))
 			return cli_error(EXIT_USAGE,
-					 "--arch: '%s' is not one of arm64, ppc64, x86_64, mips",
-					 v);
+					 "--arch: '%s' is not one of %s", v,
+					 words_of(arch_word, words,
+						  sizeof(words)));
 		if (map)
 			mc_map_set_arch(map, a);
 	}
@@ -124,8 +187,9 @@ static int apply_globals(const struct cli *cli, struct mc_map *map)
 
 		if (mc_policy_parse(v, &p))
 			return cli_error(EXIT_USAGE,
-					 "--policy: '%s' is not one of abort, overlay, carve, relocate",
-					 v);
+					 "--policy: '%s' is not one of %s", v,
+					 words_of(policy_word, words,
+						  sizeof(words)));
 		if (map)
 			mc_map_set_policy(map, p);
 	}
@@ -156,8 +220,7 @@ int cli_check_globals(const struct cli *cli)
 static bool has_ram(const struct cli *cli, struct mc_map *map)
 {
 	const struct mc_totals *t = mc_map_totals(map);
-	const char *src = cli->map_text || !strcmp(cli->arg[0], "-") ?
-				  "<stdin>" : cli->arg[0];
+	const char *src = !strcmp(cli->arg[0], "-") ? "<stdin>" : cli->arg[0];
 
 	if (t->ram_before == 0)
 		mc_map_report(map, MC_EINVAL, NULL, "%s: the map declares no "
@@ -171,9 +234,12 @@ static bool has_ram(const struct cli *cli, struct mc_map *map)
 
 struct mc_map *cli_load_map(const struct cli *cli)
 {
-	struct mc_map *map = mc_map_new();
+	struct mc_map *map;
 	int err;
 
+	if (cli->map)
+		return cli->map;
+	map = mc_map_new();
 	if (!map) {
 		cli_error(EXIT_INPUT, "out of memory");
 		return NULL;
@@ -182,9 +248,7 @@ struct mc_map *cli_load_map(const struct cli *cli)
 		mc_map_free(map);
 		return NULL;
 	}
-	err = cli->map_text ? mc_map_load(map, "<stdin>", cli->map_text,
-					  cli->map_len) :
-			      mc_map_load_file(map, cli->arg[0]);
+	err = mc_map_load_file(map, cli->arg[0]);
 	if (!err)
 		err = cli_load_host(cli, map);
 	if (!err)
@@ -195,6 +259,12 @@ struct mc_map *cli_load_map(const struct cli *cli)
 		return NULL;
 	}
 	return map;
+}
+
+void cli_map_free(const struct cli *cli, struct mc_map *map)
+{
+	if (map != cli->map)
+		mc_map_free(map);
 }
 
 int cli_require_arch(const struct mc_map *map, const char *what,
@@ -229,7 +299,7 @@ int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json)
 	(cli_opt(cli, "json") ? json : table)(&b, map);
 	st = cli_write(cli_opt(cli, "output"), &b);
 	cli_buf_free(&b);
-	mc_map_free(map);
+	cli_map_free(cli, map);
 	return st;
 }
 

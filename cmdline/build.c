@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmdline.h"
+#include "internal/region.h"
 
 static int resolve_style(struct mc_map *map, enum mc_cmdline_style asked,
 			 enum mc_cmdline_style *style)
@@ -21,16 +22,16 @@ static int resolve_style(struct mc_map *map, enum mc_cmdline_style asked,
 		return 0;
 	}
 	if (asked != MC_CMDLINE_AUTO)
-		return mc_map_report(map, MC_EINVAL, "style",
+		return mc_map_report(map, MC_EINVAL, "opts.style",
 				     "unknown command-line style %d", asked);
 	if (arch == MC_ARCH_MIPS || arch == MC_ARCH_X86_64) {
 		*style = arch == MC_ARCH_MIPS ? MC_CMDLINE_MIPS : MC_CMDLINE_X86;
 		return 0;
 	}
 	if (arch == MC_ARCH_NONE)
-		return mc_map_report(map, MC_EINVAL, "style",
+		return mc_map_report(map, MC_EINVAL, "opts.style",
 				     "the map names no arch: choose mips or x86");
-	return mc_map_report(map, MC_EINVAL, "style",
+	return mc_map_report(map, MC_EINVAL, "opts.style",
 			     "arch %s has no command-line memory map (only mips "
 			     "and x86 parse memmap=): choose mips or x86 explicitly",
 			     mc_arch_name(arch));
@@ -58,7 +59,7 @@ static int add_kept(struct mc_map *map, struct cl_line *line,
 			return 0;
 		}
 		if (open)
-			return mc_map_report(map, MC_EINVAL, "append",
+			return mc_map_report(map, MC_EINVAL, "opts.append",
 					     "the double quote opened at byte "
 					     "%zu is never closed: the kernel "
 					     "would read the rest of the line, "
@@ -118,23 +119,31 @@ static int too_long(struct mc_map *map, const struct cl_line *line,
 				       cl_group_name((enum cl_group)best),
 				       line->bytes[best]);
 	}
-	return mc_map_report(map, MC_ERANGE, from_max ? "max" : "cmdline",
+	return mc_map_report(map, MC_ERANGE, from_max ? "opts.max" : "cmdline",
 			     "the command line needs %zu bytes with its NUL, "
 			     "over the limit of %zu%s (not truncated); %s",
 			     line->len + 1, limit,
 			     from_max ? "" : " (COMMAND_LINE_SIZE)", who);
 }
 
+void mc_cmdline_opts_init(struct mc_cmdline_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+}
+
 static int check_opts(struct mc_map *map, const struct mc_cmdline_opts *opts)
 {
+	if (!MC_RESERVED_CLEAR(opts))
+		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+				     "must be zero");
 	if (!mc_map_totals(map))
 		return mc_map_report(map, MC_ESTATE, "cmdline",
 				     "the map is not carved yet");
 	if ((unsigned int)opts->escape > MC_ESCAPE_GRUB)
-		return mc_map_report(map, MC_EINVAL, "escape",
+		return mc_map_report(map, MC_EINVAL, "opts.escape",
 				     "unknown escape %d", opts->escape);
 	if (opts->flags & ~(MC_CMDLINE_PRAM | MC_CMDLINE_RETYPE))
-		return mc_map_report(map, MC_EINVAL, "flags",
+		return mc_map_report(map, MC_EINVAL, "opts.flags",
 				     "unknown flags 0x%x", opts->flags);
 	return 0;
 }
@@ -187,41 +196,85 @@ static void write_line(struct mc_map *map, const struct mc_cmdline_opts *opts,
 	out[len] = '\0';
 }
 
-int mc_cmdline_build(struct mc_map *map, const struct mc_cmdline_opts *opts,
-		     char *buf, size_t *size)
-{
-	static const struct mc_cmdline_opts defaults;
-	enum mc_cmdline_style style = MC_CMDLINE_AUTO;
-	struct cl_line line = { 0 };
-	char *raw = NULL;
-	size_t need;
-	int err;
+/* A line counted, its escaped form set aside when it has one. */
+struct job {
+	enum mc_cmdline_style style;
+	struct cl_line line;
+	char *raw;		/* unescaped words, when quoting */
+	size_t need;		/* bytes of the result, NUL included */
+};
 
-	if (!size)
-		return mc_map_report(map, MC_EINVAL, "size",
-				     "no size given for the buffer");
-	opts = opts ? opts : &defaults;
-	err = count_line(map, opts, &style, &line);
+static int plan(struct mc_map *map, const struct mc_cmdline_opts *opts,
+		struct job *j)
+{
+	int err = count_line(map, opts, &j->style, &j->line);
+
 	if (err)
 		return err;
-	need = line.len + 1;
+	j->need = j->line.len + 1;
 	if (opts->escape != MC_ESCAPE_NONE) {
 		/* Quoting is counted on the words: write them aside first. */
-		raw = malloc(need);
-		if (!raw)
+		j->raw = malloc(j->need);
+		if (!j->raw)
 			return mc_map_report(map, MC_ENOMEM, "cmdline",
 					     "out of memory");
-		write_line(map, opts, style, raw, line.len);
-		need = cl_escape(opts->escape, raw, line.len, NULL) + 1;
+		write_line(map, opts, j->style, j->raw, j->line.len);
+		j->need = cl_escape(opts->escape, j->raw, j->line.len, NULL) + 1;
 	}
-	err = buf && need <= *size ? 0 : MC_ENOSPC;
-	if (!err && raw) {
-		cl_escape(opts->escape, raw, line.len, buf);
-		buf[need - 1] = '\0';
-	} else if (!err) {
-		write_line(map, opts, style, buf, line.len);
+	return 0;
+}
+
+/* The planned line into @buf, which holds j->need bytes. */
+static void put(struct mc_map *map, const struct mc_cmdline_opts *opts,
+		const struct job *j, char *buf)
+{
+	if (j->raw) {
+		cl_escape(opts->escape, j->raw, j->line.len, buf);
+		buf[j->need - 1] = '\0';
+	} else {
+		write_line(map, opts, j->style, buf, j->line.len);
 	}
-	*size = need;
-	free(raw);
+}
+
+int mc_cmdline_build(struct mc_map *map, const struct mc_cmdline_opts *opts,
+		     void *buf, size_t *size)
+{
+	static const struct mc_cmdline_opts defaults;
+	struct job j = { 0 };
+	int err;
+
+	opts = opts ? opts : &defaults;
+	err = plan(map, opts, &j);
+	if (!err && (!buf || j.need > *size))
+		err = MC_ENOSPC;
+	if (!err)
+		put(map, opts, &j, buf);
+	*size = !err || err == MC_ENOSPC ? j.need : 0;
+	free(j.raw);
+	return err;
+}
+
+int mc_cmdline_build_alloc(struct mc_map *map,
+			   const struct mc_cmdline_opts *opts, void **out,
+			   size_t *size)
+{
+	static const struct mc_cmdline_opts defaults;
+	struct job j = { 0 };
+	char *buf = NULL;
+	int err;
+
+	*out = NULL;
+	*size = 0;
+	opts = opts ? opts : &defaults;
+	err = plan(map, opts, &j);
+	if (!err && !(buf = malloc(j.need)))
+		err = mc_map_report(map, MC_ENOMEM, "cmdline",
+				    "out of memory");
+	if (!err) {
+		put(map, opts, &j, buf);
+		*out = buf;
+		*size = j.need;
+	}
+	free(j.raw);
 	return err;
 }

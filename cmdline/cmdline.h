@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "memcarve-cmdline.h"
+#include "internal/diag.h"
 
 enum cl_group {
 	CL_KEPT,	/* words kept from the appended line */

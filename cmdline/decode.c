@@ -150,6 +150,7 @@ static int item(struct decoded *d, const char *s, const char *end, bool mem)
 	r.last = base + (size - 1);
 	if (r.kind == MC_RESERVED && d->mips)
 		r.policy = MC_POLICY_OVERLAY;	/* MIPS keeps RAM under it */
+	r.source = "command line";	/* the blob's name in diagnostics */
 	return mc_map_add(d->map, &r);
 }
 

@@ -20,13 +20,14 @@ int cl_check_range(struct mc_map *map, uint64_t first, uint64_t last,
 	 * refuses a table where base + size wraps ("Invalid user supplied
 	 * memory map"): a range ending at 2^64 - 1 has no exact token.
 	 */
+	char range[MC_RANGE_STR];
+
 	if (last != UINT64_MAX)
 		return 0;
 	return mc_map_report(map, MC_ERANGE, "cmdline",
-			     "%s 0x%" PRIx64 "-0x%" PRIx64
-			     " ends at 2^64 - 1: the kernel keeps base + size, "
-			     "which does not fit in 64 bits",
-			     what, first, last);
+			     "%s %s ends at 2^64 - 1: the kernel keeps base + "
+			     "size, which does not fit in 64 bits",
+			     what, mc_range_str(range, first, last));
 }
 
 /*
@@ -79,7 +80,7 @@ static int memblock_full(struct mc_map *map, const char *what,
 int cl_mips_tokens(struct mc_map *map, struct cl_line *line)
 {
 	const struct mc_slot *slot;
-	const struct mc_region *v;
+	const struct mc_piece *v;
 	struct runs mem = { 0 }, resv = { 0 };
 	size_t n_slots, n;
 	int err;

@@ -11,7 +11,7 @@
  * supplied memory map").
  *
  * The tokens are written from the e820 emitter's own table
- * (mc_e820_build_as_x86()): the same kind-to-type mapping, the same
+ * (mc_e820_build_alloc() with MC_E820_AS_X86): the same kind-to-type mapping, the same
  * sanitizer, so mmio carved out of RAM is reserved here as in the zero
  * page, and the user: lines the guest prints equal `memcarve e820` but
  * for the types x86 has no operator for.
@@ -140,11 +140,11 @@ static int check_user_table(struct mc_map *map, const struct mc_e820_entry *t,
 	max = max ? max : MC_E820_MAX_ENTRIES_DEFAULT;
 	peak = mc_e820_boot_entries(t, k, NULL, 0, MC_LINUX_NEWEST);
 	if (peak > max)
-		return mc_map_report(map, MC_ERANGE, "max-entries",
+		return mc_map_report(map, MC_ERANGE, "opts.max_entries",
 				     "memmap=exactmap with %zu tokens, and %zu "
 				     "more entr%s that the kernel adds "
 				     "splitting RAM to reserve its first page "
-				     "and 0xa0000-0xfffff, over its "
+				     "and 0xa0000+0x60000, over its "
 				     "E820_MAX_ENTRIES of %zu (128 + 3 x "
 				     "MAX_NUMNODES; Debian's amd64 kernels: "
 				     "3200): it would drop the rest (\"E820 "
@@ -156,6 +156,7 @@ static int check_user_table(struct mc_map *map, const struct mc_e820_entry *t,
 int cl_x86_tokens(struct mc_map *map, const struct mc_cmdline_opts *opts,
 		  struct cl_line *line)
 {
+	const struct mc_e820_opts as_x86 = { .flags = MC_E820_AS_X86 };
 	struct mc_e820_entry *e, *t;
 	size_t n, k;
 	int err;
@@ -164,12 +165,12 @@ int cl_x86_tokens(struct mc_map *map, const struct mc_cmdline_opts *opts,
 		return mc_map_report(map, MC_EINVAL, "cmdline",
 				     "the map has no RAM: memmap=exactmap "
 				     "would leave the guest none");
-	err = mc_e820_build_as_x86(map, &e, &n);
+	err = mc_e820_build_alloc(map, &as_x86, &e, &n);
 	if (err)
 		return err;
 	t = malloc(n ? n * sizeof(*t) : 1);
 	if (!t) {
-		mc_e820_free(e);
+		mc_free(e);
 		return mc_map_report(map, MC_ENOMEM, "cmdline", "out of memory");
 	}
 	k = user_table(e, n, opts->flags, t);
@@ -184,6 +185,6 @@ int cl_x86_tokens(struct mc_map *map, const struct mc_cmdline_opts *opts,
 		}
 	}
 	free(t);
-	mc_e820_free(e);
+	mc_free(e);
 	return err;
 }

@@ -19,10 +19,19 @@
  * merged rather than sorted. Sorted input costs O(n); any input stays
  * O(n log n).
  */
-#include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "carve.h"
+#include "internal/array.h"
+
+/* struct mc_piece is an array element of the 1.0 ABI: its layout is fixed. */
+_Static_assert(sizeof(struct mc_piece) == 24, "mc_piece is 24 bytes");
+_Static_assert(offsetof(struct mc_piece, last) == 8, "mc_piece.last");
+_Static_assert(offsetof(struct mc_piece, origin) == 16, "mc_piece.origin");
+_Static_assert(offsetof(struct mc_piece, kind) == 20, "mc_piece.kind");
+_Static_assert(offsetof(struct mc_piece, type) == 21, "mc_piece.type");
+_Static_assert(offsetof(struct mc_piece, flags) == 22, "mc_piece.flags");
 
 /* Description precedence, lowest first: later entries win overlaps. */
 enum {
@@ -109,7 +118,7 @@ static unsigned int class_of(const struct mc_region *r)
  * default to overlay. Device windows and pmem have their own backing and
  * are always taken out of RAM.
  */
-static enum mc_policy effective_policy(const struct mc_map *map,
+enum mc_policy mc_map_effective_policy(const struct mc_map *map,
 				       const struct mc_region *r)
 {
 	unsigned int cls = class_of(r);
@@ -170,24 +179,11 @@ static int cmp_event(const void *a, const void *b)
 	return (int)(x->flags & EV_START) - (int)(y->flags & EV_START);
 }
 
-static const char *src_of(const struct sweep *s, size_t idx)
-{
-	return s->map->in_source[idx];
-}
-
 static int conflict(struct sweep *s, int code, size_t a, size_t b,
 		    const char *why)
 {
-	const struct mc_region *ra = &s->map->in[a], *rb = &s->map->in[b];
-	char da[80], db[200];
-
-	mc_fmt_region(da, sizeof(da), ra);
-	mc_fmt_region(db, sizeof(db), rb);
-	if (src_of(s, b) && rb->line && src_of(s, b) != src_of(s, a))
-		snprintf(db + strlen(db), sizeof(db) - strlen(db),
-			 " (%s:%u)", src_of(s, b), rb->line);
-	return mc_fail(s->map, code, src_of(s, a), ra->line, NULL,
-		       "%s overlaps %s (%s)", da, db, why);
+	return mc_diag_overlap(s->map, code, &s->map->in[a], &s->map->in[b],
+			       why);
 }
 
 /* Collect RAM in address order and check it: disjoint, aligned, < 2^64. */
@@ -210,7 +206,6 @@ static int collect_ram(struct sweep *s)
 	for (size_t i = 0; i < s->n_ram; i++) {
 		const struct mc_ram_block *b = &s->ram[i];
 		const struct mc_region *r = &map->in[b->idx];
-		char d[80];
 
 		if (i && b->first <= s->ram[i - 1].last) {
 			err = conflict(s, MC_EOVERLAP, b->idx, s->ram[i - 1].idx,
@@ -218,17 +213,16 @@ static int collect_ram(struct sweep *s)
 			continue;
 		}
 		if ((b->first & (g - 1)) || ~b->last & (g - 1)) {
-			mc_fmt_region(d, sizeof(d), r);
-			err = mc_fail(s->map, MC_EALIGN, src_of(s, b->idx),
-				      r->line, NULL,
-				      "%s is not aligned to the granule 0x%llx",
-				      d, (unsigned long long)g);
+			err = mc_diag_range(s->map, MC_EALIGN, NULL, r,
+					    r->first, r->last,
+					    "not aligned to the granule 0x%llx",
+					    (unsigned long long)g);
 			continue;
 		}
 		if (b->last - b->first > UINT64_MAX - 1 - total) {
-			return mc_fail(s->map, MC_ERANGE, src_of(s, b->idx),
-				       r->line, NULL,
-				       "total RAM exceeds 2^64 - 1 bytes");
+			return mc_diag_range(s->map, MC_ERANGE, NULL, r,
+					     r->first, r->last,
+					     "total RAM exceeds 2^64 - 1 bytes");
 		}
 		total += b->last - b->first + 1;
 	}
@@ -284,7 +278,7 @@ static int collect_others(struct sweep *s)
 	for (size_t i = 0; i < map->n_in; i++) {
 		const struct mc_region *r = &map->in[i];
 		struct span sp = { r->first, r->last, i, class_of(r),
-				   effective_policy(map, r), true };
+				   mc_map_effective_policy(map, r), true };
 		bool in_ram;
 
 		if (r->kind == MC_RAM)
@@ -594,25 +588,17 @@ static void apply_event(struct sweep *s, const struct event *e)
 /* Room for @n pieces in all. */
 int mc_pieces_reserve(struct mc_pieces *p, size_t n)
 {
-	size_t cap = p->cap ? p->cap : 64;
-	struct mc_region *v;
+	struct mc_piece *v;
 
-	while (cap < n) {
-		if (cap > SIZE_MAX / 2 / sizeof(*v))
-			return MC_ENOMEM;
-		cap *= 2;
-	}
-	if (cap == p->cap)
-		return 0;
-	v = realloc(p->v, cap * sizeof(*v));
+	/* never NULL after a reserve, even of none */
+	v = mc_array_grow(p->v, &p->cap, n ? n : 1, sizeof(*v), 64);
 	if (!v)
 		return MC_ENOMEM;
 	p->v = v;
-	p->cap = cap;
 	return 0;
 }
 
-int mc_pieces_push(struct mc_pieces *p, const struct mc_region *r)
+int mc_pieces_push(struct mc_pieces *p, const struct mc_piece *r)
 {
 	/* Called once per piece: only a full array needs the slow path. */
 	if (p->n == p->cap &&
@@ -627,21 +613,16 @@ static int emit(struct sweep *s, uint64_t first, uint64_t last, uint32_t si,
 		unsigned int flags)
 {
 	const struct span *sp = &s->spans[si];
-	struct mc_region *prev = s->out.n ? &s->out.v[s->out.n - 1] : NULL;
-	struct mc_region r;
+	const struct mc_region *in = &s->map->in[sp->idx];
+	struct mc_piece *prev = s->out.n ? &s->out.v[s->out.n - 1] : NULL;
+	struct mc_piece r;
 
 	if (prev && prev->origin == sp->idx && prev->last + 1 == first &&
-	    prev->flags == (s->map->in[sp->idx].flags | flags)) {
+	    prev->flags == (in->flags | flags)) {
 		prev->last = last;
 		return 0;
 	}
-	r = s->map->in[sp->idx];
-	r.first = first;
-	r.last = last;
-	r.flags |= flags;
-	r.origin = sp->idx;
-	if (sp->cls != CLS_RAM)
-		r.policy = sp->pol;
+	r = mc_piece_of(in, (uint32_t)sp->idx, first, last, flags);
 	return mc_pieces_push(&s->out, &r);
 }
 
@@ -683,7 +664,7 @@ static int sweep(struct sweep *s)
 		last = i < s->n_ev ? s->ev[i].pos - 1 : UINT64_MAX;
 		err = interval(s, pos, last);
 	}
-	return err ? mc_fail(s->map, err, NULL, 0, NULL, "out of memory") : 0;
+	return err ? mc_diag(s->map, err, NULL, 0, NULL, "out of memory") : 0;
 }
 
 struct carve_bufs {
@@ -748,14 +729,14 @@ static int prepare(struct sweep *s, struct carve_bufs *b)
 
 int mc_map_carve(struct mc_map *map)
 {
-	struct sweep s = { .map = map, .granule = mc_map_granule_of(map) };
+	struct sweep s = { .map = map, .granule = mc_map_granule(map) };
 	struct carve_bufs b = { 0 };
 	int err;
 
 	mc_map_uncarve(map);
 	err = alloc_sweep(&s, &b, map->n_in);
 	if (err)
-		err = mc_fail(map, err, NULL, 0, NULL, "out of memory");
+		err = mc_diag(map, err, NULL, 0, NULL, "out of memory");
 	if (!err)
 		err = prepare(&s, &b);
 	if (!err)
@@ -781,7 +762,7 @@ int mc_map_carve(struct mc_map *map)
 	return err;
 }
 
-const struct mc_region *mc_map_result(const struct mc_map *map, size_t *count)
+const struct mc_piece *mc_map_result(const struct mc_map *map, size_t *count)
 {
 	*count = map->carved ? map->n_out : 0;
 	return map->carved ? map->out : NULL;

@@ -17,12 +17,23 @@ struct mc_ram_block {
 
 /* A growable array of result pieces. */
 struct mc_pieces {
-	struct mc_region *v;
+	struct mc_piece *v;
 	size_t n, cap;
 };
 
+/* A piece [first, last] of input region @in (index @origin). */
+static inline struct mc_piece mc_piece_of(const struct mc_region *in,
+					  uint32_t origin, uint64_t first,
+					  uint64_t last, unsigned int flags)
+{
+	return (struct mc_piece){ .first = first, .last = last,
+				  .origin = origin, .kind = (uint8_t)in->kind,
+				  .type = (uint8_t)in->type,
+				  .flags = (uint16_t)(in->flags | flags) };
+}
+
 int mc_pieces_reserve(struct mc_pieces *p, size_t n);
-int mc_pieces_push(struct mc_pieces *p, const struct mc_region *r);
+int mc_pieces_push(struct mc_pieces *p, const struct mc_piece *r);
 
 /*
  * Place each block's reloc_need in the lowest free granule-aligned space

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include "memcarve.h"
+#include "internal/diag.h"
 
 #if defined(__GNUC__)
 #define MC_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -17,8 +18,6 @@
 
 /* Map-file lines longer than this are refused rather than truncated. */
 #define MC_LINE_MAX 4096
-/* DT node names are at most 31 characters; names end up there. */
-#define MC_NAME_MAX 31
 
 /*
  * A bump allocator for names, device and SID arrays: one free for all, and
@@ -45,11 +44,12 @@ struct mc_map {
 	unsigned int fixed;		/* MC_SET_* */
 
 	struct mc_region *in;		/* regions as added */
-	const char **in_source;		/* parallel: where each came from */
 	size_t n_in, cap_in;
+	unsigned int n_api_adds;	/* mc_map_add() calls: the N of #N */
+	const char *last_source;	/* the source interned last */
 
 	bool carved;
-	struct mc_region *out;		/* carved result */
+	struct mc_piece *out;		/* carved result */
 	size_t n_out;
 	struct mc_slot *slots;
 	size_t n_slots;
@@ -58,14 +58,10 @@ struct mc_map {
 	struct mc_arena arena;
 
 	struct mc_error err[MC_MAX_ERRORS];
+	char *err_block[MC_MAX_ERRORS];	/* what each one's strings live in */
 	size_t n_err;
 	size_t n_dropped;
 };
-
-/* Record a diagnostic; returns @code so callers can "return mc_fail(...)". */
-int mc_fail(struct mc_map *map, int code, const char *source,
-	    unsigned int line, const char *field, const char *fmt, ...)
-	MC_PRINTF(6, 7);
 
 /* Add a region read from @source:@line (0 for the API). */
 int mc_map_add_from(struct mc_map *map, const struct mc_region *r,
@@ -73,9 +69,6 @@ int mc_map_add_from(struct mc_map *map, const struct mc_region *r,
 
 /* Drop the carved result: the map changed. */
 void mc_map_uncarve(struct mc_map *map);
-
-/* The granule in force: the set one or the arch's default. */
-uint64_t mc_map_granule_of(const struct mc_map *map);
 
 /*
  * ppc64 guests keep only a multiple of 16 MiB of RAM (ram_total.c), so
@@ -93,12 +86,6 @@ int mc_check_ram_total(struct mc_map *map);
  */
 int mc_parse_u64(const char *tok, bool suffix, uint64_t *out,
 		 char *why, size_t why_len);
-
-/* "0x8000000+0x100000": base and size, the size possibly 2^64. */
-void mc_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last);
-
-/* A region as "reserved 0x8000000+0x100000" for conflict messages. */
-void mc_fmt_region(char *buf, size_t len, const struct mc_region *r);
 
 /* 2^k alignment helpers; overflow-safe. */
 static inline bool mc_is_pow2(uint64_t x)

@@ -35,16 +35,16 @@ int mc_iova_opts_check(struct mc_map *map, const struct mc_iova_opts *opts,
 
 	*src = mc_intern_source(map, name);
 	if (!*src)
-		return mc_fail(map, MC_ENOMEM, name, 0, NULL, "out of memory");
+		return mc_diag(map, MC_ENOMEM, name, 0, NULL, "out of memory");
 	if (!opts || opts->address_bits == 0 || opts->address_bits > 64)
-		return mc_fail(map, MC_EINVAL, name, 0, "opts.address_bits",
+		return mc_diag(map, MC_EINVAL, name, 0, "opts.address_bits",
 			       "%u: give the guest's physical address width, "
 			       "1..64",
 			       opts ? opts->address_bits : 0);
 	for (size_t i = 0; i < sizeof(opts->reserved) / sizeof(*opts->reserved);
 	     i++)
 		if (opts->reserved[i])
-			return mc_fail(map, MC_EINVAL, name, 0, "opts.reserved",
+			return mc_diag(map, MC_EINVAL, name, 0, "opts.reserved",
 				       "must be zero");
 	return 0;
 }
@@ -87,7 +87,7 @@ static int check_items(struct mc_map *map, const char *src,
 	for (size_t i = 0; i < n; i++)
 		if (v[i].last < v[i].start) {
 			fmt_where(a, sizeof(a), where_fmt, src, v[i].where);
-			return mc_fail(map, MC_EINVAL, a, 0, NULL,
+			return mc_diag(map, MC_EINVAL, a, 0, NULL,
 				       "usable range 0x%llx-0x%llx ends "
 				       "below its start",
 				       (unsigned long long)v[i].start,
@@ -96,17 +96,17 @@ static int check_items(struct mc_map *map, const char *src,
 	qsort(v, n, sizeof(*v), cmp_item);
 	for (size_t i = 1; i < n; i++)
 		if (v[i].start <= v[i - 1].last) {
-			char ra[48], rb[48];
+			char ra[MC_RANGE_STR], rb[MC_RANGE_STR];
 
 			fmt_where(a, sizeof(a), where_fmt, src, v[i].where);
 			fmt_where(b, sizeof(b), where_fmt, src, v[i - 1].where);
-			mc_fmt_range(ra, sizeof(ra), v[i].start, v[i].last);
-			mc_fmt_range(rb, sizeof(rb), v[i - 1].start,
-				     v[i - 1].last);
-			return mc_fail(map, MC_EINVAL, a, 0, NULL,
+			return mc_diag(map, MC_EINVAL, a, 0, NULL,
 				       "usable %s overlaps usable %s (%s): "
 				       "not a list the kernel gives",
-				       ra, rb, b);
+				       mc_range_str(ra, v[i].start, v[i].last),
+				       mc_range_str(rb, v[i - 1].start,
+						    v[i - 1].last),
+				       b);
 		}
 	return 0;
 }
@@ -146,15 +146,15 @@ int mc_map_add_usable_iova(struct mc_map *map,
 	if (err)
 		return err;
 	if (n == 0)
-		return mc_fail(map, MC_EINVAL, src, 0, NULL,
+		return mc_diag(map, MC_EINVAL, src, 0, NULL,
 			       "no usable IOVA range: the device could DMA "
 			       "nowhere");
 	if (!ranges)
-		return mc_fail(map, MC_EINVAL, src, 0, "ranges",
+		return mc_diag(map, MC_EINVAL, src, 0, "ranges",
 			       "NULL with a count of %zu", n);
 	v = n <= SIZE_MAX / sizeof(*v) ? malloc(n * sizeof(*v)) : NULL;
 	if (!v)
-		return mc_fail(map, MC_ENOMEM, src, 0, NULL, "out of memory");
+		return mc_diag(map, MC_ENOMEM, src, 0, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		v[i] = (struct mc_iova_item){ ranges[i].start, ranges[i].last,
 					      i };

@@ -2,8 +2,10 @@
 /*
  * names.c - the words of the map file and the error strings.
  */
+#include <stdio.h>
 #include <string.h>
 #include "internal.h"
+#include "internal/names.h"
 
 static const char *const kind_names[] = {
 	[MC_RAM] = "ram",	  [MC_MMIO] = "mmio", [MC_RESERVED] = "reserved",
@@ -44,6 +46,34 @@ static int index_of(const char *const *names, size_t n, const char *s)
 		if (names[i] && strcmp(names[i], s) == 0)
 			return (int)i;
 	return -1;
+}
+
+void mc_words_add(char *buf, size_t size, const char *word)
+{
+	size_t at = strlen(buf);
+
+	snprintf(buf + at, size - at, "%s%s", at ? ", " : "", word);
+}
+
+const char *mc_words_of(enum mc_words which, char *buf, size_t size)
+{
+	/* "default" and "none" are the absence of a word, never written. */
+	static const struct {
+		const char *const *names;
+		size_t n, from;
+	} lists[] = {
+		[MC_WORDS_KIND] = { kind_names, N_OF(kind_names), 0 },
+		[MC_WORDS_RESV_TYPE] = { resv_names, N_OF(resv_names), 0 },
+		[MC_WORDS_POLICY] = { policy_names, N_OF(policy_names),
+				      MC_POLICY_DEFAULT + 1 },
+		[MC_WORDS_ARCH] = { arch_names, N_OF(arch_names),
+				    MC_ARCH_NONE + 1 },
+	};
+
+	buf[0] = '\0';
+	for (size_t i = lists[which].from; i < lists[which].n; i++)
+		mc_words_add(buf, size, lists[which].names[i]);
+	return buf;
 }
 
 const char *mc_kind_name(enum mc_kind kind)
@@ -132,8 +162,8 @@ const char *mc_strerror(int err)
 		return "misaligned address or size";
 	case MC_EOVERLAP:
 		return "conflicting ranges";
-	case MC_ENOSPACE:
-		return "no free space to relocate RAM";
+	case MC_ENOROOM:
+		return "relocate found no room";
 	case MC_ENOMEM:
 		return "out of memory";
 	case MC_EIO:

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "internal/names.h"
 #include "resv_devices.h"
 
 #define MAX_TOKENS 64
@@ -31,7 +32,15 @@ struct attrs {
 static int fail(struct parser *p, int code, const char *field,
 		const char *fmt, const char *arg)
 {
-	return mc_fail(p->map, code, p->src, p->line, field, fmt, arg);
+	return mc_diag(p->map, code, p->src, p->line, field, fmt, arg);
+}
+
+/* @val is none of the words @list names. */
+static int not_one_of(struct parser *p, const char *field, const char *val,
+		      const char *list)
+{
+	return mc_diag(p->map, MC_EINVAL, p->src, p->line, field,
+		       "'%s' is not one of %s", val, list);
 }
 
 static int number(struct parser *p, const char *field, const char *tok,
@@ -47,6 +56,7 @@ static int number(struct parser *p, const char *field, const char *tok,
 static int setting(struct parser *p, char **tok, int n)
 {
 	struct mc_map *map = p->map;
+	char words[MC_WORDS_MAX];
 	unsigned int *seen;
 	uint64_t g;
 	int err = 0;
@@ -58,16 +68,16 @@ static int setting(struct parser *p, char **tok, int n)
 		return fail(p, MC_EINVAL, tok[0], "expects exactly one value%s",
 			    "");
 	if (*seen)
-		return mc_fail(map, MC_EINVAL, p->src, p->line, tok[0],
+		return mc_diag(map, MC_EINVAL, p->src, p->line, tok[0],
 			       "given twice (first on line %u)", *seen);
 	*seen = p->line;
 	if (seen == &p->seen_arch) {
 		enum mc_arch a;
 
 		if (mc_arch_parse(tok[1], &a))
-			return fail(p, MC_EINVAL, "arch",
-				    "'%s' is not one of arm64, ppc64, x86_64, mips",
-				    tok[1]);
+			return not_one_of(p, "arch", tok[1],
+					  mc_words_of(MC_WORDS_ARCH, words,
+						      sizeof(words)));
 		if (!(map->fixed & MC_SET_ARCH))
 			map->arch = a;
 	} else if (seen == &p->seen_granule) {
@@ -85,9 +95,9 @@ static int setting(struct parser *p, char **tok, int n)
 		enum mc_policy pol;
 
 		if (mc_policy_parse(tok[1], &pol))
-			return fail(p, MC_EINVAL, "policy",
-				    "'%s' is not one of abort, overlay, carve, relocate",
-				    tok[1]);
+			return not_one_of(p, "policy", tok[1],
+					  mc_words_of(MC_WORDS_POLICY, words,
+						      sizeof(words)));
 		if (!(map->fixed & MC_SET_POLICY))
 			map->policy = pol;
 	}
@@ -204,6 +214,7 @@ static int access_attr(struct parser *p, struct attrs *a, const char *val)
 		"device-ngnrne", "device-ngnre", "device-ngre",
 		"device-gre",	 "normal-nc",	 "normal-wb",
 	};
+	char words[MC_WORDS_MAX] = "";
 	uint64_t v;
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -212,84 +223,108 @@ static int access_attr(struct parser *p, struct attrs *a, const char *val)
 			a->r.flags |= MC_F_ACCESS;
 			return 0;
 		}
-	if (mc_parse_u64(val, false, &v, (char[1]){ 0 }, 1) || v > 0xff)
-		return fail(p, MC_EINVAL, "access=",
-			    "'%s' is not 0..255 or one of device-ngnrne, "
-			    "device-ngnre, device-ngre, device-gre, normal-nc, normal-wb",
-			    val);
+	if (mc_parse_u64(val, false, &v, (char[1]){ 0 }, 1) || v > 0xff) {
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			mc_words_add(words, sizeof(words), names[i]);
+		return mc_diag(p->map, MC_EINVAL, p->src, p->line, "access=",
+			       "'%s' is not 0..255 or one of %s", val, words);
+	}
 	a->r.access = (unsigned int)v;
 	a->r.flags |= MC_F_ACCESS;
 	return 0;
 }
 
-static const char *const attr_keys[] = {
-	"type", "name", "devices", "sids", "align", "policy", "access",
-	"reusable", "readonly", "privileged",
+/* The attributes of a region statement; the flags come last. */
+enum attr_key {
+	KEY_TYPE, KEY_NAME, KEY_DEVICES, KEY_SIDS, KEY_ALIGN, KEY_POLICY,
+	KEY_ACCESS,
+	N_VALUED,	/* keys before this one take "=value" */
+	KEY_REUSABLE = N_VALUED, KEY_READONLY, KEY_PRIVILEGED, KEY_IOVA_GAP,
+	N_KEYS
 };
-#define N_VALUED 7	/* keys before this index take "=value" */
-#define N_KEYS (sizeof(attr_keys) / sizeof(attr_keys[0]))
 
-/* The keys as diagnostics name them, spelled out rather than formatted. */
-static const char *const attr_fields[] = {
-	"type=", "name=", "devices=", "sids=", "align=", "policy=", "access=",
-	"reusable", "readonly", "privileged",
+/* Each key, and the key as diagnostics name it (spelled out, not formatted). */
+static const struct {
+	const char *key, *field;
+} attrs[N_KEYS] = {
+	[KEY_TYPE] = { "type", "type=" },
+	[KEY_NAME] = { "name", "name=" },
+	[KEY_DEVICES] = { "devices", "devices=" },
+	[KEY_SIDS] = { "sids", "sids=" },
+	[KEY_ALIGN] = { "align", "align=" },
+	[KEY_POLICY] = { "policy", "policy=" },
+	[KEY_ACCESS] = { "access", "access=" },
+	[KEY_REUSABLE] = { "reusable", "reusable" },
+	[KEY_READONLY] = { "readonly", "readonly" },
+	[KEY_PRIVILEGED] = { "privileged", "privileged" },
+	[KEY_IOVA_GAP] = { "iova-gap", "iova-gap" },
 };
-_Static_assert(sizeof(attr_fields) == sizeof(attr_keys),
-	       "one field name per attribute key");
 
-static int attr_value(struct parser *p, struct attrs *a, size_t key,
+static int attr_value(struct parser *p, struct attrs *a, enum attr_key key,
 		      char *val, const char *field)
 {
+	char words[MC_WORDS_MAX];
+
 	switch (key) {
-	case 0:
+	case KEY_TYPE:
 		if (a->r.kind != MC_RESERVED)
 			return fail(p, MC_EINVAL, field,
 				    "only reserved ranges have a type%s", "");
 		if (mc_resv_type_parse(val, &a->r.type))
-			return fail(p, MC_EINVAL, field,
-				    "'%s' is not one of reserved, msi, sw-msi, "
-				    "direct, direct-relaxable",
-				    val);
+			return not_one_of(p, field, val,
+					  mc_words_of(MC_WORDS_RESV_TYPE, words,
+						      sizeof(words)));
 		return 0;
-	case 1:
+	case KEY_NAME:
 		a->r.name = val;
 		return 0;
-	case 2:
+	case KEY_DEVICES:
 		return devices_attr(p, a, val);
-	case 3:
+	case KEY_SIDS:
 		return sids_attr(p, a, val);
-	case 4:
+	case KEY_ALIGN:
 		return number(p, field, val, true, &a->r.align);
-	case 5:
+	case KEY_POLICY:
 		if (mc_policy_parse(val, &a->r.policy))
-			return fail(p, MC_EINVAL, field,
-				    "'%s' is not one of abort, overlay, carve, relocate",
-				    val);
+			return not_one_of(p, field, val,
+					  mc_words_of(MC_WORDS_POLICY, words,
+						      sizeof(words)));
 		return 0;
 	default:
 		return access_attr(p, a, val);
 	}
 }
 
+static int unknown_attribute(struct parser *p, const char *tok)
+{
+	char words[MC_WORDS_MAX] = "";
+
+	for (size_t key = 0; key < N_KEYS; key++)
+		mc_words_add(words, sizeof(words), attrs[key].field);
+	return mc_diag(p->map, MC_EINVAL, p->src, p->line, NULL,
+		       "'%s': unknown attribute (expected %s)", tok, words);
+}
+
 static int attribute(struct parser *p, struct attrs *a, char *tok)
 {
-	static const unsigned int flag_of[] = { MC_F_REUSABLE, MC_F_READONLY,
-						MC_F_PRIVILEGED };
+	static const unsigned int flag_of[N_KEYS] = {
+		[KEY_REUSABLE] = MC_F_REUSABLE,
+		[KEY_READONLY] = MC_F_READONLY,
+		[KEY_PRIVILEGED] = MC_F_PRIVILEGED,
+		[KEY_IOVA_GAP] = MC_F_IOVA_GAP,
+	};
 	char *eq = strchr(tok, '=');
 	const char *field;
-	size_t klen = eq ? (size_t)(eq - tok) : strlen(tok), key;
+	size_t klen = eq ? (size_t)(eq - tok) : strlen(tok);
+	enum attr_key key;
 
 	for (key = 0; key < N_KEYS; key++)
-		if (strncmp(tok, attr_keys[key], klen) == 0 &&
-		    attr_keys[key][klen] == '\0')
+		if (strncmp(tok, attrs[key].key, klen) == 0 &&
+		    attrs[key].key[klen] == '\0')
 			break;
 	if (key == N_KEYS)
-		return fail(p, MC_EINVAL, NULL,
-			    "'%s': unknown attribute (expected type=, name=, "
-			    "devices=, sids=, align=, policy=, access=, "
-			    "reusable, readonly, privileged)",
-			    tok);
-	field = attr_fields[key];
+		return unknown_attribute(p, tok);
+	field = attrs[key].field;
 	if (a->seen & (1u << key))
 		return fail(p, MC_EINVAL, field, "given twice%s", "");
 	a->seen |= 1u << key;
@@ -297,7 +332,7 @@ static int attribute(struct parser *p, struct attrs *a, char *tok)
 		if (eq)
 			return fail(p, MC_EINVAL, field,
 				    "is a flag and takes no value ('%s')", tok);
-		a->r.flags |= flag_of[key - N_VALUED];
+		a->r.flags |= flag_of[key];
 		return 0;
 	}
 	if (!eq || !eq[1])
@@ -321,7 +356,7 @@ static int region(struct parser *p, enum mc_kind kind, char **tok, int n)
 	if (!err && size == 0)
 		err = fail(p, MC_EINVAL, "size", "'%s' is zero", tok[2]);
 	if (!err && size - 1 > UINT64_MAX - a.r.first)
-		err = mc_fail(p->map, MC_ERANGE, p->src, p->line, "size",
+		err = mc_diag(p->map, MC_ERANGE, p->src, p->line, "size",
 			      "%s+%s wraps past 2^64", tok[1], tok[2]);
 	for (int i = 3; !err && i < n; i++)
 		err = attribute(p, &a, tok[i]);
@@ -332,15 +367,6 @@ static int region(struct parser *p, enum mc_kind kind, char **tok, int n)
 	free(a.devices);
 	free(a.sids);
 	return err;
-}
-
-/* The bit of attrs.seen that attribute key @name sets. */
-static unsigned int key_bit(const char *name)
-{
-	for (size_t key = 0; key < N_KEYS; key++)
-		if (strcmp(attr_keys[key], name) == 0)
-			return 1u << key;
-	return 0;
 }
 
 /*
@@ -367,7 +393,7 @@ static int resv_include(struct parser *p, char **tok, int n)
 			    "load '%s' with mc_map_load_resv_file_for()", tok[1]);
 	for (int i = 2; !err && i < n; i++)
 		err = attribute(p, &a, tok[i]);
-	if (!err && (a.seen & ~(key_bit("devices") | key_bit("sids"))))
+	if (!err && (a.seen & ~(1u << KEY_DEVICES | 1u << KEY_SIDS)))
 		err = fail(p, MC_EINVAL, "resv",
 			   "takes devices= and sids= only; give other "
 			   "attributes on a range of the map over the host's%s",
@@ -413,12 +439,12 @@ static int split(char *s, char **tok)
 
 static int statement(struct parser *p, char *s)
 {
-	char *tok[MAX_TOKENS];
+	char *tok[MAX_TOKENS], words[MC_WORDS_MAX];
 	enum mc_kind kind;
 	int n = split(s, tok);
 
 	if (n < 0)
-		return mc_fail(p->map, MC_EINVAL, p->src, p->line, NULL,
+		return mc_diag(p->map, MC_EINVAL, p->src, p->line, NULL,
 			       "more than %d words on one line", MAX_TOKENS);
 	if (n == 0)
 		return 0;
@@ -430,10 +456,10 @@ static int statement(struct parser *p, char *s)
 		return setting(p, tok, n);
 	if (!strcmp(tok[0], "resv"))
 		return resv_include(p, tok, n);
-	return fail(p, MC_EINVAL, NULL,
-		    "'%s': unknown statement (expected arch, granule, policy, "
-		    "ram, mmio, reserved, acpi, nvs, pmem, resv)",
-		    tok[0]);
+	return mc_diag(p->map, MC_EINVAL, p->src, p->line, NULL,
+		       "'%s': unknown statement (expected arch, granule, "
+		       "policy, %s, resv)",
+		       tok[0], mc_words_of(MC_WORDS_KIND, words, sizeof(words)));
 }
 
 static int map_line(void *ctx, unsigned int line, char *text)
@@ -454,7 +480,7 @@ static int load(struct mc_map *map, const char *source, const char *text,
 
 	p.src = mc_intern_source(map, source);
 	if (!p.src)
-		return mc_fail(map, MC_ENOMEM, source, 0, NULL, "out of memory");
+		return mc_diag(map, MC_ENOMEM, source, 0, NULL, "out of memory");
 	return mc_each_line(map, p.src, text, len, map_line, &p);
 }
 

@@ -28,6 +28,7 @@ static uint64_t dropped_from(const struct mc_slot *slot, size_t n,
 int mc_check_ram_total(struct mc_map *map)
 {
 	uint64_t total = map->totals.ram_after, excess, from, last;
+	char range[MC_RANGE_STR];
 
 	if (map->arch != MC_ARCH_PPC64 || !map->n_slots)
 		return 0;
@@ -37,13 +38,14 @@ int mc_check_ram_total(struct mc_map *map)
 	from = dropped_from(map->slots, map->n_slots, excess);
 	last = map->slots[map->n_slots - 1].guest +
 	       map->slots[map->n_slots - 1].size - 1;
-	return mc_fail(map, MC_EALIGN, NULL, 0, NULL,
+	return mc_diag(map, MC_EALIGN, NULL, 0, NULL,
 		       "ppc64: the guest's RAM totals 0x%llx bytes, not a "
 		       "multiple of 16 MiB: Linux 6.12 and newer round it "
 		       "down (early_init_devtree(), arch/powerpc/kernel/"
-		       "prom.c) and drop 0x%llx-0x%llx, the top 0x%llx bytes; "
+		       "prom.c) and drop %s, the top 0x%llx bytes; "
 		       "carve in 16 MiB granules (ppc64's default) and give "
 		       "RAM in 16 MiB multiples",
-		       (unsigned long long)total, (unsigned long long)from,
-		       (unsigned long long)last, (unsigned long long)excess);
+		       (unsigned long long)total,
+		       mc_range_str(range, from, last),
+		       (unsigned long long)excess);
 }

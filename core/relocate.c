@@ -93,7 +93,7 @@ static size_t gap_above(const struct gap *v, size_t n, uint64_t last)
 
 static int cmp_first(const void *a, const void *b)
 {
-	const struct mc_region *x = a, *y = b;
+	const struct mc_piece *x = a, *y = b;
 
 	return (x->first > y->first) - (x->first < y->first);
 }
@@ -103,13 +103,11 @@ static int place(struct mc_map *map, const struct mc_ram_block *b,
 		 struct gap *gaps, size_t n_gaps, size_t *link,
 		 struct mc_pieces *add)
 {
-	struct mc_region r = map->in[b->idx];
+	struct mc_piece r = mc_piece_of(&map->in[b->idx], (uint32_t)b->idx, 0,
+					0, MC_F_BACKED | MC_F_RELOCATED);
 	uint64_t need = b->reloc_need, take;
 	size_t i = next_open(link, gap_above(gaps, n_gaps, b->last));
-	char d[80];
 
-	r.flags |= MC_F_BACKED | MC_F_RELOCATED;
-	r.origin = b->idx;
 	for (; need && i < n_gaps; i = next_open(link, i)) {
 		struct gap *gp = &gaps[i];
 
@@ -118,7 +116,7 @@ static int place(struct mc_map *map, const struct mc_ram_block *b,
 		r.first = gp->first;
 		r.last = gp->first + (take - 1);
 		if (mc_pieces_push(add, &r))
-			return mc_fail(map, MC_ENOMEM, NULL, 0, NULL,
+			return mc_diag(map, MC_ENOMEM, NULL, 0, NULL,
 				       "out of memory");
 		need -= take;
 		if (r.last == gp->last)
@@ -128,12 +126,11 @@ static int place(struct mc_map *map, const struct mc_ram_block *b,
 	}
 	if (!need)
 		return 0;
-	mc_fmt_region(d, sizeof(d), &map->in[b->idx]);
-	return mc_fail(map, MC_ENOSPACE, map->in_source[b->idx],
-		       map->in[b->idx].line, NULL,
-		       "no free space above %s for the 0x%llx bytes relocate "
-		       "carved out of it",
-		       d, (unsigned long long)b->reloc_need);
+	return mc_diag_range(map, MC_ENOROOM, NULL, &map->in[b->idx],
+			     b->first, b->last,
+			     "no free space above it for the 0x%llx bytes "
+			     "relocate carved out of it",
+			     (unsigned long long)b->reloc_need);
 }
 
 /* Merge the sorted @add into the sorted @out. */
@@ -169,7 +166,7 @@ int mc_relocate(struct mc_map *map, const struct mc_ram_block *ram,
 	gaps = malloc((out->n + 1) * sizeof(*gaps));
 	link = malloc((out->n + 2) * sizeof(*link));
 	if (!gaps || !link) {
-		err = mc_fail(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
+		err = mc_diag(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
 		goto out;
 	}
 	n_gaps = find_gaps(out, granule, gaps);
@@ -181,7 +178,7 @@ int mc_relocate(struct mc_map *map, const struct mc_ram_block *ram,
 	if (!err) {
 		qsort(add.v, add.n, sizeof(*add.v), cmp_first);
 		if (merge_pieces(out, &add))
-			err = mc_fail(map, MC_ENOMEM, NULL, 0, NULL,
+			err = mc_diag(map, MC_ENOMEM, NULL, 0, NULL,
 				      "out of memory");
 	}
 out:

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "internal/names.h"
 #include "resv_devices.h"
 
 struct resv_line {
@@ -25,23 +26,30 @@ static int resv_number(struct resv_line *l, const char *field,
 	int err = mc_parse_u64(tok, false, v, why, sizeof(why));
 
 	if (err)
-		return mc_fail(l->map, err, l->src, l->line, field, "%s", why);
+		return mc_diag(l->map, err, l->src, l->line, field, "%s", why);
 	return 0;
 }
 
 static int resv_type(struct resv_line *l, const char *tok,
 		     enum mc_resv_type *type)
 {
-	static const char *const sysfs_types[] = { "direct",
-						   "direct-relaxable",
-						   "reserved", "msi" };
+	/* The types the kernel's sysfs file prints, in its order. */
+	static const enum mc_resv_type sysfs_types[] = {
+		MC_RESV_DIRECT, MC_RESV_DIRECT_RELAXABLE, MC_RESV_RESERVED,
+		MC_RESV_MSI,
+	};
+	char words[MC_WORDS_MAX] = "";
 
 	for (size_t i = 0; i < sizeof(sysfs_types) / sizeof(*sysfs_types); i++)
-		if (strcmp(tok, sysfs_types[i]) == 0)
-			return mc_resv_type_parse(tok, type);
-	return mc_fail(l->map, MC_EINVAL, l->src, l->line, "type",
-		       "'%s' is not one of direct, direct-relaxable, reserved, msi",
-		       tok);
+		if (strcmp(tok, mc_resv_type_name(sysfs_types[i])) == 0) {
+			*type = sysfs_types[i];
+			return 0;
+		}
+	for (size_t i = 0; i < sizeof(sysfs_types) / sizeof(*sysfs_types); i++)
+		mc_words_add(words, sizeof(words),
+			     mc_resv_type_name(sysfs_types[i]));
+	return mc_diag(l->map, MC_EINVAL, l->src, l->line, "type",
+		       "'%s' is not one of %s", tok, words);
 }
 
 static int resv_statement(struct resv_line *l, char *s)
@@ -53,7 +61,7 @@ static int resv_statement(struct resv_line *l, char *s)
 
 	for (char *t = s + strspn(s, " \t"); *t; t += strspn(t, " \t")) {
 		if (n == 3)
-			return mc_fail(l->map, MC_EINVAL, l->src, l->line, NULL,
+			return mc_diag(l->map, MC_EINVAL, l->src, l->line, NULL,
 				       "extra text '%s' after the type", t);
 		tok[n++] = t;
 		t += strcspn(t, " \t");
@@ -63,7 +71,7 @@ static int resv_statement(struct resv_line *l, char *s)
 	if (n == 0)
 		return 0;
 	if (n < 3)
-		return mc_fail(l->map, MC_EINVAL, l->src, l->line, fields[n],
+		return mc_diag(l->map, MC_EINVAL, l->src, l->line, fields[n],
 			       "missing (expected: 0xSTART 0xEND TYPE)");
 	err = resv_number(l, "start", tok[0], &r.first);
 	if (!err)
@@ -71,7 +79,7 @@ static int resv_statement(struct resv_line *l, char *s)
 	if (!err)
 		err = resv_type(l, tok[2], &r.type);
 	if (!err && r.last < r.first)
-		err = mc_fail(l->map, MC_ERANGE, l->src, l->line, "end",
+		err = mc_diag(l->map, MC_ERANGE, l->src, l->line, "end",
 			      "%s is below the start %s", tok[1], tok[0]);
 	if (!err && l->opts)
 		mc_resv_apply(l->opts, &r);
@@ -95,7 +103,7 @@ int mc_load_resv(struct mc_map *map, const char *source, const char *text,
 
 	l.src = mc_intern_source(map, source);
 	if (!l.src)
-		return mc_fail(map, MC_ENOMEM, source, 0, NULL, "out of memory");
+		return mc_diag(map, MC_ENOMEM, source, 0, NULL, "out of memory");
 	return mc_each_line(map, l.src, text, len, resv_line_fn, &l);
 }
 

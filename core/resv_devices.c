@@ -36,19 +36,19 @@ int mc_resv_opts_check(struct mc_map *map, const struct mc_resv_opts *opts,
 	for (size_t i = 0; i < sizeof(opts->reserved) / sizeof(*opts->reserved);
 	     i++)
 		if (opts->reserved[i])
-			return mc_fail(map, MC_EINVAL, src, line,
+			return mc_diag(map, MC_EINVAL, src, line,
 				       "opts.reserved", "must be zero");
 	if (opts->flags & ~MC_F_ALL_DEVICES)
-		return mc_fail(map, MC_EINVAL, src, line, "opts.flags",
+		return mc_diag(map, MC_EINVAL, src, line, "opts.flags",
 			       "0x%x: only MC_F_ALL_DEVICES is an option",
 			       opts->flags);
 	if ((opts->flags & MC_F_ALL_DEVICES) && opts->n_devices)
-		return mc_fail(map, MC_EINVAL, src, line, "opts.devices",
+		return mc_diag(map, MC_EINVAL, src, line, "opts.devices",
 			       "all devices (MC_F_ALL_DEVICES) and a list of "
 			       "%zu: give one or the other", opts->n_devices);
 	if ((opts->n_devices && !opts->devices) ||
 	    (opts->n_sids && !opts->sids))
-		return mc_fail(map, MC_EINVAL, src, line,
+		return mc_diag(map, MC_EINVAL, src, line,
 			       opts->n_sids && !opts->sids ? "opts.sids" :
 							     "opts.devices",
 			       "NULL with a non-zero count");
@@ -107,9 +107,9 @@ static int read_named(struct mc_map *map, const char *src, unsigned int line,
 	int err = scratch ? mc_read_file(scratch, path, text, len) : MC_ENOMEM;
 
 	if (err == MC_ENOMEM && !scratch)
-		err = mc_fail(map, err, src, line, NULL, "out of memory");
+		err = mc_diag(map, err, src, line, NULL, "out of memory");
 	else if (err)
-		mc_fail(map, err, src, line, "resv", "%s",
+		mc_diag(map, err, src, line, "resv", "%s",
 			mc_map_error(scratch, 0)->msg);
 	mc_map_free(scratch);
 	return err;
@@ -125,13 +125,13 @@ int mc_resv_statement(struct mc_map *map, const char *src, unsigned int line,
 	int err;
 
 	if (strcmp(file, "-") == 0)
-		return mc_fail(map, MC_EINVAL, src, line, "resv",
+		return mc_diag(map, MC_EINVAL, src, line, "resv",
 			       "'-' (standard input) cannot be named in a map");
 	path = beside(src, file);
 	name = path ? mc_intern_source(map, path) : NULL;
 	free(path);
 	if (!name)
-		return mc_fail(map, MC_ENOMEM, src, line, NULL,
+		return mc_diag(map, MC_ENOMEM, src, line, NULL,
 			       "out of memory");
 	err = read_named(map, src, line, name, &text, &len);
 	if (err)
@@ -139,9 +139,4 @@ int mc_resv_statement(struct mc_map *map, const char *src, unsigned int line,
 	err = mc_load_resv(map, name, text, len, opts);
 	free(text);
 	return err;
-}
-
-const char *mc_input_source(const struct mc_map *map, size_t i)
-{
-	return i < map->n_in && map->in_source[i] ? map->in_source[i] : "";
 }

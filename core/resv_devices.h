@@ -27,7 +27,4 @@ int mc_load_resv(struct mc_map *map, const char *source, const char *text,
 int mc_resv_statement(struct mc_map *map, const char *src, unsigned int line,
 		      const char *file, const struct mc_resv_opts *opts);
 
-/* For the emitters' diagnostics; declared for them in acpi/acpi.h. */
-const char *mc_input_source(const struct mc_map *map, size_t i);
-
 #endif /* MC_RESV_DEVICES_H */

@@ -11,13 +11,13 @@
 
 int mc_build_slots(struct mc_map *map)
 {
-	const struct mc_region *v = map->out;
+	const struct mc_piece *v = map->out;
 	uint64_t offset = 0;
 	size_t n = 0;
 
 	map->slots = malloc((map->n_out + 1) * sizeof(*map->slots));
 	if (!map->slots)
-		return mc_fail(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
+		return mc_diag(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
 	for (size_t i = 0; i < map->n_out; i++) {
 		struct mc_slot *prev = n ? &map->slots[n - 1] : NULL;
 

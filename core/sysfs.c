@@ -78,16 +78,16 @@ int mc_iommu_group_of(struct mc_map *map, const char *sysfs_root,
 	int err = 0;
 
 	if (!path)
-		return mc_fail(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
+		return mc_diag(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
-		err = mc_fail(map, MC_EIO, path, 0, NULL,
+		err = mc_diag(map, MC_EIO, path, 0, NULL,
 			      "cannot read the link: %s (no such device, or "
 			      "no IOMMU for it)", strerror(errno));
 	else {
 		target[n] = '\0';
 		if (!group_number(target, group))
-			err = mc_fail(map, MC_EINVAL, path, 0, NULL,
+			err = mc_diag(map, MC_EINVAL, path, 0, NULL,
 				      "links to '%s', not .../iommu_groups/N",
 				      target);
 	}
@@ -121,13 +121,13 @@ static int group_devices(struct mc_map *map, const char *dir,
 
 	*n = 0;
 	if (!d)
-		return mc_fail(map, MC_EIO, dir, 0, NULL, "cannot open: %s",
+		return mc_diag(map, MC_EIO, dir, 0, NULL, "cannot open: %s",
 			       strerror(errno));
 	while (!err && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || mc_pci_dev_parse(e->d_name, &one))
 			continue;
 		if (*n == MC_GROUP_DEVICES_MAX)
-			err = mc_fail(map, MC_ERANGE, dir, 0, NULL,
+			err = mc_diag(map, MC_ERANGE, dir, 0, NULL,
 				      "more than %d devices "
 				      "(MC_GROUP_DEVICES_MAX)",
 				      MC_GROUP_DEVICES_MAX);
@@ -157,7 +157,7 @@ int mc_map_load_iommu_group(struct mc_map *map, const char *sysfs_root,
 	file = sysfs_path(sysfs_root,
 			  "sys/kernel/iommu_groups/%u/reserved_regions", group);
 	if (!file)
-		return mc_fail(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
+		return mc_diag(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
 	err = mc_resv_opts_check(map, &o, file, 0);
 	if (!err)
 		err = mc_read_file(map, file, &text, &len);
@@ -166,7 +166,7 @@ int mc_map_load_iommu_group(struct mc_map *map, const char *sysfs_root,
 				 "sys/kernel/iommu_groups/%u/devices", group);
 		dev = calloc(MC_GROUP_DEVICES_MAX, sizeof(*dev));
 		if (!dir || !dev)
-			err = mc_fail(map, MC_ENOMEM, NULL, 0, NULL,
+			err = mc_diag(map, MC_ENOMEM, NULL, 0, NULL,
 				      "out of memory");
 		else
 			err = group_devices(map, dir, dev, &o.n_devices);

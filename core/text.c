@@ -95,14 +95,14 @@ static int read_fd(int fd, size_t hint, char **text, size_t *len)
 static int read_failed(struct mc_map *map, int err, const char *name, int e)
 {
 	if (err == MC_ERANGE)
-		return mc_fail(map, err, name, 0, NULL,
+		return mc_diag(map, err, name, 0, NULL,
 			       "longer than the input limit of %zu MiB "
 			       "(MC_INPUT_MAX); an endless stream?",
 			       MC_INPUT_MAX >> 20);
 	if (err == MC_EIO)
-		return mc_fail(map, err, name, 0, NULL, "cannot read: %s",
+		return mc_diag(map, err, name, 0, NULL, "cannot read: %s",
 			       strerror(e));
-	return mc_fail(map, err, name, 0, NULL, "%s", mc_strerror(err));
+	return mc_diag(map, err, name, 0, NULL, "%s", mc_strerror(err));
 }
 
 int mc_read_file(struct mc_map *map, const char *path, void **data,
@@ -116,7 +116,7 @@ int mc_read_file(struct mc_map *map, const char *path, void **data,
 	char *text;
 
 	if (fd < 0)
-		return mc_fail(map, MC_EIO, name, 0, NULL, "cannot open: %s",
+		return mc_diag(map, MC_EIO, name, 0, NULL, "cannot open: %s",
 			       strerror(errno));
 	/* A regular file's size is known: refuse it unread, or read it in
 	 * one buffer (+1: its end is seen without growing). */
@@ -174,11 +174,11 @@ static int check_text(struct mc_map *map, const char *source,
 		if (c == '\n')
 			lineno++;
 		else if (!c)
-			return mc_fail(map, MC_EINVAL, source, lineno, NULL,
+			return mc_diag(map, MC_EINVAL, source, lineno, NULL,
 				       "NUL byte in a text line: binary "
 				       "data, not read");
 		else if (is_binary_byte(c))
-			return mc_fail(map, MC_EINVAL, source, lineno, NULL,
+			return mc_diag(map, MC_EINVAL, source, lineno, NULL,
 				       "control byte 0x%02x in a text line: "
 				       "binary data, not read", c);
 	}
@@ -203,7 +203,7 @@ int mc_each_line(struct mc_map *map, const char *source, const char *text,
 			n--;
 		lineno++;
 		if (n > MC_LINE_MAX)
-			err = mc_fail(map, MC_EINVAL, source, lineno, NULL,
+			err = mc_diag(map, MC_EINVAL, source, lineno, NULL,
 				      "line longer than %d bytes", MC_LINE_MAX);
 		else {
 			memcpy(buf, p, n);

@@ -64,7 +64,7 @@ static int bad(struct chain *c, size_t off, const char *field,
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	return mc_fail(c->map, MC_EBADBLOB, where, 0, field, "%s", text);
+	return mc_diag(c->map, MC_EBADBLOB, where, 0, field, "%s", text);
 }
 
 static int iova_cap(struct chain *c, size_t off, unsigned int bits)
@@ -92,7 +92,7 @@ static int iova_cap(struct chain *c, size_t off, unsigned int bits)
 			   "of the answer", n, c->len);
 	v = malloc(n * sizeof(*v));
 	if (!v)
-		return mc_fail(c->map, MC_ENOMEM, c->src, 0, NULL,
+		return mc_diag(c->map, MC_ENOMEM, c->src, 0, NULL,
 			       "out of memory");
 	for (size_t i = 0; i < n; i++, at += VFIO_IOVA_SIZE)
 		v[i] = (struct mc_iova_item){ ld64(c->p + at + VFIO_IOVA_START),

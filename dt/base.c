@@ -13,6 +13,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
+#include "internal/array.h"
 
 static int root_cells(struct mc_map *map, const void *fdt, const char *prop,
 		      unsigned int *out)
@@ -22,14 +23,14 @@ static int root_cells(struct mc_map *map, const void *fdt, const char *prop,
 
 	v = fdt_getprop(fdt, 0, prop, &len);
 	if (!v)
-		return mc_map_report(map, MC_EBADBLOB, "base",
+		return mc_map_report(map, MC_EBADBLOB, "opts.base",
 				     "the root has no %s: the DT spec then "
 				     "means 2 (addresses) or 1 (sizes), Linux "
 				     "1; set it explicitly", prop);
 	*out = len == 4 ? fdt32_ld(v) : 0;
 	if (*out == 1 || *out == 2)
 		return 0;
-	return mc_map_report(map, MC_EBADBLOB, "base",
+	return mc_map_report(map, MC_EBADBLOB, "opts.base",
 			     "the root's %s is %u (a %d-byte value); "
 			     "memcarve writes 1 or 2 cells", prop, *out, len);
 }
@@ -48,15 +49,12 @@ static int add_mem_node(struct dt_base *b, const struct dt_node *node,
 
 		if (size == 0 || first + (size - 1) < first)
 			continue;
-		if (b->n_mem == *cap) {
-			size_t ncap = *cap ? 2 * *cap : 8;
-			void *p = realloc(b->mem, ncap * sizeof(*b->mem));
+		void *p = mc_array_grow(b->mem, cap, b->n_mem + 1,
+					sizeof(*b->mem), 8);
 
-			if (!p)
-				return MC_ENOMEM;
-			b->mem = p;
-			*cap = ncap;
-		}
+		if (!p)
+			return MC_ENOMEM;
+		b->mem = p;
 		b->mem[b->n_mem++] = (struct dt_base_mem){
 			first, first + (size - 1), node->offset,
 			b->n_mem_nodes };
@@ -95,7 +93,7 @@ static bool replaced(const struct dt_node *n)
 static int two_resv(struct mc_map *map, const struct dt_base *b,
 		    const struct dt_node *node)
 {
-	return mc_map_report(map, MC_EBADBLOB, "base",
+	return mc_map_report(map, MC_EBADBLOB, "opts.base",
 			     "the root has two reserved-memory nodes ('%s' "
 			     "and '%s'): Linux reads only the first "
 			     "(fdt_path_offset(\"/reserved-memory\"))",
@@ -123,7 +121,7 @@ static int index_root(struct mc_map *map, struct dt_base *b, unsigned int ac,
 
 		/* Linux, the decoder and we must all mean the same node */
 		if (node->resv && node->memory)
-			return mc_map_report(map, MC_EBADBLOB, "base",
+			return mc_map_report(map, MC_EBADBLOB, "opts.base",
 					     "'%s' has device_type \"memory\": "
 					     "Linux would read it as memory "
 					     "and as reservations", node->name);
@@ -153,7 +151,7 @@ static int bad_name(struct mc_map *map, const void *fdt, int node)
 	for (i = 0; name && name[i] && i + 1 < sizeof(shown); i++)
 		shown[i] = name[i] > 0x20 && name[i] < 0x7f ? name[i] : '?';
 	shown[i] = '\0';
-	return mc_map_report(map, MC_EBADBLOB, "base",
+	return mc_map_report(map, MC_EBADBLOB, "opts.base",
 			     "node at offset 0x%x: '%s' is not a device-tree "
 			     "node name (dtc accepts a-z A-Z 0-9 , . _ + - "
 			     "and one @)", node, shown);
@@ -177,7 +175,7 @@ static int check_ranges(struct mc_map *map, const struct dt_base *b,
 	if (err == MC_ENOMEM)
 		err = mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	else if (err)
-		err = mc_map_report(map, MC_EBADBLOB, "base", "%s",
+		err = mc_map_report(map, MC_EBADBLOB, "opts.base", "%s",
 				    mc_map_error_count(scratch) ?
 					    mc_map_error(scratch, 0)->msg :
 					    "the base does not decode");
@@ -185,7 +183,7 @@ static int check_ranges(struct mc_map *map, const struct dt_base *b,
 	return err;
 }
 
-int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
+int dt_base_open(struct mc_map *map, const struct mc_dt_opts *opt,
 		 struct dt_base *b, unsigned int *ac, unsigned int *sc)
 {
 	int err;
@@ -195,7 +193,7 @@ int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
 			       .drop_memreserve = opt->drop_base_memreserve };
 	err = dt_check_blob(opt->base, opt->base_len);
 	if (err)
-		return mc_map_report(map, MC_EBADBLOB, "base",
+		return mc_map_report(map, MC_EBADBLOB, "opts.base",
 				     "not a valid DTB (libfdt: %s)",
 				     fdt_strerror(err));
 	if (dt_scan(b->fdt, &b->scan))
@@ -207,7 +205,7 @@ int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
 	if (!err)
 		err = root_cells(map, b->fdt, "#size-cells", sc);
 	if (!err && opt->cells && (opt->cells != *ac || opt->cells != *sc))
-		err = mc_map_report(map, MC_EINVAL, "cells",
+		err = mc_map_report(map, MC_EINVAL, "opts.cells",
 				    "%u asked for, but the base's root has "
 				    "#address-cells = %u, #size-cells = %u; "
 				    "patch mode keeps the base's", opt->cells,

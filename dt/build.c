@@ -13,6 +13,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
+#include "internal/region.h"
 
 _Static_assert(sizeof(struct fdt_header) == 40, "DTB header is 40 bytes");
 _Static_assert(sizeof(struct fdt_reserve_entry) == DT_RSV_ENTRY,
@@ -20,32 +21,40 @@ _Static_assert(sizeof(struct fdt_reserve_entry) == DT_RSV_ENTRY,
 _Static_assert(sizeof(struct fdt_property) == 12,
 	       "property tag, length, name offset");
 
-static int check_options(struct mc_map *map, const struct mc_dt_options *opt)
+void mc_dt_opts_init(struct mc_dt_opts *opts)
 {
+	memset(opts, 0, sizeof(*opts));
+}
+
+static int check_options(struct mc_map *map, const struct mc_dt_opts *opt)
+{
+	if (!MC_RESERVED_CLEAR(opt))
+		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+				     "must be zero");
 	if (opt->cells > 2)
-		return mc_map_report(map, MC_EINVAL, "cells",
+		return mc_map_report(map, MC_EINVAL, "opts.cells",
 				     "%u: a root written by memcarve has 1 or "
 				     "2 cells", opt->cells);
 	if (opt->layout != MC_DT_MEMORY_PER_BLOCK &&
 	    opt->layout != MC_DT_MEMORY_ONE_NODE)
-		return mc_map_report(map, MC_EINVAL, "layout",
+		return mc_map_report(map, MC_EINVAL, "opts.layout",
 				     "unknown memory node layout %d",
 				     (int)opt->layout);
 	if (opt->memreserve > MC_DT_MEMRESERVE_OFF)
-		return mc_map_report(map, MC_EINVAL, "memreserve",
+		return mc_map_report(map, MC_EINVAL, "opts.memreserve",
 				     "unknown memreserve setting %d",
 				     (int)opt->memreserve);
 	if (opt->base && (opt->model || opt->compatible))
-		return mc_map_report(map, MC_EINVAL, opt->model ? "model" :
-				     "compatible", "patch mode keeps the base's "
+		return mc_map_report(map, MC_EINVAL, opt->model ? "opts.model" :
+				     "opts.compatible", "patch mode keeps the base's "
 				     "root; a model or compatible is only for "
 				     "a fresh tree");
 	if (opt->pad_set && opt->pad > INT_MAX)
-		return mc_map_report(map, MC_ERANGE, "pad",
+		return mc_map_report(map, MC_ERANGE, "opts.pad",
 				     "%zu bytes: a DTB holds at most 2^31 - 1",
 				     opt->pad);
 	if (opt->base && opt->base_len > INT_MAX)
-		return mc_map_report(map, MC_EBADBLOB, "base",
+		return mc_map_report(map, MC_EBADBLOB, "opts.base",
 				     "%zu bytes: larger than any DTB",
 				     opt->base_len);
 	return 0;
@@ -173,10 +182,10 @@ static size_t base_free(const void *fdt)
 }
 
 /* Everything but the writing: plan, check, and size the tree. */
-static int prepare(struct mc_map *map, const struct mc_dt_options *opt,
+static int prepare(struct mc_map *map, const struct mc_dt_opts *opt,
 		   struct job *j)
 {
-	static const struct mc_dt_options defaults;
+	static const struct mc_dt_opts defaults;
 	unsigned int ac, sc;
 	int err;
 
@@ -205,7 +214,7 @@ static int prepare(struct mc_map *map, const struct mc_dt_options *opt,
 		j->pad = opt->pad_set ? opt->pad :
 			 j->patch ? base_free(opt->base) : 0;
 	if (!err && j->need + j->pad > INT_MAX)
-		err = mc_map_report(map, MC_ERANGE, "pad",
+		err = mc_map_report(map, MC_ERANGE, "opts.pad",
 				    "the tree needs %zu bytes and %zu free: a "
 				    "DTB holds at most 2^31 - 1", j->need,
 				    j->pad);
@@ -220,22 +229,17 @@ static void job_free(struct job *j)
 	dt_base_free(&j->base);
 }
 
-int mc_dt_build(struct mc_map *map, const struct mc_dt_options *opt,
-		void *buf, size_t bufsize, size_t *len)
+int mc_dt_build(struct mc_map *map, const struct mc_dt_opts *opt,
+		void *buf, size_t *size)
 {
 	struct job j;
 	int err = prepare(map, opt, &j);
 
-	*len = err ? 0 : j.need;
-	if (!err && (!buf || bufsize < j.need))
-		err = buf ? mc_map_report(map, MC_ENOSPC, NULL,
-					  "the DTB needs a %zu-byte buffer, "
-					  "%zu given", j.need, bufsize)
-			  : MC_ENOSPC;
+	if (!err && (!buf || *size < j.need))
+		err = MC_ENOSPC;	/* the caller asks again: no diagnostic */
 	else if (!err)
 		err = write_blob(map, &j.plan, j.patch, buf, j.need, j.pad);
-	if (!err)
-		*len = fdt_totalsize(buf);
+	*size = err == MC_ENOSPC ? j.need : err ? 0 : fdt_totalsize(buf);
 	job_free(&j);
 	return err;
 }
@@ -244,15 +248,16 @@ int mc_dt_build(struct mc_map *map, const struct mc_dt_options *opt,
  * The same tree, planned, checked and walked once: the caller-buffer API
  * does it all twice, once for the size and once for the bytes.
  */
-int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_options *opt,
+int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_opts *opt,
 		      void **blob, size_t *len)
 {
 	struct job j;
 	void *buf = NULL;
-	int err = prepare(map, opt, &j);
+	int err;
 
 	*blob = NULL;
 	*len = 0;
+	err = prepare(map, opt, &j);
 	if (!err && !(buf = malloc(j.need)))
 		err = mc_map_report(map, MC_ENOMEM, NULL,
 				    "out of memory (%zu bytes)", j.need);
@@ -266,9 +271,4 @@ int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_options *opt,
 	}
 	job_free(&j);
 	return err;
-}
-
-void mc_dt_free(void *blob)
-{
-	free(blob);
 }

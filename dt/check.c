@@ -17,24 +17,13 @@
 
 #define DT_VERSION_MIN 16	/* node names without paths */
 
-static uint32_t be32_at(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static size_t tag_align(size_t n)
-{
-	return (n + FDT_TAGSIZE - 1) & ~(size_t)(FDT_TAGSIZE - 1);
-}
-
 /* Each tag of the structure block, with its name or value, in bounds. */
 static int walk_struct(const unsigned char *s, size_t size)
 {
 	size_t at = 0;
 
 	while (size - at >= FDT_TAGSIZE) {
-		uint32_t tag = be32_at(s + at);
+		uint32_t tag = fdt32_ld((const fdt32_t *)(s + at));
 		size_t len;
 
 		at += FDT_TAGSIZE;
@@ -45,14 +34,14 @@ static int walk_struct(const unsigned char *s, size_t size)
 				;
 			if (at + len == size)
 				return -FDT_ERR_TRUNCATED;
-			at += tag_align(len + 1);
+			at += dt_tag_align(len + 1);
 		} else if (tag == FDT_PROP) {
 			if (size - at < 8)
 				return -FDT_ERR_TRUNCATED;
-			len = be32_at(s + at);
+			len = fdt32_ld((const fdt32_t *)(s + at));
 			if (len > size - at - 8)
 				return -FDT_ERR_BADSTRUCTURE;
-			at += 8 + tag_align(len);
+			at += 8 + dt_tag_align(len);
 		} else if (tag != FDT_END_NODE && tag != FDT_NOP) {
 			return -FDT_ERR_BADSTRUCTURE;
 		}

@@ -52,7 +52,7 @@ static int check_resv_node(struct mc_map *map, const struct dt_base *b,
 	if (ac == (int)plan->addr_cells && sc == (int)plan->size_cells &&
 	    fdt_getprop(b->fdt, b->resv_node, "ranges", NULL))
 		return 0;
-	return mc_map_report(map, MC_EBADBLOB, "base",
+	return mc_map_report(map, MC_EBADBLOB, "opts.base",
 			     "/reserved-memory has #address-cells = %d, "
 			     "#size-cells = %d%s, the root %u and %u: Linux "
 			     "ignores such a node (\"unsupported node "
@@ -162,15 +162,15 @@ static int report(struct mc_map *map, const struct dt_child *ours,
 		  const char *why, const char *theirs, uint64_t first,
 		  uint64_t last)
 {
-	char node[DT_NODE_NAME_LEN], what[200], range[48] = "";
+	const struct mc_region *r = ours->in;
+	char node[DT_NODE_NAME_LEN], range[MC_RANGE_STR] = "";
 
 	dt_node_name(node, sizeof(node), ours->name, ours->first);
-	dt_fmt_piece(what, sizeof(what), ours->piece);
 	if (first <= last)
-		dt_fmt_range(range, sizeof(range), first, last);
-	return mc_map_report(map, MC_EOVERLAP, "base",
-			     "/reserved-memory/%s (%s) %s the base's "
-			     "%s%s%s%s", node, what, why,
+		mc_range_str(range, first, last);
+	return mc_diag_range(map, MC_EOVERLAP, "opts.base", r,
+			     ours->piece->first, ours->piece->last, "its node /reserved-memory/%s %s the "
+			     "base's %s%s%s%s", node, why,
 			     theirs ? "/reserved-memory/" : "/memreserve/ entry",
 			     theirs ? theirs : "", *range ? " " : "", range);
 }

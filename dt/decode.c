@@ -36,6 +36,7 @@ static int add(struct decoder *d, uint64_t first, uint64_t size,
 				     (unsigned long long)size);
 	r->first = first;
 	r->last = first + (size - 1);
+	r->source = "DTB";		/* the blob's name in diagnostics */
 	return mc_map_add(d->map, r);
 }
 
@@ -108,7 +109,7 @@ static int reserve_map(struct decoder *d)
 		uint64_t addr, size;
 
 		err = fdt_get_mem_rsv(d->fdt, i, &addr, &size);
-		err = err ? mc_map_report(d->map, MC_EINVAL, "memreserve",
+		err = err ? mc_map_report(d->map, MC_EINVAL, "opts.memreserve",
 					  "entry %d: %s", i, fdt_strerror(err))
 			  : add(d, addr, size, &r, "/memreserve/");
 	}

@@ -17,12 +17,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <libfdt.h>
 #include "memcarve.h"
 #include "memcarve-dt.h"
+#include "internal/diag.h"
 
 /* Longest node name: 31 characters (DT spec 2.2.1), "@", 16 hex digits. */
 #define DT_NAME_MAX 31
 #define DT_NODE_NAME_LEN (DT_NAME_MAX + 1 + 16 + 1)
+
+/* A node name or property value padded to the next 4-byte tag boundary. */
+static inline size_t dt_tag_align(size_t n)
+{
+	return (n + FDT_TAGSIZE - 1) & ~(size_t)(FDT_TAGSIZE - 1);
+}
 
 enum dt_flag {
 	DT_NO_MAP,
@@ -35,7 +43,8 @@ struct dt_child {
 	const char *name;	/* without unit address; the map owns it */
 	uint64_t first, last;
 	enum dt_flag flag;
-	const struct mc_region *piece;	/* for diagnostics */
+	const struct mc_piece *piece;	/* for diagnostics */
+	const struct mc_region *in;	/* its input region */
 };
 
 /* One block of memory a memory node describes. */
@@ -141,11 +150,12 @@ struct dt_tag {
 };
 
 /* plan.c */
-int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
+int dt_plan_make(struct mc_map *map, const struct mc_dt_opts *opt,
 		 unsigned int addr_cells, unsigned int size_cells,
 		 struct dt_plan *plan);
 void dt_plan_free(struct dt_plan *plan);
-int dt_check_fits(struct mc_map *map, const struct dt_plan *plan);
+int dt_check_fits(struct mc_map *map, const struct dt_plan *plan,
+		  const char *field);
 int dt_plan_split(struct mc_map *map, struct dt_plan *plan,
 		  const struct dt_base *base);
 
@@ -169,7 +179,7 @@ int dt_plan_nodes(struct mc_map *map, struct dt_plan *plan,
 		  const struct dt_base *base);
 
 /* base.c */
-int dt_base_open(struct mc_map *map, const struct mc_dt_options *opt,
+int dt_base_open(struct mc_map *map, const struct mc_dt_opts *opt,
 		 struct dt_base *base, unsigned int *addr_cells,
 		 unsigned int *size_cells);
 int dt_base_check(struct mc_map *map, const struct dt_base *base,
@@ -200,8 +210,6 @@ size_t dt_node_name_len(const char *name, uint64_t addr);
 bool dt_name_valid(const char *name);
 bool dt_base_name_ok(const char *name);
 bool dt_unit_addr(const char *unit, uint64_t *addr);
-void dt_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last);
-void dt_fmt_piece(char *buf, size_t len, const struct mc_region *r);
 
 /*
  * sw.c: libfdt's fdt_create() ... fdt_finish(), the same bytes, without a

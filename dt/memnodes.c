@@ -101,14 +101,14 @@ static int lost_phandle(struct mc_map *map, const struct dt_base *b,
 			size_t owner)
 {
 	const struct dt_base_mem *m = NULL;
-	char range[48] = "no range";
+	char range[MC_RANGE_STR] = "no range";
 
 	for (size_t i = 0; i < b->n_mem && !m; i++)
 		if (b->mem[i].index == owner)
 			m = &b->mem[i];
 	if (m)
-		dt_fmt_range(range, sizeof(range), m->first, m->last);
-	return mc_map_report(map, MC_EINVAL, "base",
+		mc_range_str(range, m->first, m->last);
+	return mc_map_report(map, MC_EINVAL, "opts.base",
 			     "the base's /%s (%s) has a phandle, but the map "
 			     "has no RAM there: its node would go, and "
 			     "whatever refers to it would dangle",
@@ -278,7 +278,7 @@ static int name_clash(struct mc_map *map, const struct dt_plan *plan,
 		for (size_t i = 0; i < plan->n_nodes; i++)
 			if (plan->blocks[plan->nodes[i].first].first == addr)
 				return mc_map_report(
-					map, MC_EINVAL, "base",
+					map, MC_EINVAL, "opts.base",
 					"the base's /%s is kept (disabled, or "
 					"not device_type \"memory\"), and our "
 					"memory node for the RAM at 0x%llx "

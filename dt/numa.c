@@ -16,6 +16,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
+#include "internal/region.h"
 
 bool dt_prop_is_numa(const char *prop)
 {
@@ -92,28 +93,12 @@ static bool fold_range(const struct dt_base *b, uint64_t first,
 	return true;
 }
 
-/* The first result piece that ends at or after @addr. */
-static size_t piece_at(const struct mc_region *v, size_t n, uint64_t addr)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].last < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static int unknown(struct mc_map *map, const struct dt_block *blk)
 {
-	char range[48];
+	char range[MC_RANGE_STR];
 
-	dt_fmt_range(range, sizeof(range), blk->first, blk->last);
-	return mc_map_report(map, MC_EINVAL, "base",
+	mc_range_str(range, blk->first, blk->last);
+	return mc_map_report(map, MC_EINVAL, "opts.base",
 			     "memory block %s lies outside every memory node "
 			     "of the base, whose nodes are on different NUMA "
 			     "nodes (numa-node-id or ibm,associativity), and "
@@ -130,7 +115,8 @@ static int unknown(struct mc_map *map, const struct dt_block *blk)
 int dt_numa_of_block(struct mc_map *map, const struct dt_base *b,
 		     size_t source, const struct dt_block *blk, size_t *from)
 {
-	const struct mc_region *v, *in;
+	const struct mc_piece *v;
+	const struct mc_region *in;
 	size_t n, n_in;
 
 	*from = source;
@@ -139,7 +125,7 @@ int dt_numa_of_block(struct mc_map *map, const struct dt_base *b,
 	*from = DT_NO_OWNER;
 	v = mc_map_result(map, &n);
 	in = mc_map_input(map, &n_in);
-	for (size_t i = piece_at(v, n, blk->first);
+	for (size_t i = mc_piece_at(v, n, blk->first);
 	     i < n && v[i].first <= blk->last; i++) {
 		const struct mc_region *r;
 

@@ -33,18 +33,13 @@ size_t dt_out_own_names_size(void)
 	return n;
 }
 
-static size_t tag_align(size_t n)
-{
-	return (n + FDT_TAGSIZE - 1) & ~(size_t)(FDT_TAGSIZE - 1);
-}
-
 /* @len: strlen(@name) */
 void dt_out_begin(struct dt_out *o, const char *name, size_t len)
 {
 	if (o->err)
 		return;
 	if (!o->sw)
-		o->struct_size += FDT_TAGSIZE + tag_align(len + 1);
+		o->struct_size += FDT_TAGSIZE + dt_tag_align(len + 1);
 	else
 		o->err = dt_sw_begin_node(o->sw, name, len);
 }
@@ -58,7 +53,7 @@ void dt_out_begin_at(struct dt_out *o, const char *name, uint64_t addr)
 		return;
 	if (!o->sw)
 		o->struct_size += FDT_TAGSIZE +
-				  tag_align(dt_node_name_len(name, addr) + 1);
+				  dt_tag_align(dt_node_name_len(name, addr) + 1);
 	else
 		o->err = dt_sw_begin_node(o->sw, full,
 					  dt_node_name(full, sizeof(full),
@@ -83,7 +78,7 @@ void dt_out_prop(struct dt_out *o, const char *name, const void *val,
 	if (len > INT_MAX)
 		o->err = -FDT_ERR_NOSPACE;
 	else if (!o->sw)
-		o->struct_size += sizeof(struct fdt_property) + tag_align(len);
+		o->struct_size += sizeof(struct fdt_property) + dt_tag_align(len);
 	else
 		o->err = dt_sw_property(o->sw, name, val, len);
 }
@@ -110,7 +105,7 @@ void dt_out_base_prop(struct dt_out *o, const struct dt_tag *prop)
 		return;
 	if (!o->sw) {
 		o->struct_size += sizeof(struct fdt_property) +
-				  tag_align((size_t)prop->len);
+				  dt_tag_align((size_t)prop->len);
 		count_base_name(o, prop);
 		return;
 	}

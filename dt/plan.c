@@ -12,7 +12,7 @@
 #include <string.h>
 #include "dt-internal.h"
 
-static const char *default_name(const struct mc_region *r)
+static const char *default_name(const struct mc_piece *r)
 {
 	if (r->kind == MC_RESERVED)
 		return mc_resv_type_name(r->type);
@@ -20,7 +20,7 @@ static const char *default_name(const struct mc_region *r)
 }
 
 static bool want_memreserve(const struct mc_map *map,
-			    const struct mc_dt_options *opt)
+			    const struct mc_dt_opts *opt)
 {
 	if (opt->memreserve == MC_DT_MEMRESERVE_AUTO)
 		return mc_map_arch(map) == MC_ARCH_PPC64;
@@ -28,7 +28,7 @@ static bool want_memreserve(const struct mc_map *map,
 }
 
 /* The flag of a child; see the table in memcarve-dt.h. */
-static enum dt_flag child_flag(const struct mc_region *r, bool memreserve)
+static enum dt_flag child_flag(const struct mc_piece *r, bool memreserve)
 {
 	if (!(r->flags & MC_F_BACKED))
 		return DT_NO_MAP;
@@ -40,58 +40,65 @@ static enum dt_flag child_flag(const struct mc_region *r, bool memreserve)
 }
 
 /* The piece is described only for a diagnostic: most maps have none. */
-static int check_piece(struct mc_map *map, const struct mc_region *r,
-		       const char *name, bool name_ok)
+static int check_piece(struct mc_map *map, const struct mc_piece *r,
+		       const struct mc_region *in, const char *name,
+		       bool name_ok)
 {
 	bool bad_name = !name_ok;
 	bool bad_pool = (r->flags & MC_F_REUSABLE) && !(r->flags & MC_F_BACKED);
-	char what[200];
 
-	if (!bad_name && !bad_pool)
-		return 0;
-	dt_fmt_piece(what, sizeof(what), r);
 	if (bad_name)
-		return mc_map_report(map, MC_EINVAL, "name",
-				     "%s: '%s' is not a device-tree node name "
+		return mc_diag_range(map, MC_EINVAL, "region.name", in,
+				     r->first, r->last,
+				     "'%s' is not a device-tree node name "
 				     "(1 to 31 of a-z A-Z 0-9 , . _ + -, "
-				     "starting with a letter)", what, name);
-	return mc_map_report(map, MC_EINVAL, "reusable",
-			     "%s: RAM no longer backs it (policy %s), so a "
-			     "reusable pool there would have no memory behind "
-			     "it; use policy=overlay or drop 'reusable'",
-			     what, mc_policy_name(r->policy));
+				     "starting with a letter)", name);
+	if (bad_pool)
+		return mc_diag_range(map, MC_EINVAL, "region.flags", in,
+				     r->first, r->last,
+				     "RAM no longer backs it (policy %s), so "
+				     "a reusable pool there would have no "
+				     "memory behind it; use policy=overlay or "
+				     "drop 'reusable'",
+				     mc_policy_name(mc_map_effective_policy(map,
+									    in)));
+	return 0;
 }
 
 static int add_children(struct mc_map *map, struct dt_plan *plan,
 			bool memreserve)
 {
-	const struct mc_region *v;
+	const struct mc_piece *v;
+	const struct mc_region *input;
 	const char *valid = NULL;	/* the last name found valid */
-	size_t n;
+	size_t n, n_in;
 	int err = 0;
 
 	v = mc_map_result(map, &n);
+	input = mc_map_input(map, &n_in);
 	plan->children = calloc(n ? n : 1, sizeof(*plan->children));
 	plan->rsv = calloc(n ? n : 1, sizeof(*plan->rsv));
 	if (!plan->children || !plan->rsv)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		const struct mc_region *r = &v[i];
+		const struct mc_piece *r = &v[i];
+		const struct mc_region *in = &input[r->origin];
 		struct dt_child *c;
 		int e;
 
 		if (r->kind == MC_RAM || r->kind == MC_MMIO)
 			continue;
 		c = &plan->children[plan->n_children++];
-		c->name = r->name ? r->name : default_name(r);
+		c->name = in->name ? in->name : default_name(r);
 		c->first = r->first;
 		c->last = r->last;
 		c->flag = child_flag(r, memreserve);
 		c->piece = r;
+		c->in = in;
 		/* most pieces share a name: a type's, or their range's */
 		if (c->name != valid && dt_name_valid(c->name))
 			valid = c->name;
-		e = check_piece(map, r, c->name, c->name == valid);
+		e = check_piece(map, r, in, c->name, c->name == valid);
 		if (e && !err)
 			err = e;
 		if (memreserve && (r->flags & MC_F_BACKED) &&
@@ -105,7 +112,7 @@ static int add_children(struct mc_map *map, struct dt_plan *plan,
 
 static int check_memory(struct mc_map *map, const struct dt_plan *plan)
 {
-	char range[48];
+	char range[MC_RANGE_STR];
 
 	if (plan->n_blocks == 0)
 		return mc_map_report(map, MC_EINVAL, NULL,
@@ -113,8 +120,7 @@ static int check_memory(struct mc_map *map, const struct dt_plan *plan)
 				     "tree needs at least one memory block");
 	if (mc_map_arch(map) != MC_ARCH_PPC64 || plan->blocks[0].first == 0)
 		return 0;
-	dt_fmt_range(range, sizeof(range), plan->blocks[0].first,
-		     plan->blocks[0].last);
+	mc_range_str(range, plan->blocks[0].first, plan->blocks[0].last);
 	return mc_map_report(map, MC_EINVAL, "arch",
 			     "ppc64: the first memory block %s does not start "
 			     "at 0; PowerPC runs its real-mode area (RMA) from "
@@ -140,18 +146,19 @@ static int add_blocks(struct mc_map *map, struct dt_plan *plan)
 }
 
 /* The root's compatible as a DT string list: each string and its NUL. */
-static int root_strings(struct mc_map *map, const struct mc_dt_options *opt,
+static int root_strings(struct mc_map *map, const struct mc_dt_opts *opt,
 			struct dt_plan *plan)
 {
 	size_t len = 0;
 
 	plan->model = opt->model;
 	if (opt->model && !*opt->model)
-		return mc_map_report(map, MC_EINVAL, "model", "empty");
+		return mc_map_report(map, MC_EINVAL, "opts.model", "empty");
 	for (size_t i = 0; opt->compatible && opt->compatible[i]; i++) {
 		if (!*opt->compatible[i])
-			return mc_map_report(map, MC_EINVAL, "compatible",
-					     "string %zu is empty", i + 1);
+			return mc_map_report(map, MC_EINVAL,
+					     "opts.compatible",
+					     "[%zu] is empty", i);
 		len += strlen(opt->compatible[i]) + 1;
 	}
 	if (len == 0)
@@ -169,7 +176,7 @@ static int root_strings(struct mc_map *map, const struct mc_dt_options *opt,
 	return 0;
 }
 
-int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
+int dt_plan_make(struct mc_map *map, const struct mc_dt_opts *opt,
 		 unsigned int addr_cells, unsigned int size_cells,
 		 struct dt_plan *plan)
 {
@@ -187,7 +194,8 @@ int dt_plan_make(struct mc_map *map, const struct mc_dt_options *opt,
 	if (!err)
 		err = add_children(map, plan, want_memreserve(map, opt));
 	if (!err)
-		err = dt_check_fits(map, plan);
+		err = dt_check_fits(map, plan,
+				    opt->base ? "opts.base" : "opts.cells");
 	return err;
 }
 
@@ -216,37 +224,42 @@ static bool fits_cells(const struct dt_plan *plan, uint64_t first,
 }
 
 static int fits(struct mc_map *map, const struct dt_plan *plan,
-		const char *what, uint64_t first, uint64_t last)
+		const char *field, const char *what, uint64_t first,
+		uint64_t last)
 {
-	char range[48];
+	char range[MC_RANGE_STR];
 
 	if (fits_cells(plan, first, last))
 		return 0;
-	dt_fmt_range(range, sizeof(range), first, last);
-	return mc_map_report(map, MC_ERANGE, "cells",
+	mc_range_str(range, first, last);
+	return mc_map_report(map, MC_ERANGE, field,
 			     "%s %s (last byte 0x%" PRIx64 ") does not fit "
 			     "#address-cells = %u, #size-cells = %u", what,
 			     range, last, plan->addr_cells, plan->size_cells);
 }
 
-int dt_check_fits(struct mc_map *map, const struct dt_plan *plan)
+/* @field: what set the cells, opts.base (its root's) or opts.cells */
+int dt_check_fits(struct mc_map *map, const struct dt_plan *plan,
+		  const char *field)
 {
 	int err = 0, e;
 
 	for (size_t i = 0; i < plan->n_blocks; i++) {
-		e = fits(map, plan, "memory block", plan->blocks[i].first,
-			 plan->blocks[i].last);
+		e = fits(map, plan, field, "memory block",
+			 plan->blocks[i].first, plan->blocks[i].last);
 		err = err ? err : e;
 	}
 	for (size_t i = 0; i < plan->n_children; i++) {
 		const struct dt_child *c = &plan->children[i];
-		char what[80];
 
 		if (fits_cells(plan, c->first, c->last))
-			continue;	/* the label is only for the message */
-		snprintf(what, sizeof(what), "reserved-memory child '%s'",
-			 c->name);
-		e = fits(map, plan, what, c->first, c->last);
+			continue;
+		e = mc_diag_range(map, MC_ERANGE, field, c->in,
+				  c->first, c->last, "its /reserved-memory "
+				  "node '%s' (last byte 0x%" PRIx64 ") does "
+				  "not fit #address-cells = %u, #size-cells = "
+				  "%u", c->name, c->last, plan->addr_cells,
+				  plan->size_cells);
 		err = err ? err : e;
 	}
 	return err;

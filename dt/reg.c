@@ -13,14 +13,8 @@
 static unsigned char *put_cells(unsigned char *p, unsigned int cells,
 				uint64_t v)
 {
-	for (unsigned int i = cells; i-- > 0;) {
-		uint32_t word = (uint32_t)(v >> (32 * i));
-
-		*p++ = (unsigned char)(word >> 24);
-		*p++ = (unsigned char)(word >> 16);
-		*p++ = (unsigned char)(word >> 8);
-		*p++ = (unsigned char)word;
-	}
+	for (unsigned int i = cells; i-- > 0; p += sizeof(fdt32_t))
+		fdt32_st(p, (uint32_t)(v >> (32 * i)));
 	return p;
 }
 
@@ -39,8 +33,8 @@ uint64_t dt_cells_get(const unsigned char *p, unsigned int cells)
 {
 	uint64_t v = 0;
 
-	for (unsigned int i = 0; i < 4 * cells; i++)
-		v = v << 8 | p[i];
+	for (unsigned int i = 0; i < cells; i++)
+		v = v << 32 | fdt32_ld((const fdt32_t *)p + i);
 	return v;
 }
 
@@ -163,26 +157,4 @@ bool dt_unit_addr(const char *unit, uint64_t *addr)
 			return false;
 	}
 	return n > 0 && (unit[0] != '0' || n == 1);
-}
-
-/* "0x90010000+0x10000": the map's own range notation. */
-void dt_fmt_range(char *buf, size_t len, uint64_t first, uint64_t last)
-{
-	if (first == 0 && last == UINT64_MAX)
-		snprintf(buf, len, "0x0+0x10000000000000000");
-	else
-		snprintf(buf, len, "0x%" PRIx64 "+0x%" PRIx64, first,
-			 last - first + 1);
-}
-
-/* "reserved 0x90010000+0x10000 name=gits-doorbell (line 15)" */
-void dt_fmt_piece(char *buf, size_t len, const struct mc_region *r)
-{
-	char range[48], line[24] = "";
-
-	dt_fmt_range(range, sizeof(range), r->first, r->last);
-	if (r->line)
-		snprintf(line, sizeof(line), " (line %u)", r->line);
-	snprintf(buf, len, "%s %s%s%s%s", mc_kind_name(r->kind), range,
-		 r->name ? " name=" : "", r->name ? r->name : "", line);
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
+#include "internal/array.h"
 
 /* fdt_subnode_offset(fdt, 0, BASE) accepts "BASE@UNIT" too. */
 static bool named(const char *name, const char *base)
@@ -67,15 +68,12 @@ static void note_prop(struct dt_node *n, const struct dt_tag *t)
 static struct dt_node *add_node(struct dt_scan *s, int offset, int parent,
 				const char *name)
 {
-	if (s->n_node == s->cap) {
-		size_t ncap = s->cap ? 2 * s->cap : 16;
-		void *p = realloc(s->node, ncap * sizeof(*s->node));
+	void *p = mc_array_grow(s->node, &s->cap, s->n_node + 1,
+				sizeof(*s->node), 16);
 
-		if (!p)
-			return NULL;
-		s->node = p;
-		s->cap = ncap;
-	}
+	if (!p)
+		return NULL;
+	s->node = p;
 	s->node[s->n_node] = (struct dt_node){ .offset = offset,
 					       .parent = parent, .name = name,
 					       .resv = parent < 0 &&

@@ -26,23 +26,10 @@
 #define DT_VERSION 17
 #define DT_LAST_COMP_VERSION 16	/* FDT_LAST_COMPATIBLE_VERSION, 1.6.1 */
 
-static void put32(unsigned char *p, uint32_t v)
+/* A big-endian word of the structure block, as libfdt reads one. */
+static uint32_t word_at(const unsigned char *p)
 {
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static size_t tag_align(size_t n)
-{
-	return (n + FDT_TAGSIZE - 1) & ~(size_t)(FDT_TAGSIZE - 1);
+	return fdt32_ld((const fdt32_t *)p);
 }
 
 /*
@@ -76,10 +63,8 @@ int dt_sw_add_reservemap_entry(struct dt_sw *w, uint64_t addr,
 
 	if (!p)
 		return -FDT_ERR_NOSPACE;
-	put32(p, (uint32_t)(addr >> 32));
-	put32(p + 4, (uint32_t)addr);
-	put32(p + 8, (uint32_t)(size >> 32));
-	put32(p + 12, (uint32_t)size);
+	fdt64_st(p, addr);
+	fdt64_st(p + 8, size);
 	return 0;
 }
 
@@ -94,11 +79,11 @@ int dt_sw_finish_reservemap(struct dt_sw *w)
 /* @len: strlen(@name) */
 int dt_sw_begin_node(struct dt_sw *w, const char *name, size_t len)
 {
-	unsigned char *p = grab(w, FDT_TAGSIZE + tag_align(len + 1));
+	unsigned char *p = grab(w, FDT_TAGSIZE + dt_tag_align(len + 1));
 
 	if (!p)
 		return -FDT_ERR_NOSPACE;
-	put32(p, FDT_BEGIN_NODE);
+	fdt32_st(p, FDT_BEGIN_NODE);
 	memcpy(p + FDT_TAGSIZE, name, len + 1);
 	return 0;
 }
@@ -109,7 +94,7 @@ int dt_sw_end_node(struct dt_sw *w)
 
 	if (!p)
 		return -FDT_ERR_NOSPACE;
-	put32(p, FDT_END_NODE);
+	fdt32_st(p, FDT_END_NODE);
 	return 0;
 }
 
@@ -155,12 +140,12 @@ int dt_sw_property(struct dt_sw *w, const char *name, const void *val,
 
 	if (err)
 		return err;
-	p = grab(w, sizeof(struct fdt_property) + tag_align(len));
+	p = grab(w, sizeof(struct fdt_property) + dt_tag_align(len));
 	if (!p)
 		return -FDT_ERR_NOSPACE;
-	put32(p, FDT_PROP);
-	put32(p + 4, (uint32_t)len);
-	put32(p + 8, off);
+	fdt32_st(p, FDT_PROP);
+	fdt32_st(p + 4, (uint32_t)len);
+	fdt32_st(p + 8, off);
 	if (len)
 		memcpy(p + sizeof(struct fdt_property), val, len);
 	return 0;
@@ -172,17 +157,17 @@ static void fix_name_offsets(struct dt_sw *w)
 	size_t at = w->off_struct;
 	uint32_t tag;
 
-	while ((tag = get32(w->buf + at)) != FDT_END) {
+	while ((tag = word_at(w->buf + at)) != FDT_END) {
 		unsigned char *p = w->buf + at;
 
 		at += FDT_TAGSIZE;
 		if (tag == FDT_BEGIN_NODE) {
 			const char *name = (const char *)p + FDT_TAGSIZE;
 
-			at += tag_align(strlen(name) + 1);
+			at += dt_tag_align(strlen(name) + 1);
 		} else if (tag == FDT_PROP) {
-			put32(p + 8, (uint32_t)w->strings - get32(p + 8));
-			at += 8 + tag_align(get32(p + 4));
+			fdt32_st(p + 8, (uint32_t)w->strings - word_at(p + 8));
+			at += 8 + dt_tag_align(word_at(p + 4));
 		}
 	}
 }
@@ -194,7 +179,7 @@ int dt_sw_finish(struct dt_sw *w)
 
 	if (!end)
 		return -FDT_ERR_NOSPACE;
-	put32(end, FDT_END);
+	fdt32_st(end, FDT_END);
 	memmove(w->buf + w->at, w->buf + w->size - w->strings, w->strings);
 	fix_name_offsets(w);
 	fdt_set_magic(fdt, FDT_MAGIC);

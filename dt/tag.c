@@ -19,35 +19,24 @@
 #include <libfdt.h>
 #include "dt-internal.h"
 
-static uint32_t be32_at(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static int tag_align(size_t n)
-{
-	return (int)((n + FDT_TAGSIZE - 1) & ~(size_t)(FDT_TAGSIZE - 1));
-}
-
 uint32_t dt_tag_next(const void *fdt, int offset, struct dt_tag *t)
 {
 	const unsigned char *p = (const unsigned char *)fdt +
 				 fdt_off_dt_struct(fdt) + offset;
 
-	t->tag = be32_at(p);
+	t->tag = fdt32_ld((const fdt32_t *)p);
 	t->next = offset + FDT_TAGSIZE;
 	if (t->tag == FDT_BEGIN_NODE) {
 		t->name = (const char *)p + FDT_TAGSIZE;
 		t->len = (int)strlen(t->name);
-		t->next += tag_align((size_t)t->len + 1);
+		t->next += (int)dt_tag_align((size_t)t->len + 1);
 	} else if (t->tag == FDT_PROP) {
-		t->len = (int)be32_at(p + 4);
-		t->nameoff = be32_at(p + 8);
+		t->len = (int)fdt32_ld((const fdt32_t *)(p + 4));
+		t->nameoff = fdt32_ld((const fdt32_t *)(p + 8));
 		t->name = (const char *)fdt + fdt_off_dt_strings(fdt) +
 			  t->nameoff;
 		t->data = p + sizeof(struct fdt_property);
-		t->next += 8 + tag_align((size_t)t->len);
+		t->next += 8 + (int)dt_tag_align((size_t)t->len);
 	}
 	return t->tag;
 }

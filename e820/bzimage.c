@@ -10,7 +10,7 @@
 #include <string.h>
 #include "memcarve-e820.h"
 #include "bootparam.h"
-#include "le.h"
+#include "internal/byteorder.h"
 
 #define BOOT_FLAG 0xaa55u
 #define HDRS_MAGIC 0x53726448u		/* "HdrS" little-endian */
@@ -29,7 +29,7 @@ static uint32_t version_of(const uint8_t *p, size_t len, uint32_t hdr_end)
 
 	if (hdr_end < BP_KERNEL_VERSION + 2)
 		return 0;
-	at = (size_t)mc_get_le(p + BP_KERNEL_VERSION, 2);
+	at = (size_t)get_le16(p + BP_KERNEL_VERSION);
 	if (!at || at + 0x200 >= len)
 		return 0;
 	at += 0x200;
@@ -43,7 +43,7 @@ static uint32_t version_of(const uint8_t *p, size_t len, uint32_t hdr_end)
 
 static int bad(struct mc_map *map, const char *name, const char *why)
 {
-	return mc_map_report(map, MC_EBADBLOB, "--kernel", "%s: %s", name, why);
+	return mc_map_report(map, MC_EBADBLOB, "image", "%s: %s", name, why);
 }
 
 int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
@@ -53,11 +53,12 @@ int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
 	uint32_t end;
 
 	name = name ? name : "bzImage";
+	memset(out, 0, sizeof(*out));
 	if (len < BP_HDR_END_MIN)
 		return bad(map, name, "too short for a setup header");
-	if (mc_get_le(p + BP_BOOT_FLAG, 2) != BOOT_FLAG)
+	if (get_le16(p + BP_BOOT_FLAG) != BOOT_FLAG)
 		return bad(map, name, "no 0xAA55 boot flag at 0x1fe; not a bzImage");
-	if (mc_get_le(p + BP_HEADER, 4) != HDRS_MAGIC)
+	if (get_le32(p + BP_HEADER) != HDRS_MAGIC)
 		return bad(map, name, "no \"HdrS\" magic at 0x202; not a "
 			   "bzImage (or older than boot protocol 2.00)");
 	end = BP_HEADER + p[BP_JUMP + 1];
@@ -67,10 +68,10 @@ int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
 	/* A jump that ends the header before its version field: no version
 	 * to read (the image may end there too), so it is too old. */
 	out->version = end >= BP_VERSION + 2 ?
-			       (uint16_t)mc_get_le(p + BP_VERSION, 2) : 0;
+			       (uint16_t)get_le16(p + BP_VERSION) : 0;
 	out->hdr_end = end;
 	if (out->version < PROTO_MIN || end < BP_INIT_SIZE + 4)
-		return mc_map_report(map, MC_EBADBLOB, "--kernel",
+		return mc_map_report(map, MC_EBADBLOB, "image",
 				     "%s: boot protocol %u.%02u; memcarve needs "
 				     "2.10 or later (pref_address, init_size)",
 				     name, out->version >> 8,
@@ -78,10 +79,10 @@ int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
 	out->setup_sects = p[BP_SETUP_SECTS];
 	out->loadflags = p[BP_LOADFLAGS];
 	out->xloadflags = out->version >= 0x020c ?
-				  (uint16_t)mc_get_le(p + BP_XLOADFLAGS, 2) : 0;
-	out->cmdline_size = (uint32_t)mc_get_le(p + BP_CMDLINE_SIZE, 4);
-	out->pref_address = mc_get_le(p + BP_PREF_ADDRESS, 8);
-	out->init_size = (uint32_t)mc_get_le(p + BP_INIT_SIZE, 4);
+				  (uint16_t)get_le16(p + BP_XLOADFLAGS) : 0;
+	out->cmdline_size = (uint32_t)get_le32(p + BP_CMDLINE_SIZE);
+	out->pref_address = get_le64(p + BP_PREF_ADDRESS);
+	out->init_size = (uint32_t)get_le32(p + BP_INIT_SIZE);
 	out->linux_version = version_of(p, len, end);
 	if (out->init_size == 0 ||
 	    out->pref_address > UINT64_MAX - (out->init_size - 1))

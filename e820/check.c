@@ -10,6 +10,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include "memcarve-e820.h"
+#include "internal/diag.h"
+#include "internal/region.h"
 
 #define LEGACY_FIRST 0xa0000ull		/* 640K */
 #define LEGACY_LAST 0xfffffull		/* 1M - 1 */
@@ -22,6 +24,7 @@ static uint64_t last_of(const struct mc_e820_entry *e)
 static int check_sorted(struct mc_map *map, const struct mc_e820_entry *e,
 			size_t n)
 {
+	char a[MC_RANGE_STR], b[MC_RANGE_STR];
 	int err = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -32,11 +35,13 @@ static int check_sorted(struct mc_map *map, const struct mc_e820_entry *e,
 		else if (i && e[i - 1].size &&
 			 e[i].addr <= last_of(&e[i - 1]))
 			err = mc_map_report(map, MC_EOVERLAP, NULL,
-					    "e820: entry %zu 0x%" PRIx64
-					    "-0x%" PRIx64 " overlaps or precedes "
-					    "entry %zu 0x%" PRIx64 "-0x%" PRIx64,
-					    i, e[i].addr, last_of(&e[i]), i - 1,
-					    e[i - 1].addr, last_of(&e[i - 1]));
+					    "e820: entry %zu %s overlaps or "
+					    "precedes entry %zu %s", i,
+					    mc_range_str(a, e[i].addr,
+							 last_of(&e[i])),
+					    i - 1,
+					    mc_range_str(b, e[i - 1].addr,
+							 last_of(&e[i - 1])));
 	}
 	return err;
 }
@@ -44,16 +49,19 @@ static int check_sorted(struct mc_map *map, const struct mc_e820_entry *e,
 static int check_legacy(struct mc_map *map, const struct mc_e820_entry *e,
 			size_t n)
 {
+	char range[MC_RANGE_STR];
 	int err = 0;
 
 	for (size_t i = 0; i < n && e[i].addr <= LEGACY_LAST; i++)
 		if (e[i].type == MC_E820_RAM && last_of(&e[i]) >= LEGACY_FIRST)
-			err = mc_map_report(map, MC_EOVERLAP, "--legacy-hole",
-					    "usable RAM 0x%" PRIx64 "-0x%" PRIx64
-					    " reaches into 0xa0000-0xfffff (VGA "
-					    "window and ROMs); end low RAM at "
-					    "640K and reserve 0xa0000 384K",
-					    e[i].addr, last_of(&e[i]));
+			err = mc_map_report(map, MC_EOVERLAP,
+					    "rules.legacy_hole",
+					    "usable RAM %s reaches into "
+					    "0xa0000+0x60000 (VGA window and "
+					    "ROMs); end low RAM at 640K and "
+					    "reserve 0xa0000 384K",
+					    mc_range_str(range, e[i].addr,
+							 last_of(&e[i])));
 	return err;
 }
 
@@ -78,20 +86,21 @@ static int not_ram(struct mc_map *map, const struct mc_e820_entry *e,
 		   size_t n, size_t i, const struct mc_e820_need *need,
 		   uint64_t pos)
 {
-	char what[96], tmp[24];
+	char what[96], tmp[24], range[MC_RANGE_STR], at[MC_RANGE_STR];
 
 	if (i < n && e[i].addr <= pos)
-		snprintf(what, sizeof(what), "0x%" PRIx64 "-0x%" PRIx64 " is %s",
-			 e[i].addr, last_of(&e[i]),
+		snprintf(what, sizeof(what), "%s is %s",
+			 mc_range_str(at, e[i].addr, last_of(&e[i])),
 			 mc_e820_type_name(e[i].type, tmp, sizeof(tmp)));
 	else
-		snprintf(what, sizeof(what), "0x%" PRIx64 "-0x%" PRIx64
-			 " is in no entry", pos,
-			 i < n && e[i].addr - 1 < need->last ? e[i].addr - 1 :
-							       need->last);
-	return mc_map_report(map, MC_EOVERLAP, need->what,
-			     "0x%" PRIx64 "-0x%" PRIx64 " must be usable RAM; "
-			     "%s", need->first, need->last, what);
+		snprintf(what, sizeof(what), "%s is in no entry",
+			 mc_range_str(at, pos,
+				      i < n && e[i].addr - 1 < need->last ?
+					      e[i].addr - 1 : need->last));
+	return mc_map_report(map, MC_EOVERLAP, need->what, "%s must be usable "
+			     "RAM; %s",
+			     mc_range_str(range, need->first, need->last),
+			     what);
 }
 
 static int check_need(struct mc_map *map, const struct mc_e820_entry *e,
@@ -127,23 +136,28 @@ static int check_capacity(struct mc_map *map, const struct mc_e820_entry *e,
 				    rules->n_setup_data, rules->linux_version);
 	if (peak <= max)
 		return 0;
-	return mc_map_report(map, MC_ERANGE, "--max-entries",
+	return mc_map_report(map, MC_ERANGE, "rules.max_entries",
 			     "e820: %zu entries, and %zu more that the kernel "
 			     "adds at boot (splitting RAM to reserve its first "
-			     "page, 0xa0000-0xfffff and setup_data), over its "
+			     "page, 0xa0000+0x60000 and setup_data), over its "
 			     "E820_MAX_ENTRIES of %zu%s; it would drop the rest "
 			     "(\"E820 table full\")", n, peak - n, max,
 			     rules->max_entries ? "" :
 			     " (128 + 3 x MAX_NUMNODES, CONFIG_NODES_SHIFT=10 "
-			     "of Debian's amd64 kernels; --max-entries N for "
-			     "another kernel)");
+			     "of Debian's amd64 kernels; set rules.max_entries "
+			     "for another kernel)");
 }
 
 int mc_e820_check(struct mc_map *map, const struct mc_e820_entry *e, size_t n,
 		  const struct mc_e820_rules *rules)
 {
-	int err = check_sorted(map, e, n), first = err;
+	int err, first;
 
+	if (rules && !MC_RESERVED_CLEAR(rules))
+		return mc_map_report(map, MC_EINVAL, "rules.reserved",
+				     "must be zero");
+	err = check_sorted(map, e, n);
+	first = err;
 	if (n < 2)
 		err = mc_map_report(map, MC_EINVAL, NULL,
 				    "e820: %zu entr%s; Linux ignores a table "

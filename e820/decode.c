@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include "memcarve-e820.h"
 #include "bootparam.h"
-#include "le.h"
+#include "internal/byteorder.h"
 
 struct kind_of {
 	uint32_t type;
@@ -49,8 +49,8 @@ static int add_entries(struct mc_map *map, const uint8_t *p, size_t n,
 	int err = mc_map_set_arch(map, MC_ARCH_X86_64);
 
 	for (size_t i = 0; i < n && !err; i++, p += MC_E820_ENTRY_SIZE) {
-		uint64_t addr = mc_get_le(p, 8), size = mc_get_le(p + 8, 8);
-		uint32_t type = (uint32_t)mc_get_le(p + 16, 4);
+		uint64_t addr = get_le64(p), size = get_le64(p + 8);
+		uint32_t type = (uint32_t)get_le32(p + 16);
 		const struct kind_of *k = kind_of(type);
 		struct mc_region r = { 0 };
 
@@ -66,6 +66,7 @@ static int add_entries(struct mc_map *map, const uint8_t *p, size_t n,
 		r.last = addr + (size - 1);
 		r.kind = k ? k->kind : MC_RESERVED;
 		r.name = k ? k->name : name;
+		r.source = what;	/* the blob's name in diagnostics */
 		err = mc_map_add(map, &r);
 	}
 	return err;
@@ -78,7 +79,7 @@ int mc_e820_raw_decode(struct mc_map *map, const void *blob, size_t len)
 	if (len == 0 || len % MC_E820_ENTRY_SIZE)
 		return MC_EBADBLOB;
 	for (size_t off = 0; off < len; off += MC_E820_ENTRY_SIZE)
-		if (!kind_of((uint32_t)mc_get_le(p + off + 16, 4)))
+		if (!kind_of((uint32_t)get_le32(p + off + 16)))
 			return MC_EBADBLOB;
 	return add_entries(map, p, len / MC_E820_ENTRY_SIZE, "e820 table");
 }
@@ -91,9 +92,9 @@ int mc_e820_setup_data_decode(struct mc_map *map, const void *blob,
 
 	if (len < SD_DATA + MC_E820_ENTRY_SIZE ||
 	    (len - SD_DATA) % MC_E820_ENTRY_SIZE ||
-	    mc_get_le(p + SD_TYPE, 4) != MC_SETUP_E820_EXT)
+	    get_le32(p + SD_TYPE) != MC_SETUP_E820_EXT)
 		return MC_EBADBLOB;
-	data_len = mc_get_le(p + SD_LEN, 4);
+	data_len = get_le32(p + SD_LEN);
 	if (data_len != len - SD_DATA)
 		return MC_EBADBLOB;
 	return add_entries(map, p + SD_DATA, data_len / MC_E820_ENTRY_SIZE,
@@ -105,8 +106,8 @@ int mc_e820_zeropage_decode(struct mc_map *map, const void *blob, size_t len)
 	const uint8_t *p = blob;
 	unsigned int n;
 
-	if (len != MC_ZEROPAGE_SIZE || mc_get_le(p + BP_BOOT_FLAG, 2) != 0xaa55 ||
-	    mc_get_le(p + BP_HEADER, 4) != 0x53726448)
+	if (len != MC_ZEROPAGE_SIZE || get_le16(p + BP_BOOT_FLAG) != 0xaa55 ||
+	    get_le32(p + BP_HEADER) != 0x53726448)
 		return MC_EBADBLOB;
 	n = p[BP_E820_ENTRIES];
 	if (n > MC_E820_ZEROPAGE_MAX)

@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "memcarve-e820.h"
-#include "le.h"
+#include "internal/array.h"
+#include "internal/byteorder.h"
 
 struct text_type {
 	const char *name;
@@ -85,18 +86,15 @@ struct entries {
 static int add_entry(struct entries *t, uint64_t first, uint64_t last,
 		     uint32_t type)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		uint8_t *p = realloc(t->wire, cap * MC_E820_ENTRY_SIZE);
+	uint8_t *p = mc_array_grow(t->wire, &t->cap, t->n + 1,
+				   MC_E820_ENTRY_SIZE, 64);
 
-		if (!p)
-			return MC_ENOMEM;
-		t->wire = p;
-		t->cap = cap;
-	}
-	mc_put_le(t->wire + t->n * MC_E820_ENTRY_SIZE, first, 8);
-	mc_put_le(t->wire + t->n * MC_E820_ENTRY_SIZE + 8, last - first + 1, 8);
-	mc_put_le(t->wire + t->n * MC_E820_ENTRY_SIZE + 16, type, 4);
+	if (!p)
+		return MC_ENOMEM;
+	t->wire = p;
+	put_le64(t->wire + t->n * MC_E820_ENTRY_SIZE, first);
+	put_le64(t->wire + t->n * MC_E820_ENTRY_SIZE + 8, last - first + 1);
+	put_le32(t->wire + t->n * MC_E820_ENTRY_SIZE + 16, type);
 	t->n++;
 	return 0;
 }

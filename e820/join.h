@@ -7,7 +7,7 @@
  * point sweep of sanitize.c only joins an entry to the one before it when
  * the two touch with the same type, and never a PRAM or SOFT_RESERVED
  * entry (see sanitize.c for why). mc_e820_sanitize() uses this when its
- * input is in order; mc_e820_table() feeds it the carved result, which is
+ * input is in order; mc_e820_build() feeds it the carved result, which is
  * in order by contract, without building a table first.
  */
 #ifndef MC_E820_JOIN_H

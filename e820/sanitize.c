@@ -147,7 +147,7 @@ static size_t fill_points(const struct mc_e820_entry *in, size_t n,
 
 /*
  * Entries of nonzero size and type, in address order, none overlapping:
- * what mc_e820_table() hands over, and any table already sanitized. (The
+ * what mc_e820_build() hands over, and any table already sanitized. (The
  * sweep drops type 0, "no entry"; a size-0 entry never enters it.) No
  * entry can follow one that ends at 2^64 - 1 without overlapping it.
  */
@@ -189,8 +189,9 @@ static int sanitize_sorted(const struct mc_e820_entry *in, size_t n,
 }
 
 int mc_e820_sanitize(const struct mc_e820_entry *in, size_t n,
-		     struct mc_e820_entry *out, size_t cap, size_t *count)
+		     struct mc_e820_entry *out, size_t *size)
 {
+	size_t cap = *size, *count = size;
 	struct sweep s = { .in = in, .out = out, .cap = cap };
 	struct cpoint *cp;
 	size_t n_cp;

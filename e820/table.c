@@ -19,24 +19,11 @@
  */
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include "memcarve-e820.h"
 #include "join.h"
-
-static uint32_t type_of(enum mc_kind kind)
-{
-	switch (kind) {
-	case MC_RAM:
-		return MC_E820_RAM;
-	case MC_ACPI:
-		return MC_E820_ACPI;
-	case MC_NVS:
-		return MC_E820_NVS;
-	case MC_PMEM:
-		return MC_E820_PMEM;
-	default:		/* reserved of any IOMMU type, backed or not */
-		return MC_E820_RESERVED;
-	}
-}
+#include "internal/e820-type.h"
+#include "internal/region.h"
 
 /*
  * The sanitized table straight from the result. Its entries have a type
@@ -48,13 +35,13 @@ static int join_result(const struct mc_map *map, struct mc_e820_entry *out,
 {
 	struct e820_join j = { .out = out, .cap = cap };
 	size_t n;
-	const struct mc_region *v = mc_map_result(map, &n);
+	const struct mc_piece *v = mc_map_result(map, &n);
 	int err = 0;
 
 	for (size_t i = 0; i < n && !err; i++) {
 		struct mc_e820_entry e = { v[i].first,
 					   v[i].last - v[i].first + 1,
-					   type_of(v[i].kind) };
+					   mc_e820_type_of((enum mc_kind)v[i].kind) };
 
 		if (v[i].kind != MC_MMIO || (v[i].flags & MC_F_CARVED))
 			err = e820_join_add(&j, &e);
@@ -66,11 +53,32 @@ static int join_result(const struct mc_map *map, struct mc_e820_entry *out,
 	return e820_join_end(&j, count);
 }
 
-static int usable_map(struct mc_map *map, bool any_arch)
+void mc_e820_opts_init(struct mc_e820_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+}
+
+static int check_opts(struct mc_map *map, const struct mc_e820_opts *opts)
+{
+	if (opts && !MC_RESERVED_CLEAR(opts))
+		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+				     "must be zero");
+	if (opts && (opts->flags & ~MC_E820_AS_X86))
+		return mc_map_report(map, MC_EINVAL, "flags",
+				     "unknown flags 0x%x",
+				     opts->flags & ~MC_E820_AS_X86);
+	return 0;
+}
+
+static int usable_map(struct mc_map *map, const struct mc_e820_opts *opts)
 {
 	size_t n;
-	const struct mc_region *v;
+	const struct mc_piece *v;
+	bool any_arch = opts && (opts->flags & MC_E820_AS_X86);
+	int err = check_opts(map, opts);
 
+	if (err)
+		return err;
 	if (!mc_map_totals(map))
 		return mc_map_report(map, MC_ESTATE, NULL,
 				     "e820: the map is not carved");
@@ -78,15 +86,16 @@ static int usable_map(struct mc_map *map, bool any_arch)
 	    mc_map_arch(map) != MC_ARCH_X86_64)
 		return mc_map_report(map, MC_EINVAL, "arch",
 				     "e820 describes x86 guests; the map is %s "
-				     "(--arch x86_64 overrides)",
+				     "(set the arch to x86_64 to write it "
+				     "anyway)",
 				     mc_arch_name(mc_map_arch(map)));
 	/* Pieces never overlap: one that covers all 2^64 bytes is alone. */
 	v = mc_map_result(map, &n);
 	if (n == 1 && v[0].first == 0 && v[0].last == UINT64_MAX)
 		return mc_map_report(map, MC_ERANGE, NULL,
-				     "e820: %s 0x0-0xffffffffffffffff covers "
+				     "e820: %s 0x0+0x10000000000000000 covers "
 				     "all 2^64 bytes; an e820 size has 64 bits",
-				     mc_kind_name(v[0].kind));
+				     mc_kind_name((enum mc_kind)v[0].kind));
 	return 0;
 }
 
@@ -103,13 +112,14 @@ static int table_of(struct mc_map *map, struct mc_e820_entry *out,
 	return err;
 }
 
-int mc_e820_table(struct mc_map *map, struct mc_e820_entry *out, size_t cap,
-		  size_t *count)
+int mc_e820_build(struct mc_map *map, const struct mc_e820_opts *opts,
+		  struct mc_e820_entry *entries, size_t *size)
 {
-	int err = usable_map(map, false);
+	size_t cap = *size;
+	int err = usable_map(map, opts);
 
-	*count = 0;
-	return err ? err : table_of(map, out, cap, count);
+	*size = 0;
+	return err ? err : table_of(map, entries, cap, size);
 }
 
 /*
@@ -117,15 +127,16 @@ int mc_e820_table(struct mc_map *map, struct mc_e820_entry *out, size_t cap,
  * entry, so room for every piece always suffices. What merging saved is
  * handed back when it is worth a realloc.
  */
-static int build(struct mc_map *map, bool any_arch,
-		 struct mc_e820_entry **out, size_t *count)
+int mc_e820_build_alloc(struct mc_map *map, const struct mc_e820_opts *opts,
+			struct mc_e820_entry **out, size_t *count)
 {
 	size_t n;
 	struct mc_e820_entry *e, *fit;
-	int err = usable_map(map, any_arch);
+	int err;
 
 	*out = NULL;
 	*count = 0;
+	err = usable_map(map, opts);
 	if (err)
 		return err;
 	mc_map_result(map, &n);
@@ -144,21 +155,4 @@ static int build(struct mc_map *map, bool any_arch,
 	}
 	*out = e;
 	return 0;
-}
-
-int mc_e820_build(struct mc_map *map, struct mc_e820_entry **out,
-		  size_t *count)
-{
-	return build(map, false, out, count);
-}
-
-int mc_e820_build_as_x86(struct mc_map *map, struct mc_e820_entry **out,
-			 size_t *count)
-{
-	return build(map, true, out, count);
-}
-
-void mc_e820_free(struct mc_e820_entry *e)
-{
-	free(e);
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "memcarve-e820.h"
-#include "le.h"
+#include "internal/byteorder.h"
 
 /*
  * e820_print_type() of arch/x86/kernel/e820.c, by generation:
@@ -102,7 +102,7 @@ static size_t name_len(uint32_t type, enum gen gen)
 
 /*
  * @v as 8 hex digits at @p, all at once. Each nibble is moved into a byte
- * of its own, the most significant into the lowest byte (mc_put_le64()
+ * of its own, the most significant into the lowest byte (put_le64()
  * stores that one first); then the bytes become digits together: '0' + d,
  * plus 'a' - '0' - 10 where d >= 10, and no byte carries into the next.
  * A loop per digit was most of the text's cost.
@@ -116,7 +116,7 @@ static inline void put_hex8(char *p, uint32_t v)
 	x = (x >> 4 & 0x000f000f000f000full) | (x & 0x000f000f000f000full) << 8;
 	ten = (x + 0x0606060606060606ull) >> 4 & 0x0101010101010101ull;
 	x += 0x3030303030303030ull + ten * ('a' - '0' - 10);
-	mc_put_le64((uint8_t *)p, x);
+	put_le64((uint8_t *)p, x);
 }
 
 /*
@@ -160,23 +160,22 @@ static char *put_tail(char *p, const struct mc_e820_entry *e, enum gen gen)
 	return p + (size_t)snprintf(p, UNKNOWN_MAX, "type %" PRIu32, e->type);
 }
 
-/* snprintf() semantics: cut to @len with a NUL, whole length returned. */
 int mc_e820_format_line(const struct mc_e820_entry *e, const char *who,
-			char *buf, size_t len)
+			char *buf, size_t *size)
 {
 	char tail[TAIL_MAX];
-	size_t who_len = strlen(who);
+	size_t who_len = strlen(who), room = *size;
 	size_t tail_len = (size_t)(put_tail(tail, e, GEN_5_5) - tail);
-	size_t at = who_len < len ? who_len : len;
 
-	if (len) {
-		memcpy(buf, who, at);
-		memcpy(buf + at, tail,
-		       tail_len < len - at ? tail_len : len - at);
-		buf[who_len + tail_len < len ? who_len + tail_len :
-					       len - 1] = '\0';
-	}
-	return (int)(who_len + tail_len);
+	if (who_len > SIZE_MAX - TAIL_MAX - 1)
+		return MC_ERANGE;
+	*size = who_len + tail_len + 1;
+	if (room < *size)
+		return MC_ENOSPC;
+	memcpy(buf, who, who_len);
+	memcpy(buf + who_len, tail, tail_len);
+	buf[who_len + tail_len] = '\0';
+	return 0;
 }
 
 /*
@@ -244,10 +243,10 @@ static char *put_before(char *p, const struct mc_e820_entry *e, size_t i,
 }
 
 int mc_e820_print(const struct mc_e820_entry *e, size_t n, const char *who,
-		  uint32_t version, char *buf, size_t len, size_t *needed)
+		  uint32_t version, char *buf, size_t *size)
 {
 	enum gen gen = gen_of(version);
-	size_t who_len = strlen(who), need;
+	size_t who_len = strlen(who), need, len = *size, *needed = size;
 	char *p = buf;
 
 	*needed = 0;
@@ -272,17 +271,11 @@ int mc_e820_print(const struct mc_e820_entry *e, size_t n, const char *who,
 	return 0;
 }
 
-int mc_e820_format(const struct mc_e820_entry *e, size_t n, const char *who,
-		   char *buf, size_t len, size_t *needed)
-{
-	return mc_e820_print(e, n, who, MC_LINUX_VERSION(6, 1), buf, len,
-			     needed);
-}
-
 int mc_e820_encode(const struct mc_e820_entry *e, size_t n, void *buf,
-		   size_t len, size_t *needed)
+		   size_t *size)
 {
 	uint8_t *p = buf;
+	size_t len = *size, *needed = size;
 
 	*needed = 0;
 	if (n > SIZE_MAX / MC_E820_ENTRY_SIZE)
@@ -293,9 +286,9 @@ int mc_e820_encode(const struct mc_e820_entry *e, size_t n, void *buf,
 	for (size_t i = 0; i < n; i++, p += MC_E820_ENTRY_SIZE) {
 		struct mc_e820_entry x = e[i];	/* no reload between stores */
 
-		mc_put_le64(p, x.addr);
-		mc_put_le64(p + 8, x.size);
-		mc_put_le32(p + 16, x.type);
+		put_le64(p, x.addr);
+		put_le64(p + 8, x.size);
+		put_le32(p + 16, x.type);
 	}
 	return 0;
 }

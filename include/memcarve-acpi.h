@@ -17,17 +17,19 @@
  *
  * Each table is built either fresh (a complete table whose IOMMU comes from
  * struct mc_acpi_opts, defaults matching QEMU's emulated IOMMUs) or by
- * patching the VMM's own table (@base): every existing byte is kept, the
+ * patching the VMM's own table (opts.base): every existing byte is kept, the
  * new structures are added and length, checksum, revision and OEM revision
  * fixed, so that a Linux initrd table upgrade accepts the result.
  *
  * Each direct input range is described once, whole: the pieces of one input
- * range (struct mc_region.origin) are joined again. Only the carved result
+ * range (struct mc_piece.origin) are joined again. Only the carved result
  * is read (mc_map_result()).
  *
- * Ownership: tables come back in buffers the library allocates; free them
- * with mc_acpi_free(). Errors are negative MC_E* codes with a diagnostic in
- * the map (mc_map_error()) naming the option or range at fault.
+ * Buffers, sizes, options and ownership follow the emitter convention of
+ * memcarve.h: mc_acpi_build() and mc_acpi_rsdp() write into a caller
+ * buffer (size in bytes), their _alloc forms into one freed with
+ * mc_free(). Errors are negative MC_E* codes with a diagnostic in the map
+ * (mc_map_error()) naming the option or range at fault, but MC_ENOSPC.
  */
 #ifndef MEMCARVE_ACPI_H
 #define MEMCARVE_ACPI_H
@@ -52,7 +54,17 @@ enum mc_acpi_table {
 #define MC_IORT_ACCESS_NORMAL_WB	0x05
 
 /**
- * struct mc_acpi_opts - header fields and the IOMMU a fresh table describes
+ * struct mc_acpi_opts - the base table, header fields and the IOMMU a
+ *			  fresh table describes
+ * @base:		the VMM's table of the same signature to patch, or NULL
+ *			for a fresh table (mc_acpi_build() only). It is
+ *			checked whole before use: length, checksum, revision
+ *			(DMAR 1, IVRS 1 or 2, IORT 0 to 6), every structure,
+ *			device scope, IVHD entry, IORT ID mapping (which must
+ *			point at a node) and RMR descriptor inside its parent,
+ *			and the ranges it already describes (as its decoder
+ *			reads them). Only read.
+ * @base_len:		bytes at @base
  * @oem_id:		OEM ID, at most 6 characters (space padded); NULL:
  *			"MCARVE" fresh, the base table's when patching
  * @oem_table_id:	OEM table ID, at most 8 characters; NULL: "MEMCARVE"
@@ -65,9 +77,10 @@ enum mc_acpi_table {
  * @revision:		table revision; 0: DMAR 1, IVRS 1, IORT 5 (E.d, the
  *			first Linux reads RMR nodes from). When patching an
  *			IORT the result has at least this revision.
- * @iommu_base:		DMAR DRHD register base (0xfed90000, QEMU intel-iommu),
- *			IVRS IVHD base (0xfed80000, QEMU amd-iommu), IORT
- *			SMMUv3 base (0x09050000, QEMU virt)
+ * @iommu_base:		DMAR DRHD register base, IVRS IVHD base, IORT SMMUv3
+ *			base; 0 for the table's default: 0xfed90000 (QEMU
+ *			intel-iommu), 0xfed80000 (QEMU amd-iommu), 0x09050000
+ *			(QEMU virt)
  * @host_address_width:	DMAR: DMA address width in bits (39)
  * @dmar_flags:		DMAR flags (bit0 INTR_REMAP ...), 0
  * @ivinfo:		IVRS IVinfo (0x2800: 40-bit physical addresses)
@@ -79,10 +92,14 @@ enum mc_acpi_table {
  * @ioapic_id:		IVRS: its IOAPIC ID (0)
  * @smmu_gsiv:		IORT SMMUv3 event GSIV (0x6a); PRI +1, sync +2,
  *			GERR +3, as QEMU wires them
+ * @reserved:		must be zero
  *
- * mc_acpi_opts_init() fills in the defaults above.
+ * mc_acpi_opts_init() fills in the defaults above; NULL options are the
+ * same. A zeroed struct is not: its IVRS and IORT fields are 0.
  */
 struct mc_acpi_opts {
+	const void *base;
+	size_t base_len;
 	const char *oem_id;
 	const char *oem_table_id;
 	uint32_t oem_revision;
@@ -101,29 +118,24 @@ struct mc_acpi_opts {
 	uint16_t ioapic_devid;
 	uint8_t ioapic_id;
 	uint32_t smmu_gsiv;
+	uint64_t reserved[4];
 };
 
 /**
- * mc_acpi_opts_init() - the defaults for one table
+ * mc_acpi_opts_init() - the defaults, for any table
  * @opts:	filled in
- * @table:	the table they are for (the IOMMU base differs)
  */
-void mc_acpi_opts_init(struct mc_acpi_opts *opts, enum mc_acpi_table table);
+void mc_acpi_opts_init(struct mc_acpi_opts *opts);
 
 /**
  * mc_acpi_build() - the table describing the map's direct ranges
  * @map:	a carved map; receives the diagnostics
  * @table:	which table
- * @opts:	header fields and IOMMU; NULL for the defaults
- * @base:	the VMM's table of the same signature to patch, or NULL for a
- *		fresh table. It is checked whole before use: length, checksum,
- *		revision (DMAR 1, IVRS 1 or 2, IORT 0 to 6), every structure,
- *		device scope, IVHD entry, IORT ID mapping (which must point at
- *		a node) and RMR descriptor inside its parent, and the ranges it
- *		already describes (as its decoder reads them)
- * @base_len:	its length in bytes
- * @out:	set to the table (free with mc_acpi_free())
- * @out_len:	set to its length
+ * @opts:	the base table to patch, header fields and IOMMU; NULL for a
+ *		fresh table with the defaults
+ * @buf:	where the table goes; may be NULL when *@size is 0
+ * @size:	in: bytes at @buf; out: the table's length (written, or
+ *		needed on MC_ENOSPC)
  *
  * Per range: DMAR needs base and end + 1 4 KiB aligned, IORT 64 KiB
  * aligned, and an RMR needs stream IDs (sids=, else the requester IDs of
@@ -139,45 +151,65 @@ void mc_acpi_opts_init(struct mc_acpi_opts *opts, enum mc_acpi_table table);
  * range and Device-nGnRnE (MC_IORT_ACCESS_DEVICE_NGNRNE) when it does not.
  * DMAR and IVRS cannot say "relaxable": such ranges are plain unity maps.
  *
- * Return: 0; MC_ESTATE if the map is not carved; MC_EALIGN, MC_ERANGE,
- * MC_EINVAL for a range or option the table cannot hold; MC_EBADBLOB for a
- * malformed @base; MC_ENOMEM.
+ * Return: 0; MC_ENOSPC (no diagnostic, nothing written); MC_ESTATE if the
+ * map is not carved; MC_EALIGN, MC_ERANGE, MC_EINVAL for a range or option
+ * the table cannot hold; MC_EBADBLOB for a malformed base; MC_ENOMEM.
  */
 int mc_acpi_build(struct mc_map *map, enum mc_acpi_table table,
-		  const struct mc_acpi_opts *opts, const void *base,
-		  size_t base_len, uint8_t **out, size_t *out_len);
+		  const struct mc_acpi_opts *opts, void *buf, size_t *size);
+
+/**
+ * mc_acpi_build_alloc() - mc_acpi_build() into a new buffer
+ * @out:	set to the table (free with mc_free()), NULL on error
+ * @size:	set to its length, 0 on error
+ *
+ * Return: 0; the errors of mc_acpi_build() but MC_ENOSPC.
+ */
+int mc_acpi_build_alloc(struct mc_map *map, enum mc_acpi_table table,
+			const struct mc_acpi_opts *opts, void **out,
+			size_t *size);
 
 /**
  * mc_acpi_rsdp() - an RSDP (revision 2) and an XSDT linking tables
- * @map:	receives the diagnostics (any map; it is not read)
+ * @map:	a carved map that holds the blob; receives the diagnostics
  * @addr:	guest-physical address the blob is loaded at; 16-byte aligned
  * @tables:	the tables (each a complete ACPI table, checked)
  * @lens:	their lengths
  * @n:		how many
- * @opts:	OEM/creator fields of the RSDP and XSDT; NULL for defaults
- * @out:	set to the blob (free with mc_acpi_free())
- * @out_len:	set to its length
+ * @opts:	OEM/creator fields of the RSDP and XSDT; NULL for defaults;
+ *		@opts->base must be NULL
+ * @buf:	where the blob goes; may be NULL when *@size is 0
+ * @size:	in: bytes at @buf; out: the blob's length (written, or needed
+ *		on MC_ENOSPC)
  *
- * Layout of the blob, all inside [@addr, @addr + *@out_len - 1]: the RSDP
+ * Layout of the blob, all inside [@addr, @addr + *@size - 1]: the RSDP
  * at @addr, the XSDT at @addr + 0x40, then each table in order at the next
- * 16-byte boundary. That whole range belongs in the guest's memory map as
- * ACPI data (map statement "acpi ADDR SIZE", e820 type 3), and a Linux
- * guest finds the RSDP through boot_params.acpi_rsdp_addr (zero page 0x70).
+ * 16-byte boundary. That whole range must lie inside one piece of the
+ * carved map that is ACPI data (map statement "acpi ADDR SIZE", e820
+ * type 3) or RAM, so that the guest keeps it; a Linux guest finds the RSDP
+ * through boot_params.acpi_rsdp_addr (zero page 0x70).
  *
- * Return: 0; MC_EALIGN (@addr), MC_ERANGE (the blob would pass 2^64 - 1),
+ * Return: 0; MC_ENOSPC (no diagnostic, nothing written); MC_ESTATE (the
+ * map is not carved); MC_EOVERLAP (the blob is not inside one acpi or RAM
+ * piece); MC_EALIGN (@addr), MC_ERANGE (the blob would pass 2^64 - 1),
  * MC_EBADBLOB (a table's signature, length or checksum is wrong),
  * MC_EINVAL, MC_ENOMEM.
  */
 int mc_acpi_rsdp(struct mc_map *map, uint64_t addr,
 		 const void *const *tables, const size_t *lens, size_t n,
-		 const struct mc_acpi_opts *opts, uint8_t **out,
-		 size_t *out_len);
+		 const struct mc_acpi_opts *opts, void *buf, size_t *size);
 
 /**
- * mc_acpi_free() - free a buffer from mc_acpi_build() or mc_acpi_rsdp()
- * @buf:	the buffer, or NULL
+ * mc_acpi_rsdp_alloc() - mc_acpi_rsdp() into a new buffer
+ * @out:	set to the blob (free with mc_free()), NULL on error
+ * @size:	set to its length, 0 on error
+ *
+ * Return: 0; the errors of mc_acpi_rsdp() but MC_ENOSPC.
  */
-void mc_acpi_free(uint8_t *buf);
+int mc_acpi_rsdp_alloc(struct mc_map *map, uint64_t addr,
+		       const void *const *tables, const size_t *lens,
+		       size_t n, const struct mc_acpi_opts *opts, void **out,
+		       size_t *size);
 
 /**
  * mc_acpi_dmar_decode() - the RMRRs of a DMAR as regions
@@ -186,7 +218,8 @@ void mc_acpi_free(uint8_t *buf);
  * @map:	receives one reserved region per range: type direct (IORT:
  *		direct-relaxable when remapping is permitted), with devices=
  *		(DMAR, IVRS), sids= (IORT), readonly (IVMD without IW),
- *		privileged and access= (IORT); the arch is set
+ *		privileged and access= (IORT), source the table's signature
+ *		("DMAR"); the arch is set
  * @blob:	the bytes
  * @len:	their length
  *
@@ -194,7 +227,7 @@ void mc_acpi_free(uint8_t *buf);
  * hop (the port on the start bus): bus numbers behind bridges are not in
  * the table.
  * The table is checked whole before any region is added, as
- * mc_acpi_build() checks a @base (all but the revision): a malformed table
+ * mc_acpi_build() checks a base (all but the revision): a malformed table
  * adds none.
  * Return: 0; MC_EBADBLOB without a diagnostic when @blob is not that
  * table; MC_EBADBLOB with one when it is, but malformed; MC_ENOMEM.

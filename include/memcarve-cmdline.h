@@ -14,8 +14,10 @@
  * or 0x hex when that is shorter or no suffix divides it. Never with a
  * leading zero: simple_strtoull(..., 0) reads "010" as octal.
  *
- * Ownership: the string goes into a caller buffer; the size it needs is
- * always reported, so a caller can ask with a NULL buffer first.
+ * Buffers, sizes, options and ownership follow the emitter convention of
+ * memcarve.h: mc_cmdline_build() writes into a caller buffer,
+ * mc_cmdline_build_alloc() into one freed with mc_free(); sizes count
+ * bytes, the NUL included.
  */
 #ifndef MEMCARVE_CMDLINE_H
 #define MEMCARVE_CMDLINE_H
@@ -50,7 +52,8 @@ extern "C" {
  *			operator for ACPI NVS or type-7 pmem: they are written
  *			as reserved (the guest keeps off them) unless
  *			MC_CMDLINE_RETYPE or MC_CMDLINE_PRAM ask otherwise.
- *			The tokens are the table of mc_e820_build_as_x86(),
+ *			The tokens are the table of mc_e820_build() with
+ *			MC_E820_AS_X86,
  *			one per entry (touching entries of one token type
  *			joined): mmio cut out of RAM is reserved, mmio outside
  *			RAM left out, as in the zero page. Fewer than 2 tokens
@@ -111,8 +114,10 @@ enum mc_cmdline_escape {
  * @max_entries: x86: the guest's E820_MAX_ENTRIES (one entry per
  *		memmap= token); 0 for MC_E820_MAX_ENTRIES_DEFAULT (3200,
  *		Debian's amd64 kernels)
+ * @reserved:	must be zero
  *
- * A zeroed struct is valid: auto style, raw, nothing appended.
+ * A zeroed struct (or mc_cmdline_opts_init()) is the defaults: auto
+ * style, raw, nothing appended.
  */
 struct mc_cmdline_opts {
 	enum mc_cmdline_style style;
@@ -121,16 +126,23 @@ struct mc_cmdline_opts {
 	size_t max;
 	unsigned int flags;
 	size_t max_entries;
+	uint64_t reserved[4];
 };
 
 /**
+ * mc_cmdline_opts_init() - the defaults (see struct mc_cmdline_opts)
+ * @opts:	filled in
+ */
+void mc_cmdline_opts_init(struct mc_cmdline_opts *opts);
+
+/**
  * mc_cmdline_build() - write the carved map as a kernel command line
- * @map:	a carved map (mc_map_carve())
+ * @map:	a carved map (mc_map_carve()); receives the diagnostics
  * @opts:	options, or NULL for the defaults
  * @buf:	where the NUL-terminated, escaped string goes; may be NULL
  *		when *@size is 0
- * @size:	in: bytes at @buf; out: bytes the string needs, NUL
- *		included (set on success and on MC_ENOSPC)
+ * @size:	in: bytes at @buf; out: bytes of the string, NUL included
+ *		(written, or needed on MC_ENOSPC; 0 on other errors)
  *
  * The kernel's limit applies to the unescaped line: a line that does not
  * fit in @opts->max (or the target's COMMAND_LINE_SIZE) is an error, never
@@ -149,7 +161,20 @@ struct mc_cmdline_opts {
  * MC_ENOMEM. Errors other than MC_ENOSPC leave a diagnostic in @map.
  */
 int mc_cmdline_build(struct mc_map *map, const struct mc_cmdline_opts *opts,
-		     char *buf, size_t *size);
+		     void *buf, size_t *size);
+
+/**
+ * mc_cmdline_build_alloc() - mc_cmdline_build() into a new buffer
+ * @map:	a carved map; receives the diagnostics
+ * @opts:	options, or NULL for the defaults
+ * @out:	set to the string (free with mc_free()), NULL on error
+ * @size:	set to its size, NUL included; 0 on error
+ *
+ * Return: 0; the errors of mc_cmdline_build() but MC_ENOSPC.
+ */
+int mc_cmdline_build_alloc(struct mc_map *map,
+			   const struct mc_cmdline_opts *opts, void **out,
+			   size_t *size);
 
 /**
  * mc_cmdline_limit() - COMMAND_LINE_SIZE of an arch, NUL included
@@ -179,7 +204,8 @@ size_t mc_cmdline_number(uint64_t value, char *buf);
  *		memmap=SIZE@BASE as ram, SIZE$BASE reserved (overlay on
  *		MIPS, where RAM still backs it), SIZE#BASE acpi, SIZE!BASE
  *		pmem "pram", SIZE%BASE+TYPE by the e820 TYPE; the arch is
- *		mips when mem= is there, else x86_64
+ *		mips when mem= is there, else x86_64; their source is
+ *		"command line"
  * @text:	the line, raw or quoted for a shell or GRUB; words after
  *		"--" and words that are not mem=/memmap= are skipped
  * @len:	its length

@@ -70,9 +70,9 @@
  * (fdt_check_full()) and then read in one walk, and the result is laid
  * out byte for byte as libfdt's sequential-write functions lay it out.
  *
- * Ownership: mc_dt_build() writes into a caller buffer and says how big
- * it must be; mc_dt_build_alloc() returns a buffer the library allocates,
- * freed with mc_dt_free().
+ * Buffers, sizes, options and ownership follow the emitter convention of
+ * memcarve.h: mc_dt_build() writes into a caller buffer (size in bytes),
+ * mc_dt_build_alloc() into one freed with mc_free().
  */
 #ifndef MEMCARVE_DT_H
 #define MEMCARVE_DT_H
@@ -99,8 +99,8 @@ enum mc_dt_memreserve {
 };
 
 /**
- * struct mc_dt_options - how to build the tree (a zeroed struct is fresh
- *			  mode with the defaults)
+ * struct mc_dt_opts - how to build the tree (a zeroed struct, or
+ *		       mc_dt_opts_init(), is fresh mode with the defaults)
  * @base:	patch mode: the VMM's DTB; NULL for fresh mode. Only read.
  * @base_len:	bytes at @base (the buffer; the tree's totalsize may be less)
  * @cells:	fresh mode: the root's #address-cells and #size-cells, 1 or 2;
@@ -121,8 +121,9 @@ enum mc_dt_memreserve {
  *		fragment a VMM merges into its own, so neither is written
  *		unless asked for; patch mode keeps the base's and refuses
  *		either.
+ * @reserved:	must be zero
  */
-struct mc_dt_options {
+struct mc_dt_opts {
 	const void *base;
 	size_t base_len;
 	unsigned int cells;
@@ -133,64 +134,65 @@ struct mc_dt_options {
 	bool pad_set;
 	const char *model;
 	const char *const *compatible;
+	uint64_t reserved[4];
 };
 
 /**
+ * mc_dt_opts_init() - the defaults: fresh mode, 2 cells, a memory node
+ *		       per block, /memreserve/ as the arch wants, no pad
+ * @opts:	filled in
+ */
+void mc_dt_opts_init(struct mc_dt_opts *opts);
+
+/**
  * mc_dt_build() - write the carved map as a DTB into a caller buffer
- * @map:	a carved map (mc_map_carve())
- * @opt:	options, or NULL for the defaults (fresh mode)
- * @buf:	where to write the DTB, or NULL to ask for the size
- * @bufsize:	bytes at @buf
- * @len:	set to the DTB's length on success, or to the buffer size the
- *		call needs on MC_ENOSPC. The need is computed exactly from the
- *		tree to write; it may exceed the final length by a few bytes
- *		of property-name table that turn out to be shared.
+ * @map:	a carved map (mc_map_carve()); receives the diagnostics
+ * @opts:	options, or NULL for the defaults (fresh mode)
+ * @buf:	where to write the DTB; may be NULL when *@size is 0
+ * @size:	in: bytes at @buf; out: the DTB's length (its totalsize), or
+ *		on MC_ENOSPC the buffer size the call needs. The need is
+ *		computed exactly from the tree to write; it may exceed the
+ *		final length by a few bytes of property-name table that turn
+ *		out to be shared.
  *
  * Deterministic: the same map and options give the same bytes.
- * Return: 0; MC_ENOSPC (with *@len the size needed) when @bufsize is too
- * small or @buf is NULL; MC_ESTATE if @map is not carved; MC_EINVAL for a
- * bad option (a model or compatible with a base), a name that is not a
- * valid node name, reusable on an unbacked range, a ppc64 map whose RAM
- * does not start at 0, a map with no RAM, a base memory node with a
- * phandle the map's RAM does not reach, RAM of unknown NUMA node, or a
- * memory node of ours named as a kept base node; MC_ERANGE for a range
- * that does not fit the cells, or a tree and pad past 2^31 - 1;
- * MC_EBADBLOB
- * for a base that libfdt rejects (fdt_check_full()), whose header version
- * is before 16, whose node names dtc refuses, whose /memreserve/
- * or /reserved-memory ranges wrap past 2^64 (what mc_dt_decode() refuses),
- * or that Linux would
- * misread (cells other than 1 or 2 or left implicit, a /reserved-memory
- * Linux ignores, two reserved-memory nodes);
- * MC_EOVERLAP when one of our reservations conflicts with a child of the
- * base's /reserved-memory (name or range) or one of its /memreserve/
- * entries; MC_ENOMEM. Every error leaves a
- * diagnostic on @map naming the option or field and the ranges at fault.
+ * Return: 0; MC_ENOSPC (no diagnostic, nothing written) when *@size is too
+ * small; MC_ESTATE if @map is not carved; MC_EINVAL for a bad option (a
+ * model or compatible with a base, reserved words not zero), a name that
+ * is not a valid node name, reusable on an unbacked range, a ppc64 map
+ * whose RAM does not start at 0, a map with no RAM, a base memory node
+ * with a phandle the map's RAM does not reach, RAM of unknown NUMA node,
+ * or a memory node of ours named as a kept base node; MC_ERANGE for a
+ * range that does not fit the cells, or a tree and pad past 2^31 - 1;
+ * MC_EBADBLOB for a base that libfdt rejects (fdt_check_full()), whose
+ * header version is before 16, whose node names dtc refuses, whose
+ * /memreserve/ or /reserved-memory ranges wrap past 2^64 (what
+ * mc_dt_decode() refuses), or that Linux would misread (cells other than
+ * 1 or 2 or left implicit, a /reserved-memory Linux ignores, two
+ * reserved-memory nodes); MC_EOVERLAP when one of our reservations
+ * conflicts with a child of the base's /reserved-memory (name or range)
+ * or one of its /memreserve/ entries; MC_ENOMEM. Every error but
+ * MC_ENOSPC leaves a diagnostic on @map naming the option or field and
+ * the ranges at fault.
  */
-int mc_dt_build(struct mc_map *map, const struct mc_dt_options *opt,
-		void *buf, size_t bufsize, size_t *len);
+int mc_dt_build(struct mc_map *map, const struct mc_dt_opts *opts,
+		void *buf, size_t *size);
 
 /**
  * mc_dt_build_alloc() - write the carved map as a DTB into a new buffer
  * @map:	a carved map (mc_map_carve()); receives the diagnostics
- * @opt:	options, or NULL for the defaults (fresh mode)
- * @blob:	set to the DTB (free with mc_dt_free()), or to NULL on error
- * @len:	set to its length (0 on error)
+ * @opts:	options, or NULL for the defaults (fresh mode)
+ * @out:	set to the DTB (free with mc_free()), or to NULL on error
+ * @size:	set to its length (0 on error)
  *
  * The same bytes as mc_dt_build(), for about half its cost to a caller
  * that would otherwise call it twice (size, then write): the tree is
  * planned, checked and walked once. The buffer may be a few bytes longer
- * than @len (see mc_dt_build()).
+ * than *@size (see mc_dt_build()).
  * Return: 0; the errors of mc_dt_build() but MC_ENOSPC.
  */
-int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_options *opt,
-		      void **blob, size_t *len);
-
-/**
- * mc_dt_free() - free a DTB from mc_dt_build_alloc()
- * @blob:	the DTB, or NULL
- */
-void mc_dt_free(void *blob);
+int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_opts *opts,
+		      void **out, size_t *size);
 
 /**
  * mc_dt_decode() - read a DTB's memory description back into a map
@@ -202,7 +204,8 @@ void mc_dt_free(void *blob);
  * "memory" (unnamed), a reserved region per reg entry of each enabled
  * /reserved-memory child (named after the node without its unit address,
  * MC_F_REUSABLE for "reusable", policy overlay when memory backs it), and a
- * reserved region named "memreserve" per /memreserve/ entry.
+ * reserved region named "memreserve" per /memreserve/ entry; each region's
+ * source is "DTB".
  * Return: 0; MC_EBADBLOB, with no diagnostic, when @blob is not a DTB
  * (wrong magic); MC_EINVAL with a diagnostic for a DTB that libfdt's
  * fdt_check_full() rejects, whose version is before 16, or whose ranges

@@ -3,12 +3,14 @@
  * memcarve-e820.h - the carved map as an x86 e820 table, a zero page
  * (struct boot_params) and a SETUP_E820_EXT setup_data node.
  *
- * A VMM calls these directly: mc_e820_table() turns a carved map into
- * sanitized entries in caller memory, mc_e820_check() applies the layout
- * rules a guest relies on, mc_e820_zeropage() and mc_e820_setup_data()
- * write the bytes the kernel reads at boot.
+ * A VMM calls these directly: mc_e820_boot_build() gives in one call the
+ * zero page and SETUP_E820_EXT node of a 64-bit boot, with every rule
+ * checked. Its parts are public too: mc_e820_build() turns a carved map
+ * into sanitized entries, mc_e820_check() and mc_e820_boot_check() apply
+ * the layout rules a guest relies on, mc_e820_zeropage() and
+ * mc_e820_setup_data() write the bytes the kernel reads at boot.
  *
- * Types follow the carved result (DESIGN §2): RAM pieces are usable (1);
+ * Types follow the carved result: RAM pieces are usable (1);
  * every reserved piece (any IOMMU type, backed or not) and every mmio piece
  * inside RAM is reserved (2); acpi is 3, nvs 4, pmem 7. A reserved range
  * that RAM still backs stays type 2: Linux requires an RMRR to be covered
@@ -19,11 +21,13 @@
  * (arch/x86/kernel/e820.c, e820__update_table()), so what the guest prints
  * equals what mc_e820_format_line() prints.
  *
- * Ownership: every buffer is the caller's but the table of mc_e820_build(),
- * freed with mc_e820_free(). Functions that fill one take its capacity;
- * when it is too small they return MC_ENOSPC and report the size needed,
- * so a caller may ask first with a capacity of 0. Errors other than
- * MC_ENOSPC leave a diagnostic in the map (mc_map_error()).
+ * Buffers, sizes, options and ownership follow the emitter convention of
+ * memcarve.h: every function that fills a caller buffer takes an in/out
+ * size_t *size (room in, length written or needed out; MC_ENOSPC writes
+ * nothing), counted in entries for tables of struct mc_e820_entry and in
+ * bytes otherwise; mc_e820_build_alloc()'s table is freed with mc_free().
+ * Errors other than MC_ENOSPC leave a diagnostic in the map, when there is
+ * one (mc_map_error()).
  */
 #ifndef MEMCARVE_E820_H
 #define MEMCARVE_E820_H
@@ -72,10 +76,10 @@ struct mc_e820_entry {
  * mc_e820_sanitize() - the kernel's e820__update_table() on an array
  * @in:		entries in any order, possibly overlapping
  * @n:		how many
- * @out:	where the result goes; must not overlap @in
- * @cap:	room in @out, in entries
- * @count:	set to the number of result entries (the number needed when
- *		the result does not fit)
+ * @out:	where the result goes; must not overlap @in; may be NULL
+ *		when *@size is 0
+ * @size:	in: room in @out, in entries; out: the number of result
+ *		entries (the number needed on MC_ENOSPC)
  *
  * The change-point sweep of Linux: sorted by address, on overlap the
  * highest type wins, touching entries of one type merge, zero-size entries
@@ -84,60 +88,68 @@ struct mc_e820_entry {
  * holding one and keeps it as given; a table that is already sanitized is
  * the same either way).
  *
- * Return: 0; MC_ENOSPC when @cap is too small; MC_ERANGE when an entry
+ * Return: 0; MC_ENOSPC when *@size is too small; MC_ERANGE when an entry
  * wraps past 2^64 or the result would need an entry of 2^64 bytes;
  * MC_ENOMEM. This function has no map, so no diagnostic.
  */
 int mc_e820_sanitize(const struct mc_e820_entry *in, size_t n,
-		     struct mc_e820_entry *out, size_t cap, size_t *count);
+		     struct mc_e820_entry *out, size_t *size);
+
+/*
+ * MC_E820_AS_X86: what an x86 guest is told of the map, whatever arch it
+ * names (without it, a map of another arch is refused): the command
+ * line's x86 style writes its memmap= tokens from this table, so the e820
+ * table and the command line share one kind-to-type mapping.
+ */
+#define MC_E820_AS_X86		(1u << 0)
 
 /**
- * mc_e820_table() - the carved map as sanitized e820 entries
- * @map:	a carved map; its arch must be x86_64 or unset
- * @out:	where the entries go (may be NULL when @cap is 0)
- * @cap:	room in @out, in entries
- * @count:	set to the number of entries (needed, on MC_ENOSPC)
+ * struct mc_e820_opts - how to build the table
+ * @flags:	MC_E820_AS_X86
+ * @reserved:	must be zero
+ */
+struct mc_e820_opts {
+	unsigned int flags;
+	uint64_t reserved[4];
+};
+
+/**
+ * mc_e820_opts_init() - the defaults: no flags
+ * @opts:	filled in
+ */
+void mc_e820_opts_init(struct mc_e820_opts *opts);
+
+/**
+ * mc_e820_build() - the carved map as sanitized e820 entries
+ * @map:	a carved map; its arch must be x86_64 or unset (any arch
+ *		with MC_E820_AS_X86)
+ * @opts:	options, or NULL for the defaults
+ * @entries:	where the entries go; may be NULL when *@size is 0
+ * @size:	in: room at @entries, in entries; out: the number of
+ *		entries (needed, on MC_ENOSPC)
  *
  * Return: 0; MC_ENOSPC (no diagnostic); MC_ESTATE if the map is not
- * carved, MC_EINVAL for another arch, MC_ERANGE for a table that cannot
- * be written (one entry covering all 2^64 bytes). It allocates nothing.
+ * carved, MC_EINVAL for another arch or a bad option, MC_ERANGE for a
+ * table that cannot be written (one entry covering all 2^64 bytes). It
+ * allocates nothing.
  */
-int mc_e820_table(struct mc_map *map, struct mc_e820_entry *out, size_t cap,
-		  size_t *count);
+int mc_e820_build(struct mc_map *map, const struct mc_e820_opts *opts,
+		  struct mc_e820_entry *entries, size_t *size);
 
 /**
- * mc_e820_build() - mc_e820_table() into a buffer of its own
- * @map:	a carved map; its arch must be x86_64 or unset
- * @out:	set to the entries (free with mc_e820_free()), NULL on error
- * @count:	set to the number of entries, 0 on error
+ * mc_e820_build_alloc() - mc_e820_build() into a buffer of its own
+ * @map:	a carved map
+ * @opts:	options, or NULL for the defaults
+ * @out:	set to the entries (free with mc_free()), NULL on error
+ * @size:	set to the number of entries, 0 on error
  *
- * The same table as mc_e820_table() in one pass over the carved result,
+ * The same table as mc_e820_build() in one pass over the carved result,
  * where asking for the size first takes two.
- * Return: 0; the errors of mc_e820_table() but MC_ENOSPC, each with a
+ * Return: 0; the errors of mc_e820_build() but MC_ENOSPC, each with a
  * diagnostic (MC_ENOMEM too).
  */
-int mc_e820_build(struct mc_map *map, struct mc_e820_entry **out,
-		  size_t *count);
-
-/**
- * mc_e820_build_as_x86() - mc_e820_build() for a map of any arch
- * @map:	a carved map
- * @out:	set to the entries (free with mc_e820_free()), NULL on error
- * @count:	set to the number of entries, 0 on error
- *
- * What an x86 guest is told of the map, whatever arch it names: the
- * command line's x86 style writes its memmap= tokens from this table, so
- * the e820 table and the command line share one kind-to-type mapping.
- * Return: as mc_e820_build(), never MC_EINVAL for the arch.
- */
-int mc_e820_build_as_x86(struct mc_map *map, struct mc_e820_entry **out,
-			 size_t *count);
-
-/**
- * mc_e820_free() - free a table from mc_e820_build()
- * @e:		the table, or NULL
- */
-void mc_e820_free(struct mc_e820_entry *e);
+int mc_e820_build_alloc(struct mc_map *map, const struct mc_e820_opts *opts,
+			struct mc_e820_entry **out, size_t *size);
 
 /**
  * struct mc_e820_need - a range the guest needs as usable RAM
@@ -201,6 +213,7 @@ size_t mc_e820_boot_entries(const struct mc_e820_entry *e, size_t n,
  * @n_setup_data:	how many
  * @linux_version:	the guest's release (MC_LINUX_VERSION()), or
  *			MC_LINUX_NEWEST; it decides how the kernel splits
+ * @reserved:		must be zero (room for fields of later 1.x releases)
  */
 struct mc_e820_rules {
 	bool legacy_hole;
@@ -210,12 +223,13 @@ struct mc_e820_rules {
 	const struct mc_e820_need *setup_data;
 	size_t n_setup_data;
 	uint32_t linux_version;
+	uint64_t reserved[4];
 };
 
 /**
  * mc_e820_check() - check a table against the x86 layout rules
  * @map:	the map, for diagnostics
- * @e:		a table from mc_e820_table()
+ * @e:		a table from mc_e820_build()
  * @n:		its entries
  * @rules:	what to check
  *
@@ -287,32 +301,17 @@ const char *mc_e820_type_name_linux(uint32_t type, uint32_t version,
  * @e:		the entry
  * @who:	the prefix: "BIOS-e820" for the zero-page table, "extended"
  *		after a SETUP_E820_EXT node
- * @buf:	output, NUL-terminated, no newline
- * @len:	size of @buf; 80 bytes always suffice for a 9-letter @who
+ * @buf:	output, NUL-terminated, no newline; may be NULL when *@size
+ *		is 0
+ * @size:	in: bytes at @buf; out: the line's length with its NUL
+ *		(needed, on MC_ENOSPC); 80 bytes always suffice for a
+ *		9-letter @who
  *
  * "BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable"
- * Return: the length of the whole line (snprintf semantics).
+ * Return: 0 or MC_ENOSPC (nothing written).
  */
 int mc_e820_format_line(const struct mc_e820_entry *e, const char *who,
-			char *buf, size_t len);
-
-/**
- * mc_e820_format() - a whole table as the kernel logs it
- * @e:		entries
- * @n:		how many
- * @who:	the prefix of every line, as for mc_e820_format_line()
- * @buf:	output (may be NULL when @len is 0)
- * @len:	its size in bytes
- * @needed:	set to the size of the text with its NUL
- *
- * One mc_e820_format_line() per entry, each ended by a newline, then a
- * NUL; what Linux 6.1 logs, without asking for a buffer per line
- * (mc_e820_print() with version 6.1).
- * Return: 0, MC_ENOSPC (nothing written) or MC_ERANGE (the size does not
- * fit a size_t).
- */
-int mc_e820_format(const struct mc_e820_entry *e, size_t n, const char *who,
-		   char *buf, size_t len, size_t *needed);
+			char *buf, size_t *size);
 
 /**
  * mc_e820_print() - a whole table exactly as a given release logs it
@@ -320,12 +319,12 @@ int mc_e820_format(const struct mc_e820_entry *e, size_t n, const char *who,
  * @n:		how many
  * @who:	the prefix: "BIOS-e820", "extended", "user", "modified"
  * @version:	MC_LINUX_VERSION(), or MC_LINUX_NEWEST
- * @buf:	output (may be NULL when @len is 0)
- * @len:	its size in bytes
- * @needed:	set to the size of the text with its NUL
+ * @buf:	output; may be NULL when *@size is 0
+ * @size:	in: bytes at @buf; out: the size of the text with its NUL
+ *		(written, or needed on MC_ENOSPC)
  *
  * e820__print_table(): before 7.0 one "WHO: [mem 0x...-0x...] TYPE" line
- * per entry (mc_e820_format()). From 7.0 "WHO: [mem 0x...-0x...]  TYPE"
+ * per entry (mc_e820_format_line()). From 7.0 "WHO: [mem 0x...-0x...]  TYPE"
  * with the new names (two spaces), and before an entry that starts above
  * the end of the one before it (or above 0, for the first) a line
  * "WHO: [gap 0x...-0x...]"; one that starts below it gets the kernel's
@@ -335,22 +334,21 @@ int mc_e820_format(const struct mc_e820_entry *e, size_t n, const char *who,
  * MC_LINUX_OLDEST) or MC_ERANGE (the size does not fit a size_t).
  */
 int mc_e820_print(const struct mc_e820_entry *e, size_t n, const char *who,
-		  uint32_t version, char *buf, size_t len, size_t *needed);
+		  uint32_t version, char *buf, size_t *size);
 
 /**
  * mc_e820_encode() - entries as a raw array of 20-byte boot_e820_entry
  * @e:		entries
  * @n:		how many
- * @buf:	output (may be NULL when @len is 0)
- * @len:	its size in bytes
- * @needed:	set to 20 * @n
+ * @buf:	output; may be NULL when *@size is 0
+ * @size:	in: bytes at @buf; out: 20 * @n (written, or needed)
  *
  * The layout of boot_params.e820_table, of a SETUP_E820_EXT payload and of
  * an int 15h/e820 BIOS table: u64 addr, u64 size, u32 type, little-endian.
  * Return: 0, MC_ENOSPC or MC_ERANGE (the size does not fit a size_t).
  */
 int mc_e820_encode(const struct mc_e820_entry *e, size_t n, void *buf,
-		   size_t len, size_t *needed);
+		   size_t *size);
 
 /**
  * mc_e820_ext_count() - entries that do not fit in the zero page
@@ -372,6 +370,7 @@ size_t mc_e820_ext_count(size_t n);
  * @init_size:		bytes it needs there while starting (>= 2.10)
  * @linux_version:	MC_LINUX_VERSION() of the kernel_version string the
  *			header points at, 0 when it has none that reads
+ * @reserved:		zeroed (fields of later 1.x releases go here)
  */
 struct mc_bzimage {
 	uint16_t version;
@@ -383,6 +382,7 @@ struct mc_bzimage {
 	uint64_t pref_address;
 	uint32_t init_size;
 	uint32_t linux_version;
+	uint64_t reserved[4];
 };
 
 /**
@@ -397,30 +397,48 @@ struct mc_bzimage {
  * ends inside boot_params' room for it (0x290) and the image, and a boot
  * protocol of at least 2.10 (pref_address and init_size give the load
  * range the kernel needs as RAM).
- * Return: 0 or MC_EBADBLOB with a diagnostic on "--kernel".
+ * Return: 0 or MC_EBADBLOB with a diagnostic on "image".
  */
 int mc_e820_bzimage(struct mc_map *map, const char *name, const void *image,
 		    size_t len, struct mc_bzimage *out);
 
+/* mc_e820_boot_opts.flags */
+#define MC_E820_LEGACY_HOLE	(1u << 0)	/* nothing usable in 0xa0000-0xfffff */
+
 /**
- * struct mc_e820_boot - what the zero page points at, besides the e820
- * @kernel:		bzImage whose setup header is copied (0x1f1 up to
- *			hdr_end), or NULL: then only boot_flag, "HdrS" and
- *			type_of_loader are written, the fields the 64-bit
- *			entry reads
+ * struct mc_e820_boot_opts - what a VMM loads besides the table, and the
+ *	guest it boots; mc_e820_boot_opts_init() gives the defaults (all 0)
+ * @kernel:		the bzImage, or NULL. Its load range, pref_address
+ *			for init_size bytes, must be usable RAM; the zero
+ *			page gets its setup header (else only boot_flag,
+ *			"HdrS" and type_of_loader)
  * @kernel_len:		bytes at @kernel
- * @kernel_name:	its name in diagnostics
- * @cmdline_addr:	guest address of the NUL-terminated command line, 0 none
- * @initrd_addr:	guest address of the initrd, 0 none
- * @initrd_size:	its size in bytes
- * @rsdp_addr:		guest address of the ACPI RSDP, 0 none (needs 2.14)
- * @setup_data_addr:	guest address where the SETUP_E820_EXT node goes;
- *			needed when the table has more than 128 entries
- * @setup_data_next:	an existing setup_data chain to link after ours
- *			(or straight from hdr.setup_data if we add no
- *			node), 0 none. Needs protocol 2.09.
+ * @kernel_name:	its name in diagnostics (a file name), NULL for
+ *			"opts.kernel"
+ * @cmdline_addr:	guest address of the NUL-terminated command line, 0
+ *			none; the 2048 bytes the kernel copies from there
+ *			must be backed memory
+ * @initrd_addr:	guest address of the initrd, 0 none; with
+ *			@initrd_size, its bytes must be usable RAM
+ * @initrd_size:	its size in bytes; given with @initrd_addr or not at
+ *			all
+ * @rsdp_addr:		guest address of the ACPI RSDP, 0 none; its 36 bytes
+ *			must be backed memory; needs boot protocol 2.14
+ * @setup_data_addr:	where the VMM loads the SETUP_E820_EXT node; needed
+ *			when the table has more than 128 entries, and then
+ *			the node must lie in usable RAM
+ * @setup_data_next:	an existing setup_data chain to link after ours (or
+ *			straight from hdr.setup_data if we add no node), 0
+ *			none; needs boot protocol 2.09
+ * @max_entries:	the guest's E820_MAX_ENTRIES, 0 for
+ *			MC_E820_MAX_ENTRIES_DEFAULT
+ * @linux_version:	the guest's release, MC_LINUX_VERSION(); 0 for the
+ *			one in @kernel's header, else MC_LINUX_NEWEST. It
+ *			decides how many entries the kernel adds at boot
+ * @flags:		MC_E820_LEGACY_HOLE
+ * @reserved:		must be zero (room for fields of later 1.x releases)
  */
-struct mc_e820_boot {
+struct mc_e820_boot_opts {
 	const void *kernel;
 	size_t kernel_len;
 	const char *kernel_name;
@@ -430,34 +448,128 @@ struct mc_e820_boot {
 	uint64_t rsdp_addr;
 	uint64_t setup_data_addr;
 	uint64_t setup_data_next;
+	size_t max_entries;
+	uint32_t linux_version;
+	uint32_t flags;
+	uint64_t reserved[4];
 };
+
+/**
+ * mc_e820_boot_opts_init() - the defaults: no kernel, no initrd, no
+ *	addresses, Debian's E820_MAX_ENTRIES, the newest release, no flags
+ * @opts:	filled whole
+ */
+void mc_e820_boot_opts_init(struct mc_e820_boot_opts *opts);
 
 /**
  * mc_e820_zeropage() - write a 4096-byte boot_params
  * @map:	the map, for diagnostics
- * @e:		the e820 table (sanitized, from mc_e820_table())
+ * @e:		the e820 table (sanitized, from mc_e820_build())
  * @n:		its entries; the first 128 go here, the rest in the node
- *		mc_e820_setup_data() writes at @boot->setup_data_addr
- * @boot:	the other fields
- * @zp:		MC_ZEROPAGE_SIZE bytes of caller memory, overwritten whole
+ *		mc_e820_setup_data() writes at @opts->setup_data_addr
+ * @opts:	the fields the zero page points at: kernel (its setup header
+ *		is copied, 0x1f1 up to hdr_end; without one only boot_flag,
+ *		"HdrS" and type_of_loader are written, the fields the 64-bit
+ *		entry reads), cmdline_addr, initrd_addr and initrd_size,
+ *		rsdp_addr (protocol 2.14), setup_data_addr and
+ *		setup_data_next (2.09); the rest of @opts is not read here
+ *		(mc_e820_boot_check() applies it). NULL: no kernel, no
+ *		addresses.
+ * @zp:		caller memory, its first MC_ZEROPAGE_SIZE bytes overwritten
+ *		whole; may be NULL when *@size is 0
+ * @size:	in: bytes at @zp; out: MC_ZEROPAGE_SIZE (written, or needed)
  *
+ * The writer alone, for a VMM that lays out its boot itself;
+ * mc_e820_boot_build() is this with every rule checked first.
  * type_of_loader is 0xff (undefined loader), sentinel 0, every field not
  * named here 0.
- * Return: 0, MC_EBADBLOB (a bad bzImage) or MC_EINVAL (a field the
- * image's protocol lacks, a missing setup_data address, an address that
- * does not fit its field), each with a diagnostic naming the option.
+ * Return: 0, MC_ENOSPC (no diagnostic), MC_EBADBLOB (a bad bzImage) or
+ * MC_EINVAL (a field the image's protocol lacks, a missing setup_data
+ * address, a reserved word set), each with a diagnostic naming the field.
  */
 int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
-		     size_t n, const struct mc_e820_boot *boot, void *zp);
+		     size_t n, const struct mc_e820_boot_opts *opts, void *zp,
+		     size_t *size);
+
+/**
+ * mc_e820_boot_check() - every rule an x86 boot with @opts relies on
+ * @map:	the carved map the table comes from (diagnostics; the
+ *		command line and RSDP are checked against its backed pieces)
+ * @opts:	what the VMM loads, or NULL for the defaults
+ * @e:		the table (mc_e820_build())
+ * @n:		its entries
+ *
+ * The checks of mc_e820_check() with the ranges @opts implies: the
+ * kernel's load range, the initrd and, past 128 entries, the
+ * SETUP_E820_EXT node of 16 + 20 x (@n - 128) bytes at
+ * @opts->setup_data_addr lie in usable entries; the table with the
+ * entries the kernel adds at boot (its first page, 0xa0000-0xfffff, the
+ * node) fits @opts->max_entries; with MC_E820_LEGACY_HOLE nothing usable
+ * in 0xa0000-0xfffff. Then the command line and the RSDP lie in backed
+ * memory of @map. Diagnostics name the field at fault ("opts.kernel:
+ * 0x1000000+0x3f98000 must be usable RAM; 0x2000000+0x100000 is
+ * reserved").
+ * Return: 0; MC_EINVAL (a reserved field or unknown flag set, an initrd
+ * address without its size or the reverse, fewer than 2 entries),
+ * MC_ERANGE (a range past 2^64, more entries than the kernel holds),
+ * MC_EOVERLAP (a range not in usable RAM or backed memory), MC_EBADBLOB
+ * (@opts->kernel is not a bzImage of protocol 2.10 or later), MC_ESTATE
+ * (a command line or RSDP address and @map not carved); each with a
+ * diagnostic.
+ */
+int mc_e820_boot_check(struct mc_map *map,
+		       const struct mc_e820_boot_opts *opts,
+		       const struct mc_e820_entry *e, size_t n);
+
+/**
+ * mc_e820_boot_build() - the zero page and its SETUP_E820_EXT node
+ * @map:	a carved map; its arch must be x86_64 or unset
+ * @opts:	what the VMM loads, or NULL for the defaults
+ * @buf:	output (may be NULL when *@size is 0)
+ * @size:	in: bytes at @buf; out: bytes written (0 returned) or needed
+ *		(MC_ENOSPC, nothing written, no diagnostic)
+ *
+ * What a VMM booting Linux through the 64-bit boot protocol needs from the
+ * map, in one call: the table (mc_e820_build()), every rule of
+ * mc_e820_boot_check(), then the bytes. @buf[0..4095] is the zero page
+ * (mc_e820_zeropage(): setup header, type_of_loader 0xff, the addresses of
+ * @opts, the first 128 entries); the VMM loads it where %rsi points at
+ * entry. When the table has more than 128 entries, the rest follow at
+ * @buf[4096..*@size - 1] as the SETUP_E820_EXT node (mc_e820_setup_data(),
+ * linked to @opts->setup_data_next), which the VMM loads at
+ * @opts->setup_data_addr, where hdr.setup_data points; else *@size is
+ * 4096. The rules are checked before the size: a call with *@size 0
+ * already reports a map or options that cannot boot.
+ * Return: 0; MC_ENOSPC; the errors of mc_e820_build(),
+ * mc_e820_boot_check() and mc_e820_zeropage() (a missing
+ * @opts->setup_data_addr, a field the kernel's protocol lacks), each with
+ * a diagnostic.
+ */
+int mc_e820_boot_build(struct mc_map *map,
+		       const struct mc_e820_boot_opts *opts, void *buf,
+		       size_t *size);
+
+/**
+ * mc_e820_boot_build_alloc() - mc_e820_boot_build() into a buffer of its own
+ * @map:	a carved map
+ * @opts:	what the VMM loads, or NULL for the defaults
+ * @out:	set to the bytes (free with mc_free()), NULL on error
+ * @size:	set to their length, 0 on error
+ *
+ * Return: as mc_e820_boot_build(), never MC_ENOSPC.
+ */
+int mc_e820_boot_build_alloc(struct mc_map *map,
+			     const struct mc_e820_boot_opts *opts, void **out,
+			     size_t *size);
 
 /**
  * mc_e820_setup_data() - the SETUP_E820_EXT node for entries 128 and up
  * @e:		the whole e820 table
  * @n:		its entries; must be more than 128
  * @next:	the setup_data node after ours, 0 for the end of the chain
- * @buf:	output (may be NULL when @len is 0)
- * @len:	its size in bytes
- * @needed:	set to 16 + 20 * (@n - 128)
+ * @buf:	output; may be NULL when *@size is 0
+ * @size:	in: bytes at @buf; out: 16 + 20 * (@n - 128) (written, or
+ *		needed)
  *
  * struct setup_data { u64 next; u32 type = 1; u32 len; u8 data[len]; },
  * data holding the entries past the zero page.
@@ -465,7 +577,7 @@ int mc_e820_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
  * not fit the u32 len.
  */
 int mc_e820_setup_data(const struct mc_e820_entry *e, size_t n, uint64_t next,
-		       void *buf, size_t len, size_t *needed);
+		       void *buf, size_t *size);
 
 /*
  * Decoders for "memcarve inspect": each adds the regions its bytes
@@ -482,7 +594,9 @@ int mc_e820_setup_data(const struct mc_e820_entry *e, size_t n, uint64_t next,
  *
  * Types map to kinds: 1 ram, 2 reserved, 3 acpi, 4 nvs, 7 pmem; 5, 12 and
  * soft reserved become reserved/pmem ranges named "unusable", "pram",
- * "soft-reserved". Zero-size entries are skipped, as the kernel does.
+ * "soft-reserved". Zero-size entries are skipped, as the kernel does. A
+ * region's source names the format ("zero page", "SETUP_E820_EXT",
+ * "e820 table").
  */
 int mc_e820_zeropage_decode(struct mc_map *map, const void *blob, size_t len);
 int mc_e820_setup_data_decode(struct mc_map *map, const void *blob,

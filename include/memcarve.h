@@ -12,12 +12,64 @@
  * Addresses are inclusive ranges [first, last], so a range that ends at
  * 2^64 - 1 needs no 65-bit arithmetic.
  *
- * Ownership: the library owns every pointer it returns; they stay valid until
- * the map is changed (mc_map_add(), mc_map_load*(), mc_map_set_*()) or freed.
- * Strings and arrays passed in are copied. Functions that can fail return 0
- * or a negative MC_E* code; the map then holds a diagnostic for the caller to
- * print (mc_map_error()). The library never prints, exits or keeps globals,
- * so separate maps may be used from separate threads.
+ * Ownership: pointers the library returns from a map (mc_map_input(),
+ * mc_map_result(), mc_map_slots(), mc_map_totals(), mc_map_error()) belong
+ * to the map; they stay valid until the map is changed (mc_map_add(),
+ * mc_map_load*(), mc_map_set_*(), mc_map_carve()) or freed. Buffers an
+ * emitter allocates for the caller (the _alloc forms below) belong to the
+ * caller, outlive the map and are freed with mc_free(). Strings and arrays
+ * passed in are copied. Functions that can fail return 0 or a negative
+ * MC_E* code; the map then holds a diagnostic for the caller to print
+ * (mc_map_error()). The library never prints, exits or keeps globals.
+ *
+ * Thread safety: calls on different maps may run concurrently, from any
+ * threads. On one map, the calls that only read it (mc_map_input(),
+ * mc_map_result(), mc_map_slots(), mc_map_totals(), mc_map_arch(),
+ * mc_map_policy(), mc_map_granule(), mc_map_effective_policy(),
+ * mc_map_error_count(), mc_map_error(), mc_map_errors_dropped()) may run
+ * concurrently with each other. Every other call on a map, which includes
+ * every build, decode, load and carve (each can record a diagnostic on
+ * it), needs the map to itself: no other call on that map may run at the
+ * same time. Functions without a map (mc_strerror(), mc_*_name(),
+ * mc_*_parse(), mc_e820_sanitize(), mc_free(), ...) may run anywhere.
+ *
+ * Emitters: one convention for every function that writes a device tree,
+ * an e820 table, an ACPI table or RSDP blob, or a command line. Each has
+ * two forms:
+ *
+ *	int mc_X_build(struct mc_map *map, const struct mc_X_opts *opts,
+ *		       void *buf, size_t *size);
+ *	int mc_X_build_alloc(struct mc_map *map,
+ *			     const struct mc_X_opts *opts,
+ *			     void **out, size_t *size);
+ *
+ * (mc_e820_build() takes struct mc_e820_entry pointers; mc_acpi_build()
+ * names the table before its options; mc_acpi_rsdp() takes the address
+ * and the tables instead of a map's content.)
+ *
+ * The caller-buffer form: *size in is the room at buf, out the length
+ * written (on 0) or the length needed (on MC_ENOSPC, when nothing is
+ * written and no diagnostic is recorded). buf may be NULL when *size is 0,
+ * which asks for the size. The allocating form does the same work once and
+ * sets *out to a buffer the caller frees with mc_free() and *size to its
+ * length; on error *out is NULL and *size 0. Sizes count bytes for blobs
+ * and strings (a command line's count includes its NUL), and entries for
+ * an e820 table (struct mc_e820_entry). Every other public function that
+ * writes into a caller buffer (mc_e820_print(), mc_e820_encode(),
+ * mc_e820_setup_data(), mc_e820_sanitize(), ...) follows the same in/out
+ * size_t *size rule.
+ *
+ * Options: every emitter takes a struct mc_X_opts; NULL means the defaults,
+ * and mc_X_opts_init() fills a struct with them. Option structs (and
+ * struct mc_region) end in reserved words that must be zero (MC_EINVAL
+ * otherwise): fields added in 1.x take that room, so a program built
+ * against 1.0 keeps working. Start from mc_X_opts_init(), then set
+ * fields. The library never reads past a struct's 1.0 layout.
+ *
+ * Layouts: array elements (struct mc_piece, struct mc_slot, struct
+ * mc_e820_entry) are frozen for SONAME 1. Structs the library returns by
+ * pointer (struct mc_error, struct mc_totals) may grow at their end:
+ * never allocate or copy one, read it where it is.
  */
 #ifndef MEMCARVE_H
 #define MEMCARVE_H
@@ -30,7 +82,7 @@ extern "C" {
 #endif
 
 /* The version this header belongs to; the Makefile reads it from here. */
-#define MC_VERSION "0.2.0"
+#define MC_VERSION "1.0.0"
 
 /**
  * mc_version() - the version of the library a program runs with
@@ -46,7 +98,7 @@ const char *mc_version(void);
 #define MC_ERANGE	(-2)	/* a number or range does not fit */
 #define MC_EALIGN	(-3)	/* a base or size breaks a required alignment */
 #define MC_EOVERLAP	(-4)	/* ranges conflict (overlapping RAM, policy abort) */
-#define MC_ENOSPACE	(-5)	/* relocate found no free space */
+#define MC_ENOROOM	(-5)	/* relocate found no room */
 #define MC_ENOMEM	(-6)	/* allocation failed */
 #define MC_EIO		(-7)	/* reading a file failed */
 #define MC_ESTATE	(-8)	/* call out of order, e.g. result before carve */
@@ -80,7 +132,12 @@ enum mc_resv_type {
 	MC_RESV_DIRECT_RELAXABLE,	/* identity-mapped, may be remapped */
 };
 
-/* What happens to RAM under a range that overlaps it (DESIGN §2). */
+/*
+ * What happens to RAM under a range that overlaps it: abort refuses the
+ * map, overlay keeps the RAM backing the range, carve cuts the RAM out
+ * (granule-rounded), relocate cuts it out and adds as much RAM back above
+ * the same block.
+ */
 enum mc_policy {
 	MC_POLICY_DEFAULT = 0,	/* region: inherit the map's; map: carve */
 	MC_POLICY_ABORT,
@@ -120,26 +177,31 @@ struct mc_pci_dev {
 };
 
 /**
- * struct mc_region - one range of guest-physical address space
+ * struct mc_region - one range of guest-physical address space, as input
  * @first:	first byte
  * @last:	last byte (inclusive); @first <= @last
  * @kind:	what the range is
  * @type:	IOMMU reserved-region type; meaningful for MC_RESERVED only
  * @policy:	this region's own policy, or MC_POLICY_DEFAULT
- * @flags:	MC_F_* flags
+ * @flags:	MC_F_* input flags
  * @align:	required alignment of @first (a power of two), 0 for none
  * @access:	IORT RMR access attributes (DEN 0049E.d, RMR flags bits 9:2),
  *		0..0xff, when MC_F_ACCESS is set; else the emitter's default
  * @name:	name for DT nodes and labels, or NULL
  * @devices:	PCI devices a direct* range serves (@n_devices entries)
  * @sids:	IORT stream IDs, if given explicitly (@n_sids entries)
- * @origin:	result only: index of the input region this piece comes from,
- *		in the order regions were added (see mc_map_input())
- * @line:	the source line it was read from, 0 if added by mc_map_add()
+ * @source:	where it came from, named in diagnostics: the map or
+ *		reserved_regions file ("<stdin>" for standard input), the
+ *		decoded blob, or the caller's own name for mc_map_add()
+ *		(copied). NULL in mc_map_add() stands for "mc_map_add()",
+ *		with @line the call's number N (the map's mc_map_add() calls
+ *		counted from 1): messages say "mc_map_add()#N".
+ * @line:	the line of @source it was read from, 0 if none
+ * @reserved:	must be zero (room for fields added in 1.x)
  *
  * Callers fill one in for mc_map_add() (a zeroed struct is a valid start);
- * the library hands them back as the carved result, where a piece keeps the name, devices and attributes of
- * the input region it comes from.
+ * mc_map_input() hands them back. The carved result is made of struct
+ * mc_piece, each naming the input region it comes from.
  */
 struct mc_region {
 	uint64_t first;
@@ -150,34 +212,73 @@ struct mc_region {
 	unsigned int flags;
 	uint64_t align;
 	unsigned int access;
+	unsigned int line;
 	const char *name;
 	const struct mc_pci_dev *devices;
 	size_t n_devices;
 	const uint32_t *sids;
 	size_t n_sids;
-	size_t origin;
-	unsigned int line;
+	const char *source;
+	uint64_t reserved[4];
+};
+
+/* The most regions a map holds: a piece's @origin is 32 bits. */
+#define MC_MAX_REGIONS	(UINT32_MAX - 1u)
+
+/**
+ * struct mc_piece - one piece of the carved result (24 bytes, an array
+ *		     element: its layout is frozen for SONAME 1)
+ * @first:	first byte
+ * @last:	last byte (inclusive)
+ * @origin:	index into mc_map_input() of the input region the piece comes
+ *		from: its name, devices, stream IDs, access, line and policy
+ *		are read there (mc_map_input(map, &n)[piece->origin])
+ * @kind:	enum mc_kind, the input region's
+ * @type:	enum mc_resv_type, the input region's (MC_RESERVED only)
+ * @flags:	MC_F_*: the input region's and the result flags
+ */
+struct mc_piece {
+	uint64_t first;
+	uint64_t last;
+	uint32_t origin;
+	uint8_t kind;
+	uint8_t type;
+	uint16_t flags;
 };
 
 /**
  * struct mc_error - one diagnostic
  * @code:	the MC_E* code
- * @source:	file or buffer name ("<stdin>" for standard input), "" if
- *		none; a name too long for it keeps its start and its end
- *		around "..."
- * @line:	line number, 0 if the error is not about one line
- * @field:	the field at fault ("size", "type=", ...), "" if none
- * @msg:	the whole message, ready to print:
- *		"vm.map:7: size: '0' is zero" or
- *		"vm.map:7: reserved 0x8000000+0x100000 overlaps ram
- *		 0x0+0x10000000 (policy abort)"
+ * @source:	file or buffer name ("<stdin>" for standard input,
+ *		"mc_map_add()" for a region added without one), "" if none; a
+ *		name over 255 bytes keeps its start and its end around "..."
+ * @line:	line number (for "mc_map_add()", the call's number), 0 if the
+ *		error is not about one line
+ * @field:	the field at fault: a map-file attribute ("size", "type=")
+ *		or a struct member ("opts.base", "region.devices"); "" if
+ *		none
+ * @msg:	the whole message, ready to print, in one of three shapes:
+ *		about a range,
+ *		"vm.map:7: reserved 0x8000000+0x100000 type=msi name=its:
+ *		 ...";
+ *		an overlap, naming both ranges,
+ *		"vm.map:7: reserved 0x8000000+0x100000: overlaps ram
+ *		 0x0+0x10000000 (vm.map:3) (policy abort)";
+ *		anything else, "vm.map:7: size: '0' is zero" or
+ *		"opts.base: not a valid DTB". A size of 0x10000000000000000
+ *		is the whole 2^64 space. Bytes below 0x20 or above 0x7e are
+ *		written as \xNN; a message is cut at 2047 bytes, ending "...".
+ *
+ * The strings belong to the map and stay valid until mc_map_clear_errors()
+ * or mc_map_free(). The struct may grow at its end: use it through the
+ * pointer mc_map_error() returns, never copy or allocate one.
  */
 struct mc_error {
 	int code;
-	char source[128];
+	const char *source;
 	unsigned int line;
-	char field[24];
-	char msg[512];
+	const char *field;
+	const char *msg;
 };
 
 /**
@@ -235,7 +336,7 @@ void mc_map_free(struct mc_map *map);
  *	least MC_GRANULE_MIN
  *
  * A value set here overrides the matching statement of any map text loaded
- * later or earlier, the way --arch overrides "arch" in a map file.
+ * later or earlier ("arch", "policy", "granule" in a map file).
  * Return: 0, or MC_EINVAL for a value out of range.
  */
 /*
@@ -257,18 +358,20 @@ uint64_t mc_map_granule(const struct mc_map *map);
 /**
  * mc_map_add() - add one region
  * @map:	the map
- * @region:	the region; name, devices and sids are copied; @origin and
- *		result flags are ignored
+ * @region:	the region; name, devices, sids and source are copied;
+ *		result flags are ignored; @region->reserved must be zero
  *
- * Return: 0, or MC_EINVAL / MC_ERANGE / MC_EALIGN / MC_ENOMEM with a
- * diagnostic in the map.
+ * Return: 0, or MC_EINVAL / MC_ERANGE (also: the map already holds
+ * MC_MAX_REGIONS) / MC_EALIGN / MC_ENOMEM with a diagnostic in the map.
  */
 int mc_map_add(struct mc_map *map, const struct mc_region *region);
 
 /**
- * mc_map_load() - parse map-file text (DESIGN §1)
+ * mc_map_load() - parse map-file text (the format memcarve(1) describes
+ *		   under MAP FILE: one statement per line)
  * @map:	the map to add to
- * @source:	name used in diagnostics, e.g. the file name
+ * @source:	name used in diagnostics, e.g. the file name; it becomes the
+ *		source of every region the text adds (copied)
  * @text:	the text; need not be NUL-terminated
  * @len:	its length in bytes
  *
@@ -291,8 +394,9 @@ int mc_map_load(struct mc_map *map, const char *source, const char *text,
  *		direct, direct-relaxable, reserved, msi
  * @len:	its length in bytes
  *
- * Each line becomes an unnamed MC_RESERVED region. Lines are limited as
- * in mc_map_load().
+ * Each line becomes an unnamed MC_RESERVED region whose source and line
+ * are @source and its line, so a diagnostic about it names that file.
+ * Lines are limited as in mc_map_load().
  * Return: 0, or the code of the first error.
  */
 int mc_map_load_resv(struct mc_map *map, const char *source, const char *text,
@@ -319,8 +423,8 @@ int mc_map_load_resv_file(struct mc_map *map, const char *path);
  * mc_read_file() - read all of a file, at most MC_INPUT_MAX bytes
  * @map:	where a failure's diagnostic goes
  * @path:	the file; "-" is standard input (named "<stdin>" in messages)
- * @data:	set to a malloc()ed buffer holding the bytes and a NUL after
- *		them; the caller free()s it
+ * @data:	set to a buffer holding the bytes and a NUL after them; the
+ *		caller frees it with mc_free()
  * @len:	set to the number of bytes
  *
  * Return: 0; MC_EIO when it cannot be opened or read (a directory, say);
@@ -336,7 +440,7 @@ int mc_read_file(struct mc_map *map, const char *path, void **data,
  * Runs in O(n log n) for n regions. Can be called again after the map
  * changes; each call replaces the previous result.
  * Return: 0, MC_EOVERLAP (overlapping RAM, a policy-abort conflict, or
- * overlapping ranges that cannot be merged), MC_ENOSPACE (relocate found no
+ * overlapping ranges that cannot be merged), MC_ENOROOM (relocate found no
  * room), MC_ERANGE (total RAM above 2^64 - 1) or MC_ENOMEM. Conflicts get
  * one diagnostic each.
  */
@@ -354,7 +458,8 @@ const struct mc_region *mc_map_input(const struct mc_map *map, size_t *count);
  * @map:	a carved map
  * @count:	set to the number of pieces
  *
- * Pieces are sorted by address and never overlap. RAM pieces are what the
+ * Pieces are sorted by address and never overlap. Each names its input
+ * region (@origin), whose attributes it carries. RAM pieces are what the
  * guest gets as RAM; every other piece is described to the guest. Each
  * piece lies wholly inside or wholly outside the input RAM: inside, it has
  * MC_F_BACKED where RAM still backs it (overlay) or MC_F_CARVED where RAM
@@ -362,8 +467,27 @@ const struct mc_region *mc_map_input(const struct mc_map *map, size_t *count);
  * not mention.
  * Return: the array, or NULL (and *count = 0) if the map is not carved.
  */
-const struct mc_region *mc_map_result(const struct mc_map *map,
-				      size_t *count);
+const struct mc_piece *mc_map_result(const struct mc_map *map,
+				     size_t *count);
+
+/**
+ * mc_map_effective_policy() - the policy that applies to an input region
+ * @map:	the map (its default policy)
+ * @region:	a region of mc_map_input(), e.g. that of a piece's origin
+ *
+ * The region's own policy, else the map's, except that direct ranges,
+ * acpi and nvs default to overlay, and mmio and pmem are never overlaid
+ * (overlay means carve for them).
+ * Return: never MC_POLICY_DEFAULT.
+ */
+enum mc_policy mc_map_effective_policy(const struct mc_map *map,
+				       const struct mc_region *region);
+
+/**
+ * mc_free() - free a buffer an _alloc function returned
+ * @p:		the buffer, or NULL
+ */
+void mc_free(void *p);
 
 /**
  * mc_map_totals() - RAM accounting of the carve
@@ -383,6 +507,70 @@ const struct mc_totals *mc_map_totals(const struct mc_map *map);
  */
 const struct mc_slot *mc_map_slots(const struct mc_map *map, size_t *count);
 
+/* Which regions mc_map_write() writes. */
+enum mc_map_part {
+	MC_MAP_INPUT = 0,	/* the regions as added (mc_map_input()) */
+	MC_MAP_RESULT,		/* the carved result (mc_map_result()) */
+};
+
+/**
+ * mc_map_write() - the map as map-file text, which mc_map_load() reads back
+ * @map:	the map; carved for MC_MAP_RESULT
+ * @what:	MC_MAP_INPUT or MC_MAP_RESULT
+ * @buf:	where the text goes, NUL-terminated (may be NULL when *@size
+ *		is 0)
+ * @size:	in: bytes at @buf; out: the length of the text with its NUL,
+ *		written (0 returned) or needed (MC_ENOSPC, nothing written,
+ *		no diagnostic)
+ *
+ * First the settings the map holds other than a new map's: "arch A" when
+ * one is set, "granule G" when one was set (by text or
+ * mc_map_set_granule()), "policy P" when it is not carve. Then one
+ * statement per region, "KIND 0xBASE SIZE [attributes]", BASE and SIZE in
+ * hex (SIZE 0x10000000000000000 for all 2^64 bytes), columns padded with
+ * blanks.
+ *
+ * MC_MAP_INPUT: every region with every attribute the parser reads (type=,
+ * name=, policy=, align=, reusable, readonly, privileged, access= as a
+ * number, devices=, sids=). Loading the text into a new map gives the same
+ * settings and the same regions in the same order: first, last, kind,
+ * type, policy, flags, align, access, name, devices and sids; only the
+ * source and line differ.
+ *
+ * MC_MAP_RESULT: the carved pieces as statements that carve to the same
+ * result. A RAM piece is a ram range; a piece RAM still backs
+ * (MC_F_BACKED) is a ram range and the piece over it with policy=overlay;
+ * any other piece is the piece alone, as no RAM is left under it. Each
+ * keeps type=, name=, the input flags, access=, devices= and sids=; policy
+ * and align of the input are not written. Loading the text and carving
+ * gives pieces equal in first, last, kind, type, name, devices, sids,
+ * access and flags, except MC_F_CARVED and MC_F_RELOCATED, which describe
+ * what the first carve did (nothing is cut or relocated the second time);
+ * the same slots; totals with the same ram_after (ram_before is then
+ * ram_after, carved, relocated and lost_to_rounding 0); origin, source
+ * and line count in the new text.
+ *
+ * Return: 0; MC_ENOSPC; MC_EINVAL (@what unknown), MC_ESTATE
+ * (MC_MAP_RESULT of a map not carved), MC_ERANGE (a region whose statement
+ * would pass the 4096 bytes the parser reads in one line: thousands of
+ * devices or sids) or MC_ENOMEM, each with a diagnostic.
+ */
+int mc_map_write(struct mc_map *map, enum mc_map_part what, char *buf,
+		 size_t *size);
+
+/**
+ * mc_map_write_alloc() - mc_map_write() into a buffer of its own
+ * @map:	the map; carved for MC_MAP_RESULT
+ * @what:	MC_MAP_INPUT or MC_MAP_RESULT
+ * @out:	set to the NUL-terminated text (free with mc_free()), NULL on
+ *		error
+ * @size:	set to its length with the NUL, 0 on error
+ *
+ * Return: as mc_map_write(), never MC_ENOSPC.
+ */
+int mc_map_write_alloc(struct mc_map *map, enum mc_map_part what, char **out,
+		       size_t *size);
+
 #define MC_MAX_ERRORS 32	/* diagnostics kept per map; more are counted */
 
 /**
@@ -401,11 +589,12 @@ void mc_map_clear_errors(struct mc_map *map);
  * mc_map_report() - record a diagnostic on the map
  * @map:	the map
  * @code:	an MC_E* code
- * @field:	the option or field at fault, or NULL
+ * @field:	the struct field at fault ("opts.base"), or NULL
  * @fmt:	printf-style message
  *
- * For the emitters and tools built on the map, so that every error reaches
- * the caller through mc_map_error().
+ * For tools built on the map, so that every error reaches the caller
+ * through mc_map_error(). The message reads "FIELD: text", the shape of
+ * the library's own messages that are not about one range.
  * Return: @code.
  */
 int mc_map_report(struct mc_map *map, int code, const char *field,

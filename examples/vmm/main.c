@@ -136,7 +136,7 @@ static void print_map(const struct mc_map *map)
 {
 	const struct mc_totals *t = mc_map_totals(map);
 	size_t n;
-	const struct mc_region *r = mc_map_result(map, &n);
+	const struct mc_piece *r = mc_map_result(map, &n);
 
 	for (size_t i = 0; i < n; i++)
 		printf("vmm: map %#018llx-%#018llx %s%s%s%s%s%s\n",
@@ -175,7 +175,7 @@ static int place(const struct mc_map *map, uint64_t from, uint64_t align,
 		 uint64_t len, uint64_t *at)
 {
 	size_t n;
-	const struct mc_region *r = mc_map_result(map, &n);
+	const struct mc_piece *r = mc_map_result(map, &n);
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t start = r[i].first > from ? r[i].first : from;

@@ -6,7 +6,7 @@
  * map. Two ways to join them, with the same result for the guest:
  *
  *   patch: the monitor builds its whole tree, memcarve patches it
- *          (mc_dt_options.base; `memcarve dt --base` on the command line);
+ *          (mc_dt_opts.base; `memcarve dt --base` on the command line);
  *   merge: memcarve builds a fragment, the monitor adds its nodes to it.
  */
 #include <stdio.h>
@@ -122,9 +122,10 @@ static int patch(struct mc_map *map, const struct boot *boot, void **dtb,
 {
 	size_t size = ROOM + strlen(boot->cmdline);
 	void *base = malloc(size), *blob;
-	struct mc_dt_options opt = { 0 };
+	struct mc_dt_opts opt;
 	int err = base ? fdt_create_empty_tree(base, (int)size) : -FDT_ERR_NOSPACE;
 
+	mc_dt_opts_init(&opt);
 	if (!err && !(err = fdt_setprop_u32(base, 0, "#address-cells", 2)) &&
 	    !(err = fdt_setprop_u32(base, 0, "#size-cells", 2)))
 		err = platform_nodes(base, boot);
@@ -141,7 +142,7 @@ static int patch(struct mc_map *map, const struct boot *boot, void **dtb,
 	*dtb = malloc(*len);
 	if (*dtb)
 		memcpy(*dtb, blob, *len);
-	mc_dt_free(blob);
+	mc_free(blob);
 	return *dtb ? 0 : fdt_fail("copy", -FDT_ERR_NOSPACE);
 }
 
@@ -158,7 +159,7 @@ static int merge(struct mc_map *map, const struct boot *boot, void **dtb,
 	size = frag_len + ROOM + strlen(boot->cmdline);
 	tree = malloc(size);
 	err = tree ? fdt_open_into(frag, tree, (int)size) : -FDT_ERR_NOSPACE;
-	mc_dt_free(frag);
+	mc_free(frag);
 	if (!err)
 		err = platform_nodes(tree, boot);
 	if (err) {

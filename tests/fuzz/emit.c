@@ -54,18 +54,19 @@ void fuzz_round_trip(int (*decode)(struct mc_map *, const void *, size_t),
 	mc_map_free(back);
 }
 
-static void emit_dt(struct mc_map *map, const struct mc_dt_options *opt)
+static void emit_dt(struct mc_map *map, const struct mc_dt_opts *opt)
 {
 	size_t need = 0, len = 0;
 	void *blob;
-	int err = mc_dt_build(map, opt, NULL, 0, &need);
+	int err = mc_dt_build(map, opt, NULL, &need);
 
 	if (err != MC_ENOSPC || need > FUZZ_OUT_MAX)
 		return;
 	blob = malloc(need);
 	if (!blob)
 		fuzz_fail("malloc", MC_ENOMEM);
-	err = mc_dt_build(map, opt, blob, need, &len);
+	len = need;
+	err = mc_dt_build(map, opt, blob, &len);
 	if (err)
 		fuzz_fail("mc_dt_build: the size it asked for was not enough",
 			  err);
@@ -78,26 +79,26 @@ static void emit_dt(struct mc_map *map, const struct mc_dt_options *opt)
 static void emit_zeropage(struct mc_map *map, const struct mc_e820_entry *e,
 			  size_t n)
 {
-	struct mc_e820_boot boot = { .cmdline_addr = 0x20000,
+	struct mc_e820_boot_opts boot = { .cmdline_addr = 0x20000,
 				     .setup_data_next = 0x40000 };
 	uint8_t *zp = malloc(MC_ZEROPAGE_SIZE), *sd;
-	size_t need = 0;
+	size_t need = 0, zp_len = MC_ZEROPAGE_SIZE;
 
 	if (!zp)
 		fuzz_fail("malloc", MC_ENOMEM);
 	if (n > MC_E820_ZEROPAGE_MAX)
 		boot.setup_data_addr = 0x30000;
-	if (mc_e820_zeropage(map, e, n, &boot, zp) == 0)
+	if (mc_e820_zeropage(map, e, n, &boot, zp, &zp_len) == 0)
 		fuzz_round_trip(mc_e820_zeropage_decode, zp, MC_ZEROPAGE_SIZE,
 			   "mc_e820_zeropage_decode of our own zero page");
 	free(zp);
 	if (n <= MC_E820_ZEROPAGE_MAX ||
-	    mc_e820_setup_data(e, n, 0, NULL, 0, &need) != MC_ENOSPC)
+	    mc_e820_setup_data(e, n, 0, NULL, &need) != MC_ENOSPC)
 		return;
 	sd = malloc(need);
 	if (!sd)
 		fuzz_fail("malloc", MC_ENOMEM);
-	if (mc_e820_setup_data(e, n, 0, sd, need, &need))
+	if (mc_e820_setup_data(e, n, 0, sd, &need))
 		fuzz_fail("mc_e820_setup_data with the size it asked for", 0);
 	fuzz_round_trip(mc_e820_setup_data_decode, sd, need,
 		   "mc_e820_setup_data_decode of our own node");
@@ -108,22 +109,25 @@ static void emit_e820(struct mc_map *map)
 {
 	struct mc_e820_rules rules = { .legacy_hole = true };
 	struct mc_e820_entry *e;
-	size_t n = 0, len = 0;
+	size_t n = 0, len = 0, line_len;
 	char line[96];
 	void *raw;
 
-	if (mc_e820_table(map, NULL, 0, &n) != MC_ENOSPC ||
+	if (mc_e820_build(map, NULL, NULL, &n) != MC_ENOSPC ||
 	    n > FUZZ_OUT_MAX / MC_E820_ENTRY_SIZE)
 		return;
 	e = malloc(n * sizeof(*e));
-	if (!e || mc_e820_table(map, e, n, &n))
-		fuzz_fail("mc_e820_table with the count it asked for", 0);
+	if (!e || mc_e820_build(map, NULL, e, &n))
+		fuzz_fail("mc_e820_build with the count it asked for", 0);
 	mc_e820_check(map, e, n, &rules);
-	for (size_t i = 0; i < n; i++)
-		mc_e820_format_line(&e[i], "BIOS-e820", line, sizeof(line));
-	mc_e820_encode(e, n, NULL, 0, &len);
+	for (size_t i = 0; i < n; i++) {
+		line_len = sizeof(line);
+		if (mc_e820_format_line(&e[i], "BIOS-e820", line, &line_len))
+			fuzz_fail("mc_e820_format_line in 96 bytes", 0);
+	}
+	mc_e820_encode(e, n, NULL, &len);
 	raw = malloc(len);
-	if (!raw || mc_e820_encode(e, n, raw, len, &len))
+	if (!raw || mc_e820_encode(e, n, raw, &len))
 		fuzz_fail("mc_e820_encode with the size it asked for", 0);
 	fuzz_round_trip(mc_e820_raw_decode, raw, len,
 		   "mc_e820_raw_decode of our own table");
@@ -143,21 +147,22 @@ static void emit_acpi(struct mc_map *map)
 {
 	const void *tables[3];
 	size_t lens[3], n = 0, len;
-	uint8_t *out[3], *rsdp;
+	void *out[3], *rsdp;
 
 	for (int t = MC_ACPI_DMAR; t <= MC_ACPI_IORT; t++) {
-		if (mc_acpi_build(map, (enum mc_acpi_table)t, NULL, NULL, 0,
-				  &out[n], &lens[n]))
+		if (mc_acpi_build_alloc(map, (enum mc_acpi_table)t, NULL,
+					&out[n], &lens[n]))
 			continue;
 		fuzz_round_trip(acpi_decoders[t], out[n], lens[n],
 			   "the decoder of our own ACPI table");
 		tables[n] = out[n];
 		n++;
 	}
-	if (mc_acpi_rsdp(map, 0x80000, tables, lens, n, NULL, &rsdp, &len) == 0)
-		mc_acpi_free(rsdp);
+	if (mc_acpi_rsdp_alloc(map, 0x80000, tables, lens, n, NULL, &rsdp,
+			       &len) == 0)
+		mc_free(rsdp);
 	while (n)
-		mc_acpi_free(out[--n]);
+		mc_free(out[--n]);
 }
 
 static void emit_cmdline(struct mc_map *map, const struct mc_cmdline_opts *o)
@@ -178,7 +183,7 @@ static void emit_cmdline(struct mc_map *map, const struct mc_cmdline_opts *o)
 
 void fuzz_emit_all(struct mc_map *map)
 {
-	static const struct mc_dt_options dt_opts[] = {
+	static const struct mc_dt_opts dt_opts[] = {
 		{ 0 },
 		{ .cells = 1, .layout = MC_DT_MEMORY_ONE_NODE,
 		  .memreserve = MC_DT_MEMRESERVE_ON },

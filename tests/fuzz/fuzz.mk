@@ -25,7 +25,7 @@ FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_SAN   := -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_FLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Icore \
+FUZZ_FLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude $(PRIV_INC) -Icore \
 	      -g -O1 $(FUZZ_SAN)
 # libFuzzer: stop on a leak, a slow input or a runaway allocation too.
 FUZZ_RUN   := -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \

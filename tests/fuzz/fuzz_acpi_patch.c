@@ -57,15 +57,15 @@ static void check_output(enum mc_acpi_table t, const uint8_t *out,
 			 size_t len)
 {
 	const void *tables[1] = { out };
-	struct mc_map *back = mc_map_new();
-	uint8_t *rsdp;
+	struct mc_map *back = fuzz_carved("ram 0 16G\n");
+	void *rsdp;
 	size_t rsdp_len;
 
 	fuzz_round_trip(decoders[t], out, len, "decoding a patched table");
-	if (!back || mc_acpi_rsdp(back, 0x80000, tables, &len, 1, NULL, &rsdp,
-			 &rsdp_len))
+	if (!back || mc_acpi_rsdp_alloc(back, 0x80000, tables, &len, 1, NULL,
+					&rsdp, &rsdp_len))
 		fuzz_fail("mc_acpi_rsdp rejects a patched table", MC_EBADBLOB);
-	mc_acpi_free(rsdp);
+	mc_free(rsdp);
 	mc_map_free(back);
 }
 
@@ -74,7 +74,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct mc_map *x86, *arm;
 	enum mc_acpi_table t = pick_table(data, size);
 	struct mc_map *map;
-	uint8_t *base = malloc(size ? size : 1), *out = NULL;
+	uint8_t *base = malloc(size ? size : 1);
+	struct mc_acpi_opts o;
+	void *out = NULL;
 	size_t len = 0;
 
 	if (!x86 && !(x86 = fuzz_carved(x86_text)))
@@ -85,9 +87,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_fail("malloc", MC_ENOMEM);
 	memcpy(base, data, size);
 	map = t == MC_ACPI_IORT ? arm : x86;
-	if (mc_acpi_build(map, t, NULL, base, size, &out, &len) == 0) {
+	mc_acpi_opts_init(&o);
+	o.base = base;
+	o.base_len = size;
+	if (mc_acpi_build_alloc(map, t, &o, &out, &len) == 0) {
 		check_output(t, out, len);
-		mc_acpi_free(out);
+		mc_free(out);
 	}
 	mc_map_clear_errors(map);
 	free(base);

@@ -27,18 +27,19 @@ static const char map_text[] =
 	"reserved 0x49000000 4K type=direct devices=00:01.0\n"
 	"pmem 0x100000000 1G name=nvdimm\n";
 
-static void patch(struct mc_map *map, const struct mc_dt_options *opt)
+static void patch(struct mc_map *map, const struct mc_dt_opts *opt)
 {
 	size_t need = 0, len = 0, blob_len = 0;
 	void *out, *blob = NULL;
-	int err = mc_dt_build(map, opt, NULL, 0, &need);
+	int err = mc_dt_build(map, opt, NULL, &need);
 
 	if (err != MC_ENOSPC || need > FUZZ_OUT_MAX)
 		return;
 	out = malloc(need);
 	if (!out)
 		fuzz_fail("malloc", MC_ENOMEM);
-	err = mc_dt_build(map, opt, out, need, &len);
+	len = need;
+	err = mc_dt_build(map, opt, out, &len);
 	if (err)
 		fuzz_fail("mc_dt_build: the size it asked for was not enough",
 			  err);
@@ -50,7 +51,7 @@ static void patch(struct mc_map *map, const struct mc_dt_options *opt)
 	if (err || blob_len != len || memcmp(blob, out, len))
 		fuzz_fail("mc_dt_build_alloc differs from mc_dt_build",
 			  err ? err : MC_EINVAL);
-	mc_dt_free(blob);
+	mc_free(blob);
 	free(out);
 }
 
@@ -59,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct mc_map *map;
 	uint8_t *base = malloc(size ? size : 1);
 	unsigned int pick = size ? data[size - 1] : 0;
-	struct mc_dt_options opt = {
+	struct mc_dt_opts opt = {
 		.cells = pick & 1 ? 2 : 0,
 		.layout = pick & 2 ? MC_DT_MEMORY_ONE_NODE
 				   : MC_DT_MEMORY_PER_BLOCK,

@@ -158,7 +158,7 @@ def case_dmar(tool, scratch, series, path="fixtures/acpi/boot-q35-dmar.map",
     zp = os.path.join(scratch, "zp.bin")
     guest.memcarve(tool, "acpi", path, *host, "--table", "dmar", "-o", dmar)
     declared = guest.memcarve(tool, "acpi", "--rsdp", hex(ACPI_ADDR), "-o", blob,
-                               dmar).split()
+                               *host, path, dmar).split()
     carved = guest.memcarve(tool, "show", "--json", path, *host)
     acpi = [r for r in guest.load_map(carved) if r.kind == "acpi"]
     size = int(declared[2], 16)

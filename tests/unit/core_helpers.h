@@ -59,21 +59,24 @@ static inline const char *first_error(const struct mc_map *map)
 static inline const char *render(const struct mc_map *map)
 {
 	static char buf[8192];
-	const struct mc_region *v;
-	size_t n, off = 0;
+	const struct mc_piece *v;
+	const struct mc_region *in;
+	size_t n, n_in, off = 0;
 
 	v = mc_map_result(map, &n);
+	in = mc_map_input(map, &n_in);
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && off < sizeof(buf); i++) {
-		const struct mc_region *r = &v[i];
+		const struct mc_piece *r = &v[i];
+		const char *name = in[r->origin].name;
 		char kind[40];
 
 		if (r->kind == MC_RESERVED)
 			snprintf(kind, sizeof(kind), "reserved/%s",
-				 mc_resv_type_name(r->type));
+				 mc_resv_type_name((enum mc_resv_type)r->type));
 		else
 			snprintf(kind, sizeof(kind), "%s%s",
-				 mc_kind_name(r->kind),
+				 mc_kind_name((enum mc_kind)r->kind),
 				 (r->flags & MC_F_RELOCATED) ? "/relocated" : "");
 		off += (size_t)snprintf(buf + off, sizeof(buf) - off,
 					"0x%llx-0x%llx %s%s%s %s\n",
@@ -84,7 +87,7 @@ static inline const char *render(const struct mc_map *map)
 					(r->flags & MC_F_BACKED) ? "backed" :
 					(r->flags & MC_F_CARVED) ? "carved" :
 								   "unbacked",
-					r->name ? r->name : "-");
+					name ? name : "-");
 	}
 	return buf;
 }

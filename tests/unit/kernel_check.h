@@ -34,7 +34,7 @@ static inline void kc_push(struct kc_want *w, uint64_t first, uint64_t last, uin
 }
 
 /* x86: the e820 type of each piece as memmap= can write it. */
-static inline uint32_t kc_x86_type(const struct mc_region *v, unsigned int flags)
+static inline uint32_t kc_x86_type(const struct mc_piece *v, unsigned int flags)
 {
 	switch (v->kind) {
 	case MC_RAM:
@@ -56,7 +56,7 @@ static inline uint32_t kc_x86_type(const struct mc_region *v, unsigned int flags
 static inline void kc_want_x86(struct mc_map *map, unsigned int flags, struct kc_want *w)
 {
 	size_t n;
-	const struct mc_region *v = mc_map_result(map, &n);
+	const struct mc_piece *v = mc_map_result(map, &n);
 
 	w->n = 0;
 	for (size_t i = 0; i < n; i++)
@@ -68,7 +68,7 @@ static inline void kc_want_mips(struct mc_map *map, struct kc_want *mem, struct 
 {
 	size_t n;
 	const struct mc_slot *s = mc_map_slots(map, &n);
-	const struct mc_region *v;
+	const struct mc_piece *v;
 
 	mem->n = resv->n = 0;
 	for (size_t i = 0; i < n; i++)

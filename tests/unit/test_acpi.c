@@ -5,6 +5,7 @@
  */
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
+#include "acpi_table.h"
 
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t le32(const uint8_t *p) { return le16(p) | (uint32_t)le16(p + 2) << 16; }
@@ -36,7 +37,7 @@ static uint8_t *build(const char *text, enum mc_acpi_table table,
 	struct mc_map *map = carved(text);
 	uint8_t *t = NULL;
 
-	if (mc_acpi_build(map, table, o, base, base_len, &t, len))
+	if (acpi_table(map, table, o, base, base_len, &t, len))
 		fail_msg("build failed: %s", first_error(map));
 	mc_map_free(map);
 	return t;
@@ -49,7 +50,7 @@ static int build_error(const char *text, enum mc_acpi_table table,
 	struct mc_map *map = carved(text);
 	uint8_t *t = NULL;
 	size_t len = 0;
-	int err = mc_acpi_build(map, table, NULL, base, base_len, &t, &len);
+	int err = acpi_table(map, table, NULL, base, base_len, &t, &len);
 
 	assert_null(t);
 	snprintf(msg, 384, "%.383s", first_error(map));
@@ -87,7 +88,7 @@ static void dmar_fresh_has_drhd_for_qemu_intel_iommu(void **state)
 	assert_int_equal(le16(t + 50), 16);
 	assert_int_equal(t[52], 1);			/* INCLUDE_PCI_ALL */
 	assert_int_equal(le64(t + 56), 0xfed90000);
-	mc_acpi_free(t);
+	mc_free(t);
 }
 
 static void dmar_rmrr_per_range_with_a_scope_per_device(void **state)
@@ -114,7 +115,7 @@ static void dmar_rmrr_per_range_with_a_scope_per_device(void **state)
 	assert_int_equal(s[8 + 5], 2);
 	assert_int_equal(s[8 + 6], 1);
 	assert_int_equal(s[8 + 7], 7);
-	mc_acpi_free(t);
+	mc_free(t);
 }
 
 static void dmar_describes_the_whole_input_range_once(void **state)
@@ -130,7 +131,7 @@ static void dmar_describes_the_whole_input_range_once(void **state)
 	assert_int_equal(len, 64 + 24 + 8);	/* one device scope */
 	assert_int_equal(le64(t + 64 + 8), 0x7e000000);
 	assert_int_equal(le64(t + 64 + 16), 0x7e0fffff);
-	mc_acpi_free(t);
+	mc_free(t);
 }
 
 static void dmar_rmrr_may_end_at_the_top_of_memory(void **state)
@@ -143,7 +144,7 @@ static void dmar_rmrr_may_end_at_the_top_of_memory(void **state)
 
 	(void)state;
 	assert_int_equal(le64(t + 64 + 16), UINT64_MAX);
-	mc_acpi_free(t);
+	mc_free(t);
 }
 
 static void dmar_refuses_an_unaligned_rmrr(void **state)
@@ -155,7 +156,8 @@ static void dmar_refuses_an_unaligned_rmrr(void **state)
 				     "name=buf\n",
 				     MC_ACPI_DMAR, NULL, 0, msg),
 			 MC_EALIGN);
-	assert_non_null(strstr(msg, "0x7e000800+0x1000 (line 3, buf)"));
+	assert_non_null(strstr(msg, "test.map:3: reserved 0x7e000800+0x1000 "
+				    "type=direct name=buf: "));
 	assert_non_null(strstr(msg, "4 KiB aligned"));
 }
 
@@ -207,7 +209,7 @@ static void dmar_patch_inserts_rmrrs_after_the_drhds(void **state)
 	assert_memory_equal(t + 36, base + 36, 64 - 36);	/* DRHD kept */
 	assert_int_equal(le16(t + 64), 1);		/* then the RMRR */
 	assert_memory_equal(t + 96, base + 64, 8);	/* ATSR after it */
-	mc_acpi_free(t);
+	mc_free(t);
 	free(base);
 }
 
@@ -224,13 +226,13 @@ static void dmar_patch_needs_an_oem_revision_above_the_base(void **state)
 	base[9] = (uint8_t)-sum(base, blen);
 	assert_int_equal(build_error(X86, MC_ACPI_DMAR, base, blen, msg),
 			 MC_ERANGE);
-	assert_non_null(strstr(msg, "oem-revision"));
-	mc_acpi_opts_init(&o, MC_ACPI_DMAR);
+	assert_non_null(strstr(msg, "opts.oem_revision"));
+	mc_acpi_opts_init(&o);
 	o.oem_revision = 7;
 	o.set_oem_revision = true;
 	t = build(X86, MC_ACPI_DMAR, &o, base, blen, &len);
 	assert_int_equal(le32(t + 24), 7);
-	mc_acpi_free(t);
+	mc_free(t);
 	free(base);
 }
 
@@ -282,7 +284,7 @@ static void ivrs_fresh_has_qemu_amd_iommu_ivhd(void **state)
 	assert_int_equal(h[28], 0x48);			/* special: */
 	assert_int_equal(le16(h + 33), 0x00a0);		/* IOAPIC 00:14.0 */
 	assert_int_equal(h[35], 1);
-	mc_acpi_free(t);
+	mc_free(t);
 }
 
 static void ivrs_ivmd_types_follow_the_devices(void **state)
@@ -310,7 +312,7 @@ static void ivrs_ivmd_types_follow_the_devices(void **state)
 	assert_int_equal(le16(ivmd(t, 2) + 6), 0x002a);
 	assert_int_equal(ivmd(t, 3)[0], 0x21);		/* 01:00.0 apart */
 	assert_int_equal(le16(ivmd(t, 3) + 4), 0x0100);
-	mc_acpi_free(t);
+	mc_free(t);
 }
 
 static void ivrs_patch_appends_ivmds(void **state)
@@ -326,8 +328,8 @@ static void ivrs_patch_appends_ivmds(void **state)
 	assert_memory_equal(t + 36, base + 36, blen - 36);
 	assert_int_equal(le32(t + 24), 2);
 	assert_int_equal(t[blen], 0x20);
-	mc_acpi_free(t);
-	mc_acpi_free(base);
+	mc_free(t);
+	mc_free(base);
 }
 
 /* --- IORT ------------------------------------------------------------- */
@@ -359,7 +361,7 @@ static void iort_fresh_is_qemu_virt_smmuv3_at_revision_e_d(void **state)
 	assert_int_equal(le32(t + RC + 36 + 4), 0xffff);	/* all RIDs */
 	assert_int_equal(le32(t + RC + 36 + 12), SMMU);
 	assert_int_equal(RMR0, len);
-	mc_acpi_free(t);
+	mc_free(t);
 }
 
 static void iort_rmr_node_maps_stream_ids_to_the_smmu(void **state)
@@ -390,7 +392,7 @@ static void iort_rmr_node_maps_stream_ids_to_the_smmu(void **state)
 	assert_int_equal(le32(m + 24), 1);		/* two IDs */
 	assert_int_equal(le64(d), 0x48000000);
 	assert_int_equal(le64(d + 8), 0x1000000);
-	mc_acpi_free(t);
+	mc_free(t);
 }
 
 static uint32_t rmr_flags_of(const char *line)
@@ -403,7 +405,7 @@ static uint32_t rmr_flags_of(const char *line)
 	snprintf(text, sizeof(text), "%s%s", ARM, line);
 	t = build(text, MC_ACPI_IORT, NULL, NULL, 0, &len);
 	flags = le32(t + RMR0 + 16);
-	mc_acpi_free(t);
+	mc_free(t);
 	return flags;
 }
 
@@ -473,8 +475,8 @@ static void iort_patch_appends_rmr_nodes_and_raises_the_revision(void **state)
 	assert_int_equal(t[blen], 6);
 	assert_int_equal(le32(t + blen + 4), 3);	/* after QEMU's 0-2 */
 	assert_int_equal(le32(t + blen + 28 + 12), SMMU);
-	mc_acpi_free(t);
-	mc_acpi_free(base);
+	mc_free(t);
+	mc_free(base);
 }
 
 static void iort_patch_needs_an_smmuv3(void **state)
@@ -492,7 +494,7 @@ static void iort_patch_needs_an_smmuv3(void **state)
 				     MC_ACPI_IORT, base, blen, msg),
 			 MC_EINVAL);
 	assert_non_null(strstr(msg, "no SMMUv3 node"));
-	mc_acpi_free(base);
+	mc_free(base);
 }
 
 static void build_needs_a_carved_map(void **state)
@@ -502,8 +504,7 @@ static void build_needs_a_carved_map(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(mc_acpi_build(map, MC_ACPI_DMAR, NULL, NULL, 0, &t,
-				       &len),
+	assert_int_equal(acpi_table(map, MC_ACPI_DMAR, NULL, NULL, 0, &t, &len),
 			 MC_ESTATE);
 	assert_null(t);
 	mc_map_free(map);
@@ -517,22 +518,20 @@ static void header_options_are_checked(void **state)
 	size_t len;
 
 	(void)state;
-	mc_acpi_opts_init(&o, MC_ACPI_DMAR);
+	mc_acpi_opts_init(&o);
 	o.oem_id = "TOOLONG";
-	assert_int_equal(mc_acpi_build(map, MC_ACPI_DMAR, &o, NULL, 0, &t,
-				       &len),
+	assert_int_equal(acpi_table(map, MC_ACPI_DMAR, &o, NULL, 0, &t, &len),
 			 MC_EINVAL);
-	assert_non_null(strstr(first_error(map), "oem-id"));
+	assert_non_null(strstr(first_error(map), "opts.oem_id"));
 	o.oem_id = "AB";
 	o.creator_id = "QEMU";
 	o.creator_revision = 0x20250101;
-	assert_int_equal(mc_acpi_build(map, MC_ACPI_DMAR, &o, NULL, 0, &t,
-				       &len),
+	assert_int_equal(acpi_table(map, MC_ACPI_DMAR, &o, NULL, 0, &t, &len),
 			 0);
 	assert_memory_equal(t + 10, "AB    ", 6);	/* space padded */
 	assert_memory_equal(t + 28, "QEMU", 4);
 	assert_int_equal(le32(t + 32), 0x20250101);
-	mc_acpi_free(t);
+	mc_free(t);
 	mc_map_free(map);
 }
 
@@ -545,14 +544,16 @@ static void rsdp_links_tables_at_their_guest_addresses(void **state)
 	uint8_t *ivrs = build(X86, MC_ACPI_IVRS, NULL, NULL, 0, &l2);
 	const void *tables[] = { dmar, ivrs };
 	const size_t lens[] = { l1, l2 };
-	struct mc_map *map = mc_map_new();
+	struct mc_map *map = carved("ram 0 640K\n");
 	uint8_t *b = NULL, *x;
+	void *blob;
 	const uint64_t addr = 0x9f000;
 
 	(void)state;
-	assert_int_equal(mc_acpi_rsdp(map, addr, tables, lens, 2, NULL, &b,
-				      &len),
+	assert_int_equal(mc_acpi_rsdp_alloc(map, addr, tables, lens, 2, NULL,
+					    &blob, &len),
 			 0);
+	b = blob;
 	assert_memory_equal(b, "RSD PTR ", 8);
 	assert_int_equal(sum(b, 20), 0);		/* ACPI 1.0 checksum */
 	assert_int_equal(sum(b, 36), 0);		/* extended checksum */
@@ -566,9 +567,9 @@ static void rsdp_links_tables_at_their_guest_addresses(void **state)
 	assert_int_equal(le64(x + 44), addr + 0x80 + ((l1 + 15) & ~15ul));
 	assert_memory_equal(b + le64(x + 44) - addr, ivrs, l2);
 	assert_int_equal(len, le64(x + 44) - addr + l2);
-	mc_acpi_free(b);
-	mc_acpi_free(dmar);
-	mc_acpi_free(ivrs);
+	mc_free(b);
+	mc_free(dmar);
+	mc_free(ivrs);
 	mc_map_free(map);
 }
 
@@ -577,22 +578,96 @@ static void rsdp_refuses_bad_addresses_and_tables(void **state)
 	size_t l1, len;
 	uint8_t *dmar = build(X86, MC_ACPI_DMAR, NULL, NULL, 0, &l1);
 	const void *tables[] = { dmar };
-	struct mc_map *map = mc_map_new();
-	uint8_t *b = NULL;
+	struct mc_map *map = carved("ram 0 640K\n");
+	void *b = NULL;
 
 	(void)state;
-	assert_int_equal(mc_acpi_rsdp(map, 0x9f008, tables, &l1, 1, NULL, &b,
-				      &len),
+	assert_int_equal(mc_acpi_rsdp_alloc(map, 0x9f008, tables, &l1, 1, NULL,
+					    &b, &len),
 			 MC_EALIGN);
-	assert_int_equal(mc_acpi_rsdp(map, UINT64_MAX - 0xf, tables, &l1, 1,
-				      NULL, &b, &len),
+	assert_int_equal(mc_acpi_rsdp_alloc(map, UINT64_MAX - 0xf, tables, &l1,
+					    1, NULL, &b, &len),
 			 MC_ERANGE);
 	dmar[20] ^= 1;
-	assert_int_equal(mc_acpi_rsdp(map, 0x9f000, tables, &l1, 1, NULL, &b,
-				      &len),
+	assert_int_equal(mc_acpi_rsdp_alloc(map, 0x9f000, tables, &l1, 1, NULL,
+					    &b, &len),
 			 MC_EBADBLOB);
 	assert_null(b);
-	mc_acpi_free(dmar);
+	assert_int_equal(len, 0);
+	mc_free(dmar);
+	mc_map_free(map);
+}
+
+/* The guest keeps the blob only where the map says acpi data or RAM. */
+static void rsdp_blob_lies_in_one_acpi_or_ram_range(void **state)
+{
+	size_t l1, len;
+	uint8_t *dmar = build(X86, MC_ACPI_DMAR, NULL, NULL, 0, &l1);
+	const void *tables[] = { dmar };
+	struct mc_map *map = carved("ram 0 640K name=low\n"
+				    "reserved 0xa0000 384K name=legacy\n"
+				    "acpi 0x100000 64K name=tables\n");
+	struct mc_map *raw = mc_map_new();
+	void *b = NULL;
+
+	(void)state;
+	assert_int_equal(mc_acpi_rsdp_alloc(map, 0x100000, tables, &l1, 1,
+					    NULL, &b, &len),
+			 0);
+	mc_free(b);
+	assert_int_equal(mc_acpi_rsdp_alloc(map, 0x9ffc0, tables, &l1, 1,
+					    NULL, &b, &len),
+			 MC_EOVERLAP);
+	assert_null(b);
+	assert_non_null(strstr(first_error(map), "name=legacy"));
+	assert_int_equal(mc_acpi_rsdp_alloc(map, 0x200000, tables, &l1, 1,
+					    NULL, &b, &len),
+			 MC_EOVERLAP);
+	assert_int_equal(mc_acpi_rsdp_alloc(raw, 0x100000, tables, &l1, 1,
+					    NULL, &b, &len),
+			 MC_ESTATE);
+	mc_free(dmar);
+	mc_map_free(raw);
+	mc_map_free(map);
+}
+
+/* The caller-buffer forms: the size needed, then the same bytes. */
+static void caller_buffer_forms_give_the_alloc_bytes(void **state)
+{
+	size_t l1, len, size = 0;
+	uint8_t *dmar = build(X86, MC_ACPI_DMAR, NULL, NULL, 0, &l1);
+	const void *tables[] = { dmar };
+	struct mc_map *map = carved(X86);
+	uint8_t buf[4096];
+	void *b;
+
+	(void)state;
+	assert_int_equal(mc_acpi_build(map, MC_ACPI_DMAR, NULL, NULL, &size),
+			 MC_ENOSPC);
+	assert_int_equal(size, l1);
+	assert_int_equal(mc_map_error_count(map), 0);
+	size = l1 - 1;
+	assert_int_equal(mc_acpi_build(map, MC_ACPI_DMAR, NULL, buf, &size),
+			 MC_ENOSPC);
+	assert_int_equal(size, l1);
+	size = sizeof(buf);
+	assert_int_equal(mc_acpi_build(map, MC_ACPI_DMAR, NULL, buf, &size), 0);
+	assert_int_equal(size, l1);
+	assert_memory_equal(buf, dmar, l1);
+	assert_int_equal(mc_acpi_rsdp_alloc(map, 0x9f000, tables, &l1, 1, NULL,
+					    &b, &len),
+			 0);
+	size = 0;
+	assert_int_equal(mc_acpi_rsdp(map, 0x9f000, tables, &l1, 1, NULL, NULL,
+				      &size),
+			 MC_ENOSPC);
+	assert_int_equal(size, len);
+	assert_int_equal(mc_acpi_rsdp(map, 0x9f000, tables, &l1, 1, NULL, buf,
+				      &size),
+			 0);
+	assert_memory_equal(buf, b, len);
+	mc_free(b);
+	mc_free(dmar);
 	mc_map_free(map);
 }
 
@@ -621,6 +696,8 @@ int main(void)
 		cmocka_unit_test(header_options_are_checked),
 		cmocka_unit_test(rsdp_links_tables_at_their_guest_addresses),
 		cmocka_unit_test(rsdp_refuses_bad_addresses_and_tables),
+		cmocka_unit_test(rsdp_blob_lies_in_one_acpi_or_ram_range),
+		cmocka_unit_test(caller_buffer_forms_give_the_alloc_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,8 @@
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
 #include "memcarve-host.h"
+#include "internal/region.h"
+#include "acpi_table.h"
 
 /* @path, and @resv for the USB controller at 00:14.0 the fixtures pass. */
 static struct mc_map *load(const char *path, const char *resv)
@@ -26,12 +28,6 @@ static struct mc_map *load(const char *path, const char *resv)
 	    mc_map_carve(map))
 		fail_msg("%s: %s", path, first_error(map));
 	return map;
-}
-
-static bool is_direct(const struct mc_region *r)
-{
-	return r->kind == MC_RESERVED && (r->type == MC_RESV_DIRECT ||
-					  r->type == MC_RESV_DIRECT_RELAXABLE);
 }
 
 /* Requester ID of a device, or its stream ID in the IORT. */
@@ -107,7 +103,7 @@ static void check_round_trip(const struct mc_map *map, const uint8_t *t,
 		unsigned int regions;
 		size_t n, want_n;
 
-		if (!is_direct(w))
+		if (!mc_is_direct(w->kind, w->type))
 			continue;
 		n_direct++;
 		n = decoded_ids(d, nd, w, iort, ids, 4096, &regions);
@@ -139,7 +135,7 @@ static void check_round_trip(const struct mc_map *map, const uint8_t *t,
 		bool found = false;
 
 		for (size_t i = 0; i < n_in && !found; i++)
-			found = is_direct(&in[i]) && in[i].first == d[k].first &&
+			found = mc_is_direct(in[i].kind, in[i].type) && in[i].first == d[k].first &&
 				in[i].last == d[k].last;
 		assert_true(found);
 	}
@@ -154,10 +150,10 @@ static void round_trip(const char *path, const char *resv,
 	uint8_t *t = NULL;
 	size_t len;
 
-	if (mc_acpi_build(map, table, NULL, NULL, 0, &t, &len))
+	if (acpi_table(map, table, NULL, NULL, 0, &t, &len))
 		fail_msg("%s: %s", path, first_error(map));
 	check_round_trip(map, t, len, table);
-	mc_acpi_free(t);
+	mc_free(t);
 	mc_map_free(map);
 }
 
@@ -211,7 +207,7 @@ static uint8_t *table_of(const char *text, enum mc_acpi_table t, size_t *len)
 	uint8_t *b = NULL;
 
 	assert_int_equal(mc_map_carve(map), 0);
-	assert_int_equal(mc_acpi_build(map, t, NULL, NULL, 0, &b, len), 0);
+	assert_int_equal(acpi_table(map, t, NULL, NULL, 0, &b, len), 0);
 	mc_map_free(map);
 	return b;
 }
@@ -252,7 +248,7 @@ static void decoders_name_what_is_broken(void **state)
 	broken(mc_acpi_dmar_decode, t, len, "does not fit");
 	t[9] ^= 1;
 	broken(mc_acpi_dmar_decode, t, len, "checksum");
-	mc_acpi_free(t);
+	mc_free(t);
 
 	t = table_of("arch x86_64\nram 0 1G\nreserved 0x1000000 4K "
 		     "type=direct devices=all\n", MC_ACPI_IVRS, &len);
@@ -260,14 +256,14 @@ static void decoders_name_what_is_broken(void **state)
 	t[len - 32 + 25] = 0;
 	fix_checksum(t, len);
 	broken(mc_acpi_ivrs_decode, t, len, "empty");
-	mc_acpi_free(t);
+	mc_free(t);
 
 	t = table_of("arch arm64\nram 0x40000000 1G\nreserved 0x48000000 64K "
 		     "type=direct sids=3\n", MC_ACPI_IORT, &len);
 	t[36] = 9;		/* more nodes than there are */
 	fix_checksum(t, len);
 	broken(mc_acpi_iort_decode, t, len, "does not fit");
-	mc_acpi_free(t);
+	mc_free(t);
 }
 
 /*
@@ -298,11 +294,10 @@ static void both_refuse(enum mc_acpi_table table, const uint8_t *t,
 	assert_int_equal(n, 0);
 	if (!strstr(first_error(decoded), what))
 		fail_msg("expected '%s' in: %s", what, first_error(decoded));
-	assert_int_equal(mc_acpi_build(map, table, NULL, m, len, &out,
-				       &out_len),
+	assert_int_equal(acpi_table(map, table, NULL, m, len, &out, &out_len),
 			 MC_EBADBLOB);
-	assert_memory_equal(first_error(map), "base: ", 6);
-	assert_string_equal(first_error(map) + 6, first_error(decoded));
+	assert_memory_equal(first_error(map), "opts.base: ", 11);
+	assert_string_equal(first_error(map) + 11, first_error(decoded));
 	free(m);
 	mc_map_free(decoded);
 	mc_map_free(map);
@@ -333,7 +328,7 @@ static void decoding_and_patching_check_alike(void **state)
 	/* RMRR end below its base (an inclusive limit). */
 	both_refuse(MC_ACPI_DMAR, t, len, 0x40 + 16 + 3, 0,
 		    "DMAR: RMRR at 0x40: end 0xfff is below base 0x1000000");
-	mc_acpi_free(t);
+	mc_free(t);
 
 	t = table_of("arch x86_64\nram 0 1G\nreserved 0x1000000 4K "
 		     "type=direct devices=all\n", MC_ACPI_IVRS, &len);
@@ -350,7 +345,7 @@ static void decoding_and_patching_check_alike(void **state)
 	both_refuse(MC_ACPI_IVRS, t, len, 0x54 + 24 + 1, 0,
 		    "IVRS: IVMD at 0x54: 0x1000000+0x0 is empty or wraps past "
 		    "2^64");
-	mc_acpi_free(t);
+	mc_free(t);
 
 	t = table_of("arch arm64\nram 0x40000000 1G\nreserved 0x48000000 64K "
 		     "type=direct sids=3\n", MC_ACPI_IORT, &len);
@@ -364,7 +359,7 @@ static void decoding_and_patching_check_alike(void **state)
 	both_refuse(MC_ACPI_IORT, t, len, 0x48 + 1, 24,
 		    "IORT: SMMUv3 node at 0x48 is 24 bytes, shorter than its "
 		    "68-byte fixed part");
-	mc_acpi_free(t);
+	mc_free(t);
 }
 
 /*
@@ -381,7 +376,7 @@ static void ivhd_acpi_hid_entry_says_its_own_length(void **state)
 
 	(void)state;
 	memcpy(t, fresh, 48 + 24 + 4);	/* header, IVHD, "all devices" */
-	mc_acpi_free(fresh);
+	mc_free(fresh);
 	t[4] = sizeof(t);
 	t[0x30 + 2] = 24 + 4 + 22;
 	t[0x4c] = 0xf0;
@@ -418,7 +413,7 @@ static void iort_decoder_reads_rmr_attributes(void **state)
 	assert_int_equal(r->access, 3);
 	assert_int_equal(r->n_sids, 3);
 	assert_int_equal(r->sids[2], 0x22);
-	mc_acpi_free(t);
+	mc_free(t);
 	mc_map_free(map);
 }
 

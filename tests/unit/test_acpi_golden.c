@@ -18,60 +18,136 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core_helpers.h"
+#include "files.h"
+#include "golden_list.h"
 #include "memcarve-acpi.h"
+#include "internal/byteorder.h"
+#include "internal/region.h"
+#include "acpi_table.h"
 #include "memcarve-e820.h"
 #include "memcarve-host.h"
 
+#define LIST "fixtures/golden/acpi.list"
+#define MAX_CASES 32
+
+/* One "acpi --table" case of the list. */
 struct golden {
-	const char *map, *resv;
+	const char *map, *resv, *arch;
 	enum mc_acpi_table table;
-	const char *base;	/* fixtures/acpi/..., or NULL */
-	const char *name;	/* fixtures/acpi/NAME.aml, .dsl, .hex */
+	const char *base;	/* --base, or NULL */
+	char name[200];		/* fixtures/acpi/NAME.aml, .dsl, .hex */
 };
 
-static const struct golden cases[] = {
-	{ "fixtures/acpi/x86-direct.map", NULL, MC_ACPI_DMAR, NULL, "x86-dmar" },
-	{ "fixtures/acpi/x86-direct.map", NULL, MC_ACPI_IVRS, NULL, "x86-ivrs" },
-	{ "fixtures/x86-rmrr.map", "fixtures/x86-rmrr.resv", MC_ACPI_DMAR, NULL,
-	  "x86-rmrr-dmar" },
-	{ "fixtures/acpi/arm64-rmr.map", NULL, MC_ACPI_IORT, NULL, "arm64-iort" },
-	{ "fixtures/arm64-overlay.map", NULL, MC_ACPI_IORT, NULL,
-	  "arm64-overlay-iort" },
-	{ "fixtures/acpi/x86-direct.map", NULL, MC_ACPI_DMAR,
-	  "fixtures/acpi/qemu-dmar.aml", "qemu-dmar.patched" },
-	{ "fixtures/acpi/x86-direct.map", NULL, MC_ACPI_IVRS,
-	  "fixtures/acpi/qemu-ivrs.aml", "qemu-ivrs.patched" },
-	{ "fixtures/acpi/arm64-rmr.map", NULL, MC_ACPI_IORT,
-	  "fixtures/acpi/qemu-iort.aml", "qemu-iort.patched" },
+/* The list's lines, kept: the cases point into them. */
+static struct golden_line lines[MAX_CASES];
+static struct golden cases[MAX_CASES];
+static size_t n_cases;
+
+/* One "acpi --rsdp ADDR -o @OUT@ MAP TABLE..." case. */
+struct rsdp_case {
+	const char *expected;
+	uint64_t addr;
+	const char *table[8];
+	size_t n_table;
 };
 
-#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+static struct rsdp_case rsdps[4];
+static size_t n_rsdps;
 
-static uint8_t *slurp(const char *path, size_t *len)
+static enum mc_acpi_table table_of(const char *v)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *p = NULL;
-	size_t cap = 0;
+	if (strcmp(v, "dmar") == 0)
+		return MC_ACPI_DMAR;
+	if (strcmp(v, "ivrs") == 0)
+		return MC_ACPI_IVRS;
+	if (strcmp(v, "iort") != 0)
+		fail_msg("no semantic check knows --table %s", v);
+	return MC_ACPI_IORT;
+}
 
-	if (!f)
-		fail_msg("cannot open %s", path);
-	*len = 0;
-	for (;;) {
-		size_t n;
+/* fixtures/acpi/NAME.aml: the checks find NAME.dsl and NAME.hex beside. */
+static void name_of(struct golden *c, const char *expected)
+{
+	const char *dot = strrchr(expected, '.');
 
-		if (*len == cap) {
-			cap = cap ? 2 * cap : 4096;
-			p = realloc(p, cap + 1);
-			assert_non_null(p);
+	if (strncmp(expected, "fixtures/acpi/", 14) != 0 || !dot ||
+	    strcmp(dot, ".aml") != 0)
+		fail_msg("%s: a table case writes fixtures/acpi/NAME.aml",
+			 expected);
+	snprintf(c->name, sizeof(c->name), "%.*s", (int)(dot - expected - 14),
+		 expected + 14);
+}
+
+/* One case's options; any option this test does not know fails it. */
+static void parse_case(const struct golden_line *g)
+{
+	struct golden c = { 0 };
+	struct rsdp_case r = { .expected = g->expected };
+
+	for (size_t i = 1; i < g->n_arg; i++) {
+		const char *w = g->arg[i];
+		const char *next = i + 1 < g->n_arg ? g->arg[i + 1] : "";
+
+		if (w[0] != '-') {
+			/* --rsdp ADDR -o OUT MAP TABLE...: the map first */
+			if (!c.map)
+				c.map = w;
+			else if (r.addr && r.n_table < 8)
+				r.table[r.n_table++] = w;
+			else
+				fail_msg("%s: what is '%s'?", g->word[0], w);
+		} else if (!next[0]) {
+			fail_msg("%s: '%s' without a value", g->word[0], w);
+		} else if (strcmp(w, "--table") == 0) {
+			c.table = table_of(next), i++;
+		} else if (strcmp(w, "--resv") == 0) {
+			c.resv = next, i++;
+		} else if (strcmp(w, "--arch") == 0) {
+			c.arch = next, i++;
+		} else if (strcmp(w, "--base") == 0) {
+			c.base = next, i++;
+		} else if (strcmp(w, "--rsdp") == 0) {
+			r.addr = strtoull(next, NULL, 0), i++;
+		} else if (strcmp(w, "-o") == 0) {
+			i++;
+		} else {
+			fail_msg("%s: no semantic check knows '%s'", g->word[0],
+				 w);
 		}
-		n = fread(p + *len, 1, cap - *len, f);
-		if (!n)
-			break;
-		*len += n;
 	}
+	if (r.addr) {
+		assert_true(n_rsdps < sizeof(rsdps) / sizeof(rsdps[0]));
+		rsdps[n_rsdps++] = r;
+		return;
+	}
+	if (!c.map)
+		fail_msg("%s: no map", g->word[0]);
+	name_of(&c, g->expected);
+	cases[n_cases++] = c;
+}
+
+/* Every acpi case of the list with an output, once. */
+static void read_list(void)
+{
+	FILE *f;
+
+	if (n_cases)
+		return;
+	f = fopen(LIST, "r");
+	if (!f)
+		fail_msg("cannot open %s", LIST);
+	while (n_cases + n_rsdps < MAX_CASES &&
+	       golden_next(f, &lines[n_cases + n_rsdps])) {
+		const struct golden_line *g = &lines[n_cases + n_rsdps];
+
+		if (golden_runs(g, "acpi"))
+			parse_case(g);
+	}
+	assert_false(n_cases + n_rsdps == MAX_CASES);
 	fclose(f);
-	p[*len] = 0;
-	return p;
+	print_message("semantic checks on %zu golden acpi tables and %zu "
+		      "RSDP blobs\n", n_cases, n_rsdps);
+	assert_true(n_cases >= 8 && n_rsdps >= 1);
 }
 
 static char *path_of(char *buf, size_t len, const char *name, const char *ext)
@@ -80,22 +156,9 @@ static char *path_of(char *buf, size_t len, const char *name, const char *ext)
 	return buf;
 }
 
-/* The map, and its resv file for the USB controller at 00:14.0. */
 static struct mc_map *load(const struct golden *g)
 {
-	static const struct mc_pci_dev usb = { 0, 0, 0x14 << 3 };
-	struct mc_map *map = mc_map_new();
-	struct mc_resv_opts o;
-
-	assert_non_null(map);
-	mc_resv_opts_init(&o);
-	o.devices = &usb;
-	o.n_devices = 1;
-	if (mc_map_load_file(map, g->map) ||
-	    (g->resv && mc_map_load_resv_file_for(map, g->resv, &o)) ||
-	    mc_map_carve(map))
-		fail_msg("%s: %s", g->map, first_error(map));
-	return map;
+	return golden_map(g->map, g->resv, g->arch);
 }
 
 /* The direct input ranges of @map, each found in @back with its devices. */
@@ -110,9 +173,7 @@ static void same_ranges(const struct mc_map *map, struct mc_map *back,
 	for (size_t i = 0; i < n_in; i++) {
 		bool found = false;
 
-		if (in[i].kind != MC_RESERVED || (in[i].type != MC_RESV_DIRECT &&
-						  in[i].type !=
-							  MC_RESV_DIRECT_RELAXABLE))
+		if (!mc_is_direct(in[i].kind, in[i].type))
 			continue;
 		want++;
 		for (size_t k = 0; k < nd && !found; k++)
@@ -149,7 +210,8 @@ static int decode(struct mc_map *m, enum mc_acpi_table t, const void *b,
 static void golden_tables_are_what_the_library_builds(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < N_CASES; i++) {
+	read_list();
+	for (size_t i = 0; i < n_cases; i++) {
 		const struct golden *g = &cases[i];
 		struct mc_map *map = load(g), *back = mc_map_new();
 		uint8_t *gold, *base = NULL, *t = NULL;
@@ -159,7 +221,7 @@ static void golden_tables_are_what_the_library_builds(void **state)
 		gold = slurp(path_of(path, sizeof(path), g->name, "aml"), &glen);
 		if (g->base)
 			base = slurp(g->base, &blen);
-		if (mc_acpi_build(map, g->table, NULL, base, blen, &t, &len))
+		if (acpi_table(map, g->table, NULL, base, blen, &t, &len))
 			fail_msg("%s: %s", g->name, first_error(map));
 		assert_int_equal(len, glen);
 		assert_memory_equal(t, gold, len);
@@ -175,7 +237,7 @@ static void golden_tables_are_what_the_library_builds(void **state)
 		}
 		free(gold);
 		free(base);
-		mc_acpi_free(t);
+		mc_free(t);
 		mc_map_free(back);
 		mc_map_free(map);
 	}
@@ -213,7 +275,8 @@ static void iasl_reads_every_dmar_and_ivrs(void **state)
 	if (system("iasl -v >/dev/null 2>&1") != 0)
 		fail_msg("iasl not found: install acpica-tools (scripts/deps)");
 	assert_non_null(mkdtemp(dir));
-	for (size_t i = 0; i < N_CASES; i++) {
+	read_list();
+	for (size_t i = 0; i < n_cases; i++) {
 		const struct golden *g = &cases[i];
 		char cmd[1024], path[256], dsl_path[300];
 		uint8_t *log, *dsl, *want;
@@ -260,7 +323,8 @@ static void iasl_reads_every_dmar_and_ivrs(void **state)
 static void iort_tables_equal_their_hex_dumps(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < N_CASES; i++) {
+	read_list();
+	for (size_t i = 0; i < n_cases; i++) {
 		const struct golden *g = &cases[i];
 		char path[256], *hex, *o;
 		uint8_t *aml, *want;
@@ -305,6 +369,70 @@ static void qemu_iort_has_no_rmr_and_keeps_its_nodes(void **state)
 	mc_map_free(map);
 }
 
+/* Bytes that sum to 0 mod 256, as every ACPI checksum makes them. */
+static bool sums_to_zero(const uint8_t *p, size_t len)
+{
+	uint8_t sum = 0;
+
+	for (size_t i = 0; i < len; i++)
+		sum = (uint8_t)(sum + p[i]);
+	return sum == 0;
+}
+
+/*
+ * An RSDP blob read as a guest's OS reads it (ACPI 6.5 5.2.5, 5.2.8): the
+ * RSDP's two checksums, its XSDT pointer, the XSDT's checksum, and each
+ * XSDT entry pointing inside the blob at the bytes of the table given, in
+ * order; decoded, the blob is one acpi range at its address.
+ */
+static void check_rsdp(const struct rsdp_case *r)
+{
+	size_t len, n_in;
+	uint8_t *b = slurp(r->expected, &len);
+	uint64_t xsdt;
+	uint32_t xlen;
+	struct mc_map *map = mc_map_new();
+	const struct mc_region *in;
+
+	assert_true(len >= 36 && r->addr % 16 == 0);
+	assert_memory_equal(b, "RSD PTR ", 8);
+	assert_int_equal(b[15], 2);			/* revision */
+	assert_true(sums_to_zero(b, 20));
+	assert_int_equal(get_le32(b + 20), 36);		/* length */
+	assert_true(sums_to_zero(b, 36));
+	xsdt = get_le64(b + 24) - r->addr;
+	assert_true(xsdt < len && len - xsdt >= 36);
+	assert_memory_equal(b + xsdt, "XSDT", 4);
+	xlen = get_le32(b + xsdt + 4);
+	assert_true(xlen <= len - xsdt && sums_to_zero(b + xsdt, xlen));
+	assert_int_equal((xlen - 36) / 8, r->n_table);
+	for (size_t i = 0; i < r->n_table; i++) {
+		uint64_t at = get_le64(b + xsdt + 36 + 8 * i) - r->addr;
+		size_t tlen;
+		uint8_t *t = slurp(r->table[i], &tlen);
+
+		assert_true(at % 16 == 0 && at < len && tlen <= len - at);
+		assert_memory_equal(b + at, t, tlen);
+		free(t);
+	}
+	assert_int_equal(mc_acpi_rsdp_decode(map, b, len), 0);
+	in = mc_map_input(map, &n_in);
+	assert_true(n_in >= 1);
+	assert_int_equal(in[0].kind, MC_ACPI);
+	assert_int_equal(in[0].first, r->addr);
+	assert_int_equal(in[0].last, r->addr + len - 1);
+	mc_map_free(map);
+	free(b);
+}
+
+static void rsdp_blobs_link_their_tables(void **state)
+{
+	(void)state;
+	read_list();
+	for (size_t i = 0; i < n_rsdps; i++)
+		check_rsdp(&rsdps[i]);
+}
+
 /* Is [first, last] inside reserved (type 2) entries, without a gap? */
 static bool reserved_in_e820(const struct mc_e820_entry *e, size_t n,
 			     uint64_t first, uint64_t last)
@@ -328,20 +456,21 @@ static void rmrr_and_ivmd_ranges_are_e820_reserved(void **state)
 	/* The IVRS boot map has a devices=all range: no RMRR can say it. */
 	static const char *const maps[][3] = {
 		{ "fixtures/acpi/x86-direct.map", NULL, "" },
-		{ "fixtures/x86-rmrr.map", "fixtures/x86-rmrr.resv", "" },
+		{ "fixtures/x86-rmrr.map", "fixtures/x86-rmrr.resv,devices=00:14.0",
+		  "" },
 		{ "fixtures/acpi/boot-q35-dmar.map", NULL, "" },
 		{ "fixtures/acpi/boot-q35-ivrs.map", NULL, "ivrs only" },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		struct golden g = { maps[i][0], maps[i][1], MC_ACPI_DMAR, NULL,
-				    NULL };
+		struct golden g = { .map = maps[i][0], .resv = maps[i][1] };
 		struct mc_map *map = load(&g);
 		struct mc_e820_entry e[256];
 		size_t n;
 
-		assert_int_equal(mc_e820_table(map, e, 256, &n), 0);
+		n = 256;
+		assert_int_equal(mc_e820_build(map, NULL, e, &n), 0);
 		for (enum mc_acpi_table t = *maps[i][2] ? MC_ACPI_IVRS :
 							   MC_ACPI_DMAR;
 		     t <= MC_ACPI_IVRS; t++) {
@@ -350,8 +479,7 @@ static void rmrr_and_ivmd_ranges_are_e820_reserved(void **state)
 			size_t len, nr;
 			uint8_t *b = NULL;
 
-			assert_int_equal(mc_acpi_build(map, t, NULL, NULL, 0, &b,
-						       &len),
+			assert_int_equal(acpi_table(map, t, NULL, NULL, 0, &b, &len),
 					 0);
 			assert_int_equal(decode(back, t, b, len), 0);
 			r = mc_map_input(back, &nr);
@@ -364,7 +492,7 @@ static void rmrr_and_ivmd_ranges_are_e820_reserved(void **state)
 						 maps[i][0],
 						 (unsigned long long)r[k].first,
 						 (unsigned long long)r[k].last);
-			mc_acpi_free(b);
+			mc_free(b);
 			mc_map_free(back);
 		}
 		mc_map_free(map);
@@ -379,6 +507,7 @@ int main(void)
 		cmocka_unit_test(iort_tables_equal_their_hex_dumps),
 		cmocka_unit_test(qemu_iort_has_no_rmr_and_keeps_its_nodes),
 		cmocka_unit_test(rmrr_and_ivmd_ranges_are_e820_reserved),
+		cmocka_unit_test(rsdp_blobs_link_their_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,10 +7,8 @@
  */
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
+#include "acpi_table.h"
 #include "../../acpi/acpi.h"
-
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p) { return le16(p) | (uint32_t)le16(p + 2) << 16; }
 
 /* The checksum the slow way, one byte at a time. */
 static uint8_t byte_sum(const uint8_t *p, size_t n)
@@ -28,9 +26,9 @@ static uint8_t *build(struct mc_map *map, enum mc_acpi_table table,
 {
 	uint8_t *t = NULL;
 
-	if (mc_acpi_build(map, table, NULL, base, base_len, &t, len))
+	if (acpi_table(map, table, NULL, base, base_len, &t, len))
 		fail_msg("build failed: %s", first_error(map));
-	assert_int_equal(le32(t + 4), *len);
+	assert_int_equal(get_le32(t + 4), *len);
 	assert_int_equal(byte_sum(t, *len), 0);
 	return t;
 }
@@ -145,14 +143,14 @@ static void long_tables_are_whole_and_sum_to_zero(void **state)
 	/* DMAR: header, DRHD, an RMRR per range, 8 bytes per device. */
 	t = build(xm, MC_ACPI_DMAR, NULL, 0, &len);
 	assert_int_equal(len, 48 + 16 + 101 * 24 + (21 * 12 + 80) * 8);
-	mc_acpi_free(t);
+	mc_free(t);
 	t = build(xm, MC_ACPI_IVRS, NULL, 0, &len);
 	assert_true(len > 48 + 36 + 101 * 32);
-	mc_acpi_free(t);
+	mc_free(t);
 	t = build(am, MC_ACPI_IORT, NULL, 0, &len);
 	assert_true(len > 216 + 101 * 68);
-	assert_int_equal(le32(t + 36), 3 + 101);	/* node count */
-	mc_acpi_free(t);
+	assert_int_equal(get_le32(t + 36), 3 + 101);	/* node count */
+	mc_free(t);
 	mc_map_free(xm);
 	mc_map_free(am);
 	free(x86);
@@ -183,9 +181,9 @@ static void patched_long_tables_sum_to_zero(void **state)
 		/* The fresh table's structures after the base's. */
 		assert_int_equal(len, flen);
 		assert_memory_equal(t + blen, fresh + blen, len - blen);
-		mc_acpi_free(t);
-		mc_acpi_free(fresh);
-		mc_acpi_free(base);
+		mc_free(t);
+		mc_free(fresh);
+		mc_free(base);
 	}
 	mc_map_free(xm);
 	mc_map_free(am);
@@ -210,10 +208,10 @@ static void ivrs_sorts_more_devices_than_fit_on_the_stack(void **state)
 		const uint8_t *m = t + 48 + 36 + i * 32;
 
 		assert_int_equal(m[0], 0x21);		/* one device each */
-		assert_int_equal(le16(m + 4),
+		assert_int_equal(get_le16(m + 4),
 				 (i / 5) << 8 | (1 + 2 * (i % 5)) << 3);
 	}
-	mc_acpi_free(t);
+	mc_free(t);
 	mc_map_free(map);
 }
 
@@ -226,12 +224,12 @@ static void iort_sorts_more_stream_ids_than_fit_on_the_stack(void **state)
 	const uint8_t *m = t + 216 + 28;
 
 	(void)state;
-	assert_int_equal(le32(t + 216 + 8), 10);	/* 3-4 is one run */
-	assert_int_equal(le32(m), 3);
-	assert_int_equal(le32(m + 4), 1);
+	assert_int_equal(get_le32(t + 216 + 8), 10);	/* 3-4 is one run */
+	assert_int_equal(get_le32(m), 3);
+	assert_int_equal(get_le32(m + 4), 1);
 	for (size_t i = 1; i < 10; i++)
-		assert_int_equal(le32(m + i * 20), 3 + 3 * i);
-	mc_acpi_free(t);
+		assert_int_equal(get_le32(m + i * 20), 3 + 3 * i);
+	mc_free(t);
 	mc_map_free(map);
 }
 
@@ -242,7 +240,7 @@ static const char *failure(struct mc_map *map, enum mc_acpi_table table,
 	uint8_t *t = NULL;
 	size_t len = 0;
 
-	assert_int_equal(mc_acpi_build(map, table, NULL, NULL, 0, &t, &len),
+	assert_int_equal(acpi_table(map, table, NULL, NULL, 0, &t, &len),
 			 code);
 	assert_null(t);
 	return first_error(map);
@@ -259,26 +257,27 @@ static void diagnostics_name_the_range_whole(void **state)
 	(void)state;
 	assert_int_equal(mc_map_carve(map), 0);
 	assert_string_equal(failure(map, MC_ACPI_IVRS, MC_EINVAL),
-			    "devices=: direct-relaxable 0x48001000+0x10000 "
-			    "(line 3, dma-buf): device 0001:02:03.4 is on "
-			    "segment 1, but a fresh IVRS has one IVHD, on "
-			    "segment 0 (--base: patch the VMM's IVRS, which "
-			    "covers it)");
+			    "test.map:3: reserved 0x48001000+0x10000 "
+			    "type=direct-relaxable name=dma-buf: device "
+			    "0001:02:03.4 is on segment 1, but a fresh IVRS "
+			    "has one IVHD, on segment 0 (patch the VMM's own "
+			    "IVRS, which covers it, instead)");
 	mc_map_clear_errors(map);
 	assert_string_equal(failure(map, MC_ACPI_IORT, MC_EALIGN),
-			    "table=iort: direct-relaxable 0x48001000+0x10000 "
-			    "(line 3, dma-buf): an RMR memory range's base "
-			    "and length must be 64 KiB aligned");
-	/* All of 2^64 from sysfs text: no name, its line in that text. */
+			    "test.map:3: reserved 0x48001000+0x10000 "
+			    "type=direct-relaxable name=dma-buf: an RMR memory "
+			    "range's base and length must be 64 KiB aligned");
+	/* All of 2^64 from sysfs text: no name, its file and line. */
 	assert_int_equal(mc_map_load_resv(top, "resv", all, strlen(all)), 0);
 	assert_int_equal(mc_map_carve(top), 0);
 	assert_string_equal(failure(top, MC_ACPI_IVRS, MC_ERANGE),
-			    "table=ivrs: direct 0x0+0x0 (line 1): an IVMD's "
-			    "64-bit length cannot say 2^64");
+			    "resv:1: reserved 0x0+0x10000000000000000 "
+			    "type=direct: an IVMD's 64-bit length cannot say "
+			    "2^64");
 	mc_map_clear_errors(top);
 	assert_string_equal(failure(top, MC_ACPI_IORT, MC_ERANGE),
-			    "table=iort: direct 0x0+0x0 (line 1): a 64-bit "
-			    "length cannot say 2^64");
+			    "resv:1: reserved 0x0+0x10000000000000000 "
+			    "type=direct: a 64-bit length cannot say 2^64");
 	mc_map_free(map);
 	mc_map_free(top);
 }

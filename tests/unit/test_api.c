@@ -41,7 +41,9 @@ static void added_strings_and_arrays_are_copied(void **state)
 	assert_string_equal(in[0].name, "buf");
 	assert_int_equal(in[0].devices[0].bus, 2);
 	assert_int_equal(in[0].sids[0], 0x210);
-	assert_int_equal(in[0].line, 0);
+	/* no source given: the call's number stands for its line */
+	assert_string_equal(in[0].source, "mc_map_add()");
+	assert_int_equal(in[0].line, 1);
 	mc_map_free(map);
 }
 
@@ -53,7 +55,8 @@ static void bad_regions_are_refused_with_a_diagnostic(void **state)
 	(void)state;
 	assert_int_equal(mc_map_add(map, &r), MC_ERANGE);
 	assert_string_equal(first_error(map),
-			    "size: range 0x2-0x1 is empty or wraps past 2^64");
+			    "mc_map_add()#1: region.last: first 0x2 is above "
+			    "last 0x1: the range is empty or wraps past 2^64");
 	r = (struct mc_region){ .kind = (enum mc_kind)42 };
 	assert_int_equal(mc_map_add(map, &r), MC_EINVAL);
 	r = (struct mc_region){ .kind = MC_MMIO, .flags = MC_F_ACCESS,

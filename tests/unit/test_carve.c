@@ -301,46 +301,47 @@ struct error_case {
 static const struct error_case errors[] = {
 	{ "abort: a range over RAM is refused, naming both",
 	  "policy abort\nram 0 256M\nreserved 0x8000000 1M\n", MC_EOVERLAP,
-	  "test.map:3: reserved 0x8000000+0x100000 overlaps ram 0x0+0x10000000 "
-	  "(policy abort)", 1 },
+	  "test.map:3: reserved 0x8000000+0x100000: overlaps ram 0x0+0x10000000 "
+	  "(test.map:2) (policy abort)", 1 },
 	{ "abort: each overlapping pair is named",
 	  "policy abort\nram 0 1M\nram 2M 1M\nreserved 0xff000 0x102000\n",
 	  MC_EOVERLAP,
-	  "test.map:4: reserved 0xff000+0x102000 overlaps ram 0x0+0x100000 "
-	  "(policy abort)", 2 },
+	  "test.map:4: reserved 0xff000+0x102000: overlaps ram 0x0+0x100000 "
+	  "(test.map:2) (policy abort)", 2 },
 	{ "abort: mmio over RAM is refused too",
 	  "policy abort\nram 0 1M\nmmio 0x40000 4K\n", MC_EOVERLAP,
-	  "test.map:3: mmio 0x40000+0x1000 overlaps ram 0x0+0x100000 "
-	  "(policy abort)", 1 },
+	  "test.map:3: mmio 0x40000+0x1000: overlaps ram 0x0+0x100000 "
+	  "(test.map:2) (policy abort)", 1 },
 	{ "RAM blocks must not overlap",
 	  "ram 0 1M\nram 0x80000 1M\n", MC_EOVERLAP,
-	  "test.map:2: ram 0x80000+0x100000 overlaps ram 0x0+0x100000 "
-	  "(RAM blocks must not overlap)", 1 },
+	  "test.map:2: ram 0x80000+0x100000: overlaps ram 0x0+0x100000 "
+	  "(test.map:1) (RAM blocks must not overlap)", 1 },
 	{ "RAM must be aligned to the granule",
 	  "granule 64K\nram 0 0x9f000\n", MC_EALIGN,
-	  "test.map:2: ram 0x0+0x9f000 is not aligned to the granule 0x10000", 1 },
+	  "test.map:2: ram 0x0+0x9f000: not aligned to the granule 0x10000", 1 },
 	{ "relocate: no room above the block",
 	  "policy relocate\nram 0xfffffffffff00000 1M\n"
-	  "reserved 0xfffffffffff80000 4K\n", MC_ENOSPACE,
-	  "test.map:2: no free space above ram 0xfffffffffff00000+0x100000 for "
-	  "the 0x1000 bytes relocate carved out of it", 1 },
+	  "reserved 0xfffffffffff80000 4K\n", MC_ENOROOM,
+	  "test.map:2: ram 0xfffffffffff00000+0x100000: no free space above it "
+	  "for the 0x1000 bytes relocate carved out of it", 1 },
 	{ "merge: overlapping ranges of one type with different policies",
 	  "ram 0 1M\nreserved 0x40000 8K policy=overlay\n"
 	  "reserved 0x41000 8K policy=carve\n",
 	  MC_EOVERLAP,
-	  "test.map:3: reserved 0x41000+0x2000 overlaps reserved 0x40000+0x2000 "
-	  "(the two have different policies)", 1 },
+	  "test.map:3: reserved 0x41000+0x2000: overlaps reserved 0x40000+0x2000 "
+	  "(test.map:2) (the two have different policies)", 1 },
 	{ "merge: overlapping direct ranges serving different devices",
 	  "ram 0 1M\nreserved 0x40000 8K type=direct devices=00:02.0\n"
 	  "reserved 0x40000 8K type=direct devices=00:03.0\n", MC_EOVERLAP,
-	  "test.map:3: reserved 0x40000+0x2000 overlaps reserved 0x40000+0x2000 "
-	  "(the two serve different devices)", 1 },
+	  "test.map:3: reserved 0x40000+0x2000 type=direct: overlaps reserved "
+	  "0x40000+0x2000 type=direct (test.map:2) (the two serve different "
+	  "devices)", 1 },
 	{ "merge: a map range naming devices must contain the host range",
 	  "ram 0 1M\nreserved 0x40000 8K type=direct devices=00:02.0\n"
 	  "reserved 0x41000 8K type=direct\n", MC_EOVERLAP,
-	  "test.map:3: reserved 0x41000+0x2000 overlaps reserved 0x40000+0x2000 "
-	  "(only a range that contains the other can give it devices and "
-	  "attributes)", 1 },
+	  "test.map:3: reserved 0x41000+0x2000 type=direct: overlaps reserved "
+	  "0x40000+0x2000 type=direct (test.map:2) (only a range that contains "
+	  "the other can give it devices and attributes)", 1 },
 };
 
 static void run_error(void **state)

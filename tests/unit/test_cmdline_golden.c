@@ -23,6 +23,7 @@
 #include "memcarve-cmdline.h"
 #include "memcarve-e820.h"
 #include "kernel_check.h"
+#include "files.h"
 
 #define LIST "fixtures/golden/cmdline.list"
 
@@ -66,21 +67,6 @@ struct run {
 	char append[256];
 	int err;
 };
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = calloc(1, 1 << 16);
-	size_t n;
-
-	assert_non_null(buf);
-	if (!f)
-		fail_msg("cannot open %s (run from the top of the repository)", path);
-	n = fread(buf, 1, (1 << 16) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
 
 /* "--x=V" or "--x V": the value of option @name at argv[*i], or NULL. */
 static const char *opt_val(char **argv, int argc, int *i, const char *name)
@@ -163,20 +149,33 @@ static void golden_case(void **state)
 		r.err = mc_cmdline_build(r.map, &r.opts, got, &size);
 	}
 	if (c->fails) {
-		char msg[1024];
+		const struct mc_error *e;
+		char msg[1024], opt[64];
+		size_t k;
 
-		/* The tool prints the diagnostic; the file holds what it printed. */
+		/*
+		 * The tool prints the diagnostic, naming the option for the
+		 * field ("opts.max_entries" is --max-entries); the file holds
+		 * what it printed.
+		 */
 		assert_true(r.err < 0 && r.err != MC_ENOSPC);
 		assert_int_equal(mc_map_error_count(r.map), 1);
-		snprintf(msg, sizeof(msg), "memcarve: %s\n",
-			 mc_map_error(r.map, 0)->msg);
-		want = slurp(c->expected);
+		e = mc_map_error(r.map, 0);
+		snprintf(opt, sizeof(opt), "--%s", strncmp(e->field, "opts.", 5) ?
+			 e->field : e->field + 5);
+		for (char *u = opt; *u; u++)
+			*u = *u == '_' ? '-' : *u;
+		k = strlen(e->field);
+		snprintf(msg, sizeof(msg), "memcarve: %s%s\n",
+			 strncmp(e->field, "opts.", 5) ? "" : opt,
+			 strncmp(e->field, "opts.", 5) ? e->msg : e->msg + k);
+		want = slurp(c->expected, NULL);
 		assert_string_equal(want, msg);
 		free(want);
 	} else {
 		assert_int_equal(r.err, 0);
 		/* The expected file first: a golden --update cannot hide a bug. */
-		want = slurp(c->expected);
+		want = slurp(c->expected, NULL);
 		raw = calloc(1, strlen(want) + 1);
 		assert_non_null(raw);
 		unescape(r.opts.escape, want, raw);
@@ -198,7 +197,7 @@ static void golden_case(void **state)
 
 static size_t read_list(struct gcase *cases, size_t max)
 {
-	char *text = slurp(LIST), *save = NULL;
+	char *text = slurp(LIST, NULL), *save = NULL;
 	size_t n = 0;
 
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {

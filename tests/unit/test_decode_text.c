@@ -8,6 +8,7 @@
  */
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
+#include "acpi_table.h"
 #include "memcarve-cmdline.h"
 #include "memcarve-e820.h"
 
@@ -152,16 +153,17 @@ static void rsdp_blob_reads_back(void **state)
 		"reserved 0x3e2e0000 128K type=direct devices=00:02.0\n");
 	struct mc_map *back = mc_map_new();
 	uint8_t *dmar, *blob;
+	void *p;
 	size_t dmar_len, len;
 	const void *tables[1];
 	char want[200];
 
 	(void)state;
-	assert_int_equal(mc_acpi_build(map, MC_ACPI_DMAR, NULL, NULL, 0, &dmar,
-				       &dmar_len), 0);
+	assert_int_equal(acpi_table(map, MC_ACPI_DMAR, NULL, NULL, 0, &dmar, &dmar_len), 0);
 	tables[0] = dmar;
-	assert_int_equal(mc_acpi_rsdp(map, 0x9f000, tables, &dmar_len, 1, NULL,
-				      &blob, &len), 0);
+	assert_int_equal(mc_acpi_rsdp_alloc(map, 0x9f000, tables, &dmar_len, 1,
+					    NULL, &p, &len), 0);
+	blob = p;
 	assert_int_equal(mc_acpi_rsdp_decode(back, blob, len), 0);
 	assert_int_equal(mc_map_carve(back), 0);
 	snprintf(want, sizeof(want), "0x9f000-0x%zx acpi unbacked acpi-tables\n"
@@ -175,8 +177,8 @@ static void rsdp_blob_reads_back(void **state)
 	assert_string_equal(first_error(back), "RSDP: not a revision 2 RSDP "
 			    "with both checksums right");
 	mc_map_free(back);
-	mc_acpi_free(blob);
-	mc_acpi_free(dmar);
+	mc_free(blob);
+	mc_free(dmar);
 	mc_map_free(map);
 }
 

@@ -71,15 +71,17 @@ static void *make_base(size_t *len)
 }
 
 /* Both entry points give the same blob, and it is libfdt's. */
-static void check_same(struct mc_map *map, const struct mc_dt_options *opt)
+static void check_same(struct mc_map *map, const struct mc_dt_opts *opt)
 {
 	size_t need = 0, len = 0, alloc_len = 0, copy_len = 0;
 	void *buf, *blob = NULL, *copy;
 
-	assert_int_equal(mc_dt_build(map, opt, NULL, 0, &need), MC_ENOSPC);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, opt, NULL, &need), MC_ENOSPC);
 	buf = malloc(need);
 	assert_non_null(buf);
-	assert_int_equal(mc_dt_build(map, opt, buf, need, &len), 0);
+	len = need;
+	assert_int_equal(mc_dt_build(map, opt, buf, &len), 0);
 	if (mc_dt_build_alloc(map, opt, &blob, &alloc_len))
 		fail_msg("mc_dt_build_alloc: %s", first_error(map));
 	assert_non_null(blob);
@@ -90,14 +92,14 @@ static void check_same(struct mc_map *map, const struct mc_dt_options *opt)
 	assert_int_equal(copy_len, alloc_len);
 	assert_memory_equal(copy, blob, alloc_len);
 	free(copy);
-	mc_dt_free(blob);
+	mc_free(blob);
 	free(buf);
 }
 
 static void test_fresh_same_bytes(void **state)
 {
 	struct mc_map *map = map_carved(KINDS);
-	struct mc_dt_options one = { .layout = MC_DT_MEMORY_ONE_NODE,
+	struct mc_dt_opts one = { .layout = MC_DT_MEMORY_ONE_NODE,
 				     .memreserve = MC_DT_MEMRESERVE_ON };
 
 	(void)state;
@@ -109,7 +111,7 @@ static void test_fresh_same_bytes(void **state)
 static void test_patch_same_bytes(void **state)
 {
 	struct mc_map *map = map_carved(KINDS);
-	struct mc_dt_options opt = { .memreserve = MC_DT_MEMRESERVE_ON };
+	struct mc_dt_opts opt = { .memreserve = MC_DT_MEMRESERVE_ON };
 	void *base = make_base(&opt.base_len);
 
 	(void)state;
@@ -123,7 +125,7 @@ static void test_patch_same_bytes(void **state)
 }
 
 /* Each refusal: the code, a diagnostic, no blob. */
-static void refused(struct mc_map *map, const struct mc_dt_options *opt,
+static void refused(struct mc_map *map, const struct mc_dt_opts *opt,
 		    int code, const char *says)
 {
 	void *blob = (void *)1;
@@ -134,7 +136,7 @@ static void refused(struct mc_map *map, const struct mc_dt_options *opt,
 	assert_null(blob);
 	assert_int_equal(len, 0);
 	assert_non_null(strstr(first_error(map), says));
-	mc_dt_free(blob);	/* NULL is fine */
+	mc_free(blob);	/* NULL is fine */
 }
 
 static void test_alloc_refusals(void **state)
@@ -142,8 +144,8 @@ static void test_alloc_refusals(void **state)
 	struct mc_map *raw = map_from(KINDS), *map = map_carved(KINDS);
 	struct mc_map *clash = map_carved("arch arm64\nram 0x40000000 1G\n"
 				      "reserved 0x10000000000 4K name=fw\n");
-	struct mc_dt_options bad = { .cells = 3 }, one = { .cells = 1 };
-	struct mc_dt_options patch = { 0 };
+	struct mc_dt_opts bad = { .cells = 3 }, one = { .cells = 1 };
+	struct mc_dt_opts patch = { 0 };
 	unsigned char junk[64] = { 0 };
 	void *base = make_base(&patch.base_len);
 

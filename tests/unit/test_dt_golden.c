@@ -41,57 +41,27 @@
 #include <libfdt.h>
 #include "memcarve-dt.h"
 #include "fdt_copy.h"
+#include "files.h"
+#include "golden_list.h"
 
 #define LIST "fixtures/golden/dt.list"
-#define MAX_WORDS 32
 
 struct golden_case {
-	char line[1024];
-	char *word[MAX_WORDS];
-	size_t n_word;
-	const char *expected, *map, *resv, *base, *arch;
+	const char *expected;	/* fixtures/... */
+	const char *map, *resv, *base, *arch;
 	bool dts, memreserve_on, memreserve_off;
 	const char *compat[4];
 	size_t n_compat;
-	struct mc_dt_options opt;
+	struct mc_dt_opts opt;
 };
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-static void split_words(struct golden_case *c)
-{
-	char *save = NULL;
-
-	for (char *w = strtok_r(c->line, " \t\n", &save);
-	     w && c->n_word < MAX_WORDS; w = strtok_r(NULL, " \t\n", &save))
-		c->word[c->n_word++] = w;
-	c->expected = c->word[0];
-}
-
 /* Options of one "dt" case; any option this test does not know fails. */
-static void parse_case(struct golden_case *c)
+static void parse_case(const struct golden_line *g, struct golden_case *c)
 {
-	for (size_t i = 2; i < c->n_word; i++) {
-		const char *w = c->word[i];
-		const char *next = i + 1 < c->n_word ? c->word[i + 1] : "";
+	c->expected = g->expected;
+	for (size_t i = 1; i < g->n_arg; i++) {
+		const char *w = g->arg[i];
+		const char *next = i + 1 < g->n_arg ? g->arg[i + 1] : "";
 
 		if (strcmp(w, "--format") == 0)
 			c->dts = strcmp(next, "dts") == 0, i++;
@@ -240,14 +210,15 @@ static void check_memory(const void *fdt, const struct mc_map *map,
 	}
 }
 
-static const char *default_name(const struct mc_region *r)
+static const char *default_name(const struct mc_piece *r)
 {
-	return r->kind == MC_RESERVED ? mc_resv_type_name(r->type) :
-					mc_kind_name(r->kind);
+	return r->kind == MC_RESERVED ?
+		       mc_resv_type_name((enum mc_resv_type)r->type) :
+		       mc_kind_name((enum mc_kind)r->kind);
 }
 
 /* Expected flag: 'n' no-map, 'r' reusable, '-' neither. */
-static char expected_flag(const struct mc_region *r, bool memreserve)
+static char expected_flag(const struct mc_piece *r, bool memreserve)
 {
 	if (!(r->flags & MC_F_BACKED))
 		return 'n';
@@ -272,12 +243,15 @@ static size_t check_children(const void *fdt, const struct mc_map *map,
 			     bool memreserve, struct range *rsv)
 {
 	int parent = fdt_path_offset(fdt, "/reserved-memory");
-	const struct mc_region *v;
-	size_t n, n_rsv = 0;
+	const struct mc_piece *v;
+	const struct mc_region *in;
+	size_t n, n_in, n_rsv = 0;
 
 	v = mc_map_result(map, &n);
+	in = mc_map_input(map, &n_in);
 	for (size_t i = 0; i < n; i++) {
-		const struct mc_region *r = &v[i];
+		const struct mc_piece *r = &v[i];
+		const char *rname = in[r->origin].name;
 		char name[80], flag;
 		struct range got;
 		int node;
@@ -286,7 +260,7 @@ static size_t check_children(const void *fdt, const struct mc_map *map,
 			continue;
 		assert_true(parent >= 0);
 		snprintf(name, sizeof(name), "%s@%" PRIx64,
-			 r->name ? r->name : default_name(r), r->first);
+			 rname ? rname : default_name(r), r->first);
 		node = find_child(fdt, parent, name);
 		if (node < 0)
 			fail_msg("no /reserved-memory/%s", name);
@@ -413,34 +387,26 @@ static void check_root(const void *fdt, const struct golden_case *c)
 
 static void run_case(struct golden_case *c)
 {
-	struct mc_map *map = mc_map_new();
+	struct mc_map *map = golden_map(c->map, c->resv, c->arch);
 	size_t need = 0, len = 0, base_len = 0, copy_len = 0;
-	char expected[256], *base = NULL;
+	const char *expected = c->expected;
+	char *base = NULL;
 	void *copy;
 	struct range rsv[256];
 	bool memreserve;
 	void *blob;
 
-	assert_non_null(map);
-	if (c->arch) {
-		enum mc_arch a;
-
-		assert_int_equal(mc_arch_parse(c->arch, &a), 0);
-		assert_int_equal(mc_map_set_arch(map, a), 0);
-	}
-	assert_int_equal(mc_map_load_file(map, c->map), 0);
-	if (c->resv)
-		assert_int_equal(mc_map_load_resv_file(map, c->resv), 0);
-	assert_int_equal(mc_map_carve(map), 0);
 	if (c->base) {
 		base = slurp(c->base, &base_len);
 		c->opt.base = base;
 		c->opt.base_len = base_len;
 	}
-	assert_int_equal(mc_dt_build(map, &c->opt, NULL, 0, &need), MC_ENOSPC);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, &c->opt, NULL, &need), MC_ENOSPC);
 	blob = malloc(need);
 	assert_non_null(blob);
-	assert_int_equal(mc_dt_build(map, &c->opt, blob, need, &len), 0);
+	len = need;
+	assert_int_equal(mc_dt_build(map, &c->opt, blob, &len), 0);
 	assert_int_equal(fdt_check_full(blob, len), 0);
 	copy = libfdt_copy(blob, &copy_len);
 	/* libfdt's bytes, then the free space (--pad): zeros */
@@ -451,7 +417,6 @@ static void run_case(struct golden_case *c)
 	if (c->opt.pad_set)
 		assert_int_equal(len, copy_len + c->opt.pad);
 	free(copy);
-	snprintf(expected, sizeof(expected), "fixtures/%s", c->expected);
 	if (c->dts) {
 		check_dtc(blob, len, expected);
 	} else {
@@ -483,17 +448,17 @@ static void run_case(struct golden_case *c)
 static void test_every_golden_case(void **state)
 {
 	FILE *f = fopen(LIST, "r");
+	struct golden_line g;
 	struct golden_case c;
 	size_t n = 0;
 
 	(void)state;
 	assert_non_null(f);
-	while (memset(&c, 0, sizeof(c)), fgets(c.line, sizeof(c.line), f)) {
-		split_words(&c);
-		if (c.n_word < 2 || c.word[0][0] == '#' ||
-		    strcmp(c.word[1], "dt") != 0)
+	while (golden_next(f, &g)) {
+		if (!golden_runs(&g, "dt"))
 			continue;
-		parse_case(&c);
+		memset(&c, 0, sizeof(c));
+		parse_case(&g, &c);
 		run_case(&c);
 		n++;
 	}

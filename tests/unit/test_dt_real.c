@@ -71,7 +71,7 @@ static void *tree_end(void *fdt)
 
 /* Patch @base with @map_text; returns the output (free it) or NULL. */
 static void *patch(const char *map_text, const void *base,
-		   struct mc_dt_options *opt, int want, const char *says)
+		   struct mc_dt_opts *opt, int want, const char *says)
 {
 	struct mc_map *map = map_carved(map_text);
 	void *out = NULL;
@@ -123,7 +123,7 @@ static const char *const RAM_1G = "arch arm64\nram 0x40000000 1G\n";
 /* 1. Names dtc and Linux accept are kept; only ours follow the spec. */
 static void test_1_base_names_dtc_accepts(void **state)
 {
-	struct mc_dt_options opt = { 0 };
+	struct mc_dt_opts opt = { 0 };
 	void *fdt = tree_begin(0, 0), *out;
 
 	(void)state;
@@ -151,6 +151,11 @@ static void test_1_base_names_dtc_accepts(void **state)
 	patch("arch arm64\nram 0x40000000 1G\n"
 	      "reserved 0x48000000 1M type=msi name=3msi\n", fdt, &opt,
 	      MC_EINVAL, "'3msi' is not a device-tree node name");
+	/* 31 characters at most: the DT's limit, not the map file's. */
+	patch("arch arm64\nram 0x40000000 1G\n"
+	      "reserved 0x48000000 1M type=msi "
+	      "name=abcdefghijklmnopqrstuvwxyz0123456\n", fdt, &opt, MC_EINVAL,
+	      "'abcdefghijklmnopqrstuvwxyz0123456' is not a device-tree node name");
 	free(fdt);
 }
 
@@ -161,7 +166,7 @@ static void test_1_base_names_dtc_accepts(void **state)
  */
 static void test_2_untyped_memory_node_is_replaced(void **state)
 {
-	struct mc_dt_options opt = { 0 };
+	struct mc_dt_opts opt = { 0 };
 	struct mc_map *decoded = mc_map_new();
 	void *fdt = tree_begin(0, 0), *out;
 	size_t n;
@@ -185,7 +190,7 @@ static void test_2_untyped_memory_node_is_replaced(void **state)
 /* 3. reserved-memory@0 is the node Linux reads: ours go into it. */
 static void test_3_reserved_memory_with_a_unit_address(void **state)
 {
-	struct mc_dt_options opt = { 0 };
+	struct mc_dt_opts opt = { 0 };
 	void *fdt = tree_begin(0, 0), *two = tree_begin(0, 0), *out;
 
 	(void)state;
@@ -240,7 +245,7 @@ static void *secure_tree(void)
  */
 static void test_4_disabled_memory_nodes_are_kept(void **state)
 {
-	struct mc_dt_options opt = { 0 };
+	struct mc_dt_opts opt = { 0 };
 	struct mc_map *decoded = mc_map_new();
 	void *fdt = secure_tree(), *out;
 	const struct mc_region *r;
@@ -286,8 +291,8 @@ static void *numa_tree(const char *prop)
 /* 5. One node per NUMA node and phandle; never a phandle lost. */
 static void test_5_one_node_keeps_numa_and_phandles(void **state)
 {
-	struct mc_dt_options opt = { .layout = MC_DT_MEMORY_ONE_NODE };
-	struct mc_dt_options per_block = { 0 };
+	struct mc_dt_opts opt = { .layout = MC_DT_MEMORY_ONE_NODE };
+	struct mc_dt_opts per_block = { 0 };
 	void *fdt = numa_tree("numa-node-id"), *out;
 
 	(void)state;
@@ -322,7 +327,7 @@ static void test_5_one_node_keeps_numa_and_phandles(void **state)
  */
 static void test_7_relocated_memory_keeps_its_numa_node(void **state)
 {
-	struct mc_dt_options opt = { 0 };
+	struct mc_dt_opts opt = { 0 };
 	void *fdt = numa_tree("ibm,associativity"), *out;
 
 	(void)state;
@@ -343,9 +348,9 @@ static void test_7_relocated_memory_keeps_its_numa_node(void **state)
 /* 6. A base /memreserve/ entry is a reservation like a child. */
 static void test_6_base_memreserve_is_checked(void **state)
 {
-	struct mc_dt_options opt = { 0 }, dropped = {
+	struct mc_dt_opts opt = { 0 }, dropped = {
 		.drop_base_memreserve = true };
-	struct mc_dt_options listed = { .memreserve = MC_DT_MEMRESERVE_ON };
+	struct mc_dt_opts listed = { .memreserve = MC_DT_MEMRESERVE_ON };
 	void *fdt = tree_begin(0x80000000, 0x10000), *out;
 
 	(void)state;
@@ -374,7 +379,7 @@ static void test_6_base_memreserve_is_checked(void **state)
 /* 7. Each inherited property: kept, dropped, or refused. */
 static void test_7_inherited_properties(void **state)
 {
-	struct mc_dt_options opt = { 0 };
+	struct mc_dt_opts opt = { 0 };
 	void *fdt = tree_begin(0, 0), *out;
 	fdt64_t avail[2] = { cpu_to_fdt64(0x40100000),
 			     cpu_to_fdt64(0x3ff00000) };
@@ -405,8 +410,8 @@ static void test_7_inherited_properties(void **state)
 /* The free space a VMM left in its tree stays, unless --pad says. */
 static void test_pad_keeps_the_base_free_space(void **state)
 {
-	struct mc_dt_options opt = { 0 }, none = { .pad_set = true };
-	struct mc_dt_options four_k = { .pad = 4096, .pad_set = true };
+	struct mc_dt_opts opt = { 0 }, none = { .pad_set = true };
+	struct mc_dt_opts four_k = { .pad = 4096, .pad_set = true };
 	void *fdt = tree_begin(0, 0), *roomy = malloc(1 << 20), *out, *tight;
 	size_t used;
 
@@ -437,7 +442,7 @@ static void test_pad_keeps_the_base_free_space(void **state)
 static void test_fresh_root_model_only_when_asked(void **state)
 {
 	static const char *const compat[] = { "acme,board", "acme,soc", NULL };
-	struct mc_dt_options asked = { .model = "Acme board",
+	struct mc_dt_opts asked = { .model = "Acme board",
 				       .compatible = compat };
 	struct mc_map *map = map_carved(RAM_1G);
 	void *out;
@@ -448,13 +453,13 @@ static void test_fresh_root_model_only_when_asked(void **state)
 	assert_int_equal(mc_dt_build_alloc(map, NULL, &out, &len), 0);
 	assert_null(fdt_getprop(out, 0, "model", NULL));
 	assert_null(fdt_getprop(out, 0, "compatible", NULL));
-	mc_dt_free(out);
+	mc_free(out);
 	assert_int_equal(mc_dt_build_alloc(map, &asked, &out, &len), 0);
 	assert_string_equal(fdt_getprop(out, 0, "model", NULL), "Acme board");
 	assert_memory_equal(fdt_getprop(out, 0, "compatible", &compat_len),
 			    "acme,board\0acme,soc", 20);
 	assert_int_equal(compat_len, 20);
-	mc_dt_free(out);
+	mc_free(out);
 	asked.base = out;	/* any base: refused before it is read */
 	asked.base_len = 1;
 	assert_int_equal(mc_dt_build_alloc(map, &asked, &out, &len),

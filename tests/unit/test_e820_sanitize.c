@@ -59,16 +59,17 @@ static const char *sanitized(const char *spec)
 	struct mc_e820_entry in[MAX], out[MAX];
 	size_t n = parse(spec, in), count;
 
-	assert_int_equal(mc_e820_sanitize(in, n, out, MAX, &count), 0);
+	count = MAX;
+	assert_int_equal(mc_e820_sanitize(in, n, out, &count), 0);
 	return render(out, count);
 }
 
 static int sanitize_err(const char *spec)
 {
 	struct mc_e820_entry in[MAX], out[MAX];
-	size_t count;
+	size_t count = MAX;
 
-	return mc_e820_sanitize(in, parse(spec, in), out, MAX, &count);
+	return mc_e820_sanitize(in, parse(spec, in), out, &count);
 }
 
 /*
@@ -115,7 +116,8 @@ static void the_kernels_own_sample_map_comes_out_as_it_says(void **state)
 	size_t n_in = draw(in_rows, in), n_want = draw(want_rows, want), n;
 
 	(void)state;
-	assert_int_equal(mc_e820_sanitize(in, n_in, out, MAX, &n), 0);
+	n = MAX;
+	assert_int_equal(mc_e820_sanitize(in, n_in, out, &n), 0);
 	assert_string_equal(render(out, n), render(want, n_want));
 }
 
@@ -245,10 +247,12 @@ static void a_table_of_fewer_than_two_is_left_alone(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(mc_e820_sanitize(in, 1, out, 1, &n), 0);
+	n = 1;
+	assert_int_equal(mc_e820_sanitize(in, 1, out, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].size, 0);
-	assert_int_equal(mc_e820_sanitize(in, 0, NULL, 0, &n), 0);
+	n = 0;
+	assert_int_equal(mc_e820_sanitize(in, 0, NULL, &n), 0);
 	assert_int_equal(n, 0);
 }
 
@@ -296,9 +300,11 @@ static void a_small_buffer_gets_enospc_and_the_count_needed(void **state)
 	size_t n = parse("0x0+0x3000:1 0x1000+0x1000:2", in), count;
 
 	(void)state;
-	assert_int_equal(mc_e820_sanitize(in, n, NULL, 0, &count), MC_ENOSPC);
+	count = 0;
+	assert_int_equal(mc_e820_sanitize(in, n, NULL, &count), MC_ENOSPC);
 	assert_int_equal(count, 3);
-	assert_int_equal(mc_e820_sanitize(in, n, out, 2, &count), MC_ENOSPC);
+	count = 2;
+	assert_int_equal(mc_e820_sanitize(in, n, out, &count), MC_ENOSPC);
 	assert_int_equal(count, 3);
 	assert_string_equal(render(out, 2), "0x0-0xfff:1 0x1000-0x1fff:2");
 }

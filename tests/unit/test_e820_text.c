@@ -76,12 +76,11 @@ static char *print(const struct mc_e820_entry *e, size_t n, uint32_t version)
 	size_t len = 0;
 	char *text;
 
-	assert_int_equal(mc_e820_print(e, n, "BIOS-e820", version, NULL, 0,
-				       &len), MC_ENOSPC);
+	len = 0;
+	assert_int_equal(mc_e820_print(e, n, "BIOS-e820", version, NULL, &len), MC_ENOSPC);
 	text = malloc(len);
 	assert_non_null(text);
-	assert_int_equal(mc_e820_print(e, n, "BIOS-e820", version, text, len,
-				       &len), 0);
+	assert_int_equal(mc_e820_print(e, n, "BIOS-e820", version, text, &len), 0);
 	assert_int_equal(strlen(text) + 1, len);
 	return text;
 }
@@ -136,8 +135,8 @@ static void releases_before_5_5_are_refused(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(mc_e820_print(caller_table, 1, "BIOS-e820", V(5, 4),
-				       NULL, 0, &len), MC_EINVAL);
+	len = 0;
+	assert_int_equal(mc_e820_print(caller_table, 1, "BIOS-e820", V(5, 4), NULL, &len), MC_EINVAL);
 }
 
 static void a_release_reads_from_its_name(void **state)

@@ -6,7 +6,9 @@
  * a base table or tree, on a QEMU fixture with one field broken.
  */
 #include "core_helpers.h"
+#include "files.h"
 #include "memcarve-acpi.h"
+#include "acpi_table.h"
 #include "memcarve-dt.h"
 #include "memcarve-e820.h"
 
@@ -15,22 +17,11 @@ struct blob {
 	size_t len;
 };
 
-static struct blob slurp(const char *path)
+static struct blob blob_of(const char *path)
 {
-	struct blob b = { NULL, 0 };
-	FILE *f = fopen(path, "rb");
-	long n;
+	struct blob b;
 
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	b.len = (size_t)n;
-	b.p = malloc(b.len ? b.len : 1);
-	assert_non_null(b.p);
-	assert_int_equal(fread(b.p, 1, b.len, f), b.len);
-	fclose(f);
+	b.p = slurp(path, &b.len);
 	return b;
 }
 
@@ -66,8 +57,7 @@ static void acpi_refused(enum mc_acpi_table table, const struct blob *base,
 	uint8_t *out = NULL;
 	size_t len = 0;
 
-	assert_int_equal(mc_acpi_build(map, table, NULL, base->p, base->len,
-				       &out, &len),
+	assert_int_equal(acpi_table(map, table, NULL, base->p, base->len, &out, &len),
 			 MC_EBADBLOB);
 	assert_null(out);
 	if (!strstr(first_error(map), what))
@@ -81,9 +71,9 @@ static void acpi_patches(enum mc_acpi_table table, const struct blob *base)
 	uint8_t *out = NULL;
 	size_t len = 0;
 
-	if (mc_acpi_build(map, table, NULL, base->p, base->len, &out, &len))
+	if (acpi_table(map, table, NULL, base->p, base->len, &out, &len))
 		fail_msg("patch refused: %s", first_error(map));
-	mc_acpi_free(out);
+	mc_free(out);
 	mc_map_free(map);
 }
 
@@ -101,7 +91,7 @@ static char *find(const struct blob *b, const char *s)
 /* A fixture with one byte changed and the checksum fixed again. */
 static struct blob mutated(const char *path, size_t at, uint8_t value)
 {
-	struct blob b = slurp(path);
+	struct blob b = blob_of(path);
 	uint8_t sum = 0;
 
 	assert_true(at < b.len);
@@ -116,10 +106,11 @@ static struct blob mutated(const char *path, size_t at, uint8_t value)
 static void dt_refused(const struct blob *base, const char *what)
 {
 	struct mc_map *map = carved(dt_map);
-	struct mc_dt_options opt = { .base = base->p, .base_len = base->len };
+	struct mc_dt_opts opt = { .base = base->p, .base_len = base->len };
 	size_t need = 0;
 
-	assert_int_equal(mc_dt_build(map, &opt, NULL, 0, &need), MC_EBADBLOB);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, &opt, NULL, &need), MC_EBADBLOB);
 	if (!strstr(first_error(map), what))
 		fail_msg("'%s' does not say '%s'", first_error(map), what);
 	mc_map_free(map);
@@ -132,7 +123,7 @@ static void dt_refused(const struct blob *base, const char *what)
  */
 static void dt_base_with_a_bad_node_name_is_refused(void **state)
 {
-	struct blob b = slurp("fixtures/fuzz/dt_patch/bad-node-name.dtb");
+	struct blob b = blob_of("fixtures/fuzz/dt_patch/bad-node-name.dtb");
 
 	(void)state;
 	dt_refused(&b, "is not a device-tree node name");
@@ -145,7 +136,7 @@ static void dt_base_with_a_bad_node_name_is_refused(void **state)
  */
 static void dtb_before_version_16_is_refused_not_crashed_on(void **state)
 {
-	struct blob b = slurp("fixtures/fuzz/inspect/dtb-version-12.dtb");
+	struct blob b = blob_of("fixtures/fuzz/inspect/dtb-version-12.dtb");
 	struct mc_map *map = mc_map_new();
 
 	(void)state;
@@ -162,7 +153,7 @@ static void dtb_before_version_16_is_refused_not_crashed_on(void **state)
  */
 static void dt_base_with_a_wrapping_memreserve_is_refused(void **state)
 {
-	struct blob b = slurp("fixtures/fuzz/dt_patch/memreserve-wraps.dtb");
+	struct blob b = blob_of("fixtures/fuzz/dt_patch/memreserve-wraps.dtb");
 
 	(void)state;
 	dt_refused(&b, "/memreserve/: 0xffffffffffffff+0xff00000000010000 "
@@ -178,8 +169,8 @@ static void dt_base_with_a_wrapping_memreserve_is_refused(void **state)
  */
 static void dtb_property_lengths_past_2g_are_refused(void **state)
 {
-	struct blob neg = slurp("fixtures/fuzz/dt_patch/prop-len-negative.dtb");
-	struct blob stall = slurp("fixtures/fuzz/inspect/prop-len-stall.dtb");
+	struct blob neg = blob_of("fixtures/fuzz/dt_patch/prop-len-negative.dtb");
+	struct blob stall = blob_of("fixtures/fuzz/inspect/prop-len-stall.dtb");
 	struct mc_map *map = mc_map_new();
 
 	(void)state;
@@ -199,7 +190,7 @@ static void dtb_property_lengths_past_2g_are_refused(void **state)
 static void bzimage_header_ending_before_its_version_is_refused(void **s)
 {
 	struct blob b =
-		slurp("fixtures/fuzz/bzimage/header-ends-before-version.bin");
+		blob_of("fixtures/fuzz/bzimage/header-ends-before-version.bin");
 	struct mc_map *map = mc_map_new();
 	struct mc_bzimage img;
 
@@ -221,7 +212,7 @@ static void bzimage_header_ending_before_its_version_is_refused(void **s)
 static void dt_base_with_two_reserved_memory_nodes_is_refused(void **state)
 {
 	struct blob b =
-		slurp("fixtures/fuzz/dt_patch/two-reserved-memory.dtb");
+		blob_of("fixtures/fuzz/dt_patch/two-reserved-memory.dtb");
 
 	(void)state;
 	dt_refused(&b, "the root has two reserved-memory nodes");
@@ -231,7 +222,7 @@ static void dt_base_with_two_reserved_memory_nodes_is_refused(void **state)
 /* Base node names are what dtc reads back: no byte outside its alphabet. */
 static void dt_base_names_follow_the_spec(void **state)
 {
-	struct blob b = slurp("fixtures/dt/base-arm64.dtb");
+	struct blob b = blob_of("fixtures/dt/base-arm64.dtb");
 	char *at = find(&b, "memory@40000000");
 
 	(void)state;
@@ -245,7 +236,7 @@ static void dt_base_names_follow_the_spec(void **state)
 static void dmar_base_with_a_scope_past_its_rmrr_is_refused(void **state)
 {
 	struct blob b =
-		slurp("fixtures/fuzz/acpi_patch/dmar-rmrr-scope-overflow.aml");
+		blob_of("fixtures/fuzz/acpi_patch/dmar-rmrr-scope-overflow.aml");
 
 	(void)state;
 	acpi_refused(MC_ACPI_DMAR, &b, "device scope at +0x20 does not fit");
@@ -256,7 +247,7 @@ static void dmar_base_with_a_scope_past_its_rmrr_is_refused(void **state)
 static void dmar_base_with_an_rmrr_ending_below_its_base_is_refused(void **s)
 {
 	struct blob b =
-		slurp("fixtures/fuzz/acpi_patch/dmar-rmrr-end-below-base.aml");
+		blob_of("fixtures/fuzz/acpi_patch/dmar-rmrr-end-below-base.aml");
 
 	(void)s;
 	acpi_refused(MC_ACPI_DMAR, &b, "is below base");

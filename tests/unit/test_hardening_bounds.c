@@ -9,6 +9,7 @@
  */
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
+#include "acpi_table.h"
 #include "memcarve-dt.h"
 #include "memcarve-e820.h"
 #include "../../acpi/acpi.h"
@@ -89,9 +90,9 @@ static struct mc_map *direct_with(enum mc_arch arch, size_t n_dev,
 static int build(struct mc_map *map, enum mc_acpi_table t, size_t *len)
 {
 	uint8_t *out = NULL;
-	int err = mc_acpi_build(map, t, NULL, NULL, 0, &out, len);
+	int err = acpi_table(map, t, NULL, NULL, 0, &out, len);
 
-	mc_acpi_free(out);
+	mc_free(out);
 	return err;
 }
 
@@ -170,12 +171,15 @@ static void setup_data_len_fits_its_u32(void **state)
 
 	(void)state;
 	/* the count is checked before any entry is read */
-	assert_int_equal(mc_e820_setup_data(e, most, 0, NULL, 0, &need),
+	need = 0;
+	assert_int_equal(mc_e820_setup_data(e, most, 0, NULL, &need),
 			 MC_ENOSPC);
 	assert_true(need - MC_SETUP_DATA_HDR <= UINT32_MAX);
-	assert_int_equal(mc_e820_setup_data(e, most + 1, 0, NULL, 0, &need),
+	need = 0;
+	assert_int_equal(mc_e820_setup_data(e, most + 1, 0, NULL, &need),
 			 MC_EINVAL);
-	assert_int_equal(mc_e820_encode(e, SIZE_MAX / 20 + 1, NULL, 0, &need),
+	need = 0;
+	assert_int_equal(mc_e820_encode(e, SIZE_MAX / 20 + 1, NULL, &need),
 			 MC_ERANGE);
 }
 
@@ -184,7 +188,7 @@ static void zero_page_entry_count_never_wraps(void **state)
 {
 	static struct mc_e820_entry e[300];
 	static uint8_t zp[MC_ZEROPAGE_SIZE];
-	struct mc_e820_boot boot = { .setup_data_addr = 0x30000 };
+	struct mc_e820_boot_opts boot = { .setup_data_addr = 0x30000 };
 	struct mc_map *map = mc_map_new();
 	uint8_t node[16 + 172 * 20];
 	size_t need = 0;
@@ -194,10 +198,10 @@ static void zero_page_entry_count_never_wraps(void **state)
 		e[i] = (struct mc_e820_entry){ i * 0x2000, 0x1000,
 					       i % 2 ? MC_E820_RESERVED
 						     : MC_E820_RAM };
-	assert_int_equal(mc_e820_zeropage(map, e, 300, &boot, zp), 0);
+	assert_int_equal(mc_e820_zeropage(map, e, 300, &boot, zp, &(size_t){ MC_ZEROPAGE_SIZE }), 0);
 	assert_int_equal(zp[0x1e8], 128);
-	assert_int_equal(mc_e820_setup_data(e, 300, 0, node, sizeof(node),
-					    &need),
+	need = sizeof(node);
+	assert_int_equal(mc_e820_setup_data(e, 300, 0, node, &need),
 			 0);
 	assert_int_equal(need, sizeof(node));
 	assert_int_equal(node[12] | node[13] << 8, 172 * 20);
@@ -209,13 +213,15 @@ static void dt_reg_values_fit_their_cells(void **state)
 {
 	struct mc_map *map = map_from("arch arm64\nram 0x40000000 1G\n"
 				      "pmem 0x100000000 1G\n");
-	struct mc_dt_options one = { .cells = 1 }, two = { .cells = 2 };
+	struct mc_dt_opts one = { .cells = 1 }, two = { .cells = 2 };
 	size_t need = 0;
 
 	(void)state;
 	assert_int_equal(mc_map_carve(map), 0);
-	assert_int_equal(mc_dt_build(map, &two, NULL, 0, &need), MC_ENOSPC);
-	assert_int_equal(mc_dt_build(map, &one, NULL, 0, &need), MC_ERANGE);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, &two, NULL, &need), MC_ENOSPC);
+	need = 0;
+	assert_int_equal(mc_dt_build(map, &one, NULL, &need), MC_ERANGE);
 	mc_map_free(map);
 }
 

@@ -465,6 +465,44 @@ static void broken_vfio_info_is_refused(void **state)
 		"usable IOVA range, the device could DMA nowhere");
 }
 
+/* Gaps and devices=all are written back as the map file says them. */
+static void host_ranges_write_back_as_map_text(void **state)
+{
+	static const char all[] = "0x3e2e0000 0x3e2fffff direct\n";
+	struct mc_map *map = map_from(X86), *back = mc_map_new();
+	struct mc_iova_opts o = bits(40);
+	struct mc_resv_opts ro;
+	struct info i;
+	const struct mc_region *a, *b;
+	size_t na, nb, len;
+	char *text;
+
+	(void)state;
+	info_start(&i, true);
+	iova_cap(&i, x86_usable, 3);
+	assert_int_equal(mc_map_load_vfio_iommu_info(map, i.b, i.len, &o), 0);
+	mc_resv_opts_init(&ro);
+	ro.flags = MC_F_ALL_DEVICES;
+	assert_int_equal(mc_map_load_resv_for(map, "r", all, strlen(all), &ro),
+			 0);
+	assert_int_equal(mc_map_write_alloc(map, MC_MAP_INPUT, &text, &len), 0);
+	assert_non_null(strstr(text, " iova-gap\n"));
+	assert_non_null(strstr(text, " type=direct devices=all\n"));
+	assert_int_equal(mc_map_load(back, "written", text, len - 1), 0);
+	a = mc_map_input(map, &na);
+	b = mc_map_input(back, &nb);
+	assert_int_equal(na, nb);
+	for (size_t k = 0; k < na; k++) {
+		assert_int_equal(a[k].first, b[k].first);
+		assert_int_equal(a[k].last, b[k].last);
+		assert_int_equal(a[k].type, b[k].type);
+		assert_int_equal(a[k].flags, b[k].flags);
+	}
+	mc_free(text);
+	mc_map_free(back);
+	mc_map_free(map);
+}
+
 static void iommufd_ranges_become_reserved(void **state)
 {
 	/* Out of order, one reaching 2^64 - 1: no gap above it. */
@@ -553,13 +591,13 @@ static void a_typed_range_describes_what_a_gap_covers(void **state)
 					    "reserved/direct carved -\n"));
 	assert_non_null(strstr(render(map), "0xfee00000-0xfeefffff "
 					    "reserved/reserved unbacked -\n"));
-	assert_int_equal(mc_acpi_build(map, MC_ACPI_DMAR, NULL, NULL, 0, &t,
-				       &len),
+	assert_int_equal(mc_acpi_build_alloc(map, MC_ACPI_DMAR, NULL,
+					     (void **)&t, &len),
 			 0);
 	assert_int_equal(mc_acpi_dmar_decode(back, t, len), 0);
 	assert_int_equal(mc_map_input(back, &n)[0].first, 0x7b800000);
 	assert_int_equal(n, 1);
-	mc_acpi_free(t);
+	mc_free(t);
 	mc_map_free(back);
 	mc_map_free(map);
 }
@@ -725,7 +763,7 @@ static void host_goldens_say_what_the_host_and_the_guest_said(void **state)
 
 		snprintf(path, sizeof(path), "fixtures/host/%s.aml", g->name);
 		gold = slurp_file(path, &glen);
-		if (mc_acpi_build(map, g->table, NULL, NULL, 0, &t, &len))
+		if (mc_acpi_build_alloc(map, g->table, NULL, (void **)&t, &len))
 			fail_msg("%s: %s", g->name, first_error(map));
 		assert_int_equal(len, glen);
 		assert_memory_equal(t, gold, len);
@@ -733,7 +771,7 @@ static void host_goldens_say_what_the_host_and_the_guest_said(void **state)
 		if (strcmp(decoded(back), g->want))
 			fail_msg("%s decodes as\n%swant\n%s", g->name,
 				 decoded(back), g->want);
-		mc_acpi_free(t);
+		mc_free(t);
 		free(gold);
 		mc_map_free(back);
 		mc_map_free(map);
@@ -756,6 +794,7 @@ int main(void)
 		cmocka_unit_test(vfio_info_without_caps_adds_nothing),
 		cmocka_unit_test(unknown_caps_before_and_after_are_skipped),
 		cmocka_unit_test(broken_vfio_info_is_refused),
+		cmocka_unit_test(host_ranges_write_back_as_map_text),
 		cmocka_unit_test(iommufd_ranges_become_reserved),
 		cmocka_unit_test(iommufd_ranges_are_checked),
 		cmocka_unit_test(a_typed_range_describes_what_a_gap_covers),

@@ -262,7 +262,7 @@ static void check_refusal(struct mc_map *map, const struct mc_cmdline_opts *o,
 	const char *msg = e ? e->msg : "";
 	struct kc_want w;
 	size_t n;
-	const struct mc_region *v = mc_map_result(map, &n);
+	const struct mc_piece *v = mc_map_result(map, &n);
 
 	assert_true(err == MC_EINVAL || err == MC_ERANGE);
 	if (strstr(msg, "never closed")) {

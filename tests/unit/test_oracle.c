@@ -287,7 +287,7 @@ static void relocate(struct model *m)
 			m->relocated += g;
 		}
 		if (need && m->base)
-			m->err = MC_ENOSPACE;	/* the window ends at 2^64 */
+			m->err = MC_ENOROOM;	/* the window ends at 2^64 */
 	}
 }
 
@@ -316,7 +316,7 @@ static void compare(const struct model *m, const struct mc_map *map,
 {
 	const struct mc_totals *t = mc_map_totals(map);
 	struct label got[L];
-	const struct mc_region *v;
+	const struct mc_piece *v;
 	size_t n, ns;
 	const struct mc_slot *s = mc_map_slots(map, &ns);
 	uint64_t backed = 0;

@@ -163,7 +163,7 @@ static const struct bad bad[] = {
 	{ "ram 0 1M colour=red", MC_EINVAL,
 	  "test.map:1: 'colour=red': unknown attribute (expected type=, name=, "
 	  "devices=, sids=, align=, policy=, access=, reusable, readonly, "
-	  "privileged)" },
+	  "privileged, iova-gap)" },
 	{ "ram 0 1M type=msi", MC_EINVAL,
 	  "test.map:1: type=: only reserved ranges have a type" },
 	{ "reserved 0 1M type=doorbell", MC_EINVAL,
@@ -176,11 +176,8 @@ static const struct bad bad[] = {
 	{ "reserved 0 1M reusable=yes", MC_EINVAL,
 	  "test.map:1: reusable: is a flag and takes no value ('reusable=yes')" },
 	{ "reserved 0 1M name=my@node", MC_EINVAL,
-	  "test.map:1: name=: 'my@node' must be 1-31 characters of A-Z a-z "
+	  "test.map:1: name=: 'my@node' must be characters of A-Z a-z "
 	  "0-9 , . _ + -" },
-	{ "reserved 0 1M name=abcdefghijklmnopqrstuvwxyz0123456", MC_EINVAL,
-	  "test.map:1: name=: 'abcdefghijklmnopqrstuvwxyz0123456' must be 1-31 "
-	  "characters of A-Z a-z 0-9 , . _ + -" },
 	{ "reserved 0 1M type=direct devices=00:02", MC_EINVAL,
 	  "test.map:1: devices=: '00:02' is not a PCI device "
 	  "[segment:]bus:dev.fn (hex)" },
@@ -350,13 +347,13 @@ static void endless_and_unreadable_inputs_are_refused(void **state)
 static void long_source_names_keep_file_and_line(void **state)
 {
 	struct mc_map *map = mc_map_new();
-	char name[300];
+	char name[400];
 
 	(void)state;
 	memset(name, 'a', sizeof(name));
 	strcpy(name + sizeof(name) - 8, "/vm.map");
 	assert_int_equal(mc_map_load(map, name, "\nbad\n", 5), MC_EINVAL);
-	assert_int_equal(strlen(mc_map_error(map, 0)->source), 127);
+	assert_int_equal(strlen(mc_map_error(map, 0)->source), 255);
 	assert_non_null(strstr(first_error(map), "aaa...aaa"));
 	assert_non_null(strstr(first_error(map), "a/vm.map:2: 'bad': "));
 	assert_int_equal(strncmp(first_error(map), "aaaa", 4), 0);

@@ -39,7 +39,7 @@ static void a_range_may_end_at_the_top_of_the_space(void **state)
 {
 	const char *text = "0x0000000000000000 0xffffffffffffffff reserved\n";
 	struct mc_map *map = mc_map_new();
-	const struct mc_region *r;
+	const struct mc_piece *r;
 	size_t n;
 
 	(void)state;

@@ -54,7 +54,7 @@ static void build(struct mc_map *map, enum mc_policy policy)
 /* Invariants every result keeps, whatever the map. */
 static uint64_t check_result(const struct mc_map *map, size_t *described)
 {
-	const struct mc_region *v;
+	const struct mc_piece *v;
 	uint64_t backed = 0;
 	size_t n;
 
@@ -101,7 +101,7 @@ static void a_million_ranges_relocate(void **state)
 {
 	struct mc_map *map = mc_map_new();
 	const struct mc_totals *t;
-	const struct mc_region *v;
+	const struct mc_piece *v;
 	size_t described, n;
 	uint64_t per_block[BLOCKS] = { 0 };
 

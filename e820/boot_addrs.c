@@ -9,7 +9,8 @@
  * nothing the guest can use, so each range must lie in backed memory.
  */
 #include <inttypes.h>
-#include "cli.h"
+#include <stdbool.h>
+#include "boot.h"
 
 #define X86_COMMAND_LINE_SIZE	2048	/* arch/x86/include/uapi/asm/setup.h */
 #define ACPI_RSDP_SIZE		36	/* ACPI 2.0+ RSDP, XSDT address included */
@@ -19,7 +20,7 @@ static uint64_t first_unbacked(const struct mc_map *map, uint64_t first,
 			       uint64_t last, bool *all)
 {
 	size_t n;
-	const struct mc_region *r = mc_map_result(map, &n);
+	const struct mc_piece *r = mc_map_result(map, &n);
 	uint64_t pos = first;
 
 	*all = false;
@@ -37,34 +38,39 @@ static uint64_t first_unbacked(const struct mc_map *map, uint64_t first,
 	return pos;
 }
 
-static int check_range(const struct mc_map *map, const char *opt,
-		       uint64_t addr, uint64_t size, const char *what)
+static int check_range(struct mc_map *map, const char *field, uint64_t addr,
+		       uint64_t size, const char *what)
 {
 	uint64_t hole;
 	bool all;
 
 	if (!addr)
-		return EXIT_OK;	/* 0: not given, the kernel ignores it */
+		return 0;	/* 0: not given, the kernel ignores it */
+	if (!mc_map_result(map, &(size_t){ 0 }))
+		return mc_map_report(map, MC_ESTATE, field, "the map is not "
+				     "carved: call mc_map_carve() first");
 	if (addr > UINT64_MAX - (size - 1))
-		return cli_error(EXIT_INPUT, "--%s: 0x%" PRIx64 " + 0x%" PRIx64
-				 " (%s) runs past 2^64", opt, addr, size, what);
+		return mc_map_report(map, MC_ERANGE, field, "0x%" PRIx64
+				     " + 0x%" PRIx64 " (%s) runs past 2^64",
+				     addr, size, what);
 	hole = first_unbacked(map, addr, addr + (size - 1), &all);
 	if (all)
-		return EXIT_OK;
-	return cli_error(EXIT_INPUT, "--%s: 0x%" PRIx64 "-0x%" PRIx64 " (%s) "
-			 "must lie in guest memory; no RAM backs 0x%" PRIx64,
-			 opt, addr, addr + (size - 1), what, hole);
+		return 0;
+	return mc_map_report(map, MC_EOVERLAP, field, "0x%" PRIx64
+			     "+0x%" PRIx64 " (%s) must lie in guest memory; "
+			     "no RAM backs 0x%" PRIx64, addr, size, what,
+			     hole);
 }
 
-int cli_check_boot_addrs(const struct mc_map *map, uint64_t cmdline_addr,
-			 uint64_t rsdp_addr)
+int e820_check_boot_addrs(struct mc_map *map, uint64_t cmdline_addr,
+			  uint64_t rsdp_addr)
 {
-	int st = check_range(map, "cmdline-addr", cmdline_addr,
-			     X86_COMMAND_LINE_SIZE,
-			     "the 2048 bytes the kernel copies");
+	int err = check_range(map, "opts.cmdline_addr", cmdline_addr,
+			      X86_COMMAND_LINE_SIZE,
+			      "the 2048 bytes the kernel copies");
 
-	if (st == EXIT_OK)
-		st = check_range(map, "rsdp-addr", rsdp_addr, ACPI_RSDP_SIZE,
-				 "the 36-byte RSDP");
-	return st;
+	if (!err)
+		err = check_range(map, "opts.rsdp_addr", rsdp_addr,
+				  ACPI_RSDP_SIZE, "the 36-byte RSDP");
+	return err;
 }
