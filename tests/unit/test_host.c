@@ -9,6 +9,7 @@
 #include <linux/vfio.h>
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
+#include "memcarve-e820.h"
 #include "memcarve-host.h"
 #include "vfio_info.h"
 
@@ -778,6 +779,44 @@ static void host_goldens_say_what_the_host_and_the_guest_said(void **state)
 	}
 }
 
+/*
+ * host/vfio-both.e820.txt read back: every direct range the host's groups
+ * gave lies in an e820 reserved entry (Linux's RMRR sanity check wants
+ * it there), and the MSI window is reserved too.
+ */
+static void host_ranges_are_e820_reserved(void **state)
+{
+	struct mc_map *map = host_golden_map(&host_goldens[4]), *back;
+	const struct mc_region *in, *e;
+	size_t n_in, n_e, len;
+	uint8_t *text = slurp_file("fixtures/host/vfio-both.e820.txt", &len);
+
+	(void)state;
+	assert_string_equal(host_goldens[4].name, "vfio-both-dmar");
+	back = mc_map_new();
+	assert_int_equal(mc_e820_text_decode(back, text, len), 0);
+	in = mc_map_input(map, &n_in);
+	e = mc_map_input(back, &n_e);
+	for (size_t i = 0; i < n_in; i++) {
+		bool found = false;
+
+		if (in[i].kind != MC_RESERVED)
+			continue;
+		for (size_t k = 0; k < n_e && !found; k++)
+			found = e[k].kind == MC_RESERVED &&
+				e[k].first <= in[i].first &&
+				e[k].last >= in[i].last;
+		if (!found)
+			fail_msg("0x%llx-0x%llx (%s) is not e820 reserved",
+				 (unsigned long long)in[i].first,
+				 (unsigned long long)in[i].last,
+				 mc_resv_type_name(in[i].type));
+	}
+	free(text);
+	mc_map_free(back);
+	mc_map_free(map);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -799,6 +838,7 @@ int main(void)
 		cmocka_unit_test(iommufd_ranges_are_checked),
 		cmocka_unit_test(a_typed_range_describes_what_a_gap_covers),
 		cmocka_unit_test(host_goldens_say_what_the_host_and_the_guest_said),
+		cmocka_unit_test(host_ranges_are_e820_reserved),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
