@@ -86,6 +86,9 @@ int cli_load_host(const struct cli *cli, struct mc_map *map);
  * and print every diagnostic. NULL (after printing) on failure.
  */
 struct mc_map *cli_load_map(const struct cli *cli);
+/* The same for map text already read (from the file cli->arg[0] names). */
+struct mc_map *cli_load_map_text(const struct cli *cli, const char *text,
+				 size_t len);
 
 /* Free a map from cli_load_map(), unless it is the shared cli->map. */
 void cli_map_free(const struct cli *cli, struct mc_map *map);
@@ -170,5 +173,8 @@ extern const struct cli_cmd cli_cmd_inspect;
 extern const struct cli_cmd cli_cmd_acpi;
 extern const struct cli_cmd cli_cmd_dt;
 extern const struct cli_cmd cli_cmd_all;
+extern const struct cli_cmd cli_cmd_render;
+extern const struct cli_cmd cli_cmd_diff;
+extern const struct cli_cmd cli_cmd_check;
 
 #endif /* MC_CLI_H */

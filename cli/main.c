@@ -12,6 +12,7 @@
 static const struct cli_cmd *const commands[] = {
 	&cli_cmd_show,	&cli_cmd_slots, &cli_cmd_dt,	  &cli_cmd_e820,
 	&cli_cmd_acpi,	&cli_cmd_cmdline, &cli_cmd_all, &cli_cmd_inspect,
+	&cli_cmd_render, &cli_cmd_diff, &cli_cmd_check,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -497,6 +497,12 @@ static int load_file_text(struct mc_map *map, const char *source,
 	return load(map, source, text, len, strcmp(source, "<stdin>") != 0);
 }
 
+int mc_map_load_file_text(struct mc_map *map, const char *path,
+			  const char *text, size_t len)
+{
+	return load_file_text(map, path, text, len);
+}
+
 int mc_map_load_file(struct mc_map *map, const char *path)
 {
 	return mc_load_file(map, path, load_file_text);

@@ -91,6 +91,17 @@ void mc_resv_opts_init(struct mc_resv_opts *opts);
  * Return: as mc_map_load_resv(); MC_EINVAL for opts the map refuses
  * (region.devices rules: devices=all with a device list, reserved not 0).
  */
+/**
+ * mc_map_load_file_text() - mc_map_load() on the text of the map file
+ *			     @path, which the caller has read already
+ *
+ * As mc_map_load_file(): its resv statements read their files beside
+ * @path (unless @path is "<stdin>"). mc_map_load() refuses them.
+ * Return: as mc_map_load().
+ */
+int mc_map_load_file_text(struct mc_map *map, const char *path,
+			  const char *text, size_t len);
+
 int mc_map_load_resv_for(struct mc_map *map, const char *source,
 			 const char *text, size_t len,
 			 const struct mc_resv_opts *opts);

@@ -89,7 +89,7 @@ extern "C" {
  *
  * MC_VERSION is what the program was compiled against; a shared library
  * installed later may be newer.
- * Return: a static string such as "0.1.0".
+ * Return: a static string such as "1.0.0".
  */
 const char *mc_version(void);
 

@@ -13,6 +13,11 @@ reservations. Each output must:
   - read back through "memcarve inspect": the same memory and our three
     reservations.
 
+Every tree as shipped also goes through "memcarve check": exit 0 or 1
+(findings, counted by code), never another status or a crash. QEMU's
+trees are checked again with a host MSI window in their RAM
+(reported at its range) and one above it (not reported).
+
 A tree memcarve refuses must be listed, with the reason, in refusals.txt
 (and in the README); any other refusal fails the run. The fresh tree is
 also put through Debian's dt-validate (dt-schema).
@@ -348,13 +353,56 @@ def verify(base, base_path, out_path, map_path, ours, memcarve):
     return None
 
 
+def memcarve_check(memcarve, path):
+    """memcarve check on the tree as shipped: exit 0 (clean) or 1
+    (findings), never a crash or a refusal; the finding codes."""
+    p = subprocess.run([memcarve, "check", path], capture_output=True,
+                       timeout=60)
+    if p.returncode not in (0, 1) or p.stderr:
+        return None, f"memcarve check: exit {p.returncode}: " \
+            f"{p.stderr.decode(errors='replace')[:300]}"
+    return [line.split(": ")[1] for line in
+            p.stdout.decode(errors="replace").splitlines()], None
+
+
+def host_conflicts(memcarve, name, path, work):
+    """QEMU's trees with a host MSI window in their RAM (found, at its
+    range) and one past their RAM (not found); None if both hold."""
+    with open(path, "rb") as f:
+        tree = fdt.Tree(f.read())
+    ac = min(max(tree.cells("#address-cells", 2), 1), 2)
+    sc = min(max(tree.cells("#size-cells", 1), 1), 2)
+    mem = memory_of(tree, ac, sc, "arm64")
+    inside = find_room(mem, reservations(tree, ac, sc), 64 << 10, 64 << 10)
+    outside = (mem[-1][1] + 1 + 0xffff) // 0x10000 * 0x10000
+    for at, want in ((inside, True), (outside, False)):
+        resv = os.path.join(work, name.replace("/", "_") + ".resv")
+        with open(resv, "w") as f:
+            f.write(f"0x{at:016x} 0x{at + 0xffff:016x} msi\n")
+        p = subprocess.run([memcarve, "check", path, "--resv", resv],
+                           capture_output=True, timeout=60)
+        line = f"{path}: ram-over-host-reserved: 0x{at:x}-0x{at + 0xffff:x}:"
+        found = line.encode() in p.stdout
+        if found != want or p.returncode != (1 if want else p.returncode):
+            return (f"memcarve check --resv with msi at 0x{at:x}: exit "
+                    f"{p.returncode}, {'not ' if want else ''}found: "
+                    f"{p.stdout.decode(errors='replace')[:300]}")
+    return None
+
+
 def run_one(job):
     name, path, arch, memcarve, work = job
+    codes = []
     try:
         status, detail = check(name, path, arch, memcarve, work)
+        codes, why = memcarve_check(memcarve, path)
+        if not why and name.startswith("qemu/"):
+            why = host_conflicts(memcarve, name, path, work)
+        if why:
+            status, detail = "FAIL", why
     except Exception as e:  # a parser or tool failure is a failure
         status, detail = "FAIL", f"{type(e).__name__}: {e}"
-    return name, status, detail
+    return name, status, detail, codes or []
 
 
 # ---- fresh trees through dt-validate ---------------------------------------
@@ -433,6 +481,11 @@ def main(argv):
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results.sort()
+    found = {}
+    for *_, codes in results:
+        for code in codes:
+            found[code] = found.get(code, 0) + 1
+    results = [r[:3] for r in results]
     failed = [r for r in results if r[1] == "FAIL"]
     refused = [r for r in results if r[1] == "refused"]
     unlisted = [r for r in refused if not listed(r[0], r[2], refusals)]
@@ -452,6 +505,9 @@ def main(argv):
         for k, v in (counts.items() if status == "ok" else ()):
             kept[k] = kept.get(k, 0) + v
     print("  kept: " + ", ".join(f"{v} {k}" for k, v in kept.items()))
+    print("  memcarve check on every tree, exit 0 or 1: " +
+          (", ".join(f"{v} {k}" for k, v in sorted(found.items())) or
+           "no findings"))
     for reason, n in sorted(by_reason.items(), key=lambda x: -x[1]):
         print(f"  refused {n:4}: {reason}")
     for p in fresh:
