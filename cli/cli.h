@@ -74,6 +74,14 @@ int cli_error(int status, const char *fmt, ...) CLI_PRINTF(2, 3);
 int cli_check_globals(const struct cli *cli);
 
 /*
+ * --resv FILE[,devices=...][,sids=...], --vfio GROUP|BDF[=GUEST_BDF] and
+ * --sysfs-root (host.c): check their values (EXIT_USAGE if one is wrong);
+ * load them into @map (0 or the first MC_E* code, diagnostics in @map).
+ */
+int cli_check_host(const struct cli *cli);
+int cli_load_host(const struct cli *cli, struct mc_map *map);
+
+/*
  * Load the map at cli->arg[0] with the global options applied, carve it,
  * and print every diagnostic. NULL (after printing) on failure.
  */

@@ -33,35 +33,15 @@ struct check {
 	uint64_t min_ram;
 };
 
-/* The sysfs file of a PCI device's IOMMU group: BDF or DDDD:BDF. */
-static int vfio_path(const char *bdf, char *path, size_t size)
-{
-	const char *c1 = strchr(bdf, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-
-	if (!c1 || strchr(bdf, '/') || strlen(bdf) > 16)
-		return cli_error(EXIT_USAGE, "--vfio: '%s' is not a PCI "
-				 "address such as 0000:01:00.0", bdf);
-	snprintf(path, size, "/sys/bus/pci/devices/%s%s/iommu_group/"
-		 "reserved_regions", c2 ? "" : "0000:", bdf);
-	return EXIT_OK;
-}
-
 static int load_host(struct check *c, const struct cli *cli)
 {
-	const char *v;
-	char path[128];
-	int err = 0;
+	int err;
 
 	c->host = mc_map_new();
 	if (!c->host)
 		return cli_error(CHECK_TROUBLE, "out of memory");
-	for (size_t i = 0; !err && (v = cli_opt_nth(cli, "resv", i)); i++)
-		err = mc_map_load_resv_file(c->host, v);
-	for (size_t i = 0; !err && (v = cli_opt_nth(cli, "vfio", i)); i++) {
-		if (vfio_path(v, path, sizeof(path)))
-			return CHECK_TROUBLE;
-		err = mc_map_load_resv_file(c->host, path);
-	}
+	/* The global --resv, --vfio and --sysfs-root, read as for a map. */
+	err = cli_load_host(cli, c->host);
 	if (err) {
 		cli_print_errors(c->host);
 		return CHECK_TROUBLE;
@@ -350,8 +330,6 @@ static int run_check(struct cli *cli)
 }
 
 static const struct cli_optspec check_opts[] = {
-	{ "vfio", 0, true, true, "BDF", "the host reserved ranges of a PCI "
-	  "device's IOMMU group (sysfs); repeatable" },
 	{ "map", 0, true, false, "MAP", "the map the blobs should describe" },
 	{ "min-ram", 0, true, false, "SIZE", "the least RAM a guest needs" },
 	{ "json", 0, false, false, NULL, "list the findings as JSON" },
@@ -389,7 +367,7 @@ const struct cli_cmd cli_cmd_check = {
 		"  map-disagrees           a blob that does not say what --map says\n"
 		"  bad-blob                a blob of a known format, malformed\n"
 		"  conflict                ranges that cannot be carved together\n\n"
-		"--resv FILE (a global option here) and --vfio BDF give the host's\n"
+		"--resv FILE and --vfio BDF (global options) give the host's\n"
 		"reserved ranges; --map MAP is carved with the global options.\n\n"
 		"Exit status: 0 nothing found, 1 findings, 2 a usage error or a file\n"
 		"that cannot be read (or a --map that does not carve).",

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "memcarve-host.h"
 
 int cli_error(int status, const char *fmt, ...)
 {
@@ -211,7 +212,9 @@ static int apply_globals(const struct cli *cli, struct mc_map *map)
 
 int cli_check_globals(const struct cli *cli)
 {
-	return apply_globals(cli, NULL);
+	int st = apply_globals(cli, NULL);
+
+	return st == EXIT_OK ? cli_check_host(cli) : st;
 }
 
 /* A guest with no memory boots nothing: every command refuses it. */
@@ -236,7 +239,6 @@ static struct mc_map *load_map(const struct cli *cli, const char *text,
 {
 	const char *src = !strcmp(cli->arg[0], "-") ? "<stdin>" : cli->arg[0];
 	struct mc_map *map;
-	const char *resv;
 	int err;
 
 	if (cli->map)
@@ -250,13 +252,11 @@ static struct mc_map *load_map(const struct cli *cli, const char *text,
 		mc_map_free(map);
 		return NULL;
 	}
-	err = text ? mc_map_load(map, src, text, len) :
+	/* text read from a file: its resv statements are beside it */
+	err = text ? mc_map_load_file_text(map, src, text, len) :
 		     mc_map_load_file(map, cli->arg[0]);
-	for (size_t i = 0; (resv = cli_opt_nth(cli, "resv", i)); i++) {
-		int e = mc_map_load_resv_file(map, resv);
-
-		err = err ? err : e;
-	}
+	if (!err)
+		err = cli_load_host(cli, map);
 	if (!err)
 		err = mc_map_carve(map);
 	if (err || !has_ram(cli, map)) {

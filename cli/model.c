@@ -134,7 +134,8 @@ static int load_map_text(const struct cli *cli, const char *path,
 
 	sub.n_opt = 0;
 	for (size_t i = 0; i < cli->n_opt; i++)
-		if (with_resv || strcmp(cli->opt[i].spec->name, "resv"))
+		if (with_resv || (strcmp(cli->opt[i].spec->name, "resv") &&
+				  strcmp(cli->opt[i].spec->name, "vfio")))
 			sub.opt[sub.n_opt++] = cli->opt[i];
 	sub.arg[0] = path;
 	sub.n_arg = 1;
