@@ -19,6 +19,7 @@
 #include "aml.h"
 #include "ssdt.h"
 #include "memcarve-acpi-ssdt.h"
+#include "internal/diag.h"
 
 void mc_acpi_ssdt_opts_init(struct mc_acpi_ssdt_opts *opts)
 {
@@ -61,7 +62,7 @@ static uint8_t *put_range(uint8_t *at, uint64_t first, uint64_t last)
  */
 static int ranges(struct mc_map *map, uint8_t *at, size_t *n)
 {
-	size_t np;
+	size_t np, n_in;
 	const struct mc_piece *r = mc_map_result(map, &np);
 	uint64_t first = 0, last = 0;
 	bool open = false;
@@ -71,12 +72,11 @@ static int ranges(struct mc_map *map, uint8_t *at, size_t *n)
 		if (i < np && !listed(&r[i]))
 			continue;
 		if (i < np && r[i].last == UINT64_MAX)
-			return mc_map_report(map, MC_ERANGE, NULL, "%s 0x%"
-					     PRIx64 "-0x%" PRIx64 " ends at "
+			return mc_diag_range(map, MC_ERANGE, NULL,
+					     &mc_map_input(map, &n_in)[r[i].origin],
+					     r[i].first, r[i].last, "ends at "
 					     "2^64 - 1: a QWordMemory _LEN "
-					     "cannot hold its length",
-					     mc_kind_name((enum mc_kind)r[i].kind),
-					     r[i].first, r[i].last);
+					     "cannot hold its length");
 		if (open && i < np && r[i].first == last + 1) {
 			last = r[i].last;
 			continue;

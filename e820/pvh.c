@@ -88,9 +88,8 @@ static int check_place(struct mc_map *map, const struct mc_pvh_opts *o,
 		    last - e[i].addr <= e[i].size - 1)
 			return 0;
 	return mc_map_report(map, MC_EOVERLAP, "opts.start_info_addr",
-			     "the block 0x%" PRIx64 "-0x%" PRIx64 " must lie "
-			     "in one usable RAM entry of the table", first,
-			     last);
+			     "the block 0x%" PRIx64 "+0x%zx must lie in one "
+			     "usable RAM entry of the table", first, len);
 }
 
 static void put_block(const struct mc_pvh_opts *o,
