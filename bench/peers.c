@@ -219,8 +219,9 @@ size_t run_peer(const struct peer_opts *o, const struct peer_kind *k,
 static void dtc_argv(const struct peer_paths *p, const char *tool, char **mc,
 		     char **peer)
 {
-	char *m[] = { (char *)tool, "dt", (char *)p->map, "--memory-nodes",
-		      "one", "-o", (char *)p->mc_out, NULL };
+	/* the generated map is x86's; the tree's content is the same */
+	char *m[] = { (char *)tool, "dt", (char *)p->map, "--arch", "arm64",
+		      "--memory-nodes", "one", "-o", (char *)p->mc_out, NULL };
 	char *d[] = { "dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
 		      (char *)p->peer_out, (char *)p->src, NULL };
 

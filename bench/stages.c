@@ -61,7 +61,10 @@ static int st_dt_fresh(void *p)
 static int st_dt_patch(void *p)
 {
 	struct stage_ctx *c = p;
-	struct mc_dt_opts o = { .base = c->base, .base_len = c->base_len };
+	/* the generated base has no PCI host bridge to bind devices under:
+	 * the stage measures the /reserved-memory patch, as before */
+	struct mc_dt_opts o = { .base = c->base, .base_len = c->base_len,
+				.no_iommu_addresses = true };
 
 	return dt(c, &o);
 }
