@@ -361,6 +361,7 @@ fn region_of(r: &sys::mc_region) -> Region {
 /// let carved = map.carve().unwrap();
 /// assert_eq!(carved.totals().ram_after, 2 << 30);
 /// ```
+#[derive(Debug)]
 pub struct Carved<'m> {
     pub(crate) map: &'m mut Map,
 }
