@@ -168,6 +168,13 @@ rust: $(TOOL)
 		--errors-for-leak-kinds=definite,indirect \
 		--show-leak-kinds=definite,indirect $$exe --test-threads=1
 
+# The DTB of the crate's examples/vmm_flow.rs boots an arm64 guest (the
+# tests/guest harness, as check-guests boots the tool's).
+EXTRA_CHECKS += rust-guest
+.PHONY: rust-guest
+rust-guest: $(TOOL)
+	python3 bindings/rust/boot_vmm_flow.py
+
 # The harness's self-test, then each emitter's boot proofs; all run even
 # when one fails, and any failure fails the target.
 check-guests: $(TOOL)
