@@ -6,6 +6,9 @@
 //!   cmdline) with the system C compiler ($CC, else cc) into a static
 //!   library, linked with the system's libfdt (-lfdt).
 //!
+//! The way taken is MEMCARVE_SYS_LINKED ("pkg-config" or "source") in the
+//! crate's compile-time environment (tests/layout.rs checks it).
+//!
 //! MEMCARVE_NO_PKG_CONFIG=1 skips pkg-config: the repository's own tests
 //! (`make rust`) check these sources, not a library installed earlier.
 //!
@@ -25,11 +28,18 @@ fn main() {
     let top = manifest.join("../../..");
     println!("cargo:rerun-if-env-changed=MEMCARVE_NO_PKG_CONFIG");
     println!("cargo:rerun-if-env-changed=CC");
+    println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
     println!("cargo:rerun-if-changed=tests/layout.c");
 
     let cflags = match pkg_config() {
-        Some(cflags) => cflags,
-        None => build_from_source(&top, &out),
+        Some(cflags) => {
+            println!("cargo:rustc-env=MEMCARVE_SYS_LINKED=pkg-config");
+            cflags
+        }
+        None => {
+            println!("cargo:rustc-env=MEMCARVE_SYS_LINKED=source");
+            build_from_source(&top, &out)
+        }
     };
     layout(&manifest, &out, &cflags);
 }

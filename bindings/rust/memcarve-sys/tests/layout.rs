@@ -106,3 +106,11 @@ fn version_matches_the_header() {
     let v = unsafe { std::ffi::CStr::from_ptr(mc_version()) };
     assert_eq!(v.to_str().unwrap(), MC_VERSION);
 }
+
+/// `make rust` builds the crate both ways and says which it expects.
+#[test]
+fn linked_the_way_expected() {
+    if let Ok(expected) = std::env::var("MEMCARVE_SYS_EXPECT") {
+        assert_eq!(env!("MEMCARVE_SYS_LINKED"), expected);
+    }
+}
