@@ -169,4 +169,11 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// `Result<T, memcarve::Error>`.
+///
+/// ```
+/// fn slots(text: &str) -> memcarve::Result<usize> {
+///     Ok(memcarve::Map::parse(text)?.carve()?.slots().len())
+/// }
+/// assert_eq!(slots("ram 0x0 1G\n"), Ok(1));
+/// ```
 pub type Result<T> = std::result::Result<T, Error>;

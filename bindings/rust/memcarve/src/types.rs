@@ -140,6 +140,14 @@ pub use sys::mc_pci_dev as PciDev;
 pub use sys::mc_slot as Slot;
 
 /// Region flags: the first four are input, the rest set in results.
+///
+/// ```
+/// use memcarve::flags;
+/// let mut map = memcarve::Map::parse("ram 0x0 1G\nreserved 0x1000 4K policy=overlay reusable\n").unwrap();
+/// let carved = map.carve().unwrap();
+/// assert_eq!(carved.pieces()[1].flags(), flags::REUSABLE | flags::BACKED);
+/// assert_eq!(flags::READONLY | flags::PRIVILEGED | flags::ACCESS | flags::RELOCATED | flags::CARVED, 0x60e);
+/// ```
 pub mod flags {
     use memcarve_sys as sys;
     /// DT: "reusable" instead of "no-map".
