@@ -157,4 +157,39 @@ impl Carved<'_> {
         };
         self.map.alloc_bytes(|map, out, size| unsafe { sys::mc_acpi_build_alloc(map, table, &raw, out, size) })
     }
+
+    /// An RSDP (revision 2) at `addr`, an XSDT at `addr + 0x40`, then the
+    /// `tables` at 16-byte boundaries: one blob the VMM loads at `addr`,
+    /// which must lie in one acpi or RAM piece. Only the OEM and creator
+    /// fields of `opts` are read (`opts.base` must be None).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse(
+    ///     "arch x86_64\nram 0x0 2G\nreserved 0x7e000000 1M type=direct devices=00:03.0\n").unwrap();
+    /// let mut carved = map.carve().unwrap();
+    /// let dmar = carved.acpi(memcarve::AcpiTable::Dmar, &Default::default()).unwrap();
+    /// let blob = carved.rsdp(0x80000, &[&dmar], &Default::default()).unwrap();
+    /// assert_eq!(&blob[..8], b"RSD PTR ");
+    /// assert!(carved.rsdp(0x80001, &[&dmar], &Default::default()).is_err());
+    /// ```
+    pub fn rsdp(&mut self, addr: u64, tables: &[&[u8]], opts: &AcpiOptions) -> Result<Vec<u8>> {
+        let oem_id = opt_c("opts.oem_id", opts.oem_id)?;
+        let oem_table_id = opt_c("opts.oem_table_id", opts.oem_table_id)?;
+        let creator_id = opt_c("opts.creator_id", opts.creator_id)?;
+        let cptr = |c: &Option<CString>| c.as_ref().map_or(ptr::null(), |c| c.as_ptr());
+        let mut raw = init_raw();
+        raw.base = opts.base.map_or(ptr::null(), |b| b.as_ptr() as *const c_void);
+        raw.base_len = opts.base.map_or(0, |b| b.len());
+        raw.oem_id = cptr(&oem_id);
+        raw.oem_table_id = cptr(&oem_table_id);
+        raw.oem_revision = opts.oem_revision.unwrap_or(0);
+        raw.set_oem_revision = opts.oem_revision.is_some();
+        raw.creator_id = cptr(&creator_id);
+        raw.creator_revision = opts.creator_revision;
+        let ptrs: Vec<*const c_void> = tables.iter().map(|t| t.as_ptr() as *const c_void).collect();
+        let lens: Vec<usize> = tables.iter().map(|t| t.len()).collect();
+        self.map.alloc_bytes(|map, out, size| unsafe {
+            sys::mc_acpi_rsdp_alloc(map, addr, ptrs.as_ptr(), lens.as_ptr(), tables.len(), &raw, out, size)
+        })
+    }
 }

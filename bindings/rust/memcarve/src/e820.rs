@@ -1,5 +1,5 @@
 //! The carved map as an x86 e820 table and zero page (memcarve-e820.h).
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::map::{c_string, raw_slice, Carved};
 use memcarve_sys as sys;
 use std::os::raw::c_void;
@@ -61,6 +61,35 @@ pub fn e820_encode(entries: &[E820Entry]) -> Vec<u8> {
     let rc = unsafe { sys::mc_e820_encode(entries.as_ptr(), entries.len(), buf.as_mut_ptr() as *mut c_void, &mut size) };
     assert_eq!(rc, 0, "mc_e820_encode with the room it needs");
     buf
+}
+
+/// A table exactly as a Linux release logs it (`mc_e820_print()`): one
+/// "WHO: [mem 0x...-0x...] TYPE" line per entry, each ending in a newline.
+/// `linux` is `memcarve_sys::MC_LINUX_VERSION(major, minor)`, or 0 for the
+/// newest; releases before 5.5 are refused ([`crate::Error::Invalid`]).
+///
+/// ```
+/// let e = [memcarve::E820Entry { addr: 0, size: 0xa0000, type_: 1 }];
+/// let text = memcarve::e820_print(&e, "BIOS-e820", memcarve_sys::MC_LINUX_VERSION(6, 1)).unwrap();
+/// assert_eq!(text, "BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable\n");
+/// ```
+pub fn e820_print(entries: &[E820Entry], who: &str, linux: u32) -> Result<String> {
+    let who = c_string("who", who)?;
+    let mut size = 0;
+    let call = |buf: *mut std::os::raw::c_char, size: &mut usize| unsafe {
+        sys::mc_e820_print(entries.as_ptr(), entries.len(), who.as_ptr(), linux, buf, size)
+    };
+    let rc = call(ptr::null_mut(), &mut size);
+    if rc != sys::MC_ENOSPC && rc != 0 {
+        return Err(Error::from_code(rc, Vec::new()));
+    }
+    let mut buf = vec![0u8; size];
+    let rc = call(buf.as_mut_ptr() as *mut std::os::raw::c_char, &mut size);
+    if rc != 0 {
+        return Err(Error::from_code(rc, Vec::new()));
+    }
+    buf.truncate(size.saturating_sub(1)); // the NUL
+    Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
 impl Carved<'_> {

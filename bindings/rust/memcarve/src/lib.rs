@@ -34,7 +34,7 @@ mod types;
 pub use acpi::{AcpiOptions, AcpiTable};
 pub use cmdline::{CmdlineOptions, CmdlineStyle, Escape};
 pub use dt::{DtLayout, DtOptions, Memreserve};
-pub use e820::{e820_encode, BootOptions, E820Entry};
+pub use e820::{e820_encode, e820_print, BootOptions, E820Entry};
 pub use error::{Diagnostic, Error, Result};
 pub use map::{Carved, Map, Piece};
 pub use types::{flags, Arch, Kind, PciDev, Policy, Region, ResvType, Slot, Totals};

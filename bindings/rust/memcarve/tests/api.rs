@@ -137,6 +137,10 @@ fn e820_and_zero_page() {
     assert_eq!(table.iter().filter(|e| e.type_ == memcarve_sys::MC_E820_RAM).count(), 2);
     assert_eq!(e820_encode(&table).len(), 20 * table.len());
 
+    assert!(matches!(e820_print(&table, "BIOS-e820", memcarve_sys::MC_LINUX_VERSION(4, 19)), Err(Error::Invalid(_))));
+    assert_eq!(e820_print(&table, "x\0", 0), Err(Error::Nul("who")));
+    assert_eq!(e820_print(&table, "user", 0).unwrap().lines().filter(|l| l.starts_with("user: [mem")).count(), table.len());
+
     let mut map = Map::parse("arch x86_64\nram 0x0 640K\nram 0x100000 1G\n").unwrap();
     let mut carved = map.carve().unwrap();
     let zp = carved.zero_page(&BootOptions { cmdline_addr: 0x20000, ..Default::default() }).unwrap();

@@ -136,6 +136,15 @@ fn e820_table_and_zero_page_equal_the_cli() {
         same(&format!("{:?}", args), &table, &cli(&args));
     }
 
+    // The kernel's own text, as 6.1 and as the newest release print it.
+    for (linux, flag) in [(memcarve_sys::MC_LINUX_VERSION(6, 1), "6.1"), (0, "7.2")] {
+        let mut map = load("fixtures/x86-rmrr.map", Some("fixtures/x86-rmrr.resv"), None);
+        let table = map.carve().unwrap().e820(false).unwrap();
+        let text = e820_print(&table, "BIOS-e820", linux).unwrap();
+        let args = ["e820", "fixtures/x86-rmrr.map", "--resv", "fixtures/x86-rmrr.resv", "--linux", flag];
+        same(&format!("{:?}", args), text.as_bytes(), &cli(&args));
+    }
+
     let kernel = fixture("fixtures/e820/bzimage-2.15.bin");
     let mut map = load("fixtures/x86-8g.map", None, None);
     let opts = BootOptions {
@@ -202,6 +211,16 @@ fn acpi_tables_equal_the_cli() {
         args.extend(extra);
         same(&format!("{:?}", args), &ours, &cli(&args));
     }
+}
+
+#[test]
+fn rsdp_blob_equals_the_cli() {
+    let dmar = fixture("fixtures/acpi/x86-dmar.aml");
+    let ivrs = fixture("fixtures/acpi/x86-ivrs.aml");
+    let mut map = load("fixtures/x86-8g.map", None, None);
+    let ours = map.carve().unwrap().rsdp(0x80000, &[&dmar, &ivrs], &Default::default()).unwrap();
+    let args = ["acpi", "--rsdp", "0x80000", "fixtures/x86-8g.map", "fixtures/acpi/x86-dmar.aml", "fixtures/acpi/x86-ivrs.aml"];
+    same("rsdp", &ours, &cli(&args));
 }
 
 #[test]
