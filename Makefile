@@ -196,9 +196,10 @@ check-guests: $(TOOL)
 # Fragments owned by their directories: bench/bench.mk (make bench),
 # tests/fuzz/fuzz.mk (make fuzz; it adds fuzz-smoke to EXTRA_CHECKS),
 # tests/dt-corpus/dt-corpus.mk (it adds dt-corpus) and examples/vmm/vmm.mk
-# (make vmm, the arm64 KVM monitor check-guests boots).
+# (make vmm, the arm64 KVM monitor check-guests boots) and
+# tests/tools/tools.mk (it adds tools: render, diff and check).
 -include bench/bench.mk tests/fuzz/fuzz.mk tests/dt-corpus/dt-corpus.mk \
-	examples/vmm/vmm.mk
+	examples/vmm/vmm.mk tests/tools/tools.mk
 
 check: check-deps all unit golden exports includes abi cli-output build-deps clang \
 	asan valgrind $(EXTRA_CHECKS) check-guests

@@ -162,6 +162,15 @@ int acpi_direct_ranges(struct mc_map *map, struct acpi_range **out,
  * every range, and formatting a name for each one up front cost more than
  * writing the table. Return: @code.
  */
+/*
+ * What an RMRR (@table MC_ACPI_DMAR), IVMD (IVRS) or RMR (IORT) can say
+ * about the devices of range @a: a direct range with none is refused, and
+ * "all devices" only IVRS can say (direct_devices.c). Return: 0 or
+ * MC_EINVAL with a diagnostic naming the range and its source line.
+ */
+int acpi_check_devices(struct mc_map *map, const struct acpi_range *a,
+		       enum mc_acpi_table table);
+
 int acpi_range_report(struct mc_map *map, int code, const char *field,
 		      const struct acpi_range *a, const char *fmt, ...)
 #if defined(__GNUC__)

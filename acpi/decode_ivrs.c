@@ -46,7 +46,9 @@ static int ivmd(struct mc_map *map, const struct acpi_item *b)
 		r.flags |= MC_F_READONLY;
 	if (b->type == IVRS_TYPE_IVMD_RANGE)
 		to = get_le16(b->p + IVMD_AUX_DATA);
-	if (b->type != IVRS_TYPE_IVMD_ALL)
+	if (b->type == IVRS_TYPE_IVMD_ALL)
+		r.flags |= MC_F_ALL_DEVICES;
+	else
 		err = ivmd_devices(map, get_le16(b->p + IVMD_PCI_SEGMENT), from,
 				   to, &dev, &r.n_devices);
 	r.devices = dev;

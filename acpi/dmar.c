@@ -75,6 +75,8 @@ static int check_range(struct mc_map *map, const struct acpi_range *a,
 		return acpi_range_report(map, MC_ERANGE, "region.devices", a,
 					 "%zu devices do not fit in one RMRR",
 					 a->n_devices);
+	if (acpi_check_devices(map, a, MC_ACPI_DMAR))
+		return MC_EINVAL;
 	return fresh ? acpi_check_segment0(map, a, DMAR_SIG, "DRHD") : 0;
 }
 
@@ -88,8 +90,6 @@ static int put_rmrrs(struct mc_map *map, const struct acpi_range *v,
 
 		if (err)
 			return err;
-		if (!a->n_devices)
-			put_rmrr(b, a, 0);
 		for (size_t d = 0; d < a->n_devices; d++)
 			if (!segment_seen(a, d, a->devices[d].segment))
 				put_rmrr(b, a, a->devices[d].segment);

@@ -141,12 +141,8 @@ static int check_range(struct mc_map *map, const struct acpi_range *a)
 	if (a->first == 0 && a->last == UINT64_MAX)
 		return acpi_range_report(map, MC_ERANGE, "region.last", a,
 					 "a 64-bit length cannot say 2^64");
-	if (!a->n_sids && !a->n_devices)
-		return acpi_range_report(map, MC_EINVAL, "region.sids", a,
-					 "an RMR node needs stream IDs "
-					 "(region.sids or region.devices); "
-					 "Linux skips one "
-					 "without ID mappings");
+	if (acpi_check_devices(map, a, MC_ACPI_IORT))
+		return MC_EINVAL;
 	/* A node's 16-bit length holds this many single-ID mappings. */
 	if (a->n_sids + a->n_devices >
 	    (UINT16_MAX - IORT_RMR_SIZE - IORT_RMR_DESC_SIZE) / IORT_ID_SIZE)

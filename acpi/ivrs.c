@@ -2,8 +2,8 @@
 /*
  * ivrs.c - the IVRS table (AMD-Vi): IVMD blocks for the direct ranges.
  *
- * A range's devices become as few IVMDs as the spec allows: none named is
- * one 0x20 (all peripherals); per PCI segment, each run of consecutive
+ * A range's devices become as few IVMDs as the spec allows: devices=all
+ * is one 0x20 (all peripherals); per PCI segment, each run of consecutive
  * requester IDs is one 0x22 (a range) or, for a lone device, one 0x21.
  * A fresh table has one IVHD (type 0x10) for segment 0 from the options,
  * with an "all devices" entry and the southbridge IOAPIC that Linux needs
@@ -97,6 +97,8 @@ static int check_range(struct mc_map *map, const struct acpi_range *a,
 		return acpi_range_report(map, MC_ERANGE, "region.last", a,
 					 "an IVMD's 64-bit length cannot say "
 					 "2^64");
+	if (acpi_check_devices(map, a, MC_ACPI_IVRS))
+		return MC_EINVAL;
 	return fresh ? acpi_check_segment0(map, a, IVRS_SIG, "IVHD") : 0;
 }
 

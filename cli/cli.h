@@ -74,10 +74,21 @@ int cli_error(int status, const char *fmt, ...) CLI_PRINTF(2, 3);
 int cli_check_globals(const struct cli *cli);
 
 /*
+ * --resv FILE[,devices=...][,sids=...], --vfio GROUP|BDF[=GUEST_BDF] and
+ * --sysfs-root (host.c): check their values (EXIT_USAGE if one is wrong);
+ * load them into @map (0 or the first MC_E* code, diagnostics in @map).
+ */
+int cli_check_host(const struct cli *cli);
+int cli_load_host(const struct cli *cli, struct mc_map *map);
+
+/*
  * Load the map at cli->arg[0] with the global options applied, carve it,
  * and print every diagnostic. NULL (after printing) on failure.
  */
 struct mc_map *cli_load_map(const struct cli *cli);
+/* The same for map text already read (from the file cli->arg[0] names). */
+struct mc_map *cli_load_map_text(const struct cli *cli, const char *text,
+				 size_t len);
 
 /* Free a map from cli_load_map(), unless it is the shared cli->map. */
 void cli_map_free(const struct cli *cli, struct mc_map *map);
@@ -141,6 +152,19 @@ typedef void (*cli_report_fn)(struct cli_buf *b, const struct mc_map *map);
 int cli_run_report(struct cli *cli, cli_report_fn table, cli_report_fn json);
 
 /*
+ * e820 --format pvh (cli/e820_pvh.c): --start-info-addr (required when
+ * @pvh, refused otherwise), and the block built and written to @out.
+ * Each prints its error and returns an exit status.
+ */
+struct mc_e820_boot_opts;
+int cli_pvh_args(const struct cli *cli, bool pvh, uint64_t *start_info_addr);
+int cli_pvh_emit(struct mc_map *map, const struct mc_e820_boot_opts *boot,
+		 uint64_t start_info_addr, const char *out);
+
+/* acpi --table ssdt (cli/acpi_ssdt.c): load, carve, write the table. */
+int cli_acpi_ssdt(struct cli *cli, const char *out);
+
+/*
  * Decoders of the text reports for inspect, as the library's: 0 with
  * regions added, MC_EBADBLOB with no diagnostic when the text is not that
  * report, an error with one when it is but broken.
@@ -162,5 +186,8 @@ extern const struct cli_cmd cli_cmd_inspect;
 extern const struct cli_cmd cli_cmd_acpi;
 extern const struct cli_cmd cli_cmd_dt;
 extern const struct cli_cmd cli_cmd_all;
+extern const struct cli_cmd cli_cmd_render;
+extern const struct cli_cmd cli_cmd_diff;
+extern const struct cli_cmd cli_cmd_check;
 
 #endif /* MC_CLI_H */

@@ -192,9 +192,14 @@ static int run_acpi(struct cli *cli)
 					 "--table or --base with it");
 		return run_rsdp(cli, out);
 	}
+	if (cli_opt(cli, "table") && !strcmp(cli_opt(cli, "table"), "ssdt"))
+		return cli_acpi_ssdt(cli, out);
+	if (cli_opt(cli, "uid") || cli_opt(cli, "device-path"))
+		return cli_error(EXIT_USAGE, "--uid and --device-path only "
+				 "apply to --table ssdt");
 	if (parse_table(cli_opt(cli, "table"), &t))
 		return cli_error(EXIT_USAGE,
-				 "--table: give one of dmar, ivrs, iort");
+				 "--table: give one of dmar, ivrs, iort, ssdt");
 	if (cli->n_arg != 1)
 		return cli_error(EXIT_USAGE,
 				 "acpi takes one MAP (or --rsdp ADDR, MAP and "
@@ -214,7 +219,7 @@ static int run_acpi(struct cli *cli)
 
 static const struct cli_optspec acpi_opts[] = {
 	{ "table", 't', true, false, "TABLE",
-	  "dmar (Intel), ivrs (AMD) or iort (Arm)" },
+	  "dmar (Intel), ivrs (AMD), iort (Arm) or ssdt (PNP0C02 holes)" },
 	{ "output", 'o', true, false, "FILE", "write the table here (required)" },
 	{ "base", 0, true, false, "IN.aml",
 	  "patch the VMM's table instead of writing a fresh one" },
@@ -238,6 +243,9 @@ static const struct cli_optspec acpi_opts[] = {
 	  "IVRS: the IOMMU's requester ID (0x18 = 00:03.0)" },
 	{ "smmu-gsiv", 0, true, false, "N",
 	  "IORT SMMUv3 event GSIV; PRI, sync, GERR follow (0x6a)" },
+	{ "uid", 0, true, false, "N", "SSDT: the device's _UID (0x4d43)" },
+	{ "device-path", 0, true, false, "PATH",
+	  "SSDT: the device's ACPI path (\\_SB.MCRV)" },
 	{ NULL, 0, false, false, NULL, NULL },
 };
 
@@ -258,7 +266,14 @@ const struct cli_cmd cli_cmd_acpi = {
 		"        when guest RAM backs the range, else device-ngnrne), and ID\n"
 		"        mappings to the SMMUv3 for sids= or the requester IDs\n"
 		"        (bus << 8 | devfn) of devices=; table revision 5 (E.d), the\n"
-		"        first Linux reads RMRs from\n\n"
+		"        first Linux reads RMRs from\n"
+		"  ssdt  one PNP0C02 (motherboard resources) device, --device-path\n"
+		"        (\\_SB.MCRV) with _UID --uid (0x4d43), whose _CRS lists as\n"
+		"        QWordMemory every range the guest must keep clear of that no\n"
+		"        e820 RAM entry covers: reserved ranges no RAM backs, and mmio\n"
+		"        carved out of RAM; Linux reserves each one ('system 00:0N: [mem\n"
+		"        ...] has been reserved') so no BAR is placed there. Add it to a\n"
+		"        guest with the initrd table upgrade or the VMM's XSDT.\n\n"
 		"Without --base the table is complete, its IOMMU as QEMU 7.2 emulates\n"
 		"it (intel-iommu; amd-iommu on q35; virt,iommu=smmuv3) unless options\n"
 		"say otherwise. With --base the VMM's table is kept byte for byte and\n"

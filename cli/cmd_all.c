@@ -21,7 +21,8 @@
 #define PPC64	(1u << MC_ARCH_PPC64)
 #define X86	(1u << MC_ARCH_X86_64)
 #define MIPS	(1u << MC_ARCH_MIPS)
-#define ANY	(ARM64 | PPC64 | X86 | MIPS)
+#define RISCV	(1u << MC_ARCH_RISCV64)
+#define ANY	(ARM64 | PPC64 | X86 | MIPS | RISCV)
 
 /* One output: a command, its own options, the archs that use it. */
 struct job {
@@ -36,8 +37,9 @@ static const struct job jobs[] = {
 	{ "carved.txt", &cli_cmd_show, NULL, NULL, ANY, false },
 	{ "carved.json", &cli_cmd_show, "json", "", ANY, false },
 	{ "slots.json", &cli_cmd_slots, "json", "", ANY, false },
-	{ "memcarve.dtb", &cli_cmd_dt, NULL, NULL, ARM64 | PPC64, false },
-	{ "memcarve.dts", &cli_cmd_dt, "format", "dts", ARM64 | PPC64, false },
+	{ "memcarve.dtb", &cli_cmd_dt, NULL, NULL, ARM64 | PPC64 | RISCV, false },
+	{ "memcarve.dts", &cli_cmd_dt, "format", "dts", ARM64 | PPC64 | RISCV,
+	  false },
 	{ "iort.aml", &cli_cmd_acpi, "table", "iort", ARM64, true },
 	{ "e820.txt", &cli_cmd_e820, "format", "text", X86, false },
 	{ "e820.bin", &cli_cmd_e820, "format", "table", X86, false },

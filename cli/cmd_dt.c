@@ -86,6 +86,11 @@ static int parse_options(const struct cli *cli, struct mc_dt_opts *o,
 		return cli_error(EXIT_USAGE,
 				 "--drop-memreserve needs --base (a fresh tree "
 				 "has no entries to drop)");
+	o->no_iommu_addresses = cli_opt(cli, "no-iommu-addresses") != NULL;
+	if (o->no_iommu_addresses && !cli_opt(cli, "base"))
+		return cli_error(EXIT_USAGE,
+				 "--no-iommu-addresses needs --base (a fresh "
+				 "tree has no device nodes to bind)");
 	return EXIT_OK;
 }
 
@@ -199,7 +204,8 @@ static int run_dt(struct cli *cli)
 	if (st == EXIT_OK)	/* x86 guests read the e820 */
 		st = cli_require_arch(map, "a device tree",
 				      1u << MC_ARCH_ARM64 | 1u << MC_ARCH_PPC64 |
-					      1u << MC_ARCH_MIPS);
+					      1u << MC_ARCH_MIPS |
+					      1u << MC_ARCH_RISCV64);
 	if (st == EXIT_OK)
 		st = build(map, &o, &blob);
 	if (st == EXIT_OK && as_dts)
@@ -230,6 +236,9 @@ static const struct cli_optspec dt_opts[] = {
 	  "no /memreserve/ entries of ours, even on ppc64" },
 	{ "drop-memreserve", 0, false, false, NULL,
 	  "with --base: leave out the base's own /memreserve/ entries" },
+	{ "no-iommu-addresses", 0, false, false, NULL,
+	  "with --base: no iommu-addresses binding for direct ranges' "
+	  "devices (only their /reserved-memory children)" },
 	{ "pad", 0, true, false, "BYTES",
 	  "free space left in the tree, like dtc -p (default: with --base, "
 	  "what the base had; else 0)" },

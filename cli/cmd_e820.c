@@ -8,8 +8,9 @@
 #include <string.h>
 #include "cli.h"
 #include "memcarve-e820.h"
+#include "memcarve-fwcfg.h"
 
-enum format { FMT_TEXT, FMT_TABLE, FMT_ZEROPAGE };
+enum format { FMT_TEXT, FMT_TABLE, FMT_ZEROPAGE, FMT_PVH };
 
 struct e820_args {
 	enum format format;
@@ -19,13 +20,15 @@ struct e820_args {
 	const char *prefix;	/* --prefix: whose lines the text mimics */
 	/* --linux in linux_version, --max-entries, --legacy-hole, zero page */
 	struct mc_e820_boot_opts opts;
+	uint64_t start_info_addr;	/* --start-info-addr, pvh */
 };
 
-/* Options that only a zero page has. */
+/* Options that only a zero page has; the first four a PVH block too. */
 static const char *const zp_only[] = {
 	"cmdline-addr", "initrd-addr", "initrd-size", "rsdp-addr",
 	"setup-data-addr", "setup-data-next", "setup-data-out", NULL,
 };
+#define ZP_AND_PVH 4
 
 static int parse_num(const struct cli *cli, const char *name, uint64_t *v)
 {
@@ -41,9 +44,11 @@ static int parse_format(const char *v, enum format *f)
 		*f = FMT_TABLE;
 	else if (strcmp(v, "zeropage") == 0)
 		*f = FMT_ZEROPAGE;
+	else if (strcmp(v, "pvh") == 0)
+		*f = FMT_PVH;
 	else
 		return cli_error(EXIT_USAGE, "--format: '%s' is not one of "
-				 "text, table, zeropage", v);
+				 "text, table, zeropage, pvh", v);
 	return EXIT_OK;
 }
 
@@ -131,13 +136,22 @@ static int parse_args(const struct cli *cli, struct e820_args *a)
 		return cli_error(EXIT_USAGE, "--format %s is binary: give -o "
 				 "FILE", cli_opt(cli, "format"));
 	for (size_t i = 0; a->format != FMT_ZEROPAGE && zp_only[i]; i++)
-		if (cli_opt(cli, zp_only[i]))
+		if (cli_opt(cli, zp_only[i]) &&
+		    (a->format != FMT_PVH || i >= ZP_AND_PVH))
 			return cli_error(EXIT_USAGE, "--%s only applies to "
-					 "--format zeropage", zp_only[i]);
-	return parse_boot(cli, &a->opts);
+					 "--format zeropage%s", zp_only[i],
+					 i < ZP_AND_PVH ? " or pvh" : "");
+	st = cli_pvh_args(cli, a->format == FMT_PVH, &a->start_info_addr);
+	if (st == EXIT_OK && cli_opt(cli, "firmware") &&
+	    (a->format != FMT_TABLE ||
+	     strcmp(cli_opt(cli, "firmware"), "seabios")))
+		st = cli_error(EXIT_USAGE, "--firmware: only seabios, with "
+			       "--format table (the etc/e820 blob)");
+	return st == EXIT_OK ? parse_boot(cli, &a->opts) : st;
 }
 
 struct job {
+	const struct cli *cli;
 	struct e820_args a;
 	struct mc_map *map;
 	struct mc_e820_entry *e;
@@ -176,6 +190,9 @@ static int build_table(struct job *j)
 	st = text_version(j);
 	if (st == EXIT_OK &&
 	    mc_e820_boot_check(j->map, &j->a.opts, j->e, j->n))
+		st = cli_print_errors(j->map);
+	if (st == EXIT_OK && cli_opt(j->cli, "firmware") &&
+	    mc_e820_fw_check(j->map, j->e, j->n, MC_FW_SEABIOS))
 		st = cli_print_errors(j->map);
 	return st;
 }
@@ -257,7 +274,7 @@ static int emit_zeropage(struct job *j)
 
 static int run_e820(struct cli *cli)
 {
-	struct job j = { 0 };
+	struct job j = { .cli = cli };
 	int st = parse_args(cli, &j.a);
 
 	if (st == EXIT_OK && j.a.kernel)
@@ -271,14 +288,15 @@ static int run_e820(struct cli *cli)
 	}
 	if (st == EXIT_OK && j.a.format == FMT_ZEROPAGE)
 		st = emit_zeropage(&j);
+	else if (st == EXIT_OK && j.a.format == FMT_PVH)
+		st = cli_pvh_emit(j.map, &j.a.opts, j.a.start_info_addr,
+				  j.a.out);
 	else if (st == EXIT_OK)
 		st = build_table(&j);
 	if (st == EXIT_OK && j.a.format == FMT_TEXT)
 		st = emit_text(&j);
 	else if (st == EXIT_OK && j.a.format == FMT_TABLE)
 		st = emit_table(&j);
-	else if (st == EXIT_OK)
-		st = emit_zeropage(&j);
 	mc_free(j.e);
 	cli_map_free(cli, j.map);
 	cli_buf_free(&j.kernel);
@@ -289,9 +307,10 @@ static const struct cli_optspec e820_opts[] = {
 	{ "output", 'o', true, false, "FILE",
 	  "write here (text: default standard output; binary: required)" },
 	{ "format", 0, true, false, "FORMAT",
-	  "text (default), table (raw 20-byte entries) or zeropage" },
+	  "text (default), table (raw 20-byte entries), zeropage or pvh" },
 	{ "kernel", 0, true, false, "BZIMAGE",
-	  "check its load range is usable RAM; zeropage: copy its setup header" },
+	  "check its load range is usable RAM; zeropage: copy its setup "
+	  "header; pvh: an ELF vmlinux with a PVH entry note" },
 	{ "linux", 0, true, false, "VERSION",
 	  "text as this Linux release prints it, e.g. 6.1 or 7.2 (default: "
 	  "--kernel's version, else the newest form)" },
@@ -314,6 +333,10 @@ static const struct cli_optspec e820_opts[] = {
 	  "zeropage: write that node here (only if over 128 entries)" },
 	{ "setup-data-next", 0, true, false, "ADDR",
 	  "zeropage: existing setup_data chain to link after ours" },
+	{ "firmware", 0, true, false, "seabios",
+	  "table: check what SeaBIOS keeps of it as fw_cfg etc/e820" },
+	{ "start-info-addr", 0, true, false, "ADDR",
+	  "pvh: guest address of the block (%ebx at the PVH entry)" },
 	{ NULL, 0, false, false, NULL, NULL },
 };
 
@@ -346,6 +369,16 @@ const struct cli_cmd cli_cmd_e820 = {
 		"addresses given, and the first 128 entries; the rest go in a\n"
 		"SETUP_E820_EXT node written to --setup-data-out, to be loaded at\n"
 		"--setup-data-addr, and linked from hdr.setup_data.\n\n"
+		"--format pvh writes the block a PVH boot (Firecracker, Cloud\n"
+		"Hypervisor) points %ebx at, to load at --start-info-addr: struct\n"
+		"hvm_start_info version 1, the initrd's module entry, then the table\n"
+		"as 24-byte memmap entries. Linux copies at most 128 entries (more\n"
+		"overflow its zero page), reads the block below 1 GiB and keeps the\n"
+		"command line and initrd in 32-bit fields; --kernel is the ELF\n"
+		"vmlinux, which must carry XEN_ELFNOTE_PHYS32_ENTRY. The same table\n"
+		"as --format table is the raw blob of fw_cfg's etc/e820 (SeaBIOS,\n"
+		"OVMF); --firmware seabios checks what SeaBIOS keeps of it: types 1\n"
+		"and 2 only, and at most 32 entries with its own (BUILD_MAX_E820).\n\n"
 		"Checked: the table has at least 2 entries (Linux ignores a shorter\n"
 		"one); it fits the guest's E820_MAX_ENTRIES (128 + 3 x MAX_NUMNODES;\n"
 		"3200 for Debian's amd64 kernels, CONFIG_NODES_SHIFT=10; else\n"

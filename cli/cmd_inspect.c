@@ -13,8 +13,10 @@
 #include "cli.h"
 #include "memcarve-dt.h"
 #include "memcarve-acpi.h"
+#include "memcarve-acpi-ssdt.h"
 #include "memcarve-e820.h"
 #include "memcarve-cmdline.h"
+#include "memcarve-pvh.h"
 
 /*
  * A decoder returns 0 after adding the regions it found to the map,
@@ -32,8 +34,10 @@ static const struct decoder decoders[] = {
 	{ "ACPI DMAR table", mc_acpi_dmar_decode },
 	{ "ACPI IVRS table", mc_acpi_ivrs_decode },
 	{ "ACPI IORT table", mc_acpi_iort_decode },
+	{ "ACPI SSDT (PNP0C02 device)", mc_acpi_ssdt_decode },
 	{ "x86 zero page (boot_params)", mc_e820_zeropage_decode },
 	{ "x86 setup_data SETUP_E820_EXT", mc_e820_setup_data_decode },
+	{ "x86 PVH start_info + memmap", mc_pvh_decode },
 	{ "raw e820 table", mc_e820_raw_decode },
 	{ "ACPI RSDP + XSDT blob", mc_acpi_rsdp_decode },
 	/* text last: a binary format never reads as text */
@@ -124,8 +128,9 @@ const struct cli_cmd cli_cmd_inspect = {
 		"  dtb (dt)          memory, /reserved-memory and /memreserve/; no mmio,\n"
 		"                    no devices; names as node names allow\n"
 		"  DMAR, IVRS, IORT  the direct ranges and their devices or stream IDs\n"
+		"  SSDT              the PNP0C02 device's ranges, as reserved\n"
 		"  RSDP blob         the blob as an acpi range, then its DMAR/IVRS/IORT\n"
-		"  zero page, setup_data, e820 table or text\n"
+		"  zero page, setup_data, PVH start_info, e820 table or text\n"
 		"                    e820 types only: no names, no reserved types (msi,\n"
 		"                    direct), no mmio; a reserved range comes back\n"
 		"                    unbacked even where RAM backed it\n"

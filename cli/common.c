@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "memcarve-host.h"
 
 int cli_error(int status, const char *fmt, ...)
 {
@@ -211,7 +212,9 @@ static int apply_globals(const struct cli *cli, struct mc_map *map)
 
 int cli_check_globals(const struct cli *cli)
 {
-	return apply_globals(cli, NULL);
+	int st = apply_globals(cli, NULL);
+
+	return st == EXIT_OK ? cli_check_host(cli) : st;
 }
 
 /* A guest with no memory boots nothing: every command refuses it. */
@@ -230,10 +233,12 @@ static bool has_ram(const struct cli *cli, struct mc_map *map)
 	return t->ram_after != 0;
 }
 
-struct mc_map *cli_load_map(const struct cli *cli)
+/* The map at cli->arg[0], or in @text when not NULL (read already). */
+static struct mc_map *load_map(const struct cli *cli, const char *text,
+			       size_t len)
 {
+	const char *src = !strcmp(cli->arg[0], "-") ? "<stdin>" : cli->arg[0];
 	struct mc_map *map;
-	const char *resv;
 	int err;
 
 	if (cli->map)
@@ -247,12 +252,11 @@ struct mc_map *cli_load_map(const struct cli *cli)
 		mc_map_free(map);
 		return NULL;
 	}
-	err = mc_map_load_file(map, cli->arg[0]);
-	for (size_t i = 0; (resv = cli_opt_nth(cli, "resv", i)); i++) {
-		int e = mc_map_load_resv_file(map, resv);
-
-		err = err ? err : e;
-	}
+	/* text read from a file: its resv statements are beside it */
+	err = text ? mc_map_load_file_text(map, src, text, len) :
+		     mc_map_load_file(map, cli->arg[0]);
+	if (!err)
+		err = cli_load_host(cli, map);
 	if (!err)
 		err = mc_map_carve(map);
 	if (err || !has_ram(cli, map)) {
@@ -261,6 +265,17 @@ struct mc_map *cli_load_map(const struct cli *cli)
 		return NULL;
 	}
 	return map;
+}
+
+struct mc_map *cli_load_map(const struct cli *cli)
+{
+	return load_map(cli, NULL, 0);
+}
+
+struct mc_map *cli_load_map_text(const struct cli *cli, const char *text,
+				 size_t len)
+{
+	return load_map(cli, text, len);
 }
 
 void cli_map_free(const struct cli *cli, struct mc_map *map)

@@ -12,19 +12,26 @@
 static const struct cli_cmd *const commands[] = {
 	&cli_cmd_show,	&cli_cmd_slots, &cli_cmd_dt,	  &cli_cmd_e820,
 	&cli_cmd_acpi,	&cli_cmd_cmdline, &cli_cmd_all, &cli_cmd_inspect,
+	&cli_cmd_render, &cli_cmd_diff, &cli_cmd_check,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const struct cli_optspec global_opts[] = {
 	{ "arch", 0, true, false, "ARCH",
-	  "arm64, ppc64, x86_64 or mips; overrides the map's 'arch'" },
+	  "arm64, ppc64, x86_64, mips or riscv64; overrides the map's 'arch'" },
 	{ "policy", 0, true, false, "POLICY",
 	  "abort, overlay, carve or relocate; overrides the map's 'policy'" },
 	{ "granule", 0, true, false, "SIZE",
 	  "carving alignment, a power of two (4K, 64K, 2M...)" },
-	{ "resv", 0, true, true, "FILE",
-	  "add an IOMMU group's sysfs reserved_regions file; repeatable" },
+	{ "resv", 0, true, true, "FILE[,devices=BDF,...]",
+	  "add an IOMMU group's sysfs reserved_regions file, its direct "
+	  "ranges serving these guest devices; repeatable" },
+	{ "vfio", 0, true, true, "GROUP|BDF[=GUEST]",
+	  "add a host IOMMU group's reserved regions from sysfs, for its "
+	  "devices or the device's guest BDF; repeatable" },
+	{ "sysfs-root", 0, true, false, "DIR",
+	  "where --vfio finds sys/ (default /)" },
 	{ "help", 'h', false, false, NULL, "show help (of a command, after it)" },
 	{ "version", 0, false, false, NULL, "print the version" },
 	{ NULL, 0, false, false, NULL, NULL },
@@ -199,7 +206,7 @@ static int stdin_once(const struct cli *cli)
 		n += strcmp(cli->arg[i], "-") == 0;
 	for (size_t k = 0; input_opts[k]; k++)
 		for (size_t i = 0; (v = cli_opt_nth(cli, input_opts[k], i)); i++)
-			n += strcmp(v, "-") == 0;
+			n += strcmp(v, "-") == 0 || strncmp(v, "-,", 2) == 0;
 	if (n > 1)
 		return cli_error(EXIT_USAGE, "standard input ('-') given %zu "
 				 "times; it can be read only once", n);

@@ -128,6 +128,13 @@ size_t mc_cmdline_limit(enum mc_arch arch)
 	switch (arch) {
 	case MC_ARCH_MIPS:
 		return 4096;
+	case MC_ARCH_RISCV64:
+		/*
+		 * 1024 since the arch got its own uapi setup.h (6.1 used
+		 * asm-generic's 512 and has no Debian riscv64 build; 6.12,
+		 * trixie's, has 1024): the smallest of the kernels we boot.
+		 */
+		return 1024;
 	case MC_ARCH_X86_64:
 	case MC_ARCH_ARM64:
 	case MC_ARCH_PPC64:

@@ -36,6 +36,7 @@ _Static_assert(offsetof(struct mc_piece, flags) == 22, "mc_piece.flags");
 /* Description precedence, lowest first: later entries win overlaps. */
 enum {
 	CLS_RAM,
+	CLS_IOVA_GAP,		/* a host's typeless hole: any range describes it */
 	CLS_ACPI,
 	CLS_NVS,
 	CLS_MMIO,
@@ -106,6 +107,8 @@ static unsigned int class_of(const struct mc_region *r)
 	case MC_PMEM:
 		return CLS_PMEM;
 	default:
+		if (r->flags & MC_F_IOVA_GAP)
+			return CLS_IOVA_GAP;
 		return resv_cls[r->type];
 	}
 }
@@ -339,14 +342,80 @@ static bool same_devices(const struct mc_region *a, const struct mc_region *b)
 }
 
 /*
+ * A range with nothing but its extent and type: what a host source
+ * (reserved_regions, VFIO) reports. It says nothing a range of the same
+ * class over it could contradict.
+ */
+static bool is_bare(const struct mc_region *r)
+{
+	return !r->n_devices && !r->n_sids && !r->name && !r->align &&
+	       !r->flags && r->policy == MC_POLICY_DEFAULT;
+}
+
+/*
+ * Whether @a says nothing @b does not: no attributes, and no devices or
+ * @b's (a host file loaded with the devices the map names too).
+ */
+static bool adds_nothing(const struct mc_region *a, const struct mc_region *b)
+{
+	return !a->name && !a->align && !a->flags &&
+	       a->policy == MC_POLICY_DEFAULT &&
+	       ((!a->n_devices && !a->n_sids) || same_devices(a, b));
+}
+
+static bool contains(const struct mc_region *r, uint64_t lo, uint64_t hi)
+{
+	return r->first <= lo && r->last >= hi;
+}
+
+/*
+ * Join @v into the group @cur, whose input ranges span [*lo, *hi]. A range
+ * that adds nothing to a range containing the group (a host range and the
+ * map's range over it) is one range with it: the group becomes that span,
+ * so its pieces carry the map's attributes. Otherwise the two must agree
+ * on policy and devices.
+ */
+static int join_span(struct sweep *s, struct span *cur, const struct span *v,
+		     uint64_t *lo, uint64_t *hi)
+{
+	const struct mc_region *a = &s->map->in[cur->idx];
+	const struct mc_region *b = &s->map->in[v->idx];
+
+	if (b->first < *lo)
+		*lo = b->first;
+	if (b->last > *hi)
+		*hi = b->last;
+	if (adds_nothing(b, a) && contains(a, *lo, *hi))
+		return 0;
+	if (adds_nothing(a, b) && contains(b, *lo, *hi)) {
+		*cur = *v;	/* its extent: it may not be rounded */
+		return 0;
+	}
+	if (is_bare(a) != is_bare(b))
+		return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
+				"only a range that contains the other can "
+				"give it devices and attributes");
+	if (v->last > cur->last)
+		cur->last = v->last;
+	if (cur->pol != v->pol)
+		return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
+				"the two have different policies");
+	if (!same_devices(a, b))
+		return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
+				"the two serve different devices");
+	return 0;
+}
+
+/*
  * The same range reported twice (sysfs lists the MSI window once per
- * group) is one range. Overlaps within a class merge into the first; they
- * must agree on policy and devices, or the map is ambiguous.
+ * group) is one range, and so is a host range and the map's range over it
+ * (join_span()). Overlaps within a class merge into one span.
  */
 static int merge_class(struct sweep *s, struct span *v, size_t n,
 		       size_t *n_out, size_t *grp)
 {
 	const struct mc_region *in = s->map->in;
+	uint64_t lo = 0, hi = 0;	/* the current group's input extent */
 	size_t k = 0;
 	int err = 0;
 
@@ -356,18 +425,14 @@ static int merge_class(struct sweep *s, struct span *v, size_t n,
 		if (!cur || cur->cls != v[i].cls || v[i].first > cur->last) {
 			grp[i] = k;
 			v[k++] = v[i];
+			lo = in[v[i].idx].first;
+			hi = in[v[i].idx].last;
 			continue;
 		}
 		grp[i] = k - 1;
-		if (cur->pol != v[i].pol)
-			err = conflict(s, MC_EOVERLAP, v[i].idx, cur->idx,
-				       "the two have different policies");
-		else if (!same_devices(&in[cur->idx], &in[v[i].idx]))
-			err = conflict(s, MC_EOVERLAP, v[i].idx, cur->idx,
-				       "the two serve different devices");
+		if (join_span(s, cur, &v[i], &lo, &hi))
+			err = MC_EOVERLAP;
 		cur->exact = false;
-		if (v[i].last > cur->last)
-			cur->last = v[i].last;
 	}
 	*n_out = k;
 	return err;

@@ -169,6 +169,8 @@ static int check_region(struct mc_map *map, const struct mc_region *r,
 	if (!mc_is_direct(r->kind, r->type)) {
 		const char *f =
 			r->n_devices ? FIELD("devices=", "devices") :
+			(r->flags & MC_F_ALL_DEVICES) ?
+				FIELD("devices=", "flags") :
 			r->n_sids ? FIELD("sids=", "sids") :
 			(r->flags & MC_F_READONLY) ?
 				FIELD("readonly", "flags") :
@@ -181,6 +183,17 @@ static int check_region(struct mc_map *map, const struct mc_region *r,
 				       "only direct and direct-relaxable ranges take %s",
 				       f);
 	}
+	if ((r->flags & MC_F_IOVA_GAP) &&
+	    (r->kind != MC_RESERVED || r->type != MC_RESV_RESERVED))
+		return mc_diag(map, MC_EINVAL, src, line,
+			       FIELD("iova-gap", "flags"),
+			       "only reserved ranges of type reserved are "
+			       "IOVA gaps (MC_F_IOVA_GAP)");
+	if ((r->flags & MC_F_ALL_DEVICES) && r->n_devices)
+		return mc_diag(map, MC_EINVAL, src, line,
+			       FIELD("devices=", "devices"),
+			       "all devices (MC_F_ALL_DEVICES) and a list of "
+			       "%zu: give one or the other", r->n_devices);
 	if ((r->flags & MC_F_ACCESS) && r->access > 0xff)
 		return mc_diag(map, MC_ERANGE, src, line,
 			       FIELD("access=", "access"),

@@ -30,7 +30,7 @@ static const char *const policy_names[] = {
 static const char *const arch_names[] = {
 	[MC_ARCH_NONE] = "none",     [MC_ARCH_ARM64] = "arm64",
 	[MC_ARCH_PPC64] = "ppc64",   [MC_ARCH_X86_64] = "x86_64",
-	[MC_ARCH_MIPS] = "mips",
+	[MC_ARCH_MIPS] = "mips",     [MC_ARCH_RISCV64] = "riscv64",
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))

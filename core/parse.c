@@ -9,6 +9,7 @@
 #include <string.h>
 #include "internal.h"
 #include "internal/names.h"
+#include "resv_devices.h"
 
 #define MAX_TOKENS 64
 
@@ -17,6 +18,7 @@ struct parser {
 	const char *src;
 	unsigned int line;
 	unsigned int seen_arch, seen_granule, seen_policy; /* line numbers */
+	bool from_file;		/* "resv FILE" is read beside it */
 };
 
 /* One region statement's attributes as read, before they are checked. */
@@ -150,42 +152,6 @@ static char **list_items(struct parser *p, const char *field, char *val,
 	return items;
 }
 
-/* One PCI device, "[segment:]bus:dev.fn" in hex, as lspci prints it. */
-static bool pci_dev(const char *s, struct mc_pci_dev *d)
-{
-	unsigned long v[4];
-	int n = 0;
-	char *end;
-
-	/* Up to three ':'-separated numbers, then ".fn". */
-	for (;;) {
-		if (n == 3 || !((*s >= '0' && *s <= '9') ||
-				(*s >= 'a' && *s <= 'f') ||
-				(*s >= 'A' && *s <= 'F')))
-			return false;
-		v[n++] = strtoul(s, &end, 16);
-		if (end - s > 4)
-			return false;
-		s = end;
-		if (*s != ':')
-			break;
-		s++;
-	}
-	if (*s != '.' || n < 2 || s[1] < '0' || s[1] > '7' || s[2] != '\0')
-		return false;
-	v[n] = (unsigned long)(s[1] - '0');
-	if (n == 2) {
-		memmove(&v[1], &v[0], 3 * sizeof(v[0]));
-		v[0] = 0;
-	}
-	if (v[0] > 0xffff || v[1] > 0xff || v[2] > 0x1f)
-		return false;
-	d->segment = (uint16_t)v[0];
-	d->bus = (uint8_t)v[1];
-	d->devfn = (uint8_t)(v[2] << 3 | v[3]);
-	return true;
-}
-
 static int devices_attr(struct parser *p, struct attrs *a, char *val)
 {
 	size_t n;
@@ -194,11 +160,17 @@ static int devices_attr(struct parser *p, struct attrs *a, char *val)
 
 	if (!item)
 		return MC_EINVAL;
+	/* An IVRS all-peripherals IVMD; DMAR and IORT have no such form. */
+	if (n == 1 && strcmp(item[0], "all") == 0) {
+		free(item);
+		a->r.flags |= MC_F_ALL_DEVICES;
+		return 0;
+	}
 	a->devices = calloc(n, sizeof(*a->devices));
 	if (!a->devices)
 		err = fail(p, MC_ENOMEM, "devices=", "out of memory%s", "");
 	for (size_t i = 0; !err && i < n; i++)
-		if (!pci_dev(item[i], &a->devices[i]))
+		if (mc_pci_dev_parse(item[i], &a->devices[i]))
 			err = fail(p, MC_EINVAL, "devices=",
 				   "'%s' is not a PCI device [segment:]bus:dev.fn (hex)",
 				   item[i]);
@@ -267,7 +239,7 @@ enum attr_key {
 	KEY_TYPE, KEY_NAME, KEY_DEVICES, KEY_SIDS, KEY_ALIGN, KEY_POLICY,
 	KEY_ACCESS,
 	N_VALUED,	/* keys before this one take "=value" */
-	KEY_REUSABLE = N_VALUED, KEY_READONLY, KEY_PRIVILEGED,
+	KEY_REUSABLE = N_VALUED, KEY_READONLY, KEY_PRIVILEGED, KEY_IOVA_GAP,
 	N_KEYS
 };
 
@@ -285,6 +257,7 @@ static const struct {
 	[KEY_REUSABLE] = { "reusable", "reusable" },
 	[KEY_READONLY] = { "readonly", "readonly" },
 	[KEY_PRIVILEGED] = { "privileged", "privileged" },
+	[KEY_IOVA_GAP] = { "iova-gap", "iova-gap" },
 };
 
 static int attr_value(struct parser *p, struct attrs *a, enum attr_key key,
@@ -338,6 +311,7 @@ static int attribute(struct parser *p, struct attrs *a, char *tok)
 		[KEY_REUSABLE] = MC_F_REUSABLE,
 		[KEY_READONLY] = MC_F_READONLY,
 		[KEY_PRIVILEGED] = MC_F_PRIVILEGED,
+		[KEY_IOVA_GAP] = MC_F_IOVA_GAP,
 	};
 	char *eq = strchr(tok, '=');
 	const char *field;
@@ -395,6 +369,49 @@ static int region(struct parser *p, enum mc_kind kind, char **tok, int n)
 	return err;
 }
 
+/*
+ * "resv FILE [devices=...] [sids=...]": a host reserved_regions file whose
+ * direct ranges serve these devices. The attributes are read as a direct
+ * range's, so they take the same forms and give the same diagnostics.
+ */
+static int resv_include(struct parser *p, char **tok, int n)
+{
+	struct attrs a = { .r = { .kind = MC_RESERVED,
+				  .type = MC_RESV_DIRECT } };
+	struct mc_resv_opts o;
+	int err = 0;
+
+	if (n < 2)
+		return fail(p, MC_EINVAL, "resv",
+			    "missing FILE (expected: resv FILE [devices=...] "
+			    "[sids=...])%s", "");
+	/* Text from memory (or a pipe) names no directory, and parsing
+	 * it must not open files: the caller loads the host file itself. */
+	if (!p->from_file)
+		return fail(p, MC_EINVAL, "resv",
+			    "only in a map read from a file (mc_map_load_file()); "
+			    "load '%s' with mc_map_load_resv_file_for()", tok[1]);
+	for (int i = 2; !err && i < n; i++)
+		err = attribute(p, &a, tok[i]);
+	if (!err && (a.seen & ~(1u << KEY_DEVICES | 1u << KEY_SIDS)))
+		err = fail(p, MC_EINVAL, "resv",
+			   "takes devices= and sids= only; give other "
+			   "attributes on a range of the map over the host's%s",
+			   "");
+	if (!err) {
+		mc_resv_opts_init(&o);
+		o.devices = a.r.devices;
+		o.n_devices = a.r.n_devices;
+		o.sids = a.r.sids;
+		o.n_sids = a.r.n_sids;
+		o.flags = a.r.flags & MC_F_ALL_DEVICES;
+		err = mc_resv_statement(p->map, p->src, p->line, tok[1], &o);
+	}
+	free(a.devices);
+	free(a.sids);
+	return err;
+}
+
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\f' || c == '\v';
@@ -437,9 +454,11 @@ static int statement(struct parser *p, char *s)
 	if (!strcmp(tok[0], "arch") || !strcmp(tok[0], "granule") ||
 	    !strcmp(tok[0], "policy"))
 		return setting(p, tok, n);
+	if (!strcmp(tok[0], "resv"))
+		return resv_include(p, tok, n);
 	return mc_diag(p->map, MC_EINVAL, p->src, p->line, NULL,
 		       "'%s': unknown statement (expected arch, granule, "
-		       "policy, %s)",
+		       "policy, %s, resv)",
 		       tok[0], mc_words_of(MC_WORDS_KIND, words, sizeof(words)));
 }
 
@@ -454,10 +473,10 @@ static int map_line(void *ctx, unsigned int line, char *text)
 	return statement(p, text);
 }
 
-int mc_map_load(struct mc_map *map, const char *source, const char *text,
-		size_t len)
+static int load(struct mc_map *map, const char *source, const char *text,
+		size_t len, bool from_file)
 {
-	struct parser p = { .map = map };
+	struct parser p = { .map = map, .from_file = from_file };
 
 	p.src = mc_intern_source(map, source);
 	if (!p.src)
@@ -465,7 +484,26 @@ int mc_map_load(struct mc_map *map, const char *source, const char *text,
 	return mc_each_line(map, p.src, text, len, map_line, &p);
 }
 
+int mc_map_load(struct mc_map *map, const char *source, const char *text,
+		size_t len)
+{
+	return load(map, source, text, len, false);
+}
+
+/* A map file may name host files beside it; standard input has no "beside". */
+static int load_file_text(struct mc_map *map, const char *source,
+			  const char *text, size_t len)
+{
+	return load(map, source, text, len, strcmp(source, "<stdin>") != 0);
+}
+
+int mc_map_load_file_text(struct mc_map *map, const char *path,
+			  const char *text, size_t len)
+{
+	return load_file_text(map, path, text, len);
+}
+
 int mc_map_load_file(struct mc_map *map, const char *path)
 {
-	return mc_load_file(map, path, mc_map_load);
+	return mc_load_file(map, path, load_file_text);
 }

@@ -10,11 +10,13 @@
 #include <string.h>
 #include "internal.h"
 #include "internal/names.h"
+#include "resv_devices.h"
 
 struct resv_line {
 	struct mc_map *map;
 	const char *src;
 	unsigned int line;
+	const struct mc_resv_opts *opts;	/* devices for direct ranges */
 };
 
 static int resv_number(struct resv_line *l, const char *field,
@@ -79,6 +81,8 @@ static int resv_statement(struct resv_line *l, char *s)
 	if (!err && r.last < r.first)
 		err = mc_diag(l->map, MC_ERANGE, l->src, l->line, "end",
 			      "%s is below the start %s", tok[1], tok[0]);
+	if (!err && l->opts)
+		mc_resv_apply(l->opts, &r);
 	if (!err)
 		err = mc_map_add_from(l->map, &r, l->src, l->line);
 	return err;
@@ -92,15 +96,21 @@ static int resv_line_fn(void *ctx, unsigned int line, char *text)
 	return resv_statement(l, text);
 }
 
-int mc_map_load_resv(struct mc_map *map, const char *source, const char *text,
-		     size_t len)
+int mc_load_resv(struct mc_map *map, const char *source, const char *text,
+		 size_t len, const struct mc_resv_opts *opts)
 {
-	struct resv_line l = { .map = map };
+	struct resv_line l = { .map = map, .opts = opts };
 
 	l.src = mc_intern_source(map, source);
 	if (!l.src)
 		return mc_diag(map, MC_ENOMEM, source, 0, NULL, "out of memory");
 	return mc_each_line(map, l.src, text, len, resv_line_fn, &l);
+}
+
+int mc_map_load_resv(struct mc_map *map, const char *source, const char *text,
+		     size_t len)
+{
+	return mc_load_resv(map, source, text, len, NULL);
 }
 
 int mc_map_load_resv_file(struct mc_map *map, const char *path)

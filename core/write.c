@@ -88,6 +88,10 @@ static void put_flags(struct line *l, const struct mc_region *r)
 		line_add(l, " privileged");
 	if (r->flags & MC_F_ACCESS)
 		line_add(l, " access=%u", r->access);
+	if (r->flags & MC_F_IOVA_GAP)
+		line_add(l, " iova-gap");
+	if (r->flags & MC_F_ALL_DEVICES)
+		line_add(l, " devices=all");
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct mc_pci_dev *d = &r->devices[i];
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
+#include "dt-iommu.h"
 #include "internal/region.h"
 
 _Static_assert(sizeof(struct fdt_header) == 40, "DTB header is 40 bytes");
@@ -163,6 +164,7 @@ static int write_blob(struct mc_map *map, const struct dt_plan *plan,
 struct job {
 	struct dt_plan plan;
 	struct dt_base base;
+	struct dt_iommu iommu;		/* patch mode's binding */
 	const struct dt_base *patch;	/* &base in patch mode, else NULL */
 	size_t need;			/* the buffer the tree needs */
 	size_t pad;			/* free bytes after it */
@@ -208,6 +210,10 @@ static int prepare(struct mc_map *map, const struct mc_dt_opts *opt,
 		err = dt_plan_nodes(map, &j->plan, j->patch);
 	if (!err && opt->base)
 		err = dt_base_check(map, &j->base, &j->plan);
+	if (!err && opt->base && !opt->no_iommu_addresses) {
+		err = dt_iommu_plan(map, &j->base, &j->plan, &j->iommu);
+		j->plan.iommu = &j->iommu;
+	}
 	if (!err)
 		err = needed_size(map, &j->plan, j->patch, &j->need);
 	if (!err)
@@ -227,6 +233,7 @@ static void job_free(struct job *j)
 {
 	dt_plan_free(&j->plan);
 	dt_base_free(&j->base);
+	dt_iommu_free(&j->iommu);
 }
 
 int mc_dt_build(struct mc_map *map, const struct mc_dt_opts *opt,

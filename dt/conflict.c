@@ -164,15 +164,18 @@ static int report(struct mc_map *map, const struct dt_child *ours,
 {
 	const struct mc_region *r = ours->in;
 	char node[DT_NODE_NAME_LEN], range[MC_RANGE_STR] = "";
+	const char *owner = dt_firmware_owner(theirs);
 
 	dt_node_name(node, sizeof(node), ours->name, ours->first);
 	if (first <= last)
 		mc_range_str(range, first, last);
 	return mc_diag_range(map, MC_EOVERLAP, "opts.base", r,
 			     ours->piece->first, ours->piece->last, "its node /reserved-memory/%s %s the "
-			     "base's %s%s%s%s", node, why,
+			     "base's %s%s%s%s%s%s%s", node, why,
 			     theirs ? "/reserved-memory/" : "/memreserve/ entry",
-			     theirs ? theirs : "", *range ? " " : "", range);
+			     theirs ? theirs : "", *range ? " " : "", range,
+			     owner ? " (" : "", owner ? owner : "",
+			     owner ? ")" : "");
 }
 
 /* A base range overlapping [first, last]; @maxlast is the prefix max. */

@@ -14,9 +14,11 @@
  * to check that its base decodes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
+#include "dt-iommu.h"
 
 struct decoder {
 	struct mc_map *map;
@@ -73,6 +75,7 @@ static int memory_nodes(struct decoder *d, const struct dt_scan *s)
 /* The children of the first reserved-memory, as fdt_subnode_offset() finds. */
 static int resv_children(struct decoder *d, const struct dt_scan *s)
 {
+	struct dt_iommu_index ix = { 0 };
 	size_t parent = 0;
 	int err = 0;
 
@@ -81,6 +84,7 @@ static int resv_children(struct decoder *d, const struct dt_scan *s)
 	for (size_t i = parent + 1; i < s->n_node && !err; i++) {
 		const struct dt_node *n = &s->node[i];
 		struct mc_region r = { .kind = MC_RESERVED };
+		struct mc_pci_dev *devs = NULL;
 		char name[DT_NODE_NAME_LEN];
 
 		if (n->parent != (int)parent || !dt_node_available(n))
@@ -93,8 +97,13 @@ static int resv_children(struct decoder *d, const struct dt_scan *s)
 		/* Without no-map, memory stays behind it: an overlay. */
 		if (!n->no_map)
 			r.policy = MC_POLICY_OVERLAY;
-		err = add_reg(d, n, &r);
+		err = dt_iommu_decode(d->map, d->fdt, n->offset, d->ac, d->sc,
+				      &r, &devs, &ix);
+		if (!err)
+			err = add_reg(d, n, &r);
+		free(devs);
 	}
+	dt_iommu_index_free(&ix);
 	return err;
 }
 
@@ -153,5 +162,7 @@ int mc_dt_decode(struct mc_map *map, const void *blob, size_t len)
 		err = dt_decode_scan(map, blob, &s, (unsigned int)ac,
 				     (unsigned int)sc);
 	dt_scan_free(&s);
+	if (!err && dt_arch_of(blob) != MC_ARCH_NONE)
+		err = mc_map_set_arch(map, dt_arch_of(blob));
 	return err;
 }

@@ -65,6 +65,8 @@ struct dt_mem_node {
 
 #define DT_NO_OWNER SIZE_MAX
 
+struct dt_iommu;
+
 /* One /memreserve/ entry. */
 struct dt_rsv {
 	uint64_t addr, size;
@@ -82,6 +84,8 @@ struct dt_plan {
 	size_t n_rsv;
 	unsigned int addr_cells, size_cells;
 	enum mc_dt_layout layout;
+	const struct dt_iommu *iommu;	/* patch mode: the iommu-addresses
+					   binding (dt-iommu.h), or NULL */
 	const char *model;		/* fresh root's, or NULL */
 	char *compatible;		/* fresh root's string list, or NULL */
 	size_t compatible_len;
@@ -187,6 +191,11 @@ int dt_base_check(struct mc_map *map, const struct dt_base *base,
 void dt_base_free(struct dt_base *base);
 const struct dt_base_mem *dt_base_mem_at(const struct dt_base *base,
 					 uint64_t addr);
+
+/* firmware.c: who wrote a base child, for refusals (NULL if unknown);
+ * the arch a tree is for (MC_ARCH_NONE if it does not say). */
+const char *dt_firmware_owner(const char *node_name);
+enum mc_arch dt_arch_of(const void *fdt);
 
 /* check.c: fdt_check_full() behind the checks libfdt itself lacks. */
 int dt_check_blob(const void *blob, size_t len);

@@ -22,6 +22,7 @@
 static const char *const own_names[] = {
 	"#address-cells", "#size-cells", "device_type", "reg",
 	"ranges", "no-map", "reusable", "model", "compatible",
+	"phandle", "iommu-addresses", "memory-region",	/* dt-iommu.h */
 };
 
 size_t dt_out_own_names_size(void)

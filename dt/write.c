@@ -13,6 +13,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
+#include "dt-iommu.h"
 
 struct walk {
 	struct dt_out *o;
@@ -108,6 +109,7 @@ static void resv_children(struct walk *w)
 			dt_out_prop(w->o, "no-map", "", 0);
 		else if (c->flag == DT_REUSABLE)
 			dt_out_prop(w->o, "reusable", "", 0);
+		dt_iommu_child_props(w->o, p->iommu, i, c->first, c->last);
 		dt_out_end(w->o);
 	}
 }
@@ -145,7 +147,18 @@ struct stream {
 	size_t next_mem;	/* the base memory node to meet next */
 	bool memory_done;	/* ours written */
 	bool in_resv;		/* inside the base's /reserved-memory */
+	int node;		/* the last node begun */
+	bool props_open;	/* its properties may still follow */
 };
+
+/* After a node's last property: what the iommu binding adds to it. */
+static void close_props(struct walk *w, struct stream *s)
+{
+	if (s->props_open)
+		dt_iommu_node_props(w->o, w->plan->iommu, w->base->fdt,
+				    s->node);
+	s->props_open = false;
+}
 
 static int begin_node(struct walk *w, struct stream *s, int offset,
 		      const struct dt_tag *t)
@@ -193,12 +206,20 @@ static void patched_tree(struct walk *w)
 	do {
 		dt_tag_next(fdt, offset, &t);
 		next = t.next;
-		if (t.tag == FDT_BEGIN_NODE)
+		if (t.tag == FDT_BEGIN_NODE) {
+			close_props(w, &s);
 			next = begin_node(w, &s, offset, &t);
-		else if (t.tag == FDT_PROP)
+			s.node = offset;
+			s.props_open = next == t.next;	/* not skipped */
+		} else if (t.tag == FDT_PROP &&
+			   !dt_iommu_base_prop(w->o, w->plan->iommu, fdt,
+					       s.node, &t)) {
 			dt_out_base_prop(w->o, &t);
-		else if (t.tag == FDT_END_NODE)
+		} else if (t.tag == FDT_END_NODE) {
+			close_props(w, &s);
+			dt_iommu_new_nodes(w->o, w->plan->iommu, offset);
 			end_node(w, &s);
+		}
 		offset = next;
 	} while (t.tag != FDT_END && !w->o->err);
 }

@@ -9,6 +9,12 @@
  *   IVRS (AMD-Vi)	IVMD blocks (0x20 all devices, 0x21 one, 0x22 a range)
  *   IORT (Arm)		one RMR node per range, ID mappings to the SMMUv3
  *
+ * Every range names the devices it serves (region.devices, or
+ * region.sids for the IORT): a direct range with none is refused
+ * (MC_EINVAL naming its source and line), since an RMRR needs a device
+ * scope and Linux skips an RMR node without ID mappings. MC_F_ALL_DEVICES
+ * ("devices=all") is an IVRS 0x20 IVMD; DMAR and IORT refuse it.
+ *
  * Each table is built either fresh (a complete table whose IOMMU comes from
  * struct mc_acpi_opts, defaults matching QEMU's emulated IOMMUs) or by
  * patching the VMM's own table (opts.base): every existing byte is kept, the

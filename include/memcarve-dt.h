@@ -62,6 +62,38 @@
  *    Enabled by default on ppc64 (PowerPC tools such as kexec read only the
  *    reserve map), off elsewhere.
  *
+ * Direct ranges with devices (patch mode; Linux 6.3+, dt-schema's
+ * reserved-memory.yaml, read by of_iommu_get_resv_regions()): each child
+ * of a direct or direct-relaxable range with devices gets a "phandle" and
+ * "iommu-addresses" = <&dev ADDR SIZE> per device, equal to its reg, and
+ * each device's node gets the child appended to its "memory-region" (a
+ * phandle of its own if it had none). The guest's IOMMU driver then keeps
+ * the range identity-mapped for the device: its group's reserved_regions
+ * list it as "direct" (relaxable ones too: Linux has no relaxable case).
+ * A device is a PCI function [segment:]bus:dev.fn, found under the host
+ * bridge of its segment (linux,pci-domain, or a lone bridge for 0) by its
+ * devfn in reg, as pci_set_of_node() finds it; a node "device@D[,F]" with
+ * the PCI binding's reg is added when the bridge has none. Refused
+ * (MC_EINVAL naming the range, the device and the reason) when Linux
+ * would ignore the binding: no such host bridge, a device behind a
+ * PCI-PCI bridge, a host bridge without an iommu-map covering the
+ * device's requester ID (or naming a disabled IOMMU) (MC_EINVAL), a range
+ * that does not lie in one dma-ranges window of each bus node from the
+ * host bridge up to the root, or lies past 4 GiB under one with
+ * #address-cells = 1 (MC_ERANGE). Each entry holds the device's bus
+ * address, which those dma-ranges translate to the child's reg, as
+ * of_translate_dma_region() reads it. @no_iommu_addresses leaves the
+ * binding out; fresh mode never writes it (there are no device nodes).
+ *
+ * riscv64: OpenSBI, the M-mode firmware, adds a /reserved-memory child for
+ * its own region ("mmode_resv<N>@ADDR", older releases "mmode_pmp<N>")
+ * before Linux runs. A base that already holds one (a tree passed on by
+ * OpenSBI) keeps it, and a reservation of ours over it is refused, naming
+ * OpenSBI. A base dumped before OpenSBI ran (QEMU's dumpdtb) has none yet:
+ * OpenSBI adds it at boot, so the map must keep clear of the firmware's
+ * region itself (QEMU virt: the start of RAM; 512 KiB with QEMU 7.2's
+ * OpenSBI), which stays RAM that Linux then reserves.
+ *
  * ppc64: the first memory block must start at 0 (the RMA, where the kernel
  * runs with translation off); a map whose RAM does not is refused.
  *
@@ -121,6 +153,8 @@ enum mc_dt_memreserve {
  *		fragment a VMM merges into its own, so neither is written
  *		unless asked for; patch mode keeps the base's and refuses
  *		either.
+ * @no_iommu_addresses: patch mode: leave out the iommu-addresses binding
+ *		(see below); the tree is then what 0.2 wrote
  * @reserved:	must be zero
  */
 struct mc_dt_opts {
@@ -134,6 +168,7 @@ struct mc_dt_opts {
 	bool pad_set;
 	const char *model;
 	const char *const *compatible;
+	bool no_iommu_addresses;
 	uint64_t reserved[4];
 };
 
@@ -169,7 +204,8 @@ void mc_dt_opts_init(struct mc_dt_opts *opts);
  * /memreserve/ or /reserved-memory ranges wrap past 2^64 (what
  * mc_dt_decode() refuses), or that Linux would misread (cells other than
  * 1 or 2 or left implicit, a /reserved-memory Linux ignores, two
- * reserved-memory nodes); MC_EOVERLAP when one of our reservations
+ * reserved-memory nodes); MC_EINVAL or MC_ERANGE when the iommu-addresses
+ * binding cannot be written (above); MC_EOVERLAP when one of our reservations
  * conflicts with a child of the base's /reserved-memory (name or range)
  * or one of its /memreserve/ entries; MC_ENOMEM. Every error but
  * MC_ENOSPC leaves a diagnostic on @map naming the option or field and
@@ -203,9 +239,13 @@ int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_opts *opts,
  * Adds a ram region per reg entry of each root child with device_type =
  * "memory" (unnamed), a reserved region per reg entry of each enabled
  * /reserved-memory child (named after the node without its unit address,
- * MC_F_REUSABLE for "reusable", policy overlay when memory backs it), and a
+ * MC_F_REUSABLE for "reusable", policy overlay when memory backs it; type
+ * direct with devices= when its iommu-addresses name PCI functions and
+ * translate to its own range, the binding mc_dt_build() writes), and a
  * reserved region named "memreserve" per /memreserve/ entry; each region's
- * source is "DTB".
+ * source is "DTB". A tree with a CPU node compatible with "riscv" sets the
+ * map's arch to MC_ARCH_RISCV64 (mc_map_set_arch()); other trees leave the
+ * arch alone.
  * Return: 0; MC_EBADBLOB, with no diagnostic, when @blob is not a DTB
  * (wrong magic); MC_EINVAL with a diagnostic for a DTB that libfdt's
  * fdt_check_full() rejects, whose version is before 16, or whose ranges

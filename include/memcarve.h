@@ -89,7 +89,7 @@ extern "C" {
  *
  * MC_VERSION is what the program was compiled against; a shared library
  * installed later may be newer.
- * Return: a static string such as "0.1.0".
+ * Return: a static string such as "1.0.0".
  */
 const char *mc_version(void);
 
@@ -152,6 +152,7 @@ enum mc_arch {
 	MC_ARCH_PPC64,
 	MC_ARCH_X86_64,
 	MC_ARCH_MIPS,
+	MC_ARCH_RISCV64,	/* appended: the values above keep their numbers */
 };
 
 /* Region flags. The first group is input; the second is set in results. */
@@ -159,11 +160,15 @@ enum mc_arch {
 #define MC_F_READONLY	(1u << 1)	/* devices only read it (IVMD without IW) */
 #define MC_F_PRIVILEGED	(1u << 2)	/* IORT RMR: privileged access only */
 #define MC_F_ACCESS	(1u << 3)	/* @access holds IORT access attributes */
+#define MC_F_ALL_DEVICES (1u << 4)	/* direct*: every device (devices=all) */
+#define MC_F_IOVA_GAP	(1u << 5)	/* reserved: outside a device's usable
+					 * IOVA ranges; any other range over
+					 * it describes it */
 #define MC_F_BACKED	(1u << 8)	/* result: guest RAM still backs it */
 #define MC_F_RELOCATED	(1u << 9)	/* result: RAM added back by relocate */
 #define MC_F_CARVED	(1u << 10)	/* result: RAM was cut out under it */
 #define MC_F_INPUT_MASK	(MC_F_REUSABLE | MC_F_READONLY | MC_F_PRIVILEGED | \
-			 MC_F_ACCESS)
+			 MC_F_ACCESS | MC_F_ALL_DEVICES | MC_F_IOVA_GAP)
 
 /* A PCI device as [segment:]bus:dev.fn. */
 struct mc_pci_dev {

@@ -13,6 +13,11 @@ reservations. Each output must:
   - read back through "memcarve inspect": the same memory and our three
     reservations.
 
+Every tree as shipped also goes through "memcarve check": exit 0 or 1
+(findings, counted by code), never another status or a crash. QEMU's
+trees are checked again with a host MSI window in their RAM
+(reported at its range) and one above it (not reported).
+
 A tree memcarve refuses must be listed, with the reason, in refusals.txt
 (and in the README); any other refusal fails the run. The fresh tree is
 also put through Debian's dt-validate (dt-schema).
@@ -56,7 +61,12 @@ QEMU = [
     ("pseries", "ppc64", "pseries", ["-m", "2G"]),
     ("pseries-numa", "ppc64", "pseries", NUMA2),
     ("riscv64-virt", "riscv64", "virt", ["-m", "1G"]),
+    ("riscv64-virt-numa", "riscv64", "virt", NUMA2),
 ]
+
+
+# The map's arch per QEMU binary (arm64 for the rest).
+ARCH_OF = {"ppc64": "ppc64", "riscv64": "riscv64"}
 
 
 def sh(argv, **kw):
@@ -81,8 +91,7 @@ def qemu_trees(into):
         if not os.path.isfile(out):
             sys.exit(f"dt-corpus: {binary} -M {machine} dumped no tree:\n"
                      f"{r.stderr.decode(errors='replace')}")
-        trees.append((f"qemu/{name}", out,
-                      "ppc64" if arch == "ppc64" else "arm64"))
+        trees.append((f"qemu/{name}", out, ARCH_OF.get(arch, "arm64")))
     return trees
 
 
@@ -260,14 +269,137 @@ def inspected(text):
 
 def check(name, base_path, arch, memcarve, work):
     """(status, detail): ok, refused (the message) or FAIL (what broke),
-    for each memory node layout."""
+    for each memory node layout, then the iommu-addresses binding."""
     for layout in ("per-block", "one"):
         status, detail = check_layout(name, base_path, arch, memcarve, work,
                                       layout)
         if status != "ok":
             return status, f"--memory-nodes {layout}: {detail}"
     with open(base_path, "rb") as f:
-        return "ok", kept_counts(fdt.Tree(f.read()))
+        counts = kept_counts(fdt.Tree(f.read()))
+    bound, detail = check_binding(name, base_path, arch, memcarve, work)
+    if bound == "FAIL":
+        return "FAIL", f"iommu-addresses: {detail}"
+    if bound == "refused":    # why: what follows the device, less the hint
+        why = re.sub(r"^.*?device [0-9a-f:.]+: ", "", detail)
+        bound = "refused (" + why.split(" (set opts.no_iommu")[0] + ")"
+    if bound:
+        counts[f"iommu-addresses {bound}"] = 1
+    return "ok", counts
+
+
+# ---- the iommu-addresses binding ---------------------------------------------
+
+def iommu_bridge(tree):
+    """The first PCI host bridge with an iommu-map, or None."""
+    for path, props in tree.nodes:
+        p = dict(props)
+        parent = path.rsplit("/", 1)[0] or "/"
+        if (fdt.string(p.get("device_type")) == "pci" and "iommu-map" in p
+                and fdt.string(tree.prop(parent, "device_type")) != "pci"):
+            return path
+    return None
+
+
+def u32s(v):
+    return [int.from_bytes(v[i:i + 4], "big") for i in range(0, len(v), 4)]
+
+
+def check_binding(name, base_path, arch, memcarve, work):
+    """A tree whose host bridge has an iommu-map: its corpus-direct range
+    also names the first function of the bridge's root bus that the map
+    covers (function 0 if none). Returns (None, None)
+    for a tree without one, ("bound"|"refused", detail) or ("FAIL", what
+    broke): the child's iommu-addresses name a node under the bridge with
+    that devfn, equal to its reg; the node lists the child in its
+    memory-region; phandles stay unique; inspect reads devices= back."""
+    with open(base_path, "rb") as f:
+        base = fdt.Tree(f.read())
+    bridge = iommu_bridge(base)
+    map_text, ours = make_map(base, arch)
+    if bridge is None or "name=corpus-direct" not in map_text:
+        return None, None
+    dom = base.prop(bridge, "linux,pci-domain")
+    rng = base.prop(bridge, "bus-range")
+    seg = u32s(dom)[0] if dom and len(dom) == 4 else 0
+    bus = u32s(rng)[0] if rng and len(rng) == 8 else 0
+    # the first root-bus requester ID the iommu-map covers, else devfn 0
+    devfn = 0
+    imap = u32s(base.prop(bridge, "iommu-map"))
+    for at in range(0, len(imap) - 3, 4):
+        lo, hi = max(imap[at], bus << 8), imap[at] + imap[at + 3] - 1
+        if lo <= min(hi, bus << 8 | 0xff):
+            devfn = lo & 0xff
+            break
+    dev = f"{seg:04x}:{bus:02x}:{devfn >> 3:02x}.{devfn & 7}"
+    map_text = map_text.replace("name=corpus-direct",
+                                f"name=corpus-direct devices={dev}")
+    tag = re.sub(r"[^A-Za-z0-9.-]", "_", name) + ".iommu"
+    map_path = os.path.join(work, tag + ".map")
+    out_path = os.path.join(work, tag + ".out.dtb")
+    with open(map_path, "w") as f:
+        f.write(map_text)
+    try:
+        r = sh([memcarve, "dt", map_path, "--base", base_path, "-o",
+                out_path])
+        msg = r.stderr.decode(errors="replace").strip()
+        if r.returncode == 1 and "set opts.no_iommu_addresses" in msg:
+            return "refused", msg
+        if r.returncode:
+            return "FAIL", f"exit {r.returncode}: {msg}"
+        with open(out_path, "rb") as f:
+            out = fdt.Tree(f.read())
+        bad = verify_binding(base, base_path, out, out_path, bridge, bus,
+                             dev, memcarve)
+        return ("FAIL", bad) if bad else ("bound", None)
+    finally:
+        for p in (map_path, out_path):
+            if os.path.exists(p):
+                os.unlink(p)
+
+
+def verify_binding(base, base_path, out, out_path, bridge, bus, dev,
+                   memcarve):
+    before, _ = base_warnings(base_path)
+    after, err = dtc_warnings(out_path)
+    if after is None:
+        return f"dtc refuses the output: {err}"
+    if before is not None and after - before:
+        return f"new dtc warnings: {sorted(after - before)}"
+    ph = phandles(out)
+    if len(ph) != len(set(ph)) or not set(phandles(base)) <= set(ph):
+        return "phandles not unique, or the base's lost"
+    by_ph = {int.from_bytes(v, "big"): path for path, props in out.nodes
+             for n, v in props if n == "phandle"}
+    resv = fdt.resv_node(out)
+    child = [c for c in out.children(resv)
+             if c.rsplit("/", 1)[-1].startswith("corpus-direct@")]
+    if len(child) != 1:
+        return f"no corpus-direct child: {child}"
+    cp = dict(out.by_path[child[0]])
+    io = u32s(cp.get("iommu-addresses", b""))
+    reg = u32s(cp["reg"])
+    if len(io) != 6 or "phandle" not in cp:
+        return f"{child[0]}: iommu-addresses {io}, no phandle?"
+    node = by_ph.get(io[0], "")
+    nreg = u32s(out.prop(node, "reg") or b"")
+    region = u32s(out.prop(node, "memory-region") or b"")
+    devfn = int(dev[8:10], 16) << 3 | int(dev[11])
+    if (node.rsplit("/", 1)[0] != bridge or len(nreg) < 5 or
+            (nreg[0] >> 8) & 0xff != devfn or (nreg[0] >> 16) & 0xff != bus):
+        return f"iommu-addresses names {node!r}, not {dev} under {bridge}"
+    if int.from_bytes(cp["phandle"], "big") not in region:
+        return f"{node}: memory-region {region} lacks {child[0]}"
+    addr = (io[2] << 32) | io[3]
+    size = (io[4] << 32) | io[5]
+    first = reg[0] if len(reg) == 2 else (reg[0] << 32) | reg[1]
+    length = reg[-1] if len(reg) == 2 else (reg[2] << 32) | reg[3]
+    if (addr, size) != (first, length):
+        return f"iommu-addresses {addr:#x}+{size:#x} is not reg"
+    r = sh([memcarve, "inspect", out_path])
+    if f"devices={dev}" not in r.stdout.decode(errors="replace"):
+        return "inspect does not read devices= back"
+    return None
 
 
 def kept_counts(tree):
@@ -348,13 +480,56 @@ def verify(base, base_path, out_path, map_path, ours, memcarve):
     return None
 
 
+def memcarve_check(memcarve, path):
+    """memcarve check on the tree as shipped: exit 0 (clean) or 1
+    (findings), never a crash or a refusal; the finding codes."""
+    p = subprocess.run([memcarve, "check", path], capture_output=True,
+                       timeout=60)
+    if p.returncode not in (0, 1) or p.stderr:
+        return None, f"memcarve check: exit {p.returncode}: " \
+            f"{p.stderr.decode(errors='replace')[:300]}"
+    return [line.split(": ")[1] for line in
+            p.stdout.decode(errors="replace").splitlines()], None
+
+
+def host_conflicts(memcarve, name, path, work):
+    """QEMU's trees with a host MSI window in their RAM (found, at its
+    range) and one past their RAM (not found); None if both hold."""
+    with open(path, "rb") as f:
+        tree = fdt.Tree(f.read())
+    ac = min(max(tree.cells("#address-cells", 2), 1), 2)
+    sc = min(max(tree.cells("#size-cells", 1), 1), 2)
+    mem = memory_of(tree, ac, sc, "arm64")
+    inside = find_room(mem, reservations(tree, ac, sc), 64 << 10, 64 << 10)
+    outside = (mem[-1][1] + 1 + 0xffff) // 0x10000 * 0x10000
+    for at, want in ((inside, True), (outside, False)):
+        resv = os.path.join(work, name.replace("/", "_") + ".resv")
+        with open(resv, "w") as f:
+            f.write(f"0x{at:016x} 0x{at + 0xffff:016x} msi\n")
+        p = subprocess.run([memcarve, "check", path, "--resv", resv],
+                           capture_output=True, timeout=60)
+        line = f"{path}: ram-over-host-reserved: 0x{at:x}-0x{at + 0xffff:x}:"
+        found = line.encode() in p.stdout
+        if found != want or p.returncode != (1 if want else p.returncode):
+            return (f"memcarve check --resv with msi at 0x{at:x}: exit "
+                    f"{p.returncode}, {'not ' if want else ''}found: "
+                    f"{p.stdout.decode(errors='replace')[:300]}")
+    return None
+
+
 def run_one(job):
     name, path, arch, memcarve, work = job
+    codes = []
     try:
         status, detail = check(name, path, arch, memcarve, work)
+        codes, why = memcarve_check(memcarve, path)
+        if not why and name.startswith("qemu/"):
+            why = host_conflicts(memcarve, name, path, work)
+        if why:
+            status, detail = "FAIL", why
     except Exception as e:  # a parser or tool failure is a failure
         status, detail = "FAIL", f"{type(e).__name__}: {e}"
-    return name, status, detail
+    return name, status, detail, codes or []
 
 
 # ---- fresh trees through dt-validate ---------------------------------------
@@ -433,6 +608,11 @@ def main(argv):
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results.sort()
+    found = {}
+    for *_, codes in results:
+        for code in codes:
+            found[code] = found.get(code, 0) + 1
+    results = [r[:3] for r in results]
     failed = [r for r in results if r[1] == "FAIL"]
     refused = [r for r in results if r[1] == "refused"]
     unlisted = [r for r in refused if not listed(r[0], r[2], refusals)]
@@ -452,6 +632,9 @@ def main(argv):
         for k, v in (counts.items() if status == "ok" else ()):
             kept[k] = kept.get(k, 0) + v
     print("  kept: " + ", ".join(f"{v} {k}" for k, v in kept.items()))
+    print("  memcarve check on every tree, exit 0 or 1: " +
+          (", ".join(f"{v} {k}" for k, v in sorted(found.items())) or
+           "no findings"))
     for reason, n in sorted(by_reason.items(), key=lambda x: -x[1]):
         print(f"  refused {n:4}: {reason}")
     for p in fresh:

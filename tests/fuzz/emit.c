@@ -13,9 +13,11 @@
 #include <libfdt.h>
 #include "fuzz.h"
 #include "memcarve-acpi.h"
+#include "memcarve-acpi-ssdt.h"
 #include "memcarve-cmdline.h"
 #include "memcarve-dt.h"
 #include "memcarve-e820.h"
+#include "memcarve-pvh.h"
 
 void fuzz_fail(const char *what, int err)
 {
@@ -181,6 +183,27 @@ static void emit_cmdline(struct mc_map *map, const struct mc_cmdline_opts *o)
 	free(buf);
 }
 
+/* The PVH block and the PNP0C02 SSDT, each decoded back. */
+static void emit_pvh_ssdt(struct mc_map *map)
+{
+	struct mc_pvh_opts o;
+	size_t len;
+	void *out;
+
+	mc_pvh_opts_init(&o);
+	o.start_info_addr = 0x7000;
+	if (mc_pvh_build_alloc(map, &o, &out, &len) == 0) {
+		fuzz_round_trip(mc_pvh_decode, out, len,
+				"mc_pvh_decode of our own block");
+		mc_free(out);
+	}
+	if (mc_acpi_ssdt_build_alloc(map, NULL, &out, &len) == 0) {
+		fuzz_round_trip(mc_acpi_ssdt_decode, out, len,
+				"mc_acpi_ssdt_decode of our own SSDT");
+		mc_free(out);
+	}
+}
+
 void fuzz_emit_all(struct mc_map *map)
 {
 	static const struct mc_dt_opts dt_opts[] = {
@@ -204,6 +227,7 @@ void fuzz_emit_all(struct mc_map *map)
 		emit_dt(map, &dt_opts[i]);
 	emit_e820(map);
 	emit_acpi(map);
+	emit_pvh_ssdt(map);
 	for (size_t i = 0; i < sizeof(cl_opts) / sizeof(cl_opts[0]); i++)
 		emit_cmdline(map, &cl_opts[i]);
 }

@@ -48,8 +48,10 @@ FUZZ_SEEDS_inspect    := $(wildcard fixtures/dt/*.dtb fixtures/acpi/*.aml \
 			   fixtures/core/*.show fixtures/core/*.json \
 			   fixtures/core/*.slots* fixtures/e820/*.txt \
 			   fixtures/cmdline/*.txt fixtures/inspect/*.txt \
-			   fixtures/inspect/*.bin)
+			   fixtures/inspect/*.bin fixtures/pvh/*.pvh \
+			   fixtures/ssdt/*.aml)
 FUZZ_SEEDS_bzimage    := $(wildcard fixtures/e820/bzimage-*.bin)
+FUZZ_SEEDS_pvh_kernel := $(wildcard fixtures/pvh/*.elf)
 
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-regress determinism fuzz-cli \
 	fuzz-cli-smoke fuzz-cli-tools $(FUZZ_NAMES:%=fuzz-%) \

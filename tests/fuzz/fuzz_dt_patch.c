@@ -3,8 +3,11 @@
  * fuzz_dt_patch.c - DT patch mode on an arbitrary base blob.
  *
  * The input is the base DTB. Its last byte also picks the options (cells,
- * layout, memreserve, drop-memreserve): that byte lies past a valid tree's
- * totalsize, which patch mode must allow (base_len is the buffer's size).
+ * layout, memreserve, drop-memreserve, no iommu-addresses): that byte lies
+ * past a valid tree's totalsize, which patch mode must allow (base_len is
+ * the buffer's size). The map's direct range names a PCI device, so a base
+ * with an SMMU behind its host bridge (the smmuv3 seed) exercises the
+ * iommu-addresses binding.
  * A tree the library accepts must be one libfdt accepts and our own
  * decoder reads back; the base must be refused (never crash) otherwise.
  */
@@ -66,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   : MC_DT_MEMORY_PER_BLOCK,
 		.memreserve = (enum mc_dt_memreserve)(pick >> 2 & 3) % 3,
 		.drop_base_memreserve = pick & 16,
+		.no_iommu_addresses = pick & 32,
 	};
 
 	/* The map is the same every time: carve it once per process. */

@@ -10,9 +10,11 @@
 #include <string.h>
 #include "fuzz.h"
 #include "memcarve-acpi.h"
+#include "memcarve-acpi-ssdt.h"
 #include "memcarve-dt.h"
 #include "memcarve-e820.h"
 #include "memcarve-cmdline.h"
+#include "memcarve-pvh.h"
 #include "../../cli/cli.h"
 
 /* Keep in the order of decoders[] in cli/cmd_inspect.c. */
@@ -21,8 +23,10 @@ static int (*const decoders[])(struct mc_map *, const void *, size_t) = {
 	mc_acpi_dmar_decode,
 	mc_acpi_ivrs_decode,
 	mc_acpi_iort_decode,
+	mc_acpi_ssdt_decode,
 	mc_e820_zeropage_decode,
 	mc_e820_setup_data_decode,
+	mc_pvh_decode,
 	mc_e820_raw_decode,
 	mc_acpi_rsdp_decode,
 	cli_show_json_decode,

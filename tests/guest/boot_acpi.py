@@ -6,6 +6,10 @@
         guest's e820 equals ours, 'DMAR: RMRR base: ... end: ...' for each
         range, no '[Firmware Bug]' line, and each range 'direct' in the
         reserved_regions of the IOMMU group of its device.
+  dmar-vfio  the same boot with the RMRR from a host IOMMU group read from
+        a saved sysfs tree (--sysfs-root fixtures/host/sysfs --vfio
+        0000:00:17.0=00:1f.2): the host's direct range reaches the guest's
+        IOMMU as a direct range of the guest BDF given.
   ivrs  x86_64 q35 + amd-iommu through SeaBIOS: QEMU's IVRS (dumped from a
         baseline boot) patched with our IVMDs, by the initrd table upgrade.
         Required: the guest's IVRS is ours byte for byte, amd_iommu_dump
@@ -66,9 +70,11 @@ def edk2_args(arch, art):
 guest.register_mode("edk2", edk2_args)
 
 
-def direct_ranges(tool, path):
-    """The map's direct* ranges: (start, end, type, name), from show --json."""
-    regions = guest.load_map(guest.memcarve(tool, "show", "--json", path))
+def direct_ranges(tool, path, *host):
+    """The map's direct* ranges: (start, end, type, name), from show --json
+    (with @host: the host options --vfio, --resv... that add ranges)."""
+    regions = guest.load_map(guest.memcarve(tool, "show", "--json", path,
+                                            *host))
     return [r for r in regions
             if r.kind == "reserved" and r.type in ("direct", "direct-relaxable")]
 
@@ -144,28 +150,28 @@ def report(name, problems, started, view, ours, theirs):
 
 # --- DMAR --------------------------------------------------------------------
 
-def case_dmar(tool, scratch, series):
+def case_dmar(tool, scratch, series, path="fixtures/acpi/boot-q35-dmar.map",
+              host=(), label="dmar"):
     started = time.monotonic()
-    path = "fixtures/acpi/boot-q35-dmar.map"
     dmar = os.path.join(scratch, "dmar.aml")
     blob = os.path.join(scratch, "acpi.bin")
     zp = os.path.join(scratch, "zp.bin")
-    guest.memcarve(tool, "acpi", path, "--table", "dmar", "-o", dmar)
+    guest.memcarve(tool, "acpi", path, *host, "--table", "dmar", "-o", dmar)
     declared = guest.memcarve(tool, "acpi", "--rsdp", hex(ACPI_ADDR), "-o", blob,
-                               path, dmar).split()
-    carved = guest.memcarve(tool, "show", "--json", path)
+                               *host, path, dmar).split()
+    carved = guest.memcarve(tool, "show", "--json", path, *host)
     acpi = [r for r in guest.load_map(carved) if r.kind == "acpi"]
     size = int(declared[2], 16)
     if not acpi or rng(acpi[0]) != (ACPI_ADDR, ACPI_ADDR + 0xfff) or size > 4096:
         raise guest.HarnessError(f"the map's acpi range must hold the "
                                  f"{size}-byte RSDP blob at {ACPI_ADDR:#x}")
-    guest.memcarve(tool, "e820", path, "--format", "zeropage", "-o", zp,
+    guest.memcarve(tool, "e820", path, *host, "--format", "zeropage", "-o", zp,
                     "--kernel", guest.kernel("x86_64", series),
                     "--rsdp-addr", hex(ACPI_ADDR))
     art = guest.Artifacts(mode="stub", zero_page=zp,
                           blobs=[(ACPI_ADDR, blob)], machine=Q35,
                           qemu_args=["-device", "intel-iommu"],
-                          cmdline="intel_iommu=on", name="acpi-dmar",
+                          cmdline="intel_iommu=on", name=f"acpi-{label}",
                           kernel=series,
                           # Our blob is RSDP, XSDT and DMAR only: without a
                           # FADT there is no SMI command port to enable
@@ -176,7 +182,7 @@ def case_dmar(tool, scratch, series):
     result = guest.compare(view, carved, check_iommu=True)
     if not result:
         problems.append(str(result))
-    ranges = direct_ranges(tool, path)
+    ranges = direct_ranges(tool, path, *host)
     for r in ranges:
         start, end = rng(r)
         # The kernel prints %#016Llx: "0x" and 14 digits.
@@ -185,11 +191,24 @@ def case_dmar(tool, scratch, series):
             problems.append(f"no '{line}' in dmesg")
     problems += [f"guest: {l}" for l in find_lines(view, r"Firmware Bug|BIOS is broken")]
     check_in_groups(view, ranges, lambda r: ["0000:00:1f.2"], problems)
-    ours = [f"RMRR {rng(r)[0]:#x}-{rng(r)[1]:#x} {r.type} ({r.name})"
+    ours = [f"RMRR {rng(r)[0]:#x}-{rng(r)[1]:#x} {r.type} ({r.name or 'host'})"
             for r in ranges]
     theirs = find_lines(view, r"DMAR: RMRR|DMAR: (Host address|DRHD)") + \
         [l for l in iommu_lines(view) if "direct" in l]
-    return report(f"dmar [linux {series}]", problems, started, view, ours, theirs)
+    return report(f"{label} [linux {series}]", problems, started, view, ours,
+                  theirs)
+
+
+def case_dmar_vfio(tool, scratch, series):
+    """The DMAR case with the RMRR from a host IOMMU group in sysfs, passed
+    through as the guest's AHCI controller: no map line names the range."""
+    path = "fixtures/host/boot-q35-vfio.map"
+    host = ["--sysfs-root", "fixtures/host/sysfs",
+            "--vfio", "0000:00:17.0=00:1f.2"]
+    if direct_ranges(tool, path) or not direct_ranges(tool, path, *host):
+        raise guest.HarnessError(f"{path}: the direct range must come from "
+                                 "the host's group, not the map")
+    return case_dmar(tool, scratch, series, path, host, "dmar-vfio")
 
 
 # --- IVRS --------------------------------------------------------------------
@@ -307,7 +326,9 @@ def case_iort(tool, scratch, series):
 
 
 # name, function, guest arch
-CASES = [("dmar", case_dmar, "x86_64"), ("ivrs", case_ivrs, "x86_64"),
+CASES = [("dmar", case_dmar, "x86_64"),
+         ("dmar-vfio", case_dmar_vfio, "x86_64"),
+         ("ivrs", case_ivrs, "x86_64"),
          ("iort", case_iort, "arm64")]
 
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "memcarve.h"
+#include "memcarve-host.h"
 
 #define GOLDEN_WORDS 64
 
@@ -70,6 +71,34 @@ static inline bool golden_runs(const struct golden_line *g,
 }
 
 /*
+ * --resv FILE[,devices=BDF[,BDF...]] as the tool reads it: the host file,
+ * its direct ranges serving those guest devices ("all": every device).
+ */
+static inline int golden_load_resv(struct mc_map *map, const char *resv)
+{
+	struct mc_pci_dev dev[16];
+	struct mc_resv_opts o;
+	char file[512], *list, *save = NULL;
+
+	snprintf(file, sizeof(file), "%s", resv);
+	mc_resv_opts_init(&o);
+	o.devices = dev;
+	list = strstr(file, ",devices=");
+	if (list) {
+		*list = '\0';
+		for (char *d = strtok_r(list + 9, ",", &save); d;
+		     d = strtok_r(NULL, ",", &save)) {
+			if (strcmp(d, "all") == 0)
+				o.flags |= MC_F_ALL_DEVICES;
+			else if (o.n_devices == 16 ||
+				 mc_pci_dev_parse(d, &dev[o.n_devices++]))
+				fail_msg("--resv %s: bad device '%s'", resv, d);
+		}
+	}
+	return mc_map_load_resv_file_for(map, file, &o);
+}
+
+/*
  * The carved map a case names: its MAP file, --resv FILE and --arch ARCH
  * (NULL: not given). Any error fails the test, naming it.
  */
@@ -83,7 +112,7 @@ static inline struct mc_map *golden_map(const char *path, const char *resv,
 	if (arch && (mc_arch_parse(arch, &a) || mc_map_set_arch(map, a)))
 		fail_msg("--arch %s: not an arch", arch);
 	if (mc_map_load_file(map, path) ||
-	    (resv && mc_map_load_resv_file(map, resv)) || mc_map_carve(map))
+	    (resv && golden_load_resv(map, resv)) || mc_map_carve(map))
 		fail_msg("%s: %s", path, mc_map_error(map, 0)->msg);
 	return map;
 }

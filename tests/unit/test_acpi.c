@@ -122,12 +122,13 @@ static void dmar_describes_the_whole_input_range_once(void **state)
 {
 	/* An msi range on top splits the direct range into two pieces. */
 	size_t len;
-	uint8_t *t = build(X86 "reserved 0x7e000000 1M type=direct\n"
+	uint8_t *t = build(X86 "reserved 0x7e000000 1M type=direct "
+			   "devices=00:02.0\n"
 			   "reserved 0x7e040000 64K type=msi\n",
 			   MC_ACPI_DMAR, NULL, NULL, 0, &len);
 
 	(void)state;
-	assert_int_equal(len, 64 + 24);
+	assert_int_equal(len, 64 + 24 + 8);	/* one device scope */
 	assert_int_equal(le64(t + 64 + 8), 0x7e000000);
 	assert_int_equal(le64(t + 64 + 16), 0x7e0fffff);
 	mc_free(t);
@@ -137,7 +138,8 @@ static void dmar_rmrr_may_end_at_the_top_of_memory(void **state)
 {
 	size_t len;
 	uint8_t *t = build("arch x86_64\nram 0x0 1G\n"
-			   "reserved 0xfffffffffffff000 4K type=direct\n",
+			   "reserved 0xfffffffffffff000 4K type=direct "
+			   "devices=00:02.0\n",
 			   MC_ACPI_DMAR, NULL, NULL, 0, &len);
 
 	(void)state;
@@ -195,17 +197,18 @@ static void dmar_patch_inserts_rmrrs_after_the_drhds(void **state)
 {
 	size_t blen, len;
 	uint8_t *base = qemu_dmar(&blen);
-	uint8_t *t = build(X86 "reserved 0x7e000000 1M type=direct\n",
+	uint8_t *t = build(X86 "reserved 0x7e000000 1M type=direct "
+			   "devices=00:02.0\n",
 			   MC_ACPI_DMAR, NULL, base, blen, &len);
 
 	(void)state;
 	assert_table(t, len, "DMAR");
-	assert_int_equal(len, blen + 24);
+	assert_int_equal(len, blen + 24 + 8);	/* RMRR and its scope */
 	assert_memory_equal(t + 10, "BOCHS BXPC    ", 14);
 	assert_int_equal(le32(t + 24), 2);		/* base + 1 */
 	assert_memory_equal(t + 36, base + 36, 64 - 36);	/* DRHD kept */
 	assert_int_equal(le16(t + 64), 1);		/* then the RMRR */
-	assert_memory_equal(t + 88, base + 64, 8);	/* ATSR after it */
+	assert_memory_equal(t + 96, base + 64, 8);	/* ATSR after it */
 	mc_free(t);
 	free(base);
 }
@@ -287,7 +290,7 @@ static void ivrs_fresh_has_qemu_amd_iommu_ivhd(void **state)
 static void ivrs_ivmd_types_follow_the_devices(void **state)
 {
 	size_t len;
-	uint8_t *t = build(X86 "reserved 0x10000000 1M type=direct\n"
+	uint8_t *t = build(X86 "reserved 0x10000000 1M type=direct devices=all\n"
 			   "reserved 0x20000000 1M type=direct devices=00:04.0\n"
 			   "reserved 0x30000000 1M type=direct "
 			   "devices=00:05.2,00:05.0,00:05.1,01:00.0 readonly\n",
@@ -316,7 +319,7 @@ static void ivrs_patch_appends_ivmds(void **state)
 {
 	size_t blen, len;
 	uint8_t *base = build(X86, MC_ACPI_IVRS, NULL, NULL, 0, &blen);
-	uint8_t *t = build(X86 "reserved 0x10000000 1M type=direct\n",
+	uint8_t *t = build(X86 "reserved 0x10000000 1M type=direct devices=all\n",
 			   MC_ACPI_IVRS, NULL, base, blen, &len);
 
 	(void)state;

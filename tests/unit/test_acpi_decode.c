@@ -8,16 +8,24 @@
  */
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
+#include "memcarve-host.h"
 #include "internal/region.h"
 #include "acpi_table.h"
 
+/* @path, and @resv for the USB controller at 00:14.0 the fixtures pass. */
 static struct mc_map *load(const char *path, const char *resv)
 {
+	static const struct mc_pci_dev usb = { 0, 0, 0x14 << 3 };
 	struct mc_map *map = mc_map_new();
+	struct mc_resv_opts o;
 
 	assert_non_null(map);
+	mc_resv_opts_init(&o);
+	o.devices = &usb;
+	o.n_devices = 1;
 	if (mc_map_load_file(map, path) ||
-	    (resv && mc_map_load_resv_file(map, resv)) || mc_map_carve(map))
+	    (resv && mc_map_load_resv_file_for(map, resv, &o)) ||
+	    mc_map_carve(map))
 		fail_msg("%s: %s", path, first_error(map));
 	return map;
 }
@@ -243,7 +251,7 @@ static void decoders_name_what_is_broken(void **state)
 	mc_free(t);
 
 	t = table_of("arch x86_64\nram 0 1G\nreserved 0x1000000 4K "
-		     "type=direct\n", MC_ACPI_IVRS, &len);
+		     "type=direct devices=all\n", MC_ACPI_IVRS, &len);
 	t[len - 32 + 24] = 0;	/* IVMD memory length 0 */
 	t[len - 32 + 25] = 0;
 	fix_checksum(t, len);
@@ -323,7 +331,7 @@ static void decoding_and_patching_check_alike(void **state)
 	mc_free(t);
 
 	t = table_of("arch x86_64\nram 0 1G\nreserved 0x1000000 4K "
-		     "type=direct\n", MC_ACPI_IVRS, &len);
+		     "type=direct devices=all\n", MC_ACPI_IVRS, &len);
 	/* An IVMD is 32 bytes: the decoder took longer ones before. */
 	longer = calloc(1, len + 4);
 	memcpy(longer, t, len);

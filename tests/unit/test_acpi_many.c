@@ -93,7 +93,7 @@ static void reserve_keeps_the_table_in_place(void **state)
 /*
  * A map of @n direct ranges of 64 KiB: every fifth has 12 devices (more
  * than fit the small list on the stack, and more than the buffer is
- * sized for), every fifth none (@sids: stream IDs instead), the rest
+ * sized for), every fifth stream IDs (@sids) or one device, the rest
  * one. @arch and @ram start it.
  */
 static char *many_ranges(const char *head, size_t n, bool sids)
@@ -117,7 +117,8 @@ static char *many_ranges(const char *head, size_t n, bool sids)
 						"00:09.0");
 		else if (i % 5 == 1)
 			off += (size_t)snprintf(text + off, cap - off, "%s",
-						sids ? " sids=9,3,4,1" : "");
+						sids ? " sids=9,3,4,1" :
+						       " devices=00:1f.1");
 		else
 			off += (size_t)snprintf(text + off, cap - off,
 						" devices=00:%02zx.%zu",
@@ -141,7 +142,7 @@ static void long_tables_are_whole_and_sum_to_zero(void **state)
 	(void)state;
 	/* DMAR: header, DRHD, an RMRR per range, 8 bytes per device. */
 	t = build(xm, MC_ACPI_DMAR, NULL, 0, &len);
-	assert_int_equal(len, 48 + 16 + 101 * 24 + (21 * 12 + 60) * 8);
+	assert_int_equal(len, 48 + 16 + 101 * 24 + (21 * 12 + 80) * 8);
 	mc_free(t);
 	t = build(xm, MC_ACPI_IVRS, NULL, 0, &len);
 	assert_true(len > 48 + 36 + 101 * 32);

@@ -67,11 +67,33 @@ static const struct carve_case cases[] = {
 	  "100000 fd000 3000 0 0" },
 	{ "carve: the same range twice is one range (sysfs repeats them)",
 	  "ram 0 1M name=r\nreserved 0x40000 4K type=msi\n"
-	  "reserved 0x40000 4K type=msi name=m\n",
+	  "reserved 0x40000 4K type=msi\n",
 	  "0x0-0x3ffff ram r\n"
 	  "0x40000-0x40fff reserved/msi carved -\n"
 	  "0x41000-0xfffff ram r\n",
 	  "100000 ff000 1000 0 0" },
+	{ "merge: a bare (host) range takes the map's range of its extent",
+	  "ram 0 1M name=r\nreserved 0x40000 4K type=msi\n"
+	  "reserved 0x40000 4K type=msi name=m\n",
+	  "0x0-0x3ffff ram r\n"
+	  "0x40000-0x40fff reserved/msi carved m\n"
+	  "0x41000-0xfffff ram r\n",
+	  "100000 ff000 1000 0 0" },
+	{ "merge: a map range containing host ranges describes them all",
+	  "ram 0 1M name=r\nreserved 0x41000 4K type=direct\n"
+	  "reserved 0x40000 16K type=direct devices=00:02.0 name=igd "
+	  "policy=overlay\nreserved 0x43000 4K type=direct\n",
+	  "0x0-0x3ffff ram r\n"
+	  "0x40000-0x43fff reserved/direct backed igd\n"
+	  "0x44000-0xfffff ram r\n",
+	  "100000 100000 0 0 0" },
+	{ "merge: the map's policy applies to the host range it names",
+	  "ram 0 1M name=r\nreserved 0x40800 2K type=direct\n"
+	  "reserved 0x40800 2K type=direct policy=overlay name=fw\n",
+	  "0x0-0x407ff ram r\n"
+	  "0x40800-0x40fff reserved/direct backed fw\n"
+	  "0x41000-0xfffff ram r\n",
+	  "100000 100000 0 0 0" },
 	{ "carve: overlapping types: the more specific wins the description",
 	  "ram 0 1M name=r\nreserved 0x40000 16K name=a\n"
 	  "reserved 0x41000 4K type=msi name=m\n",
@@ -303,7 +325,8 @@ static const struct error_case errors[] = {
 	  "test.map:2: ram 0xfffffffffff00000+0x100000: no free space above it "
 	  "for the 0x1000 bytes relocate carved out of it", 1 },
 	{ "merge: overlapping ranges of one type with different policies",
-	  "ram 0 1M\nreserved 0x40000 8K policy=overlay\nreserved 0x41000 8K\n",
+	  "ram 0 1M\nreserved 0x40000 8K policy=overlay\n"
+	  "reserved 0x41000 8K policy=carve\n",
 	  MC_EOVERLAP,
 	  "test.map:3: reserved 0x41000+0x2000: overlaps reserved 0x40000+0x2000 "
 	  "(test.map:2) (the two have different policies)", 1 },
@@ -313,6 +336,12 @@ static const struct error_case errors[] = {
 	  "test.map:3: reserved 0x40000+0x2000 type=direct: overlaps reserved "
 	  "0x40000+0x2000 type=direct (test.map:2) (the two serve different "
 	  "devices)", 1 },
+	{ "merge: a map range naming devices must contain the host range",
+	  "ram 0 1M\nreserved 0x40000 8K type=direct devices=00:02.0\n"
+	  "reserved 0x41000 8K type=direct\n", MC_EOVERLAP,
+	  "test.map:3: reserved 0x41000+0x2000 type=direct: overlaps reserved "
+	  "0x40000+0x2000 type=direct (test.map:2) (only a range that contains "
+	  "the other can give it devices and attributes)", 1 },
 };
 
 static void run_error(void **state)

@@ -84,6 +84,8 @@ static void parse_case(const struct golden_line *g, struct golden_case *c)
 			c->opt.memreserve = MC_DT_MEMRESERVE_OFF;
 		else if (strcmp(w, "--drop-memreserve") == 0)
 			c->opt.drop_base_memreserve = true;
+		else if (strcmp(w, "--no-iommu-addresses") == 0)
+			c->opt.no_iommu_addresses = true;
 		else if (strcmp(w, "--pad") == 0)
 			c->opt.pad = strtoull(next, NULL, 0),
 			c->opt.pad_set = true, i++;

@@ -130,7 +130,7 @@ struct bad {
 static const struct bad bad[] = {
 	{ "rom 0 1M", MC_EINVAL,
 	  "test.map:1: 'rom': unknown statement (expected arch, granule, "
-	  "policy, ram, mmio, reserved, acpi, nvs, pmem)" },
+	  "policy, ram, mmio, reserved, acpi, nvs, pmem, resv)" },
 	{ "ram", MC_EINVAL,
 	  "test.map:1: start: missing (expected: ram START SIZE [attributes])" },
 	{ "ram 0", MC_EINVAL,
@@ -163,7 +163,7 @@ static const struct bad bad[] = {
 	{ "ram 0 1M colour=red", MC_EINVAL,
 	  "test.map:1: 'colour=red': unknown attribute (expected type=, name=, "
 	  "devices=, sids=, align=, policy=, access=, reusable, readonly, "
-	  "privileged)" },
+	  "privileged, iova-gap)" },
 	{ "ram 0 1M type=msi", MC_EINVAL,
 	  "test.map:1: type=: only reserved ranges have a type" },
 	{ "reserved 0 1M type=doorbell", MC_EINVAL,
@@ -216,7 +216,8 @@ static const struct bad bad[] = {
 	  "test.map:1: policy=: 'maybe' is not one of abort, overlay, carve, "
 	  "relocate" },
 	{ "arch riscv", MC_EINVAL,
-	  "test.map:1: arch: 'riscv' is not one of arm64, ppc64, x86_64, mips" },
+	  "test.map:1: arch: 'riscv' is not one of arm64, ppc64, x86_64, "
+	  "mips, riscv64" },
 	{ "arch", MC_EINVAL, "test.map:1: arch: expects exactly one value" },
 	{ "arch arm64\narch arm64", MC_EINVAL,
 	  "test.map:2: arch: given twice (first on line 1)" },

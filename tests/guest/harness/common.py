@@ -17,6 +17,7 @@ DEBIAN_ARCH = {
     "ppc64le": "ppc64el",
     "mips64el": "mips64el",
     "mipsel": "mipsel",
+    "riscv64": "riscv64",
 }
 
 ARCHES = tuple(DEBIAN_ARCH)
@@ -69,6 +70,7 @@ TOOL_PACKAGE = {
     "qemu-system-ppc64": "qemu-system-ppc",
     "qemu-system-mips64el": "qemu-system-mips",
     "qemu-system-mipsel": "qemu-system-mips",
+    "qemu-system-riscv64": "qemu-system-misc",
 }
 
 

@@ -31,6 +31,7 @@ FLAVOUR = {
     "ppc64el": "powerpc64le",
     "mips64el": "5kc-malta",
     "mipsel": "4kc-malta",
+    "riscv64": "riscv64",
 }
 
 ARCHIVE = "http://deb.debian.org/debian"
@@ -65,10 +66,15 @@ SERIES = {
                    r"linux-image-6\.12\.([0-9]+)\+deb12-{f}", None, BOOT_MEMBERS),
     # sid: the kernel is in linux-binary-<v>+deb<NN>-<flavour>
     # (usr/lib/modules/<v>/vmlinuz), its config in linux-base-<same>.
+    # Debian 13: linux-image-6.12.<n>+deb13-<flavour>, kernel in /boot.
+    # bookworm has no riscv64 port, so riscv64's oldest series is trixie's.
+    "trixie": Series(("trixie", "trixie-updates", "trixie-security"),
+                     r"linux-image-6\.12\.([0-9]+)\+deb13-{f}", None,
+                     BOOT_MEMBERS),
     "sid": Series(("sid",),
                   r"linux-binary-([0-9]+)\.([0-9]+)\.([0-9]+)\+deb[0-9]+-{f}",
                   ("linux-binary-", "linux-base-"),
-                  ("./usr/lib/modules/*/vmlinuz", "./usr/lib/modules/*/config")),
+                  ("./usr/lib/modules/*/vmlinu*", "./usr/lib/modules/*/config")),
 }
 
 # Which series each guest arch boots. No mips kernel is in trixie or sid;
@@ -81,8 +87,20 @@ MATRIX = {
     "ppc64le": ("6.1", "6.12", "sid"),
     "mips64el": ("6.1", "6.12"),
     "mipsel": ("6.1",),
+    "riscv64": ("trixie", "sid"),
 }
 DEFAULT_SERIES = "6.1"
+
+# The series whose entry carries busybox-static for an arch: the oldest
+# one it boots (6.1, bookworm, except where bookworm has no port).
+BUSYBOX_SERIES = {"riscv64": "trixie"}
+
+
+def busybox_series(debarch):
+    for arch, deb in DEBIAN_ARCH.items():
+        if deb == debarch:
+            return BUSYBOX_SERIES.get(arch, DEFAULT_SERIES)
+    return DEFAULT_SERIES
 
 MANIFEST = "manifest.json"
 UPDATE_TRIES = 2
@@ -223,7 +241,7 @@ def _fetch_entry(series, debarch):
     pkgs = [kpkg]
     if spec.base:
         pkgs.append(kpkg.replace(*spec.base, 1))
-    if series == DEFAULT_SERIES:
+    if series == busybox_series(debarch):
         pkgs.append("busybox-static")
     debs = [_download(series, debarch, p, work) for p in pkgs]
     tmp = dest + ".new"
@@ -240,9 +258,13 @@ def _fetch_entry(series, debarch):
         "config": _one(tmp, spec.members[1], "config", pkgs[-1]),
     }
     manifest["page_size"] = page_size(os.path.join(tmp, manifest["config"]))
-    if series == DEFAULT_SERIES:
-        _extract(debs[-1], ["./bin/busybox"], tmp)
-        manifest["busybox"] = "bin/busybox"
+    if series == busybox_series(debarch):
+        # bookworm's busybox-static has /bin/busybox, trixie's (merged
+        # /usr) /usr/bin/busybox; tar's "*" matches "/" too.
+        _extract(debs[-1], ["./*bin/busybox"], tmp)
+        manifest["busybox"] = next(
+            p for p in ("bin/busybox", "usr/bin/busybox")
+            if os.path.isfile(os.path.join(tmp, p)))
         manifest["busybox_version"] = _version(debs[-1])
     with open(os.path.join(tmp, MANIFEST), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
@@ -267,8 +289,8 @@ def cached(series, debarch):
             man = json.load(f)
     except (FileNotFoundError, ValueError):
         return None
-    keys = ["kernel", "config"] + (["busybox"] if series == DEFAULT_SERIES
-                                   else [])
+    keys = ["kernel", "config"] + (["busybox"] if series ==
+                                   busybox_series(debarch) else [])
     for key in keys:
         if key not in man or not os.path.isfile(
                 os.path.join(entry_dir(series, debarch), man[key])):
@@ -297,20 +319,21 @@ def check_series(arch, series):
                            f", not '{series}'")
 
 
-def ensure(arch, series=DEFAULT_SERIES, refresh=False):
+def ensure(arch, series=None, refresh=False):
     """Paths of the kernel, its config and busybox for a guest arch and
-    kernel series, downloading once."""
+    kernel series (default: the arch's oldest), downloading once."""
+    series = series or MATRIX[arch][0]
     check_series(arch, series)
     debarch = DEBIAN_ARCH[arch]
     man = _ensure_entry(series, debarch, refresh)
     base = entry_dir(series, debarch)
-    bb = man if series == DEFAULT_SERIES else \
-        _ensure_entry(DEFAULT_SERIES, debarch, False)
+    bbs = busybox_series(debarch)
+    bb = man if series == bbs else _ensure_entry(bbs, debarch, False)
     return {
         "series": series,
         "kernel": os.path.join(base, man["kernel"]),
         "config": os.path.join(base, man["config"]),
-        "busybox": os.path.join(entry_dir(DEFAULT_SERIES, debarch),
+        "busybox": os.path.join(entry_dir(bbs, debarch),
                                 bb["busybox"]),
         "kernel_package": man["kernel_package"],
         "kernel_version": man["kernel_version"],
@@ -318,7 +341,7 @@ def ensure(arch, series=DEFAULT_SERIES, refresh=False):
     }
 
 
-def linux_version(arch, series=DEFAULT_SERIES):
+def linux_version(arch, series=None):
     """'major.minor' of the cached kernel, e.g. '6.1' or '7.2'."""
     ver = ensure(arch, series)["kernel_version"]
     m = re.match(r"([0-9]+)\.([0-9]+)", ver)

@@ -398,6 +398,7 @@ NORMALIZE = {
     "x86_64": _normalize_x86,
     "arm64": _normalize_dt,
     "ppc64le": _normalize_dt,
+    "riscv64": _normalize_dt,
     "mips64el": _normalize_mips,
     "mipsel": _normalize_mips,
 }

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import fetch, initrd, parse
-from .common import HarnessError, build_dir, need_tool
+from .common import HarnessError, build_dir, need_file, need_tool
 
 QEMU = {
     "x86_64": "qemu-system-x86_64",
@@ -14,6 +14,7 @@ QEMU = {
     "ppc64le": "qemu-system-ppc64",
     "mips64el": "qemu-system-mips64el",
     "mipsel": "qemu-system-mipsel",
+    "riscv64": "qemu-system-riscv64",
 }
 
 CONSOLE = {
@@ -22,6 +23,7 @@ CONSOLE = {
     "ppc64le": "console=hvc0",
     "mips64el": "console=ttyS0",
     "mipsel": "console=ttyS0",
+    "riscv64": "console=ttyS0",
 }
 
 # Every boot: no reboot loop after a panic, deterministic placement, a
@@ -46,6 +48,9 @@ MACHINE = {
     "ppc64le": ["-M", PSERIES, "-cpu", "POWER9"],
     "mips64el": ["-M", "malta", "-cpu", "5KEc"],
     "mipsel": ["-M", "malta"],
+    # QEMU's own OpenSBI (fw_dynamic, qemu-system-data) runs first and
+    # adds its mmode_resv* child to /reserved-memory before Linux starts.
+    "riscv64": ["-M", "virt"],
 }
 
 # Plain pseries boots through VOF, QEMU's minimal client-interface
@@ -71,7 +76,9 @@ class Artifacts:
     kernel: str = "6.1"         # kernel series (fetch.MATRIX[arch])
     memory: str = None          # QEMU -m; default 512M (Malta 256M)
     cmdline: str = ""           # appended to the harness's own arguments
-    dtb: str = None             # stub on arm64/ppc64le; default: base tree
+    dtb: str = None             # stub on arm64/ppc64le, plain on riscv64
+                                # (-dtb; OpenSBI still fixes it up);
+                                # default: the machine's own tree
     zero_page: str = None       # x86 stub: boot_params (4096 bytes)
     setup_data: list = field(default_factory=list)  # [(addr, path)]
     blobs: list = field(default_factory=list)       # [(addr, path)] raw
@@ -157,12 +164,19 @@ def _check_malta_line(arch, line, initrd):
             f"environment string) and would cut the rest")
 
 
+# QEMU's riscv64 virt boots its bundled OpenSBI (-bios default).
+OPENSBI = "/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin"
+
+
 def plain_args(arch, art):
+    if arch == "riscv64":
+        need_file(OPENSBI, "qemu-system-data")
     k = fetch.ensure(arch, art.kernel)["kernel"]
     initrd = initrd_path(arch, art)
     line = kernel_cmdline(arch, art)
     _check_malta_line(arch, line, initrd)
-    return base_args(arch, art) + [
+    dtb = ["-dtb", art.dtb] if art.dtb else []
+    return base_args(arch, art) + dtb + [
         "-kernel", k, "-initrd", initrd, "-append", line]
 
 
@@ -185,17 +199,37 @@ def register_mode(name, argv_fn):
     MODES[name] = argv_fn
 
 
-def _check_mode_inputs(art):
+# Stub-style inputs a plain boot takes: riscv64 hands -dtb to OpenSBI,
+# which passes it on (with its own reservation added) to Linux.
+PLAIN_INPUTS = {("dtb", "riscv64")}
+
+
+def dump_dtb(arch, art, out):
+    """The plain boot's own tree (QEMU's dumpdtb= on the same argv)."""
+    argv = plain_args(arch, art)
+    i = argv.index("-M") + 1
+    argv[i] = argv[i] + f",dumpdtb={out}"
+    need_tool(argv[0])
+    proc = subprocess.run(["timeout", "30"] + argv + list(art.qemu_args),
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT)
+    if proc.returncode != 0 or not os.path.exists(out):
+        raise HarnessError(f"dumpdtb failed ({proc.returncode}): "
+                           f"{proc.stdout.decode(errors='replace')}")
+    return out
+
+
+def _check_mode_inputs(arch, art):
     # Stub-only inputs in a plain boot would be silently unused.
     stray = [n for n in ("dtb", "zero_page", "setup_data", "blobs")
-             if getattr(art, n)]
+             if getattr(art, n) and (n, arch) not in PLAIN_INPUTS]
     if art.mode == "plain" and stray:
         raise HarnessError(f"{', '.join(stray)} only apply to mode 'stub'")
 
 
 def qemu_command(arch, art):
     """The full QEMU argv for this boot (without the timeout wrapper)."""
-    _check_mode_inputs(art)
+    _check_mode_inputs(arch, art)
     if art.mode not in MODES:
         raise HarnessError(f"unknown mode '{art.mode}' (one of "
                            f"{', '.join(MODES)})")

@@ -27,6 +27,7 @@ pub struct mc_dt_opts {
     pub pad_set: bool,
     pub model: *const c_char,
     pub compatible: *const *const c_char,
+    pub no_iommu_addresses: bool,
     pub reserved: [u64; 4],
 }
 

@@ -63,15 +63,19 @@ pub const MC_ARCH_ARM64: mc_arch = 1;
 pub const MC_ARCH_PPC64: mc_arch = 2;
 pub const MC_ARCH_X86_64: mc_arch = 3;
 pub const MC_ARCH_MIPS: mc_arch = 4;
+pub const MC_ARCH_RISCV64: mc_arch = 5;
 
 pub const MC_F_REUSABLE: c_uint = 1 << 0;
 pub const MC_F_READONLY: c_uint = 1 << 1;
 pub const MC_F_PRIVILEGED: c_uint = 1 << 2;
 pub const MC_F_ACCESS: c_uint = 1 << 3;
+pub const MC_F_ALL_DEVICES: c_uint = 1 << 4;
+pub const MC_F_IOVA_GAP: c_uint = 1 << 5;
 pub const MC_F_BACKED: c_uint = 1 << 8;
 pub const MC_F_RELOCATED: c_uint = 1 << 9;
 pub const MC_F_CARVED: c_uint = 1 << 10;
-pub const MC_F_INPUT_MASK: c_uint = MC_F_REUSABLE | MC_F_READONLY | MC_F_PRIVILEGED | MC_F_ACCESS;
+pub const MC_F_INPUT_MASK: c_uint =
+    MC_F_REUSABLE | MC_F_READONLY | MC_F_PRIVILEGED | MC_F_ACCESS | MC_F_ALL_DEVICES | MC_F_IOVA_GAP;
 
 pub const MC_MAX_REGIONS: u32 = u32::MAX - 1;
 pub const MC_GRANULE_MIN: u64 = 4096;

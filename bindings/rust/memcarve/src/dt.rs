@@ -62,6 +62,8 @@ pub struct DtOptions<'a> {
     pub model: Option<&'a str>,
     /// Fresh mode: the root's "compatible" strings.
     pub compatible: Vec<&'a str>,
+    /// Patch mode: leave out the iommu-addresses binding of direct ranges.
+    pub no_iommu_addresses: bool,
 }
 
 impl Default for DtOptions<'_> {
@@ -81,6 +83,7 @@ impl Default for DtOptions<'_> {
             pad: None,
             model: None,
             compatible: Vec::new(),
+            no_iommu_addresses: false,
         }
     }
 }
@@ -123,6 +126,7 @@ impl Carved<'_> {
             Memreserve::Off => sys::MC_DT_MEMRESERVE_OFF,
         };
         raw.drop_base_memreserve = opts.drop_base_memreserve;
+        raw.no_iommu_addresses = opts.no_iommu_addresses;
         raw.pad_set = opts.pad.is_some();
         raw.pad = opts.pad.unwrap_or(0);
         raw.model = model.as_ref().map_or(ptr::null(), |m| m.as_ptr());

@@ -116,6 +116,8 @@ c_enum! {
         X86_64 = sys::MC_ARCH_X86_64,
         /// mips
         Mips = sys::MC_ARCH_MIPS,
+        /// riscv64
+        Riscv64 = sys::MC_ARCH_RISCV64,
     }
 }
 
@@ -139,7 +141,7 @@ pub use sys::mc_pci_dev as PciDev;
 /// ```
 pub use sys::mc_slot as Slot;
 
-/// Region flags: the first four are input, the rest set in results.
+/// Region flags: the first six are input, the rest set in results.
 ///
 /// ```
 /// use memcarve::flags;
@@ -158,6 +160,10 @@ pub mod flags {
     pub const PRIVILEGED: u32 = sys::MC_F_PRIVILEGED;
     /// `access` holds IORT access attributes.
     pub const ACCESS: u32 = sys::MC_F_ACCESS;
+    /// A direct range for every device ("devices=all").
+    pub const ALL_DEVICES: u32 = sys::MC_F_ALL_DEVICES;
+    /// A reserved range outside a device's usable IOVA ranges.
+    pub const IOVA_GAP: u32 = sys::MC_F_IOVA_GAP;
     /// Result: guest RAM still backs it.
     pub const BACKED: u32 = sys::MC_F_BACKED;
     /// Result: RAM added back by relocate.

@@ -66,8 +66,8 @@ fn dtb_equals_the_cli() {
             "fixtures/arm64-overlay.map",
             None,
             None,
-            DtOptions { memreserve: Memreserve::On, ..patch(&base_arm64) },
-            vec!["--base", "fixtures/dt/base-arm64.dtb", "--memreserve"],
+            DtOptions { memreserve: Memreserve::On, no_iommu_addresses: true, ..patch(&base_arm64) },
+            vec!["--base", "fixtures/dt/base-arm64.dtb", "--memreserve", "--no-iommu-addresses"],
         ),
         (
             "fixtures/x86-rmrr.map",
@@ -173,13 +173,7 @@ fn acpi_tables_equal_the_cli() {
     let cases: Vec<(&str, Option<&str>, AcpiTable, AcpiOptions, Vec<&str>)> = vec![
         ("fixtures/acpi/x86-direct.map", None, AcpiTable::Dmar, AcpiOptions::default(), vec!["--table", "dmar"]),
         ("fixtures/acpi/x86-direct.map", None, AcpiTable::Ivrs, AcpiOptions::default(), vec!["--table", "ivrs"]),
-        (
-            "fixtures/x86-rmrr.map",
-            Some("fixtures/x86-rmrr.resv"),
-            AcpiTable::Dmar,
-            AcpiOptions::default(),
-            vec!["--resv", "fixtures/x86-rmrr.resv", "--table", "dmar"],
-        ),
+        ("fixtures/x86-rmrr.map", None, AcpiTable::Dmar, AcpiOptions::default(), vec!["--table", "dmar"]),
         ("fixtures/acpi/arm64-rmr.map", None, AcpiTable::Iort, AcpiOptions::default(), vec!["--table", "iort"]),
         ("fixtures/arm64-overlay.map", None, AcpiTable::Iort, AcpiOptions::default(), vec!["--table", "iort"]),
         (
