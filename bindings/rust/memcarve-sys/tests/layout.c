@@ -13,6 +13,7 @@
 #include <memcarve-cmdline.h>
 #include <memcarve-dt.h>
 #include <memcarve-e820.h>
+#include <memcarve-host.h>
 
 #define SIZE(s)		printf("%s size %zu\n", #s, sizeof(struct s))
 #define FIELD(s, f)	printf("%s.%s %zu\n", #s, #f, offsetof(struct s, f))
@@ -114,5 +115,17 @@ int main(void)
 	FIELD(mc_e820_boot_opts, max_entries);
 	FIELD(mc_e820_boot_opts, linux_version);
 	FIELD(mc_e820_boot_opts, flags); FIELD(mc_e820_boot_opts, reserved);
+
+	SIZE(mc_resv_opts);
+	FIELD(mc_resv_opts, devices); FIELD(mc_resv_opts, n_devices);
+	FIELD(mc_resv_opts, sids); FIELD(mc_resv_opts, n_sids);
+	FIELD(mc_resv_opts, flags); FIELD(mc_resv_opts, reserved);
+
+	SIZE(mc_iova_range);
+	FIELD(mc_iova_range, start); FIELD(mc_iova_range, last);
+
+	SIZE(mc_iova_opts);
+	FIELD(mc_iova_opts, address_bits); FIELD(mc_iova_opts, source);
+	FIELD(mc_iova_opts, reserved);
 	return 0;
 }

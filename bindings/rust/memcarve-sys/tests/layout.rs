@@ -90,6 +90,12 @@ fn structs_match_the_headers() {
     fields!(mc_e820_boot_opts: kernel kernel_len kernel_name cmdline_addr initrd_addr
             initrd_size rsdp_addr setup_data_addr setup_data_next max_entries
             linux_version flags reserved);
+    size!(mc_resv_opts);
+    fields!(mc_resv_opts: devices n_devices sids n_sids flags reserved);
+    size!(mc_iova_range);
+    fields!(mc_iova_range: start last);
+    size!(mc_iova_opts);
+    fields!(mc_iova_opts: address_bits source reserved);
     assert_eq!(rust, c, "Rust layouts (left) differ from the C headers' (right)");
 }
 

@@ -28,6 +28,7 @@ mod cmdline;
 mod dt;
 mod e820;
 mod error;
+mod host;
 mod map;
 mod types;
 
@@ -36,6 +37,7 @@ pub use cmdline::{CmdlineOptions, CmdlineStyle, Escape};
 pub use dt::{DtLayout, DtOptions, Memreserve};
 pub use e820::{e820_encode, e820_print, BootOptions, E820Entry};
 pub use error::{Diagnostic, Error, Result};
+pub use host::{parse_pci_dev, ResvOptions};
 pub use map::{Carved, Map, Piece};
 pub use types::{flags, Arch, Kind, PciDev, Policy, Region, ResvType, Slot, Totals};
 

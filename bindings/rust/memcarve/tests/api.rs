@@ -208,3 +208,31 @@ fn enums_keep_unknown_values() {
     assert!(matches!(err, Error::Invalid(_)));
     assert!(version().starts_with("1."));
 }
+
+#[test]
+fn host_inputs() {
+    // VFIO_IOMMU_GET_INFO's reply (linux/vfio.h): vfio_iommu_type1_info
+    // with VFIO_IOMMU_INFO_CAPS, then one IOVA_RANGE capability (id 1,
+    // version 1) of two ranges around the x86 MSI window.
+    let mut info = Vec::new();
+    let ranges: [(u64, u64); 2] = [(0, 0xfedf_ffff), (0xfef0_0000, (1 << 39) - 1)];
+    let len = 24 + 8 + 8 + 16 * ranges.len() as u32;
+    for w in [len, 1 << 1] { info.extend_from_slice(&w.to_le_bytes()); }
+    info.extend_from_slice(&0x1000u64.to_le_bytes()); // iova_pgsizes
+    for w in [24u32, 0] { info.extend_from_slice(&w.to_le_bytes()); } // cap_offset, pad
+    for h in [1u16, 1] { info.extend_from_slice(&h.to_le_bytes()); }
+    for w in [0u32, ranges.len() as u32, 0] { info.extend_from_slice(&w.to_le_bytes()); } // next, nr_iovas, reserved
+    for (start, end) in ranges { info.extend_from_slice(&start.to_le_bytes()); info.extend_from_slice(&end.to_le_bytes()); }
+    let mut map = Map::parse("arch x86_64\nram 0x0 2G\n").unwrap();
+    map.load_vfio_iommu_info(&info, 39, Some("vfio")).unwrap();
+    let gaps: Vec<_> = map.regions().into_iter().filter(|r| r.flags & flags::IOVA_GAP != 0).collect();
+    assert!(!gaps.is_empty());
+    assert!(gaps.iter().all(|r| r.source.as_deref() == Some("vfio")));
+    assert!(matches!(map.load_vfio_iommu_info(&info[..8], 39, None), Err(Error::BadBlob(_))));
+    assert!(matches!(map.add_usable_iova(&[], 39, None), Err(Error::Invalid(_))));
+    assert!(matches!(map.add_usable_iova(&[(0, 0xfff)], 0, None), Err(Error::Invalid(_))));
+    let opts = ResvOptions { flags: flags::ALL_DEVICES, ..Default::default() };
+    map.load_resv_for("rr", "0x7e000000 0x7e0fffff direct\n", &opts).unwrap();
+    assert_eq!(map.regions().last().unwrap().flags & flags::ALL_DEVICES, flags::ALL_DEVICES);
+    assert_eq!(parse_pci_dev("1:00:03.0").unwrap().segment, 1);
+}

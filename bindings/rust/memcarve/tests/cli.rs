@@ -207,6 +207,19 @@ fn acpi_tables_equal_the_cli() {
     }
 }
 
+/// A host reserved_regions file whose direct range serves a device
+/// (`--resv FILE,devices=...`, `Map::load_resv_for`).
+#[test]
+fn dmar_of_a_host_file_equals_the_cli() {
+    let mut map = load("fixtures/x86-rmrr.map", None, None);
+    let devs = [parse_pci_dev("00:14.0").unwrap()];
+    let resv = "fixtures/x86-rmrr.resv";
+    map.load_resv_for(resv, &text(resv), &ResvOptions { devices: &devs, ..Default::default() }).unwrap();
+    let ours = map.carve().unwrap().acpi(AcpiTable::Dmar, &Default::default()).unwrap();
+    let args = ["acpi", "fixtures/x86-rmrr.map", "--resv", "fixtures/x86-rmrr.resv,devices=00:14.0", "--table", "dmar"];
+    same("dmar", &ours, &cli(&args));
+}
+
 #[test]
 fn rsdp_blob_equals_the_cli() {
     let dmar = fixture("fixtures/acpi/x86-dmar.aml");
