@@ -147,6 +147,44 @@ cli-output: $(TOOL)
 build-deps:
 	@tests/build-deps
 
+# The Rust crates (bindings/rust): layout, unit, CLI byte-identity and doc
+# tests with Debian's cargo and rustc (by path: a rustup toolchain on PATH is
+# not what CI has), the library built from these sources (not pkg-config's);
+# memcarve-sys again linked through pkg-config to an install in $(BUILD);
+# then the drop tests under valgrind.
+RUST_ENV := RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
+	    MEMCARVE_NO_PKG_CONFIG=1 MEMCARVE_SYS_EXPECT=source \
+	    MEMCARVE_CLI=$(abspath $(TOOL))
+RUST_CARGO := cd bindings/rust && $(RUST_ENV) /usr/bin/cargo
+EXTRA_CHECKS += rust
+
+.PHONY: rust
+rust: $(TOOL)
+	$(RUST_CARGO) test --offline
+	@rm -rf $(BUILD)/rust-prefix
+	@$(MAKE) --no-print-directory install PREFIX=$(abspath $(BUILD))/rust-prefix \
+		>/dev/null
+	cd bindings/rust && RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
+		PKG_CONFIG_PATH=$(abspath $(BUILD))/rust-prefix/lib/pkgconfig \
+		LD_LIBRARY_PATH=$(abspath $(BUILD))/rust-prefix/lib \
+		MEMCARVE_SYS_EXPECT=pkg-config CARGO_TARGET_DIR=target/pkg-config \
+		/usr/bin/cargo test --offline -p memcarve-sys
+	@exe=$$($(RUST_CARGO) test --offline --test drop --no-run \
+		--message-format=json | \
+		sed -n 's/.*"executable":"\([^"]*\)".*/\1/p'); \
+	test -n "$$exe" || { echo "make rust: no drop test binary" >&2; exit 1; }; \
+	echo "valgrind $$exe"; \
+	valgrind -q --error-exitcode=1 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect \
+		--show-leak-kinds=definite,indirect $$exe --test-threads=1
+
+# The DTB of the crate's examples/vmm_flow.rs boots an arm64 guest (the
+# tests/guest harness, as check-guests boots the tool's).
+EXTRA_CHECKS += rust-guest
+.PHONY: rust-guest
+rust-guest: $(TOOL)
+	python3 bindings/rust/boot_vmm_flow.py
+
 # The harness's self-test, then each emitter's boot proofs; all run even
 # when one fails, and any failure fails the target.
 check-guests: $(TOOL)

@@ -1,0 +1,195 @@
+//! The carved map's direct ranges as ACPI tables (memcarve-acpi.h).
+use crate::error::Result;
+use crate::map::{c_string, Carved};
+use memcarve_sys as sys;
+use std::ffi::CString;
+use std::mem::MaybeUninit;
+use std::os::raw::c_void;
+use std::ptr;
+
+/// Which ACPI table.
+///
+/// ```
+/// assert_ne!(memcarve::AcpiTable::Dmar, memcarve::AcpiTable::Iort);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AcpiTable {
+    /// Intel VT-d: an RMRR per direct range.
+    Dmar,
+    /// AMD-Vi: IVMD blocks.
+    Ivrs,
+    /// Arm: an RMR node per range.
+    Iort,
+}
+
+/// The base table, header fields and IOMMU of a table (`struct
+/// mc_acpi_opts`); the defaults are QEMU's emulated IOMMUs.
+///
+/// ```
+/// let opts = memcarve::AcpiOptions::default();
+/// assert_eq!((opts.host_address_width, opts.ivhd_devid), (39, 0x18));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AcpiOptions<'a> {
+    /// The VMM's table of the same signature to patch.
+    pub base: Option<&'a [u8]>,
+    /// OEM ID, at most 6 characters.
+    pub oem_id: Option<&'a str>,
+    /// OEM table ID, at most 8 characters.
+    pub oem_table_id: Option<&'a str>,
+    /// OEM revision; None: 1 fresh, the base's + 1 patched.
+    pub oem_revision: Option<u32>,
+    /// Creator ID, at most 4 characters.
+    pub creator_id: Option<&'a str>,
+    /// Creator revision.
+    pub creator_revision: u32,
+    /// Table revision, 0 for the table's default.
+    pub revision: u8,
+    /// DRHD / IVHD / SMMUv3 base, 0 for QEMU's.
+    pub iommu_base: u64,
+    /// DMAR: DMA address width in bits.
+    pub host_address_width: u8,
+    /// DMAR flags.
+    pub dmar_flags: u8,
+    /// IVRS IVinfo.
+    pub ivinfo: u32,
+    /// IVRS: the IOMMU's requester ID.
+    pub ivhd_devid: u16,
+    /// IVRS IVHD flags.
+    pub ivhd_flags: u8,
+    /// IVRS IVHD capability offset.
+    pub ivhd_cap_offset: u16,
+    /// IVRS IVHD feature reporting.
+    pub ivhd_features: u32,
+    /// IVRS: the IOAPIC's requester ID.
+    pub ioapic_devid: u16,
+    /// IVRS: its IOAPIC ID.
+    pub ioapic_id: u8,
+    /// IORT SMMUv3 event GSIV.
+    pub smmu_gsiv: u32,
+}
+
+fn init_raw() -> sys::mc_acpi_opts {
+    let mut raw = MaybeUninit::<sys::mc_acpi_opts>::uninit();
+    unsafe {
+        sys::mc_acpi_opts_init(raw.as_mut_ptr());
+        raw.assume_init()
+    }
+}
+
+impl Default for AcpiOptions<'_> {
+    /// `mc_acpi_opts_init()`: a fresh table, QEMU's IOMMU of each kind.
+    ///
+    /// ```
+    /// assert_eq!(memcarve::AcpiOptions::default().smmu_gsiv, 0x6a);
+    /// ```
+    fn default() -> Self {
+        let raw = init_raw();
+        AcpiOptions {
+            base: None,
+            oem_id: None,
+            oem_table_id: None,
+            oem_revision: None,
+            creator_id: None,
+            creator_revision: raw.creator_revision,
+            revision: raw.revision,
+            iommu_base: raw.iommu_base,
+            host_address_width: raw.host_address_width,
+            dmar_flags: raw.dmar_flags,
+            ivinfo: raw.ivinfo,
+            ivhd_devid: raw.ivhd_devid,
+            ivhd_flags: raw.ivhd_flags,
+            ivhd_cap_offset: raw.ivhd_cap_offset,
+            ivhd_features: raw.ivhd_features,
+            ioapic_devid: raw.ioapic_devid,
+            ioapic_id: raw.ioapic_id,
+            smmu_gsiv: raw.smmu_gsiv,
+        }
+    }
+}
+
+fn opt_c(what: &'static str, s: Option<&str>) -> Result<Option<CString>> {
+    s.map(|s| c_string(what, s)).transpose()
+}
+
+impl Carved<'_> {
+    /// The table describing the map's direct (identity-mapped) ranges.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse(
+    ///     "arch x86_64\nram 0x0 2G\nreserved 0x7e000000 1M type=direct devices=00:03.0\n").unwrap();
+    /// let mut carved = map.carve().unwrap();
+    /// let dmar = carved.acpi(memcarve::AcpiTable::Dmar, &Default::default()).unwrap();
+    /// assert_eq!(&dmar[..4], b"DMAR");
+    /// ```
+    pub fn acpi(&mut self, table: AcpiTable, opts: &AcpiOptions) -> Result<Vec<u8>> {
+        let oem_id = opt_c("opts.oem_id", opts.oem_id)?;
+        let oem_table_id = opt_c("opts.oem_table_id", opts.oem_table_id)?;
+        let creator_id = opt_c("opts.creator_id", opts.creator_id)?;
+        let cptr = |c: &Option<CString>| c.as_ref().map_or(ptr::null(), |c| c.as_ptr());
+        let raw = sys::mc_acpi_opts {
+            base: opts.base.map_or(ptr::null(), |b| b.as_ptr() as *const c_void),
+            base_len: opts.base.map_or(0, |b| b.len()),
+            oem_id: cptr(&oem_id),
+            oem_table_id: cptr(&oem_table_id),
+            oem_revision: opts.oem_revision.unwrap_or(0),
+            set_oem_revision: opts.oem_revision.is_some(),
+            creator_id: cptr(&creator_id),
+            creator_revision: opts.creator_revision,
+            revision: opts.revision,
+            iommu_base: opts.iommu_base,
+            host_address_width: opts.host_address_width,
+            dmar_flags: opts.dmar_flags,
+            ivinfo: opts.ivinfo,
+            ivhd_devid: opts.ivhd_devid,
+            ivhd_flags: opts.ivhd_flags,
+            ivhd_cap_offset: opts.ivhd_cap_offset,
+            ivhd_features: opts.ivhd_features,
+            ioapic_devid: opts.ioapic_devid,
+            ioapic_id: opts.ioapic_id,
+            smmu_gsiv: opts.smmu_gsiv,
+            reserved: [0; 4],
+        };
+        let table = match table {
+            AcpiTable::Dmar => sys::MC_ACPI_DMAR,
+            AcpiTable::Ivrs => sys::MC_ACPI_IVRS,
+            AcpiTable::Iort => sys::MC_ACPI_IORT,
+        };
+        self.map.alloc_bytes(|map, out, size| unsafe { sys::mc_acpi_build_alloc(map, table, &raw, out, size) })
+    }
+
+    /// An RSDP (revision 2) at `addr`, an XSDT at `addr + 0x40`, then the
+    /// `tables` at 16-byte boundaries: one blob the VMM loads at `addr`,
+    /// which must lie in one acpi or RAM piece. Only the OEM and creator
+    /// fields of `opts` are read (`opts.base` must be None).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse(
+    ///     "arch x86_64\nram 0x0 2G\nreserved 0x7e000000 1M type=direct devices=00:03.0\n").unwrap();
+    /// let mut carved = map.carve().unwrap();
+    /// let dmar = carved.acpi(memcarve::AcpiTable::Dmar, &Default::default()).unwrap();
+    /// let blob = carved.rsdp(0x80000, &[&dmar], &Default::default()).unwrap();
+    /// assert_eq!(&blob[..8], b"RSD PTR ");
+    /// assert!(carved.rsdp(0x80001, &[&dmar], &Default::default()).is_err());
+    /// ```
+    pub fn rsdp(&mut self, addr: u64, tables: &[&[u8]], opts: &AcpiOptions) -> Result<Vec<u8>> {
+        let oem_id = opt_c("opts.oem_id", opts.oem_id)?;
+        let oem_table_id = opt_c("opts.oem_table_id", opts.oem_table_id)?;
+        let creator_id = opt_c("opts.creator_id", opts.creator_id)?;
+        let cptr = |c: &Option<CString>| c.as_ref().map_or(ptr::null(), |c| c.as_ptr());
+        let mut raw = init_raw();
+        raw.base = opts.base.map_or(ptr::null(), |b| b.as_ptr() as *const c_void);
+        raw.base_len = opts.base.map_or(0, |b| b.len());
+        raw.oem_id = cptr(&oem_id);
+        raw.oem_table_id = cptr(&oem_table_id);
+        raw.oem_revision = opts.oem_revision.unwrap_or(0);
+        raw.set_oem_revision = opts.oem_revision.is_some();
+        raw.creator_id = cptr(&creator_id);
+        raw.creator_revision = opts.creator_revision;
+        let ptrs: Vec<*const c_void> = tables.iter().map(|t| t.as_ptr() as *const c_void).collect();
+        let lens: Vec<usize> = tables.iter().map(|t| t.len()).collect();
+        self.map.alloc_bytes(|map, out, size| unsafe {
+            sys::mc_acpi_rsdp_alloc(map, addr, ptrs.as_ptr(), lens.as_ptr(), tables.len(), &raw, out, size)
+        })
+    }
+}

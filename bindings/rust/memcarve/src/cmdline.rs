@@ -1,0 +1,102 @@
+//! The carved map as a Linux kernel command line (memcarve-cmdline.h).
+use crate::error::Result;
+use crate::map::{c_string, Carved};
+use memcarve_sys as sys;
+use std::ptr;
+
+/// Which kernel parser the tokens are written for.
+///
+/// ```
+/// assert_eq!(memcarve::CmdlineOptions::default().style, memcarve::CmdlineStyle::Auto);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmdlineStyle {
+    /// From the map's arch.
+    Auto,
+    /// MIPS mem=/memmap=.
+    Mips,
+    /// x86 memmap=exactmap and its tokens.
+    X86,
+}
+
+/// Who reads the string next.
+///
+/// ```
+/// assert_eq!(memcarve::CmdlineOptions::default().escape, memcarve::Escape::None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Escape {
+    /// The kernel itself: raw bytes.
+    None,
+    /// A POSIX shell: single-quoted.
+    Shell,
+    /// A GRUB 2 "linux" line.
+    Grub,
+}
+
+/// How to write the command line (`struct mc_cmdline_opts`).
+///
+/// ```
+/// let opts = memcarve::CmdlineOptions { append: Some("console=ttyS0"), ..Default::default() };
+/// assert_eq!(opts.max, 0);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CmdlineOptions<'a> {
+    /// Which parser.
+    pub style: CmdlineStyle,
+    /// Quoting for the next reader.
+    pub escape: Escape,
+    /// A command line to merge with (its mem= and memmap= are dropped).
+    pub append: Option<&'a str>,
+    /// COMMAND_LINE_SIZE, NUL included; 0 for the arch's.
+    pub max: usize,
+    /// x86: `memcarve_sys::MC_CMDLINE_PRAM`, `MC_CMDLINE_RETYPE`.
+    pub flags: u32,
+    /// x86: the guest's E820_MAX_ENTRIES; 0 for Debian's 3200.
+    pub max_entries: usize,
+}
+
+impl Default for CmdlineOptions<'_> {
+    /// Auto style, raw, nothing appended.
+    ///
+    /// ```
+    /// assert_eq!(memcarve::CmdlineOptions::default().append, None);
+    /// ```
+    fn default() -> Self {
+        CmdlineOptions { style: CmdlineStyle::Auto, escape: Escape::None, append: None, max: 0, flags: 0, max_entries: 0 }
+    }
+}
+
+impl Carved<'_> {
+    /// The carved map as mem=/memmap= parameters (without the NUL).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("arch mips\nram 0x0 256M\nreserved 0x6000000 32M\n").unwrap();
+    /// let line = map.carve().unwrap().cmdline(&Default::default()).unwrap();
+    /// assert_eq!(line, "mem=96M@0 mem=128M@128M");
+    /// ```
+    pub fn cmdline(&mut self, opts: &CmdlineOptions) -> Result<String> {
+        let append = opts.append.map(|a| c_string("opts.append", a)).transpose()?;
+        let raw = sys::mc_cmdline_opts {
+            style: match opts.style {
+                CmdlineStyle::Auto => sys::MC_CMDLINE_AUTO,
+                CmdlineStyle::Mips => sys::MC_CMDLINE_MIPS,
+                CmdlineStyle::X86 => sys::MC_CMDLINE_X86,
+            },
+            escape: match opts.escape {
+                Escape::None => sys::MC_ESCAPE_NONE,
+                Escape::Shell => sys::MC_ESCAPE_SHELL,
+                Escape::Grub => sys::MC_ESCAPE_GRUB,
+            },
+            append: append.as_ref().map_or(ptr::null(), |a| a.as_ptr()),
+            max: opts.max,
+            flags: opts.flags,
+            max_entries: opts.max_entries,
+            reserved: [0; 4],
+        };
+        let mut bytes =
+            self.map.alloc_bytes(|map, out, size| unsafe { sys::mc_cmdline_build_alloc(map, &raw, out, size) })?;
+        bytes.pop(); // the NUL
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}

@@ -1,0 +1,51 @@
+//! memcarve for Rust: one guest-physical memory map, carved around the
+//! ranges a host IOMMU reserves, and what each guest reads about it: a
+//! device tree, an e820 table or zero page, ACPI DMAR/IVRS/IORT, a kernel
+//! command line; plus the KVM memory slots.
+//!
+//! A safe layer over libmemcarve (the `memcarve-sys` crate): a [`Map`]
+//! owns its C map and frees it on drop; [`Map::carve`] gives a [`Carved`]
+//! that borrows it; every emitter returns owned bytes; every failure is an
+//! [`Error`] carrying the library's diagnostics.
+//!
+//! ```
+//! use memcarve::{Kind, Map, Region};
+//! let mut map = Map::parse("arch arm64\nram 0x40000000 2G name=dram\n")?;
+//! map.add(&Region { name: Some("fw".into()), ..Region::new(Kind::Reserved, 0x40000000, 0x401fffff) })?;
+//! map.load_resv("reserved_regions", "0x08000000 0x080fffff msi\n")?;
+//! let mut carved = map.carve()?;
+//! for s in carved.slots() {
+//!     println!("slot {} guest {:#x} size {:#x}", s.slot, s.guest, s.size);
+//! }
+//! let dtb = carved.dt(&Default::default())?;
+//! assert!(dtb.len() > 40);
+//! # Ok::<(), memcarve::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod acpi;
+mod cmdline;
+mod dt;
+mod e820;
+mod error;
+mod host;
+mod map;
+mod types;
+
+pub use acpi::{AcpiOptions, AcpiTable};
+pub use cmdline::{CmdlineOptions, CmdlineStyle, Escape};
+pub use dt::{DtLayout, DtOptions, Memreserve};
+pub use e820::{e820_encode, e820_print, BootOptions, E820Entry};
+pub use error::{Diagnostic, Error, Result};
+pub use host::{parse_pci_dev, ResvOptions};
+pub use map::{Carved, Map, Piece};
+pub use types::{flags, Arch, Kind, PciDev, Policy, Region, ResvType, Slot, Totals};
+
+/// The version of the C library this program runs with.
+///
+/// ```
+/// assert!(memcarve::version().starts_with("1."));
+/// ```
+pub fn version() -> String {
+    error::c_str(unsafe { memcarve_sys::mc_version() })
+}

@@ -1,0 +1,554 @@
+//! The map (`struct mc_map`) and its carved result.
+use crate::error::{c_str, Diagnostic, Error, Result};
+use crate::types::{Arch, Kind, PciDev, Policy, Region, ResvType, Slot, Totals};
+use memcarve_sys as sys;
+use std::ffi::CString;
+use std::os::raw::{c_char, c_int, c_void};
+use std::ptr::{self, NonNull};
+use std::slice;
+
+/// One guest-physical memory map: the regions a VMM knows about, carved by
+/// [`Map::carve`]. Freed on drop, with everything it returned.
+///
+/// ```
+/// let mut map = memcarve::Map::parse("arch arm64\nram 0x40000000 1G\n").unwrap();
+/// map.load_resv("reserved_regions", "0x48000000 0x480fffff msi\n").unwrap();
+/// let carved = map.carve().unwrap();
+/// assert_eq!(carved.slots().len(), 2);
+/// ```
+pub struct Map {
+    raw: NonNull<sys::mc_map>,
+}
+
+// The header's thread-safety rule: calls on different maps may run
+// concurrently from any threads; one map needs a call to itself unless all
+// calls only read it. A Map owns its map and every call that changes it
+// takes &mut self, so it may move between threads. It is not Sync: reads
+// through &self would be safe together, but Carved's emitters record
+// diagnostics, and the crate keeps to one rule.
+unsafe impl Send for Map {}
+
+pub(crate) fn c_string(what: &'static str, s: &str) -> Result<CString> {
+    CString::new(s).map_err(|_| Error::Nul(what))
+}
+
+impl Map {
+    /// An empty map: no arch, policy carve, the arch's page as granule.
+    ///
+    /// Panics when out of memory, as `Vec` does.
+    ///
+    /// ```
+    /// let map = memcarve::Map::new();
+    /// assert!(map.regions().is_empty());
+    /// ```
+    pub fn new() -> Map {
+        let raw = unsafe { sys::mc_map_new() };
+        Map { raw: NonNull::new(raw).expect("mc_map_new: out of memory") }
+    }
+
+    /// A new map holding map-file text (memcarve(1), MAP FILE), named
+    /// `"<str>"` in diagnostics.
+    ///
+    /// ```
+    /// let map = memcarve::Map::parse("ram 0x0 1G name=low\n").unwrap();
+    /// assert_eq!(map.regions()[0].name.as_deref(), Some("low"));
+    /// ```
+    pub fn parse(text: &str) -> Result<Map> {
+        let mut map = Map::new();
+        map.load("<str>", text)?;
+        Ok(map)
+    }
+
+    pub(crate) fn ptr(&self) -> *mut sys::mc_map {
+        self.raw.as_ptr()
+    }
+
+    /// 0, or the error with the diagnostics the map holds (then forgets).
+    pub(crate) fn check(&mut self, rc: c_int) -> Result<()> {
+        if rc == 0 {
+            return Ok(());
+        }
+        let n = unsafe { sys::mc_map_error_count(self.ptr()) };
+        let diags = (0..n)
+            .filter_map(|i| {
+                let e = unsafe { sys::mc_map_error(self.ptr(), i).as_ref() }?;
+                Some(Diagnostic {
+                    code: e.code,
+                    source: c_str(e.source),
+                    line: e.line,
+                    field: c_str(e.field),
+                    message: c_str(e.msg),
+                })
+            })
+            .collect();
+        unsafe { sys::mc_map_clear_errors(self.ptr()) };
+        Err(Error::from_code(rc, diags))
+    }
+
+    /// Parse map-file text into the map; `source` names it in diagnostics
+    /// and becomes each region's source. Every line is checked: the error
+    /// holds a diagnostic per bad line, and no region of a bad line is
+    /// added.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::new();
+    /// map.load("vm.map", "ram 0x0 1G\n").unwrap();
+    /// let err = map.load("vm.map", "ram 0x0 1G\nmmio 0x0 zero\n").unwrap_err();
+    /// assert!(err.to_string().starts_with("vm.map:2: "));
+    /// ```
+    pub fn load(&mut self, source: &str, text: &str) -> Result<()> {
+        let source = c_string("source", source)?;
+        let rc = unsafe { sys::mc_map_load(self.ptr(), source.as_ptr(), text.as_ptr() as *const c_char, text.len()) };
+        self.check(rc)
+    }
+
+    /// Parse a host IOMMU group's sysfs `reserved_regions` text ("0xSTART
+    /// 0xEND TYPE" lines); each line becomes an unnamed reserved region
+    /// whose diagnostics name `source` and the line.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::new();
+    /// map.load_resv("/sys/kernel/iommu_groups/7/reserved_regions",
+    ///               "0x00000000fee00000 0x00000000feefffff msi\n").unwrap();
+    /// assert_eq!(map.regions()[0].last, 0xfeef_ffff);
+    /// ```
+    pub fn load_resv(&mut self, source: &str, text: &str) -> Result<()> {
+        let source = c_string("source", source)?;
+        let rc =
+            unsafe { sys::mc_map_load_resv(self.ptr(), source.as_ptr(), text.as_ptr() as *const c_char, text.len()) };
+        self.check(rc)
+    }
+
+    /// Add one region (its strings and arrays are copied).
+    ///
+    /// ```
+    /// use memcarve::{Kind, Map, Region};
+    /// let mut map = Map::new();
+    /// map.add(&Region::new(Kind::Ram, 0, 0x3fff_ffff)).unwrap();
+    /// assert!(map.add(&Region::new(Kind::Ram, 2, 1)).is_err());
+    /// ```
+    pub fn add(&mut self, region: &Region) -> Result<()> {
+        let name = region.name.as_deref().map(|s| c_string("region.name", s)).transpose()?;
+        let source = region.source.as_deref().map(|s| c_string("region.source", s)).transpose()?;
+        let raw = sys::mc_region {
+            first: region.first,
+            last: region.last,
+            kind: region.kind.to_raw(),
+            type_: region.resv_type.to_raw(),
+            policy: region.policy.to_raw(),
+            flags: region.flags,
+            align: region.align,
+            access: region.access,
+            line: region.line,
+            name: name.as_ref().map_or(ptr::null(), |s| s.as_ptr()),
+            devices: region.devices.as_ptr(),
+            n_devices: region.devices.len(),
+            sids: region.sids.as_ptr(),
+            n_sids: region.sids.len(),
+            source: source.as_ref().map_or(ptr::null(), |s| s.as_ptr()),
+            reserved: [0; 4],
+        };
+        let rc = unsafe { sys::mc_map_add(self.ptr(), &raw) };
+        self.check(rc)
+    }
+
+    /// Set the guest architecture; it overrides any "arch" of map text.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::new();
+    /// map.set_arch(memcarve::Arch::X86_64).unwrap();
+    /// assert_eq!(map.arch(), memcarve::Arch::X86_64);
+    /// ```
+    pub fn set_arch(&mut self, arch: Arch) -> Result<()> {
+        let rc = unsafe { sys::mc_map_set_arch(self.ptr(), arch.to_raw()) };
+        self.check(rc)
+    }
+
+    /// Set the map's default policy (not [`Policy::Default`]).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::new();
+    /// assert!(map.set_policy(memcarve::Policy::Default).is_err());
+    /// ```
+    pub fn set_policy(&mut self, policy: Policy) -> Result<()> {
+        let rc = unsafe { sys::mc_map_set_policy(self.ptr(), policy.to_raw()) };
+        self.check(rc)
+    }
+
+    /// Set the carving alignment: a power of two, at least 4 KiB.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::new();
+    /// map.set_granule(64 << 10).unwrap();
+    /// assert_eq!(map.granule(), 64 << 10);
+    /// assert!(map.set_granule(512).is_err());
+    /// ```
+    pub fn set_granule(&mut self, granule: u64) -> Result<()> {
+        let rc = unsafe { sys::mc_map_set_granule(self.ptr(), granule) };
+        self.check(rc)
+    }
+
+    /// The guest architecture.
+    ///
+    /// ```
+    /// assert_eq!(memcarve::Map::new().arch(), memcarve::Arch::None);
+    /// ```
+    pub fn arch(&self) -> Arch {
+        Arch::from_raw(unsafe { sys::mc_map_arch(self.ptr()) })
+    }
+
+    /// The map's default policy.
+    ///
+    /// ```
+    /// assert_eq!(memcarve::Map::new().policy(), memcarve::Policy::Carve);
+    /// ```
+    pub fn policy(&self) -> Policy {
+        Policy::from_raw(unsafe { sys::mc_map_policy(self.ptr()) })
+    }
+
+    /// The carving alignment.
+    ///
+    /// ```
+    /// assert_eq!(memcarve::Map::new().granule(), 4096);
+    /// ```
+    pub fn granule(&self) -> u64 {
+        unsafe { sys::mc_map_granule(self.ptr()) }
+    }
+
+    /// The regions as added, in order (copies).
+    ///
+    /// ```
+    /// let map = memcarve::Map::parse("ram 0x0 1G\nmmio 0x40000000 1G\n").unwrap();
+    /// let kinds: Vec<_> = map.regions().iter().map(|r| r.kind).collect();
+    /// assert_eq!(kinds, [memcarve::Kind::Ram, memcarve::Kind::Mmio]);
+    /// ```
+    pub fn regions(&self) -> Vec<Region> {
+        self.raw_regions().iter().map(region_of).collect()
+    }
+
+    fn raw_regions(&self) -> &[sys::mc_region] {
+        let mut n = 0;
+        let p = unsafe { sys::mc_map_input(self.ptr(), &mut n) };
+        raw_slice(p, n)
+    }
+
+    /// Apply the policies and build the carved result, which the returned
+    /// [`Carved`] reads; it borrows the map, so the map cannot change
+    /// under it.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\nreserved 0x100000 1M\n").unwrap();
+    /// assert_eq!(map.carve().unwrap().pieces().len(), 3);
+    /// ```
+    pub fn carve(&mut self) -> Result<Carved<'_>> {
+        let rc = unsafe { sys::mc_map_carve(self.ptr()) };
+        self.check(rc)?;
+        Ok(Carved { map: self })
+    }
+
+    /// The regions as map-file text that [`Map::load`] reads back.
+    ///
+    /// ```
+    /// let map = memcarve::Map::parse("ram 0x0 1G name=low\n").unwrap();
+    /// let mut map = map;
+    /// assert!(map.write().unwrap().contains("name=low"));
+    /// ```
+    pub fn write(&mut self) -> Result<String> {
+        self.write_part(sys::MC_MAP_INPUT)
+    }
+
+    fn write_part(&mut self, what: sys::mc_map_part) -> Result<String> {
+        let mut out: *mut c_char = ptr::null_mut();
+        let mut size = 0;
+        let rc = unsafe { sys::mc_map_write_alloc(self.ptr(), what, &mut out, &mut size) };
+        self.check(rc)?;
+        let text = c_str(out);
+        unsafe { sys::mc_free(out as *mut c_void) };
+        Ok(text)
+    }
+
+    /// Run an `_alloc` emitter: its buffer copied into a Vec, then freed.
+    pub(crate) fn alloc_bytes(
+        &mut self,
+        f: impl FnOnce(*mut sys::mc_map, *mut *mut c_void, *mut usize) -> c_int,
+    ) -> Result<Vec<u8>> {
+        let mut out: *mut c_void = ptr::null_mut();
+        let mut size = 0;
+        let rc = f(self.ptr(), &mut out, &mut size);
+        self.check(rc)?;
+        let bytes = raw_slice(out as *const u8, size).to_vec();
+        unsafe { sys::mc_free(out) };
+        Ok(bytes)
+    }
+}
+
+impl Default for Map {
+    /// [`Map::new`].
+    ///
+    /// ```
+    /// let map: memcarve::Map = Default::default();
+    /// assert_eq!(map.granule(), 4096);
+    /// ```
+    fn default() -> Map {
+        Map::new()
+    }
+}
+
+impl std::fmt::Debug for Map {
+    /// Its settings and how many regions it holds.
+    ///
+    /// ```
+    /// let map = memcarve::Map::parse("arch arm64\nram 0x0 1G\n").unwrap();
+    /// assert!(format!("{:?}", map).contains("Arm64"));
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Map")
+            .field("arch", &self.arch())
+            .field("policy", &self.policy())
+            .field("granule", &self.granule())
+            .field("regions", &self.raw_regions().len())
+            .finish()
+    }
+}
+
+impl Drop for Map {
+    fn drop(&mut self) {
+        unsafe { sys::mc_map_free(self.ptr()) }
+    }
+}
+
+/// A slice the library returned (NULL with 0 is an empty one).
+pub(crate) fn raw_slice<'a, T>(p: *const T, n: usize) -> &'a [T] {
+    if p.is_null() || n == 0 {
+        return &[];
+    }
+    unsafe { slice::from_raw_parts(p, n) }
+}
+
+fn opt_str(p: *const c_char) -> Option<String> {
+    if p.is_null() {
+        None
+    } else {
+        Some(c_str(p))
+    }
+}
+
+fn region_of(r: &sys::mc_region) -> Region {
+    Region {
+        first: r.first,
+        last: r.last,
+        kind: Kind::from_raw(r.kind),
+        resv_type: ResvType::from_raw(r.type_),
+        policy: Policy::from_raw(r.policy),
+        flags: r.flags,
+        align: r.align,
+        access: r.access,
+        name: opt_str(r.name),
+        devices: raw_slice(r.devices, r.n_devices).to_vec(),
+        sids: raw_slice(r.sids, r.n_sids).to_vec(),
+        source: opt_str(r.source),
+        line: r.line,
+    }
+}
+
+/// A carved map: its pieces, slots and totals, and the emitters that
+/// describe it (`dt`, `e820`, `acpi`, `cmdline`). It borrows the [`Map`]
+/// mutably: pieces and slots read the map's own arrays, and nothing can
+/// change it while they are borrowed.
+///
+/// ```
+/// let mut map = memcarve::Map::parse("ram 0x0 2G\nmmio 0x80000000 1G\n").unwrap();
+/// let carved = map.carve().unwrap();
+/// assert_eq!(carved.totals().ram_after, 2 << 30);
+/// ```
+#[derive(Debug)]
+pub struct Carved<'m> {
+    pub(crate) map: &'m mut Map,
+}
+
+impl<'m> Carved<'m> {
+    /// The carved result: sorted, non-overlapping pieces.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G name=dram\nreserved 0x1000 4K type=msi name=its\n").unwrap();
+    /// let carved = map.carve().unwrap();
+    /// let names: Vec<_> = carved.pieces().iter().map(|p| p.name().unwrap()).collect();
+    /// assert_eq!(names, ["dram", "its", "dram"]);
+    /// ```
+    pub fn pieces(&self) -> Vec<Piece<'_>> {
+        let mut n = 0;
+        let p = unsafe { sys::mc_map_result(self.map.ptr(), &mut n) };
+        let input = self.map.raw_regions();
+        raw_slice(p, n).iter().map(|raw| Piece { raw, region: &input[raw.origin as usize] }).collect()
+    }
+
+    /// The RAM slots for KVM_SET_USER_MEMORY_REGION, in guest order.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\nreserved 0x10000000 2M\n").unwrap();
+    /// let carved = map.carve().unwrap();
+    /// let slots = carved.slots();
+    /// assert_eq!((slots[1].guest, slots[1].offset), (0x10200000, 0x10000000));
+    /// ```
+    pub fn slots(&self) -> &[Slot] {
+        let mut n = 0;
+        let p = unsafe { sys::mc_map_slots(self.map.ptr(), &mut n) };
+        raw_slice(p, n)
+    }
+
+    /// RAM accounting of the carve.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\n").unwrap();
+    /// assert_eq!(map.carve().unwrap().totals().carved, 0);
+    /// ```
+    pub fn totals(&self) -> Totals {
+        let t = unsafe { sys::mc_map_totals(self.map.ptr()).as_ref() }.expect("a carved map has totals");
+        Totals {
+            ram_before: t.ram_before,
+            ram_after: t.ram_after,
+            carved: t.carved,
+            relocated: t.relocated,
+            lost_to_rounding: t.lost_to_rounding,
+        }
+    }
+
+    /// The map it was carved from.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("arch mips\nram 0x0 256M\n").unwrap();
+    /// let carved = map.carve().unwrap();
+    /// assert_eq!(carved.map().arch(), memcarve::Arch::Mips);
+    /// ```
+    pub fn map(&self) -> &Map {
+        self.map
+    }
+
+    /// The carved result as map-file text that carves to the same result.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\nreserved 0x1000 4K\n").unwrap();
+    /// let mut carved = map.carve().unwrap();
+    /// let text = carved.write().unwrap();
+    /// let mut again = memcarve::Map::parse(&text).unwrap();
+    /// assert_eq!(again.carve().unwrap().slots(), carved.slots());
+    /// ```
+    pub fn write(&mut self) -> Result<String> {
+        self.map.write_part(sys::MC_MAP_RESULT)
+    }
+}
+
+/// One piece of the carved result; its attributes (name, devices...) are
+/// those of the input region it comes from (`origin`).
+///
+/// ```
+/// let mut map = memcarve::Map::parse(
+///     "ram 0x0 1G\nreserved 0x1000 4K type=direct devices=00:03.0 name=rmrr\n").unwrap();
+/// let carved = map.carve().unwrap();
+/// let p = &carved.pieces()[1];
+/// assert_eq!((p.first(), p.last(), p.kind()), (0x1000, 0x1fff, memcarve::Kind::Reserved));
+/// assert_eq!(p.devices()[0].devfn, 3 << 3);
+/// assert!(p.flags() & memcarve::flags::BACKED != 0); // direct: overlay
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Piece<'c> {
+    raw: &'c sys::mc_piece,
+    region: &'c sys::mc_region,
+}
+
+impl<'c> Piece<'c> {
+    /// First byte.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x1000 4K\n").unwrap();
+    /// assert_eq!(map.carve().unwrap().pieces()[0].first(), 0x1000);
+    /// ```
+    pub fn first(&self) -> u64 {
+        self.raw.first
+    }
+
+    /// Last byte (inclusive).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x1000 4K\n").unwrap();
+    /// assert_eq!(map.carve().unwrap().pieces()[0].last(), 0x1fff);
+    /// ```
+    pub fn last(&self) -> u64 {
+        self.raw.last
+    }
+
+    /// The input region's kind.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("pmem 0x100000000 1G\n").unwrap();
+    /// assert_eq!(map.carve().unwrap().pieces()[0].kind(), memcarve::Kind::Pmem);
+    /// ```
+    pub fn kind(&self) -> Kind {
+        Kind::from_raw(self.raw.kind.into())
+    }
+
+    /// The input region's reserved type (reserved pieces only).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("reserved 0x0 4K type=sw-msi\n").unwrap();
+    /// assert_eq!(map.carve().unwrap().pieces()[0].resv_type(), memcarve::ResvType::SwMsi);
+    /// ```
+    pub fn resv_type(&self) -> ResvType {
+        ResvType::from_raw(self.raw.type_.into())
+    }
+
+    /// [`crate::flags`]: the input region's and the result's.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\n").unwrap();
+    /// assert_eq!(map.carve().unwrap().pieces()[0].flags(), memcarve::flags::BACKED);
+    /// ```
+    pub fn flags(&self) -> u32 {
+        self.raw.flags.into()
+    }
+
+    /// Index of the input region in [`Map::regions`].
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("mmio 0x0 4K\nram 0x1000 4K\n").unwrap();
+    /// assert_eq!(map.carve().unwrap().pieces()[1].origin(), 1);
+    /// ```
+    pub fn origin(&self) -> usize {
+        self.raw.origin as usize
+    }
+
+    /// The input region's name.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 4K\n").unwrap();
+    /// assert_eq!(map.carve().unwrap().pieces()[0].name(), None);
+    /// ```
+    pub fn name(&self) -> Option<&'c str> {
+        if self.region.name.is_null() {
+            return None;
+        }
+        // Names are UTF-8 when they came from Rust or a map file; a
+        // decoded blob's that are not read as None.
+        unsafe { std::ffi::CStr::from_ptr(self.region.name) }.to_str().ok()
+    }
+
+    /// The PCI devices of the input region.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("reserved 0x0 4K type=direct devices=01:00.0,01:00.1\n").unwrap();
+    /// assert_eq!(map.carve().unwrap().pieces()[0].devices().len(), 2);
+    /// ```
+    pub fn devices(&self) -> &'c [PciDev] {
+        raw_slice(self.region.devices, self.region.n_devices)
+    }
+
+    /// The IORT stream IDs of the input region.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("reserved 0x0 64K type=direct sids=8,9\n").unwrap();
+    /// assert_eq!(map.carve().unwrap().pieces()[0].sids(), &[8, 9]);
+    /// ```
+    pub fn sids(&self) -> &'c [u32] {
+        raw_slice(self.region.sids, self.region.n_sids)
+    }
+}
