@@ -20,6 +20,7 @@
 #include "ssdt.h"
 #include "memcarve-acpi-ssdt.h"
 #include "internal/diag.h"
+#include "internal/region.h"
 
 void mc_acpi_ssdt_opts_init(struct mc_acpi_ssdt_opts *opts)
 {
@@ -146,10 +147,9 @@ static int check_opts(struct mc_map *map, const struct mc_acpi_ssdt_opts *o,
 {
 	int err = 0;
 
-	for (size_t i = 0; i < 4; i++)
-		if (o->reserved[i])
-			return mc_map_report(map, MC_EINVAL, "opts.reserved",
-					     "must be zero");
+	if (!MC_RESERVED_CLEAR(o))
+		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+				     "must be zero");
 	if (!o->device_path || strlen(o->device_path) > MC_SSDT_PATH_MAX ||
 	    !aml_path_parse(o->device_path, path))
 		return mc_map_report(map, MC_EINVAL, "opts.device_path",

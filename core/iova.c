@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "iova.h"
+#include "internal/region.h"
 
 /* struct iommu_iova_range in linux/iommufd.h: two __aligned_u64. */
 _Static_assert(sizeof(struct mc_iova_range) == 16,
@@ -41,11 +42,9 @@ int mc_iova_opts_check(struct mc_map *map, const struct mc_iova_opts *opts,
 			       "%u: give the guest's physical address width, "
 			       "1..64",
 			       opts ? opts->address_bits : 0);
-	for (size_t i = 0; i < sizeof(opts->reserved) / sizeof(*opts->reserved);
-	     i++)
-		if (opts->reserved[i])
-			return mc_diag(map, MC_EINVAL, name, 0, "opts.reserved",
-				       "must be zero");
+	if (!MC_RESERVED_CLEAR(opts))
+		return mc_diag(map, MC_EINVAL, name, 0, "opts.reserved",
+			       "must be zero");
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "resv_devices.h"
+#include "internal/region.h"
 
 void mc_resv_opts_init(struct mc_resv_opts *opts)
 {
@@ -15,8 +16,7 @@ void mc_resv_opts_init(struct mc_resv_opts *opts)
 
 static bool takes_devices(const struct mc_region *r)
 {
-	return r->kind == MC_RESERVED && (r->type == MC_RESV_DIRECT ||
-					  r->type == MC_RESV_DIRECT_RELAXABLE);
+	return mc_is_direct(r->kind, r->type);
 }
 
 void mc_resv_apply(const struct mc_resv_opts *opts, struct mc_region *r)
@@ -33,11 +33,9 @@ void mc_resv_apply(const struct mc_resv_opts *opts, struct mc_region *r)
 int mc_resv_opts_check(struct mc_map *map, const struct mc_resv_opts *opts,
 		       const char *src, unsigned int line)
 {
-	for (size_t i = 0; i < sizeof(opts->reserved) / sizeof(*opts->reserved);
-	     i++)
-		if (opts->reserved[i])
-			return mc_diag(map, MC_EINVAL, src, line,
-				       "opts.reserved", "must be zero");
+	if (!MC_RESERVED_CLEAR(opts))
+		return mc_diag(map, MC_EINVAL, src, line, "opts.reserved",
+			       "must be zero");
 	if (opts->flags & ~MC_F_ALL_DEVICES)
 		return mc_diag(map, MC_EINVAL, src, line, "opts.flags",
 			       "0x%x: only MC_F_ALL_DEVICES is an option",

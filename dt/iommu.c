@@ -27,6 +27,7 @@
 #include "dt-internal.h"
 #include "dt-iommu.h"
 #include "internal/diag.h"
+#include "internal/region.h"
 
 #define PHANDLE_MAX 0xfffffffeu	/* -1 is "no phandle" */
 
@@ -38,9 +39,7 @@ static const struct mc_region *region_of(const struct dt_child *c)
 
 static bool binds(const struct mc_region *r)
 {
-	return r->kind == MC_RESERVED && r->n_devices &&
-	       (r->type == MC_RESV_DIRECT ||
-		r->type == MC_RESV_DIRECT_RELAXABLE);
+	return r->n_devices && mc_is_direct(r->kind, r->type);
 }
 
 static uint32_t key_of(const struct mc_pci_dev *d)
