@@ -90,6 +90,35 @@ struct mc_map *cli_load_map(const struct cli *cli);
 struct mc_map *cli_load_map_text(const struct cli *cli, const char *text,
 				 size_t len);
 
+/*
+ * A direct range (identity-mapped for devices: RMRR, IVMD, RMR). The
+ * library's own check is private to it; the tool asks here, once.
+ */
+bool cli_is_direct(int kind, int type);
+
+/*
+ * A format inspect knows. @decode returns 0 after adding the regions it
+ * found to the map, MC_EBADBLOB with no diagnostic when the bytes are not
+ * its format, or an error with a diagnostic (MC_EBADBLOB included) when
+ * they are its format but broken. @says is what the format tells of a map
+ * (model.h's SAYS_*), for the tools that compare formats.
+ */
+struct cli_decoder {
+	const char *format;
+	int (*decode)(struct mc_map *map, const void *blob, size_t len);
+	unsigned int says;
+};
+
+/*
+ * The first decoder of @table (ended by a NULL decode) that claims @len
+ * bytes at @blob, each tried on a new map left in *@map, *@err its return.
+ * NULL, with *@map NULL, when none claims them (*@err MC_EBADBLOB) or a
+ * map cannot be made (*@err MC_ENOMEM).
+ */
+const struct cli_decoder *cli_decode(const struct cli_decoder *table,
+				     const void *blob, size_t len,
+				     struct mc_map **map, int *err);
+
 /* Free a map from cli_load_map(), unless it is the shared cli->map. */
 void cli_map_free(const struct cli *cli, struct mc_map *map);
 

@@ -91,9 +91,7 @@ static bool has_direct(const struct mc_map *map)
 	const struct mc_piece *r = mc_map_result(map, &n);
 
 	for (size_t i = 0; i < n; i++)
-		if (r[i].kind == MC_RESERVED &&
-		    (r[i].type == MC_RESV_DIRECT ||
-		     r[i].type == MC_RESV_DIRECT_RELAXABLE))
+		if (cli_is_direct(r[i].kind, r[i].type))
 			return true;
 	return false;
 }

@@ -165,12 +165,6 @@ static void direct_uncovered(void *p, uint64_t first, uint64_t last)
 		   "allocate memory a device DMAs to");
 }
 
-static bool is_direct(const struct mc_region *r)
-{
-	return r->kind == MC_RESERVED && (r->type == MC_RESV_DIRECT ||
-					  r->type == MC_RESV_DIRECT_RELAXABLE);
-}
-
 /*
  * The blob's guest RAM (RAM still backing a range included), and what of
  * it the guest may allocate: not what an e820 or a no-map node reserves.
@@ -207,7 +201,7 @@ static void direct_ranges(struct check *c)
 			continue;
 		r = mc_map_input(map, &n);
 		for (size_t i = 0; i < n; i++)
-			if (is_direct(&r[i]))
+			if (cli_is_direct(r[i].kind, r[i].type))
 				rangeset_add(&c->direct, r[i].first, r[i].last);
 	}
 	rangeset_close(&c->direct);
@@ -228,7 +222,7 @@ static void check_memory(struct check *c, size_t i)
 	r = mc_map_input(c->host, &n);
 	for (size_t k = 0; k < n; k++) {
 		x.r = &r[k];
-		if (!is_direct(&r[k]))
+		if (!cli_is_direct(r[k].kind, r[k].type))
 			rangeset_overlaps(&ram, r[k].first, r[k].last,
 					  ram_over_resv, &x);
 	}

@@ -18,35 +18,24 @@
 #include "memcarve-cmdline.h"
 #include "memcarve-pvh.h"
 
-/*
- * A decoder returns 0 after adding the regions it found to the map,
- * MC_EBADBLOB (with no diagnostic) when the bytes are not its format, or
- * an error with a diagnostic (MC_EBADBLOB included: the ACPI decoders)
- * when they are its format but broken.
- */
-struct decoder {
-	const char *format;
-	int (*decode)(struct mc_map *map, const void *blob, size_t len);
-};
-
-static const struct decoder decoders[] = {
-	{ "device tree blob", mc_dt_decode },
-	{ "ACPI DMAR table", mc_acpi_dmar_decode },
-	{ "ACPI IVRS table", mc_acpi_ivrs_decode },
-	{ "ACPI IORT table", mc_acpi_iort_decode },
-	{ "ACPI SSDT (PNP0C02 device)", mc_acpi_ssdt_decode },
-	{ "x86 zero page (boot_params)", mc_e820_zeropage_decode },
-	{ "x86 setup_data SETUP_E820_EXT", mc_e820_setup_data_decode },
-	{ "x86 PVH start_info + memmap", mc_pvh_decode },
-	{ "raw e820 table", mc_e820_raw_decode },
-	{ "ACPI RSDP + XSDT blob", mc_acpi_rsdp_decode },
+static const struct cli_decoder decoders[] = {
+	{ "device tree blob", mc_dt_decode, 0 },
+	{ "ACPI DMAR table", mc_acpi_dmar_decode, 0 },
+	{ "ACPI IVRS table", mc_acpi_ivrs_decode, 0 },
+	{ "ACPI IORT table", mc_acpi_iort_decode, 0 },
+	{ "ACPI SSDT (PNP0C02 device)", mc_acpi_ssdt_decode, 0 },
+	{ "x86 zero page (boot_params)", mc_e820_zeropage_decode, 0 },
+	{ "x86 setup_data SETUP_E820_EXT", mc_e820_setup_data_decode, 0 },
+	{ "x86 PVH start_info + memmap", mc_pvh_decode, 0 },
+	{ "raw e820 table", mc_e820_raw_decode, 0 },
+	{ "ACPI RSDP + XSDT blob", mc_acpi_rsdp_decode, 0 },
 	/* text last: a binary format never reads as text */
-	{ "memcarve show --json", cli_show_json_decode },
-	{ "memcarve show", cli_show_text_decode },
-	{ "memcarve slots", cli_slots_decode },
-	{ "e820 table as the kernel prints it", mc_e820_text_decode },
-	{ "kernel command line", mc_cmdline_decode },
-	{ NULL, NULL },
+	{ "memcarve show --json", cli_show_json_decode, 0 },
+	{ "memcarve show", cli_show_text_decode, 0 },
+	{ "memcarve slots", cli_slots_decode, 0 },
+	{ "e820 table as the kernel prints it", mc_e820_text_decode, 0 },
+	{ "kernel command line", mc_cmdline_decode, 0 },
+	{ NULL, NULL, 0 },
 };
 
 /* The regions found, as a map file that loads back into them. */
@@ -82,25 +71,16 @@ static void print_decode_error(const char *name, const char *msg)
 static int run_inspect(struct cli *cli)
 {
 	struct cli_buf in = { 0 }, out = { 0 };
-	const struct decoder *d;
+	const struct cli_decoder *d = NULL;
 	struct mc_map *map = NULL;
 	const char *name = strcmp(cli->arg[0], "-") ? cli->arg[0] : "<stdin>";
-	int st = cli_read_file(NULL, cli->arg[0], &in), err = MC_EBADBLOB;
+	int st = cli_read_file(NULL, cli->arg[0], &in), err = 0;
 
-	for (d = decoders; st == EXIT_OK && d->decode; d++) {
-		mc_map_free(map);
-		map = mc_map_new();
-		if (!map) {
-			st = cli_error(EXIT_INPUT, "out of memory");
-			break;
-		}
-		err = d->decode(map, in.p, in.len);
-		/* A diagnostic means "mine, but broken": stop, never let a
-		 * later, laxer decoder claim the bytes. */
-		if (err != MC_EBADBLOB || mc_map_error_count(map))
-			break;
-	}
-	if (st == EXIT_OK && err == MC_EBADBLOB && !mc_map_error_count(map))
+	if (st == EXIT_OK)
+		d = cli_decode(decoders, in.p, in.len, &map, &err);
+	if (st == EXIT_OK && !d && err == MC_ENOMEM)
+		st = cli_error(EXIT_INPUT, "out of memory");
+	else if (st == EXIT_OK && !d)
 		st = cli_error(EXIT_INPUT, "%s: not a format memcarve knows",
 			       name);
 	else if (st == EXIT_OK && err) {

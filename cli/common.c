@@ -370,3 +370,9 @@ void cli_json_str(struct cli_buf *b, const char *s)
 	}
 	cli_buf_add(b, "\"", 1);
 }
+
+bool cli_is_direct(int kind, int type)
+{
+	return kind == MC_RESERVED && (type == MC_RESV_DIRECT ||
+				       type == MC_RESV_DIRECT_RELAXABLE);
+}

@@ -12,12 +12,6 @@
 #include "meaning.h"
 #include "memcarve-acpi.h"
 
-static bool is_direct(const struct piece *p)
-{
-	return p->kind == MC_RESERVED && (p->type == MC_RESV_DIRECT ||
-					  p->type == MC_RESV_DIRECT_RELAXABLE);
-}
-
 /*
  * IORT names stream IDs: against one, a map that gives only devices= has
  * their requester IDs (bus << 8 | devfn), as the acpi command writes them.
@@ -46,7 +40,7 @@ static void take_kind(struct meaning *m, const struct piece *p,
 		m->type = MC_RESV_RESERVED;
 	}
 	if (!(says & SAYS_TYPES) && m->kind == MC_RESERVED)
-		m->type = (says & SAYS_ONLY_DIRECT) && is_direct(p) ?
+		m->type = (says & SAYS_ONLY_DIRECT) && cli_is_direct(p->kind, p->type) ?
 				  MC_RESV_DIRECT : MC_RESV_RESERVED;
 }
 
@@ -67,7 +61,7 @@ static void take_flags(struct meaning *m, const struct piece *p,
 		m->flags |= f & MC_F_READONLY;
 	/* access=; against an IORT, whose RMRs always have it, what the
 	 * acpi command writes by default */
-	if (says & SAYS_PRIVILEGED && is_direct(p)) {
+	if (says & SAYS_PRIVILEGED && cli_is_direct(p->kind, p->type)) {
 		m->flags |= f & (MC_F_PRIVILEGED | MC_F_ACCESS);
 		m->access = f & MC_F_ACCESS ? p->in->access : 0;
 		if (says & SAYS_RMR && !(f & MC_F_ACCESS)) {
@@ -88,7 +82,7 @@ void meaning_of(struct meaning *m, const struct piece *p, unsigned int says)
 		m->some = p->kind == MC_RAM || (p->flags & MC_F_BACKED);
 		return;
 	}
-	if ((says & SAYS_ONLY_DIRECT && !is_direct(p)) ||
+	if ((says & SAYS_ONLY_DIRECT && !cli_is_direct(p->kind, p->type)) ||
 	    (!(says & SAYS_MMIO) && p->kind == MC_MMIO &&
 	     !(says & SAYS_MMIO_AS_RESERVED && p->flags & MC_F_CARVED)))
 		return;

@@ -15,16 +15,6 @@
 #include "memcarve-cmdline.h"
 #include "memcarve-pvh.h"
 
-/*
- * inspect's decoders in inspect's order (most distinctive signature
- * first, text last), each with what its format says about a map.
- */
-struct format {
-	const char *name;
-	int (*decode)(struct mc_map *map, const void *blob, size_t len);
-	unsigned int says;
-};
-
 #define ACPI_HEADER_LEN 36
 
 #define SAYS_E820 (SAYS_RAM | SAYS_KINDS | SAYS_MMIO_AS_RESERVED)
@@ -52,7 +42,11 @@ static int acpi_other_decode(struct mc_map *map, const void *blob, size_t len)
 	return sum ? MC_EBADBLOB : 0;
 }
 
-static const struct format formats[] = {
+/*
+ * inspect's decoders in inspect's order (most distinctive signature
+ * first, text last), each with what its format says about a map.
+ */
+static const struct cli_decoder formats[] = {
 	/* no-map nodes are carved, so "backed" is not said; unnamed
 	 * ranges get made-up names (nvs, direct) */
 	{ "device tree blob", mc_dt_decode,
@@ -82,28 +76,6 @@ static const struct format formats[] = {
 	{ "kernel command line", mc_cmdline_decode, SAYS_E820 },
 	{ NULL, NULL, 0 },
 };
-
-/* The first format that claims the bytes; NULL (m->map empty) if none. */
-static const struct format *decode(struct model *m, int *err)
-{
-	const struct format *f;
-
-	for (f = formats; f->decode; f++) {
-		mc_map_free(m->map);
-		m->map = mc_map_new();
-		if (!m->map) {
-			*err = MC_ENOMEM;
-			return f;
-		}
-		*err = f->decode(m->map, m->bytes.p, m->bytes.len);
-		/* a diagnostic means "mine, but broken", as in inspect */
-		if (*err != MC_EBADBLOB || mc_map_error_count(m->map))
-			return f;
-	}
-	mc_map_free(m->map);
-	m->map = NULL;
-	return NULL;
-}
 
 static void print_errors(const struct model *m)
 {
@@ -229,13 +201,13 @@ static int merge_repeats(struct model *m)
 
 int model_decode(struct model *m)
 {
-	const struct format *f;
+	const struct cli_decoder *f;
 	int err = 0;
 
-	f = decode(m, &err);
+	f = cli_decode(formats, m->bytes.p, m->bytes.len, &m->map, &err);
 	if (!f)
-		return MC_EBADBLOB;
-	m->format = f->name;
+		return err;
+	m->format = f->format;
 	m->says = f->says;
 	m->broken = err != 0;
 	/* mem= (MIPS) lists memory only, as slots do; memmap= (x86) has
