@@ -36,6 +36,8 @@ A range our SSDT reports must not lie *inside* a bridge window the
 firmware programmed: Linux then drops it ("pnp 00:05: disabling [mem ...]
 because it overlaps 0000:00:01.0 BAR 14", drivers/pnp/quirks.c
 quirk_system_pci_resources()), seen with a range in SeaBIOS's 2 MiB window.
+Nor may one range cross 4 GiB ("could not be reserved"): our range touches
+the flash below 4 GiB, and the SSDT must list the two apart.
 
 Every case runs on each kernel of the x86_64 matrix (6.1 and sid's newest).
 
