@@ -24,6 +24,12 @@
 #define RISCV	(1u << MC_ARCH_RISCV64)
 #define ANY	(ARM64 | PPC64 | X86 | MIPS | RISCV)
 
+/*
+ * Where a PVH boot's start_info block goes unless `all --start-info-addr`
+ * says otherwise: Firecracker's and Cloud Hypervisor's PVH_INFO_START.
+ */
+#define PVH_START_INFO_DEFAULT	"0x6000"
+
 /* One output: a command, its own options, the archs that use it. */
 struct job {
 	const char *file;
@@ -43,16 +49,30 @@ static const struct job jobs[] = {
 	{ "iort.aml", &cli_cmd_acpi, "table", "iort", ARM64, true },
 	{ "e820.txt", &cli_cmd_e820, "format", "text", X86, false },
 	{ "e820.bin", &cli_cmd_e820, "format", "table", X86, false },
+	{ "pvh.bin", &cli_cmd_e820, "format", "pvh", X86, false },
 	{ "dmar.aml", &cli_cmd_acpi, "table", "dmar", X86, true },
 	{ "ivrs.aml", &cli_cmd_acpi, "table", "ivrs", X86, true },
+	{ "ssdt.aml", &cli_cmd_acpi, "table", "ssdt", X86, false },
 	{ "cmdline.txt", &cli_cmd_cmdline, "style", "x86", X86, false },
 	{ "cmdline.txt", &cli_cmd_cmdline, "style", "mips", MIPS, false },
 };
 
 #define N_JOBS (sizeof(jobs) / sizeof(jobs[0]))
 
+/* A job's second option, by file; `all`'s own option of that name wins. */
+static const struct {
+	const char *file, *opt, *val;
+} second_opts[] = {
+	{ "pvh.bin", "start-info-addr", PVH_START_INFO_DEFAULT },
+};
+
+#define N_SECOND (sizeof(second_opts) / sizeof(second_opts[0]))
+
 /* DIR, its scratch sibling and a file name fit the 4096-byte path buffers. */
 #define DIR_MAX 4000
+
+/* A job's command line: the globals, -o, and up to two options of its own. */
+#define JOB_OPTS 3
 
 static const struct cli_optspec *spec_of(const struct cli_cmd *cmd,
 					 const char *name)
@@ -81,6 +101,14 @@ static struct cli job_cli(const struct cli *all, const struct job *j,
 	if (j->opt) {
 		c.opt[c.n_opt].spec = spec_of(j->cmd, j->opt);
 		c.opt[c.n_opt++].val = j->val;
+	}
+	for (size_t i = 0; i < N_SECOND; i++) {
+		const char *own = cli_opt(all, second_opts[i].opt);
+
+		if (strcmp(second_opts[i].file, j->file))
+			continue;
+		c.opt[c.n_opt].spec = spec_of(j->cmd, second_opts[i].opt);
+		c.opt[c.n_opt++].val = own ? own : second_opts[i].val;
 	}
 	return c;
 }
@@ -162,6 +190,20 @@ static int run_jobs(const struct cli *cli, const char *tmp,
 	return st;
 }
 
+/* The globals and a job's own options fit one command line (cli.h). */
+static int check_globals(const struct cli *cli)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cli->n_opt; i++)
+		n += !spec_of(&cli_cmd_all, cli->opt[i].spec->name);
+	if (n + JOB_OPTS > CLI_MAX_OPTS)
+		return cli_error(EXIT_USAGE, "all: %zu options besides all's "
+				 "own; at most %d (each output's command adds "
+				 "%d)", n, CLI_MAX_OPTS - JOB_OPTS, JOB_OPTS);
+	return EXIT_OK;
+}
+
 static int check_dir(const char *dir)
 {
 	struct stat st;
@@ -207,13 +249,19 @@ static int run_all(struct cli *cli)
 	if (strlen(dir) > DIR_MAX)
 		return cli_error(EXIT_USAGE, "all: -d: a path of %zu bytes; at "
 				 "most %d", strlen(dir), DIR_MAX);
-	st = check_dir(dir);
+	st = check_globals(cli);
+	if (st == EXIT_OK)
+		st = check_dir(dir);
 	if (st == EXIT_OK && !(map = cli_load_map(cli)))
 		st = EXIT_INPUT;
 	if (st == EXIT_OK && !mc_map_arch(map))
 		st = cli_error(EXIT_INPUT,
 			       "all: the map names no arch; add 'arch' to it or "
 			       "give --arch");
+	if (st == EXIT_OK && cli_opt(cli, "start-info-addr") &&
+	    mc_map_arch(map) != MC_ARCH_X86_64)
+		st = cli_error(EXIT_USAGE, "all: --start-info-addr only applies "
+			       "to an x86_64 map (pvh.bin)");
 	if (st == EXIT_OK && !(tmp = scratch_dir(dir)))
 		st = EXIT_INPUT;
 	if (st == EXIT_OK)
@@ -230,6 +278,9 @@ static int run_all(struct cli *cli)
 static const struct cli_optspec all_opts[] = {
 	{ "dir", 'd', true, false, "DIR",
 	  "write the outputs here (created if missing)" },
+	{ "start-info-addr", 0, true, false, "ADDR",
+	  "x86_64: guest address of pvh.bin (default " PVH_START_INFO_DEFAULT
+	  ")" },
 	{ NULL, 0, false, false, NULL, NULL },
 };
 
@@ -242,14 +293,17 @@ const struct cli_cmd cli_cmd_all = {
 		"  every arch  carved.txt, carved.json, slots.json\n"
 		"  arm64       memcarve.dtb, memcarve.dts, iort.aml (with direct ranges)\n"
 		"  ppc64       memcarve.dtb, memcarve.dts\n"
-		"  x86_64      e820.txt, e820.bin, cmdline.txt, and dmar.aml and\n"
-		"              ivrs.aml (with direct ranges)\n"
+		"  x86_64      e820.txt, e820.bin, pvh.bin (PVH start_info block\n"
+		"              at --start-info-addr), ssdt.aml (PNP0C02 holes),\n"
+		"              cmdline.txt, and dmar.aml and ivrs.aml (with direct\n"
+		"              ranges)\n"
 		"  mips        cmdline.txt\n"
 		"Each is what the matching command writes with its defaults. All are\n"
 		"built in a directory beside DIR first: if any fails, DIR is left as\n"
 		"it was. Files of other archs already in DIR are left alone.\n\n"
 		"Example:\n"
-		"  memcarve all vm.map -d out/",
+		"  memcarve all vm.map -d out/\n"
+		"  memcarve all vm.map -d out/ --start-info-addr 0x7000",
 	.opts = all_opts,
 	.min_args = 1,
 	.max_args = 1,

@@ -15,8 +15,9 @@
  * guest must not use and nothing else describes as memory:
  *  - reserved pieces no RAM backs (carved out of RAM, or outside it);
  *  - mmio pieces carved out of RAM (a device window inside former RAM).
- * Touching ranges are joined. mmio outside RAM (the PCI hole itself) is
- * not listed: that is where BARs belong.
+ * Touching ranges are joined, but not across 4 GiB (the end of the 32-bit
+ * PCI window: Linux cannot claim a range over it). mmio outside RAM (the
+ * PCI hole itself) is not listed: that is where BARs belong.
  */
 #ifndef MEMCARVE_ACPI_SSDT_H
 #define MEMCARVE_ACPI_SSDT_H

@@ -74,8 +74,55 @@ evidence() {
 	fi
 }
 
+# memcarve.waitpci=VENDOR:DEVICE on the command line (boot_hotplug.py): say
+# on the console that init runs, so the harness hot-plugs that device
+# through QEMU's monitor; wait (at most 60 s) until it is in sysfs with
+# every BAR assigned (the kernel adds it to sysfs before it assigns them);
+# then list every PCI device's resources.
+waitpci=""
+for w in $(cat /proc/cmdline); do
+	case "$w" in memcarve.waitpci=*) waitpci="${w#*=}";; esac
+done
+
+pci_find() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor" "$d/device" 2>/dev/null | tr '\n' ' ')" = \
+		  "0x${waitpci%:*} 0x${waitpci#*:} " ] && echo "$d"
+	done
+}
+
+bars_assigned() {
+	# sysfs resource lines 1-6 are BARs 0-5: "start end flags"; one with
+	# a size but start 0 is not assigned (yet)
+	head -n 6 "$1/resource" | while read -r first last flags; do
+		if [ "$first" = 0x0000000000000000 ] &&
+		   [ "$last" != 0x0000000000000000 ]; then
+			exit 1
+		fi
+	done
+}
+
+wait_hotplug() {
+	echo "@@MEMCARVE-GUEST-WAITPCI@@"
+	end=$(($(date +%s) + 60))
+	while [ "$(date +%s)" -lt $end ]; do
+		d=$(pci_find)
+		[ -n "$d" ] && bars_assigned "$d" && return 0
+		sleep 0.2
+	done
+}
+
+pci_evidence() {
+	for d in /sys/bus/pci/devices/*; do
+		echo "MC:pcires:${d##*/}|$(cat "$d/vendor")|$(cat "$d/device")|$(tr '\n' ',' < "$d/resource")"
+	done
+}
+
+[ -n "$waitpci" ] && wait_hotplug
+
 echo "@@MEMCARVE-GUEST-EVIDENCE-BEGIN@@"
 evidence
+[ -n "$waitpci" ] && pci_evidence
 echo "@@MEMCARVE-GUEST-EVIDENCE-END@@"
 # Let the serial driver drain its buffer before the machine goes away.
 sleep 0.2

@@ -83,6 +83,7 @@ class GuestView:
     cmdline: str = ""
     dmesg: list = field(default_factory=list)
     sections: dict = field(default_factory=dict)     # raw tagged lines
+    monitor_replies: list = field(default_factory=list)  # QMP (runner)
     console: str = ""
     exit_status: int = None
     seconds: float = 0.0

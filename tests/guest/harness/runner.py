@@ -2,10 +2,11 @@
 
 import os
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 
-from . import fetch, initrd, parse
+from . import fetch, initrd, parse, qmp
 from .common import HarnessError, build_dir, need_file, need_tool
 
 QEMU = {
@@ -95,6 +96,8 @@ class Artifacts:
                                 # thousands of entries, whose memblock dump
                                 # would push the first lines out of the
                                 # kernel's early (static) log buffer
+    monitor: list = field(default_factory=list)  # qmp.MonitorStep: QMP
+                                # commands sent while the guest runs
 
 
 def memory_of(arch, art):
@@ -258,18 +261,23 @@ def boot(arch, art=None):
     need_tool("timeout")
     log_path = _log_path(arch, art)
     started = time.monotonic()
+    replies = []
     with open(log_path, "wb") as out:
         out.write(("# " + " ".join(argv) + "\n").encode())
         out.flush()
-        proc = subprocess.run(
-            ["timeout", "--kill-after=5", str(art.timeout)] + argv,
-            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        wrapped = ["timeout", "--kill-after=5", str(art.timeout)] + argv
+        if art.monitor:
+            status, replies = _run_monitored(wrapped, out, log_path, art)
+        else:
+            status = subprocess.run(wrapped, stdin=subprocess.DEVNULL,
+                                    stdout=out,
+                                    stderr=subprocess.STDOUT).returncode
     seconds = time.monotonic() - started
     with open(log_path, "rb") as f:
         console = f.read().decode(errors="replace")
     view = parse.GuestView(arch=arch, mode=art.mode, console=console,
-                           exit_status=proc.returncode, seconds=seconds,
-                           log_path=log_path)
+                           exit_status=status, seconds=seconds,
+                           log_path=log_path, monitor_replies=replies)
     _check_finished(view, art)
     parse.fill(view, parse.sections(parse.evidence_lines(console)))
     bad = parse.complaints(view, art.expect_log)
@@ -279,6 +287,39 @@ def boot(arch, art=None):
                            f"expect it:\n  " + "\n  ".join(bad)
                            + f"\nlog: {log_path}")
     return view
+
+
+def _run_monitored(wrapped, out, log_path, art):
+    """Run QEMU with a QMP socket and art.monitor's steps; its exit status
+    and the replies. A failed step stops QEMU (timeout(1) passes the
+    TERM on) and raises with the console's last lines."""
+    sock_dir = tempfile.mkdtemp(prefix="memcarve-qmp-")  # sun_path: 108
+    path = os.path.join(sock_dir, "qmp.sock")
+    out.write(("# monitor: " + " ".join(qmp.qemu_args(path)) + "\n").encode())
+    out.flush()
+    proc = subprocess.Popen(wrapped + qmp.qemu_args(path),
+                            stdin=subprocess.DEVNULL, stdout=out,
+                            stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + art.timeout
+    try:
+        replies = qmp.drive(path, log_path, art.monitor, deadline,
+                            lambda: proc.poll() is None)
+    except BaseException as e:
+        proc.terminate()
+        proc.wait()
+        if not isinstance(e, HarnessError):
+            raise
+        with open(log_path, "rb") as f:
+            tail = f.read().decode(errors="replace").replace("\r", "")
+        tail = "\n".join(tail.splitlines()[-25:])
+        raise HarnessError(f"{e}\nlog: {log_path}\n--- last lines ---\n"
+                           f"{tail}") from None
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+        os.rmdir(sock_dir)
+    # timeout(1) ends QEMU at art.timeout (+5 s KILL) whatever happens.
+    return proc.wait(), replies
 
 
 def _check_finished(view, art):
