@@ -21,7 +21,8 @@
  *     distances from show --json (a slots report gives slots only, the
  *     show table no distances);
  *   - a refusal: the map's diagnostics, one per line, and none missing.
- * A command or option this test does not know fails it.
+ * A command or option this test does not know fails it. The README's
+ * NUMA example is the fixture map and its slots --json golden, verbatim.
  */
 #include <inttypes.h>
 #include "core_helpers.h"
@@ -448,10 +449,33 @@ static void every_case_means_what_it_says(void **state)
 	assert_true(n >= 14);
 }
 
+/* The README shows fixtures/x86-numa.map and its slots, as they are. */
+static void the_readme_example_is_the_fixture(void **state)
+{
+	char *readme = slurp("README.md", NULL);
+	char *slots = slurp("fixtures/numa/x86-numa.slots", NULL);
+	char *map = slurp("fixtures/x86-numa.map", NULL);
+	const char *body = map;
+
+	(void)state;
+	while (*body == '#')	/* the statements, after the comment */
+		body = strchr(body, '\n') + 1;
+	while (*body == '\n')
+		body++;
+	if (!strstr(readme, slots))
+		fail_msg("README.md lacks fixtures/numa/x86-numa.slots verbatim");
+	if (!strstr(readme, body))
+		fail_msg("README.md lacks fixtures/x86-numa.map's statements");
+	free(readme);
+	free(slots);
+	free(map);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_case_means_what_it_says),
+		cmocka_unit_test(the_readme_example_is_the_fixture),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
