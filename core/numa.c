@@ -20,6 +20,7 @@
 #include <string.h>
 #include "internal.h"
 #include "internal/array.h"
+#include "internal/region.h"
 
 #define API_DISTANCE "mc_map_set_distance()"
 
@@ -173,51 +174,29 @@ static int check_distances(struct mc_map *map, const struct node_set *nodes)
 	return err;
 }
 
-/* A hotplug window's extent and index, to sort by address. */
-struct window {
-	uint64_t first, last;
-	size_t idx;
-};
-
-static int cmp_window(const void *a, const void *b)
+/*
+ * The hotplug windows by address, as pieces (first, last, origin: all a
+ * search needs, and mc_piece_at() finds them); *n set to their count.
+ * NULL: no memory.
+ */
+static struct mc_piece *hotplug_windows(const struct mc_map *map, size_t *n)
 {
-	const struct window *x = a, *y = b;
+	struct mc_piece *v;
+	size_t count = 0;
 
-	if (x->first != y->first)
-		return x->first < y->first ? -1 : 1;
-	return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-/* The hotplug windows by address; *n set to their count. NULL: no memory. */
-static struct window *hotplug_windows(const struct mc_map *map, size_t *n)
-{
-	struct window *v = malloc((map->n_in + 1) * sizeof(*v));
-
+	for (size_t i = 0; i < map->n_in; i++)
+		count += map->in[i].kind == MC_HOTPLUG;
 	*n = 0;
+	v = malloc((count + 1) * sizeof(*v));
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < map->n_in; i++)
 		if (map->in[i].kind == MC_HOTPLUG)
-			v[(*n)++] = (struct window){ map->in[i].first,
-						     map->in[i].last, i };
-	qsort(v, *n, sizeof(*v), cmp_window);
+			v[(*n)++] = (struct mc_piece){ .first = map->in[i].first,
+						       .last = map->in[i].last,
+						       .origin = (uint32_t)i };
+	qsort(v, *n, sizeof(*v), mc_piece_cmp);
 	return v;
-}
-
-/* The first of the @n windows @v ending at or after @addr. */
-static size_t window_at(const struct window *v, size_t n, uint64_t addr)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].last < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 /* A hotplug window is never RAM and never carved: nothing may overlap it. */
@@ -225,7 +204,7 @@ static int check_hotplug(struct mc_map *map)
 {
 	const struct mc_region *in = map->in;
 	size_t n;
-	struct window *hp = hotplug_windows(map, &n);
+	struct mc_piece *hp = hotplug_windows(map, &n);
 	int err = 0;
 
 	if (!hp)
@@ -236,13 +215,13 @@ static int check_hotplug(struct mc_map *map)
 	 * by the later one in the input.
 	 */
 	for (size_t i = 0; n && i < map->n_in; i++) {
-		for (size_t w = window_at(hp, n, in[i].first);
+		for (size_t w = mc_piece_at(hp, n, in[i].first);
 		     w < n && hp[w].first <= in[i].last; w++) {
-			if (hp[w].idx == i || (in[i].kind == MC_HOTPLUG &&
-					       hp[w].idx > i))
+			if (hp[w].origin == i || (in[i].kind == MC_HOTPLUG &&
+						  hp[w].origin > i))
 				continue;
 			err = mc_diag_overlap(map, MC_EOVERLAP, &in[i],
-					      &in[hp[w].idx],
+					      &in[hp[w].origin],
 					      "a hotplug window overlaps no "
 					      "other range");
 			break;
