@@ -158,7 +158,9 @@ static int check_distances(struct mc_map *map, const struct node_set *nodes)
 			err = mc_diag(map, MC_EINVAL, d->source, d->line,
 				      "distance", "no region has node=%u", bad);
 	}
-	qsort(map->dist, map->n_dist, sizeof(*map->dist), cmp_distance);
+	if (map->n_dist)	/* qsort() takes no NULL, even of nothing */
+		qsort(map->dist, map->n_dist, sizeof(*map->dist),
+		      cmp_distance);
 	map->dist_sorted = true;
 	for (size_t i = 1; i < map->n_dist; i++) {
 		const struct mc_distance *a = &map->dist[i - 1], *b = &map->dist[i];
