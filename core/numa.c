@@ -32,7 +32,7 @@ int mc_distance_add(struct mc_map *map, const char *source, unsigned int line,
 	uint32_t bad = from >= MC_MAX_NUMNODES ? from : to;
 
 	if (bad >= MC_MAX_NUMNODES)
-		return mc_diag(map, MC_ERANGE, source, line, "distance",
+		return mc_diag(map, MC_EINVAL, source, line, "distance",
 			       "node %u is above %u: Linux numbers nodes below "
 			       "MAX_NUMNODES, at most 1 << 10 (MC_MAX_NUMNODES)",
 			       bad, MC_MAX_NUMNODES - 1);
@@ -42,7 +42,7 @@ int mc_distance_add(struct mc_map *map, const char *source, unsigned int line,
 			       "itself is 10 (LOCAL_DISTANCE)", from, distance);
 	if (from != to && (distance <= MC_NUMA_LOCAL_DISTANCE ||
 			   distance > MC_NUMA_MAX_DISTANCE))
-		return mc_diag(map, MC_ERANGE, source, line, "distance",
+		return mc_diag(map, MC_EINVAL, source, line, "distance",
 			       "node %u to node %u is %u: a distance between "
 			       "two nodes is 11..255 (above LOCAL_DISTANCE, "
 			       "fits in a u8)", from, to, distance);

@@ -193,12 +193,12 @@ static const struct error_case errors[] = {
 	  "itself is 10 (LOCAL_DISTANCE)" },
 	{ "distance between two nodes is above 10",
 	  "ram 0 1M node=0\nram 0x100000 1M node=1\ndistance 0 1 10\n", true,
-	  MC_ERANGE,
+	  MC_EINVAL,
 	  "test.map:3: distance: node 0 to node 1 is 10: a distance between two "
 	  "nodes is 11..255 (above LOCAL_DISTANCE, fits in a u8)" },
 	{ "distance between two nodes fits in a u8",
 	  "ram 0 1M node=0\nram 0x100000 1M node=1\ndistance 0 1 256\n", true,
-	  MC_ERANGE,
+	  MC_EINVAL,
 	  "test.map:3: distance: node 0 to node 1 is 256: a distance between "
 	  "two nodes is 11..255 (above LOCAL_DISTANCE, fits in a u8)" },
 	{ "distance takes three numbers",
@@ -288,8 +288,8 @@ static void api_distances(void **state)
 	assert_int_equal(mc_map_set_distance(map, 2, 0, 30), 0);
 	assert_int_equal(mc_map_set_distance(map, 0, 2, 40), 0);
 	assert_int_equal(mc_map_set_distance(map, 1, 1, 10), 0);
-	assert_int_equal(mc_map_set_distance(map, 1, 2, 9), MC_ERANGE);
-	assert_int_equal(mc_map_set_distance(map, 1, 1024, 20), MC_ERANGE);
+	assert_int_equal(mc_map_set_distance(map, 1, 2, 9), MC_EINVAL);
+	assert_int_equal(mc_map_set_distance(map, 1, 1024, 20), MC_EINVAL);
 	assert_string_equal(mc_map_error(map, 1)->msg,
 			    "mc_map_set_distance(): distance: node 1024 is above "
 			    "1023: Linux numbers nodes below MAX_NUMNODES, at "
