@@ -8,6 +8,9 @@
  * OFFSET") or the diagnostic it refuses with, word for word.
  */
 #include "core_helpers.h"
+#include "memcarve-acpi-ssdt.h"
+#include "memcarve-cmdline.h"
+#include "memcarve-e820.h"
 
 /* "slot node guest size offset" per slot, in hex but the numbers. */
 static const char *slots_text(const struct mc_map *map)
@@ -358,6 +361,41 @@ static void backing_needs_a_carve(void **state)
 	mc_map_free(map);
 }
 
+/*
+ * A hotplug window is in no e820 table (so no zero page, PVH memmap or
+ * memmap= line, all made from it) and no PNP0C02 SSDT: e820/table.c and
+ * acpi/ssdt.c say why.
+ */
+static void hotplug_windows_are_in_no_boot_table(void **state)
+{
+	struct mc_map *map = map_carved(
+		"arch x86_64\nram 0 1G node=0\nram 0x100000000 1G node=1\n"
+		"reserved 0x80000000 1M\nhotplug 0x200000000 8G node=1\n");
+	struct mc_cmdline_opts cl;
+	struct mc_e820_entry *e;
+	void *out;
+	size_t n;
+	const uint8_t base[8] = { 0, 0, 0, 0, 2, 0, 0, 0 };	/* LE 0x2_0000_0000 */
+
+	(void)state;
+	assert_int_equal(mc_e820_build_alloc(map, NULL, &e, &n), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_true(e[i].addr + e[i].size <= 0x200000000ull);
+	mc_free(e);
+	mc_cmdline_opts_init(&cl);
+	cl.style = MC_CMDLINE_X86;
+	assert_int_equal(mc_cmdline_build_alloc(map, &cl, &out, &n), 0);
+	assert_string_equal(out, "memmap=exactmap memmap=1G@0 memmap=1M$2G "
+				 "memmap=1G@4G");
+	mc_free(out);
+	assert_int_equal(mc_acpi_ssdt_build_alloc(map, NULL, &out, &n), 0);
+	for (size_t i = 0; i + sizeof(base) <= n; i++)	/* no _MIN there */
+		assert_memory_not_equal((uint8_t *)out + i, base, sizeof(base));
+	mc_free(out);
+	mc_map_free(map);
+}
+
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 int main(void)
@@ -367,6 +405,7 @@ int main(void)
 		cmocka_unit_test(api_distances),
 		cmocka_unit_test(write_round_trips),
 		cmocka_unit_test(backing_needs_a_carve),
+		cmocka_unit_test(hotplug_windows_are_in_no_boot_table),
 	};
 	struct CMUnitTest t[N_OF(cases) + N_OF(errors) + N_OF(api)];
 	size_t n = 0;
