@@ -92,6 +92,8 @@ static void put_flags(struct line *l, const struct mc_region *r)
 		line_add(l, " iova-gap");
 	if (r->flags & MC_F_ALL_DEVICES)
 		line_add(l, " devices=all");
+	if (r->flags & MC_F_NODE)
+		line_add(l, " node=%" PRIu32, r->node);
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct mc_pci_dev *d = &r->devices[i];
 
@@ -161,35 +163,66 @@ static bool same_ram(const struct mc_piece *a, const struct mc_piece *b)
 /*
  * The last byte of the ram statement that starts inside backed piece @i:
  * the run of touching backed pieces, cut where RAM of another input range
- * (or relocated RAM) begins, so each keeps its name and its pieces. An
- * overlaid piece can hide that boundary; the input ranges were
- * granule-aligned, so the first granule boundary after the RAM before it
- * carves the same.
+ * (or relocated RAM) begins, so each keeps its name, node and pieces. An
+ * overlaid piece can hide that boundary: it is where the input range of
+ * the RAM before it ended (in a NUMA map a node boundary, which must stay
+ * exact). Relocated RAM has no input range; the input ranges were
+ * granule-aligned, so the first granule boundary after it carves the same.
  */
 static uint64_t ram_end(const struct mc_piece *r, const struct mc_region *in,
 			size_t n, size_t i, uint64_t granule,
-			const char **name)
+			const struct mc_region **from)
 {
 	const struct mc_piece *ram = NULL;	/* the run's first RAM piece */
 	uint64_t ram_last = 0;
 
-	*name = NULL;
+	*from = NULL;
 	for (size_t j = i; j < n; j++) {
 		if (j > i && (!(r[j].flags & MC_F_BACKED) ||
 			      r[j].first - 1 != r[j - 1].last || !r[j].first))
+			return r[j - 1].last;
+		/* one range cut where it touches itself: the RAM under it
+		 * changes node there (carving splits nothing else) */
+		if (j > i && r[j].kind != MC_RAM &&
+		    r[j].origin == r[j - 1].origin &&
+		    r[j].flags == r[j - 1].flags)
 			return r[j - 1].last;
 		if (r[j].kind != MC_RAM)
 			continue;
 		if (!ram) {
 			ram = &r[j];
-			*name = in[r[j].origin].name;
+			*from = &in[r[j].origin];
 		} else if (!same_ram(ram, &r[j])) {
-			return r[j - 1].kind == MC_RAM ? r[j].first - 1 :
-							 ram_last | (granule - 1);
+			const struct mc_region *was = &in[ram->origin];
+
+			if (r[j - 1].kind == MC_RAM)
+				return r[j].first - 1;
+			/* where its input range ended, if overlaid there */
+			if (!(ram->flags & MC_F_RELOCATED) &&
+			    was->last >= ram_last && was->last < r[j].first)
+				return was->last;
+			return ram_last | (granule - 1);
 		}
 		ram_last = r[j].last;
 	}
 	return r[n - 1].last;
+}
+
+/* The node of backed byte @addr: its slot's (slots never span nodes). */
+static uint32_t node_at(const struct mc_map *map, uint64_t addr)
+{
+	size_t lo = 0, hi = map->n_slots;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct mc_slot *sl = &map->slots[mid];
+
+		if (sl->guest + (sl->size - 1) < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < map->n_slots ? map->slots[lo].node : 0;
 }
 
 /* The ram statements that back piece @i, as far as none does yet. */
@@ -197,16 +230,20 @@ static int ram_lines(struct mc_map *map, struct sink *s, struct line *l,
 		     const struct mc_piece *r, size_t n, size_t i,
 		     struct ram_walk *w)
 {
-	const char *name;
+	const struct mc_region *from;	/* the input RAM range, if known */
 	uint64_t first, last;
 	int err = 0;
 
 	while (!err && !w->done && r[i].last >= w->next) {
 		first = r[i].first > w->next ? r[i].first : w->next;
-		last = ram_end(r, map->in, n, i, mc_map_granule(map), &name);
+		last = ram_end(r, map->in, n, i, mc_map_granule(map), &from);
 		put_kind_range(l, MC_RAM, first, last);
-		if (name)
-			line_add(l, " name=%s", name);
+		if (from && from->name)
+			line_add(l, " name=%s", from->name);
+		/* an overlaid run alone has no RAM piece: its slot knows */
+		if (mc_map_is_numa(map))
+			line_add(l, " node=%" PRIu32,
+				 from ? from->node : node_at(map, first));
 		err = emit(map, s, l, MC_MAP_RESULT, i);
 		w->done = last == UINT64_MAX;
 		w->next = last + 1;
@@ -240,6 +277,23 @@ static int result_line(struct mc_map *map, struct sink *s, struct line *l,
 		line_add(l, " policy=overlay");
 	put_flags(l, in);
 	return emit(map, s, l, MC_MAP_RESULT, i);
+}
+
+/*
+ * The distance statements, after the regions whose nodes they name.
+ * Their order is moot: each states one ordered pair.
+ */
+static void put_distances(struct sink *s, const struct mc_map *map)
+{
+	struct line l;
+
+	for (size_t i = 0; i < map->n_dist; i++) {
+		l.len = 0;
+		line_add(&l, "distance %" PRIu32 " %" PRIu32 " %" PRIu32 "\n",
+			 map->dist[i].from, map->dist[i].to,
+			 map->dist[i].distance);
+		sink_add(s, l.text, l.len);
+	}
 }
 
 /* Settings the map holds other than its defaults, as statements. */
@@ -279,6 +333,8 @@ static int write_text(struct mc_map *map, enum mc_map_part what,
 		err = what == MC_MAP_INPUT ?
 			      input_line(map, s, l, &in[i], i) :
 			      result_line(map, s, l, r, n, i, &w);
+	if (!err)
+		put_distances(s, map);
 	free(l);
 	return err;
 }
