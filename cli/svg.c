@@ -68,7 +68,6 @@ static enum cat category(enum mc_kind kind, enum mc_resv_type type)
 	case MC_ACPI: return CAT_ACPI;
 	case MC_NVS: return CAT_NVS;
 	case MC_PMEM: return CAT_PMEM;
-	case MC_HOTPLUG: break;	/* stub until numa-core */
 	case MC_RESERVED:
 		if ((size_t)type < sizeof(resv) / sizeof(resv[0]))
 			return resv[type];

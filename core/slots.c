@@ -27,7 +27,7 @@ int mc_build_slots(struct mc_map *map)
 			prev->size += mc_len(v[i].first, v[i].last);
 		} else {
 			map->slots[n] = (struct mc_slot){
-				(uint32_t)n, 0, v[i].first,
+				(uint32_t)n, v[i].first,
 				mc_len(v[i].first, v[i].last), offset };
 			n++;
 		}
