@@ -146,27 +146,29 @@ static int check_one(struct mc_map *map, const struct srat_mem *m)
 }
 
 /*
- * The RAM of the e820 (what Linux counts) the RAM structures cover: all
- * of it by construction, checked because Linux refuses the whole NUMA
- * description when 1 MiB or more is left out.
+ * The RAM of the e820 (what Linux counts) that the slots, and so the RAM
+ * structures, cover: all of it by construction, checked because Linux
+ * refuses the whole NUMA description when 1 MiB or more is left out.
+ * Pieces and slots both run in address order: one pass over each.
  */
-static int check_cover(struct mc_map *map, const struct srat_list *l)
+static int check_cover(struct mc_map *map)
 {
-	size_t np;
+	size_t np, ns, k = 0;
 	const struct mc_piece *p = mc_map_result(map, &np);
+	const struct mc_slot *s = mc_map_slots(map, &ns);
 	uint64_t ram = 0, covered = 0;
 
 	for (size_t i = 0; i < np; i++) {
+		uint64_t bytes = p[i].last - p[i].first + 1;
+
 		if (p[i].kind != MC_RAM)
 			continue;
-		ram += p[i].last - p[i].first + 1;
-		for (size_t k = 0; k < l->n; k++)
-			if (l->v[k].flags == SRAT_MEM_ENABLED &&
-			    l->v[k].first <= p[i].first &&
-			    p[i].last <= l->v[k].last) {
-				covered += p[i].last - p[i].first + 1;
-				break;
-			}
+		ram += bytes;
+		while (k < ns && s[k].guest + (s[k].size - 1) < p[i].first)
+			k++;
+		if (k < ns && s[k].guest <= p[i].first &&
+		    p[i].last - s[k].guest <= s[k].size - 1)
+			covered += bytes;
 	}
 	if (ram - covered < SRAT_COVER_SLACK)
 		return 0;
@@ -191,7 +193,7 @@ static int check(struct mc_map *map, const struct srat_list *l)
 				    "%u in Debian's kernels) and drops the SRAT "
 				    "for more (\"too many memblk ranges\")",
 				    l->n, SRAT_NR_NODE_MEMBLKS);
-	return err ? err : check_cover(map, l);
+	return err ? err : check_cover(map);
 }
 
 static void put_mem(struct acpi_buf *b, const struct srat_mem *m)
