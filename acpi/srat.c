@@ -172,7 +172,7 @@ static int check_cover(struct mc_map *map)
 	}
 	if (ram - covered < SRAT_COVER_SLACK)
 		return 0;
-	return mc_map_report(map, MC_EINVAL, "region.node",
+	return mc_map_report(map, MC_EINVAL, NULL,
 			     "the nodes cover %llu MiB of %llu MiB of RAM: "
 			     "Linux ignores the SRAT (\"NUMA: nodes only cover "
 			     "...MB of your ...MB e820 RAM. Not used.\")",
@@ -254,6 +254,26 @@ static int patch(struct mc_map *map, const struct mc_acpi_opts *o,
 	return 0;
 }
 
+/* A map without nodes: name its first RAM range, or say it has none. */
+static int no_nodes(struct mc_map *map)
+{
+	size_t n;
+	const struct mc_region *r = mc_map_input(map, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (r[i].kind == MC_RAM)
+			return mc_diag_range(map, MC_EINVAL, "region.node",
+					     &r[i], r[i].first, r[i].last,
+					     "no node=: an SRAT gives each "
+					     "range its NUMA node, and this "
+					     "map names none (give node=N on "
+					     "every ram, pmem and hotplug "
+					     "range)");
+	return mc_map_report(map, MC_EINVAL, NULL,
+			     "an SRAT gives each range its NUMA node, and "
+			     "this map names none");
+}
+
 int acpi_build_srat(struct mc_map *map, const struct mc_acpi_opts *o,
 		    const uint8_t *base, size_t base_len, struct acpi_buf *b)
 {
@@ -261,10 +281,7 @@ int acpi_build_srat(struct mc_map *map, const struct mc_acpi_opts *o,
 	int err;
 
 	if (!mc_map_is_numa(map))
-		return mc_map_report(map, MC_EINVAL, "region.node",
-				     "an SRAT gives each range its NUMA node, "
-				     "and this map names none: give node=N on "
-				     "every ram, pmem and hotplug range");
+		return no_nodes(map);
 	err = collect(map, &l);
 	if (!err) {
 		join(&l);
