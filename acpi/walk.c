@@ -26,11 +26,11 @@ static const struct item_shape {
 	bool byte_length;	/* the length is a u8 (SRAT) */
 } shape[] = {
 	[MC_ACPI_DMAR] = { DMAR_SIG, "structure", DMAR_SIZE, DMAR_STRUCT_TYPE,
-			   true, DMAR_STRUCT_LENGTH, DMAR_STRUCT_SIZE },
+			   true, DMAR_STRUCT_LENGTH, DMAR_STRUCT_SIZE, false },
 	[MC_ACPI_IVRS] = { IVRS_SIG, "block", IVRS_SIZE, IVRS_BLOCK_TYPE, false,
-			   IVRS_BLOCK_LENGTH, IVRS_BLOCK_SIZE },
+			   IVRS_BLOCK_LENGTH, IVRS_BLOCK_SIZE, false },
 	[MC_ACPI_IORT] = { IORT_SIG, "node", IORT_SIZE, IORT_NODE_TYPE, false,
-			   IORT_NODE_LENGTH, IORT_NODE_SIZE },
+			   IORT_NODE_LENGTH, IORT_NODE_SIZE, false },
 	[MC_ACPI_SRAT] = { SRAT_SIG, "structure", SRAT_SIZE, SRAT_STRUCT_TYPE,
 			   false, SRAT_STRUCT_LENGTH, SRAT_STRUCT_SIZE, true },
 };

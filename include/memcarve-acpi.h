@@ -304,8 +304,8 @@ const char *mc_acpi_srat_type_name(unsigned int type);
  * mc_acpi_rsdp_decode() - a blob from mc_acpi_rsdp() as regions
  * @map:	receives the blob itself as an acpi range named acpi-tables
  *		(at the address its XSDT pointer implies), then the regions of
- *		each DMAR, IVRS and IORT the XSDT links; other tables describe
- *		no memory and are skipped
+ *		each DMAR, IVRS, IORT and SRAT (1.1) the XSDT links; other
+ *		tables describe no memory and are skipped
  * @blob:	the bytes: "RSD PTR " revision 2, the XSDT at +0x40
  * @len:	their length
  *
