@@ -197,6 +197,13 @@ int acpi_build_iort(struct mc_map *map, const struct mc_acpi_opts *o,
 		    const uint8_t *base, size_t base_len,
 		    const struct acpi_range *v, size_t n, struct acpi_buf *b);
 
+/*
+ * The SRAT (srat.c): a map's NUMA nodes rather than its direct ranges;
+ * @base NULL for a fresh table.
+ */
+int acpi_build_srat(struct mc_map *map, const struct mc_acpi_opts *o,
+		    const uint8_t *base, size_t base_len, struct acpi_buf *b);
+
 /* Add one decoded range to @map as a direct reserved region. */
 int acpi_add_decoded(struct mc_map *map, const struct mc_region *r,
 		     const char *table);

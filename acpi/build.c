@@ -8,6 +8,7 @@
 #include "dmar.h"
 #include "iort.h"
 #include "ivrs.h"
+#include "srat.h"
 #include "walk.h"
 
 /* QEMU 7.2's emulated IOMMUs: intel-iommu, amd-iommu, virt smmuv3. */
@@ -15,6 +16,7 @@ static const uint64_t default_iommu_base[] = {
 	[MC_ACPI_DMAR] = 0xfed90000,
 	[MC_ACPI_IVRS] = 0xfed80000,
 	[MC_ACPI_IORT] = 0x09050000,
+	[MC_ACPI_SRAT] = 0,		/* no IOMMU */
 };
 
 void mc_acpi_opts_init(struct mc_acpi_opts *opts)
@@ -36,6 +38,7 @@ static const char *const table_sig[] = {
 	[MC_ACPI_DMAR] = DMAR_SIG,
 	[MC_ACPI_IVRS] = IVRS_SIG,
 	[MC_ACPI_IORT] = IORT_SIG,
+	[MC_ACPI_SRAT] = SRAT_SIG,
 };
 
 /* The table revisions whose layout the builders know how to patch. */
@@ -45,6 +48,7 @@ static const struct {
 	[MC_ACPI_DMAR] = { DMAR_REVISION, DMAR_REVISION },
 	[MC_ACPI_IVRS] = { IVRS_REVISION_MIN, IVRS_REVISION_MAX },
 	[MC_ACPI_IORT] = { 0, IORT_REVISION_MAX },
+	[MC_ACPI_SRAT] = { 1, SRAT_REVISION_MAX },
 };
 
 /*
@@ -107,7 +111,7 @@ static int build(struct mc_map *map, enum mc_acpi_table table,
 
 	*out = NULL;
 	*out_len = 0;
-	if (table < MC_ACPI_DMAR || table > MC_ACPI_IORT)
+	if (table < MC_ACPI_DMAR || table > MC_ACPI_SRAT)
 		return mc_map_report(map, MC_EINVAL, "table",
 				     "unknown table %d", (int)table);
 	if (opts)
@@ -128,6 +132,17 @@ static int build(struct mc_map *map, enum mc_acpi_table table,
 	}
 	if (err)
 		return err;
+	if (table == MC_ACPI_SRAT) {
+		if (!mc_map_result(map, &n))
+			return mc_map_report(map, MC_ESTATE, NULL, "the map is "
+					     "not carved (call mc_map_carve() "
+					     "first)");
+		err = acpi_build_srat(map, &o, o.base, o.base_len, &b);
+		if (!err)
+			err = acpi_finish(map, &b, out, out_len);
+		free(b.p);
+		return err;
+	}
 	err = acpi_direct_ranges(map, &v, &n);
 	if (err)
 		return err;

@@ -239,6 +239,7 @@ static const struct {
 	{ "DMAR", mc_acpi_dmar_decode },
 	{ "IVRS", mc_acpi_ivrs_decode },
 	{ "IORT", mc_acpi_iort_decode },
+	{ "SRAT", mc_acpi_srat_decode },
 };
 
 /* The table the XSDT's entry @i points at, at @base + its offset. */

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * walk.c - the structures of a DMAR, IVRS or IORT one after the other,
+ * walk.c - the structures of a DMAR, IVRS, IORT or SRAT one after the other,
  * and the body check that runs once before anything trusts them.
  *
- * The three tables differ only in where their structures start, how many
+ * The tables differ only in where their structures start, how many
  * there are and where each one keeps its type and length: DMAR remapping
  * structures and IVRS blocks run to the end of the table, IORT nodes start
- * at the header's node offset and number its node count.
+ * at the header's node offset and number its node count. SRAT affinity
+ * structures run to the end too, with a byte for the type and the length.
  */
 #include "walk.h"
 #include "dmar.h"
 #include "iort.h"
 #include "ivrs.h"
+#include "srat.h"
 
 static const struct item_shape {
 	const char *sig;
@@ -21,13 +23,16 @@ static const struct item_shape {
 	bool wide_type;		/* u16, else u8 */
 	size_t length_at;	/* u16 */
 	size_t min;		/* the common header of every structure */
+	bool byte_length;	/* the length is a u8 (SRAT) */
 } shape[] = {
 	[MC_ACPI_DMAR] = { DMAR_SIG, "structure", DMAR_SIZE, DMAR_STRUCT_TYPE,
-			   true, DMAR_STRUCT_LENGTH, DMAR_STRUCT_SIZE },
+			   true, DMAR_STRUCT_LENGTH, DMAR_STRUCT_SIZE, false },
 	[MC_ACPI_IVRS] = { IVRS_SIG, "block", IVRS_SIZE, IVRS_BLOCK_TYPE, false,
-			   IVRS_BLOCK_LENGTH, IVRS_BLOCK_SIZE },
+			   IVRS_BLOCK_LENGTH, IVRS_BLOCK_SIZE, false },
 	[MC_ACPI_IORT] = { IORT_SIG, "node", IORT_SIZE, IORT_NODE_TYPE, false,
-			   IORT_NODE_LENGTH, IORT_NODE_SIZE },
+			   IORT_NODE_LENGTH, IORT_NODE_SIZE, false },
+	[MC_ACPI_SRAT] = { SRAT_SIG, "structure", SRAT_SIZE, SRAT_STRUCT_TYPE,
+			   false, SRAT_STRUCT_LENGTH, SRAT_STRUCT_SIZE, true },
 };
 
 void acpi_walk_start(struct acpi_walk *w, enum mc_acpi_table table,
@@ -52,7 +57,8 @@ int acpi_walk_next(struct acpi_walk *w, struct acpi_item *it)
 		return -1;
 	it->p = w->p + w->off;
 	it->off = w->off;
-	it->len = get_le16(it->p + s->length_at);
+	it->len = s->byte_length ? it->p[s->length_at] :
+				   get_le16(it->p + s->length_at);
 	it->type = s->wide_type ? get_le16(it->p + s->type_at) :
 				  it->p[s->type_at];
 	if (it->len < s->min || it->len > room)
@@ -141,6 +147,7 @@ int acpi_check_body(struct mc_map *map, enum mc_acpi_table table,
 		[MC_ACPI_DMAR] = acpi_check_dmar,
 		[MC_ACPI_IVRS] = acpi_check_ivrs,
 		[MC_ACPI_IORT] = acpi_check_iort,
+		[MC_ACPI_SRAT] = acpi_check_srat,
 	};
 
 	if (len < shape[table].header)

@@ -9,6 +9,8 @@
  * The builders (patching a base) and the decoders then walk the checked
  * table with acpi_walk_next() and the per-table entry helpers and trust
  * it: the walk still never reads outside the table, but reports nothing.
+ * SRAT affinity structures, whose type and length are a byte each, walk
+ * the same way.
  */
 #ifndef MC_ACPI_WALK_H
 #define MC_ACPI_WALK_H
@@ -112,6 +114,8 @@ int acpi_check_dmar(struct mc_map *map, const uint8_t *p, size_t len,
 int acpi_check_ivrs(struct mc_map *map, const uint8_t *p, size_t len,
 		    const char *what);
 int acpi_check_iort(struct mc_map *map, const uint8_t *p, size_t len,
+		    const char *what);
+int acpi_check_srat(struct mc_map *map, const uint8_t *p, size_t len,
 		    const char *what);
 
 #endif /* MC_ACPI_WALK_H */

@@ -138,9 +138,9 @@ static int run_rsdp(struct cli *cli, const char *out)
 
 static int parse_table(const char *s, enum mc_acpi_table *t)
 {
-	static const char *const names[] = { "dmar", "ivrs", "iort" };
+	static const char *const names[] = { "dmar", "ivrs", "iort", "srat" };
 
-	for (int i = 0; s && i < 3; i++)
+	for (int i = 0; s && i < 4; i++)
 		if (strcmp(s, names[i]) == 0) {
 			*t = (enum mc_acpi_table)(MC_ACPI_DMAR + i);
 			return 0;
@@ -199,7 +199,8 @@ static int run_acpi(struct cli *cli)
 				 "apply to --table ssdt");
 	if (parse_table(cli_opt(cli, "table"), &t))
 		return cli_error(EXIT_USAGE,
-				 "--table: give one of dmar, ivrs, iort, ssdt");
+				 "--table: give one of dmar, ivrs, iort, srat, "
+				 "ssdt");
 	if (cli->n_arg != 1)
 		return cli_error(EXIT_USAGE,
 				 "acpi takes one MAP (or --rsdp ADDR, MAP and "
@@ -207,10 +208,16 @@ static int run_acpi(struct cli *cli)
 	map = cli_load_map(cli);
 	if (!map)
 		return EXIT_INPUT;
-	st = cli_require_arch(map, t == MC_ACPI_IORT ? "an IORT" :
-				   t == MC_ACPI_DMAR ? "a DMAR" : "an IVRS",
-			      1u << (t == MC_ACPI_IORT ? MC_ARCH_ARM64 :
-							  MC_ARCH_X86_64));
+	if (t == MC_ACPI_SRAT)
+		st = cli_require_arch(map, "an SRAT", 1u << MC_ARCH_X86_64 |
+						      1u << MC_ARCH_ARM64);
+	else
+		st = cli_require_arch(map, t == MC_ACPI_IORT ? "an IORT" :
+					   t == MC_ACPI_DMAR ? "a DMAR" :
+							       "an IVRS",
+				      1u << (t == MC_ACPI_IORT ?
+						     MC_ARCH_ARM64 :
+						     MC_ARCH_X86_64));
 	if (st == EXIT_OK)
 		st = build_table(cli, map, t, out);
 	cli_map_free(cli, map);
@@ -219,7 +226,8 @@ static int run_acpi(struct cli *cli)
 
 static const struct cli_optspec acpi_opts[] = {
 	{ "table", 't', true, false, "TABLE",
-	  "dmar (Intel), ivrs (AMD), iort (Arm) or ssdt (PNP0C02 holes)" },
+	  "dmar (Intel), ivrs (AMD), iort (Arm), srat (NUMA nodes) or ssdt "
+	  "(PNP0C02 holes)" },
 	{ "output", 'o', true, false, "FILE", "write the table here (required)" },
 	{ "base", 0, true, false, "IN.aml",
 	  "patch the VMM's table instead of writing a fresh one" },
@@ -233,7 +241,7 @@ static const struct cli_optspec acpi_opts[] = {
 	{ "creator-id", 0, true, false, "ID", "creator ID (4 chars; MCRV)" },
 	{ "creator-revision", 0, true, false, "N", "creator revision (1)" },
 	{ "revision", 0, true, false, "N",
-	  "table revision (DMAR 1, IVRS 1, IORT at least 5)" },
+	  "table revision (DMAR 1, IVRS 1, IORT at least 5, SRAT 3)" },
 	{ "iommu-base", 0, true, false, "ADDR",
 	  "fresh: DRHD 0xfed90000, IVHD 0xfed80000, SMMUv3 0x09050000" },
 	{ "host-address-width", 0, true, false, "BITS", "DMAR: DMA width (39)" },
@@ -251,8 +259,8 @@ static const struct cli_optspec acpi_opts[] = {
 
 const struct cli_cmd cli_cmd_acpi = {
 	.name = "acpi",
-	.synopsis = "MAP --table dmar|ivrs|iort -o OUT [--base IN.aml]",
-	.summary = "DMAR/IVRS/IORT for direct ranges; RSDP+XSDT",
+	.synopsis = "MAP --table dmar|ivrs|iort|srat -o OUT [--base IN.aml]",
+	.summary = "DMAR/IVRS/IORT for direct ranges; SRAT; RSDP+XSDT",
 	.details =
 		"Describe MAP's direct and direct-relaxable reserved ranges to the\n"
 		"guest's IOMMU driver, each input range once and whole:\n\n"
@@ -273,7 +281,18 @@ const struct cli_cmd cli_cmd_acpi = {
 		"        e820 RAM entry covers: reserved ranges no RAM backs, and mmio\n"
 		"        carved out of RAM; Linux reserves each one ('system 00:0N: [mem\n"
 		"        ...] has been reserved') so no BAR is placed there. Add it to a\n"
-		"        guest with the initrd table upgrade or the VMM's XSDT.\n\n"
+		"        guest with the initrd table upgrade or the VMM's XSDT.\n"
+		"  srat  a NUMA map's nodes (node= on every ram, pmem and hotplug\n"
+		"        range; a map without is refused): one memory affinity\n"
+		"        structure, proximity domain = node, per node-contiguous range,\n"
+		"        node by node: each KVM slot's RAM (holes left out) enabled,\n"
+		"        pmem non-volatile, hotplug windows hot-pluggable. Refused with\n"
+		"        Linux's reason is what the guest would drop the SRAT for: a\n"
+		"        node of 256 or more (MAX_PXM_DOMAINS), more than 2048\n"
+		"        structures (NR_NODE_MEMBLKS), RAM left uncovered. With --base\n"
+		"        (QEMU's SRAT) the base's memory affinity structures are\n"
+		"        replaced and every other one (processors, GICC, ITS, generic\n"
+		"        initiators) kept byte for byte.\n\n"
 		"Without --base the table is complete, its IOMMU as QEMU 7.2 emulates\n"
 		"it (intel-iommu; amd-iommu on q35; virt,iommu=smmuv3) unless options\n"
 		"say otherwise. With --base the VMM's table is kept byte for byte and\n"
@@ -290,6 +309,7 @@ const struct cli_cmd cli_cmd_acpi = {
 		"Examples:\n"
 		"  memcarve acpi vm.map --table dmar -o dmar.aml\n"
 		"  memcarve acpi vm.map --table ivrs --base qemu-ivrs.aml -o ivrs.aml\n"
+		"  memcarve acpi numa.map --table srat --base qemu-srat.aml -o srat.aml\n"
 		"  memcarve acpi --rsdp 0x9f000 -o acpi.bin vm.map dmar.aml",
 	.opts = acpi_opts,
 	.min_args = 1,

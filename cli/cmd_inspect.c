@@ -23,6 +23,7 @@ static const struct cli_decoder decoders[] = {
 	{ "ACPI DMAR table", mc_acpi_dmar_decode, 0 },
 	{ "ACPI IVRS table", mc_acpi_ivrs_decode, 0 },
 	{ "ACPI IORT table", mc_acpi_iort_decode, 0 },
+	{ "ACPI SRAT table", mc_acpi_srat_decode, 0 },
 	{ "ACPI SSDT (PNP0C02 device)", mc_acpi_ssdt_decode, 0 },
 	{ "x86 zero page (boot_params)", mc_e820_zeropage_decode, 0 },
 	{ "x86 setup_data SETUP_E820_EXT", mc_e820_setup_data_decode, 0 },
@@ -38,16 +39,38 @@ static const struct cli_decoder decoders[] = {
 	{ NULL, NULL, 0 },
 };
 
+/*
+ * An SRAT's structures other than memory affinity describe no memory:
+ * say what they are, as `acpi --table srat --base` keeps them.
+ */
+static void srat_kept(struct cli_buf *out, const struct cli_buf *in)
+{
+	for (unsigned int t = 0; t < 256; t++) {
+		const char *name = mc_acpi_srat_type_name(t);
+		size_t n;
+
+		if (t == 1 || mc_acpi_srat_count(in->p, in->len, t, &n) || !n)
+			continue;
+		if (name)
+			cli_buf_printf(out, "# kept: %zu %s\n", n, name);
+		else
+			cli_buf_printf(out, "# kept: %zu of type %u\n", n, t);
+	}
+}
+
 /* The regions found, as a map file that loads back into them. */
 static int print_map(struct cli_buf *out, const char *name,
-		     const char *format, struct mc_map *map)
+		     const struct cli_decoder *d, const struct cli_buf *in,
+		     struct mc_map *map)
 {
 	char *text;
 	size_t len;
 
 	if (mc_map_write_alloc(map, MC_MAP_INPUT, &text, &len))
 		return cli_print_errors(map);
-	cli_buf_printf(out, "# %s: %s\n", name, format);
+	cli_buf_printf(out, "# %s: %s\n", name, d->format);
+	if (d->decode == mc_acpi_srat_decode)
+		srat_kept(out, in);
 	cli_buf_add(out, text, len - 1);
 	mc_free(text);
 	return cli_write(NULL, out);
@@ -88,7 +111,7 @@ static int run_inspect(struct cli *cli)
 			print_decode_error(name, mc_map_error(map, i)->msg);
 		st = EXIT_INPUT;
 	} else if (st == EXIT_OK) {
-		st = print_map(&out, name, d->format, map);
+		st = print_map(&out, name, d, &in, map);
 	}
 	mc_map_free(map);
 	cli_buf_free(&in);
@@ -108,6 +131,9 @@ const struct cli_cmd cli_cmd_inspect = {
 		"  dtb (dt)          memory, /reserved-memory and /memreserve/; no mmio,\n"
 		"                    no devices; names as node names allow\n"
 		"  DMAR, IVRS, IORT  the direct ranges and their devices or stream IDs\n"
+		"  SRAT              enabled memory affinity as ram, pmem (non-volatile)\n"
+		"                    and hotplug (hot-pluggable) with node=; the other\n"
+		"                    structures counted in '# kept:' lines\n"
 		"  SSDT              the PNP0C02 device's ranges, as reserved\n"
 		"  RSDP blob         the blob as an acpi range, then its DMAR/IVRS/IORT\n"
 		"  zero page, setup_data, PVH start_info, e820 table or text\n"

@@ -9,6 +9,9 @@
  *   IVRS (AMD-Vi)	IVMD blocks (0x20 all devices, 0x21 one, 0x22 a range)
  *   IORT (Arm)		one RMR node per range, ID mappings to the SMMUv3
  *
+ * and, through the same calls, a NUMA map's nodes as an SRAT (1.1,
+ * MC_ACPI_SRAT: see mc_acpi_build()).
+ *
  * Every range names the devices it serves (region.devices, or
  * region.sids for the IORT): a direct range with none is refused
  * (MC_EINVAL naming its source and line), since an RMRR needs a device
@@ -47,6 +50,7 @@ enum mc_acpi_table {
 	MC_ACPI_DMAR = 1,
 	MC_ACPI_IVRS,
 	MC_ACPI_IORT,
+	MC_ACPI_SRAT,	/* 1.1: the NUMA nodes, not the direct ranges */
 };
 
 /* IORT RMR access attributes (DEN 0049E.d RMR flags bits 9:2). */
@@ -151,6 +155,23 @@ void mc_acpi_opts_init(struct mc_acpi_opts *opts);
  * range and Device-nGnRnE (MC_IORT_ACCESS_DEVICE_NGNRNE) when it does not.
  * DMAR and IVRS cannot say "relaxable": such ranges are plain unity maps.
  *
+ * MC_ACPI_SRAT (1.1) describes a NUMA map's nodes instead (a map with no
+ * node= is refused, MC_EINVAL): one enabled memory affinity structure,
+ * proximity domain = node, per node-contiguous range, joined where ranges
+ * of one node and the same flags touch, written node by node in address
+ * order: each KVM slot's RAM (so RAM and the ranges overlaid on it; holes
+ * left out), pmem non-volatile, hotplug windows hot-pluggable. Fresh: a
+ * table of revision 3 with nothing else (opts.revision overrides). With
+ * opts.base (revision 1 to 3, the VMM's SRAT) its memory affinity
+ * structures are replaced by these, written where its first one was, and
+ * every other structure (processor, x2APIC, GICC, ITS, generic initiator
+ * ...) is kept byte for byte; length, checksum and OEM revision are fixed
+ * as for the others. Refused, with Linux's reason, is what the guest
+ * would drop the whole SRAT for: a node of 256 or more (MAX_PXM_DOMAINS),
+ * more than 2048 structures (NR_NODE_MEMBLKS with Debian's
+ * CONFIG_NODES_SHIFT=10), RAM the nodes leave uncovered (1 MiB or more),
+ * and a range of 2^64 bytes. The IOMMU options are not read.
+ *
  * Return: 0; MC_ENOSPC (no diagnostic, nothing written); MC_ESTATE if the
  * map is not carved; MC_EALIGN, MC_ERANGE, MC_EINVAL for a range or option
  * the table cannot hold; MC_EBADBLOB for a malformed base; MC_ENOMEM.
@@ -237,11 +258,54 @@ int mc_acpi_ivrs_decode(struct mc_map *map, const void *blob, size_t len);
 int mc_acpi_iort_decode(struct mc_map *map, const void *blob, size_t len);
 
 /**
+ * mc_acpi_srat_decode() - an SRAT's memory affinity structures as regions
+ *			   (1.1)
+ * @map:	receives one region per enabled structure of non-zero length:
+ *		hotplug when it is hot-pluggable, else pmem when it is
+ *		non-volatile, else ram; each with node= its proximity domain
+ *		(its low byte for a table of revision 1 or lower, as Linux
+ *		reads it); source "SRAT"
+ * @blob:	the bytes
+ * @len:	their length
+ *
+ * Disabled structures are skipped, as Linux skips them; other structures
+ * are counted by mc_acpi_srat_count(). The arch is not set: an SRAT is
+ * read on x86 and arm64 alike.
+ * Return: as mc_acpi_dmar_decode().
+ */
+int mc_acpi_srat_decode(struct mc_map *map, const void *blob, size_t len);
+
+/**
+ * mc_acpi_srat_count() - how many structures of one type an SRAT holds
+ *			  (1.1)
+ * @blob:	an SRAT
+ * @len:	its length
+ * @type:	the structure type (0 processor local APIC, 1 memory, 2
+ *		x2APIC, 3 GICC, 4 GIC ITS, 5 generic initiator, 6 generic
+ *		port, 7 RINTC)
+ * @count:	set to the number, 0 on error
+ *
+ * Return: 0; MC_EBADBLOB when @blob is not an SRAT whose header and
+ * structures fit its length and checksum.
+ */
+int mc_acpi_srat_count(const void *blob, size_t len, unsigned int type,
+		       size_t *count);
+
+/**
+ * mc_acpi_srat_type_name() - what ACPI calls an SRAT structure type (1.1)
+ * @type:	the type
+ *
+ * Return: a static string such as "processor local APIC affinity", or
+ * NULL for a type ACPI 6.6 does not define.
+ */
+const char *mc_acpi_srat_type_name(unsigned int type);
+
+/**
  * mc_acpi_rsdp_decode() - a blob from mc_acpi_rsdp() as regions
  * @map:	receives the blob itself as an acpi range named acpi-tables
  *		(at the address its XSDT pointer implies), then the regions of
- *		each DMAR, IVRS and IORT the XSDT links; other tables describe
- *		no memory and are skipped
+ *		each DMAR, IVRS, IORT and SRAT (1.1) the XSDT links; other
+ *		tables describe no memory and are skipped
  * @blob:	the bytes: "RSD PTR " revision 2, the XSDT at +0x40
  * @len:	their length
  *

@@ -142,16 +142,17 @@ static int (*const acpi_decoders[])(struct mc_map *, const void *, size_t) = {
 	[MC_ACPI_DMAR] = mc_acpi_dmar_decode,
 	[MC_ACPI_IVRS] = mc_acpi_ivrs_decode,
 	[MC_ACPI_IORT] = mc_acpi_iort_decode,
+	[MC_ACPI_SRAT] = mc_acpi_srat_decode,
 };
 
 /* Each table fresh, decoded back, then all of them behind an RSDP. */
 static void emit_acpi(struct mc_map *map)
 {
-	const void *tables[3];
-	size_t lens[3], n = 0, len;
-	void *out[3], *rsdp;
+	const void *tables[4];
+	size_t lens[4], n = 0, len;
+	void *out[4], *rsdp;
 
-	for (int t = MC_ACPI_DMAR; t <= MC_ACPI_IORT; t++) {
+	for (int t = MC_ACPI_DMAR; t <= MC_ACPI_SRAT; t++) {
 		if (mc_acpi_build_alloc(map, (enum mc_acpi_table)t, NULL,
 					&out[n], &lens[n]))
 			continue;

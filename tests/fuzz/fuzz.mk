@@ -41,9 +41,9 @@ FUZZ_EMIT  := $(BUILD)/fuzz/obj/tests/fuzz/emit.o
 FUZZ_SEEDS_map        := $(wildcard fixtures/*.map fixtures/*/*.map)
 FUZZ_SEEDS_resv       := $(wildcard fixtures/*.resv fixtures/errors/*.resv)
 FUZZ_SEEDS_dt_patch   := $(wildcard fixtures/dt/*.dtb)
-FUZZ_SEEDS_acpi_patch := $(wildcard fixtures/acpi/*.aml)
+FUZZ_SEEDS_acpi_patch := $(wildcard fixtures/acpi/*.aml fixtures/srat/*.aml)
 FUZZ_SEEDS_inspect    := $(wildcard fixtures/dt/*.dtb fixtures/acpi/*.aml \
-			   fixtures/acpi/*.bin fixtures/e820/*.zeropage \
+			   fixtures/srat/*.aml fixtures/acpi/*.bin fixtures/e820/*.zeropage \
 			   fixtures/e820/*.setup_data fixtures/e820/*.table \
 			   fixtures/core/*.show fixtures/core/*.json \
 			   fixtures/core/*.slots* fixtures/e820/*.txt \

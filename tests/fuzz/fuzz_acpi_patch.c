@@ -3,7 +3,8 @@
  * fuzz_acpi_patch.c - ACPI patch mode on an arbitrary base table.
  *
  * The input is the base table. Its signature picks the table it patches
- * (DMAR, IVRS or IORT, each with a map whose direct ranges it can hold);
+ * (DMAR, IVRS or IORT, each with a map whose direct ranges it can hold;
+ * SRAT, with a map of two NUMA nodes, pmem and a hotplug window);
  * any other signature is patched as the table its first byte selects, so
  * the refusal of a wrong signature is exercised too. A patched table must
  * read back through our own decoder and link under an RSDP.
@@ -37,20 +38,32 @@ static const char arm_text[] =
 	"reserved 0x08080000 64K type=direct name=msi-window "
 	"sids=0x10,0x11,0x18 privileged\n";
 
+/* fixtures/srat/two-nodes.map: an SRAT's memory affinity. */
+static const char numa_text[] =
+	"arch x86_64\n"
+	"ram 0x0 640K node=0\n"
+	"ram 0x100000 0x7ff00000 node=0\n"
+	"acpi 0x7fff0000 64K\n"
+	"ram 0x100000000 4G node=1\n"
+	"reserved 0x140000000 2M\n"
+	"pmem 0x200000000 2G node=1\n"
+	"hotplug 0x280000000 8G node=1\n";
+
 static enum mc_acpi_table pick_table(const uint8_t *data, size_t size)
 {
-	static const char sig[][4] = { "DMAR", "IVRS", "IORT" };
+	static const char sig[][4] = { "DMAR", "IVRS", "IORT", "SRAT" };
 
-	for (int i = 0; size >= 4 && i < 3; i++)
+	for (int i = 0; size >= 4 && i < 4; i++)
 		if (memcmp(data, sig[i], 4) == 0)
 			return (enum mc_acpi_table)(MC_ACPI_DMAR + i);
-	return (enum mc_acpi_table)(MC_ACPI_DMAR + (size ? data[0] % 3 : 0));
+	return (enum mc_acpi_table)(MC_ACPI_DMAR + (size ? data[0] % 4 : 0));
 }
 
 static int (*const decoders[])(struct mc_map *, const void *, size_t) = {
 	[MC_ACPI_DMAR] = mc_acpi_dmar_decode,
 	[MC_ACPI_IVRS] = mc_acpi_ivrs_decode,
 	[MC_ACPI_IORT] = mc_acpi_iort_decode,
+	[MC_ACPI_SRAT] = mc_acpi_srat_decode,
 };
 
 static void check_output(enum mc_acpi_table t, const uint8_t *out,
@@ -71,7 +84,7 @@ static void check_output(enum mc_acpi_table t, const uint8_t *out,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct mc_map *x86, *arm;
+	static struct mc_map *x86, *arm, *numa;
 	enum mc_acpi_table t = pick_table(data, size);
 	struct mc_map *map;
 	uint8_t *base = malloc(size ? size : 1);
@@ -83,10 +96,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_fail("the x86 map does not carve", MC_EINVAL);
 	if (!arm && !(arm = fuzz_carved(arm_text)))
 		fuzz_fail("the arm64 map does not carve", MC_EINVAL);
+	if (!numa && !(numa = fuzz_carved(numa_text)))
+		fuzz_fail("the NUMA map does not carve", MC_EINVAL);
 	if (!base)
 		fuzz_fail("malloc", MC_ENOMEM);
 	memcpy(base, data, size);
-	map = t == MC_ACPI_IORT ? arm : x86;
+	map = t == MC_ACPI_IORT ? arm : t == MC_ACPI_SRAT ? numa : x86;
 	mc_acpi_opts_init(&o);
 	o.base = base;
 	o.base_len = size;

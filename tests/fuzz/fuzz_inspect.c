@@ -23,6 +23,7 @@ static int (*const decoders[])(struct mc_map *, const void *, size_t) = {
 	mc_acpi_dmar_decode,
 	mc_acpi_ivrs_decode,
 	mc_acpi_iort_decode,
+	mc_acpi_srat_decode,
 	mc_acpi_ssdt_decode,
 	mc_e820_zeropage_decode,
 	mc_e820_setup_data_decode,

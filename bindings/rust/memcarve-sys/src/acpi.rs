@@ -7,6 +7,8 @@ pub type mc_acpi_table = c_uint;
 pub const MC_ACPI_DMAR: mc_acpi_table = 1;
 pub const MC_ACPI_IVRS: mc_acpi_table = 2;
 pub const MC_ACPI_IORT: mc_acpi_table = 3;
+/// 1.1: a NUMA map's nodes.
+pub const MC_ACPI_SRAT: mc_acpi_table = 4;
 
 pub const MC_IORT_ACCESS_DEVICE_NGNRNE: c_uint = 0x00;
 pub const MC_IORT_ACCESS_NORMAL_WB: c_uint = 0x05;
@@ -78,4 +80,7 @@ extern "C" {
     pub fn mc_acpi_ivrs_decode(map: *mut mc_map, blob: *const c_void, len: usize) -> c_int;
     pub fn mc_acpi_iort_decode(map: *mut mc_map, blob: *const c_void, len: usize) -> c_int;
     pub fn mc_acpi_rsdp_decode(map: *mut mc_map, blob: *const c_void, len: usize) -> c_int;
+    pub fn mc_acpi_srat_decode(map: *mut mc_map, blob: *const c_void, len: usize) -> c_int;
+    pub fn mc_acpi_srat_count(blob: *const c_void, len: usize, type_: c_uint, count: *mut usize) -> c_int;
+    pub fn mc_acpi_srat_type_name(type_: c_uint) -> *const c_char;
 }

@@ -20,6 +20,9 @@ pub enum AcpiTable {
     Ivrs,
     /// Arm: an RMR node per range.
     Iort,
+    /// The NUMA nodes of a map with `node=`: a memory affinity structure
+    /// per node-contiguous range (1.1).
+    Srat,
 }
 
 /// The base table, header fields and IOMMU of a table (`struct
@@ -154,6 +157,7 @@ impl Carved<'_> {
             AcpiTable::Dmar => sys::MC_ACPI_DMAR,
             AcpiTable::Ivrs => sys::MC_ACPI_IVRS,
             AcpiTable::Iort => sys::MC_ACPI_IORT,
+            AcpiTable::Srat => sys::MC_ACPI_SRAT,
         };
         self.map.alloc_bytes(|map, out, size| unsafe { sys::mc_acpi_build_alloc(map, table, &raw, out, size) })
     }
