@@ -27,8 +27,8 @@ int mc_build_slots(struct mc_map *map)
 			prev->size += mc_len(v[i].first, v[i].last);
 		} else {
 			map->slots[n] = (struct mc_slot){
-				(uint32_t)n, v[i].first,
-				mc_len(v[i].first, v[i].last), offset };
+				(uint32_t)n, 0, v[i].first,
+				mc_len(v[i].first, v[i].last), offset }; /* STUB numa-dt */
 			n++;
 		}
 		offset += mc_len(v[i].first, v[i].last);

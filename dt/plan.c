@@ -140,7 +140,8 @@ static int add_blocks(struct mc_map *map, struct dt_plan *plan)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		plan->blocks[i] = (struct dt_block){ s[i].guest,
-						     s[i].guest + (s[i].size - 1) };
+						     s[i].guest + (s[i].size - 1),
+						     s[i].node };
 	plan->n_blocks = n;
 	return 0;
 }
@@ -206,6 +207,7 @@ void dt_plan_free(struct dt_plan *plan)
 	free(plan->children);
 	free(plan->rsv);
 	free(plan->compatible);
+	dt_numa_free(&plan->numa);
 	*plan = (struct dt_plan){ 0 };
 }
 

@@ -155,7 +155,14 @@ enum mc_dt_memreserve {
  *		either.
  * @no_iommu_addresses: patch mode: leave out the iommu-addresses binding
  *		(see below); the tree is then what 0.2 wrote
+ * @distance_map: 1.1, fresh mode: add a /distance-map node
+ *		(numa-distance-map-v1) with the distances the map states
+ *		(see NUMA below)
  * @reserved:	must be zero
+ *
+ * 1.1 put @distance_map in 1.0's padding after @no_iommu_addresses: the
+ * struct's size and every other member's offset are 1.0's, and a struct
+ * zeroed or filled by mc_dt_opts_init(), as 1.0 asked, reads as false.
  */
 struct mc_dt_opts {
 	const void *base;
@@ -169,6 +176,7 @@ struct mc_dt_opts {
 	const char *model;
 	const char *const *compatible;
 	bool no_iommu_addresses;
+	bool distance_map;
 	uint64_t reserved[4];
 };
 

@@ -164,6 +164,7 @@ enum mc_arch {
 #define MC_F_IOVA_GAP	(1u << 5)	/* reserved: outside a device's usable
 					 * IOVA ranges; any other range over
 					 * it describes it */
+#define MC_F_NODE	(1u << 6)	/* STUB numa-dt */
 #define MC_F_BACKED	(1u << 8)	/* result: guest RAM still backs it */
 #define MC_F_RELOCATED	(1u << 9)	/* result: RAM added back by relocate */
 #define MC_F_CARVED	(1u << 10)	/* result: RAM was cut out under it */
@@ -220,7 +221,9 @@ struct mc_region {
 	const uint32_t *sids;
 	size_t n_sids;
 	const char *source;
-	uint64_t reserved[4];
+	uint32_t node;		/* STUB numa-dt: until numa-core lands */
+	uint32_t reserved32;
+	uint64_t reserved[3];
 };
 
 /* The most regions a map holds: a piece's @origin is 32 bits. */
@@ -308,6 +311,7 @@ struct mc_totals {
  */
 struct mc_slot {
 	uint32_t slot;
+	uint32_t node;		/* STUB numa-dt */
 	uint64_t guest;
 	uint64_t size;
 	uint64_t offset;
@@ -507,6 +511,10 @@ const struct mc_totals *mc_map_totals(const struct mc_map *map);
  * Return: the array, or NULL (and *count = 0) if the map is not carved.
  */
 const struct mc_slot *mc_map_slots(const struct mc_map *map, size_t *count);
+/* STUB numa-dt: numa.md's API until numa-core lands */
+int mc_map_is_numa(const struct mc_map *map);
+uint32_t mc_map_distance(const struct mc_map *map, uint32_t from, uint32_t to);
+
 
 /* Which regions mc_map_write() writes. */
 enum mc_map_part {
