@@ -34,7 +34,8 @@ struct style {
 
 enum cat {
 	CAT_RAM, CAT_MMIO, CAT_RESERVED, CAT_MSI, CAT_SW_MSI, CAT_DIRECT,
-	CAT_DIRECT_RELAXABLE, CAT_ACPI, CAT_NVS, CAT_PMEM, CAT_HOLE, N_CAT
+	CAT_DIRECT_RELAXABLE, CAT_ACPI, CAT_NVS, CAT_PMEM, CAT_HOTPLUG, CAT_HOLE,
+	N_CAT
 };
 
 static const struct style styles[N_CAT] = {
@@ -49,6 +50,7 @@ static const struct style styles[N_CAT] = {
 	[CAT_ACPI] = { "acpi", "#56B4E9", "#000000", false },
 	[CAT_NVS] = { "nvs", "#F0E442", "#000000", false },
 	[CAT_PMEM] = { "pmem", "#000000", "#ffffff", false },
+	[CAT_HOTPLUG] = { "hotplug", "#009E73", "#000000", true },
 	[CAT_HOLE] = { "hole (nothing)", "#f2f2f2", "#555555", false },
 };
 
@@ -68,6 +70,7 @@ static enum cat category(enum mc_kind kind, enum mc_resv_type type)
 	case MC_ACPI: return CAT_ACPI;
 	case MC_NVS: return CAT_NVS;
 	case MC_PMEM: return CAT_PMEM;
+	case MC_HOTPLUG: return CAT_HOTPLUG;
 	case MC_RESERVED:
 		if ((size_t)type < sizeof(resv) / sizeof(resv[0]))
 			return resv[type];

@@ -41,6 +41,7 @@ enum {
 	CLS_NVS,
 	CLS_MMIO,
 	CLS_PMEM,
+	CLS_HOTPLUG,		/* overlaps nothing (numa.c): its place is moot */
 	CLS_DIRECT_RELAXABLE,
 	CLS_DIRECT,
 	CLS_RESERVED,
@@ -82,8 +83,12 @@ struct sweep {
 	uint32_t active[N_CLS];
 	size_t n_carving, n_reloc, n_exact;
 	struct mc_pieces out;
+	uint32_t out_node;	/* node of the RAM under the last piece */
 	struct mc_totals t;
 };
+
+/* No RAM under a piece: it joins no piece that has RAM under it. */
+#define NO_NODE UINT32_MAX
 
 static unsigned int class_of(const struct mc_region *r)
 {
@@ -106,6 +111,8 @@ static unsigned int class_of(const struct mc_region *r)
 		return CLS_MMIO;
 	case MC_PMEM:
 		return CLS_PMEM;
+	case MC_HOTPLUG:
+		return CLS_HOTPLUG;
 	default:
 		if (r->flags & MC_F_IOVA_GAP)
 			return CLS_IOVA_GAP;
@@ -608,20 +615,28 @@ int mc_pieces_push(struct mc_pieces *p, const struct mc_piece *r)
 	return 0;
 }
 
-/* Append [first, last] from span @si, joining its predecessor if it can. */
+/*
+ * Append [first, last] from span @si, joining its predecessor if it can:
+ * not across a change of the node of the RAM under it, so that no piece
+ * (and no slot) spans two nodes.
+ */
 static int emit(struct sweep *s, uint64_t first, uint64_t last, uint32_t si,
 		unsigned int flags)
 {
 	const struct span *sp = &s->spans[si];
 	const struct mc_region *in = &s->map->in[sp->idx];
 	struct mc_piece *prev = s->out.n ? &s->out.v[s->out.n - 1] : NULL;
+	uint32_t ram = s->active[CLS_RAM];
+	uint32_t node = ram == NONE ? NO_NODE :
+				      s->map->in[s->spans[ram].idx].node;
 	struct mc_piece r;
 
 	if (prev && prev->origin == sp->idx && prev->last + 1 == first &&
-	    prev->flags == (in->flags | flags)) {
+	    prev->flags == (in->flags | flags) && s->out_node == node) {
 		prev->last = last;
 		return 0;
 	}
+	s->out_node = node;
 	r = mc_piece_of(in, (uint32_t)sp->idx, first, last, flags);
 	return mc_pieces_push(&s->out, &r);
 }
@@ -737,8 +752,12 @@ int mc_map_carve(struct mc_map *map)
 	err = alloc_sweep(&s, &b, map->n_in);
 	if (err)
 		err = mc_diag(map, err, NULL, 0, NULL, "out of memory");
-	if (!err)
+	if (!err) {
+		int numa = mc_check_numa(map);
+
 		err = prepare(&s, &b);
+		err = numa ? numa : err;
+	}
 	if (!err)
 		err = sweep(&s);
 	if (!err)
@@ -750,7 +769,7 @@ int mc_map_carve(struct mc_map *map)
 		map->out = s.out.v;
 		map->n_out = s.out.n;
 		s.out.v = NULL;
-		err = mc_build_slots(map);
+		err = mc_build_slots(map, s.ram, s.n_ram);
 	}
 	if (!err)
 		err = mc_check_ram_total(map);

@@ -44,7 +44,11 @@ int mc_relocate(struct mc_map *map, const struct mc_ram_block *ram,
 		size_t n_ram, uint64_t granule, struct mc_pieces *out,
 		uint64_t *relocated);
 
-/* Build map->slots from map->out. */
-int mc_build_slots(struct mc_map *map);
+/*
+ * Build map->slots and map->backing from map->out; @ram (the input RAM in
+ * address order) gives the node of a backed piece that is not RAM.
+ */
+int mc_build_slots(struct mc_map *map, const struct mc_ram_block *ram,
+		   size_t n_ram);
 
 #endif /* MC_CARVE_H */

@@ -185,17 +185,27 @@ int mc_diag_range(struct mc_map *map, int code, const char *field,
 	return code;
 }
 
-int mc_diag_overlap(struct mc_map *map, int code, const struct mc_region *a,
-		    const struct mc_region *b, const char *why)
+int mc_diag_pair(struct mc_map *map, int code, const char *field,
+		 const struct mc_region *a, const struct mc_region *b,
+		 const char *verb, const char *tail)
 {
 	char where[WHERE_STR], what[REGION_STR];
 
 	where_str(where, b->source, b->line);
 	range_str(what, sizeof(what), b, b->first, b->last);
-	return mc_diag_range(map, code, NULL, a, a->first, a->last,
-			     "overlaps %s%s%s%s (%s)", what,
+	return mc_diag_range(map, code, field, a, a->first, a->last,
+			     "%s %s%s%s%s %s", verb, what,
 			     *where ? " (" : "", where, *where ? ")" : "",
-			     why);
+			     tail);
+}
+
+int mc_diag_overlap(struct mc_map *map, int code, const struct mc_region *a,
+		    const struct mc_region *b, const char *why)
+{
+	char paren[MC_DIAG_MAX];
+
+	snprintf(paren, sizeof(paren), "(%s)", why);
+	return mc_diag_pair(map, code, NULL, a, b, "overlaps", paren);
 }
 
 int mc_map_report(struct mc_map *map, int code, const char *field,

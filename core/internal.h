@@ -45,6 +45,7 @@ struct mc_map {
 
 	struct mc_region *in;		/* regions as added */
 	size_t n_in, cap_in;
+	size_t n_node_regions;		/* with MC_F_NODE: the map is NUMA */
 	unsigned int n_api_adds;	/* mc_map_add() calls: the N of #N */
 	const char *last_source;	/* the source interned last */
 
@@ -55,6 +56,12 @@ struct mc_map {
 	size_t n_slots;
 	struct mc_totals totals;
 
+	struct mc_distance *dist;	/* "distance" statements, as given */
+	size_t n_dist, cap_dist;
+	bool dist_sorted;		/* by (from, to, order): after carve */
+	struct mc_node_backing *backing;	/* per node, when carved */
+	size_t n_backing;
+
 	struct mc_arena arena;
 
 	struct mc_error err[MC_MAX_ERRORS];
@@ -62,6 +69,31 @@ struct mc_map {
 	size_t n_err;
 	size_t n_dropped;
 };
+
+/* One "distance FROM TO N" statement (numa.c). */
+struct mc_distance {
+	uint32_t from, to, distance;
+	unsigned int line;
+	const char *source;	/* NULL for mc_map_set_distance() */
+	size_t order;		/* the statement's place among them */
+};
+
+/* A "distance" statement read from @source:@line (numa.c). */
+int mc_distance_add(struct mc_map *map, const char *source, unsigned int line,
+		    uint32_t from, uint32_t to, uint32_t distance);
+
+/*
+ * The NUMA rules that need the whole map (numa.c): every ram, pmem and
+ * hotplug region has a node or none has, hotplug windows overlap nothing,
+ * distances name nodes regions name and agree. Sorts the distances.
+ */
+int mc_check_numa(struct mc_map *map);
+
+/* The kinds that take node= (numa.md §1). */
+static inline bool mc_kind_has_node(enum mc_kind kind)
+{
+	return kind == MC_RAM || kind == MC_PMEM || kind == MC_HOTPLUG;
+}
 
 /* Add a region read from @source:@line (0 for the API). */
 int mc_map_add_from(struct mc_map *map, const struct mc_region *r,

@@ -21,9 +21,11 @@ void mc_map_uncarve(struct mc_map *map)
 {
 	free(map->out);
 	free(map->slots);
+	free(map->backing);
 	map->out = NULL;
 	map->slots = NULL;
-	map->n_out = map->n_slots = 0;
+	map->backing = NULL;
+	map->n_out = map->n_slots = map->n_backing = 0;
 	memset(&map->totals, 0, sizeof(map->totals));
 	map->carved = false;
 }
@@ -35,6 +37,7 @@ void mc_map_free(struct mc_map *map)
 	mc_map_uncarve(map);
 	mc_map_clear_errors(map);
 	free(map->in);
+	free(map->dist);
 	mc_arena_free(&map->arena);
 	free(map);
 }
@@ -133,6 +136,9 @@ static int check_region(struct mc_map *map, const struct mc_region *r,
 	if (!MC_RESERVED_CLEAR(r))
 		return mc_diag(map, MC_EINVAL, src, line,
 			       FIELD("reserved", "reserved"), "must be zero");
+	if (r->reserved32)
+		return mc_diag(map, MC_EINVAL, src, line,
+			       FIELD("reserved32", "reserved32"), "must be zero");
 	if (!kind)
 		return mc_diag(map, MC_EINVAL, src, line,
 			       FIELD("kind", "kind"),
@@ -209,6 +215,24 @@ static int check_region(struct mc_map *map, const struct mc_region *r,
 			       "base 0x%llx is not aligned to 0x%llx",
 			       (unsigned long long)r->first,
 			       (unsigned long long)r->align);
+	if (r->kind == MC_HOTPLUG && r->policy != MC_POLICY_DEFAULT)
+		return mc_diag(map, MC_EINVAL, src, line,
+			       FIELD("policy=", "policy"),
+			       "hotplug takes no policy: no range may overlap it");
+	if ((r->flags & MC_F_NODE) && !mc_kind_has_node(r->kind))
+		return mc_diag(map, MC_EINVAL, src, line,
+			       FIELD("node=", "flags"),
+			       "only ram, pmem and hotplug ranges have a node");
+	if ((r->flags & MC_F_NODE) && r->node >= MC_MAX_NUMNODES)
+		return mc_diag(map, MC_ERANGE, src, line,
+			       FIELD("node=", "node"),
+			       "%u is above %u: Linux numbers nodes below "
+			       "MAX_NUMNODES, at most 1 << 10 (MC_MAX_NUMNODES)",
+			       r->node, MC_MAX_NUMNODES - 1);
+	if (!(r->flags & MC_F_NODE) && r->node)
+		return mc_diag(map, MC_EINVAL, src, line,
+			       FIELD("node=", "node"),
+			       "%u without MC_F_NODE: must be 0", r->node);
 	if (r->name && !name_ok(r->name))
 		return mc_diag(map, MC_EINVAL, src, line,
 			       FIELD("name=", "name"),
@@ -295,6 +319,8 @@ static int add_region(struct mc_map *map, const struct mc_region *region,
 		return mc_diag(map, MC_ENOMEM, source, line, NULL,
 			       "out of memory");
 	map->in[map->n_in++] = r;
+	if (r.flags & MC_F_NODE)
+		map->n_node_regions++;
 	mc_map_uncarve(map);
 	return 0;
 }

@@ -10,6 +10,7 @@
 static const char *const kind_names[] = {
 	[MC_RAM] = "ram",	  [MC_MMIO] = "mmio", [MC_RESERVED] = "reserved",
 	[MC_ACPI] = "acpi",	  [MC_NVS] = "nvs",   [MC_PMEM] = "pmem",
+	[MC_HOTPLUG] = "hotplug",
 };
 
 /* The Linux IOMMU reserved-region vocabulary (sysfs spells sw-msi "msi"). */

@@ -234,10 +234,63 @@ static int access_attr(struct parser *p, struct attrs *a, const char *val)
 	return 0;
 }
 
+/*
+ * A node number or distance, decimal as Linux writes them; their limits
+ * are checked by map.c and numa.c, so the API gets the same messages.
+ */
+static int decimal(struct parser *p, const char *field, const char *val,
+		   uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*val || strspn(val, "0123456789") != strlen(val))
+		return fail(p, MC_EINVAL, field, "'%s' is not a decimal number",
+			    val);
+	for (const char *c = val; *c && v <= UINT32_MAX; c++)
+		v = v * 10 + (uint64_t)(*c - '0');
+	if (v > UINT32_MAX)
+		return fail(p, MC_ERANGE, field,
+			    "'%s' does not fit in 32 bits", val);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int node_attr(struct parser *p, struct attrs *a, const char *val,
+		     const char *field)
+{
+	if (!mc_kind_has_node(a->r.kind))
+		return fail(p, MC_EINVAL, field,
+			    "only ram, pmem and hotplug ranges have a node%s",
+			    "");
+	a->r.flags |= MC_F_NODE;
+	return decimal(p, field, val, &a->r.node);
+}
+
+/*
+ * "distance FROM TO N" (numa.md §1): checked here one statement at a
+ * time; against the regions and the other statements when carving.
+ */
+static int distance(struct parser *p, char **tok, int n)
+{
+	uint32_t v[3];
+	int err = 0;
+
+	if (n != 4)
+		return fail(p, MC_EINVAL, "distance",
+			    "expects three numbers (distance FROM TO N)%s",
+			    "");
+	for (int i = 0; !err && i < 3; i++)
+		err = decimal(p, "distance", tok[i + 1], &v[i]);
+	if (!err)
+		err = mc_distance_add(p->map, p->src, p->line, v[0], v[1],
+				      v[2]);
+	return err;
+}
+
 /* The attributes of a region statement; the flags come last. */
 enum attr_key {
 	KEY_TYPE, KEY_NAME, KEY_DEVICES, KEY_SIDS, KEY_ALIGN, KEY_POLICY,
-	KEY_ACCESS,
+	KEY_ACCESS, KEY_NODE,
 	N_VALUED,	/* keys before this one take "=value" */
 	KEY_REUSABLE = N_VALUED, KEY_READONLY, KEY_PRIVILEGED, KEY_IOVA_GAP,
 	N_KEYS
@@ -254,6 +307,7 @@ static const struct {
 	[KEY_ALIGN] = { "align", "align=" },
 	[KEY_POLICY] = { "policy", "policy=" },
 	[KEY_ACCESS] = { "access", "access=" },
+	[KEY_NODE] = { "node", "node=" },
 	[KEY_REUSABLE] = { "reusable", "reusable" },
 	[KEY_READONLY] = { "readonly", "readonly" },
 	[KEY_PRIVILEGED] = { "privileged", "privileged" },
@@ -290,6 +344,8 @@ static int attr_value(struct parser *p, struct attrs *a, enum attr_key key,
 					  mc_words_of(MC_WORDS_POLICY, words,
 						      sizeof(words)));
 		return 0;
+	case KEY_NODE:
+		return node_attr(p, a, val, field);
 	default:
 		return access_attr(p, a, val);
 	}
@@ -456,9 +512,11 @@ static int statement(struct parser *p, char *s)
 		return setting(p, tok, n);
 	if (!strcmp(tok[0], "resv"))
 		return resv_include(p, tok, n);
+	if (!strcmp(tok[0], "distance"))
+		return distance(p, tok, n);
 	return mc_diag(p->map, MC_EINVAL, p->src, p->line, NULL,
 		       "'%s': unknown statement (expected arch, granule, "
-		       "policy, %s, resv)",
+		       "policy, %s, resv, distance)",
 		       tok[0], mc_words_of(MC_WORDS_KIND, words, sizeof(words)));
 }
 

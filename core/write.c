@@ -92,6 +92,8 @@ static void put_flags(struct line *l, const struct mc_region *r)
 		line_add(l, " iova-gap");
 	if (r->flags & MC_F_ALL_DEVICES)
 		line_add(l, " devices=all");
+	if (r->flags & MC_F_NODE)
+		line_add(l, " node=%" PRIu32, r->node);
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct mc_pci_dev *d = &r->devices[i];
 
@@ -168,12 +170,12 @@ static bool same_ram(const struct mc_piece *a, const struct mc_piece *b)
  */
 static uint64_t ram_end(const struct mc_piece *r, const struct mc_region *in,
 			size_t n, size_t i, uint64_t granule,
-			const char **name)
+			const struct mc_region **from)
 {
 	const struct mc_piece *ram = NULL;	/* the run's first RAM piece */
 	uint64_t ram_last = 0;
 
-	*name = NULL;
+	*from = NULL;
 	for (size_t j = i; j < n; j++) {
 		if (j > i && (!(r[j].flags & MC_F_BACKED) ||
 			      r[j].first - 1 != r[j - 1].last || !r[j].first))
@@ -182,7 +184,7 @@ static uint64_t ram_end(const struct mc_piece *r, const struct mc_region *in,
 			continue;
 		if (!ram) {
 			ram = &r[j];
-			*name = in[r[j].origin].name;
+			*from = &in[r[j].origin];
 		} else if (!same_ram(ram, &r[j])) {
 			return r[j - 1].kind == MC_RAM ? r[j].first - 1 :
 							 ram_last | (granule - 1);
@@ -192,21 +194,42 @@ static uint64_t ram_end(const struct mc_piece *r, const struct mc_region *in,
 	return r[n - 1].last;
 }
 
+/* The node of backed byte @addr: its slot's (slots never span nodes). */
+static uint32_t node_at(const struct mc_map *map, uint64_t addr)
+{
+	size_t lo = 0, hi = map->n_slots;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct mc_slot *sl = &map->slots[mid];
+
+		if (sl->guest + (sl->size - 1) < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < map->n_slots ? map->slots[lo].node : 0;
+}
+
 /* The ram statements that back piece @i, as far as none does yet. */
 static int ram_lines(struct mc_map *map, struct sink *s, struct line *l,
 		     const struct mc_piece *r, size_t n, size_t i,
 		     struct ram_walk *w)
 {
-	const char *name;
+	const struct mc_region *from;	/* the input RAM range, if known */
 	uint64_t first, last;
 	int err = 0;
 
 	while (!err && !w->done && r[i].last >= w->next) {
 		first = r[i].first > w->next ? r[i].first : w->next;
-		last = ram_end(r, map->in, n, i, mc_map_granule(map), &name);
+		last = ram_end(r, map->in, n, i, mc_map_granule(map), &from);
 		put_kind_range(l, MC_RAM, first, last);
-		if (name)
-			line_add(l, " name=%s", name);
+		if (from && from->name)
+			line_add(l, " name=%s", from->name);
+		/* an overlaid run alone has no RAM piece: its slot knows */
+		if (mc_map_is_numa(map))
+			line_add(l, " node=%" PRIu32,
+				 from ? from->node : node_at(map, first));
 		err = emit(map, s, l, MC_MAP_RESULT, i);
 		w->done = last == UINT64_MAX;
 		w->next = last + 1;
@@ -240,6 +263,23 @@ static int result_line(struct mc_map *map, struct sink *s, struct line *l,
 		line_add(l, " policy=overlay");
 	put_flags(l, in);
 	return emit(map, s, l, MC_MAP_RESULT, i);
+}
+
+/*
+ * The distance statements, after the regions whose nodes they name.
+ * Their order is moot: each states one ordered pair.
+ */
+static void put_distances(struct sink *s, const struct mc_map *map)
+{
+	struct line l;
+
+	for (size_t i = 0; i < map->n_dist; i++) {
+		l.len = 0;
+		line_add(&l, "distance %" PRIu32 " %" PRIu32 " %" PRIu32 "\n",
+			 map->dist[i].from, map->dist[i].to,
+			 map->dist[i].distance);
+		sink_add(s, l.text, l.len);
+	}
 }
 
 /* Settings the map holds other than its defaults, as statements. */
@@ -279,6 +319,8 @@ static int write_text(struct mc_map *map, enum mc_map_part what,
 		err = what == MC_MAP_INPUT ?
 			      input_line(map, s, l, &in[i], i) :
 			      result_line(map, s, l, r, n, i, &w);
+	if (!err)
+		put_distances(s, map);
 	free(l);
 	return err;
 }

@@ -43,6 +43,8 @@ static int join_result(const struct mc_map *map, struct mc_e820_entry *out,
 					   v[i].last - v[i].first + 1,
 					   mc_e820_type_of((enum mc_kind)v[i].kind) };
 
+		if (v[i].kind == MC_HOTPLUG)
+			continue;	/* not in e820 at all: see e820_hotplug */
 		if (v[i].kind != MC_MMIO || (v[i].flags & MC_F_CARVED))
 			err = e820_join_add(&j, &e);
 	}

@@ -82,14 +82,14 @@ extern "C" {
 #endif
 
 /* The version this header belongs to; the Makefile reads it from here. */
-#define MC_VERSION "1.0.0"
+#define MC_VERSION "1.1.0"
 
 /**
  * mc_version() - the version of the library a program runs with
  *
  * MC_VERSION is what the program was compiled against; a shared library
  * installed later may be newer.
- * Return: a static string such as "1.0.0".
+ * Return: a static string such as "1.1.0".
  */
 const char *mc_version(void);
 
@@ -121,6 +121,11 @@ enum mc_kind {
 	MC_ACPI,	/* ACPI reclaimable (e820 type 3) */
 	MC_NVS,		/* ACPI NVS (e820 type 4) */
 	MC_PMEM,	/* persistent memory (e820 type 7) */
+	MC_HOTPLUG,	/* 1.1: a window where RAM may be hot-added later:
+			 * not present at boot, never RAM, never a slot,
+			 * never carved or relocated into; it overlaps no
+			 * other region. Emitters that cannot describe it
+			 * leave it out (ACPI SRAT marks it hot-pluggable). */
 };
 
 /* The Linux IOMMU reserved-region type of an MC_RESERVED region. */
@@ -164,12 +169,14 @@ enum mc_arch {
 #define MC_F_IOVA_GAP	(1u << 5)	/* reserved: outside a device's usable
 					 * IOVA ranges; any other range over
 					 * it describes it */
-#define MC_F_NODE	(1u << 6)	/* STUB numa-dt */
+#define MC_F_NODE	(1u << 6)	/* 1.1: @node holds the region's NUMA
+					 * node (ram, pmem, hotplug only) */
 #define MC_F_BACKED	(1u << 8)	/* result: guest RAM still backs it */
 #define MC_F_RELOCATED	(1u << 9)	/* result: RAM added back by relocate */
 #define MC_F_CARVED	(1u << 10)	/* result: RAM was cut out under it */
 #define MC_F_INPUT_MASK	(MC_F_REUSABLE | MC_F_READONLY | MC_F_PRIVILEGED | \
-			 MC_F_ACCESS | MC_F_ALL_DEVICES | MC_F_IOVA_GAP)
+			 MC_F_ACCESS | MC_F_ALL_DEVICES | MC_F_IOVA_GAP | \
+			 MC_F_NODE)
 
 /* A PCI device as [segment:]bus:dev.fn. */
 struct mc_pci_dev {
@@ -199,7 +206,16 @@ struct mc_pci_dev {
  *		with @line the call's number N (the map's mc_map_add() calls
  *		counted from 1): messages say "mc_map_add()#N".
  * @line:	the line of @source it was read from, 0 if none
+ * @node:	1.1: the NUMA node (0..MC_MAX_NUMNODES - 1) when MC_F_NODE is
+ *		set, for ram, pmem and hotplug only; else must be 0. A map
+ *		is NUMA when any region has MC_F_NODE; then every ram, pmem
+ *		and hotplug region must have it (mc_map_carve() checks)
+ * @reserved32:	must be zero
  * @reserved:	must be zero (room for fields added in 1.x)
+ *
+ * 1.1 took the first of 1.0's four reserved words for @node and
+ * @reserved32: the struct's size and every other member's offset are
+ * 1.0's, and a 1.0 program's zeroed word reads as "no node".
  *
  * Callers fill one in for mc_map_add() (a zeroed struct is a valid start);
  * mc_map_input() hands them back. The carved result is made of struct
@@ -221,10 +237,17 @@ struct mc_region {
 	const uint32_t *sids;
 	size_t n_sids;
 	const char *source;
-	uint32_t node;		/* STUB numa-dt: until numa-core lands */
+	uint32_t node;
 	uint32_t reserved32;
 	uint64_t reserved[3];
 };
+
+/*
+ * The most NUMA nodes a map names: Linux's MAX_NUMNODES is
+ * 1 << CONFIG_NODES_SHIFT, and CONFIG_NODES_SHIFT is at most 10
+ * (mm/Kconfig), so node numbers run 0..1023.
+ */
+#define MC_MAX_NUMNODES 1024u
 
 /* The most regions a map holds: a piece's @origin is 32 bits. */
 #define MC_MAX_REGIONS	(UINT32_MAX - 1u)
@@ -302,16 +325,23 @@ struct mc_totals {
 };
 
 /**
- * struct mc_slot - one KVM memory slot
+ * struct mc_slot - one KVM memory slot (32 bytes, an array element: its
+ *		    layout is frozen for SONAME 1)
  * @slot:	slot number, from 0 in ascending guest order
+ * @node:	1.1 (in 1.0's padding): the slot's NUMA node; 0 when the map
+ *		is not NUMA. A slot never spans two nodes.
  * @guest:	guest-physical address
  * @size:	bytes
  * @offset:	offset into one contiguous host backing area; slots are
- *		packed, so the backing area is mc_totals.ram_after bytes
+ *		packed, so the backing area is mc_totals.ram_after bytes. In
+ *		a NUMA map the area holds the nodes one after the other in
+ *		ascending node order, each node's slots in guest order:
+ *		@offset minus the node's mc_node_backing.offset is the
+ *		slot's offset into its node's own area (mc_map_backing()).
  */
 struct mc_slot {
 	uint32_t slot;
-	uint32_t node;		/* STUB numa-dt */
+	uint32_t node;
 	uint64_t guest;
 	uint64_t size;
 	uint64_t offset;
@@ -511,10 +541,83 @@ const struct mc_totals *mc_map_totals(const struct mc_map *map);
  * Return: the array, or NULL (and *count = 0) if the map is not carved.
  */
 const struct mc_slot *mc_map_slots(const struct mc_map *map, size_t *count);
-/* STUB numa-dt: numa.md's API until numa-core lands */
-int mc_map_is_numa(const struct mc_map *map);
-uint32_t mc_map_distance(const struct mc_map *map, uint32_t from, uint32_t to);
 
+/**
+ * struct mc_node_backing - one NUMA node's part of the backing area (1.1;
+ *			    24 bytes, an array element: its layout is frozen)
+ * @node:	the node
+ * @reserved:	0
+ * @offset:	where the node's part starts in the one backing area
+ * @size:	its bytes: the node's boot RAM after carving (may be 0, for
+ *		a node with only pmem or hotplug windows)
+ *
+ * A VMM mmaps the one area and binds each node's part to the host node
+ * with mbind(), or maps one area per node and gives each slot
+ * slot.offset - backing.offset into its node's.
+ */
+struct mc_node_backing {
+	uint32_t node;
+	uint32_t reserved;
+	uint64_t offset;
+	uint64_t size;
+};
+
+/**
+ * mc_map_backing() - the backing area, node by node (1.1)
+ * @map:	a carved map
+ * @count:	set to the number of entries
+ *
+ * One entry per node that any region names, in ascending node order;
+ * the offsets are packed from 0 and the sizes add up to
+ * mc_totals.ram_after. A map that is not NUMA has one entry
+ * {0, 0, 0, ram_after}.
+ * Return: the array, or NULL (and *count = 0) if the map is not carved.
+ */
+const struct mc_node_backing *mc_map_backing(const struct mc_map *map,
+					     size_t *count);
+
+/**
+ * mc_map_is_numa() - whether the map is NUMA (1.1)
+ * @map:	the map
+ *
+ * Return: 1 when any input region has MC_F_NODE, else 0.
+ */
+int mc_map_is_numa(const struct mc_map *map);
+
+/* The distances Linux accepts (numa_set_distance(), of_numa.c). */
+#define MC_NUMA_LOCAL_DISTANCE	10
+#define MC_NUMA_MAX_DISTANCE	255
+
+/**
+ * mc_map_set_distance() - the map file's "distance FROM TO N" (1.1)
+ * @map:	the map
+ * @from:	a node some region of the map names
+ * @to:		a node some region of the map names
+ * @distance:	10 when @from == @to; else 11..255
+ *
+ * Sets @from -> @to, and @to -> @from unless that is set by its own
+ * call. Checked as the statement is (the nodes are checked against the
+ * regions added so far): setting one ordered pair twice with different
+ * values is an error, the same value again is not.
+ * Return: 0, MC_EINVAL or MC_ERANGE (a distance or node out of range,
+ * a node no region names, a conflicting value) or MC_ENOMEM, each with a
+ * diagnostic.
+ */
+int mc_map_set_distance(struct mc_map *map, uint32_t from, uint32_t to,
+			uint32_t distance);
+
+/**
+ * mc_map_distance() - the distance the map states for @from -> @to (1.1)
+ * @map:	the map
+ * @from:	a node
+ * @to:		a node
+ *
+ * Return: the distance set for the pair directly or by symmetry, or 0
+ * when the map states none; emitters then write no distance table and
+ * the guest's default is 10 local, 20 remote.
+ */
+uint32_t mc_map_distance(const struct mc_map *map, uint32_t from,
+			 uint32_t to);
 
 /* Which regions mc_map_write() writes. */
 enum mc_map_part {

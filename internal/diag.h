@@ -63,4 +63,13 @@ int mc_diag_range(struct mc_map *map, int code, const char *field,
 int mc_diag_overlap(struct mc_map *map, int code, const struct mc_region *a,
 		    const struct mc_region *b, const char *why);
 
+/*
+ * @a, then @verb and @b with its source and line, then @tail:
+ * "vm.map:3: ram 0x0+0x1000: has no node=, but ram 0x1000+0x1000
+ * (vm.map:2) has one: ...". @field is kept, not printed.
+ */
+int mc_diag_pair(struct mc_map *map, int code, const char *field,
+		 const struct mc_region *a, const struct mc_region *b,
+		 const char *verb, const char *tail);
+
 #endif /* MC_INTERNAL_DIAG_H */

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 enum mc_words {
-	MC_WORDS_KIND,		/* ram, mmio, reserved, acpi, nvs, pmem */
+	MC_WORDS_KIND,		/* ram, mmio, ..., pmem, hotplug */
 	MC_WORDS_RESV_TYPE,	/* reserved, msi, sw-msi, direct, ... */
 	MC_WORDS_POLICY,	/* abort, overlay, ... ("default" is no word) */
 	MC_WORDS_ARCH,		/* arm64, ppc64, ... ("none" is no word) */

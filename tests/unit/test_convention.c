@@ -49,10 +49,15 @@ static void a_region_with_reserved_words_set_is_refused(void **state)
 	struct mc_region r = { .first = 0, .last = 0xfff, .kind = MC_RAM };
 
 	(void)state;
-	r.reserved[3] = 1;
+	r.reserved[2] = 1;
 	assert_int_equal(mc_map_add(map, &r), MC_EINVAL);
 	assert_non_null(strstr(first_error(map), "reserved: must be zero"));
-	r.reserved[3] = 0;
+	r.reserved[2] = 0;
+	r.reserved32 = 1;
+	assert_int_equal(mc_map_add(map, &r), MC_EINVAL);
+	assert_non_null(strstr(mc_map_error(map, 1)->msg,
+			       "reserved32: must be zero"));
+	r.reserved32 = 0;
 	assert_int_equal(mc_map_add(map, &r), 0);
 	mc_map_free(map);
 }

@@ -130,7 +130,7 @@ struct bad {
 static const struct bad bad[] = {
 	{ "rom 0 1M", MC_EINVAL,
 	  "test.map:1: 'rom': unknown statement (expected arch, granule, "
-	  "policy, ram, mmio, reserved, acpi, nvs, pmem, resv)" },
+	  "policy, ram, mmio, reserved, acpi, nvs, pmem, hotplug, resv, distance)" },
 	{ "ram", MC_EINVAL,
 	  "test.map:1: start: missing (expected: ram START SIZE [attributes])" },
 	{ "ram 0", MC_EINVAL,
@@ -162,7 +162,7 @@ static const struct bad bad[] = {
 	  "test.map:1: size: 2+0xffffffffffffffff wraps past 2^64" },
 	{ "ram 0 1M colour=red", MC_EINVAL,
 	  "test.map:1: 'colour=red': unknown attribute (expected type=, name=, "
-	  "devices=, sids=, align=, policy=, access=, reusable, readonly, "
+	  "devices=, sids=, align=, policy=, access=, node=, reusable, readonly, "
 	  "privileged, iova-gap)" },
 	{ "ram 0 1M type=msi", MC_EINVAL,
 	  "test.map:1: type=: only reserved ranges have a type" },
