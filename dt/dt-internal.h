@@ -223,6 +223,11 @@ int dt_assoc_nid(const void *fdt, int node, unsigned int index,
 		 uint32_t *nid);
 int dt_assoc_index(const void *fdt, unsigned int *index, const char **why);
 
+/* numa_decode.c */
+bool dt_decode_nodes(const void *fdt, const struct dt_scan *s, int64_t *nid);
+int dt_decode_distances(struct mc_map *map, const void *fdt,
+			const int64_t *nid, size_t n_nid);
+
 /* base.c */
 int dt_base_open(struct mc_map *map, const struct mc_dt_opts *opt,
 		 struct dt_base *base, unsigned int *addr_cells,

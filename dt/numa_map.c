@@ -192,7 +192,8 @@ static int no_assoc(struct mc_map *map, const struct dt_block *blk,
 			     "memory block %s is on NUMA node %u in the map, "
 			     "but no memory node of the base has an "
 			     "ibm,associativity naming node %u (cell %u, the "
-			     "primary domain of %s affinity): the array's other "
+			     "primary domain of %s affinity, which /chosen "
+			     "ibm,architecture-vec-5 selects): the array's other "
 			     "domains (the platform's topology) cannot be "
 			     "derived; give the VMM that node, or the map "
 			     "only nodes the base has", range, blk->node,

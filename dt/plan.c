@@ -86,7 +86,10 @@ static int add_children(struct mc_map *map, struct dt_plan *plan,
 		struct dt_child *c;
 		int e;
 
-		if (r->kind == MC_RAM || r->kind == MC_MMIO)
+		/* a device window, and a hotplug window (no DT binding
+		 * describes one; it is not memory at boot) */
+		if (r->kind == MC_RAM || r->kind == MC_MMIO ||
+		    r->kind == MC_HOTPLUG)
 			continue;
 		c = &plan->children[plan->n_children++];
 		c->name = in->name ? in->name : default_name(r);
