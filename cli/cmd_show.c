@@ -29,12 +29,34 @@ static void total_line(struct cli_buf *b, const char *what, uint64_t v)
 		cli_buf_printf(b, "%-17s %s (0x%" PRIx64 ")\n", what, h, v);
 }
 
+/* A piece's NUMA node: its own region's, for the kinds that have one. */
+static bool piece_node(const struct mc_region *in, uint32_t *node)
+{
+	*node = in->node;
+	return (in->flags & MC_F_NODE) != 0;
+}
+
+/* "0", or "-" for a piece whose kind has no node; "" outside NUMA. */
+static const char *node_cell(char *buf, size_t len, const struct mc_map *map,
+			     const struct mc_region *in)
+{
+	uint32_t node;
+
+	if (!mc_map_is_numa(map))
+		return "";
+	if (piece_node(in, &node))
+		snprintf(buf, len, "%-4" PRIu32 "  ", node);
+	else
+		snprintf(buf, len, "%-4s  ", "-");
+	return buf;
+}
+
 static void show_table(struct cli_buf *b, const struct mc_map *map)
 {
 	const struct mc_totals *t = mc_map_totals(map);
 	const struct mc_piece *v;
 	const struct mc_region *in;
-	char g[32], size[32], kind[32];
+	char g[32], size[32], kind[32], node[32];
 	size_t n, n_in;
 
 	v = mc_map_result(map, &n);
@@ -43,8 +65,9 @@ static void show_table(struct cli_buf *b, const struct mc_map *map)
 	cli_buf_printf(b, "arch %s, policy %s, granule %s\n\n",
 		       mc_map_arch(map) ? mc_arch_name(mc_map_arch(map)) : "-",
 		       mc_policy_name(mc_map_policy(map)), g);
-	cli_buf_printf(b, "%-18s  %-18s  %-12s  %-25s  %-6s  %s\n", "START",
-		       "END", "SIZE", "KIND", "BACKED", "NAME");
+	cli_buf_printf(b, "%-18s  %-18s  %-12s  %-25s  %-6s  %s%s\n", "START",
+		       "END", "SIZE", "KIND", "BACKED",
+		       mc_map_is_numa(map) ? "NODE  " : "", "NAME");
 	for (size_t i = 0; i < n; i++) {
 		const struct mc_piece *r = &v[i];
 		const char *name = in[r->origin].name;
@@ -57,9 +80,11 @@ static void show_table(struct cli_buf *b, const struct mc_map *map)
 		kind_label(kind, sizeof(kind), r);
 		cli_buf_printf(b,
 			       "0x%016" PRIx64 "  0x%016" PRIx64
-			       "  %-12s  %-25s  %-6s  %s\n",
+			       "  %-12s  %-25s  %-6s  %s%s\n",
 			       r->first, r->last, size, kind,
 			       (r->flags & MC_F_BACKED) ? "yes" : "no",
+			       node_cell(node, sizeof(node), map,
+					 &in[r->origin]),
 			       name ? name : "-");
 	}
 	cli_buf_printf(b, "\n");
@@ -77,6 +102,7 @@ static void json_region(struct cli_buf *b, const struct mc_map *map,
 	const struct mc_region *in = &mc_map_input(map, &n_in)[r->origin];
 	enum mc_policy policy = mc_map_effective_policy(map, in);
 	char size[32];
+	uint32_t node;
 
 	cli_fmt_size(size, sizeof(size), r->first, r->last);
 	cli_buf_printf(b,
@@ -86,15 +112,46 @@ static void json_region(struct cli_buf *b, const struct mc_map *map,
 	if (r->kind == MC_RESERVED)
 		cli_buf_printf(b, "\"type\": \"%s\", ",
 			       mc_resv_type_name(in->type));
+	if (piece_node(in, &node))
+		cli_buf_printf(b, "\"node\": %" PRIu32 ", ", node);
 	cli_buf_printf(b, "\"name\": ");
 	cli_json_str(b, in->name);
-	if (r->kind != MC_RAM)
+	/* nothing overlaps a hotplug window: no policy applies to it */
+	if (r->kind == MC_HOTPLUG)
+		cli_buf_printf(b, ", \"backed\": false");
+	else if (r->kind != MC_RAM)
 		cli_buf_printf(b, ", \"backed\": %s, \"policy\": \"%s\"",
 			       (r->flags & MC_F_BACKED) ? "true" : "false",
 			       mc_policy_name(policy));
 	else if (r->flags & MC_F_RELOCATED)
 		cli_buf_printf(b, ", \"relocated\": true");
 	cli_buf_printf(b, " }");
+}
+
+/*
+ * Every ordered pair of nodes the map states a distance for, directly or
+ * by symmetry, ascending; nothing when it states none.
+ */
+static void json_distances(struct cli_buf *b, const struct mc_map *map)
+{
+	size_t n;
+	const struct mc_node_backing *nb = mc_map_backing(map, &n);
+	const char *sep = "  \"distances\": [";
+	uint32_t d;
+
+	for (size_t i = 0; mc_map_is_numa(map) && i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			d = mc_map_distance(map, nb[i].node, nb[j].node);
+			if (!d)
+				continue;
+			cli_buf_printf(b, "%s\n    { \"from\": %" PRIu32
+				       ", \"to\": %" PRIu32
+				       ", \"distance\": %" PRIu32 " }",
+				       sep, nb[i].node, nb[j].node, d);
+			sep = ",";
+		}
+	if (*sep == ',')
+		cli_buf_printf(b, "\n  ],\n");
 }
 
 static void show_json(struct cli_buf *b, const struct mc_map *map)
@@ -115,8 +172,10 @@ static void show_json(struct cli_buf *b, const struct mc_map *map)
 		json_region(b, map, &v[i]);
 		cli_buf_printf(b, "%s\n", i + 1 < n ? "," : "");
 	}
+	cli_buf_printf(b, "  ],\n");
+	json_distances(b, map);
 	cli_buf_printf(b,
-		       "  ],\n  \"ram_before\": \"0x%" PRIx64
+		       "  \"ram_before\": \"0x%" PRIx64
 		       "\", \"ram_after\": \"0x%" PRIx64 "\",\n"
 		       "  \"carved\": \"0x%" PRIx64 "\", \"relocated\": \"0x%" PRIx64
 		       "\", \"lost_to_rounding\": \"0x%" PRIx64 "\" }\n",
@@ -146,7 +205,11 @@ const struct cli_cmd cli_cmd_show = {
 		"kind (reserved ranges with their IOMMU type), whether guest RAM still\n"
 		"backs it, and its name. Then the totals: RAM before and after\n"
 		"carving, bytes carved, bytes relocated, bytes lost to granule rounding.\n"
-		"Addresses the map does not mention are not listed.",
+		"Addresses the map does not mention are not listed.\n"
+		"\n"
+		"A NUMA map (one whose ranges have node=) gets a NODE column: the node\n"
+		"of each ram, pmem and hotplug range. --json gives them as \"node\", and\n"
+		"the distances the map states, by symmetry too, as \"distances\".",
 	.opts = show_opts,
 	.min_args = 1,
 	.max_args = 1,

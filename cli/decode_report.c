@@ -98,26 +98,41 @@ static bool same_name(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* Does @b go on the RAM run of @a, named @name so far (NULL: not yet)? */
-static bool continues(const struct piece *a, const char *name,
-		      const struct piece *b)
+/* Does @b go on the RAM run @ram (named and noded by its RAM so far)? */
+static bool continues(const struct piece *a, const struct mc_region *ram,
+		      bool named, const struct piece *b)
 {
 	return b->backed && a->r.last + 1 == b->r.first &&
 	       a->relocated == b->relocated &&
-	       (b->r.kind != MC_RAM || !name || same_name(name, b->r.name));
+	       (b->r.kind != MC_RAM || !named ||
+		(same_name(ram->name, b->r.name) &&
+		 (ram->flags & MC_F_NODE) == (b->r.flags & MC_F_NODE) &&
+		 ram->node == b->r.node));
+}
+
+/* The run's RAM takes its name and node from RAM piece @p. */
+static void ram_from(struct mc_region *ram, const struct mc_region *p)
+{
+	ram->name = p->name;
+	ram->flags = p->flags & MC_F_NODE;
+	ram->node = p->node;
 }
 
 /* The run of backed pieces from @v[0]: its ram statement, then the rest. */
 static size_t emit_run(struct mc_map *map, struct piece *v, size_t n, int *err)
 {
 	struct mc_region ram = { .kind = MC_RAM, .first = v[0].r.first };
+	bool named = v[0].r.kind == MC_RAM;
 	size_t k = 0;
 
-	ram.name = v[0].r.kind == MC_RAM ? v[0].r.name : NULL;
-	while (k + 1 < n && continues(&v[k], ram.name, &v[k + 1])) {
+	if (named)
+		ram_from(&ram, &v[0].r);
+	while (k + 1 < n && continues(&v[k], &ram, named, &v[k + 1])) {
 		k++;
-		if (!ram.name && v[k].r.kind == MC_RAM)
-			ram.name = v[k].r.name;
+		if (!named && v[k].r.kind == MC_RAM) {
+			ram_from(&ram, &v[k].r);
+			named = true;
+		}
 	}
 	ram.last = v[k].r.last;
 	*err = mc_map_add(map, &ram);
@@ -172,13 +187,46 @@ static int set_arch(struct mc_map *map, const char *name)
 	return mc_arch_parse(name, &a) == 0 ? mc_map_set_arch(map, a) : 0;
 }
 
+/* A decimal node number of at most 9 digits (nodes are below 1024). */
+static bool node_number(const char *s, uint32_t *node)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (n == 0 || n > 9)
+		return false;
+	*node = (uint32_t)strtoul(s, NULL, 10);
+	return true;
+}
+
+/* A NODE cell: "-" for a kind without one, else the node. */
+static int node_word(const char *s, struct mc_region *r)
+{
+	if (strcmp(s, "-") == 0)
+		return 0;
+	if (!node_number(s, &r->node) || s[strspn(s, "0123456789")])
+		return -1;
+	r->flags |= MC_F_NODE;
+	return 0;
+}
+
+/* "key": N in @s: a JSON number (a node, a distance). */
+static bool json_uint(const char *s, const char *key, uint32_t *v)
+{
+	char pat[24];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	p = strstr(s, pat);
+	return p && node_number(p + strlen(pat), v);
+}
+
 /* "arch x86_64, policy carve, granule 4K", a blank line, the table. */
 int cli_show_text_decode(struct mc_map *map, const void *blob, size_t len)
 {
 	const char *pos = blob, *end = pos + len;
 	char buf[512], arch[32], *w[MAX_WORDS];
 	struct pieces pc = { 0 };
-	size_t line = 3;
+	size_t line = 3, numa;
 	int err = 0;
 
 	if (!next_line(&pos, end, buf, sizeof(buf)) ||
@@ -186,20 +234,23 @@ int cli_show_text_decode(struct mc_map *map, const void *blob, size_t len)
 	    !strstr(buf, ", granule ") || !next_line(&pos, end, buf, sizeof(buf)) ||
 	    !next_line(&pos, end, buf, sizeof(buf)) || strncmp(buf, "START ", 6))
 		return MC_EBADBLOB;
+	/* a NUMA map's table has a NODE column before NAME */
+	numa = strstr(buf, " NODE ") != NULL;
 	err = set_arch(map, arch);
 	while (!err && next_line(&pos, end, buf, sizeof(buf)) && buf[0]) {
 		struct mc_region r = { 0 };
 		size_t n = words(buf, w);
 
 		line++;
-		if (n != 6 || mc_parse_number(w[0], &r.first) ||
+		if (n != 6 + numa || mc_parse_number(w[0], &r.first) ||
 		    mc_parse_number(w[1], &r.last) || r.last < r.first ||
 		    kind_label(w[3], &r) ||
-		    (strcmp(w[4], "yes") && strcmp(w[4], "no"))) {
+		    (strcmp(w[4], "yes") && strcmp(w[4], "no")) ||
+		    (numa && node_word(w[5], &r))) {
 			err = bad_line(map, "memcarve show", line);
 			break;
 		}
-		r.name = strcmp(w[5], "-") ? w[5] : NULL;
+		r.name = strcmp(w[5 + numa], "-") ? w[5 + numa] : NULL;
 		err = keep_piece(&pc, &r, w[4][0] == 'y',
 				 strcmp(w[3], "ram/relocated") == 0);
 	}
@@ -237,6 +288,31 @@ static bool json_number(const char *s, const char *key, uint64_t *v)
 	return json_str(s, key, buf, sizeof(buf)) && !mc_parse_number(buf, v);
 }
 
+/*
+ * show --json's "distances": one '{ "from": A, "to": B, "distance": N }'
+ * a line, every ordered pair the map states; absent when it states none.
+ */
+static int json_distances(struct mc_map *map, const char **pos,
+			  const char *end, size_t line)
+{
+	char buf[256];
+	uint32_t from, to, d;
+	int err = 0;
+
+	if (!next_line(pos, end, buf, sizeof(buf)) ||
+	    strcmp(buf, "  \"distances\": ["))
+		return 0;
+	while (!err && next_line(pos, end, buf, sizeof(buf)) &&
+	       strncmp(buf, "  ]", 3)) {
+		line++;
+		if (!json_uint(buf, "from", &from) || !json_uint(buf, "to", &to) ||
+		    !json_uint(buf, "distance", &d))
+			return bad_line(map, "memcarve show --json", line);
+		err = mc_map_set_distance(map, from, to, d);
+	}
+	return err;
+}
+
 /* show --json: one region per line, '{ "start": ...'. */
 int cli_show_json_decode(struct mc_map *map, const void *blob, size_t len)
 {
@@ -268,19 +344,32 @@ int cli_show_json_decode(struct mc_map *map, const void *blob, size_t len)
 		      mc_resv_type_parse(type, &r.type))))
 			err = bad_line(map, "memcarve show --json", line);
 		r.name = json_str(buf, "name", name, sizeof(name));
+		if (json_uint(buf, "node", &r.node))
+			r.flags |= MC_F_NODE;
 		if (!err)
 			err = keep_piece(&pc, &r, r.kind == MC_RAM ||
 						  strstr(buf, "\"backed\": true"),
 					 strstr(buf, "\"relocated\": true"));
 	}
-	return emit_pieces(map, &pc, err);
+	err = emit_pieces(map, &pc, err);
+	return err ? err : json_distances(map, &pos, end, line);
 }
 
-/* slots: "SLOT  GUEST  SIZE  OFFSET" rows, or --json. */
-static int add_slot(struct mc_map *map, uint64_t guest, uint64_t size)
+/*
+ * slots: "SLOT  [NODE  ]GUEST  SIZE  OFFSET" rows, or --json. The table
+ * has a NODE column when the map is NUMA. --json gives every slot a node:
+ * the map was NUMA when one is not 0 or the backing names more than one
+ * node (a NUMA map of node 0 alone reads back as one that is not NUMA).
+ */
+static int add_slot(struct mc_map *map, uint64_t guest, uint64_t size,
+		    const uint32_t *node)
 {
 	struct mc_region r = { .kind = MC_RAM, .first = guest };
 
+	if (node) {
+		r.flags = MC_F_NODE;
+		r.node = *node;
+	}
 	if (!size || size - 1 > UINT64_MAX - guest)
 		return mc_map_report(map, MC_EBADBLOB, NULL, "a slot of 0x%llx "
 				     "bytes at 0x%llx", (unsigned long long)size,
@@ -289,31 +378,51 @@ static int add_slot(struct mc_map *map, uint64_t guest, uint64_t size)
 	return mc_map_add(map, &r);
 }
 
+/* Whether slots --json, from @pos on, names a node other than 0. */
+static bool json_numa(const char *pos, const char *end)
+{
+	char buf[512];
+	uint32_t node;
+
+	while (next_line(&pos, end, buf, sizeof(buf)))
+		if (json_uint(buf, "node", &node) && node)
+			return true;
+	return false;
+}
+
 int cli_slots_decode(struct mc_map *map, const void *blob, size_t len)
 {
 	const char *pos = blob, *end = pos + len;
 	char buf[512], *w[MAX_WORDS];
 	bool json;
+	size_t numa;
 	size_t line = 1;
 	int err = 0;
 
 	if (!next_line(&pos, end, buf, sizeof(buf)))
 		return MC_EBADBLOB;
 	json = strcmp(buf, "{ \"slots\": [") == 0;
-	if (!json && strncmp(buf, "SLOT  GUEST ", 12))
+	numa = strncmp(buf, "SLOT  NODE  GUEST ", 18) == 0;
+	if (!json && !numa && strncmp(buf, "SLOT  GUEST ", 12))
 		return MC_EBADBLOB;
+	if (json)
+		numa = json_numa(pos, end);
 	while (!err && next_line(&pos, end, buf, sizeof(buf)) && buf[0] &&
 	       strncmp(buf, "  ]", 3)) {
 		uint64_t guest, size;
+		uint32_t node = 0;
 
 		line++;
 		if (json ? !json_number(buf, "guest", &guest) ||
-				   !json_number(buf, "size", &size) :
-			   words(buf, w) != 4 || mc_parse_number(w[1], &guest) ||
-				   mc_parse_number(w[2], &size))
+				   !json_number(buf, "size", &size) ||
+				   (numa && !json_uint(buf, "node", &node)) :
+			   words(buf, w) != 4 + numa ||
+				   (numa && !node_number(w[1], &node)) ||
+				   mc_parse_number(w[1 + numa], &guest) ||
+				   mc_parse_number(w[2 + numa], &size))
 			return bad_line(map, json ? "memcarve slots --json" :
 						    "memcarve slots", line);
-		err = add_slot(map, guest, size);
+		err = add_slot(map, guest, size, numa ? &node : NULL);
 	}
 	return err;
 }

@@ -194,9 +194,9 @@ int mc_diag_pair(struct mc_map *map, int code, const char *field,
 	where_str(where, b->source, b->line);
 	range_str(what, sizeof(what), b, b->first, b->last);
 	return mc_diag_range(map, code, field, a, a->first, a->last,
-			     "%s %s%s%s%s %s", verb, what,
+			     "%s %s%s%s%s%s%s", verb, what,
 			     *where ? " (" : "", where, *where ? ")" : "",
-			     tail);
+			     *tail ? " " : "", tail);
 }
 
 int mc_diag_overlap(struct mc_map *map, int code, const struct mc_region *a,

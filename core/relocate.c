@@ -8,6 +8,7 @@
  * for good through a union-find "next gap with room" table, so the whole
  * pass stays O(n log n) however the blocks and gaps interleave.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "carve.h"
@@ -98,17 +99,112 @@ static int cmp_first(const void *a, const void *b)
 	return (x->first > y->first) - (x->first < y->first);
 }
 
-/* Fill gaps above one block; new pieces go to @add. */
+/*
+ * The ranges that carry a node (ram, pmem, hotplug) in address order, so
+ * a block's relocation stops at the first range of another node above it
+ * (numa.md §1). @next_other[i] is the first range after i of a node other
+ * than i's, or n.
+ */
+struct node_fences {
+	struct fence {
+		uint64_t first;
+		size_t idx;	/* input index */
+	} *v;
+	size_t *next_other;
+	size_t n;
+};
+
+static int cmp_fence(const void *a, const void *b)
+{
+	const struct fence *x = a, *y = b;
+
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int build_fences(const struct mc_map *map, struct node_fences *f)
+{
+	const struct mc_region *in = map->in;
+
+	f->n = 0;
+	if (!mc_map_is_numa(map))
+		return 0;
+	f->v = malloc((map->n_in + 1) * sizeof(*f->v));
+	f->next_other = malloc((map->n_in + 1) * sizeof(*f->next_other));
+	if (!f->v || !f->next_other)
+		return MC_ENOMEM;
+	for (size_t i = 0; i < map->n_in; i++)
+		if (in[i].flags & MC_F_NODE)
+			f->v[f->n++] = (struct fence){ in[i].first, i };
+	qsort(f->v, f->n, sizeof(*f->v), cmp_fence);
+	for (size_t i = f->n; i-- > 0;)
+		f->next_other[i] = i + 1 == f->n ? f->n :
+			in[f->v[i + 1].idx].node != in[f->v[i].idx].node ?
+				i + 1 : f->next_other[i + 1];
+	return 0;
+}
+
+/* The first range above @b of another node than @b's, or NULL. */
+static const struct mc_region *fence_above(const struct mc_map *map,
+					   const struct node_fences *f,
+					   const struct mc_ram_block *b)
+{
+	uint32_t node = map->in[b->idx].node;
+	size_t lo = 0, hi = f->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->v[mid].first <= b->last)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < f->n && map->in[f->v[lo].idx].node == node)
+		lo = f->next_other[lo];
+	return lo < f->n ? &map->in[f->v[lo].idx] : NULL;
+}
+
+static int no_room(struct mc_map *map, const struct mc_ram_block *b,
+		   const struct mc_region *fence)
+{
+	const struct mc_region *r = &map->in[b->idx];
+	char verb[160];
+
+	if (!(r->flags & MC_F_NODE))
+		return mc_diag_range(map, MC_ENOROOM, NULL, r, b->first,
+				     b->last, "no free space above it for the "
+				     "0x%llx bytes relocate carved out of it",
+				     (unsigned long long)b->reloc_need);
+	if (!fence)
+		return mc_diag_range(map, MC_ENOROOM, NULL, r, b->first,
+				     b->last, "node %u: no free space to "
+				     "relocate 0x%llx bytes above it",
+				     r->node,
+				     (unsigned long long)b->reloc_need);
+	snprintf(verb, sizeof(verb), "node %u: no free space to relocate "
+		 "0x%llx bytes above it before node %u's", r->node,
+		 (unsigned long long)b->reloc_need, fence->node);
+	return mc_diag_pair(map, MC_ENOROOM, NULL, r, fence, verb, "");
+}
+
+/*
+ * Fill gaps above one block, below @fence (a range of another node) if
+ * there is one; new pieces go to @add.
+ */
 static int place(struct mc_map *map, const struct mc_ram_block *b,
-		 struct gap *gaps, size_t n_gaps, size_t *link,
-		 struct mc_pieces *add)
+		 const struct mc_region *fence, struct gap *gaps,
+		 size_t n_gaps, size_t *link, struct mc_pieces *add)
 {
 	struct mc_piece r = mc_piece_of(&map->in[b->idx], (uint32_t)b->idx, 0,
 					0, MC_F_BACKED | MC_F_RELOCATED);
 	uint64_t need = b->reloc_need, take;
 	size_t i = next_open(link, gap_above(gaps, n_gaps, b->last));
 
-	for (; need && i < n_gaps; i = next_open(link, i)) {
+	/* gaps lie between pieces, so none straddles the fence */
+	for (; need && i < n_gaps && (!fence || gaps[i].first < fence->first);
+	     i = next_open(link, i)) {
 		struct gap *gp = &gaps[i];
 
 		take = gp->last - gp->first;	/* bytes - 1: may be 2^64 - 1 */
@@ -124,13 +220,7 @@ static int place(struct mc_map *map, const struct mc_ram_block *b,
 		else
 			gp->first = r.last + 1;
 	}
-	if (!need)
-		return 0;
-	return mc_diag_range(map, MC_ENOROOM, NULL, &map->in[b->idx],
-			     b->first, b->last,
-			     "no free space above it for the 0x%llx bytes "
-			     "relocate carved out of it",
-			     (unsigned long long)b->reloc_need);
+	return need ? no_room(map, b, fence) : 0;
 }
 
 /* Merge the sorted @add into the sorted @out. */
@@ -155,6 +245,7 @@ int mc_relocate(struct mc_map *map, const struct mc_ram_block *ram,
 		uint64_t *relocated)
 {
 	struct mc_pieces add = { 0 };
+	struct node_fences fences = { 0 };
 	struct gap *gaps = NULL;
 	size_t *link = NULL, n_gaps;
 	int err = 0;
@@ -165,7 +256,7 @@ int mc_relocate(struct mc_map *map, const struct mc_ram_block *ram,
 		return 0;
 	gaps = malloc((out->n + 1) * sizeof(*gaps));
 	link = malloc((out->n + 2) * sizeof(*link));
-	if (!gaps || !link) {
+	if (!gaps || !link || build_fences(map, &fences)) {
 		err = mc_diag(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
 		goto out;
 	}
@@ -174,7 +265,9 @@ int mc_relocate(struct mc_map *map, const struct mc_ram_block *ram,
 		link[i] = i;
 	for (size_t i = 0; i < n_ram && !err; i++)
 		if (ram[i].reloc_need)
-			err = place(map, &ram[i], gaps, n_gaps, link, &add);
+			err = place(map, &ram[i],
+				    fence_above(map, &fences, &ram[i]), gaps,
+				    n_gaps, link, &add);
 	if (!err) {
 		qsort(add.v, add.n, sizeof(*add.v), cmp_first);
 		if (merge_pieces(out, &add))
@@ -183,6 +276,8 @@ int mc_relocate(struct mc_map *map, const struct mc_ram_block *ram,
 	}
 out:
 	free(add.v);
+	free(fences.v);
+	free(fences.next_other);
 	free(gaps);
 	free(link);
 	return err;
