@@ -97,6 +97,52 @@
  * ppc64: the first memory block must start at 0 (the RMA, where the kernel
  * runs with translation off); a map whose RAM does not is refused.
  *
+ * NUMA (a map with node=, memcarve.h 1.1): the map is the truth for its
+ * nodes. Every memory node carries the node of its blocks, and no memory
+ * node spans two nodes (MC_DT_MEMORY_ONE_NODE: one memory node per NUMA
+ * node in a fresh tree; in a patched one, as few as the base allows
+ * within each node). Linux gives up NUMA when one memory node lacks its
+ * node, so all of them get it:
+ *
+ *  - arm64, riscv64 (drivers/of/of_numa.c): numa-node-id. A patched base
+ *    memory node's own numa-node-id must agree with the map's node for
+ *    the RAM it holds (MC_EINVAL naming both: its CPUs and devices follow
+ *    its numbering); the map's then replaces it.
+ *  - ppc64 (pseries, arch/powerpc/mm/numa.c; patch mode only): Linux reads
+ *    the node from ibm,associativity, at the cell the base's
+ *    /rtas ibm,associativity-reference-points names for the form of
+ *    affinity /chosen ibm,architecture-vec-5 selects (byte 5: 0x80 FORM1,
+ *    0x20 FORM2: the first reference point; neither, FORM0: the second).
+ *    The array's other cells are the platform's topology (FORM1
+ *    distances, FORM2's lookup index), which the map does not hold: each
+ *    memory node takes the whole ibm,associativity of a base memory node
+ *    on its node, so its ids stay within the base's
+ *    ibm,max-associativity-domains. Refused (MC_EINVAL): a fresh ppc64
+ *    NUMA tree, a base without reference points (Linux disables NUMA),
+ *    FORM0 with one reference point, a node no base memory node is on,
+ *    a base memory node on another node for the same RAM. A base's
+ *    ibm,dynamic-reconfiguration-memory (hotplug LMBs) is kept as it is.
+ *  - mips: refused (Linux reads no NUMA node from a MIPS tree).
+ *  - @distance_map (fresh): /distance-map, compatible
+ *    "numa-distance-map-v1", a distance-matrix triple per ordered pair
+ *    the map states (mc_map_distance()), ascending: Linux sets B->A from
+ *    (A, B) when B > A and lets a later triple override it, so (A, B)
+ *    before (B, A) reads back as stated. Refused: a map that is not NUMA
+ *    or states no distance, a patched tree (the base's distance-map is
+ *    kept), a distance naming a node without a memory block in the tree
+ *    (only pmem or hotplug, or all its RAM carved).
+ *  - hotplug windows: no DT binding describes one; left out.
+ *  - not checked, because the tree does not say which kernel reads it:
+ *    Linux's MAX_NUMNODES (Debian: 16 on arm64, 4 on riscv64, 256 on
+ *    ppc64el; a larger node id disables NUMA), and since 6.12 the
+ *    2 * MAX_NUMNODES memory ranges of numa_memblks on arm64 and riscv64
+ *    (each reg entry is one; past them NUMA is disabled: "too many memblk
+ *    ranges"). A patched base's CPU nodes keep their numa-node-id; a CPU
+ *    without one is put on node 0 by Linux.
+ *
+ * A map without node= is not NUMA: each memory node inherits the base's
+ * NUMA properties as above.
+ *
  * Output size is computed from the tree before writing, and both modes run
  * in time linear in the number of nodes: the base is checked with libfdt
  * (fdt_check_full()) and then read in one walk, and the result is laid
@@ -205,7 +251,9 @@ void mc_dt_opts_init(struct mc_dt_opts *opts);
  * is not a valid node name, reusable on an unbacked range, a ppc64 map
  * whose RAM does not start at 0, a map with no RAM, a base memory node
  * with a phandle the map's RAM does not reach, RAM of unknown NUMA node,
- * or a memory node of ours named as a kept base node; MC_ERANGE for a
+ * a NUMA map the tree cannot describe or a base that disagrees with it
+ * (NUMA above), or a memory node of ours named as a kept base node;
+ * MC_ERANGE for a
  * range that does not fit the cells, or a tree and pad past 2^31 - 1;
  * MC_EBADBLOB for a base that libfdt rejects (fdt_check_full()), whose
  * header version is before 16, whose node names dtc refuses, whose
@@ -253,11 +301,16 @@ int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_opts *opts,
  * reserved region named "memreserve" per /memreserve/ entry; each region's
  * source is "DTB". A tree with a CPU node compatible with "riscv" sets the
  * map's arch to MC_ARCH_RISCV64 (mc_map_set_arch()); other trees leave the
- * arch alone.
+ * arch alone. 1.1: when Linux takes NUMA from the tree (every memory node
+ * has a node below MC_MAX_NUMNODES: numa-node-id, or on a tree with /rtas
+ * or /ibm,opal the ibm,associativity cell of its form of affinity; and
+ * no distance-matrix that of_numa refuses), each ram region gets its
+ * node (MC_F_NODE), and the distance-map's distances, as Linux applies
+ * its triples, are set (mc_map_set_distance()) for nodes with memory.
  * Return: 0; MC_EBADBLOB, with no diagnostic, when @blob is not a DTB
  * (wrong magic); MC_EINVAL with a diagnostic for a DTB that libfdt's
  * fdt_check_full() rejects, whose version is before 16, or whose ranges
- * wrap; errors of mc_map_add().
+ * wrap; errors of mc_map_add() and mc_map_set_distance().
  */
 int mc_dt_decode(struct mc_map *map, const void *blob, size_t len);
 
