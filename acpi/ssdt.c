@@ -34,7 +34,11 @@ void mc_acpi_ssdt_opts_init(struct mc_acpi_ssdt_opts *opts)
 	opts->creator_revision = 1;
 }
 
-/* A piece the guest must keep clear of that nothing else describes. */
+/*
+ * A piece the guest must keep clear of that nothing else describes. Not a
+ * hotplug window (MC_HOTPLUG): memory is hot-added there, and a
+ * motherboard resource claiming the range would say a device decodes it.
+ */
 static bool listed(const struct mc_piece *r)
 {
 	if (r->kind == MC_RESERVED)

@@ -82,6 +82,8 @@ void meaning_of(struct meaning *m, const struct piece *p, unsigned int says)
 		m->some = p->kind == MC_RAM || (p->flags & MC_F_BACKED);
 		return;
 	}
+	if (p->kind == MC_HOTPLUG && !(says & SAYS_HOTPLUG))
+		return;
 	if ((says & SAYS_ONLY_DIRECT && !cli_is_direct(p->kind, p->type)) ||
 	    (!(says & SAYS_MMIO) && p->kind == MC_MMIO &&
 	     !(says & SAYS_MMIO_AS_RESERVED && p->flags & MC_F_CARVED)))

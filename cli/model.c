@@ -19,7 +19,7 @@
 
 #define SAYS_E820 (SAYS_RAM | SAYS_KINDS | SAYS_MMIO_AS_RESERVED)
 #define SAYS_SHOW (SAYS_RAM | SAYS_KINDS | SAYS_MMIO | SAYS_TYPES | \
-		   SAYS_NAMES | SAYS_BACKED)
+		   SAYS_NAMES | SAYS_BACKED | SAYS_HOTPLUG)
 
 /*
  * Any other ACPI table (DSDT, FACP, SSDT... as /sys/firmware/acpi/tables

@@ -30,7 +30,8 @@
 #define SAYS_RMR	(1u << 14)	/* IORT: every range has sids, access */
 #define SAYS_MMIO_AS_RESERVED (1u << 15) /* e820: mmio cut from RAM is type 2 */
 #define SAYS_RELOCATED	(1u << 16)	/* RAM added back by relocate */
-#define SAYS_ALL	(SAYS_RAM | SAYS_KINDS | SAYS_MMIO | SAYS_TYPES | \
+#define SAYS_HOTPLUG	(1u << 17)	/* hotplug windows (e820 leaves them out) */
+#define SAYS_ALL	(SAYS_HOTPLUG | SAYS_RAM | SAYS_KINDS | SAYS_MMIO | SAYS_TYPES | \
 			 SAYS_NAMES | SAYS_BACKED | SAYS_DEVICES | SAYS_SIDS | \
 			 SAYS_REUSABLE | SAYS_READONLY | SAYS_PRIVILEGED | \
 			 SAYS_RELOCATED)

@@ -14,7 +14,10 @@
  * (mc_e820_build_alloc() with MC_E820_AS_X86): the same kind-to-type mapping, the same
  * sanitizer, so mmio carved out of RAM is reserved here as in the zero
  * page, and the user: lines the guest prints equal `memcarve e820` but
- * for the types x86 has no operator for.
+ * for the types x86 has no operator for. A hotplug window is in no e820
+ * table (e820/table.c says why), so no token names it; nor may one: a
+ * mem= would also cap hot-add during boot (max_mem_size,
+ * mm/memory_hotplug.c register_memory_resource()).
  */
 #include <inttypes.h>
 #include <stdlib.h>

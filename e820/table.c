@@ -26,6 +26,23 @@
 #include "internal/region.h"
 
 /*
+ * A hotplug window (MC_HOTPLUG) is in no e820 table, neither usable nor
+ * reserved, and so in no zero page, PVH memmap or memmap= line either:
+ *  - it is not RAM at boot; the guest learns of it from ACPI (SRAT
+ *    memory affinity marked hot-pluggable, which sizes the guest for it:
+ *    drivers/acpi/numa/srat.c raises max_possible_pfn) and gets its
+ *    memory later through an ACPI memory device;
+ *  - QEMU leaves its device-memory window out of e820 too
+ *    (hw/i386/pc.c) and keeps firmware's 64-bit PCI window above it
+ *    with fw_cfg "etc/reserved-memory-end" instead;
+ *  - a reserved entry would outlive the hot-add: add_memory_resource()
+ *    (mm/memory_hotplug.c) adds "System RAM" to /sys/firmware/memmap
+ *    beside it, and a kexec'd kernel sanitizing the overlap keeps the
+ *    larger type (e820__update_table(), arch/x86/kernel/e820.c), so the
+ *    hot-added RAM would come back reserved and be lost.
+ */
+
+/*
  * The sanitized table straight from the result. Its entries have a type
  * (never 0) and a size: usable_map() refused the one piece that would
  * need 2^64 bytes.
@@ -44,7 +61,7 @@ static int join_result(const struct mc_map *map, struct mc_e820_entry *out,
 					   mc_e820_type_of((enum mc_kind)v[i].kind) };
 
 		if (v[i].kind == MC_HOTPLUG)
-			continue;	/* not in e820 at all: see e820_hotplug */
+			continue;	/* in no e820 table: see above */
 		if (v[i].kind != MC_MMIO || (v[i].flags & MC_F_CARVED))
 			err = e820_join_add(&j, &e);
 	}

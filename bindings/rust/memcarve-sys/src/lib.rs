@@ -1,5 +1,5 @@
 //! Raw declarations of libmemcarve's C API, written by hand from
-//! `include/memcarve*.h` (API 1.0). Every name is the C name; see the
+//! `include/memcarve*.h` (API 1.1). Every name is the C name; see the
 //! headers for what each call does, and the `memcarve` crate for a safe
 //! API. `tests/layout.rs` checks every struct here against the C
 //! compiler's layout of the headers.
@@ -18,7 +18,7 @@
 use std::os::raw::{c_char, c_int, c_uint, c_void};
 
 /// `MC_VERSION`, the header version these declarations follow.
-pub const MC_VERSION: &str = "1.0.0";
+pub const MC_VERSION: &str = "1.1.0";
 
 pub const MC_EINVAL: c_int = -1;
 pub const MC_ERANGE: c_int = -2;
@@ -39,6 +39,8 @@ pub const MC_RESERVED: mc_kind = 2;
 pub const MC_ACPI: mc_kind = 3;
 pub const MC_NVS: mc_kind = 4;
 pub const MC_PMEM: mc_kind = 5;
+/// 1.1: a window where RAM may be hot-added later.
+pub const MC_HOTPLUG: mc_kind = 6;
 
 /// `enum mc_resv_type`
 pub type mc_resv_type = c_uint;
@@ -71,16 +73,21 @@ pub const MC_F_PRIVILEGED: c_uint = 1 << 2;
 pub const MC_F_ACCESS: c_uint = 1 << 3;
 pub const MC_F_ALL_DEVICES: c_uint = 1 << 4;
 pub const MC_F_IOVA_GAP: c_uint = 1 << 5;
+/// 1.1: `mc_region.node` holds the region's NUMA node.
+pub const MC_F_NODE: c_uint = 1 << 6;
 pub const MC_F_BACKED: c_uint = 1 << 8;
 pub const MC_F_RELOCATED: c_uint = 1 << 9;
 pub const MC_F_CARVED: c_uint = 1 << 10;
 pub const MC_F_INPUT_MASK: c_uint =
-    MC_F_REUSABLE | MC_F_READONLY | MC_F_PRIVILEGED | MC_F_ACCESS | MC_F_ALL_DEVICES | MC_F_IOVA_GAP;
+    MC_F_REUSABLE | MC_F_READONLY | MC_F_PRIVILEGED | MC_F_ACCESS | MC_F_ALL_DEVICES | MC_F_IOVA_GAP | MC_F_NODE;
 
 pub const MC_MAX_REGIONS: u32 = u32::MAX - 1;
 pub const MC_GRANULE_MIN: u64 = 4096;
 pub const MC_INPUT_MAX: usize = 256 << 20;
 pub const MC_MAX_ERRORS: usize = 32;
+pub const MC_MAX_NUMNODES: u32 = 1024;
+pub const MC_NUMA_LOCAL_DISTANCE: u32 = 10;
+pub const MC_NUMA_MAX_DISTANCE: u32 = 255;
 
 /// `struct mc_pci_dev`
 #[repr(C)]
@@ -110,7 +117,10 @@ pub struct mc_region {
     pub sids: *const u32,
     pub n_sids: usize,
     pub source: *const c_char,
-    pub reserved: [u64; 4],
+    /// 1.1, in 1.0's first reserved word: the NUMA node with `MC_F_NODE`.
+    pub node: u32,
+    pub reserved32: u32,
+    pub reserved: [u64; 3],
 }
 
 /// `struct mc_piece` (frozen for SONAME 1)
@@ -154,9 +164,22 @@ pub struct mc_totals {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct mc_slot {
     pub slot: u32,
+    /// 1.1, in 1.0's padding: the slot's NUMA node (0 when not NUMA).
+    pub node: u32,
     pub guest: u64,
     pub size: u64,
     pub offset: u64,
+}
+
+/// `struct mc_node_backing` (1.1, frozen): one NUMA node's part of the
+/// backing area.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct mc_node_backing {
+    pub node: u32,
+    pub reserved: u32,
+    pub offset: u64,
+    pub size: u64,
 }
 
 /// `struct mc_map`, opaque.
@@ -196,6 +219,10 @@ extern "C" {
     pub fn mc_free(p: *mut c_void);
     pub fn mc_map_totals(map: *const mc_map) -> *const mc_totals;
     pub fn mc_map_slots(map: *const mc_map, count: *mut usize) -> *const mc_slot;
+    pub fn mc_map_backing(map: *const mc_map, count: *mut usize) -> *const mc_node_backing;
+    pub fn mc_map_is_numa(map: *const mc_map) -> c_int;
+    pub fn mc_map_set_distance(map: *mut mc_map, from: u32, to: u32, distance: u32) -> c_int;
+    pub fn mc_map_distance(map: *const mc_map, from: u32, to: u32) -> u32;
     pub fn mc_map_write(map: *mut mc_map, what: mc_map_part, buf: *mut c_char, size: *mut usize) -> c_int;
     pub fn mc_map_write_alloc(map: *mut mc_map, what: mc_map_part, out: *mut *mut c_char, size: *mut usize)
         -> c_int;

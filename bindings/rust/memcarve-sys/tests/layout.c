@@ -32,6 +32,7 @@ int main(void)
 	FIELD(mc_region, name); FIELD(mc_region, devices);
 	FIELD(mc_region, n_devices); FIELD(mc_region, sids);
 	FIELD(mc_region, n_sids); FIELD(mc_region, source);
+	FIELD(mc_region, node); FIELD(mc_region, reserved32);
 	FIELD(mc_region, reserved);
 
 	SIZE(mc_piece);
@@ -46,8 +47,12 @@ int main(void)
 	FIELD(mc_totals, lost_to_rounding);
 
 	SIZE(mc_slot);
-	FIELD(mc_slot, slot); FIELD(mc_slot, guest); FIELD(mc_slot, size);
-	FIELD(mc_slot, offset);
+	FIELD(mc_slot, slot); FIELD(mc_slot, node); FIELD(mc_slot, guest);
+	FIELD(mc_slot, size); FIELD(mc_slot, offset);
+
+	SIZE(mc_node_backing);
+	FIELD(mc_node_backing, node); FIELD(mc_node_backing, reserved);
+	FIELD(mc_node_backing, offset); FIELD(mc_node_backing, size);
 
 	SIZE(mc_dt_opts);
 	FIELD(mc_dt_opts, base); FIELD(mc_dt_opts, base_len);

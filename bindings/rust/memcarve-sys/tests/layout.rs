@@ -54,7 +54,7 @@ fn structs_match_the_headers() {
     fields!(mc_pci_dev: segment bus devfn);
     size!(mc_region);
     fields!(mc_region: first last kind policy flags align access line name devices
-            n_devices sids n_sids source reserved);
+            n_devices sids n_sids source node reserved32 reserved);
     renamed!(mc_region, "type" => type_);
     size!(mc_piece);
     fields!(mc_piece: first last origin kind flags);
@@ -62,7 +62,9 @@ fn structs_match_the_headers() {
     fields!(mc_error: code source line field msg);
     fields!(mc_totals: ram_before ram_after carved relocated lost_to_rounding);
     size!(mc_slot);
-    fields!(mc_slot: slot guest size offset);
+    fields!(mc_slot: slot node guest size offset);
+    size!(mc_node_backing);
+    fields!(mc_node_backing: node reserved offset size);
     size!(mc_dt_opts);
     fields!(mc_dt_opts: base base_len cells layout memreserve drop_base_memreserve pad
             pad_set model compatible no_iommu_addresses reserved);

@@ -39,7 +39,7 @@ pub use e820::{e820_encode, e820_print, BootOptions, E820Entry};
 pub use error::{Diagnostic, Error, Result};
 pub use host::{parse_pci_dev, ResvOptions};
 pub use map::{Carved, Map, Piece};
-pub use types::{flags, Arch, Kind, PciDev, Policy, Region, ResvType, Slot, Totals};
+pub use types::{flags, Arch, Kind, NodeBacking, PciDev, Policy, Region, ResvType, Slot, Totals};
 
 /// The version of the C library this program runs with.
 ///

@@ -1,6 +1,6 @@
 //! The map (`struct mc_map`) and its carved result.
 use crate::error::{c_str, Diagnostic, Error, Result};
-use crate::types::{Arch, Kind, PciDev, Policy, Region, ResvType, Slot, Totals};
+use crate::types::{Arch, Kind, NodeBacking, PciDev, Policy, Region, ResvType, Slot, Totals};
 use memcarve_sys as sys;
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_void};
@@ -136,7 +136,7 @@ impl Map {
             kind: region.kind.to_raw(),
             type_: region.resv_type.to_raw(),
             policy: region.policy.to_raw(),
-            flags: region.flags,
+            flags: region.flags | region.node.map_or(0, |_| sys::MC_F_NODE),
             align: region.align,
             access: region.access,
             line: region.line,
@@ -146,7 +146,9 @@ impl Map {
             sids: region.sids.as_ptr(),
             n_sids: region.sids.len(),
             source: source.as_ref().map_or(ptr::null(), |s| s.as_ptr()),
-            reserved: [0; 4],
+            node: region.node.unwrap_or(0),
+            reserved32: 0,
+            reserved: [0; 3],
         };
         let rc = unsafe { sys::mc_map_add(self.ptr(), &raw) };
         self.check(rc)
@@ -186,6 +188,47 @@ impl Map {
     pub fn set_granule(&mut self, granule: u64) -> Result<()> {
         let rc = unsafe { sys::mc_map_set_granule(self.ptr(), granule) };
         self.check(rc)
+    }
+
+    /// State the NUMA distance `from` -> `to` (the map file's "distance
+    /// FROM TO N"): 10 from a node to itself, else 11..255; it sets `to` ->
+    /// `from` too unless that is stated on its own. Whether the nodes are
+    /// the regions' and the statements agree is checked when carving.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G node=0\nram 0x40000000 1G node=1\n").unwrap();
+    /// map.set_distance(0, 1, 20).unwrap();
+    /// assert!(map.set_distance(0, 1, 10).is_err());
+    /// assert_eq!((map.distance(1, 0), map.distance(1, 1)), (Some(20), None));
+    /// ```
+    pub fn set_distance(&mut self, from: u32, to: u32, distance: u32) -> Result<()> {
+        let rc = unsafe { sys::mc_map_set_distance(self.ptr(), from, to, distance) };
+        self.check(rc)
+    }
+
+    /// The distance the map states for `from` -> `to`, directly or by
+    /// symmetry; `None` when it states none (the guest then assumes 10
+    /// local, 20 remote).
+    ///
+    /// ```
+    /// let map = memcarve::Map::parse("ram 0x0 1G node=0\nram 0x40000000 1G node=1\ndistance 0 1 30\n").unwrap();
+    /// assert_eq!(map.distance(1, 0), Some(30));
+    /// ```
+    pub fn distance(&self, from: u32, to: u32) -> Option<u32> {
+        match unsafe { sys::mc_map_distance(self.ptr(), from, to) } {
+            0 => None,
+            d => Some(d),
+        }
+    }
+
+    /// Whether any region has a NUMA node.
+    ///
+    /// ```
+    /// assert!(memcarve::Map::parse("ram 0x0 1G node=0\n").unwrap().is_numa());
+    /// assert!(!memcarve::Map::parse("ram 0x0 1G\n").unwrap().is_numa());
+    /// ```
+    pub fn is_numa(&self) -> bool {
+        unsafe { sys::mc_map_is_numa(self.ptr()) != 0 }
     }
 
     /// The guest architecture.
@@ -348,6 +391,15 @@ fn region_of(r: &sys::mc_region) -> Region {
         sids: raw_slice(r.sids, r.n_sids).to_vec(),
         source: opt_str(r.source),
         line: r.line,
+        node: node_of(r),
+    }
+}
+
+fn node_of(r: &sys::mc_region) -> Option<u32> {
+    if r.flags & sys::MC_F_NODE != 0 {
+        Some(r.node)
+    } else {
+        None
     }
 }
 
@@ -394,6 +446,38 @@ impl<'m> Carved<'m> {
         let mut n = 0;
         let p = unsafe { sys::mc_map_slots(self.map.ptr(), &mut n) };
         raw_slice(p, n)
+    }
+
+    /// The backing area node by node: one entry per node the regions
+    /// name, in ascending node order, offsets packed from 0 (a map that is
+    /// not NUMA has one, node 0). A slot's offset into its node's own part
+    /// is [`Carved::node_offset`].
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\n").unwrap();
+    /// let carved = map.carve().unwrap();
+    /// assert_eq!(carved.backing(), &[memcarve::NodeBacking { size: 1 << 30, ..Default::default() }]);
+    /// ```
+    pub fn backing(&self) -> &[NodeBacking] {
+        let mut n = 0;
+        let p = unsafe { sys::mc_map_backing(self.map.ptr(), &mut n) };
+        raw_slice(p, n)
+    }
+
+    /// Where `slot` starts in its node's own part of the backing area.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G node=1\nram 0x40000000 1G node=0\n").unwrap();
+    /// let carved = map.carve().unwrap();
+    /// let s = carved.slots()[0];
+    /// assert_eq!((s.node, s.offset, carved.node_offset(&s)), (1, 1 << 30, 0));
+    /// ```
+    pub fn node_offset(&self, slot: &Slot) -> u64 {
+        let b = self.backing();
+        match b.binary_search_by_key(&slot.node, |e| e.node) {
+            Ok(i) => slot.offset - b[i].offset,
+            Err(_) => slot.offset,
+        }
     }
 
     /// RAM accounting of the carve.
@@ -530,6 +614,18 @@ impl<'c> Piece<'c> {
         // Names are UTF-8 when they came from Rust or a map file; a
         // decoded blob's that are not read as None.
         unsafe { std::ffi::CStr::from_ptr(self.region.name) }.to_str().ok()
+    }
+
+    /// The input region's NUMA node, if it has one (ram, pmem, hotplug).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G node=0\nhotplug 0x40000000 1G node=1\n").unwrap();
+    /// let carved = map.carve().unwrap();
+    /// assert_eq!(carved.pieces()[1].kind(), memcarve::Kind::Hotplug);
+    /// assert_eq!(carved.pieces()[1].node(), Some(1));
+    /// ```
+    pub fn node(&self) -> Option<u32> {
+        node_of(self.region)
     }
 
     /// The PCI devices of the input region.

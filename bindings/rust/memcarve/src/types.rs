@@ -51,6 +51,9 @@ c_enum! {
         Nvs = sys::MC_NVS,
         /// Persistent memory (e820 type 7).
         Pmem = sys::MC_PMEM,
+        /// A window where RAM may be hot-added later (1.1): never RAM,
+        /// never a slot, overlapping no other range.
+        Hotplug = sys::MC_HOTPLUG,
     }
 }
 
@@ -130,18 +133,31 @@ c_enum! {
 /// ```
 pub use sys::mc_pci_dev as PciDev;
 
-/// One KVM memory slot (`struct mc_slot`): `slot` number, `guest`
-/// address, `size` and `offset` into one packed host backing area.
+/// One KVM memory slot (`struct mc_slot`): `slot` number, its NUMA
+/// `node` (0 when the map is not NUMA), `guest` address, `size` and
+/// `offset` into one packed host backing area, laid out node after node
+/// in a NUMA map ([`crate::Carved::backing`]).
 ///
 /// ```
 /// let mut map = memcarve::Map::parse("ram 0x0 1G\n").unwrap();
 /// let carved = map.carve().unwrap();
 /// let slot: &memcarve::Slot = &carved.slots()[0];
-/// assert_eq!((slot.slot, slot.guest, slot.size, slot.offset), (0, 0, 1 << 30, 0));
+/// assert_eq!((slot.slot, slot.node, slot.guest, slot.size, slot.offset), (0, 0, 0, 1 << 30, 0));
 /// ```
 pub use sys::mc_slot as Slot;
 
-/// Region flags: the first six are input, the rest set in results.
+/// One NUMA node's part of the backing area (`struct mc_node_backing`):
+/// the `node`, where its part starts (`offset`) and its bytes (`size`).
+///
+/// ```
+/// let mut map = memcarve::Map::parse("ram 0x0 1G node=0\nram 0x40000000 1G node=1\n").unwrap();
+/// let carved = map.carve().unwrap();
+/// let b: &memcarve::NodeBacking = &carved.backing()[1];
+/// assert_eq!((b.node, b.offset, b.size), (1, 1 << 30, 1 << 30));
+/// ```
+pub use sys::mc_node_backing as NodeBacking;
+
+/// Region flags: the first seven are input, the rest set in results.
 ///
 /// ```
 /// use memcarve::flags;
@@ -164,6 +180,8 @@ pub mod flags {
     pub const ALL_DEVICES: u32 = sys::MC_F_ALL_DEVICES;
     /// A reserved range outside a device's usable IOVA ranges.
     pub const IOVA_GAP: u32 = sys::MC_F_IOVA_GAP;
+    /// The region has a NUMA node ([`crate::Region::node`] is `Some`).
+    pub const NODE: u32 = sys::MC_F_NODE;
     /// Result: guest RAM still backs it.
     pub const BACKED: u32 = sys::MC_F_BACKED;
     /// Result: RAM added back by relocate.
@@ -214,6 +232,10 @@ pub struct Region {
     pub source: Option<String>,
     /// The line of `source`, 0 if none.
     pub line: u32,
+    /// The NUMA node (ram, pmem and hotplug only): `Some` sets
+    /// [`flags::NODE`]. A map is NUMA when any region has one, and then
+    /// every ram, pmem and hotplug region must.
+    pub node: Option<u32>,
 }
 
 impl Region {
@@ -238,6 +260,7 @@ impl Region {
             sids: Vec::new(),
             source: None,
             line: 0,
+            node: None,
         }
     }
 }
