@@ -224,7 +224,14 @@ int dt_assoc_nid(const void *fdt, int node, unsigned int index,
 int dt_assoc_index(const void *fdt, unsigned int *index, const char **why);
 
 /* numa_decode.c */
+struct dt_dist {
+	uint32_t a, b, d;	/* a -> b is d */
+};
+
 bool dt_decode_nodes(const void *fdt, const struct dt_scan *s, int64_t *nid);
+int dt_linux_distances(const void *fdt, struct dt_dist **out, size_t *n);
+uint32_t dt_dist_find(const struct dt_dist *t, size_t n, uint32_t a,
+		      uint32_t b);
 int dt_decode_distances(struct mc_map *map, const void *fdt,
 			const int64_t *nid, size_t n_nid);
 

@@ -126,6 +126,72 @@ static int by_pair(const void *x, const void *y)
 	return p->seq < q->seq ? -1 : p->seq > q->seq;
 }
 
+/*
+ * The distances of_numa_parse_distance_map_v1() and numa_set_distance()
+ * set from the tree's distance-map: one per ordered pair, by (a, b), the
+ * last triple to set it winning; distances past 255 are ignored as
+ * numa_set_distance() ignores them. *@n = 0 without a distance-map.
+ * Returns 0, -1 when Linux refuses the matrix (and NUMA with it), or
+ * MC_ENOMEM.
+ */
+int dt_linux_distances(const void *fdt, struct dt_dist **out, size_t *n)
+{
+	const fdt32_t *m;
+	struct entry *e;
+	size_t n_m, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!matrix_ok(fdt, &m, &n_m))
+		return -1;
+	if (n_m == 0)
+		return 0;
+	e = calloc(2 * n_m, sizeof(*e));
+	*out = calloc(2 * n_m, sizeof(**out));
+	if (!e || !*out) {
+		free(e);
+		free(*out);
+		*out = NULL;
+		return MC_ENOMEM;
+	}
+	for (size_t i = 0; i < n_m; i++) {
+		uint32_t a = fdt32_ld(&m[3 * i]), b = fdt32_ld(&m[3 * i + 1]);
+		uint32_t d = fdt32_ld(&m[3 * i + 2]);
+
+		e[k++] = (struct entry){ a, b, d, 2 * i };
+		if (b > a)
+			e[k++] = (struct entry){ b, a, d, 2 * i + 1 };
+	}
+	qsort(e, k, sizeof(*e), by_pair);
+	for (size_t i = 0; i < k; i++)
+		if ((i + 1 == k || e[i + 1].a != e[i].a ||
+		     e[i + 1].b != e[i].b) && e[i].d <= MC_NUMA_MAX_DISTANCE)
+			(*out)[(*n)++] = (struct dt_dist){ e[i].a, e[i].b,
+							   e[i].d };
+	free(e);
+	return 0;
+}
+
+static int by_dist(const void *x, const void *y)
+{
+	const struct dt_dist *p = x, *q = y;
+
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return p->b < q->b ? -1 : p->b > q->b;
+}
+
+/* The distance @t gives @a -> @b, or 0. */
+uint32_t dt_dist_find(const struct dt_dist *t, size_t n, uint32_t a,
+		      uint32_t b)
+{
+	struct dt_dist key = { a, b, 0 };
+	const struct dt_dist *hit = n ? bsearch(&key, t, n, sizeof(key),
+						by_dist) : NULL;
+
+	return hit ? hit->d : 0;
+}
+
 static int by_nid(const void *x, const void *y)
 {
 	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
@@ -140,49 +206,33 @@ static bool named(const int64_t *sorted, size_t n, uint32_t node)
 	return bsearch(&key, sorted, n, sizeof(key), by_nid) != NULL;
 }
 
-/* Linux's table from the matrix, then one statement per ordered pair. */
+/* Linux's table, one statement per ordered pair of nodes with memory. */
 int dt_decode_distances(struct mc_map *map, const void *fdt,
 			const int64_t *nid, size_t n_nid)
 {
-	const fdt32_t *m;
-	struct entry *e;
+	struct dt_dist *t;
 	int64_t *nodes;
-	size_t n, k = 0, n_nodes = 0;
-	int err = 0;
+	size_t n, n_nodes = 0;
+	int err = dt_linux_distances(fdt, &t, &n);
 
-	if (!matrix_ok(fdt, &m, &n) || n == 0)
+	if (err == MC_ENOMEM)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	if (err || n == 0)
 		return 0;
-	e = calloc(2 * n, sizeof(*e));
 	nodes = calloc(n_nid + 1, sizeof(*nodes));
-	if (!e || !nodes) {
-		free(e);
-		free(nodes);
+	if (!nodes) {
+		free(t);
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	}
 	for (size_t i = 0; i < n_nid; i++)
 		if (nid[i] >= 0)
 			nodes[n_nodes++] = nid[i];
 	qsort(nodes, n_nodes, sizeof(*nodes), by_nid);
-	for (size_t i = 0; i < n; i++) {
-		uint32_t a = fdt32_ld(&m[3 * i]), b = fdt32_ld(&m[3 * i + 1]);
-		uint32_t d = fdt32_ld(&m[3 * i + 2]);
-
-		e[k++] = (struct entry){ a, b, d, 2 * i };
-		if (b > a)
-			e[k++] = (struct entry){ b, a, d, 2 * i + 1 };
-	}
-	qsort(e, k, sizeof(*e), by_pair);
-	for (size_t i = 0; i < k && !err; i++) {
-		const struct entry *x = &e[i];
-
-		if (i + 1 < k && e[i + 1].a == x->a && e[i + 1].b == x->b)
-			continue;	/* a later triple overrides it */
-		if (x->d > MC_NUMA_MAX_DISTANCE || !named(nodes, n_nodes, x->a) ||
-		    !named(nodes, n_nodes, x->b))
-			continue;
-		err = mc_map_set_distance(map, x->a, x->b, x->d);
-	}
-	free(e);
+	for (size_t i = 0; i < n && !err; i++)
+		if (named(nodes, n_nodes, t[i].a) &&
+		    named(nodes, n_nodes, t[i].b))
+			err = mc_map_set_distance(map, t[i].a, t[i].b, t[i].d);
+	free(t);
 	free(nodes);
 	return err;
 }

@@ -351,6 +351,59 @@ static int distance_matrix(struct mc_map *map, struct dt_numa *numa,
 	return err;
 }
 
+static int distance_differs(struct mc_map *map, uint32_t a, uint32_t b,
+			    uint32_t ours, uint32_t theirs, bool stated)
+{
+	return mc_map_report(map, MC_EINVAL, "opts.base",
+			     "distance %u %u: the map says %u, but the guest "
+			     "takes %u from the base (%s): give the VMM the "
+			     "map's distances, or the map the base's", a, b,
+			     ours, theirs, stated ? "its distance-map" :
+			     "it has no distance-map entry, so Linux keeps "
+			     "its default, 10 local and 20 remote");
+}
+
+/*
+ * Patch mode, numa-node-id: the guest takes its distances from the
+ * base's distance-map (kept), else Linux's defaults; each distance the
+ * map states must be the one the guest gets. A matrix Linux refuses turns
+ * NUMA off. (pseries derives distances from ibm,associativity or its own
+ * FORM2 tables, which the base keeps; not compared.)
+ */
+static int base_distances(struct mc_map *map, const struct dt_plan *plan,
+			  const struct dt_base *b)
+{
+	size_t n_named = 0, n_mem = 0, n = 0;
+	uint32_t *mem = named_nodes(map, plan, &n_named, &n_mem);
+	const uint32_t *named = mem + n_mem;
+	struct dt_dist *t = NULL;
+	int err = mem ? dt_linux_distances(b->fdt, &t, &n) : MC_ENOMEM;
+
+	if (err == -1)
+		err = mc_map_report(map, MC_EINVAL, "opts.base",
+				    "the map is NUMA, but the base's "
+				    "distance-map is one Linux refuses (a "
+				    "local distance other than 10, a remote "
+				    "one of 10 or less, or no distance-matrix): "
+				    "it would turn NUMA off");
+	else if (err)
+		err = mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n_named && !err; i++)
+		for (size_t j = 0; j < n_named && !err; j++) {
+			uint32_t a = named[i], c = named[j];
+			uint32_t d = mc_map_distance(map, a, c);
+			uint32_t got = dt_dist_find(t, n, a, c);
+
+			if (d && d != (got ? got : a == c ? 10 : 20))
+				err = distance_differs(map, a, c, d,
+						       got ? got : 20,
+						       got != 0);
+		}
+	free(t);
+	free(mem);
+	return err;
+}
+
 int dt_numa_plan(struct mc_map *map, const struct mc_dt_opts *opt,
 		 struct dt_plan *plan, const struct dt_base *base)
 {
@@ -375,6 +428,8 @@ int dt_numa_plan(struct mc_map *map, const struct mc_dt_opts *opt,
 		err = assoc_plan(map, plan, base);
 	} else {
 		plan->numa.style = DT_NUMA_ID;
+		if (base)
+			err = base_distances(map, plan, base);
 	}
 	if (!err && opt->distance_map)
 		err = distance_matrix(map, &plan->numa, plan);

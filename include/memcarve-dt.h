@@ -131,6 +131,12 @@
  *    or states no distance, a patched tree (the base's distance-map is
  *    kept), a distance naming a node without a memory block in the tree
  *    (only pmem or hotplug, or all its RAM carved).
+ *  - patch mode, numa-node-id: the guest takes its distances from the
+ *    base's distance-map (kept as it is), else Linux's defaults (10
+ *    local, 20 remote); a distance the map states that the guest would
+ *    not get is refused, naming both values, and so is a base matrix
+ *    Linux refuses (NUMA off). pseries distances come from the base's
+ *    ibm,associativity (FORM1) or FORM2 tables: not compared.
  *  - hotplug windows: no DT binding describes one; left out.
  *  - not checked, because the tree does not say which kernel reads it:
  *    Linux's MAX_NUMNODES (Debian: 16 on arm64, 4 on riscv64, 256 on
