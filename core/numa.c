@@ -159,7 +159,8 @@ static int check_distances(struct mc_map *map, const struct node_set *nodes)
 	}
 	if (err)
 		return err;
-	qsort(map->dist, map->n_dist, sizeof(*map->dist), cmp_distance);
+	if (map->n_dist)	/* qsort(NULL, 0) is undefined (UBSan) */
+		qsort(map->dist, map->n_dist, sizeof(*map->dist), cmp_distance);
 	map->dist_sorted = true;
 	for (size_t i = 1; i < map->n_dist; i++) {
 		const struct mc_distance *a = &map->dist[i - 1], *b = &map->dist[i];
