@@ -7,8 +7,9 @@
  * conventions); in patch mode base.c indexes the base tree (read once by
  * scan.c), split.c cuts memory blocks where the base's memory nodes meet
  * and conflict.c checks our children against the base's /reserved-memory
- * and /memreserve/; memnodes.c groups the blocks into memory nodes and
- * decides what each inherits; write.c then walks the output once to count
+ * and /memreserve/; numa_map.c decides how a NUMA map's nodes are told
+ * (numa_assoc.c for pseries, numa_distance.c for distances); memnodes.c
+ * groups the blocks into memory nodes and decides what each inherits; write.c then walks the output once to count
  * its size and once to write it (out.c).
  */
 #ifndef MC_DT_INTERNAL_H
@@ -219,9 +220,22 @@ int dt_numa_check_owner(struct mc_map *map, const struct dt_plan *plan,
 void dt_numa_write(struct dt_out *o, const struct dt_plan *plan,
 		   uint32_t node);
 void dt_numa_free(struct dt_numa *numa);
+
+/* numa_assoc.c */
 int dt_assoc_nid(const void *fdt, int node, unsigned int index,
 		 uint32_t *nid);
 int dt_assoc_index(const void *fdt, unsigned int *index, const char **why);
+bool dt_base_says_assoc(const struct dt_base *b);
+int dt_assoc_plan(struct mc_map *map, struct dt_plan *plan,
+		  const struct dt_base *b);
+const struct dt_assoc *dt_assoc_of(const struct dt_numa *numa,
+				   uint32_t node);
+
+/* numa_distance.c */
+int dt_distance_matrix(struct mc_map *map, struct dt_numa *numa,
+		       const struct dt_plan *plan);
+int dt_base_distances(struct mc_map *map, const struct dt_plan *plan,
+		      const struct dt_base *b);
 
 /* numa_decode.c */
 struct dt_dist {

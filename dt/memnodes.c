@@ -9,7 +9,8 @@
  * owners share a node only when nothing tells them apart: neither has a
  * phandle (two nodes cannot share one) and their inherited properties are
  * the same bytes (so a merge never crosses NUMA nodes: numa-node-id,
- * ibm,associativity).
+ * ibm,associativity). A NUMA map's blocks are grouped within their own
+ * NUMA node only: one memory node per NUMA node in a fresh tree.
  */
 #include <stdio.h>
 #include <stdlib.h>
