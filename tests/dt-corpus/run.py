@@ -294,16 +294,15 @@ def inspected(text):
 def check(name, base_path, arch, memcarve, work):
     """(status, detail): ok, refused (the message) or FAIL (what broke),
     for each memory node layout, then the iommu-addresses binding."""
-    numa = False
+    numa = base_numa(base_path, arch, memcarve)
     for layout in ("per-block", "one"):
         status, detail = check_layout(name, base_path, arch, memcarve, work,
-                                      layout)
+                                      layout, numa)
         if status != "ok":
             return status, f"--memory-nodes {layout}: {detail}"
-        numa = detail == "numa"
     with open(base_path, "rb") as f:
         counts = kept_counts(fdt.Tree(f.read()))
-    counts["NUMA maps (node=) patched"] = int(numa)
+    counts["NUMA maps (node=) patched"] = int(numa is not None)
     bound, detail = check_binding(name, base_path, arch, memcarve, work)
     if bound == "FAIL":
         return "FAIL", f"iommu-addresses: {detail}"
@@ -447,12 +446,18 @@ def kept_counts(tree):
     }
 
 
-def check_layout(name, base_path, arch, memcarve, work, layout):
+def base_numa(base_path, arch, memcarve):
+    """numa_of() for the tree at @base_path (None: not NUMA)."""
     with open(base_path, "rb") as f:
         base = fdt.Tree(f.read())
     ac = min(max(base.cells("#address-cells", 2), 1), 2)
     sc = min(max(base.cells("#size-cells", 1), 1), 2)
-    numa = numa_of(memcarve, base_path, memory_of(base, ac, sc, arch))
+    return numa_of(memcarve, base_path, memory_of(base, ac, sc, arch))
+
+
+def check_layout(name, base_path, arch, memcarve, work, layout, numa):
+    with open(base_path, "rb") as f:
+        base = fdt.Tree(f.read())
     map_text, ours = make_map(base, arch, numa)
     tag = re.sub(r"[^A-Za-z0-9.-]", "_", name)
     map_path = os.path.join(work, tag + ".map")
@@ -470,8 +475,7 @@ def check_layout(name, base_path, arch, memcarve, work, layout):
         bad = verify(base, base_path, out_path, map_path, ours, memcarve)
         if not bad and numa:
             bad = verify_numa(out_path, numa, memcarve)
-        return ("ok" if not bad else "FAIL"), bad or (
-            "numa" if numa else None)
+        return ("ok" if not bad else "FAIL"), bad
     finally:
         for p in (map_path, out_path):
             os.unlink(p)
