@@ -62,6 +62,7 @@ struct piece {
 struct pieces {
 	struct piece *v;
 	size_t n, cap;
+	bool numa;	/* the report gave nodes */
 };
 
 static int keep_piece(struct pieces *p, const struct mc_region *r,
@@ -98,11 +99,23 @@ static bool same_name(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/*
+ * One range RAM backs, cut in two where it touches itself: in a NUMA
+ * report, only the node of the RAM under it changes there (carving never
+ * lets a piece span two nodes).
+ */
+static bool node_cut(const struct piece *a, const struct piece *b)
+{
+	return a->r.kind != MC_RAM && a->r.kind == b->r.kind &&
+	       a->r.type == b->r.type && same_name(a->r.name, b->r.name);
+}
+
 /* Does @b go on the RAM run @ram (named and noded by its RAM so far)? */
 static bool continues(const struct piece *a, const struct mc_region *ram,
-		      bool named, const struct piece *b)
+		      bool named, bool numa, const struct piece *b)
 {
 	return b->backed && a->r.last + 1 == b->r.first &&
+	       !(numa && node_cut(a, b)) &&
 	       a->relocated == b->relocated &&
 	       (b->r.kind != MC_RAM || !named ||
 		(same_name(ram->name, b->r.name) &&
@@ -119,7 +132,8 @@ static void ram_from(struct mc_region *ram, const struct mc_region *p)
 }
 
 /* The run of backed pieces from @v[0]: its ram statement, then the rest. */
-static size_t emit_run(struct mc_map *map, struct piece *v, size_t n, int *err)
+static size_t emit_run(struct mc_map *map, struct piece *v, size_t n,
+		       bool numa, int *err)
 {
 	struct mc_region ram = { .kind = MC_RAM, .first = v[0].r.first };
 	bool named = v[0].r.kind == MC_RAM;
@@ -127,7 +141,7 @@ static size_t emit_run(struct mc_map *map, struct piece *v, size_t n, int *err)
 
 	if (named)
 		ram_from(&ram, &v[0].r);
-	while (k + 1 < n && continues(&v[k], &ram, named, &v[k + 1])) {
+	while (k + 1 < n && continues(&v[k], &ram, named, numa, &v[k + 1])) {
 		k++;
 		if (!named && v[k].r.kind == MC_RAM) {
 			ram_from(&ram, &v[k].r);
@@ -149,7 +163,7 @@ static int emit_pieces(struct mc_map *map, struct pieces *p, int err)
 {
 	for (size_t i = 0; i < p->n && !err;)
 		if (p->v[i].backed)
-			i += emit_run(map, p->v + i, p->n - i, &err);
+			i += emit_run(map, p->v + i, p->n - i, p->numa, &err);
 		else
 			err = mc_map_add(map, &p->v[i++].r);
 	free_pieces(p);
@@ -236,6 +250,7 @@ int cli_show_text_decode(struct mc_map *map, const void *blob, size_t len)
 		return MC_EBADBLOB;
 	/* a NUMA map's table has a NODE column before NAME */
 	numa = strstr(buf, " NODE ") != NULL;
+	pc.numa = numa;
 	err = set_arch(map, arch);
 	while (!err && next_line(&pos, end, buf, sizeof(buf)) && buf[0]) {
 		struct mc_region r = { 0 };
@@ -344,8 +359,10 @@ int cli_show_json_decode(struct mc_map *map, const void *blob, size_t len)
 		      mc_resv_type_parse(type, &r.type))))
 			err = bad_line(map, "memcarve show --json", line);
 		r.name = json_str(buf, "name", name, sizeof(name));
-		if (json_uint(buf, "node", &r.node))
+		if (json_uint(buf, "node", &r.node)) {
 			r.flags |= MC_F_NODE;
+			pc.numa = true;
+		}
 		if (!err)
 			err = keep_piece(&pc, &r, r.kind == MC_RAM ||
 						  strstr(buf, "\"backed\": true"),

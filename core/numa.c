@@ -20,6 +20,7 @@
 #include <string.h>
 #include "internal.h"
 #include "internal/array.h"
+#include "internal/region.h"
 
 #define API_DISTANCE "mc_map_set_distance()"
 
@@ -31,7 +32,7 @@ int mc_distance_add(struct mc_map *map, const char *source, unsigned int line,
 	uint32_t bad = from >= MC_MAX_NUMNODES ? from : to;
 
 	if (bad >= MC_MAX_NUMNODES)
-		return mc_diag(map, MC_ERANGE, source, line, "distance",
+		return mc_diag(map, MC_EINVAL, source, line, "distance",
 			       "node %u is above %u: Linux numbers nodes below "
 			       "MAX_NUMNODES, at most 1 << 10 (MC_MAX_NUMNODES)",
 			       bad, MC_MAX_NUMNODES - 1);
@@ -41,7 +42,7 @@ int mc_distance_add(struct mc_map *map, const char *source, unsigned int line,
 			       "itself is 10 (LOCAL_DISTANCE)", from, distance);
 	if (from != to && (distance <= MC_NUMA_LOCAL_DISTANCE ||
 			   distance > MC_NUMA_MAX_DISTANCE))
-		return mc_diag(map, MC_ERANGE, source, line, "distance",
+		return mc_diag(map, MC_EINVAL, source, line, "distance",
 			       "node %u to node %u is %u: a distance between "
 			       "two nodes is 11..255 (above LOCAL_DISTANCE, "
 			       "fits in a u8)", from, to, distance);
@@ -157,10 +158,9 @@ static int check_distances(struct mc_map *map, const struct node_set *nodes)
 			err = mc_diag(map, MC_EINVAL, d->source, d->line,
 				      "distance", "no region has node=%u", bad);
 	}
-	if (err)
-		return err;
-	if (map->n_dist)	/* qsort(NULL, 0) is undefined (UBSan) */
-		qsort(map->dist, map->n_dist, sizeof(*map->dist), cmp_distance);
+	if (map->n_dist)	/* qsort() takes no NULL, even of nothing */
+		qsort(map->dist, map->n_dist, sizeof(*map->dist),
+		      cmp_distance);
 	map->dist_sorted = true;
 	for (size_t i = 1; i < map->n_dist; i++) {
 		const struct mc_distance *a = &map->dist[i - 1], *b = &map->dist[i];
@@ -176,51 +176,29 @@ static int check_distances(struct mc_map *map, const struct node_set *nodes)
 	return err;
 }
 
-/* A hotplug window's extent and index, to sort by address. */
-struct window {
-	uint64_t first, last;
-	size_t idx;
-};
-
-static int cmp_window(const void *a, const void *b)
+/*
+ * The hotplug windows by address, as pieces (first, last, origin: all a
+ * search needs, and mc_piece_at() finds them); *n set to their count.
+ * NULL: no memory.
+ */
+static struct mc_piece *hotplug_windows(const struct mc_map *map, size_t *n)
 {
-	const struct window *x = a, *y = b;
+	struct mc_piece *v;
+	size_t count = 0;
 
-	if (x->first != y->first)
-		return x->first < y->first ? -1 : 1;
-	return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-/* The hotplug windows by address; *n set to their count. NULL: no memory. */
-static struct window *hotplug_windows(const struct mc_map *map, size_t *n)
-{
-	struct window *v = malloc((map->n_in + 1) * sizeof(*v));
-
+	for (size_t i = 0; i < map->n_in; i++)
+		count += map->in[i].kind == MC_HOTPLUG;
 	*n = 0;
+	v = malloc((count + 1) * sizeof(*v));
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < map->n_in; i++)
 		if (map->in[i].kind == MC_HOTPLUG)
-			v[(*n)++] = (struct window){ map->in[i].first,
-						     map->in[i].last, i };
-	qsort(v, *n, sizeof(*v), cmp_window);
+			v[(*n)++] = (struct mc_piece){ .first = map->in[i].first,
+						       .last = map->in[i].last,
+						       .origin = (uint32_t)i };
+	qsort(v, *n, sizeof(*v), mc_piece_cmp);
 	return v;
-}
-
-/* The first of the @n windows @v ending at or after @addr. */
-static size_t window_at(const struct window *v, size_t n, uint64_t addr)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].last < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 /* A hotplug window is never RAM and never carved: nothing may overlap it. */
@@ -228,7 +206,7 @@ static int check_hotplug(struct mc_map *map)
 {
 	const struct mc_region *in = map->in;
 	size_t n;
-	struct window *hp = hotplug_windows(map, &n);
+	struct mc_piece *hp = hotplug_windows(map, &n);
 	int err = 0;
 
 	if (!hp)
@@ -239,13 +217,13 @@ static int check_hotplug(struct mc_map *map)
 	 * by the later one in the input.
 	 */
 	for (size_t i = 0; n && i < map->n_in; i++) {
-		for (size_t w = window_at(hp, n, in[i].first);
+		for (size_t w = mc_piece_at(hp, n, in[i].first);
 		     w < n && hp[w].first <= in[i].last; w++) {
-			if (hp[w].idx == i || (in[i].kind == MC_HOTPLUG &&
-					       hp[w].idx > i))
+			if (hp[w].origin == i || (in[i].kind == MC_HOTPLUG &&
+						  hp[w].origin > i))
 				continue;
 			err = mc_diag_overlap(map, MC_EOVERLAP, &in[i],
-					      &in[hp[w].idx],
+					      &in[hp[w].origin],
 					      "a hotplug window overlaps no "
 					      "other range");
 			break;

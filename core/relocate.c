@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "carve.h"
+#include "internal/region.h"
 
 struct gap {
 	uint64_t first, last;	/* the aligned free part still unused */
@@ -106,22 +107,10 @@ static int cmp_first(const void *a, const void *b)
  * than i's, or n.
  */
 struct node_fences {
-	struct fence {
-		uint64_t first;
-		size_t idx;	/* input index */
-	} *v;
+	struct mc_piece *v;	/* first and origin (the input index) */
 	size_t *next_other;
 	size_t n;
 };
-
-static int cmp_fence(const void *a, const void *b)
-{
-	const struct fence *x = a, *y = b;
-
-	if (x->first != y->first)
-		return x->first < y->first ? -1 : 1;
-	return (x->idx > y->idx) - (x->idx < y->idx);
-}
 
 static int build_fences(const struct mc_map *map, struct node_fences *f)
 {
@@ -130,17 +119,19 @@ static int build_fences(const struct mc_map *map, struct node_fences *f)
 	f->n = 0;
 	if (!mc_map_is_numa(map))
 		return 0;
-	f->v = malloc((map->n_in + 1) * sizeof(*f->v));
-	f->next_other = malloc((map->n_in + 1) * sizeof(*f->next_other));
+	f->v = malloc((map->n_node_regions + 1) * sizeof(*f->v));
+	f->next_other = malloc((map->n_node_regions + 1) *
+			       sizeof(*f->next_other));
 	if (!f->v || !f->next_other)
 		return MC_ENOMEM;
 	for (size_t i = 0; i < map->n_in; i++)
 		if (in[i].flags & MC_F_NODE)
-			f->v[f->n++] = (struct fence){ in[i].first, i };
-	qsort(f->v, f->n, sizeof(*f->v), cmp_fence);
+			f->v[f->n++] = (struct mc_piece){
+				.first = in[i].first, .origin = (uint32_t)i };
+	qsort(f->v, f->n, sizeof(*f->v), mc_piece_cmp);
 	for (size_t i = f->n; i-- > 0;)
 		f->next_other[i] = i + 1 == f->n ? f->n :
-			in[f->v[i + 1].idx].node != in[f->v[i].idx].node ?
+			in[f->v[i + 1].origin].node != in[f->v[i].origin].node ?
 				i + 1 : f->next_other[i + 1];
 	return 0;
 }
@@ -161,9 +152,9 @@ static const struct mc_region *fence_above(const struct mc_map *map,
 		else
 			hi = mid;
 	}
-	if (lo < f->n && map->in[f->v[lo].idx].node == node)
+	if (lo < f->n && map->in[f->v[lo].origin].node == node)
 		lo = f->next_other[lo];
-	return lo < f->n ? &map->in[f->v[lo].idx] : NULL;
+	return lo < f->n ? &map->in[f->v[lo].origin] : NULL;
 }
 
 static int no_room(struct mc_map *map, const struct mc_ram_block *b,

@@ -163,10 +163,11 @@ static bool same_ram(const struct mc_piece *a, const struct mc_piece *b)
 /*
  * The last byte of the ram statement that starts inside backed piece @i:
  * the run of touching backed pieces, cut where RAM of another input range
- * (or relocated RAM) begins, so each keeps its name and its pieces. An
- * overlaid piece can hide that boundary; the input ranges were
- * granule-aligned, so the first granule boundary after the RAM before it
- * carves the same.
+ * (or relocated RAM) begins, so each keeps its name, node and pieces. An
+ * overlaid piece can hide that boundary: it is where the input range of
+ * the RAM before it ended (in a NUMA map a node boundary, which must stay
+ * exact). Relocated RAM has no input range; the input ranges were
+ * granule-aligned, so the first granule boundary after it carves the same.
  */
 static uint64_t ram_end(const struct mc_piece *r, const struct mc_region *in,
 			size_t n, size_t i, uint64_t granule,
@@ -180,14 +181,27 @@ static uint64_t ram_end(const struct mc_piece *r, const struct mc_region *in,
 		if (j > i && (!(r[j].flags & MC_F_BACKED) ||
 			      r[j].first - 1 != r[j - 1].last || !r[j].first))
 			return r[j - 1].last;
+		/* one range cut where it touches itself: the RAM under it
+		 * changes node there (carving splits nothing else) */
+		if (j > i && r[j].kind != MC_RAM &&
+		    r[j].origin == r[j - 1].origin &&
+		    r[j].flags == r[j - 1].flags)
+			return r[j - 1].last;
 		if (r[j].kind != MC_RAM)
 			continue;
 		if (!ram) {
 			ram = &r[j];
 			*from = &in[r[j].origin];
 		} else if (!same_ram(ram, &r[j])) {
-			return r[j - 1].kind == MC_RAM ? r[j].first - 1 :
-							 ram_last | (granule - 1);
+			const struct mc_region *was = &in[ram->origin];
+
+			if (r[j - 1].kind == MC_RAM)
+				return r[j].first - 1;
+			/* where its input range ended, if overlaid there */
+			if (!(ram->flags & MC_F_RELOCATED) &&
+			    was->last >= ram_last && was->last < r[j].first)
+				return was->last;
+			return ram_last | (granule - 1);
 		}
 		ram_last = r[j].last;
 	}

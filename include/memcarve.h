@@ -474,10 +474,14 @@ int mc_read_file(struct mc_map *map, const char *path, void **data,
  *
  * Runs in O(n log n) for n regions. Can be called again after the map
  * changes; each call replaces the previous result.
- * Return: 0, MC_EOVERLAP (overlapping RAM, a policy-abort conflict, or
- * overlapping ranges that cannot be merged), MC_ENOROOM (relocate found no
- * room), MC_ERANGE (total RAM above 2^64 - 1) or MC_ENOMEM. Conflicts get
- * one diagnostic each.
+ * Return: 0, MC_EOVERLAP (overlapping RAM, a policy-abort conflict,
+ * overlapping ranges that cannot be merged, or a range over a hotplug
+ * window), MC_ENOROOM (relocate found no room, in a NUMA map in the
+ * block's own node), MC_EINVAL (a NUMA rule: a ram, pmem or hotplug range
+ * without a node in a NUMA map, a distance naming a node no region names,
+ * a distance in a map that is not NUMA, one pair given two distances),
+ * MC_ERANGE (total RAM above 2^64 - 1) or MC_ENOMEM. Conflicts get one
+ * diagnostic each.
  */
 int mc_map_carve(struct mc_map *map);
 
@@ -596,12 +600,13 @@ int mc_map_is_numa(const struct mc_map *map);
  * @distance:	10 when @from == @to; else 11..255
  *
  * Sets @from -> @to, and @to -> @from unless that is set by its own
- * call. Checked as the statement is (the nodes are checked against the
- * regions added so far): setting one ordered pair twice with different
- * values is an error, the same value again is not.
- * Return: 0, MC_EINVAL or MC_ERANGE (a distance or node out of range,
- * a node no region names, a conflicting value) or MC_ENOMEM, each with a
- * diagnostic.
+ * call. Checked here as the statement is: nodes below MC_MAX_NUMNODES,
+ * the distance in range. What needs the whole map is checked by
+ * mc_map_carve(), so statements and regions may come in any order: both
+ * nodes named by some region, the map NUMA, and one ordered pair never
+ * given two different values (the same value twice is no error).
+ * Return: 0, MC_EINVAL (a node or distance out of range) or MC_ENOMEM,
+ * each with a diagnostic.
  */
 int mc_map_set_distance(struct mc_map *map, uint32_t from, uint32_t to,
 			uint32_t distance);

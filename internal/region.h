@@ -40,6 +40,19 @@ static inline bool mc_reserved_clear(const uint64_t *w, size_t n)
 	mc_reserved_clear((s)->reserved, \
 			  sizeof((s)->reserved) / sizeof((s)->reserved[0]))
 
+/*
+ * qsort() order of pieces by first byte, then origin: a total order for
+ * ranges of distinct input regions, so the sort gives one result.
+ */
+static inline int mc_piece_cmp(const void *a, const void *b)
+{
+	const struct mc_piece *x = a, *y = b;
+
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return (x->origin > y->origin) - (x->origin < y->origin);
+}
+
 /* The first piece of the sorted result @v that ends at or after @addr. */
 static inline size_t mc_piece_at(const struct mc_piece *v, size_t n,
 				 uint64_t addr)
