@@ -328,6 +328,119 @@ static void test_flat_map_inherits(void **state)
 	mc_map_free(map);
 }
 
+/*
+ * A pseries tree: /chosen ibm,architecture-vec-5 with @vec5 at byte 5,
+ * /rtas reference points @ref (n_ref cells), and two memory nodes whose
+ * arrays are <4 9 9 A B>: node A at cell 3 (FORM0 with <4 3>), node B at
+ * cell 4 (FORM1/FORM2 with <4 ...>).
+ */
+static void *pseries_tree(unsigned char vec5, const uint32_t *ref,
+			  int n_ref)
+{
+	static char buf[4096];
+	const unsigned char v5[6] = { 5, 0, 0, 0, 0, vec5 };
+	int chosen, rtas;
+
+	assert_int_equal(fdt_create_empty_tree(buf, sizeof(buf)), 0);
+	fdt_setprop_u32(buf, 0, "#address-cells", 2);
+	fdt_setprop_u32(buf, 0, "#size-cells", 2);
+	chosen = fdt_add_subnode(buf, 0, "chosen");
+	fdt_setprop(buf, chosen, "ibm,architecture-vec-5", v5, sizeof(v5));
+	rtas = fdt_add_subnode(buf, 0, "rtas");
+	for (int i = 0; i < n_ref; i++)
+		fdt_appendprop_u32(buf, rtas,
+				   "ibm,associativity-reference-points",
+				   ref[i]);
+	for (uint32_t i = 0; i < 2; i++) {
+		const uint32_t assoc[5] = { 4, 9, 9, 2 + i, 5 + i };
+		char name[32];
+		int node;
+
+		snprintf(name, sizeof(name), "memory@%x", 0x10000000 * i);
+		node = fdt_add_subnode(buf, 0, name);
+		fdt_setprop_string(buf, node, "device_type", "memory");
+		fdt_setprop_u64(buf, node, "reg", 0x10000000ull * i);
+		fdt_appendprop_u64(buf, node, "reg", 0x10000000);
+		for (int c = 0; c < 5; c++)
+			fdt_appendprop_u32(buf, node, "ibm,associativity",
+					   assoc[c]);
+	}
+	return buf;
+}
+
+/* The node of each memory node as inspect (and Linux) reads it. */
+static void pseries_nodes(const void *fdt, int64_t *n0, int64_t *n1)
+{
+	struct mc_map *map = mc_map_new();
+	const struct mc_region *in;
+	size_t n;
+
+	assert_int_equal(mc_dt_decode(map, fdt, fdt_totalsize(fdt)), 0);
+	in = mc_map_input(map, &n);
+	*n0 = *n1 = -1;
+	for (size_t i = 0; i < n; i++)
+		if (in[i].kind == MC_RAM && (in[i].flags & MC_F_NODE))
+			*(in[i].first ? n1 : n0) = in[i].node;
+	mc_map_free(map);
+}
+
+/*
+ * find_primary_domain_index(): FORM1 (vec-5 byte 5 bit 0x80) and FORM2
+ * (bit 0x20) read the first reference point, FORM0 the second; FORM0
+ * with one reference point, or none at all, is no NUMA.
+ */
+static void test_pseries_form_of_affinity(void **state)
+{
+	static const uint32_t ref43[] = { 4, 3 }, ref4[] = { 4 };
+	int64_t n0, n1;
+
+	(void)state;
+	pseries_nodes(pseries_tree(0x80, ref43, 2), &n0, &n1);
+	assert_true(n0 == 5 && n1 == 6);		/* FORM1: cell 4 */
+	pseries_nodes(pseries_tree(0x20, ref43, 2), &n0, &n1);
+	assert_true(n0 == 5 && n1 == 6);		/* FORM2: cell 4 */
+	pseries_nodes(pseries_tree(0x00, ref43, 2), &n0, &n1);
+	assert_true(n0 == 2 && n1 == 3);		/* FORM0: cell 3 */
+	pseries_nodes(pseries_tree(0x00, ref4, 1), &n0, &n1);
+	assert_true(n0 == -1 && n1 == -1);	/* short: no NUMA */
+	pseries_nodes(pseries_tree(0x80, ref4, 0), &n0, &n1);
+	assert_true(n0 == -1 && n1 == -1);	/* no reference points */
+}
+
+/* Patched: each memory node takes the whole array of its node's. */
+static void test_pseries_patch_takes_the_array(void **state)
+{
+	static const uint32_t ref43[] = { 4, 3 };
+	struct mc_map *map = carved("arch ppc64\nram 0 256M node=5\n"
+				    "ram 0x10000000 128M node=6\n"
+				    "ram 0x18000000 128M node=6\n");
+	struct mc_dt_opts opt;
+	const fdt32_t *a;
+	size_t len;
+	void *fdt;
+	int node, n = 0, alen;
+
+	(void)state;
+	mc_dt_opts_init(&opt);
+	opt.base = pseries_tree(0x80, ref43, 2);
+	opt.base_len = fdt_totalsize(opt.base);
+	fdt = build(map, &opt, &len);
+	fdt_for_each_subnode(node, fdt, 0) {
+		if (strncmp(fdt_get_name(fdt, node, NULL), "memory@", 7))
+			continue;
+		a = fdt_getprop(fdt, node, "ibm,associativity", &alen);
+		assert_non_null(a);
+		assert_int_equal(alen, 20);
+		assert_int_equal(fdt32_ld(&a[3]), n ? 3 : 2);
+		assert_int_equal(fdt32_ld(&a[4]), n ? 6 : 5);
+		assert_null(fdt_getprop(fdt, node, "numa-node-id", NULL));
+		n++;
+	}
+	assert_int_equal(n, 2);		/* 6's blocks touch: one node */
+	mc_free(fdt);
+	mc_map_free(map);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +451,8 @@ int main(void)
 		cmocka_unit_test(test_decode_only_what_linux_takes),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_flat_map_inherits),
+		cmocka_unit_test(test_pseries_form_of_affinity),
+		cmocka_unit_test(test_pseries_patch_takes_the_array),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
