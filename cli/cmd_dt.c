@@ -86,6 +86,11 @@ static int parse_options(const struct cli *cli, struct mc_dt_opts *o,
 		return cli_error(EXIT_USAGE,
 				 "--drop-memreserve needs --base (a fresh tree "
 				 "has no entries to drop)");
+	o->distance_map = cli_opt(cli, "distance-map") != NULL;
+	if (o->distance_map && cli_opt(cli, "base"))
+		return cli_error(EXIT_USAGE,
+				 "--distance-map is for a fresh tree (with "
+				 "--base the base's distance-map is kept)");
 	o->no_iommu_addresses = cli_opt(cli, "no-iommu-addresses") != NULL;
 	if (o->no_iommu_addresses && !cli_opt(cli, "base"))
 		return cli_error(EXIT_USAGE,
@@ -227,7 +232,8 @@ static const struct cli_optspec dt_opts[] = {
 	{ "format", 0, true, false, "FORMAT",
 	  "dtb (default) or dts (dtc's source form; needs dtc)" },
 	{ "memory-nodes", 0, true, false, "LAYOUT",
-	  "per-block (default: memory@ADDR per block) or one (one node, a reg each)" },
+	  "per-block (default: memory@ADDR per block) or one (one node, a "
+	  "reg each; one per NUMA node)" },
 	{ "cells", 0, true, false, "N",
 	  "fresh tree: root #address-cells/#size-cells, 1 or 2 (default 2)" },
 	{ "memreserve", 0, false, false, NULL,
@@ -239,6 +245,9 @@ static const struct cli_optspec dt_opts[] = {
 	{ "no-iommu-addresses", 0, false, false, NULL,
 	  "with --base: no iommu-addresses binding for direct ranges' "
 	  "devices (only their /reserved-memory children)" },
+	{ "distance-map", 0, false, false, NULL,
+	  "fresh tree of a NUMA map: a /distance-map node "
+	  "(numa-distance-map-v1) with the map's distance lines" },
 	{ "pad", 0, true, false, "BYTES",
 	  "free space left in the tree, like dtc -p (default: with --base, "
 	  "what the base had; else 0)" },
@@ -285,6 +294,15 @@ const struct cli_cmd cli_cmd_dt = {
 		"disabled memory nodes too. The base's cells (1 or 2) are used; a\n"
 		"range that does not fit is an error. The base's free space is kept\n"
 		"unless --pad says otherwise.\n"
+		"\n"
+		"A NUMA map (node=) is the truth for its nodes: every memory node\n"
+		"carries its blocks' node, as numa-node-id (arm64, riscv64) or, on\n"
+		"ppc64 (--base only), as the ibm,associativity of a base memory node on\n"
+		"that node; a node no base memory node is on, or a base memory node\n"
+		"that says another node for the same RAM, is an error. No memory node\n"
+		"spans two NUMA nodes (--memory-nodes one: one per NUMA node), and\n"
+		"--distance-map adds a fresh tree's /distance-map from the map's\n"
+		"distance lines. A map without node= keeps the base's NUMA properties.\n"
 		"\n"
 		"--format dts prints dtc's decompiled source of the same blob (it runs\n"
 		"'dtc -I dtb -O dts'; Debian package device-tree-compiler).\n"

@@ -207,6 +207,8 @@ static int prepare(struct mc_map *map, const struct mc_dt_opts *opt,
 	if (!err)
 		err = dt_plan_make(map, opt, ac, sc, &j->plan);
 	if (!err)
+		err = dt_numa_plan(map, opt, &j->plan, j->patch);
+	if (!err)
 		err = dt_plan_nodes(map, &j->plan, j->patch);
 	if (!err && opt->base)
 		err = dt_base_check(map, &j->base, &j->plan);

@@ -60,15 +60,24 @@ static int add_reg(struct decoder *d, const struct dt_node *node,
 	return err;
 }
 
-static int memory_nodes(struct decoder *d, const struct dt_scan *s)
+/* Each with its NUMA node when Linux reads NUMA from the tree. */
+static int memory_nodes(struct decoder *d, const struct dt_scan *s,
+			const int64_t *nid, bool numa)
 {
-	struct mc_region ram = { .kind = MC_RAM };
 	int err = 0;
 
-	for (size_t i = 0; i < s->n_node && !err; i++)
-		if (s->node[i].parent < 0 && s->node[i].memory &&
-		    dt_node_available(&s->node[i]))
-			err = add_reg(d, &s->node[i], &ram);
+	for (size_t i = 0; i < s->n_node && !err; i++) {
+		struct mc_region ram = { .kind = MC_RAM };
+
+		if (s->node[i].parent >= 0 || !s->node[i].memory ||
+		    !dt_node_available(&s->node[i]))
+			continue;
+		if (numa) {
+			ram.flags = MC_F_NODE;
+			ram.node = (uint32_t)nid[i];
+		}
+		err = add_reg(d, &s->node[i], &ram);
+	}
 	return err;
 }
 
@@ -129,12 +138,21 @@ int dt_decode_scan(struct mc_map *map, const void *fdt,
 		   const struct dt_scan *s, unsigned int ac, unsigned int sc)
 {
 	struct decoder d = { map, fdt, ac, sc };
-	int err = memory_nodes(&d, s);
+	int64_t *nid = calloc(s->n_node + 1, sizeof(*nid));
+	bool numa;
+	int err;
 
+	if (!nid)
+		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
+	numa = dt_decode_nodes(fdt, s, nid);
+	err = memory_nodes(&d, s, nid, numa);
 	if (!err)
 		err = resv_children(&d, s);
 	if (!err)
 		err = reserve_map(&d);
+	if (!err && numa)
+		err = dt_decode_distances(map, fdt, nid, s->n_node);
+	free(nid);
 	return err;
 }
 

@@ -7,8 +7,9 @@
  * conventions); in patch mode base.c indexes the base tree (read once by
  * scan.c), split.c cuts memory blocks where the base's memory nodes meet
  * and conflict.c checks our children against the base's /reserved-memory
- * and /memreserve/; memnodes.c groups the blocks into memory nodes and
- * decides what each inherits; write.c then walks the output once to count
+ * and /memreserve/; numa_map.c decides how a NUMA map's nodes are told
+ * (numa_assoc.c for pseries, numa_distance.c for distances); memnodes.c
+ * groups the blocks into memory nodes and decides what each inherits; write.c then walks the output once to count
  * its size and once to write it (out.c).
  */
 #ifndef MC_DT_INTERNAL_H
@@ -50,6 +51,7 @@ struct dt_child {
 /* One block of memory a memory node describes. */
 struct dt_block {
 	uint64_t first, last;
+	uint32_t node;		/* its slot's NUMA node (0 if not NUMA) */
 };
 
 /* One memory node we write: blocks [first, first + n) of the plan. */
@@ -61,15 +63,51 @@ struct dt_mem_node {
 	bool phandle;		/* it carries its owner's phandle */
 	size_t numa_from;	/* no owner: the base memory node whose NUMA
 				   properties it takes, or DT_NO_OWNER */
+	uint32_t node;		/* NUMA map: the NUMA node of its blocks */
 };
 
 #define DT_NO_OWNER SIZE_MAX
 
 struct dt_iommu;
+struct dt_out;
 
 /* One /memreserve/ entry. */
 struct dt_rsv {
 	uint64_t addr, size;
+};
+
+/* One tag of a checked structure block (tag.c). */
+struct dt_tag {
+	uint32_t tag;
+	int next;		/* offset of the tag after it */
+	const char *name;	/* FDT_BEGIN_NODE, FDT_PROP: the name */
+	const void *data;	/* FDT_PROP: the value */
+	int len;		/* FDT_PROP: its length; FDT_BEGIN_NODE: the
+				   name's */
+	uint32_t nameoff;	/* FDT_PROP: the name's string offset */
+};
+
+/* How the map's NUMA nodes are told to the guest (numa_map.c). */
+enum dt_numa_style {
+	DT_NUMA_NONE,	/* not a NUMA map: the base's are inherited */
+	DT_NUMA_ID,	/* numa-node-id (of_numa.c: arm64, riscv64) */
+	DT_NUMA_ASSOC,	/* ibm,associativity (pseries) */
+};
+
+/* pseries: a base memory node's ibm,associativity that names @node. */
+struct dt_assoc {
+	uint32_t node;
+	size_t from;		/* index in dt_base.mem_node */
+	struct dt_tag prop;	/* the property, copied as it is */
+};
+
+struct dt_numa {
+	enum dt_numa_style style;
+	unsigned int index;	/* ASSOC: the primary domain's cell */
+	struct dt_assoc *assoc;	/* ASSOC: by node */
+	size_t n_assoc;
+	unsigned char *matrix;	/* fresh --distance-map: its triples */
+	size_t matrix_len;	/* bytes */
 };
 
 /* Everything we write, decided before writing. */
@@ -89,6 +127,7 @@ struct dt_plan {
 	const char *model;		/* fresh root's, or NULL */
 	char *compatible;		/* fresh root's string list, or NULL */
 	size_t compatible_len;
+	struct dt_numa numa;		/* the map's NUMA nodes */
 };
 
 /* A range of a base memory node, for inheriting its properties. */
@@ -142,16 +181,6 @@ struct dt_base {
 	bool drop_memreserve;
 };
 
-/* One tag of a checked structure block (tag.c). */
-struct dt_tag {
-	uint32_t tag;
-	int next;		/* offset of the tag after it */
-	const char *name;	/* FDT_BEGIN_NODE, FDT_PROP: the name */
-	const void *data;	/* FDT_PROP: the value */
-	int len;		/* FDT_PROP: its length; FDT_BEGIN_NODE: the
-				   name's */
-	uint32_t nameoff;	/* FDT_PROP: the name's string offset */
-};
 
 /* plan.c */
 int dt_plan_make(struct mc_map *map, const struct mc_dt_opts *opt,
@@ -181,6 +210,44 @@ int dt_numa_of_block(struct mc_map *map, const struct dt_base *b,
 		     size_t source, const struct dt_block *blk, size_t *from);
 int dt_plan_nodes(struct mc_map *map, struct dt_plan *plan,
 		  const struct dt_base *base);
+
+/* numa_map.c */
+int dt_numa_plan(struct mc_map *map, const struct mc_dt_opts *opt,
+		 struct dt_plan *plan, const struct dt_base *base);
+int dt_numa_check_owner(struct mc_map *map, const struct dt_plan *plan,
+			const struct dt_base *base,
+			const struct dt_block *blk, size_t owner);
+void dt_numa_write(struct dt_out *o, const struct dt_plan *plan,
+		   uint32_t node);
+void dt_numa_free(struct dt_numa *numa);
+
+/* numa_assoc.c */
+int dt_assoc_nid(const void *fdt, int node, unsigned int index,
+		 uint32_t *nid);
+int dt_assoc_index(const void *fdt, unsigned int *index, const char **why);
+bool dt_base_says_assoc(const struct dt_base *b);
+int dt_assoc_plan(struct mc_map *map, struct dt_plan *plan,
+		  const struct dt_base *b);
+const struct dt_assoc *dt_assoc_of(const struct dt_numa *numa,
+				   uint32_t node);
+
+/* numa_distance.c */
+int dt_distance_matrix(struct mc_map *map, struct dt_numa *numa,
+		       const struct dt_plan *plan);
+int dt_base_distances(struct mc_map *map, const struct dt_plan *plan,
+		      const struct dt_base *b);
+
+/* numa_decode.c */
+struct dt_dist {
+	uint32_t a, b, d;	/* a -> b is d */
+};
+
+bool dt_decode_nodes(const void *fdt, const struct dt_scan *s, int64_t *nid);
+int dt_linux_distances(const void *fdt, struct dt_dist **out, size_t *n);
+uint32_t dt_dist_find(const struct dt_dist *t, size_t n, uint32_t a,
+		      uint32_t b);
+int dt_decode_distances(struct mc_map *map, const void *fdt,
+			const int64_t *nid, size_t n_nid);
 
 /* base.c */
 int dt_base_open(struct mc_map *map, const struct mc_dt_opts *opt,

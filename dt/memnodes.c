@@ -9,7 +9,8 @@
  * owners share a node only when nothing tells them apart: neither has a
  * phandle (two nodes cannot share one) and their inherited properties are
  * the same bytes (so a merge never crosses NUMA nodes: numa-node-id,
- * ibm,associativity).
+ * ibm,associativity). A NUMA map's blocks are grouped within their own
+ * NUMA node only: one memory node per NUMA node in a fresh tree.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,7 +95,7 @@ static bool same_props(const struct dt_base *b, size_t x, size_t y)
 
 static bool has_phandle(const struct dt_base *b, size_t owner)
 {
-	return owner != DT_NO_OWNER && b->mem_node[owner]->phandle;
+	return b && owner != DT_NO_OWNER && b->mem_node[owner]->phandle;
 }
 
 static int lost_phandle(struct mc_map *map, const struct dt_base *b,
@@ -119,13 +120,15 @@ static int lost_phandle(struct mc_map *map, const struct dt_base *b,
 struct who {
 	size_t owner;		/* the base memory node it lies in */
 	size_t numa_from;	/* no owner: whose NUMA properties (numa.c) */
+	uint32_t node;		/* NUMA map: its node; else 0 */
 };
 
 /* Each block's owner; refuses what the owners cannot describe. */
 static int find_owners(struct mc_map *map, const struct dt_plan *plan,
 		       const struct dt_base *b, struct who *who)
 {
-	size_t source = dt_numa_source(b);
+	bool numa = plan->numa.style != DT_NUMA_NONE;
+	size_t source = numa ? DT_NO_OWNER : dt_numa_source(b);
 	bool *reached;
 	int err = 0;
 
@@ -134,16 +137,18 @@ static int find_owners(struct mc_map *map, const struct dt_plan *plan,
 	if (!reached)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < plan->n_blocks && !err; i++) {
+		const struct dt_block *blk = &plan->blocks[i];
 		const struct dt_base_mem *m;
 
-		m = b ? dt_base_mem_at(b, plan->blocks[i].first) : NULL;
+		m = b ? dt_base_mem_at(b, blk->first) : NULL;
 		who[i] = (struct who){ m ? m->index : DT_NO_OWNER,
-				       DT_NO_OWNER };
+				       DT_NO_OWNER, numa ? blk->node : 0 };
 		if (m)
 			reached[m->index] = true;
-		else if (b)
-			err = dt_numa_of_block(map, b, source,
-					       &plan->blocks[i],
+		if (m && numa)
+			err = dt_numa_check_owner(map, plan, b, blk, m->index);
+		else if (b && !m && !numa)	/* a NUMA map says its node */
+			err = dt_numa_of_block(map, b, source, blk,
 					       &who[i].numa_from);
 	}
 	for (size_t i = 0; b && i < b->n_mem_nodes && !err; i++)
@@ -154,39 +159,91 @@ static int find_owners(struct mc_map *map, const struct dt_plan *plan,
 }
 
 /*
- * A block's slot: its owner, or for a block with no owner one slot per
+ * A block's class: its owner, or for a block with no owner one class per
  * base node it takes NUMA properties from (and one for none): 2n + 1.
  */
-static size_t slot_of(const struct who *w, size_t n_mem)
+static size_t class_of(const struct who *w, size_t n_mem)
 {
 	if (w->owner != DT_NO_OWNER)
 		return w->owner;
 	return n_mem + (w->numa_from == DT_NO_OWNER ? n_mem : w->numa_from);
 }
 
+/* For sorting blocks by (NUMA node, class), then by index. */
+struct keyed {
+	uint32_t node;
+	size_t class, block;
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	if (x->class != y->class)
+		return x->class < y->class ? -1 : 1;
+	return x->block < y->block ? -1 : x->block > y->block;
+}
+
+/*
+ * Each block's slot: its class, and in a NUMA map its (node, class) pair
+ * numbered in sorted order, so that no node spans two NUMA nodes. Returns
+ * the number of slots, or 0 when out of memory.
+ */
+static size_t slots_of(const struct dt_plan *plan, const struct who *who,
+		       size_t n_mem, size_t *slot)
+{
+	struct keyed *k;
+	size_t n_slot = 0;
+
+	if (plan->numa.style == DT_NUMA_NONE) {
+		for (size_t i = 0; i < plan->n_blocks; i++)
+			slot[i] = class_of(&who[i], n_mem);
+		return 2 * n_mem + 1;
+	}
+	k = calloc(plan->n_blocks ? plan->n_blocks : 1, sizeof(*k));
+	if (!k)
+		return 0;
+	for (size_t i = 0; i < plan->n_blocks; i++)
+		k[i] = (struct keyed){ who[i].node, class_of(&who[i], n_mem),
+				       i };
+	qsort(k, plan->n_blocks, sizeof(*k), by_key);
+	for (size_t i = 0; i < plan->n_blocks; i++) {
+		if (i && (k[i].node != k[i - 1].node ||
+			  k[i].class != k[i - 1].class))
+			n_slot++;
+		slot[k[i].block] = n_slot;
+	}
+	free(k);
+	return n_slot + 1;
+}
+
 /*
  * Per slot, the group it writes into: an owner joins the first group of
- * an owner that nothing tells apart from it; the other slots keep to
- * themselves. Groups are numbered in block order; @rep holds the block
- * each starts with. Returns the number of groups.
+ * an owner on the same NUMA node that nothing tells apart from it; the
+ * other slots keep to themselves. Groups are numbered in block order;
+ * @rep holds the block each starts with. Returns the number of groups.
  */
 static size_t group_slots(const struct dt_plan *plan, const struct dt_base *b,
-			  const struct who *who, size_t *group_of,
-			  size_t *rep, size_t n_slot)
+			  const struct who *who, const size_t *slot,
+			  size_t *group_of, size_t *rep, size_t n_slot)
 {
-	size_t n_mem = b ? b->n_mem_nodes : 0, n_group = 0;
+	size_t n_group = 0;
 
 	for (size_t o = 0; o < n_slot; o++)
 		group_of[o] = DT_NO_OWNER;
 	for (size_t i = 0; i < plan->n_blocks; i++) {
-		size_t o = slot_of(&who[i], n_mem), me = who[i].owner;
+		size_t o = slot[i], me = who[i].owner;
 
-		for (size_t g = 0; o < n_mem && g < n_group &&
+		for (size_t g = 0; me != DT_NO_OWNER && g < n_group &&
 				   group_of[o] == DT_NO_OWNER; g++) {
 			size_t them = who[rep[g]].owner;
 
-			if (them != DT_NO_OWNER && !has_phandle(b, me) &&
-			    !has_phandle(b, them) && same_props(b, me, them))
+			if (them != DT_NO_OWNER &&
+			    who[rep[g]].node == who[i].node &&
+			    !has_phandle(b, me) && !has_phandle(b, them) &&
+			    same_props(b, me, them))
 				group_of[o] = g;
 		}
 		if (group_of[o] == DT_NO_OWNER) {
@@ -197,44 +254,61 @@ static size_t group_slots(const struct dt_plan *plan, const struct dt_base *b,
 	return n_group;
 }
 
+/* The group's phandle: on the first group of its owner only. */
+static bool takes_phandle(const struct dt_base *b, size_t owner, bool *given)
+{
+	if (!b || !has_phandle(b, owner) || given[owner])
+		return false;
+	given[owner] = true;
+	return true;
+}
+
 /* One node per group; the blocks reordered group by group (stable). */
 static int one_node_per_group(struct dt_plan *plan, const struct dt_base *b,
 			      const struct who *who)
 {
-	size_t n_mem = b ? b->n_mem_nodes : 0, n_slot = 2 * n_mem + 1;
-	size_t *group_of = calloc(n_slot, sizeof(size_t));
-	size_t *rep = calloc(n_slot, sizeof(size_t));
-	size_t *at = calloc(n_slot, sizeof(size_t));
-	struct dt_block *sorted = calloc(plan->n_blocks, sizeof(*sorted));
+	size_t n_mem = b ? b->n_mem_nodes : 0, n_slot;
+	size_t *slot = calloc(plan->n_blocks + 1, sizeof(size_t));
+	size_t *group_of = NULL, *rep = NULL, *at = NULL;
+	bool *given = calloc(n_mem + 1, sizeof(bool));
+	struct dt_block *sorted = calloc(plan->n_blocks + 1, sizeof(*sorted));
 	size_t n_group;
 	int err = MC_ENOMEM;
 
-	if (!group_of || !rep || !at || !sorted)
+	n_slot = slot ? slots_of(plan, who, n_mem, slot) : 0;
+	if (n_slot) {
+		group_of = calloc(n_slot, sizeof(size_t));
+		rep = calloc(n_slot, sizeof(size_t));
+		at = calloc(n_slot, sizeof(size_t));
+	}
+	if (!group_of || !rep || !at || !sorted || !given)
 		goto out;
-	n_group = group_slots(plan, b, who, group_of, rep, n_slot);
+	n_group = group_slots(plan, b, who, slot, group_of, rep, n_slot);
 	for (size_t i = 0; i < plan->n_blocks; i++)
-		plan->nodes[group_of[slot_of(&who[i], n_mem)]].n++;
+		plan->nodes[group_of[slot[i]]].n++;
 	for (size_t g = 0, first = 0; g < n_group; g++) {
 		const struct who *w = &who[rep[g]];
 
 		plan->nodes[g].first = at[g] = first;
 		plan->nodes[g].owner = w->owner;
 		plan->nodes[g].numa_from = w->numa_from;
-		plan->nodes[g].phandle = b && has_phandle(b, w->owner);
+		plan->nodes[g].phandle = takes_phandle(b, w->owner, given);
+		plan->nodes[g].node = w->node;
 		first += plan->nodes[g].n;
 	}
 	for (size_t i = 0; i < plan->n_blocks; i++)
-		sorted[at[group_of[slot_of(&who[i], n_mem)]]++] =
-			plan->blocks[i];
+		sorted[at[group_of[slot[i]]]++] = plan->blocks[i];
 	plan->n_nodes = n_group;
 	free(plan->blocks);
 	plan->blocks = sorted;
 	sorted = NULL;
 	err = 0;
 out:
+	free(slot);
 	free(group_of);
 	free(rep);
 	free(at);
+	free(given);
 	free(sorted);
 	return err;
 }
@@ -249,13 +323,10 @@ static int node_per_block(struct dt_plan *plan, const struct dt_base *b,
 		return MC_ENOMEM;
 	for (size_t i = 0; i < plan->n_blocks; i++) {
 		size_t o = who[i].owner;
-		bool phandle = o != DT_NO_OWNER && has_phandle(b, o) &&
-			       !given[o];
 
-		if (phandle)
-			given[o] = true;
-		plan->nodes[i] = (struct dt_mem_node){ i, 1, o, phandle,
-						       who[i].numa_from };
+		plan->nodes[i] = (struct dt_mem_node){
+			i, 1, o, takes_phandle(b, o, given), who[i].numa_from,
+			who[i].node };
 	}
 	plan->n_nodes = plan->n_blocks;
 	free(given);

@@ -23,6 +23,7 @@ static const char *const own_names[] = {
 	"#address-cells", "#size-cells", "device_type", "reg",
 	"ranges", "no-map", "reusable", "model", "compatible",
 	"phandle", "iommu-addresses", "memory-region",	/* dt-iommu.h */
+	"numa-node-id", "distance-matrix",		/* numa_map.c */
 };
 
 size_t dt_out_own_names_size(void)

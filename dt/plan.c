@@ -86,7 +86,10 @@ static int add_children(struct mc_map *map, struct dt_plan *plan,
 		struct dt_child *c;
 		int e;
 
-		if (r->kind == MC_RAM || r->kind == MC_MMIO)
+		/* a device window, and a hotplug window (no DT binding
+		 * describes one; it is not memory at boot) */
+		if (r->kind == MC_RAM || r->kind == MC_MMIO ||
+		    r->kind == MC_HOTPLUG)
 			continue;
 		c = &plan->children[plan->n_children++];
 		c->name = in->name ? in->name : default_name(r);
@@ -140,7 +143,8 @@ static int add_blocks(struct mc_map *map, struct dt_plan *plan)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		plan->blocks[i] = (struct dt_block){ s[i].guest,
-						     s[i].guest + (s[i].size - 1) };
+						     s[i].guest + (s[i].size - 1),
+						     s[i].node };
 	plan->n_blocks = n;
 	return 0;
 }
@@ -206,6 +210,7 @@ void dt_plan_free(struct dt_plan *plan)
 	free(plan->children);
 	free(plan->rsv);
 	free(plan->compatible);
+	dt_numa_free(&plan->numa);
 	*plan = (struct dt_plan){ 0 };
 }
 

@@ -53,16 +53,18 @@ int dt_plan_split(struct mc_map *map, struct dt_plan *plan,
 	}
 	for (size_t i = 0; i < plan->n_blocks; i++) {
 		uint64_t at = plan->blocks[i].first, last = plan->blocks[i].last;
+		uint32_t node = plan->blocks[i].node;
 
 		while (j < n_cut && cut[j] <= at)
 			j++;
 		for (; j < n_cut && cut[j] <= last; j++) {
 			if (cut[j] > at) {
-				out[n++] = (struct dt_block){ at, cut[j] - 1 };
+				out[n++] = (struct dt_block){ at, cut[j] - 1,
+								node };
 				at = cut[j];
 			}
 		}
-		out[n++] = (struct dt_block){ at, last };
+		out[n++] = (struct dt_block){ at, last, node };
 	}
 	free(cut);
 	free(plan->blocks);

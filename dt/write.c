@@ -45,6 +45,7 @@ static void inherit(struct walk *w, const struct dt_mem_node *node)
 	const void *fdt = w->base ? w->base->fdt : NULL;
 	size_t from = node->owner;
 	bool numa_only = false;
+	bool numa_map = w->plan->numa.style != DT_NUMA_NONE;
 	struct dt_tag t;
 	int offset;
 
@@ -63,6 +64,8 @@ static void inherit(struct walk *w, const struct dt_mem_node *node)
 		if (t.tag == FDT_NOP)
 			continue;
 		what = dt_inherit_of(t.name);
+		if (numa_map && dt_prop_is_numa(t.name))
+			continue;	/* written from the map */
 		if (numa_only ? dt_prop_is_numa(t.name) :
 		    what == DT_KEEP || (what == DT_PHANDLE && node->phandle))
 			dt_out_base_prop(w->o, &t);
@@ -82,6 +85,7 @@ static void memory_node(struct walk *w, const struct dt_mem_node *node)
 	dt_out_begin_at(w->o, "memory", blk[0].first);
 	dt_out_prop(w->o, "device_type", "memory", sizeof("memory"));
 	dt_out_prop(w->o, "reg", w->reg, len);
+	dt_numa_write(w->o, p, node->node);
 	inherit(w, node);
 	dt_out_end(w->o);
 }
@@ -126,6 +130,20 @@ static void new_resv_node(struct walk *w)
 	dt_out_end(w->o);
 }
 
+/* Documentation/devicetree/bindings/numa.txt: numa-distance-map-v1. */
+static void distance_map(struct walk *w)
+{
+	static const char compatible[] = "numa-distance-map-v1";
+	const struct dt_numa *numa = &w->plan->numa;
+
+	if (!numa->matrix_len)
+		return;
+	dt_out_begin(w->o, "distance-map", strlen("distance-map"));
+	dt_out_prop(w->o, "compatible", compatible, sizeof(compatible));
+	dt_out_prop(w->o, "distance-matrix", numa->matrix, numa->matrix_len);
+	dt_out_end(w->o);
+}
+
 static void fresh_tree(struct walk *w)
 {
 	dt_out_begin(w->o, "", 0);
@@ -137,6 +155,7 @@ static void fresh_tree(struct walk *w)
 		dt_out_prop(w->o, "compatible", w->plan->compatible,
 			    w->plan->compatible_len);
 	memory_nodes(w);
+	distance_map(w);
 	new_resv_node(w);
 	dt_out_end(w->o);
 }

@@ -97,6 +97,58 @@
  * ppc64: the first memory block must start at 0 (the RMA, where the kernel
  * runs with translation off); a map whose RAM does not is refused.
  *
+ * NUMA (a map with node=, memcarve.h 1.1): the map is the truth for its
+ * nodes. Every memory node carries the node of its blocks, and no memory
+ * node spans two nodes (MC_DT_MEMORY_ONE_NODE: one memory node per NUMA
+ * node in a fresh tree; in a patched one, as few as the base allows
+ * within each node). Linux gives up NUMA when one memory node lacks its
+ * node, so all of them get it:
+ *
+ *  - arm64, riscv64 (drivers/of/of_numa.c): numa-node-id. A patched base
+ *    memory node's own numa-node-id must agree with the map's node for
+ *    the RAM it holds (MC_EINVAL naming both: its CPUs and devices follow
+ *    its numbering); the map's then replaces it.
+ *  - ppc64 (pseries, arch/powerpc/mm/numa.c; patch mode only): Linux reads
+ *    the node from ibm,associativity, at the cell the base's
+ *    /rtas ibm,associativity-reference-points names for the form of
+ *    affinity /chosen ibm,architecture-vec-5 selects (byte 5: 0x80 FORM1,
+ *    0x20 FORM2: the first reference point; neither, FORM0: the second).
+ *    The array's other cells are the platform's topology (FORM1
+ *    distances, FORM2's lookup index), which the map does not hold: each
+ *    memory node takes the whole ibm,associativity of a base memory node
+ *    on its node, so its ids stay within the base's
+ *    ibm,max-associativity-domains. Refused (MC_EINVAL): a fresh ppc64
+ *    NUMA tree, a base without reference points (Linux disables NUMA),
+ *    FORM0 with one reference point, a node no base memory node is on,
+ *    a base memory node on another node for the same RAM. A base's
+ *    ibm,dynamic-reconfiguration-memory (hotplug LMBs) is kept as it is.
+ *  - mips: refused (Linux reads no NUMA node from a MIPS tree).
+ *  - @distance_map (fresh): /distance-map, compatible
+ *    "numa-distance-map-v1", a distance-matrix triple per ordered pair
+ *    the map states (mc_map_distance()), ascending: Linux sets B->A from
+ *    (A, B) when B > A and lets a later triple override it, so (A, B)
+ *    before (B, A) reads back as stated. Refused: a map that is not NUMA
+ *    or states no distance, a patched tree (the base's distance-map is
+ *    kept), a distance naming a node without a memory block in the tree
+ *    (only pmem or hotplug, or all its RAM carved).
+ *  - patch mode, numa-node-id: the guest takes its distances from the
+ *    base's distance-map (kept as it is), else Linux's defaults (10
+ *    local, 20 remote); a distance the map states that the guest would
+ *    not get is refused, naming both values, and so is a base matrix
+ *    Linux refuses (NUMA off). pseries distances come from the base's
+ *    ibm,associativity (FORM1) or FORM2 tables: not compared.
+ *  - hotplug windows: no DT binding describes one; left out.
+ *  - not checked, because the tree does not say which kernel reads it:
+ *    Linux's MAX_NUMNODES (Debian: 16 on arm64, 4 on riscv64, 256 on
+ *    ppc64el; a larger node id disables NUMA), and since 6.12 the
+ *    2 * MAX_NUMNODES memory ranges of numa_memblks on arm64 and riscv64
+ *    (each reg entry is one; past them NUMA is disabled: "too many memblk
+ *    ranges"). A patched base's CPU nodes keep their numa-node-id; a CPU
+ *    without one is put on node 0 by Linux.
+ *
+ * A map without node= is not NUMA: each memory node inherits the base's
+ * NUMA properties as above.
+ *
  * Output size is computed from the tree before writing, and both modes run
  * in time linear in the number of nodes: the base is checked with libfdt
  * (fdt_check_full()) and then read in one walk, and the result is laid
@@ -155,7 +207,14 @@ enum mc_dt_memreserve {
  *		either.
  * @no_iommu_addresses: patch mode: leave out the iommu-addresses binding
  *		(see below); the tree is then what 0.2 wrote
+ * @distance_map: 1.1, fresh mode: add a /distance-map node
+ *		(numa-distance-map-v1) with the distances the map states
+ *		(see NUMA below)
  * @reserved:	must be zero
+ *
+ * 1.1 put @distance_map in 1.0's padding after @no_iommu_addresses: the
+ * struct's size and every other member's offset are 1.0's, and a struct
+ * zeroed or filled by mc_dt_opts_init(), as 1.0 asked, reads as false.
  */
 struct mc_dt_opts {
 	const void *base;
@@ -169,6 +228,7 @@ struct mc_dt_opts {
 	const char *model;
 	const char *const *compatible;
 	bool no_iommu_addresses;
+	bool distance_map;
 	uint64_t reserved[4];
 };
 
@@ -197,7 +257,9 @@ void mc_dt_opts_init(struct mc_dt_opts *opts);
  * is not a valid node name, reusable on an unbacked range, a ppc64 map
  * whose RAM does not start at 0, a map with no RAM, a base memory node
  * with a phandle the map's RAM does not reach, RAM of unknown NUMA node,
- * or a memory node of ours named as a kept base node; MC_ERANGE for a
+ * a NUMA map the tree cannot describe or a base that disagrees with it
+ * (NUMA above), or a memory node of ours named as a kept base node;
+ * MC_ERANGE for a
  * range that does not fit the cells, or a tree and pad past 2^31 - 1;
  * MC_EBADBLOB for a base that libfdt rejects (fdt_check_full()), whose
  * header version is before 16, whose node names dtc refuses, whose
@@ -245,11 +307,16 @@ int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_opts *opts,
  * reserved region named "memreserve" per /memreserve/ entry; each region's
  * source is "DTB". A tree with a CPU node compatible with "riscv" sets the
  * map's arch to MC_ARCH_RISCV64 (mc_map_set_arch()); other trees leave the
- * arch alone.
+ * arch alone. 1.1: when Linux takes NUMA from the tree (every memory node
+ * has a node below MC_MAX_NUMNODES: numa-node-id, or on a tree with /rtas
+ * or /ibm,opal the ibm,associativity cell of its form of affinity; and
+ * no distance-matrix that of_numa refuses), each ram region gets its
+ * node (MC_F_NODE), and the distance-map's distances, as Linux applies
+ * its triples, are set (mc_map_set_distance()) for nodes with memory.
  * Return: 0; MC_EBADBLOB, with no diagnostic, when @blob is not a DTB
  * (wrong magic); MC_EINVAL with a diagnostic for a DTB that libfdt's
  * fdt_check_full() rejects, whose version is before 16, or whose ranges
- * wrap; errors of mc_map_add().
+ * wrap; errors of mc_map_add() and mc_map_set_distance().
  */
 int mc_dt_decode(struct mc_map *map, const void *blob, size_t len);
 

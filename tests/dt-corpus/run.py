@@ -172,7 +172,27 @@ def find_room(mem, taken, size, align):
     return None
 
 
-def make_map(tree, arch):
+def numa_of(memcarve, base_path, mem):
+    """The base's RAM node by node, as `memcarve inspect` reads the NUMA
+    nodes Linux takes from it, when those ranges are exactly the memory
+    the map gets (no untyped memory@ nodes, no overlaps); else None."""
+    r = sh([memcarve, "inspect", base_path])
+    ranges = []
+    for line in r.stdout.decode(errors="replace").splitlines():
+        w = line.split("#", 1)[0].split()
+        nodes = [int(x[5:]) for x in w if x.startswith("node=")]
+        if len(w) >= 3 and w[0] == "ram" and nodes:
+            first, size = int(w[1], 16), int(w[2], 16)
+            ranges.append((first, first + size - 1, nodes[0]))
+    ranges.sort()
+    if (r.returncode or not ranges or
+            any(a[1] >= b[0] for a, b in zip(ranges, ranges[1:])) or
+            merge([(f, l) for f, l, _ in ranges]) != mem):
+        return None
+    return ranges
+
+
+def make_map(tree, arch, numa=None):
     ac = tree.cells("#address-cells", 2)
     sc = tree.cells("#size-cells", 1)
     ac, sc = min(max(ac, 1), 2), min(max(sc, 1), 2)
@@ -181,7 +201,11 @@ def make_map(tree, arch):
     mem = [(f, min(l, top)) for f, l in mem if f <= top]
     taken = reservations(tree, ac, sc)
     lines = [f"arch {arch}", "policy carve"]
-    lines += [f"ram 0x{f:x} 0x{l - f + 1:x}" for f, l in mem]
+    if numa:    # NUMA: the base's nodes, each range on its own line
+        lines += [f"ram 0x{f:x} 0x{min(l, top) - f + 1:x} node={n}"
+                  for f, l, n in numa if f <= top]
+    else:
+        lines += [f"ram 0x{f:x} 0x{l - f + 1:x}" for f, l in mem]
     ours = []
     # The msi range is carved: whole granules, so that what the guest is
     # told equals what was asked (ppc64 carves in 16 MiB, core/ram_total.c).
@@ -270,13 +294,15 @@ def inspected(text):
 def check(name, base_path, arch, memcarve, work):
     """(status, detail): ok, refused (the message) or FAIL (what broke),
     for each memory node layout, then the iommu-addresses binding."""
+    numa = base_numa(base_path, arch, memcarve)
     for layout in ("per-block", "one"):
         status, detail = check_layout(name, base_path, arch, memcarve, work,
-                                      layout)
+                                      layout, numa)
         if status != "ok":
             return status, f"--memory-nodes {layout}: {detail}"
     with open(base_path, "rb") as f:
         counts = kept_counts(fdt.Tree(f.read()))
+    counts["NUMA maps (node=) patched"] = int(numa is not None)
     bound, detail = check_binding(name, base_path, arch, memcarve, work)
     if bound == "FAIL":
         return "FAIL", f"iommu-addresses: {detail}"
@@ -420,10 +446,19 @@ def kept_counts(tree):
     }
 
 
-def check_layout(name, base_path, arch, memcarve, work, layout):
+def base_numa(base_path, arch, memcarve):
+    """numa_of() for the tree at @base_path (None: not NUMA)."""
     with open(base_path, "rb") as f:
         base = fdt.Tree(f.read())
-    map_text, ours = make_map(base, arch)
+    ac = min(max(base.cells("#address-cells", 2), 1), 2)
+    sc = min(max(base.cells("#size-cells", 1), 1), 2)
+    return numa_of(memcarve, base_path, memory_of(base, ac, sc, arch))
+
+
+def check_layout(name, base_path, arch, memcarve, work, layout, numa):
+    with open(base_path, "rb") as f:
+        base = fdt.Tree(f.read())
+    map_text, ours = make_map(base, arch, numa)
     tag = re.sub(r"[^A-Za-z0-9.-]", "_", name)
     map_path = os.path.join(work, tag + ".map")
     out_path = os.path.join(work, tag + ".out.dtb")
@@ -437,8 +472,10 @@ def check_layout(name, base_path, arch, memcarve, work, layout):
             return "FAIL", f"exit {r.returncode}: {msg}"
         return "refused", msg
     try:
-        return "ok" if not (bad := verify(base, base_path, out_path, map_path,
-                                          ours, memcarve)) else "FAIL", bad
+        bad = verify(base, base_path, out_path, map_path, ours, memcarve)
+        if not bad and numa:
+            bad = verify_numa(out_path, numa, memcarve)
+        return ("ok" if not bad else "FAIL"), bad
     finally:
         for p in (map_path, out_path):
             os.unlink(p)
@@ -477,6 +514,25 @@ def verify(base, base_path, out_path, map_path, ours, memcarve):
     missing = [o for o in ours if o not in resv]
     if missing:
         return f"inspect does not read back {missing}"
+    return None
+
+
+def verify_numa(out_path, numa, memcarve):
+    """Every memory range of the output is on the node the base gave its
+    RAM, as `inspect` reads the output (the same reading as Linux's,
+    proven by tests/guest/boot_numa_dt.py)."""
+    r = sh([memcarve, "inspect", out_path])
+    for line in r.stdout.decode(errors="replace").splitlines():
+        w = line.split("#", 1)[0].split()
+        if len(w) < 3 or w[0] != "ram":
+            continue
+        first, size = int(w[1], 16), int(w[2], 16)
+        nodes = [int(x[5:]) for x in w if x.startswith("node=")]
+        want = [n for f, l, n in numa if f <= first and first + size - 1 <= l]
+        if nodes != want[:1] or not want:
+            return (f"memory 0x{first:x}+0x{size:x} reads as node "
+                    f"{nodes or 'none'}; the base's RAM there is on "
+                    f"{want or 'no node'}")
     return None
 
 

@@ -61,11 +61,11 @@ evidence() {
 		done
 	fi
 	[ -d /sys/firmware/acpi/tables ] && ls /sys/firmware/acpi/tables | tag acpitables:
-	# NUMA: each node's meminfo, and the pages present in each node's zones
+	# NUMA: each node's meminfo, and the zones' page counts per node
 	for n in /sys/devices/system/node/node[0-9]*; do
 		[ -r "$n/meminfo" ] && tag "nodemem:${n##*/}|" < "$n/meminfo"
 	done
-	grep -E '^Node|^ +present' /proc/zoneinfo | tag zoneinfo:
+	[ -r /proc/zoneinfo ] && grep -E '^Node|^ +(present|spanned|managed) ' /proc/zoneinfo | tag zoneinfo:
 	acpi_dump
 	for g in /sys/kernel/iommu_groups/*; do
 		[ -r "$g/reserved_regions" ] || continue

@@ -16,7 +16,8 @@
  * here from memcarve-dt.h rather than taken from the emitter:
  *   memory          = the union of the pieces RAM backs, each node one
  *                     block (per-block) or one node (one);
- *   a child per piece neither RAM nor mmio, "NAME@ADDR", NAME its name or
+ *   a child per piece neither RAM nor mmio nor hotplug (a window with no
+ *                     DT binding), "NAME@ADDR", NAME its name or
  *                     its reserved type or kind; no-map when unbacked;
  *                     reusable when backed and reusable; nothing when
  *                     backed acpi, or backed reserved with memreserve on;
@@ -26,6 +27,15 @@
  *                     no-map or reusable, by address.
  * In patch mode every base node and property outside the memory nodes is
  * found in the output unchanged, in the same order.
+ *
+ * NUMA maps, read as Linux reads them (drivers/of/of_numa.c; pseries
+ * arch/powerpc/mm/numa.c): every memory node has a node, numa-node-id or
+ * the ibm,associativity cell the base's form of affinity picks (FORM1/2:
+ * the first reference point, FORM0: the second), and every block of it
+ * lies in a slot of that node; fresh --memory-nodes one writes one memory
+ * node per NUMA node; a distance-map's matrix, applied as
+ * of_numa_parse_distance_map_v1() applies it (A->B, and B->A when B > A,
+ * later entries overriding), gives exactly the map's distances.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -86,6 +96,8 @@ static void parse_case(const struct golden_line *g, struct golden_case *c)
 			c->opt.drop_base_memreserve = true;
 		else if (strcmp(w, "--no-iommu-addresses") == 0)
 			c->opt.no_iommu_addresses = true;
+		else if (strcmp(w, "--distance-map") == 0)
+			c->opt.distance_map = true;
 		else if (strcmp(w, "--pad") == 0)
 			c->opt.pad = strtoull(next, NULL, 0),
 			c->opt.pad_set = true, i++;
@@ -163,6 +175,121 @@ static bool is_memory(const void *fdt, int node)
 
 /* ---- the checks ---------------------------------------------------------- */
 
+/* The NUMA nodes with RAM in the tree (1 when the map is not NUMA). */
+static size_t numa_nodes(const struct mc_map *map)
+{
+	const struct mc_slot *s;
+	size_t n, count = 0;
+
+	s = mc_map_slots(map, &n);
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i; j++)
+			seen = seen || s[j].node == s[i].node;
+		count += !seen;
+	}
+	return mc_map_is_numa(map) ? count : 1;
+}
+
+/* pseries: the cell of ibm,associativity that holds the node. */
+static unsigned int primary_index(const void *fdt)
+{
+	const unsigned char *vec5 = NULL;
+	const fdt32_t *ref;
+	int chosen = fdt_path_offset(fdt, "/chosen"), len = 0, form = 0;
+
+	if (chosen >= 0)
+		vec5 = fdt_getprop(fdt, chosen, "ibm,architecture-vec-5", &len);
+	if (vec5 && len > 5 && (vec5[5] & 0xa0))	/* FORM1 0x80, FORM2 0x20 */
+		form = 1;
+	ref = fdt_getprop(fdt, fdt_path_offset(fdt, "/rtas"),
+			  "ibm,associativity-reference-points", &len);
+	assert_non_null(ref);
+	assert_true(len >= (form ? 4 : 8));
+	return fdt32_ld(&ref[form ? 0 : 1]);
+}
+
+static uint32_t node_of(const void *fdt, int node, bool ppc)
+{
+	const fdt32_t *v;
+	int len;
+
+	if (!ppc) {
+		v = fdt_getprop(fdt, node, "numa-node-id", &len);
+		assert_non_null(v);
+		assert_int_equal(len, 4);
+		assert_null(fdt_getprop(fdt, node, "ibm,associativity", NULL));
+		return fdt32_ld(v);
+	}
+	v = fdt_getprop(fdt, node, "ibm,associativity", &len);
+	assert_non_null(v);
+	assert_null(fdt_getprop(fdt, node, "numa-node-id", NULL));
+	assert_true((size_t)len / 4 > primary_index(fdt));
+	assert_true(fdt32_ld(&v[0]) >= primary_index(fdt));
+	return fdt32_ld(&v[primary_index(fdt)]);
+}
+
+/* Every block of every memory node lies in a slot of the node it names. */
+static void check_numa_nodes(const void *fdt, const struct mc_map *map)
+{
+	bool ppc = mc_map_arch(map) == MC_ARCH_PPC64;
+	const struct mc_slot *s;
+	struct range got[64];
+	size_t n_slots;
+	int node;
+
+	s = mc_map_slots(map, &n_slots);
+	fdt_for_each_subnode(node, fdt, 0) {
+		uint32_t nid;
+		size_t n;
+
+		if (!is_memory(fdt, node))
+			continue;
+		nid = node_of(fdt, node, ppc);
+		n = regs(fdt, node, got, 64);
+		for (size_t i = 0; i < n; i++) {
+			size_t j = 0;
+
+			while (j < n_slots && !(s[j].guest <= got[i].first &&
+						got[i].last <= s[j].guest +
+						(s[j].size - 1)))
+				j++;
+			assert_true(j < n_slots);
+			assert_int_equal(s[j].node, nid);
+		}
+	}
+}
+
+#define MAX_NODE 8
+
+/* The distances of_numa_parse_distance_map_v1() sets from the matrix. */
+static void check_distance_map(const void *fdt, const struct mc_map *map)
+{
+	int dm = fdt_node_offset_by_compatible(fdt, -1, "numa-distance-map-v1");
+	uint32_t linux_d[MAX_NODE][MAX_NODE] = { { 0 } };
+	const fdt32_t *m;
+	int len;
+
+	assert_true(dm >= 0);
+	m = fdt_getprop(fdt, dm, "distance-matrix", &len);
+	assert_non_null(m);
+	assert_int_equal(len % 12, 0);
+	for (int i = 0; i < len / 12; i++) {
+		uint32_t a = fdt32_ld(&m[3 * i]), b = fdt32_ld(&m[3 * i + 1]);
+		uint32_t d = fdt32_ld(&m[3 * i + 2]);
+
+		assert_true(a < MAX_NODE && b < MAX_NODE);
+		assert_true(a == b ? d == 10 : d > 10 && d <= 255);
+		linux_d[a][b] = d;
+		if (b > a)
+			linux_d[b][a] = d;
+	}
+	for (uint32_t a = 0; a < MAX_NODE; a++)
+		for (uint32_t b = 0; b < MAX_NODE; b++)
+			assert_int_equal(linux_d[a][b], mc_map_distance(map, a, b));
+}
+
 /*
  * One node per block, or with --memory-nodes one a single node; in patch
  * mode one per group of base nodes nothing tells apart (NUMA, phandles),
@@ -192,7 +319,7 @@ static void check_memory(const void *fdt, const struct mc_map *map,
 		nodes++;
 	}
 	if (layout == MC_DT_MEMORY_ONE_NODE && !patched)
-		assert_int_equal(nodes, 1);
+		assert_int_equal(nodes, numa_nodes(map));
 	/* Sorted and joined where they touch, the blocks are the slots. */
 	qsort(got, k, sizeof(got[0]), by_first);
 	for (size_t i = 0; i + 1 < k; i++) {
@@ -203,12 +330,20 @@ static void check_memory(const void *fdt, const struct mc_map *map,
 			got[i].last = 0;			/* joined */
 		}
 	}
+	/* Slots touch only where NUMA nodes meet: join them the same way. */
 	for (size_t i = 0, j = 0; i < n_slots; i++, j++) {
+		uint64_t first = s[i].guest, last = s[i].guest + (s[i].size - 1);
+
+		while (i + 1 < n_slots && s[i + 1].guest == last + 1) {
+			assert_true(s[i + 1].node != s[i].node);
+			i++;
+			last = s[i].guest + (s[i].size - 1);
+		}
 		while (j < k && got[j].first > got[j].last)
 			j++;
 		assert_true(j < k);
-		assert_true(got[j].first == s[i].guest);
-		assert_true(got[j].last == s[i].guest + (s[i].size - 1));
+		assert_true(got[j].first == first);
+		assert_true(got[j].last == last);
 	}
 }
 
@@ -260,6 +395,13 @@ static size_t check_children(const void *fdt, const struct mc_map *map,
 
 		if (r->kind == MC_RAM || r->kind == MC_MMIO)
 			continue;
+		if (r->kind == MC_HOTPLUG) {	/* no DT binding: left out */
+			snprintf(name, sizeof(name), "hotplug@%" PRIx64,
+				 r->first);
+			assert_true(parent < 0 ||
+				    find_child(fdt, parent, name) < 0);
+			continue;
+		}
 		assert_true(parent >= 0);
 		snprintf(name, sizeof(name), "%s@%" PRIx64,
 			 rname ? rname : default_name(r), r->first);
@@ -433,6 +575,10 @@ static void run_case(struct golden_case *c)
 		     (c->opt.memreserve == MC_DT_MEMRESERVE_AUTO &&
 		      mc_map_arch(map) == MC_ARCH_PPC64);
 	check_memory(blob, map, c->opt.layout, c->base != NULL);
+	if (mc_map_is_numa(map))
+		check_numa_nodes(blob, map);
+	if (c->opt.distance_map)
+		check_distance_map(blob, map);
 	if (!c->base)	/* a fresh root: model and compatible only if asked */
 		check_root(blob, c);
 	check_memreserve(blob, base, c->opt.drop_base_memreserve, rsv,

@@ -28,6 +28,7 @@ pub struct mc_dt_opts {
     pub model: *const c_char,
     pub compatible: *const *const c_char,
     pub no_iommu_addresses: bool,
+    pub distance_map: bool,
     pub reserved: [u64; 4],
 }
 

@@ -64,6 +64,8 @@ pub struct DtOptions<'a> {
     pub compatible: Vec<&'a str>,
     /// Patch mode: leave out the iommu-addresses binding of direct ranges.
     pub no_iommu_addresses: bool,
+    /// Fresh mode of a NUMA map: a /distance-map with the map's distances.
+    pub distance_map: bool,
 }
 
 impl Default for DtOptions<'_> {
@@ -84,6 +86,7 @@ impl Default for DtOptions<'_> {
             model: None,
             compatible: Vec::new(),
             no_iommu_addresses: false,
+            distance_map: false,
         }
     }
 }
@@ -127,6 +130,7 @@ impl Carved<'_> {
         };
         raw.drop_base_memreserve = opts.drop_base_memreserve;
         raw.no_iommu_addresses = opts.no_iommu_addresses;
+        raw.distance_map = opts.distance_map;
         raw.pad_set = opts.pad.is_some();
         raw.pad = opts.pad.unwrap_or(0);
         raw.model = model.as_ref().map_or(ptr::null(), |m| m.as_ptr());

@@ -105,6 +105,13 @@ fn dtb_equals_the_cli() {
         ("fixtures/dt/ppc64.map", None, None, patch(&base_ppc64), vec!["--base", "fixtures/dt/base-ppc64.dtb"]),
         ("fixtures/dt/ppc64.map", None, None, DtOptions { memreserve: Memreserve::Off, ..Default::default() }, vec!["--no-memreserve"]),
         ("fixtures/dt/small-32bit.map", None, None, DtOptions { cells: 1, ..Default::default() }, vec!["--cells", "1"]),
+        (
+            "fixtures/dt/numa-arm64.map",
+            None,
+            None,
+            DtOptions { distance_map: true, ..Default::default() },
+            vec!["--distance-map"],
+        ),
         ("fixtures/dt/small-32bit.map", None, None, patch(&base_1cell), vec!["--base", "fixtures/dt/base-1cell.dtb"]),
     ];
     let n = cases.len();
@@ -115,7 +122,7 @@ fn dtb_equals_the_cli() {
         args.extend(extra);
         same(&format!("dt {:?}", args), &ours, &cli(&args));
     }
-    assert_eq!(n, 11);
+    assert_eq!(n, 12);
 }
 
 #[test]
