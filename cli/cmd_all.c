@@ -36,25 +36,29 @@ struct job {
 	const struct cli_cmd *cmd;
 	const char *opt, *val;	/* one option of the command, or NULL */
 	unsigned int archs;
-	bool direct_only;	/* only when the map has direct ranges */
+	unsigned int only;	/* WITH_*: what the map must have, or 0 */
 };
 
+#define WITH_DIRECT	(1u << 0)	/* direct ranges (DMAR, IVRS, IORT) */
+#define WITH_NODES	(1u << 1)	/* NUMA nodes (SRAT) */
+
 static const struct job jobs[] = {
-	{ "carved.txt", &cli_cmd_show, NULL, NULL, ANY, false },
-	{ "carved.json", &cli_cmd_show, "json", "", ANY, false },
-	{ "slots.json", &cli_cmd_slots, "json", "", ANY, false },
-	{ "memcarve.dtb", &cli_cmd_dt, NULL, NULL, ARM64 | PPC64 | RISCV, false },
+	{ "carved.txt", &cli_cmd_show, NULL, NULL, ANY, 0 },
+	{ "carved.json", &cli_cmd_show, "json", "", ANY, 0 },
+	{ "slots.json", &cli_cmd_slots, "json", "", ANY, 0 },
+	{ "memcarve.dtb", &cli_cmd_dt, NULL, NULL, ARM64 | PPC64 | RISCV, 0 },
 	{ "memcarve.dts", &cli_cmd_dt, "format", "dts", ARM64 | PPC64 | RISCV,
-	  false },
-	{ "iort.aml", &cli_cmd_acpi, "table", "iort", ARM64, true },
-	{ "e820.txt", &cli_cmd_e820, "format", "text", X86, false },
-	{ "e820.bin", &cli_cmd_e820, "format", "table", X86, false },
-	{ "pvh.bin", &cli_cmd_e820, "format", "pvh", X86, false },
-	{ "dmar.aml", &cli_cmd_acpi, "table", "dmar", X86, true },
-	{ "ivrs.aml", &cli_cmd_acpi, "table", "ivrs", X86, true },
-	{ "ssdt.aml", &cli_cmd_acpi, "table", "ssdt", X86, false },
-	{ "cmdline.txt", &cli_cmd_cmdline, "style", "x86", X86, false },
-	{ "cmdline.txt", &cli_cmd_cmdline, "style", "mips", MIPS, false },
+	  0 },
+	{ "iort.aml", &cli_cmd_acpi, "table", "iort", ARM64, WITH_DIRECT },
+	{ "e820.txt", &cli_cmd_e820, "format", "text", X86, 0 },
+	{ "e820.bin", &cli_cmd_e820, "format", "table", X86, 0 },
+	{ "pvh.bin", &cli_cmd_e820, "format", "pvh", X86, 0 },
+	{ "dmar.aml", &cli_cmd_acpi, "table", "dmar", X86, WITH_DIRECT },
+	{ "ivrs.aml", &cli_cmd_acpi, "table", "ivrs", X86, WITH_DIRECT },
+	{ "ssdt.aml", &cli_cmd_acpi, "table", "ssdt", X86, 0 },
+	{ "srat.aml", &cli_cmd_acpi, "table", "srat", X86 | ARM64, WITH_NODES },
+	{ "cmdline.txt", &cli_cmd_cmdline, "style", "x86", X86, 0 },
+	{ "cmdline.txt", &cli_cmd_cmdline, "style", "mips", MIPS, 0 },
 };
 
 #define N_JOBS (sizeof(jobs) / sizeof(jobs[0]))
@@ -168,7 +172,8 @@ static int run_jobs(const struct cli *cli, const char *tmp,
 		    struct mc_map *carved, const char **files, size_t *n_files)
 {
 	unsigned int arch = 1u << mc_map_arch(carved);
-	bool direct = has_direct(carved);
+	unsigned int has = (has_direct(carved) ? WITH_DIRECT : 0) |
+			   (mc_map_is_numa(carved) ? WITH_NODES : 0);
 	char out[4096];
 	int st = EXIT_OK;
 
@@ -176,7 +181,7 @@ static int run_jobs(const struct cli *cli, const char *tmp,
 		const struct job *j = &jobs[i];
 		struct cli c;
 
-		if (!(j->archs & arch) || (j->direct_only && !direct))
+		if (!(j->archs & arch) || (j->only & ~has))
 			continue;
 		snprintf(out, sizeof(out), "%s/%s", tmp, j->file);
 		c = job_cli(cli, j, carved, out);
@@ -291,12 +296,13 @@ const struct cli_cmd cli_cmd_all = {
 	.details =
 		"Carve MAP and write every output its arch uses into DIR:\n"
 		"  every arch  carved.txt, carved.json, slots.json\n"
-		"  arm64       memcarve.dtb, memcarve.dts, iort.aml (with direct ranges)\n"
+		"  arm64       memcarve.dtb, memcarve.dts, iort.aml (with direct ranges),\n"
+		"              srat.aml (with NUMA nodes)\n"
 		"  ppc64       memcarve.dtb, memcarve.dts\n"
 		"  x86_64      e820.txt, e820.bin, pvh.bin (PVH start_info block\n"
 		"              at --start-info-addr), ssdt.aml (PNP0C02 holes),\n"
-		"              cmdline.txt, and dmar.aml and ivrs.aml (with direct\n"
-		"              ranges)\n"
+		"              cmdline.txt, dmar.aml and ivrs.aml (with direct\n"
+		"              ranges), srat.aml (with NUMA nodes)\n"
 		"  mips        cmdline.txt\n"
 		"Each is what the matching command writes with its defaults. All are\n"
 		"built in a directory beside DIR first: if any fails, DIR is left as\n"
