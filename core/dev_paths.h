@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include "internal.h"
+#include "internal/dt-path.h"
 
 /* One input region's paths; the map keeps them sorted by @index. */
 struct mc_dev_paths {
@@ -16,15 +17,6 @@ struct mc_dev_paths {
 	size_t n;
 	const char **path;	/* in the map's arena */
 };
-
-/*
- * Whether @path is a device-tree node path as the DT specification writes
- * one (v0.4, 2.2.1 and 2.2.3): "/" then components "name[@unit]" joined by
- * "/", a name of 1 to 31 characters of 0-9 a-z A-Z , . _ + - starting with
- * a letter, a unit address of one or more of the same characters. Not the
- * root itself: it is no device. On MC_EINVAL, @why says what is wrong.
- */
-int mc_dt_path_check(const char *path, char *why, size_t why_len);
 
 /* The paths of input region @index (NULL, *@n = 0: none). */
 const char *const *mc_dev_paths_of(const struct mc_map *map, size_t index,
