@@ -80,13 +80,6 @@ static size_t n_named(const struct mc_map *map, const struct dt_child *c,
 	return c->in->n_devices + *n_paths;
 }
 
-static int by_key(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int new_phandle(struct mc_map *map, struct dt_iommu *io,
 		       uint32_t *out)
 {
@@ -145,24 +138,38 @@ static int resolve_path(struct mc_map *map, const void *fdt,
 	return why ? refuse(map, MC_EINVAL, c, path, why) : 0;
 }
 
+static int by_ref(const void *a, const void *b)
+{
+	const struct dev_ref *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->child < y->child ? -1 : x->child > y->child;
+}
+
 /* A child naming one device twice (a BDF and its node's path, say). */
 static int twice(struct mc_map *map, const struct dt_child *c,
-		 const uint64_t *key, size_t n)
+		 const struct dev_ref *refs, size_t n)
 {
-	uint64_t *sorted = malloc(n * sizeof(*sorted));
+	struct dev_ref *sorted = malloc(n * sizeof(*sorted));
+	char a[MC_DIAG_MAX / 4], b[MC_DIAG_MAX / 4];
 	int err = 0;
 
 	if (!sorted)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
-	memcpy(sorted, key, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), by_key);
-	for (size_t i = 1; i < n && !err; i++)
-		if (sorted[i] == sorted[i - 1])
-			err = mc_diag_range(map, MC_EINVAL, "region.devices",
-					    c->in, c->first, c->last,
-					    "names one device twice (by BDF "
-					    "and by path, or one node by two "
-					    "paths)");
+	memcpy(sorted, refs, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), by_ref);
+	for (size_t i = 1; i < n && !err; i++) {
+		const struct dev_ref *x = &sorted[i - 1], *y = &sorted[i];
+
+		if (x->key != y->key)
+			continue;
+		dev_name(a, sizeof(a), x->name, x->key & KEY_NODE, &x->pci);
+		dev_name(b, sizeof(b), y->name, y->key & KEY_NODE, &y->pci);
+		err = mc_diag_range(map, MC_EINVAL, "region.devices", c->in,
+				    c->first, c->last, "names one device "
+				    "twice, as %s and as %s", a, b);
+	}
 	free(sorted);
 	return err;
 }
@@ -195,17 +202,9 @@ static int collect_child(struct mc_map *map, const void *fdt,
 	}
 	for (k = 0; k < n && !err; k++)
 		nm->key[i][k] = nm->ref[nm->n + k].key;
+	err = err ? err : twice(map, c, nm->ref + nm->n, n);
 	nm->n += n;
-	return err ? err : twice(map, c, nm->key[i], n);
-}
-
-static int by_ref(const void *a, const void *b)
-{
-	const struct dev_ref *x = a, *y = b;
-
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return x->child < y->child ? -1 : x->child > y->child;
+	return err;
 }
 
 /* Every device the bound children name, once each, sorted by key. */
