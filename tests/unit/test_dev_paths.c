@@ -13,6 +13,7 @@
  * 1 to 31 characters of 0-9 a-z A-Z , . _ + -, starting with a letter, a
  * unit address after one '@', no empty component, not the root.
  */
+#include <unistd.h>
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
 
@@ -298,6 +299,47 @@ static void test_carve_keeps_paths(void **state)
 	mc_map_free(map);
 }
 
+/* "resv FILE devices=..." gives the file's direct ranges the paths too. */
+static void test_resv_statement(void **state)
+{
+	char dir[] = "/tmp/memcarve-paths-XXXXXX", path[64];
+	const char *map_text = RAM "resv host.resv devices=00:02.0,/soc/eth@0\n";
+	const struct mc_region *in;
+	struct mc_map *map = mc_map_new();
+	size_t n, n_paths;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/host.resv", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("0x48000000 0x480fffff direct\n0x8000000 0x80fffff msi\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/vm.map", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(map_text, f);
+	fclose(f);
+	assert_int_equal(mc_map_load_file(map, path), 0);
+	in = mc_map_input(map, &n);
+	assert_int_equal(n, 3);
+	for (size_t i = 1; i < n; i++) {
+		const char *const *p = mc_map_device_paths(map, i, &n_paths);
+		bool direct = in[i].type == MC_RESV_DIRECT;
+
+		assert_int_equal(n_paths, direct ? 1 : 0);
+		assert_int_equal(in[i].n_devices, direct ? 1 : 0);
+		if (direct)
+			assert_string_equal(p[0], "/soc/eth@0");
+	}
+	mc_map_free(map);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/host.resv", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* No ACPI table can name a node: the range is refused, not cut short. */
 static void test_acpi_refuses_paths(void **state)
 {
@@ -340,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_api_refusals),
 		cmocka_unit_test(test_set_uncarves),
 		cmocka_unit_test(test_carve_keeps_paths),
+		cmocka_unit_test(test_resv_statement),
 		cmocka_unit_test(test_acpi_refuses_paths),
 	};
 
