@@ -213,7 +213,8 @@ static int segment_of(const struct dt_pci_bridges *list, int bridge)
 bool dt_iommu_pci_node(const void *fdt, const struct dt_pci_bridges *list,
 		       int node, struct mc_pci_dev *pci, const char **why)
 {
-	int bridge = fdt_parent_offset(fdt, node), segment, len;
+	int bridge = fdt_parent_offset(fdt, node), len;
+	int segment = segment_of(list, bridge);
 	const fdt32_t *reg;
 
 	*why = NULL;
@@ -228,7 +229,7 @@ bool dt_iommu_pci_node(const void *fdt, const struct dt_pci_bridges *list,
 		*why = "it sits under a PCI host bridge without a 5-cell reg, "
 		       "so Linux gives it to no PCI function "
 		       "(of_pci_find_child_device())";
-	else if ((segment = segment_of(list, bridge)) < 0)
+	else if (segment < 0)
 		*why = "its host bridge has no linux,pci-domain and is not "
 		       "the only one, so its PCI segment is not known";
 	if (*why)
