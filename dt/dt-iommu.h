@@ -162,6 +162,12 @@ const char *dt_iommu_node_find(const void *fdt, int node,
 bool dt_iommu_node_cells(const void *fdt, int parent, unsigned int *ac,
 			 unsigned int *sc);
 
+/*
+ * iommu_write.c: child @child's iommu-addresses for a range of @size bytes,
+ * in io->scratch; returns its length.
+ */
+size_t dt_iommu_value(const struct dt_iommu *io, size_t child,
+		      uint64_t size);
 /* iommu_write.c: hooks of write.c's walk; no-ops when @io is NULL. */
 void dt_iommu_child_props(struct dt_out *o, const struct dt_iommu *io,
 			  size_t child, uint64_t first, uint64_t last);

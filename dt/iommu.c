@@ -18,9 +18,10 @@
  * Refused, with the reason, when the kernel would ignore the binding:
  * the device could not be found or sits behind no IOMMU (iommu_pci.c,
  * iommu_node.c), a path names no node of the base,
- * or the range cannot be translated on the way to the root
+ * the range cannot be translated on the way to the root
  * (iommu_dma.c: each entry holds the bus address whose translation is
- * the child's reg).
+ * the child's reg), or Linux would misread a child's entries (its loop
+ * steps over other devices' entries a cell at a time).
  * Each distinct device is resolved once and every lookup is a binary
  * search, so a map of many ranges and devices plans in O(n log n).
  */
@@ -454,6 +455,73 @@ static int size_scratch(struct mc_map *map, const void *fdt,
 					       "out of memory");
 }
 
+/*
+ * Linux's loop over iommu-addresses (of_iommu_get_resv_regions()) steps
+ * over an entry of another device one cell at a time, reading each cell
+ * as a phandle: a cell of another device's entry equal to @dev's phandle
+ * would be read as @dev's entry, from the wrong place. Whether it reaches
+ * @dev's own entries (at @starts, @n of them) without one.
+ */
+static bool read_right(const unsigned char *v, size_t cells,
+		       const struct dt_iommu *io, const size_t *dev_of,
+		       size_t n, size_t dev)
+{
+	size_t at = 0, entry = 0, start = 0;
+
+	while (at < cells) {
+		/* the entry holding cell @at, and where it starts */
+		while (entry < n && start + dt_iommu_entry_cells(
+				&io->dev[dev_of[entry]]) <= at) {
+			start += dt_iommu_entry_cells(&io->dev[dev_of[entry]]);
+			entry++;
+		}
+		if (fdt32_ld((const fdt32_t *)(const void *)(v + 4 * at)) !=
+		    io->dev[dev].phandle) {
+			at++;
+			continue;
+		}
+		if (at != start || dev_of[entry] != dev)
+			return false;
+		at += dt_iommu_entry_cells(&io->dev[dev]);
+	}
+	return true;
+}
+
+/* Each child's entries as Linux reads them for each of its devices. */
+static int check_reading(struct mc_map *map, const struct dt_plan *plan,
+			 struct dt_iommu *io)
+{
+	char name[MC_DIAG_MAX / 4];
+
+	for (size_t i = 0; i < plan->n_children; i++) {
+		const struct dt_child *c = &plan->children[i];
+		size_t n = io->n_child_dev[i], len;
+
+		if (n < 2)
+			continue;
+		len = dt_iommu_value(io, i, c->last - c->first + 1);
+		for (size_t d = 0; d < n; d++) {
+			const struct dt_iommu_dev *dev =
+				&io->dev[io->child_dev[i][d]];
+
+			if (read_right(io->scratch, len / 4, io,
+				       io->child_dev[i], n,
+				       io->child_dev[i][d]))
+				continue;
+			dev_name(name, sizeof(name), dev->name, dev->platform,
+				 &dev->pci);
+			return refuse(map, MC_EINVAL, c, name,
+				      "Linux steps over another device's "
+				      "iommu-addresses entry one cell at a "
+				      "time (of_iommu_get_resv_regions()) and "
+				      "would read one of its cells as this "
+				      "device's phandle; give the device a "
+				      "range of its own");
+		}
+	}
+	return 0;
+}
+
 int dt_iommu_plan(struct mc_map *map, const struct dt_base *base,
 		  const struct dt_plan *plan, struct dt_iommu *io)
 {
@@ -487,7 +555,9 @@ int dt_iommu_plan(struct mc_map *map, const struct dt_base *base,
 	free(bridges.bridge);
 	if (!err)
 		err = index_devices(map, io);
-	return err ? err : size_scratch(map, base->fdt, io);
+	if (!err)
+		err = size_scratch(map, base->fdt, io);
+	return err ? err : check_reading(map, plan, io);
 }
 
 /*

@@ -81,20 +81,27 @@ static unsigned char *entry(unsigned char *e, const struct dt_iommu_dev *dev,
 	return put_cells(e, dev->sc, size);
 }
 
+size_t dt_iommu_value(const struct dt_iommu *io, size_t child,
+		      uint64_t size)
+{
+	unsigned char *e = io->scratch;
+
+	for (size_t i = 0; i < io->n_child_dev[child]; i++)
+		e = entry(e, &io->dev[io->child_dev[child][i]],
+			  io->child_bus[child][i], size);
+	return (size_t)(e - io->scratch);
+}
+
 void dt_iommu_child_props(struct dt_out *o, const struct dt_iommu *io,
 			  size_t child, uint64_t first, uint64_t last)
 {
-	uint64_t size = last - first + 1;
-	unsigned char *e = io ? io->scratch : NULL;
+	size_t len;
 
 	if (!io || child >= io->n_children || !io->phandle[child])
 		return;
 	prop_u32(o, "phandle", io->phandle[child]);
-	for (size_t i = 0; i < io->n_child_dev[child]; i++)
-		e = entry(e, &io->dev[io->child_dev[child][i]],
-			  io->child_bus[child][i], size);
-	dt_out_prop(o, "iommu-addresses", io->scratch,
-		    (size_t)(e - io->scratch));
+	len = dt_iommu_value(io, child, last - first + 1);
+	dt_out_prop(o, "iommu-addresses", io->scratch, len);
 }
 
 /* @old: the base's memory-region (@len bytes), kept first. */

@@ -5,11 +5,11 @@
  * rules restated here from its sources rather than taken from dt/:
  *
  *   of_iommu_get_resv_regions()   each phandle of a device node's
- *       memory-region is a /reserved-memory child; each of that child's
- *       iommu-addresses entries whose phandle is the device's node holds
+ *       memory-region is a /reserved-memory child; its iommu-addresses is
+ *       read a cell at a time until a cell is the device's phandle, then
  *       an address and a size in the cells of the device's parent (a PCI
- *       host bridge: 3 and 2), and is a direct region for that device
- *       when its translation equals the child's reg;
+ *       host bridge: 3 and 2) follow, a direct region for that device
+ *       when their translation equals the child's reg;
  *   of_translate_dma_region()     the address goes up from the device's
  *       parent: at each bus node below the root, an absent or empty
  *       dma-ranges is 1:1, else one window maps it to the parent's
@@ -137,17 +137,20 @@ static void entries(const void *fdt, int node, int child, struct pairs *out)
 		return;
 	first = read_cells(reg, ac);
 	size = read_cells(reg + ac, sc);
+	/* Linux's loop: a cell that is not @node's phandle is stepped over */
 	while (at < len / 4) {
-		int dev = fdt_node_offset_by_phandle(fdt, fdt32_ld(v + at));
-		int parent = fdt_parent_offset(fdt, dev);
+		int dev = fdt_node_offset_by_phandle(fdt, fdt32_ld(v + at++));
+		int parent = fdt_parent_offset(fdt, node);
 		unsigned int na = cells(fdt, parent, "#address-cells", 2);
 		unsigned int ns = cells(fdt, parent, "#size-cells", 1);
 		bool pci = pci_bus(fdt, parent);
-		uint64_t addr = read_cells(v + at + 1 + pci, na - pci);
+		uint64_t addr;
 
-		assert_true(dev >= 0);
-		if (dev == node && translate(fdt, node, &addr) &&
-		    addr == first && read_cells(v + at + 1 + na, ns) == size) {
+		if (dev != node)
+			continue;
+		addr = read_cells(v + at + pci, na - pci);
+		if (translate(fdt, node, &addr) && addr == first &&
+		    read_cells(v + at + na, ns) == size) {
 			struct pair *p = &out->v[out->n++];
 
 			assert_true(out->n <= MAX_PAIRS);
@@ -155,7 +158,7 @@ static void entries(const void *fdt, int node, int child, struct pairs *out)
 			p->last = first + size - 1;
 			name_of(fdt, node, p->dev, sizeof(p->dev));
 		}
-		at += 1 + (int)(na + ns);
+		at += (int)(na + ns);
 	}
 }
 
@@ -439,6 +442,17 @@ static void test_refused_where_linux_would_ignore_it(void **state)
 
 	fdt = base_copy();
 	refused(fdt, "/soc", MC_EINVAL, "no iommus property");
+
+	/*
+	 * Linux steps over the ethernet's entry <phandle 0x8000000 0x100000>
+	 * a cell at a time: with that phandle, the virtio node would read
+	 * the ethernet's bus address as its own entry.
+	 */
+	fdt = base_copy();
+	fdt_setprop_u32(fdt, node(fdt, "/virtio_mmio@a000000"), "phandle",
+			0x8000000);
+	refused(fdt, "/soc/ethernet@ff0c0000,/virtio_mmio@a000000",
+		MC_EINVAL, "one cell at a time");
 }
 
 /* An existing phandle is used, not doubled; a new one follows the base's. */
