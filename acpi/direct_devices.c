@@ -14,14 +14,40 @@
  *    never a default for a range that names none.
  *
  * Host sources (reserved_regions, VFIO) carry no devices: the diagnostic
- * names the range where it came from and says how to give them.
+ * names the range where it came from and says how to give them. None of
+ * the three names a device-tree node (mc_map_set_device_paths()): a range
+ * that does is refused, not described for fewer devices than it serves.
  */
 #include "acpi.h"
+
+static int dt_paths(struct mc_map *map, const struct acpi_range *a,
+		    enum mc_acpi_table table)
+{
+	size_t n_in, n;
+	const struct mc_region *in = mc_map_input(map, &n_in);
+	const char *const *path = mc_map_device_paths(map,
+						      (size_t)(a->r - in), &n);
+
+	if (!n)
+		return 0;
+	return acpi_range_report(map, MC_EINVAL, "region.devices", a,
+				 "devices=%s: a device-tree node path, which "
+				 "%s cannot name (it names PCI devices%s); "
+				 "name the device by its BDF for an ACPI guest",
+				 path[0],
+				 table == MC_ACPI_DMAR ? "an RMRR" :
+				 table == MC_ACPI_IVRS ? "an IVMD" :
+							 "an IORT RMR",
+				 table == MC_ACPI_IORT ? " and stream IDs" : "");
+}
 
 int acpi_check_devices(struct mc_map *map, const struct acpi_range *a,
 		       enum mc_acpi_table table)
 {
 	bool all = a->flags & MC_F_ALL_DEVICES;
+
+	if (dt_paths(map, a, table))
+		return MC_EINVAL;
 
 	if (table == MC_ACPI_IVRS)
 		return a->n_devices || all ? 0 :

@@ -45,6 +45,12 @@ static int list_item(const char *opt, const char *key, const char *item,
 		r->o.n_devices++;
 		return EXIT_OK;
 	}
+	/* the option's list is split at every comma, a unit address's too */
+	if (!strcmp(key, "devices") && item[0] == '/')
+		return cli_error(EXIT_USAGE, "--%s: devices=: '%s' is a "
+				 "device-tree node path, which --%s does not "
+				 "take; name it on the map's statement 'resv "
+				 "FILE devices=...'", opt, item, opt);
 	if (!strcmp(key, "sids") && !mc_parse_number(item, &v) &&
 	    v <= UINT32_MAX) {
 		r->sids[r->o.n_sids++] = (uint32_t)v;

@@ -101,6 +101,8 @@ void meaning_of(struct meaning *m, const struct piece *p, unsigned int says)
 	if (says & SAYS_DEVICES) {
 		m->devices = p->in->devices;
 		m->n_devices = p->in->n_devices;
+		m->paths = p->paths;
+		m->n_paths = p->n_paths;
 	}
 	if (says & SAYS_SIDS)
 		take_sids(m, p->in, says);
@@ -114,6 +116,11 @@ static bool same_devices(const struct meaning *a, const struct meaning *b)
 		if (a->devices[i].segment != b->devices[i].segment ||
 		    a->devices[i].bus != b->devices[i].bus ||
 		    a->devices[i].devfn != b->devices[i].devfn)
+			return false;
+	if (a->n_paths != b->n_paths)
+		return false;
+	for (size_t i = 0; i < a->n_paths; i++)
+		if (strcmp(a->paths[i], b->paths[i]) != 0)
 			return false;
 	return true;
 }
@@ -168,6 +175,9 @@ void meaning_print(struct cli_buf *b, const struct meaning *m)
 		cli_buf_printf(b, "%s%04x:%02x:%02x.%u", i ? "," : ", devices=",
 			       m->devices[i].segment, m->devices[i].bus,
 			       m->devices[i].devfn >> 3, m->devices[i].devfn & 7);
+	for (size_t i = 0; i < m->n_paths; i++)
+		cli_buf_printf(b, "%s%s", i || m->n_devices ? "," : ", devices=",
+			       m->paths[i]);
 	for (size_t i = 0; i < m->n_sids; i++)
 		cli_buf_printf(b, "%s0x%" PRIx32, i ? "," : ", sids=",
 			       m->sids[i]);

@@ -19,6 +19,8 @@ struct meaning {
 	const char *name;	/* NULL: none, or not compared */
 	const struct mc_pci_dev *devices;
 	size_t n_devices;
+	const char *const *paths;	/* DT node paths, with devices */
+	size_t n_paths;
 	uint32_t sids[MEANING_MAX_IDS];
 	size_t n_sids;
 };

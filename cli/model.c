@@ -351,6 +351,7 @@ void model_piece(const struct mc_map *map, size_t i, struct piece *p)
 	p->type = r->type;
 	p->flags = r->flags;
 	p->in = &mc_map_input(map, &n)[r->origin];
+	p->paths = mc_map_device_paths(map, r->origin, &p->n_paths);
 }
 
 const char *model_kind_label(enum mc_kind kind, enum mc_resv_type type,

@@ -82,6 +82,8 @@ struct piece {
 	enum mc_resv_type type;
 	unsigned int flags;	/* MC_F_*, input and result */
 	const struct mc_region *in;	/* name, devices, sids, access */
+	const char *const *paths;	/* DT node paths of its devices */
+	size_t n_paths;
 };
 
 size_t model_piece_count(const struct mc_map *map);

@@ -118,7 +118,8 @@ static void put_range(struct cli_buf *b, uint64_t first, uint64_t last)
 static void put_meaning(struct cli_buf *b, const struct mc_region *r,
 			unsigned int flags)
 {
-	struct piece p = { r->first, r->last, r->kind, r->type, flags, r };
+	struct piece p = { .first = r->first, .last = r->last, .kind = r->kind,
+			   .type = r->type, .flags = flags, .in = r };
 	struct meaning m;
 	struct cli_buf text = { 0 };
 

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "carve.h"
+#include "dev_paths.h"
 #include "internal/array.h"
 
 /* struct mc_piece is an array element of the 1.0 ABI: its layout is fixed. */
@@ -387,18 +388,25 @@ static int join_span(struct sweep *s, struct span *cur, const struct span *v,
 {
 	const struct mc_region *a = &s->map->in[cur->idx];
 	const struct mc_region *b = &s->map->in[v->idx];
+	/* DT node paths are devices too (dev_paths.h) */
+	size_t pa = 0, pb = 0;
+	bool same_paths = mc_dev_paths_same(s->map, cur->idx, v->idx);
 
+	mc_dev_paths_of(s->map, cur->idx, &pa);
+	mc_dev_paths_of(s->map, v->idx, &pb);
 	if (b->first < *lo)
 		*lo = b->first;
 	if (b->last > *hi)
 		*hi = b->last;
-	if (adds_nothing(b, a) && contains(a, *lo, *hi))
+	if (adds_nothing(b, a) && (!pb || same_paths) &&
+	    contains(a, *lo, *hi))
 		return 0;
-	if (adds_nothing(a, b) && contains(b, *lo, *hi)) {
+	if (adds_nothing(a, b) && (!pa || same_paths) &&
+	    contains(b, *lo, *hi)) {
 		*cur = *v;	/* its extent: it may not be rounded */
 		return 0;
 	}
-	if (is_bare(a) != is_bare(b))
+	if ((is_bare(a) && !pa) != (is_bare(b) && !pb))
 		return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
 				"only a range that contains the other can "
 				"give it devices and attributes");
@@ -407,7 +415,7 @@ static int join_span(struct sweep *s, struct span *cur, const struct span *v,
 	if (cur->pol != v->pol)
 		return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
 				"the two have different policies");
-	if (!same_devices(a, b))
+	if (!same_devices(a, b) || !same_paths)
 		return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
 				"the two serve different devices");
 	return 0;

@@ -24,6 +24,7 @@
  * pointers stay put as it grows (chunks are never moved).
  */
 struct mc_arena_chunk;
+struct mc_dev_paths;
 struct mc_arena {
 	struct mc_arena_chunk *head;
 };
@@ -48,6 +49,8 @@ struct mc_map {
 	size_t n_node_regions;		/* with MC_F_NODE: the map is NUMA */
 	unsigned int n_api_adds;	/* mc_map_add() calls: the N of #N */
 	const char *last_source;	/* the source interned last */
+	struct mc_dev_paths *paths;	/* DT node paths (dev_paths.h) */
+	size_t n_paths, cap_paths;
 
 	bool carved;
 	struct mc_piece *out;		/* carved result */

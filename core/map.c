@@ -38,6 +38,7 @@ void mc_map_free(struct mc_map *map)
 	mc_map_clear_errors(map);
 	free(map->in);
 	free(map->dist);
+	free(map->paths);
 	mc_arena_free(&map->arena);
 	free(map);
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include "internal.h"
 #include "internal/names.h"
+#include "dev_paths.h"
+#include "internal/region.h"
 #include "resv_devices.h"
 
 #define MAX_TOKENS 64
@@ -25,6 +27,8 @@ struct parser {
 struct attrs {
 	struct mc_region r;
 	struct mc_pci_dev *devices;
+	char **paths;		/* DT node paths, in the line (dev_paths.h) */
+	size_t n_paths;
 	uint32_t *sids;
 	unsigned int seen;	/* bit per attribute key, for duplicates */
 };
@@ -152,10 +156,49 @@ static char **list_items(struct parser *p, const char *field, char *val,
 	return items;
 }
 
+/*
+ * devices=: "all" alone, or PCI devices [segment:]bus:dev.fn and
+ * device-tree node paths, mixed. A comma also joins the parts of a unit
+ * address ("/pcie@10000000/pci@1,0"), so each comma-separated piece is
+ * read as: one starting with '/' begins a path; one holding ':' is a PCI
+ * device (a BDF always has one, a node name never: DT spec 2.2.1); any
+ * other piece continues the path before it, its comma kept.
+ */
+static int device_piece(struct parser *p, struct attrs *a, char *piece,
+			bool *in_path)
+{
+	if (piece[0] == '/') {
+		a->paths[a->n_paths++] = piece;
+		*in_path = true;
+		return 0;
+	}
+	if (strchr(piece, ':')) {
+		*in_path = false;
+		if (mc_pci_dev_parse(piece, &a->devices[a->r.n_devices]))
+			return fail(p, MC_EINVAL, "devices=",
+				    "'%s' is not a PCI device "
+				    "[segment:]bus:dev.fn (hex)", piece);
+		a->r.n_devices++;
+		return 0;
+	}
+	if (*in_path) {
+		piece[-1] = ',';	/* split_list()'s NUL: the path goes on */
+		return 0;
+	}
+	if (strcmp(piece, "all") == 0)
+		return fail(p, MC_EINVAL, "devices=",
+			    "'all' (every device) stands alone, not in a "
+			    "list%s", "");
+	return fail(p, MC_EINVAL, "devices=",
+		    "'%s' is not a PCI device [segment:]bus:dev.fn (hex) or a "
+		    "device-tree node path (/...)", piece);
+}
+
 static int devices_attr(struct parser *p, struct attrs *a, char *val)
 {
 	size_t n;
-	char **item = list_items(p, "devices=", val, &n);
+	char **item = list_items(p, "devices=", val, &n), why[MC_LINE_MAX];
+	bool in_path = false;
 	int err = 0;
 
 	if (!item)
@@ -167,17 +210,38 @@ static int devices_attr(struct parser *p, struct attrs *a, char *val)
 		return 0;
 	}
 	a->devices = calloc(n, sizeof(*a->devices));
-	if (!a->devices)
+	a->paths = calloc(n, sizeof(*a->paths));
+	if (!a->devices || !a->paths)
 		err = fail(p, MC_ENOMEM, "devices=", "out of memory%s", "");
 	for (size_t i = 0; !err && i < n; i++)
-		if (mc_pci_dev_parse(item[i], &a->devices[i]))
-			err = fail(p, MC_EINVAL, "devices=",
-				   "'%s' is not a PCI device [segment:]bus:dev.fn (hex)",
-				   item[i]);
+		err = device_piece(p, a, item[i], &in_path);
+	for (size_t i = 0; !err && i < a->n_paths; i++)
+		if (mc_dt_path_check(a->paths[i], why, sizeof(why)))
+			err = fail(p, MC_EINVAL, "devices=", "%s", why);
 	free(item);
 	a->r.devices = a->devices;
-	a->r.n_devices = n;
 	return err;
+}
+
+/*
+ * Paths stand beside the region (dev_paths.h): checked before it is
+ * added, given to it after.
+ */
+static int paths_fit(struct parser *p, const struct attrs *a)
+{
+	if (a->n_paths && !mc_is_direct(a->r.kind, a->r.type))
+		return fail(p, MC_EINVAL, "devices=",
+			    "only direct and direct-relaxable ranges take "
+			    "devices=%s", "");
+	return 0;
+}
+
+static int put_paths(struct parser *p, const struct attrs *a, size_t index)
+{
+	if (mc_dev_paths_put(p->map, index, (const char *const *)a->paths,
+			     a->n_paths))
+		return fail(p, MC_ENOMEM, "devices=", "out of memory%s", "");
+	return 0;
 }
 
 static int sids_attr(struct parser *p, struct attrs *a, char *val)
@@ -416,11 +480,16 @@ static int region(struct parser *p, enum mc_kind kind, char **tok, int n)
 			      "%s+%s wraps past 2^64", tok[1], tok[2]);
 	for (int i = 3; !err && i < n; i++)
 		err = attribute(p, &a, tok[i]);
+	if (!err)
+		err = paths_fit(p, &a);
 	if (!err) {
 		a.r.last = a.r.first + (size - 1);
 		err = mc_map_add_from(p->map, &a.r, p->src, p->line);
 	}
+	if (!err && a.n_paths)
+		err = put_paths(p, &a, p->map->n_in - 1);
 	free(a.devices);
+	free(a.paths);
 	free(a.sids);
 	return err;
 }
@@ -435,6 +504,7 @@ static int resv_include(struct parser *p, char **tok, int n)
 	struct attrs a = { .r = { .kind = MC_RESERVED,
 				  .type = MC_RESV_DIRECT } };
 	struct mc_resv_opts o;
+	size_t added = p->map->n_in;
 	int err = 0;
 
 	if (n < 2)
@@ -463,7 +533,13 @@ static int resv_include(struct parser *p, char **tok, int n)
 		o.flags = a.r.flags & MC_F_ALL_DEVICES;
 		err = mc_resv_statement(p->map, p->src, p->line, tok[1], &o);
 	}
+	/* the file's direct ranges serve the nodes too */
+	for (; !err && a.n_paths && added < p->map->n_in; added++)
+		if (mc_is_direct(p->map->in[added].kind,
+				 p->map->in[added].type))
+			err = put_paths(p, &a, added);
 	free(a.devices);
+	free(a.paths);
 	free(a.sids);
 	return err;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dev_paths.h"
 #include "internal.h"
 #include "internal/diag.h"
 
@@ -78,8 +79,17 @@ static void put_attrs(struct line *l, const struct mc_region *r)
 		line_add(l, " name=%s", r->name);
 }
 
-static void put_flags(struct line *l, const struct mc_region *r)
+/*
+ * devices=: the PCI devices, then the DT node paths of input region
+ * @index (dev_paths.h), which the parser tells apart (each path starts
+ * with '/', a BDF holds ':').
+ */
+static void put_flags(struct line *l, const struct mc_map *map,
+		      const struct mc_region *r, size_t index)
 {
+	size_t n_paths;
+	const char *const *paths = mc_dev_paths_of(map, index, &n_paths);
+
 	if (r->flags & MC_F_REUSABLE)
 		line_add(l, " reusable");
 	if (r->flags & MC_F_READONLY)
@@ -100,6 +110,9 @@ static void put_flags(struct line *l, const struct mc_region *r)
 		line_add(l, "%s%04x:%02x:%02x.%u", i ? "," : " devices=",
 			 d->segment, d->bus, d->devfn >> 3, d->devfn & 7);
 	}
+	for (size_t i = 0; i < n_paths; i++)
+		line_add(l, "%s%s", i || r->n_devices ? "," : " devices=",
+			 paths[i]);
 	for (size_t i = 0; i < r->n_sids; i++)
 		line_add(l, "%s0x%" PRIx32, i ? "," : " sids=", r->sids[i]);
 }
@@ -149,7 +162,7 @@ static int input_line(struct mc_map *map, struct sink *s, struct line *l,
 		line_add(l, " policy=%s", mc_policy_name(r->policy));
 	if (r->align)
 		line_add(l, " align=0x%" PRIx64, r->align);
-	put_flags(l, r);
+	put_flags(l, map, r, i);
 	return emit(map, s, l, MC_MAP_INPUT, i);
 }
 
@@ -275,7 +288,7 @@ static int result_line(struct mc_map *map, struct sink *s, struct line *l,
 	put_attrs(l, in);
 	if (r[i].flags & MC_F_BACKED)
 		line_add(l, " policy=overlay");
-	put_flags(l, in);
+	put_flags(l, map, in, r[i].origin);
 	return emit(map, s, l, MC_MAP_RESULT, i);
 }
 

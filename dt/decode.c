@@ -81,6 +81,21 @@ static int memory_nodes(struct decoder *d, const struct dt_scan *s,
 	return err;
 }
 
+/* The nodes a child's binding names by path, on each range it added. */
+static int add_paths(struct decoder *d, size_t from,
+		     const struct dt_iommu_names *names)
+{
+	size_t n_in;
+	int err = 0;
+
+	mc_map_input(d->map, &n_in);
+	for (size_t i = from; i < n_in && !err; i++)
+		err = mc_map_set_device_paths(d->map, i,
+					      (const char *const *)names->paths,
+					      names->n_paths);
+	return err;
+}
+
 /* The children of the first reserved-memory, as fdt_subnode_offset() finds. */
 static int resv_children(struct decoder *d, const struct dt_scan *s)
 {
@@ -93,8 +108,9 @@ static int resv_children(struct decoder *d, const struct dt_scan *s)
 	for (size_t i = parent + 1; i < s->n_node && !err; i++) {
 		const struct dt_node *n = &s->node[i];
 		struct mc_region r = { .kind = MC_RESERVED };
-		struct mc_pci_dev *devs = NULL;
+		struct dt_iommu_names names = { 0 };
 		char name[DT_NODE_NAME_LEN];
+		size_t before = 0;
 
 		if (n->parent != (int)parent || !dt_node_available(n))
 			continue;
@@ -107,10 +123,13 @@ static int resv_children(struct decoder *d, const struct dt_scan *s)
 		if (!n->no_map)
 			r.policy = MC_POLICY_OVERLAY;
 		err = dt_iommu_decode(d->map, d->fdt, n->offset, d->ac, d->sc,
-				      &r, &devs, &ix);
+				      &r, &names, &ix);
+		mc_map_input(d->map, &before);
 		if (!err)
 			err = add_reg(d, n, &r);
-		free(devs);
+		if (!err && names.n_paths)
+			err = add_paths(d, before, &names);
+		dt_iommu_names_free(&names);
 	}
 	dt_iommu_index_free(&ix);
 	return err;

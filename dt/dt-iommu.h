@@ -62,13 +62,22 @@ bool dt_dma_to_bus(const void *fdt, const struct dt_dma_path *path,
 bool dt_dma_to_cpu(const void *fdt, const struct dt_dma_path *path,
 		   uint64_t bus, uint64_t len, uint64_t *cpu);
 
-/* One device node the binding names. */
+/*
+ * One device node the binding names: a PCI function (by BDF, or by the
+ * path of its node under a host bridge) or any other node (by path; a
+ * platform device to Linux).
+ */
 struct dt_iommu_dev {
 	int node;		/* its offset in the base, or -1: we add it */
-	int bridge;		/* the host bridge (offset) it sits under */
-	int bridge_end;		/* the offset of that bridge's FDT_END_NODE */
+	int bridge;		/* PCI: the host bridge (offset) it sits under */
+	int bridge_end;		/* PCI: the offset of that bridge's
+				   FDT_END_NODE */
 	struct dt_dma_path path;	/* its DMA addresses' way to the root */
+	bool platform;		/* not a PCI function: @pci is unused */
 	struct mc_pci_dev pci;	/* the device */
+	const char *name;	/* the path it was named by, or NULL */
+	unsigned int ac, sc;	/* cells of an entry's address and size:
+				   its parent's (PCI: 3 and 2) */
 	uint32_t phandle;	/* existing or new */
 	bool new_phandle;	/* we write its "phandle" */
 	uint32_t *regions;	/* phandles its memory-region gains */
@@ -102,13 +111,18 @@ struct dt_iommu {
 	size_t scratch_len;
 };
 
-/* Cells of one iommu-addresses entry: phandle, PCI address, size. */
-#define DT_IOMMU_ENTRY_CELLS (1 + 3 + 2)
+/* Cells of one iommu-addresses entry: phandle, address, size. */
+static inline size_t dt_iommu_entry_cells(const struct dt_iommu_dev *dev)
+{
+	return 1 + (size_t)dev->ac + dev->sc;
+}
 
 /* iommu.c */
 int dt_iommu_plan(struct mc_map *map, const struct dt_base *base,
 		  const struct dt_plan *plan, struct dt_iommu *io);
 void dt_iommu_free(struct dt_iommu *io);
+/* Fresh mode: refuse a range that names a node by its path. */
+int dt_iommu_fresh(struct mc_map *map);
 
 /* iommu_pci.c: the base's host bridges, found once. */
 struct dt_pci_bridge {
@@ -121,13 +135,39 @@ struct dt_pci_bridges {
 	size_t n;
 };
 
+/* A PCI bus node (device_type "pci"); an available node (status). */
+bool dt_pci_bus(const void *fdt, int node);
+bool dt_iommu_available(const void *fdt, int node);
 int dt_iommu_pci_bridges(const void *fdt, struct dt_pci_bridges *list);
 /* NULL, or why Linux would ignore the binding for @pci (a literal). */
 const char *dt_iommu_pci_find(const void *fdt,
 			      const struct dt_pci_bridges *list,
 			      const struct mc_pci_dev *pci,
 			      struct dt_iommu_dev *dev);
+/*
+ * Node @node as Linux sees it: a PCI function on a host bridge's root bus
+ * (true, *@pci set), or not one (false). *@why is set (a literal) when it
+ * sits under a PCI bus but is no function Linux can be found to give it.
+ */
+bool dt_iommu_pci_node(const void *fdt, const struct dt_pci_bridges *list,
+		       int node, struct mc_pci_dev *pci, const char **why);
 
+/*
+ * iommu_node.c: the node of a device that is no PCI function. NULL, or
+ * why Linux would ignore the binding for it (a literal).
+ */
+const char *dt_iommu_node_find(const void *fdt, int node,
+			       struct dt_iommu_dev *dev);
+/* An entry's cells for the children of @parent (1 or 2 each), or false. */
+bool dt_iommu_node_cells(const void *fdt, int parent, unsigned int *ac,
+			 unsigned int *sc);
+
+/*
+ * iommu_write.c: child @child's iommu-addresses for a range of @size bytes,
+ * in io->scratch; returns its length.
+ */
+size_t dt_iommu_value(const struct dt_iommu *io, size_t child,
+		      uint64_t size);
 /* iommu_write.c: hooks of write.c's walk; no-ops when @io is NULL. */
 void dt_iommu_child_props(struct dt_out *o, const struct dt_iommu *io,
 			  size_t child, uint64_t first, uint64_t last);
@@ -149,17 +189,31 @@ struct dt_iommu_index {
 	struct dt_phandle_node {
 		uint32_t phandle;
 		int node;
-		int state;	/* 0 not read yet, 1 a PCI function, -1 not */
+		int state;	/* 0 not read yet, 1 a PCI function, 2 another
+				   device, -1 neither */
 		struct mc_pci_dev pci;
-		struct dt_dma_path *path;	/* state 1: its way up */
+		unsigned int ac, sc;	/* an entry's cells for it */
+		struct dt_dma_path *path;	/* state 1, 2: its way up */
 	} *e;
 	size_t n;
 	bool built;
 };
 
+/*
+ * What a child's binding names: its PCI functions (*@devs, r->devices)
+ * and the paths of its other nodes (the caller gives them to the map with
+ * mc_map_set_device_paths()). dt_iommu_names_free() frees both.
+ */
+struct dt_iommu_names {
+	struct mc_pci_dev *devs;
+	char **paths;
+	size_t n_paths;
+};
+
 int dt_iommu_decode(struct mc_map *map, const void *fdt, int child,
 		    unsigned int ac, unsigned int sc, struct mc_region *r,
-		    struct mc_pci_dev **devs, struct dt_iommu_index *ix);
+		    struct dt_iommu_names *names, struct dt_iommu_index *ix);
+void dt_iommu_names_free(struct dt_iommu_names *names);
 void dt_iommu_index_free(struct dt_iommu_index *ix);
 
 #endif /* MC_DT_IOMMU_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * iommu_dma.c - a PCI function's DMA addresses, as Linux translates them.
+ * iommu_dma.c - a device's DMA addresses, as Linux translates them.
  *
  * of_translate_dma_region() (drivers/of/address.c) turns an
  * iommu-addresses entry into a CPU address by walking from the device up
@@ -11,7 +11,10 @@
  * #address-cells), N's #size-cells long. Each level holds the address in
  * the parent's cells, so a 1-cell level cuts it to 32 bits.
  *
- * The path is read once per device (dt_dma_path()); dt_dma_to_bus() runs
+ * @bridge is the device's parent: a PCI host bridge, whose child
+ * addresses are PCI's three cells, or any other bus node (a platform
+ * device's). The path is read once per device (dt_dma_path());
+ * dt_dma_to_bus() runs
  * it backwards for the writer (the bus address whose translation is the
  * range), dt_dma_to_cpu() forwards for the decoder. A range must fit in
  * one window at every level, else it is refused: Linux translates only
@@ -48,7 +51,7 @@ int dt_dma_path(const void *fdt, int bridge, struct dt_dma_path *path)
 			.ac = cells_of(fdt, node, "#address-cells", 2),
 			.sc = cells_of(fdt, node, "#size-cells", 1),
 			.pac = cells_of(fdt, parent, "#address-cells", 2),
-			.pci = node == bridge,
+			.pci = node == bridge && dt_pci_bus(fdt, node),
 		};
 		node = parent;
 	}

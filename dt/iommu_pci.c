@@ -24,14 +24,16 @@
 #include "dt-internal.h"
 #include "dt-iommu.h"
 
-static bool is_pci_bus(const void *fdt, int node)
+bool dt_pci_bus(const void *fdt, int node)
 {
-	const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+	const char *type = node >= 0 ?
+				   fdt_getprop(fdt, node, "device_type", NULL) :
+				   NULL;
 
 	return type && strcmp(type, "pci") == 0;
 }
 
-static bool available(const void *fdt, int node)
+bool dt_iommu_available(const void *fdt, int node)
 {
 	const char *s = fdt_getprop(fdt, node, "status", NULL);
 
@@ -49,8 +51,8 @@ int dt_iommu_pci_bridges(const void *fdt, struct dt_pci_bridges *list)
 		const fdt32_t *dom;
 		int len;
 
-		if (!is_pci_bus(fdt, node) ||
-		    is_pci_bus(fdt, fdt_parent_offset(fdt, node)))
+		if (!dt_pci_bus(fdt, node) ||
+		    dt_pci_bus(fdt, fdt_parent_offset(fdt, node)))
 			continue;
 		grown = realloc(list->bridge,
 				(list->n + 1) * sizeof(*list->bridge));
@@ -82,6 +84,16 @@ static int host_bridge(const struct dt_pci_bridges *list, uint16_t segment,
 			      "segment (linux,pci-domain, or a lone bridge for "
 			      "segment 0)";
 	return -1;
+}
+
+/* The number of @bridge's root bus: the first of its bus-range. */
+static uint32_t root_bus(const void *fdt, int bridge)
+{
+	const fdt32_t *range;
+	int len;
+
+	range = fdt_getprop(fdt, bridge, "bus-range", &len);
+	return range && len == 8 ? fdt32_ld(range) : 0;
 }
 
 /* The child of @bridge Linux gives @devfn, or -1. */
@@ -129,7 +141,7 @@ static const char *iommu_map_problem(const void *fdt, int bridge,
 		if (iommu < 0)
 			return "its host bridge's iommu-map names a phandle no "
 			       "node has";
-		if (!available(fdt, iommu))
+		if (!dt_iommu_available(fdt, iommu))
 			return "the IOMMU its host bridge's iommu-map names is "
 			       "disabled";
 		return NULL;
@@ -160,18 +172,13 @@ const char *dt_iommu_pci_find(const void *fdt,
 			      const struct mc_pci_dev *pci,
 			      struct dt_iommu_dev *dev)
 {
-	const fdt32_t *range;
 	const char *problem = NULL;
-	uint32_t first_bus = 0;
 	struct dt_dma_path path;
-	int bridge = host_bridge(list, pci->segment, &problem), len;
+	int bridge = host_bridge(list, pci->segment, &problem);
 
 	if (bridge < 0)
 		return problem;
-	range = fdt_getprop(fdt, bridge, "bus-range", &len);
-	if (range && len == 8)
-		first_bus = fdt32_ld(range);
-	if (pci->bus != first_bus)
+	if (pci->bus != root_bus(fdt, bridge))
 		problem = "it is not on the host bridge's root bus: Linux looks "
 			  "for its node under the node of the PCI-PCI bridge "
 			  "above it, which memcarve does not write";
@@ -190,4 +197,48 @@ const char *dt_iommu_pci_find(const void *fdt,
 				      .bridge_end = end_tag(fdt, bridge),
 				      .path = path, .pci = *pci };
 	return NULL;
+}
+
+/* The PCI segment of host bridge @bridge, as host_bridge() finds it. */
+static int segment_of(const struct dt_pci_bridges *list, int bridge)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (list->bridge[i].node == bridge)
+			return list->bridge[i].domain >= 0 ?
+				       (int)list->bridge[i].domain :
+			       list->n == 1 ? 0 : -1;
+	return -1;
+}
+
+bool dt_iommu_pci_node(const void *fdt, const struct dt_pci_bridges *list,
+		       int node, struct mc_pci_dev *pci, const char **why)
+{
+	int bridge = fdt_parent_offset(fdt, node), len;
+	int segment = segment_of(list, bridge);
+	const fdt32_t *reg;
+
+	*why = NULL;
+	if (!dt_pci_bus(fdt, bridge))
+		return false;
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (dt_pci_bus(fdt, fdt_parent_offset(fdt, bridge)))
+		*why = "it sits under a PCI-PCI bridge's node: Linux numbers "
+		       "that bus as it enumerates, so memcarve cannot tell "
+		       "its requester ID for the host bridge's iommu-map";
+	else if (!reg || len < 4 * DT_PCI_REG_CELLS)
+		*why = "it sits under a PCI host bridge without a 5-cell reg, "
+		       "so Linux gives it to no PCI function "
+		       "(of_pci_find_child_device())";
+	else if (segment < 0)
+		*why = "its host bridge has no linux,pci-domain and is not "
+		       "the only one, so its PCI segment is not known";
+	if (*why)
+		return false;
+	/* Linux's view: the root bus's number, the devfn of reg */
+	*pci = (struct mc_pci_dev){
+		.segment = (uint16_t)segment,
+		.bus = (uint8_t)root_bus(fdt, bridge),
+		.devfn = (uint8_t)(fdt32_ld(reg) >> 8),
+	};
+	return true;
 }

@@ -3,7 +3,9 @@
  * iommu_write.c - the iommu-addresses binding (dt-iommu.h), written while
  * write.c streams the base: our children's phandle and iommu-addresses,
  * each device's memory-region (its old entries first) and phandle, and
- * the PCI nodes the base lacked, at the end of their host bridge. Every
+ * the PCI nodes the base lacked, at the end of their host bridge. A
+ * platform device's node is always the base's: it gains memory-region
+ * (and phandle) like a PCI function's. Every
  * hook is a no-op without a plan, so --no-iommu-addresses (and fresh
  * mode) write what they wrote before.
  */
@@ -51,27 +53,55 @@ static const struct dt_iommu_dev *device_at(const struct dt_iommu *io,
 	return i < io->n_by_node ? &io->dev[io->by_node[i].dev] : NULL;
 }
 
+/* @v in @cells big-endian cells at @p; returns the byte after them. */
+static unsigned char *put_cells(unsigned char *p, unsigned int cells,
+				uint64_t v)
+{
+	if (cells == 2)
+		fdt32_st(p, (uint32_t)(v >> 32));
+	fdt32_st(p + 4 * (cells - 1), (uint32_t)v);
+	return p + 4 * cells;
+}
+
+/*
+ * One entry: the device's phandle, then the bus address and size in its
+ * parent's cells: a PCI address (phys.hi says memory space) or 1 or 2
+ * cells of a platform device's bus.
+ */
+static unsigned char *entry(unsigned char *e, const struct dt_iommu_dev *dev,
+			    uint64_t bus, uint64_t size)
+{
+	fdt32_st(e, dev->phandle);
+	e += 4;
+	if (!dev->platform) {
+		fdt32_st(e, bus >> 32 ? PCI_MEM64 : PCI_MEM32);
+		e += 4;
+	}
+	e = put_cells(e, dev->platform ? dev->ac : 2, bus);
+	return put_cells(e, dev->sc, size);
+}
+
+size_t dt_iommu_value(const struct dt_iommu *io, size_t child,
+		      uint64_t size)
+{
+	unsigned char *e = io->scratch;
+
+	for (size_t i = 0; i < io->n_child_dev[child]; i++)
+		e = entry(e, &io->dev[io->child_dev[child][i]],
+			  io->child_bus[child][i], size);
+	return (size_t)(e - io->scratch);
+}
+
 void dt_iommu_child_props(struct dt_out *o, const struct dt_iommu *io,
 			  size_t child, uint64_t first, uint64_t last)
 {
-	uint64_t size = last - first + 1;
+	size_t len;
 
 	if (!io || child >= io->n_children || !io->phandle[child])
 		return;
 	prop_u32(o, "phandle", io->phandle[child]);
-	for (size_t i = 0; i < io->n_child_dev[child]; i++) {
-		unsigned char *e = io->scratch + 4 * DT_IOMMU_ENTRY_CELLS * i;
-		uint64_t bus = io->child_bus[child][i];
-
-		fdt32_st(e, io->dev[io->child_dev[child][i]].phandle);
-		fdt32_st(e + 4, bus >> 32 ? PCI_MEM64 : PCI_MEM32);
-		fdt32_st(e + 8, (uint32_t)(bus >> 32));
-		fdt32_st(e + 12, (uint32_t)bus);
-		fdt32_st(e + 16, (uint32_t)(size >> 32));
-		fdt32_st(e + 20, (uint32_t)size);
-	}
-	dt_out_prop(o, "iommu-addresses", io->scratch,
-		    4 * DT_IOMMU_ENTRY_CELLS * io->n_child_dev[child]);
+	len = dt_iommu_value(io, child, last - first + 1);
+	dt_out_prop(o, "iommu-addresses", io->scratch, len);
 }
 
 /* @old: the base's memory-region (@len bytes), kept first. */

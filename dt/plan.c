@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dt-internal.h"
+#include "dt-iommu.h"
 
 static const char *default_name(const struct mc_piece *r)
 {
@@ -197,6 +198,8 @@ int dt_plan_make(struct mc_map *map, const struct mc_dt_opts *opt,
 		err = check_memory(map, plan);
 	if (!err)
 		err = add_children(map, plan, want_memreserve(map, opt));
+	if (!err && !opt->base)
+		err = dt_iommu_fresh(map);
 	if (!err)
 		err = dt_check_fits(map, plan,
 				    opt->base ? "opts.base" : "opts.cells");

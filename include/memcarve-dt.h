@@ -73,17 +73,25 @@
  * A device is a PCI function [segment:]bus:dev.fn, found under the host
  * bridge of its segment (linux,pci-domain, or a lone bridge for 0) by its
  * devfn in reg, as pci_set_of_node() finds it; a node "device@D[,F]" with
- * the PCI binding's reg is added when the bridge has none. Refused
- * (MC_EINVAL naming the range, the device and the reason) when Linux
- * would ignore the binding: no such host bridge, a device behind a
+ * the PCI binding's reg is added when the bridge has none. A device may
+ * also be a node of the base named by its path (mc_map_set_device_paths()):
+ * a PCI function's node under a host bridge stands for that function; any
+ * other node is a platform device, behind an IOMMU by its own "iommus",
+ * its entry's address and size in its parent's cells (1 or 2 each).
+ * Refused (MC_EINVAL naming the range, the device and the reason) when
+ * Linux would ignore the binding: no such host bridge, a device behind a
  * PCI-PCI bridge, a host bridge without an iommu-map covering the
- * device's requester ID (or naming a disabled IOMMU) (MC_EINVAL), a range
- * that does not lie in one dma-ranges window of each bus node from the
- * host bridge up to the root, or lies past 4 GiB under one with
- * #address-cells = 1 (MC_ERANGE). Each entry holds the device's bus
- * address, which those dma-ranges translate to the child's reg, as
- * of_translate_dma_region() reads it. @no_iommu_addresses leaves the
- * binding out; fresh mode never writes it (there are no device nodes).
+ * device's requester ID (or naming a disabled IOMMU), a path that names
+ * no node of the base, a disabled node, a platform device without iommus
+ * or behind a disabled IOMMU, one device named twice, a child whose
+ * entries Linux's loop would misread (it steps over other devices'
+ * entries a cell at a time) (MC_EINVAL), a range that does not lie in one
+ * dma-ranges window of each bus node from the device's parent up to the
+ * root, or lies past 4 GiB under one with #address-cells = 1 (MC_ERANGE).
+ * Each entry holds the device's bus address, which those dma-ranges
+ * translate to the child's reg, as of_translate_dma_region() reads it.
+ * @no_iommu_addresses leaves the binding out; fresh mode never writes it
+ * (there are no device nodes) and refuses a range that names a path.
  *
  * riscv64: OpenSBI, the M-mode firmware, adds a /reserved-memory child for
  * its own region ("mmode_resv<N>@ADDR", older releases "mmode_pmp<N>")
@@ -302,8 +310,10 @@ int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_opts *opts,
  * "memory" (unnamed), a reserved region per reg entry of each enabled
  * /reserved-memory child (named after the node without its unit address,
  * MC_F_REUSABLE for "reusable", policy overlay when memory backs it; type
- * direct with devices= when its iommu-addresses name PCI functions and
- * translate to its own range, the binding mc_dt_build() writes), and a
+ * direct with devices= when its iommu-addresses name devices and
+ * translate to its own range, the binding mc_dt_build() writes: a PCI
+ * function as its device, any other node as its path in
+ * mc_map_device_paths()), and a
  * reserved region named "memreserve" per /memreserve/ entry; each region's
  * source is "DTB". A tree with a CPU node compatible with "riscv" sets the
  * map's arch to MC_ARCH_RISCV64 (mc_map_set_arch()); other trees leave the

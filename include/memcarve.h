@@ -688,6 +688,46 @@ int mc_map_write(struct mc_map *map, enum mc_map_part what, char *buf,
 int mc_map_write_alloc(struct mc_map *map, enum mc_map_part what, char **out,
 		       size_t *size);
 
+/**
+ * mc_map_set_device_paths() - the device-tree nodes a direct range serves
+ * @map:	the map
+ * @index:	the input region, an index into mc_map_input(); a direct or
+ *		direct-relaxable range without MC_F_ALL_DEVICES
+ * @paths:	@n absolute node paths ("/soc/ethernet@ff0c0000",
+ *		"/pcie@10000000/pci@1,0"), copied into the map; NULL when @n
+ *		is 0
+ * @n:		how many; 0 removes the range's paths
+ *
+ * A device-tree guest names a device by its node. The paths stand beside
+ * @devices of struct mc_region (whose layout has no room for them), in a
+ * table of the map; map text gives them in devices= (memcarve(1)). Each
+ * path is checked as the DT specification writes one (v0.4, 2.2.1 and
+ * 2.2.3): "/" and components "name[@unit-address]", a name of 1 to 31
+ * characters of 0-9 a-z A-Z , . _ + - starting with a letter; not the
+ * root. Only the device-tree emitter (patch mode, with the base tree that
+ * has the nodes) uses them; the ACPI tables cannot name a node and refuse
+ * a range with paths. A call replaces the range's paths and drops the
+ * carved result, as every mc_map_set_*() call does.
+ * Return: 0; MC_EINVAL (@index out of range, not a direct range, all
+ * devices, a malformed path) or MC_ENOMEM, with a diagnostic naming
+ * field "paths" (or "index").
+ */
+int mc_map_set_device_paths(struct mc_map *map, size_t index,
+			    const char *const *paths, size_t n);
+
+/**
+ * mc_map_device_paths() - the device-tree node paths of an input region
+ * @map:	the map
+ * @index:	an index into mc_map_input()
+ * @count:	set to the number of paths (0 for none, or @index out of
+ *		range)
+ *
+ * Return: the paths, in the order given, or NULL when there are none.
+ * They belong to the map, valid until it is changed or freed.
+ */
+const char *const *mc_map_device_paths(const struct mc_map *map,
+				       size_t index, size_t *count);
+
 #define MC_MAX_ERRORS 32	/* diagnostics kept per map; more are counted */
 
 /**

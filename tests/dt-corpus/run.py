@@ -311,6 +311,14 @@ def check(name, base_path, arch, memcarve, work):
         bound = "refused (" + why.split(" (set opts.no_iommu")[0] + ")"
     if bound:
         counts[f"iommu-addresses {bound}"] = 1
+    bound, detail = check_path_binding(name, base_path, arch, memcarve, work)
+    if bound == "FAIL":
+        return "FAIL", f"iommu-addresses by path: {detail}"
+    if bound == "refused":
+        why = re.sub(r"^.*?device /[^:]*: ", "", detail)
+        bound = "refused (" + why.split(" (set opts.no_iommu")[0] + ")"
+    if bound:
+        counts[f"iommu-addresses by path {bound}"] = 1
     return "ok", counts
 
 
@@ -425,6 +433,106 @@ def verify_binding(base, base_path, out, out_path, bridge, bus, dev,
     r = sh([memcarve, "inspect", out_path])
     if f"devices={dev}" not in r.stdout.decode(errors="replace"):
         return "inspect does not read devices= back"
+    return None
+
+
+def iommus_node(tree):
+    """The first available node with iommus outside a PCI bus (a platform
+    device to Linux), or None."""
+    for path, props in tree.nodes:
+        parent = path.rsplit("/", 1)[0] or "/"
+        if (path != "/" and "iommus" in dict(props)
+                and fdt.available(tree, path)
+                and fdt.string(tree.prop(parent, "device_type")) != "pci"):
+            return path
+    return None
+
+
+def check_path_binding(name, base_path, arch, memcarve, work):
+    """A tree with a platform device behind an IOMMU (iommus): its
+    corpus-direct range names that node by path (devices=/...). Returns
+    (None, None) for a tree without one, ("bound"|"refused", detail) or
+    ("FAIL", what broke): the child's iommu-addresses hold one entry, the
+    node's phandle, an address and the child's size in the cells of the
+    node's parent (the child's own address when no dma-ranges lies above
+    the node); the node lists the child in its memory-region after what
+    it had; phandles stay unique; inspect reads the path back."""
+    with open(base_path, "rb") as f:
+        base = fdt.Tree(f.read())
+    node = iommus_node(base)
+    map_text, ours = make_map(base, arch)
+    if node is None or "name=corpus-direct" not in map_text:
+        return None, None
+    map_text = map_text.replace("name=corpus-direct",
+                                f"name=corpus-direct devices={node}")
+    tag = re.sub(r"[^A-Za-z0-9.-]", "_", name) + ".path"
+    map_path = os.path.join(work, tag + ".map")
+    out_path = os.path.join(work, tag + ".out.dtb")
+    with open(map_path, "w") as f:
+        f.write(map_text)
+    try:
+        r = sh([memcarve, "dt", map_path, "--base", base_path, "-o",
+                out_path])
+        msg = r.stderr.decode(errors="replace").strip()
+        if r.returncode == 1 and "set opts.no_iommu_addresses" in msg:
+            return "refused", msg
+        if r.returncode == 1 and "devices=:" in msg:
+            return "refused", "device /: " + msg.split("devices=: ")[-1]
+        if r.returncode:
+            return "FAIL", f"exit {r.returncode}: {msg}"
+        with open(out_path, "rb") as f:
+            out = fdt.Tree(f.read())
+        bad = verify_path_binding(base, out, out_path, node, memcarve)
+        return ("FAIL", bad) if bad else ("bound", None)
+    finally:
+        for p in (map_path, out_path):
+            if os.path.exists(p):
+                os.unlink(p)
+
+
+def number(cells):
+    v = 0
+    for c in cells:
+        v = v << 32 | c
+    return v
+
+
+def verify_path_binding(base, out, out_path, node, memcarve):
+    ph = phandles(out)
+    if len(ph) != len(set(ph)) or not set(phandles(base)) <= set(ph):
+        return "phandles not unique, or the base's lost"
+    resv = fdt.resv_node(out)
+    child = [c for c in out.children(resv)
+             if c.rsplit("/", 1)[-1].startswith("corpus-direct@")]
+    if len(child) != 1:
+        return f"no corpus-direct child: {child}"
+    cp = dict(out.by_path[child[0]])
+    io = u32s(cp.get("iommu-addresses", b""))
+    reg = u32s(cp["reg"])
+    parent = node.rsplit("/", 1)[0] or "/"
+    ac = u32s(out.prop(parent, "#address-cells"))[0]
+    sc = u32s(out.prop(parent, "#size-cells"))[0]
+    nph = u32s(out.prop(node, "phandle") or b"")
+    if len(io) != 1 + ac + sc or not nph or io[0] != nph[0]:
+        return f"{child[0]}: iommu-addresses {io}, not one entry of {node}"
+    half = len(reg) // 2
+    first, length = number(reg[:half]), number(reg[half:])
+    if number(io[1 + ac:]) != length:
+        return f"iommu-addresses size {number(io[1 + ac:]):#x} is not reg's"
+    above = [node.rsplit("/", k)[0] or "/" for k in
+             range(1, node.count("/") + 1)]
+    if (not any(out.prop(a, "dma-ranges") for a in above)
+            and number(io[1:1 + ac]) != first):
+        return f"iommu-addresses {number(io[1:1 + ac]):#x} is not reg"
+    old = base.prop(node, "memory-region") or b""
+    region = out.prop(node, "memory-region") or b""
+    if (not region.startswith(old) or
+            int.from_bytes(cp["phandle"], "big") not in u32s(region)):
+        return f"{node}: memory-region {u32s(region)} lacks {child[0]}"
+    r = sh([memcarve, "inspect", out_path])
+    if f"{node}\n" not in r.stdout.decode(errors="replace") and \
+            f"{node}," not in r.stdout.decode(errors="replace"):
+        return "inspect does not read the path back"
     return None
 
 

@@ -7,7 +7,9 @@
  * past a valid tree's totalsize, which patch mode must allow (base_len is
  * the buffer's size). The map's direct range names a PCI device, so a base
  * with an SMMU behind its host bridge (the smmuv3 seed) exercises the
- * iommu-addresses binding.
+ * iommu-addresses binding; with bit 6 of that byte set, a second map names
+ * devices by node path too (the smmuv3-nodes seed has the nodes), so the
+ * base's iommus, cells and dma-ranges of any node are read.
  * A tree the library accepts must be one libfdt accepts and our own
  * decoder reads back; the base must be refused (never crash) otherwise.
  */
@@ -29,6 +31,15 @@ static const char map_text[] =
 	"reserved 0x48000000 1M type=msi name=hole\n"
 	"reserved 0x49000000 4K type=direct devices=00:01.0\n"
 	"pmem 0x100000000 1G name=nvdimm\n";
+
+/* The same with devices named by path (fixtures/dt/iommu-paths.map). */
+static const char paths_text[] =
+	"arch arm64\n"
+	"ram 0x40000000 1G\n"
+	"reserved 0x48000000 16M type=direct policy=overlay "
+	"devices=/soc/ethernet@ff0c0000,00:02.0,/pcie@10000000/pci@1,0\n"
+	"reserved 0x50000000 2M type=direct-relaxable "
+	"devices=/pcie@10000000/pci@1,0,/virtio_mmio@a000000\n";
 
 static void patch(struct mc_map *map, const struct mc_dt_opts *opt)
 {
@@ -60,7 +71,8 @@ static void patch(struct mc_map *map, const struct mc_dt_opts *opt)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct mc_map *map;
+	static struct mc_map *kinds, *paths;
+	struct mc_map *map;
 	uint8_t *base = malloc(size ? size : 1);
 	unsigned int pick = size ? data[size - 1] : 0;
 	struct mc_dt_opts opt = {
@@ -72,9 +84,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.no_iommu_addresses = pick & 32,
 	};
 
-	/* The map is the same every time: carve it once per process. */
-	if (!map && !(map = fuzz_carved(map_text)))
+	/* The maps are the same every time: carve them once per process. */
+	if (!kinds && !(kinds = fuzz_carved(map_text)))
 		fuzz_fail("the map does not carve", MC_EINVAL);
+	if (!paths && !(paths = fuzz_carved(paths_text)))
+		fuzz_fail("the paths map does not carve", MC_EINVAL);
+	map = pick & 64 ? paths : kinds;
 	if (!base)
 		fuzz_fail("malloc", MC_ENOMEM);
 	memcpy(base, data, size);

@@ -18,7 +18,11 @@ kernel of the arm64 matrix (6.1 predates the binding):
     them (the children are still there, as no-map reservations);
   - through dma-ranges: the host bridge gets a window (PCI bus 0 is CPU
     0x40000000), our entries hold bus addresses, and the guest's
-    translation of them lists the CPU ranges as direct again.
+    translation of them lists the CPU ranges as direct again;
+  - by path: the base gets the root port's node (pci@1,0 under the host
+    bridge, as a VMM that describes its devices writes it) and the map
+    names the device `devices=/pcie@10000000/pci@1,0` instead of its BDF:
+    the same ranges are listed as direct.
 
 Prints the guest's reserved_regions beside our map.
 
@@ -51,8 +55,12 @@ DEVICE = "0000:00:01.0"
 # then hold bus addresses (0x1e000000 for 0x5e000000), which the guest
 # translates back (of_translate_dma_region()) before comparing with reg.
 DMA_WINDOW = (0x02000000, 0, 0, 0, 0x40000000, 0, 0x40000000)
+# The root port's node, for the case naming it by path (PCI binding: reg
+# holds devfn 1.0 in bits 15:8 of its first cell).
+PATH_MAP = "fixtures/dt/boot-iommu-path.map"
+PORT_NODE = ("/pcie@10000000", "pci@1,0", (0x800, 0, 0, 0, 0))
 CASES = [("bound", [], None), ("unbound", ["--no-iommu-addresses"], None),
-         ("bound-dma-ranges", [], DMA_WINDOW)]
+         ("bound-dma-ranges", [], DMA_WINDOW), ("bound-path", [], None)]
 
 
 def direct_ranges(carved):
@@ -68,6 +76,17 @@ def with_dma_ranges(base, window, workdir):
         raise guest.HarnessError("QEMU's tree has no /pcie@10000000")
     bridge.set("dma-ranges", b"".join(fdt.u32(c) for c in window))
     return write_if_changed(os.path.join(workdir, "base-iommu-dma.dtb"),
+                            fdt.dumps(tree))
+
+
+def with_port_node(base, workdir):
+    tree = fdt.load(base)
+    bridge = tree.node(PORT_NODE[0])
+    if bridge is None:
+        raise guest.HarnessError(f"QEMU's tree has no {PORT_NODE[0]}")
+    bridge.child(PORT_NODE[1], create=True).set(
+        "reg", fdt.u32(*PORT_NODE[2]))
+    return write_if_changed(os.path.join(workdir, "base-iommu-port.dtb"),
                             fdt.dumps(tree))
 
 
@@ -91,9 +110,13 @@ def run_case(tool, name, opts, window, workdir, series):
     base = guest.base_dtb(ARCH, art)
     if window:
         base = with_dma_ranges(base, window, workdir)
+    by_path = name.endswith("-path")
+    if by_path:
+        base = with_port_node(base, workdir)
+    map_file = PATH_MAP if by_path else MAP
     dtb = os.path.join(workdir, f"dt-iommu-{name}-{series}.dtb")
-    guest.memcarve(tool, "dt", MAP, "--base", base, "-o", dtb, *opts)
-    carved = json.loads(guest.memcarve(tool, "show", "--json", MAP))
+    guest.memcarve(tool, "dt", map_file, "--base", base, "-o", dtb, *opts)
+    carved = json.loads(guest.memcarve(tool, "show", "--json", map_file))
     art.dtb = dtb
     t0 = time.monotonic()
     view = guest.boot(ARCH, art)
@@ -123,8 +146,8 @@ def run_case(tool, name, opts, window, workdir, series):
     return view, secs, result, problems, carved, listed
 
 
-def side_by_side(carved, listed):
-    ours = [f"{a:#018x} {b:#018x} direct  ({n}, devices={DEVICE})"
+def side_by_side(carved, listed, named):
+    ours = [f"{a:#018x} {b:#018x} direct  ({n}, devices={named})"
             for a, b, n in direct_ranges(carved)]
     theirs = [f"{i.start:#018x} {i.end:#018x} {i.type}" for i in listed]
     width = max([len(s) for s in ours] + [30])
@@ -161,7 +184,9 @@ def main(argv):
             print(f"{'PASS' if ok else 'FAIL'} {name} [linux {s}]: "
                   f"{secs:.1f} s, {len(result.checked) + 1} checks, "
                   f"log {view.log_path}")
-            side_by_side(carved, listed)
+            side_by_side(carved, listed,
+                         "/".join(PORT_NODE[:2]) if name.endswith("-path")
+                         else DEVICE)
             if not result:
                 print("  " + str(result).replace("\n", "\n  "))
             for line in problems:

@@ -262,6 +262,13 @@ CHANGES = [
      "0x48000000-0x480fffff: reserved/direct (fw), backed, "
      "devices=0000:00:02.0 -> reserved/direct (fw), backed, "
      "devices=0000:00:02.0,0000:00:03.0", 0),
+    ("a device named by its node's path (a comma of its unit address too)",
+     "reserved  0x48000000 1M   type=direct "
+     "devices=00:02.0,/pcie@10000000/pci@1,0 name=fw",
+     "reserved  0x48000000 1M   type=direct devices=00:02.0 name=fw",
+     "0x48000000-0x480fffff: reserved/direct (fw), backed, "
+     "devices=0000:00:02.0 -> reserved/direct (fw), backed, "
+     "devices=0000:00:02.0,/pcie@10000000/pci@1,0", 0),
     ("a flag dropped", "reserved  0x50000000 4M   policy=overlay name=pool",
      "reserved  0x50000000 4M   policy=overlay reusable name=pool",
      "0x50000000-0x503fffff: reserved/reserved (pool), backed, reusable "
