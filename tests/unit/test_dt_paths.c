@@ -262,7 +262,7 @@ static bool check_golden(const struct golden_line *g, size_t *n_pairs)
 	};
 	static const char *const flags[] = {
 		"--memreserve", "--no-memreserve", "--drop-memreserve",
-		"--no-iommu-addresses",
+		"--no-iommu-addresses", "--distance-map",
 	};
 
 	for (size_t i = 1; i < g->n_arg; i++) {
@@ -272,9 +272,10 @@ static bool check_golden(const struct golden_line *g, size_t *n_pairs)
 		if (!strcmp(w, "--no-iommu-addresses") ||
 		    !strcmp(w, "--format"))
 			return false;	/* no binding, or not a DTB */
-		for (size_t k = 0; k < 4; k++)
+		for (size_t k = 0; k < sizeof(flags) / sizeof(*flags); k++)
 			known = known || !strcmp(w, flags[k]);
-		for (size_t k = 0; k < 10 && !known; k++)
+		for (size_t k = 0; k < sizeof(valued) / sizeof(*valued) && !known;
+		     k++)
 			if (!strcmp(w, valued[k]) && i + 1 < g->n_arg) {
 				known = true;
 				i++;
