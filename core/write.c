@@ -292,19 +292,62 @@ static int result_line(struct mc_map *map, struct sink *s, struct line *l,
 	return emit(map, s, l, MC_MAP_RESULT, i);
 }
 
-/*
- * The distance statements, after the regions whose nodes they name.
- * Their order is moot: each states one ordered pair.
- */
-static void put_distances(struct sink *s, const struct mc_map *map)
+/* The nodes a result's statements name: 1024 bits. */
+struct node_bits {
+	uint64_t bit[MC_MAX_NUMNODES / 64];
+};
+
+static void add_node(struct node_bits *b, uint32_t node)
 {
+	if (node < MC_MAX_NUMNODES)
+		b->bit[node / 64] |= 1ull << (node % 64);
+}
+
+static bool has_node(const struct node_bits *b, uint32_t node)
+{
+	return node < MC_MAX_NUMNODES && (b->bit[node / 64] >> (node % 64) & 1);
+}
+
+/*
+ * The nodes the result's statements name: those of the pieces' own
+ * regions (ram, pmem, hotplug) and of the RAM left under the others (the
+ * slots). A node whose ranges were all carved away is not among them.
+ */
+static void result_nodes(const struct mc_map *map, struct node_bits *b)
+{
+	memset(b, 0, sizeof(*b));
+	for (size_t i = 0; i < map->n_out; i++) {
+		const struct mc_region *r = &map->in[map->out[i].origin];
+
+		if (r->flags & MC_F_NODE)
+			add_node(b, r->node);
+	}
+	for (size_t i = 0; i < map->n_slots; i++)
+		add_node(b, map->slots[i].node);
+}
+
+/*
+ * The distance statements, after the regions whose nodes they name;
+ * their order is moot, each states one ordered pair. A result keeps those
+ * between nodes it still names: a distance must name nodes of the map.
+ */
+static void put_distances(struct sink *s, const struct mc_map *map,
+			  enum mc_map_part what)
+{
+	struct node_bits nodes;
 	struct line l;
 
+	if (what == MC_MAP_RESULT)
+		result_nodes(map, &nodes);
 	for (size_t i = 0; i < map->n_dist; i++) {
+		const struct mc_distance *d = &map->dist[i];
+
+		if (what == MC_MAP_RESULT &&
+		    (!has_node(&nodes, d->from) || !has_node(&nodes, d->to)))
+			continue;
 		l.len = 0;
 		line_add(&l, "distance %" PRIu32 " %" PRIu32 " %" PRIu32 "\n",
-			 map->dist[i].from, map->dist[i].to,
-			 map->dist[i].distance);
+			 d->from, d->to, d->distance);
 		sink_add(s, l.text, l.len);
 	}
 }
@@ -347,7 +390,7 @@ static int write_text(struct mc_map *map, enum mc_map_part what,
 			      input_line(map, s, l, &in[i], i) :
 			      result_line(map, s, l, r, n, i, &w);
 	if (!err)
-		put_distances(s, map);
+		put_distances(s, map, what);
 	free(l);
 	return err;
 }

@@ -649,17 +649,20 @@ enum mc_map_part {
  *
  * MC_MAP_INPUT: every region with every attribute the parser reads (type=,
  * name=, policy=, align=, reusable, readonly, privileged, access= as a
- * number, devices=, sids=). Loading the text into a new map gives the same
- * settings and the same regions in the same order: first, last, kind,
- * type, policy, flags, align, access, name, devices and sids; only the
- * source and line differ.
+ * number, devices=, sids=, node=), then every "distance" statement.
+ * Loading the text into a new map gives the same settings, the same
+ * distances and the same regions in the same order: first, last, kind,
+ * type, policy, flags, align, access, node, name, devices and sids; only
+ * the source and line differ.
  *
  * MC_MAP_RESULT: the carved pieces as statements that carve to the same
  * result. A RAM piece is a ram range; a piece RAM still backs
  * (MC_F_BACKED) is a ram range and the piece over it with policy=overlay;
  * any other piece is the piece alone, as no RAM is left under it. Each
- * keeps type=, name=, the input flags, access=, devices= and sids=; policy
- * and align of the input are not written. Loading the text and carving
+ * keeps type=, name=, the input flags, access=, node=, devices= and sids=
+ * (a ram statement the node of its RAM); policy and align of the input
+ * are not written. The distances between nodes the text still names
+ * follow (a node whose ranges were all carved away is named by none). Loading the text and carving
  * gives pieces equal in first, last, kind, type, name, devices, sids,
  * access and flags, except MC_F_CARVED and MC_F_RELOCATED, which describe
  * what the first carve did (nothing is cut or relocated the second time);

@@ -47,6 +47,8 @@ FUZZ_SEEDS_inspect    := $(wildcard fixtures/dt/*.dtb fixtures/acpi/*.aml \
 			   fixtures/e820/*.setup_data fixtures/e820/*.table \
 			   fixtures/core/*.show fixtures/core/*.json \
 			   fixtures/core/*.slots* fixtures/e820/*.txt \
+			   fixtures/numa/*.show fixtures/numa/*.json \
+			   fixtures/numa/*.slots* \
 			   fixtures/cmdline/*.txt fixtures/inspect/*.txt \
 			   fixtures/inspect/*.bin fixtures/pvh/*.pvh \
 			   fixtures/ssdt/*.aml)
