@@ -25,9 +25,9 @@
 #define ROUNDS		3	/* passes over every size */
 
 struct args {
-	const char *tool, *out, *cold_map, *cold_base, *self, *only;
+	const char *tool, *out, *cold_map, *cold_base, *self, *only, *profile;
 	uint64_t seed;
-	size_t max_n;
+	size_t max_n, profile_n;
 	bool peers;
 };
 
@@ -35,7 +35,8 @@ static void usage(void)
 {
 	fputs("usage: memcarve-bench [--tool MEMCARVE] [--out DIR] [--seed S] "
 	      "[--max-n N] [--no-peers]\n"
-	      "       memcarve-bench --only STAGE [--max-n N]   (to profile)\n",
+	      "       memcarve-bench --only STAGE [--max-n N]   (to profile)\n"
+	      "       memcarve-bench --profile STAGE N   (one call, for callgrind)\n",
 	      stderr);
 	exit(2);
 }
@@ -43,7 +44,7 @@ static void usage(void)
 static void parse_args(int argc, char **argv, struct args *a)
 {
 	*a = (struct args){ "build/memcarve", "build/bench", NULL, NULL,
-			    argv[0], NULL, 1, 1000000, true };
+			    argv[0], NULL, NULL, 1, 1000000, 0, true };
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -62,6 +63,11 @@ static void parse_args(int argc, char **argv, struct args *a)
 		else if (strcmp(argv[i], "--cold") == 0 && i + 2 < argc) {
 			a->cold_map = v;
 			a->cold_base = argv[i + 2];
+			i++;
+		}
+		else if (strcmp(argv[i], "--profile") == 0 && i + 2 < argc) {
+			a->profile = v;
+			a->profile_n = (size_t)strtoull(argv[i + 2], NULL, 0);
 			i++;
 		}
 		else if (strcmp(argv[i], "--seed") == 0)
@@ -279,6 +285,38 @@ static int cold_child(const char *path, const char *base_path)
 	return 0;
 }
 
+/*
+ * The call a profiler counts: valgrind --tool=callgrind
+ * --toggle-collect=profiled_call counts one call of the stage, after a
+ * warm-up call, and none of the setup.
+ */
+__attribute__((noinline)) int profiled_call(const struct stage *s,
+					    struct stage_ctx *c);
+__attribute__((noinline)) int profiled_call(const struct stage *s,
+					    struct stage_ctx *c)
+{
+	return s->run(c);
+}
+
+/* --profile STAGE N: the map of @n ranges, the stage called twice. */
+static int profile_once(const char *name, size_t n, uint64_t seed)
+{
+	const struct stage *s = stage_named(name);
+	struct bbuf text = { 0 }, base = { 0 };
+	struct stage_ctx c;
+
+	gen_map_text(&text, n, GEN_MIXED, seed);
+	gen_base_dtb(&base, n);
+	c = (struct stage_ctx){ text.p, text.len, load_carved(text.p, text.len),
+				base.p, base.len };
+	if (s->run(&c) || profiled_call(s, &c))
+		die_map(c.map, name);
+	mc_map_free(c.map);
+	bb_free(&text);
+	bb_free(&base);
+	return 0;
+}
+
 /* A fresh process, so that nothing of ours inflates its peak or warms it. */
 static void run_cold(struct results *r, const struct args *a, char *work)
 {
@@ -328,6 +366,8 @@ int main(int argc, char **argv)
 	if (a.cold_map)
 		return cold_child(a.cold_map, a.cold_base);
 	steady_allocator();
+	if (a.profile)
+		return profile_once(a.profile, a.profile_n, a.seed);
 	r.seed = a.seed;
 	r.load_before = load_average();
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
