@@ -28,13 +28,13 @@ struct args {
 	const char *tool, *out, *cold_map, *cold_base, *self, *only, *profile;
 	uint64_t seed;
 	size_t max_n, profile_n;
-	bool peers;
+	bool peers, wall;
 };
 
 static void usage(void)
 {
 	fputs("usage: memcarve-bench [--tool MEMCARVE] [--out DIR] [--seed S] "
-	      "[--max-n N] [--no-peers]\n"
+	      "[--max-n N] [--no-peers] [--wall]\n"
 	      "       memcarve-bench --only STAGE [--max-n N]   (to profile)\n"
 	      "       memcarve-bench --profile STAGE N   (one call, for callgrind)\n",
 	      stderr);
@@ -44,12 +44,16 @@ static void usage(void)
 static void parse_args(int argc, char **argv, struct args *a)
 {
 	*a = (struct args){ "build/memcarve", "build/bench", NULL, NULL,
-			    argv[0], NULL, NULL, 1, 1000000, 0, true };
+			    argv[0], NULL, NULL, 1, 1000000, 0, true, false };
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (strcmp(argv[i], "--no-peers") == 0) {
 			a->peers = false;
+			continue;
+		}
+		if (strcmp(argv[i], "--wall") == 0) {
+			a->wall = true;
 			continue;
 		}
 		if (!v)
@@ -136,7 +140,8 @@ static void combine(struct timing *t, size_t n, struct timing *out)
  * and a slow spell should cost one round of a few figures, not a whole
  * size. Each figure is the median of its rounds' medians.
  */
-static void run_sizes(struct results *r, uint64_t seed, const char *only)
+static void run_sizes(struct results *r, uint64_t seed, const char *only,
+		      bool wall)
 {
 	static struct size_input in[MAX_SIZES];
 	static struct timing t[MAX_SIZES][MAX_STAGES][ROUNDS];
@@ -156,7 +161,7 @@ static void run_sizes(struct results *r, uint64_t seed, const char *only)
 					continue;
 				measure(stages[s].run, &in[k].c,
 					stages[s].name,
-					STAGE_BUDGET_S / ROUNDS,
+					STAGE_BUDGET_S / ROUNDS, wall,
 					&t[k][s][round]);
 				putchar('.');
 				fflush(stdout);
@@ -202,14 +207,14 @@ static int typical_once(void *p)
 	return err;
 }
 
-static void run_typical(struct results *r)
+static void run_typical(struct results *r, bool wall)
 {
 	const char *text = gen_typical_map();
 	struct mc_map *map = load_carved(text, strlen(text));
 
 	mc_map_input(map, &r->typical_regions);
 	mc_map_free(map);
-	measure(typical_once, (void *)text, "the typical map", 1.0,
+	measure(typical_once, (void *)text, "the typical map", 1.0, wall,
 		&r->typical);
 }
 
@@ -369,6 +374,7 @@ int main(int argc, char **argv)
 	if (a.profile)
 		return profile_once(a.profile, a.profile_n, a.seed);
 	r.seed = a.seed;
+	r.wall_clock = a.wall;
 	r.load_before = load_average();
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		if (sizes[i] <= a.max_n)
@@ -379,11 +385,12 @@ int main(int argc, char **argv)
 	path_printf(work, sizeof(work), "%s/work", a.out);
 	make_dir(work);
 	printf("in-process stages (median of %d rounds, each the median of repeated "
-	       "runs after a warm-up):\n", ROUNDS);
-	run_sizes(&r, a.seed, a.only);
+	       "runs after a warm-up; %s):\n", ROUNDS,
+	       a.wall ? "wall clock" : "thread CPU time");
+	run_sizes(&r, a.seed, a.only, a.wall);
 	if (a.only)
 		return print_only(&r, a.only);
-	run_typical(&r);
+	run_typical(&r, a.wall);
 	run_cold(&r, &a, work);
 	if (a.peers)
 		run_peers(&r, &a, work);
