@@ -240,9 +240,11 @@ struct dt_sw {
 	size_t at;		/* where the next tag goes */
 	size_t strings;		/* bytes of names, at the end of @buf */
 	uint32_t names_final;	/* the names' final size if known, else 0 */
+	uint32_t names_added;	/* names added so far: dates the cache */
 	struct {
 		const char *name;
 		uint32_t off;	/* from the end of the names */
+		uint32_t added;	/* names_added when found: else stale */
 	} cache[DT_NAME_CACHE];
 };
 

@@ -107,31 +107,58 @@ int dt_sw_end_node(struct dt_sw *w)
 	return 0;
 }
 
+/*
+ * The lowest offset in the names where @name and its NUL appear, as
+ * fdt_find_string_() searches (memchr() to each place its first byte is).
+ */
+static bool find_name(const struct dt_sw *w, const char *name, size_t len,
+		      size_t *at)
+{
+	const unsigned char *tab = w->buf + w->size - w->strings, *p = tab;
+	const unsigned char *last;
+
+	if (len > w->strings)
+		return false;
+	last = tab + (w->strings - len);	/* the last place it can start */
+	while (p <= last &&
+	       (p = memchr(p, name[0], (size_t)(last - p) + 1)) != NULL) {
+		if (memcmp(p, name, len) == 0) {
+			*at = (size_t)(p - tab);
+			return true;
+		}
+		p++;
+	}
+	return false;
+}
+
 /* fdt_find_add_string_(): the name's offset from the end of the names. */
 static int name_offset(struct dt_sw *w, const char *name, uint32_t *off)
 {
-	size_t slot = ((uintptr_t)name >> 2) % DT_NAME_CACHE, len;
-	const unsigned char *tab = w->buf + w->size - w->strings;
+	size_t slot = ((uintptr_t)name >> 2) % DT_NAME_CACHE, len, at;
 
-	if (w->cache[slot].name == name) {
+	if (w->cache[slot].name == name &&
+	    w->cache[slot].added == w->names_added) {
 		*off = w->cache[slot].off;
 		return 0;
 	}
 	len = strlen(name) + 1;
-	for (size_t i = 0; i + len <= w->strings; i++) {
-		if (memcmp(tab + i, name, len) == 0) {
-			*off = (uint32_t)(w->strings - i);
-			w->cache[slot].name = name;
-			w->cache[slot].off = *off;
-			return 0;
-		}
+	if (find_name(w, name, len, &at)) {
+		*off = (uint32_t)(w->strings - at);
+		w->cache[slot].name = name;
+		w->cache[slot].off = *off;
+		w->cache[slot].added = w->names_added;
+		return 0;
 	}
 	if (len > w->size - w->strings - w->at)
 		return -FDT_ERR_NOSPACE;
 	w->strings += len;
 	memcpy(w->buf + w->size - w->strings, name, len);
-	/* the new name may hold an older one as its tail, at a lower offset */
-	memset(w->cache, 0, sizeof(w->cache));
+	/*
+	 * The new name may hold an older one as its tail, at a lower offset:
+	 * every remembered offset is stale (dated by the count, not wiped:
+	 * a base of many names added one at a time wiped the cache each).
+	 */
+	w->names_added++;
 	*off = (uint32_t)w->strings;
 	return 0;
 }
