@@ -83,7 +83,7 @@ struct dt_plan {
 	struct dt_rsv *rsv;
 	size_t n_rsv;
 	unsigned int addr_cells, size_cells;
-	bool all_fit;			/* every block and child fits them */
+	bool children_fit;		/* every child fits them */
 	enum mc_dt_layout layout;
 	const struct dt_iommu *iommu;	/* patch mode: the iommu-addresses
 					   binding (dt-iommu.h), or NULL */

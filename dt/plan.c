@@ -112,8 +112,8 @@ static int add_children(struct mc_map *map, struct dt_plan *plan,
 		/* checked while the child is in the cache: at 10^6 a second
 		 * pass over the children read 48 MB (dt_check_fits() then
 		 * names only what does not fit) */
-		plan->all_fit = plan->all_fit && fits_cells(plan, c->first,
-							    c->last);
+		plan->children_fit = plan->children_fit &&
+				     fits_cells(plan, c->first, c->last);
 		/* most pieces share a name: a type's, or their range's */
 		if (c->name != valid && dt_name_valid(c->name))
 			valid = c->name;
@@ -157,13 +157,9 @@ static int add_blocks(struct mc_map *map, struct dt_plan *plan)
 	plan->blocks = calloc(n ? n : 1, sizeof(*plan->blocks));
 	if (!plan->blocks)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		plan->blocks[i] = (struct dt_block){ s[i].guest,
 						     s[i].guest + (s[i].size - 1) };
-		plan->all_fit = plan->all_fit &&
-				fits_cells(plan, plan->blocks[i].first,
-					   plan->blocks[i].last);
-	}
 	plan->n_blocks = n;
 	return 0;
 }
@@ -208,7 +204,7 @@ int dt_plan_make(struct mc_map *map, const struct mc_dt_opts *opt,
 	*plan = (struct dt_plan){ 0 };
 	plan->addr_cells = addr_cells;
 	plan->size_cells = size_cells;
-	plan->all_fit = true;
+	plan->children_fit = true;
 	plan->layout = opt->layout;
 	err = root_strings(map, opt, plan);
 	if (!err)
@@ -268,13 +264,13 @@ int dt_check_fits(struct mc_map *map, const struct dt_plan *plan,
 {
 	int err = 0, e;
 
-	if (plan->all_fit)	/* the common case: nothing to name */
-		return 0;
 	for (size_t i = 0; i < plan->n_blocks; i++) {
 		e = fits(map, plan, field, "memory block",
 			 plan->blocks[i].first, plan->blocks[i].last);
 		err = err ? err : e;
 	}
+	if (plan->children_fit)	/* the common case: none to name */
+		return err;
 	for (size_t i = 0; i < plan->n_children; i++) {
 		const struct dt_child *c = &plan->children[i];
 
