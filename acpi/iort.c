@@ -50,7 +50,8 @@ static int stream_ids(struct mc_map *map, const struct acpi_range *a,
 		ids[i] = a->n_sids ? a->sids[i] :
 				     PCI_RID(a->devices[i].bus,
 					     a->devices[i].devfn);
-	qsort(ids, count, sizeof(*ids), cmp_u32);
+	if (count > 1)	/* most ranges: one device, no library call */
+		qsort(ids, count, sizeof(*ids), cmp_u32);
 	*out = ids;
 	*n = count;
 	return 0;

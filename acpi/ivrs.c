@@ -71,7 +71,8 @@ static int put_range(struct mc_map *map, struct acpi_buf *b,
 		d[i] = (struct ivrs_dev){ a->devices[i].segment,
 					  PCI_RID(a->devices[i].bus,
 						  a->devices[i].devfn) };
-	qsort(d, n, sizeof(*d), cmp_dev);
+	if (n > 1)	/* most ranges: one device, no library call */
+		qsort(d, n, sizeof(*d), cmp_dev);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 

@@ -82,10 +82,11 @@ struct timing {
 /*
  * Median time of one call of @fn, after a warm-up call; small calls are
  * batched so each sample lasts at least 50 us. @budget_s bounds the time
- * spent sampling (but at least 5 samples are taken).
+ * spent sampling (but at least 5 samples are taken). The time is this
+ * thread's CPU time, or wall-clock time if @wall.
  */
 void measure(int (*fn)(void *), void *ctx, const char *what,
-	     double budget_s, struct timing *t);
+	     double budget_s, bool wall, struct timing *t);
 
 /* --- in-process stages (stages.c) --- */
 

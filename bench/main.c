@@ -25,17 +25,18 @@
 #define ROUNDS		3	/* passes over every size */
 
 struct args {
-	const char *tool, *out, *cold_map, *cold_base, *self, *only;
+	const char *tool, *out, *cold_map, *cold_base, *self, *only, *profile;
 	uint64_t seed;
-	size_t max_n;
-	bool peers;
+	size_t max_n, profile_n;
+	bool peers, wall;
 };
 
 static void usage(void)
 {
 	fputs("usage: memcarve-bench [--tool MEMCARVE] [--out DIR] [--seed S] "
-	      "[--max-n N] [--no-peers]\n"
-	      "       memcarve-bench --only STAGE [--max-n N]   (to profile)\n",
+	      "[--max-n N] [--no-peers] [--wall]\n"
+	      "       memcarve-bench --only STAGE [--max-n N]   (to profile)\n"
+	      "       memcarve-bench --profile STAGE N   (one call, for callgrind)\n",
 	      stderr);
 	exit(2);
 }
@@ -43,12 +44,16 @@ static void usage(void)
 static void parse_args(int argc, char **argv, struct args *a)
 {
 	*a = (struct args){ "build/memcarve", "build/bench", NULL, NULL,
-			    argv[0], NULL, 1, 1000000, true };
+			    argv[0], NULL, NULL, 1, 1000000, 0, true, false };
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (strcmp(argv[i], "--no-peers") == 0) {
 			a->peers = false;
+			continue;
+		}
+		if (strcmp(argv[i], "--wall") == 0) {
+			a->wall = true;
 			continue;
 		}
 		if (!v)
@@ -62,6 +67,11 @@ static void parse_args(int argc, char **argv, struct args *a)
 		else if (strcmp(argv[i], "--cold") == 0 && i + 2 < argc) {
 			a->cold_map = v;
 			a->cold_base = argv[i + 2];
+			i++;
+		}
+		else if (strcmp(argv[i], "--profile") == 0 && i + 2 < argc) {
+			a->profile = v;
+			a->profile_n = (size_t)strtoull(argv[i + 2], NULL, 0);
 			i++;
 		}
 		else if (strcmp(argv[i], "--seed") == 0)
@@ -130,7 +140,8 @@ static void combine(struct timing *t, size_t n, struct timing *out)
  * and a slow spell should cost one round of a few figures, not a whole
  * size. Each figure is the median of its rounds' medians.
  */
-static void run_sizes(struct results *r, uint64_t seed, const char *only)
+static void run_sizes(struct results *r, uint64_t seed, const char *only,
+		      bool wall)
 {
 	static struct size_input in[MAX_SIZES];
 	static struct timing t[MAX_SIZES][MAX_STAGES][ROUNDS];
@@ -150,7 +161,7 @@ static void run_sizes(struct results *r, uint64_t seed, const char *only)
 					continue;
 				measure(stages[s].run, &in[k].c,
 					stages[s].name,
-					STAGE_BUDGET_S / ROUNDS,
+					STAGE_BUDGET_S / ROUNDS, wall,
 					&t[k][s][round]);
 				putchar('.');
 				fflush(stdout);
@@ -196,14 +207,14 @@ static int typical_once(void *p)
 	return err;
 }
 
-static void run_typical(struct results *r)
+static void run_typical(struct results *r, bool wall)
 {
 	const char *text = gen_typical_map();
 	struct mc_map *map = load_carved(text, strlen(text));
 
 	mc_map_input(map, &r->typical_regions);
 	mc_map_free(map);
-	measure(typical_once, (void *)text, "the typical map", 1.0,
+	measure(typical_once, (void *)text, "the typical map", 1.0, wall,
 		&r->typical);
 }
 
@@ -279,6 +290,38 @@ static int cold_child(const char *path, const char *base_path)
 	return 0;
 }
 
+/*
+ * The call a profiler counts: valgrind --tool=callgrind
+ * --toggle-collect=profiled_call counts one call of the stage, after a
+ * warm-up call, and none of the setup.
+ */
+__attribute__((noinline)) int profiled_call(const struct stage *s,
+					    struct stage_ctx *c);
+__attribute__((noinline)) int profiled_call(const struct stage *s,
+					    struct stage_ctx *c)
+{
+	return s->run(c);
+}
+
+/* --profile STAGE N: the map of @n ranges, the stage called twice. */
+static int profile_once(const char *name, size_t n, uint64_t seed)
+{
+	const struct stage *s = stage_named(name);
+	struct bbuf text = { 0 }, base = { 0 };
+	struct stage_ctx c;
+
+	gen_map_text(&text, n, GEN_MIXED, seed);
+	gen_base_dtb(&base, n);
+	c = (struct stage_ctx){ text.p, text.len, load_carved(text.p, text.len),
+				base.p, base.len };
+	if (s->run(&c) || profiled_call(s, &c))
+		die_map(c.map, name);
+	mc_map_free(c.map);
+	bb_free(&text);
+	bb_free(&base);
+	return 0;
+}
+
 /* A fresh process, so that nothing of ours inflates its peak or warms it. */
 static void run_cold(struct results *r, const struct args *a, char *work)
 {
@@ -328,7 +371,10 @@ int main(int argc, char **argv)
 	if (a.cold_map)
 		return cold_child(a.cold_map, a.cold_base);
 	steady_allocator();
+	if (a.profile)
+		return profile_once(a.profile, a.profile_n, a.seed);
 	r.seed = a.seed;
+	r.wall_clock = a.wall;
 	r.load_before = load_average();
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		if (sizes[i] <= a.max_n)
@@ -339,11 +385,12 @@ int main(int argc, char **argv)
 	path_printf(work, sizeof(work), "%s/work", a.out);
 	make_dir(work);
 	printf("in-process stages (median of %d rounds, each the median of repeated "
-	       "runs after a warm-up):\n", ROUNDS);
-	run_sizes(&r, a.seed, a.only);
+	       "runs after a warm-up; %s):\n", ROUNDS,
+	       a.wall ? "wall clock" : "thread CPU time");
+	run_sizes(&r, a.seed, a.only, a.wall);
 	if (a.only)
 		return print_only(&r, a.only);
-	run_typical(&r);
+	run_typical(&r, a.wall);
 	run_cold(&r, &a, work);
 	if (a.peers)
 		run_peers(&r, &a, work);

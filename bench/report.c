@@ -149,6 +149,9 @@ void report_print(const struct results *r)
 	       r->load_before, r->load_after,
 	       r->load_before > 0.5 || r->load_after > 1.5 ?
 		       ": the machine was busy, figures are inflated" : "");
+	printf("clock of the in-process figures: %s\n",
+	       r->wall_clock ? "wall (--wall)" :
+			       "this thread's CPU time (--wall for wall time)");
 	print_stages(r);
 	printf("\ntypical VMM map (%zu regions), parse + carve + every "
 	       "emitter: %.2f us median (%u samples of %u)\n",
@@ -215,6 +218,8 @@ static void write_tsv(const struct results *r, const char *path)
 	fprintf(f, "machine\tloadavg\t\tbefore\t%.2f\t\t1-minute\n"
 		"machine\tloadavg\t\tafter\t%.2f\t\t1-minute\n",
 		r->load_before, r->load_after);
+	fprintf(f, "machine\tclock\t\tstages\t%d\t\t%s\n", r->wall_clock ? 0 : 1,
+		r->wall_clock ? "wall" : "thread CPU time");
 	tsv_stages(f, r);
 	fprintf(f, "typical\tend-to-end\t%zu\tmedian_ns\t%.1f\tns\t\n",
 		r->typical_regions, r->typical.median_ns);

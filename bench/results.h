@@ -28,6 +28,7 @@ struct results {
 	struct peer_result dtc[MAX_PEER_ROWS], iasl[MAX_PEER_ROWS];
 	size_t n_dtc, n_iasl;
 	uint64_t seed;
+	bool wall_clock;	/* stages timed by the wall clock, not CPU time */
 	double load_before, load_after;	/* 1-minute load average */
 };
 

@@ -440,8 +440,10 @@ static int merge_class(struct sweep *s, struct span *v, size_t n,
 		if (!cur || cur->cls != v[i].cls || v[i].first > cur->last) {
 			grp[i] = k;
 			v[k++] = v[i];
-			lo = in[v[i].idx].first;
-			hi = in[v[i].idx].last;
+			/* exact: the span is its input's extent; at 10^6
+			 * ranges a look into in[] was a cache miss each */
+			lo = v[i].exact ? v[i].first : in[v[i].idx].first;
+			hi = v[i].exact ? v[i].last : in[v[i].idx].last;
 			continue;
 		}
 		grp[i] = k - 1;

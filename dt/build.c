@@ -68,11 +68,31 @@ static size_t base_rsv_count(const struct dt_base *b)
 	return (size_t)fdt_num_mem_rsv(b->fdt);
 }
 
-/* The buffer the write pass needs: counted on the same tree walk. */
+/*
+ * A names-only writer for the sizing pass (sw.c), in @buf: room for every
+ * name we write and the base's whole names block. NULL without one, which
+ * costs only the name offsets' fix-up pass later.
+ */
+static struct dt_sw *names_writer(struct dt_sw *w, unsigned char **buf,
+				  const struct dt_base *b)
+{
+	size_t size = DT_HEADER_ROOM + dt_out_own_names_size() +
+		      (b ? (size_t)fdt_size_dt_strings(b->fdt) : 0);
+
+	*buf = malloc(size);
+	return *buf && !dt_sw_create(w, *buf, size, 0) ? w : NULL;
+}
+
+/*
+ * The buffer the write pass needs: counted on the same tree walk, with
+ * *@names the names' final size (0 if not found).
+ */
 static int needed_size(struct mc_map *map, const struct dt_plan *plan,
-		       const struct dt_base *b, size_t *size)
+		       const struct dt_base *b, size_t *size, uint32_t *names)
 {
 	struct dt_out o = { 0 };
+	struct dt_sw names_sw;
+	unsigned char *names_buf;
 	int err;
 
 	if (b) {
@@ -82,8 +102,11 @@ static int needed_size(struct mc_map *map, const struct dt_plan *plan,
 			return mc_map_report(map, MC_ENOMEM, NULL,
 					     "out of memory");
 	}
+	o.names = names_writer(&names_sw, &names_buf, b);
 	err = dt_write_tree(&o, plan, b);
 	free(o.seen);
+	*names = o.names ? (uint32_t)names_sw.strings : 0;
+	free(names_buf);
 	if (err || o.err)
 		return mc_map_report(map, err ? err : MC_EINVAL, NULL,
 				     "sizing the tree: %s",
@@ -128,11 +151,11 @@ static void add_pad(void *buf, size_t pad)
 
 static int write_blob(struct mc_map *map, const struct dt_plan *plan,
 		      const struct dt_base *b, void *buf, size_t size,
-		      size_t pad)
+		      size_t pad, uint32_t names)
 {
 	struct dt_sw sw;
 	struct dt_out o = { .sw = &sw };
-	int err = dt_sw_create(&sw, buf, size - pad);
+	int err = dt_sw_create(&sw, buf, size - pad, names);
 
 	if (!err)
 		err = reserve_map(&sw, plan, b);
@@ -168,6 +191,7 @@ struct job {
 	const struct dt_base *patch;	/* &base in patch mode, else NULL */
 	size_t need;			/* the buffer the tree needs */
 	size_t pad;			/* free bytes after it */
+	uint32_t names;			/* the names' final size, or 0 */
 };
 
 /* What the base has beyond its last block (dtc -p, a VMM's fdt_create()). */
@@ -217,7 +241,8 @@ static int prepare(struct mc_map *map, const struct mc_dt_opts *opt,
 		j->plan.iommu = &j->iommu;
 	}
 	if (!err)
-		err = needed_size(map, &j->plan, j->patch, &j->need);
+		err = needed_size(map, &j->plan, j->patch, &j->need,
+				  &j->names);
 	if (!err)
 		j->pad = opt->pad_set ? opt->pad :
 			 j->patch ? base_free(opt->base) : 0;
@@ -247,7 +272,8 @@ int mc_dt_build(struct mc_map *map, const struct mc_dt_opts *opt,
 	if (!err && (!buf || *size < j.need))
 		err = MC_ENOSPC;	/* the caller asks again: no diagnostic */
 	else if (!err)
-		err = write_blob(map, &j.plan, j.patch, buf, j.need, j.pad);
+		err = write_blob(map, &j.plan, j.patch, buf, j.need, j.pad,
+				 j.names);
 	*size = err == MC_ENOSPC ? j.need : err ? 0 : fdt_totalsize(buf);
 	job_free(&j);
 	return err;
@@ -271,7 +297,8 @@ int mc_dt_build_alloc(struct mc_map *map, const struct mc_dt_opts *opt,
 		err = mc_map_report(map, MC_ENOMEM, NULL,
 				    "out of memory (%zu bytes)", j.need);
 	if (!err)
-		err = write_blob(map, &j.plan, j.patch, buf, j.need, j.pad);
+		err = write_blob(map, &j.plan, j.patch, buf, j.need, j.pad,
+				 j.names);
 	if (!err) {
 		*blob = buf;
 		*len = fdt_totalsize(buf);

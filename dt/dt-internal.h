@@ -121,6 +121,7 @@ struct dt_plan {
 	struct dt_rsv *rsv;
 	size_t n_rsv;
 	unsigned int addr_cells, size_cells;
+	bool children_fit;		/* every child fits them */
 	enum mc_dt_layout layout;
 	const struct dt_iommu *iommu;	/* patch mode: the iommu-addresses
 					   binding (dt-iommu.h), or NULL */
@@ -305,13 +306,21 @@ struct dt_sw {
 	size_t off_struct;	/* where the structure block starts */
 	size_t at;		/* where the next tag goes */
 	size_t strings;		/* bytes of names, at the end of @buf */
+	uint32_t names_final;	/* the names' final size if known, else 0 */
+	uint32_t names_added;	/* names added so far: dates the cache */
 	struct {
 		const char *name;
 		uint32_t off;	/* from the end of the names */
+		uint32_t added;	/* names_added when found: else stale */
 	} cache[DT_NAME_CACHE];
 };
 
-int dt_sw_create(struct dt_sw *w, void *buf, size_t size);
+/*
+ * @names_final: what the names will come to (dt_sw_name() on the same
+ * calls), so that each name offset is written final; 0 if not known.
+ */
+int dt_sw_create(struct dt_sw *w, void *buf, size_t size,
+		 uint32_t names_final);
 int dt_sw_add_reservemap_entry(struct dt_sw *w, uint64_t addr,
 			       uint64_t size);
 int dt_sw_finish_reservemap(struct dt_sw *w);
@@ -320,6 +329,12 @@ int dt_sw_end_node(struct dt_sw *w);
 int dt_sw_property(struct dt_sw *w, const char *name, const void *val,
 		   size_t len);
 int dt_sw_finish(struct dt_sw *w);
+/*
+ * Add @name to a writer that holds names only (a dt_sw_create() of the
+ * size the names may reach), as dt_sw_property() adds it: its ->strings
+ * is then what the names of the same calls come to.
+ */
+int dt_sw_name(struct dt_sw *w, const char *name);
 
 /*
  * out.c: a sink that either counts the bytes a tree needs (sw == NULL)
@@ -332,6 +347,7 @@ struct dt_out {
 	size_t strings_size;	/* counting: property-name bound */
 	unsigned char *seen;	/* counting: a bit per base name offset */
 	size_t seen_len;	/* counting: bits in @seen */
+	struct dt_sw *names;	/* counting: the names as written, or NULL */
 	int err;		/* 0 or a negative libfdt error */
 };
 

@@ -11,7 +11,9 @@
  * is looked up before it is added). The count takes every name that
  * can appear once: the names we write (own_names) plus each base name
  * offset a kept property uses. That bounds the table; the writer may share
- * more, e.g. a name that is the tail of another.
+ * more, e.g. a name that is the tail of another. Given a names-only writer
+ * (@names), the count also adds each name to it as the writer will, which
+ * gives the names' exact final size (see sw.c).
  */
 #include <limits.h>
 #include <string.h>
@@ -72,6 +74,13 @@ void dt_out_end(struct dt_out *o)
 		o->err = dt_sw_end_node(o->sw);
 }
 
+/* Add @name to the names as written; the first failure ends that. */
+static void count_name(struct dt_out *o, const char *name)
+{
+	if (o->names && dt_sw_name(o->names, name))
+		o->names = NULL;
+}
+
 void dt_out_prop(struct dt_out *o, const char *name, const void *val,
 		 size_t len)
 {
@@ -79,9 +88,10 @@ void dt_out_prop(struct dt_out *o, const char *name, const void *val,
 		return;
 	if (len > INT_MAX)
 		o->err = -FDT_ERR_NOSPACE;
-	else if (!o->sw)
+	else if (!o->sw) {
 		o->struct_size += sizeof(struct fdt_property) + dt_tag_align(len);
-	else
+		count_name(o, name);
+	} else
 		o->err = dt_sw_property(o->sw, name, val, len);
 }
 
@@ -109,6 +119,7 @@ void dt_out_base_prop(struct dt_out *o, const struct dt_tag *prop)
 		o->struct_size += sizeof(struct fdt_property) +
 				  dt_tag_align((size_t)prop->len);
 		count_base_name(o, prop);
+		count_name(o, prop->name);
 		return;
 	}
 	o->err = dt_sw_property(o->sw, prop->name, prop->data,
