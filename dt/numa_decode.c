@@ -130,7 +130,8 @@ static int by_pair(const void *x, const void *y)
  * The distances of_numa_parse_distance_map_v1() and numa_set_distance()
  * set from the tree's distance-map: one per ordered pair, by (a, b), the
  * last triple to set it winning; distances past 255 are ignored as
- * numa_set_distance() ignores them. *@n = 0 without a distance-map.
+ * numa_set_distance() ignores them. *@n = 0 and *@out = NULL when none
+ * is kept.
  * Returns 0, -1 when Linux refuses the matrix (and NUMA with it), or
  * MC_ENOMEM.
  */
@@ -169,6 +170,10 @@ int dt_linux_distances(const void *fdt, struct dt_dist **out, size_t *n)
 			(*out)[(*n)++] = (struct dt_dist){ e[i].a, e[i].b,
 							   e[i].d };
 	free(e);
+	if (*n == 0) {		/* every distance past 255: none kept */
+		free(*out);
+		*out = NULL;
+	}
 	return 0;
 }
 
