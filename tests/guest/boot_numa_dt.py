@@ -57,6 +57,7 @@ sys.path.insert(0, HERE)
 
 import guest  # noqa: E402
 from harness import fdt  # noqa: E402
+from harness.parse import node_memtotal, zone_present  # noqa: E402
 
 MEMORY = "1G"
 # Two nodes of 512 MiB: node 0 from the start of RAM, node 1 after it.
@@ -128,31 +129,6 @@ def early_ranges(dmesg):
     return {n: join(r) for n, r in out.items()}
 
 
-def zone_present(lines):
-    """/proc/zoneinfo: present pages per node, summed over its zones."""
-    out, node = {}, None
-    for line in lines:
-        m = re.match(r"Node (\d+), zone", line)
-        if m:
-            node = int(m.group(1))
-            continue
-        m = re.match(r"\s+present\s+(\d+)", line)
-        if m and node is not None:
-            out[node] = out.get(node, 0) + int(m.group(1))
-    return out
-
-
-def node_memtotal(sections):
-    """nodemem sections: node -> MemTotal bytes."""
-    out = {}
-    for line in sections.get("nodemem", []):
-        name, _, text = line.partition("|")
-        m = re.search(r"MemTotal:\s+(\d+) kB", text)
-        if m and name.startswith("node"):
-            out[int(name[4:])] = int(m.group(1)) * 1024
-    return out
-
-
 def numa_checks(view, blocks, size, page):
     problems, rows = [], []
     early = early_ranges(view.dmesg)
@@ -175,7 +151,7 @@ def numa_checks(view, blocks, size, page):
             problems.append(f"node {n}: Initmem setup {fmt([span])}; ours "
                             f"{fmt([want] if want else [])}")
     present = zone_present(view.sections.get("zoneinfo", []))
-    total = node_memtotal(view.sections)
+    total = node_memtotal(view.sections.get("nodemem", []))
     for n in sorted(set(size) | set(present) | set(total)):
         got = present.get(n, 0) * page
         rows.append((f"node {n} RAM", f"{size.get(n, 0):#x}",

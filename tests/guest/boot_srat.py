@@ -44,6 +44,7 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 import guest  # noqa: E402
+from harness.parse import node_memtotal, zone_present  # noqa: E402
 
 MAP = "fixtures/srat/boot-q35.map"
 BASE = "fixtures/srat/qemu-q35-srat.aml"
@@ -99,30 +100,6 @@ def guest_pages(first, last):
     return max(hi - lo, 0)
 
 
-def zone_present(view):
-    """Pages present per node, summed over its zones (/proc/zoneinfo)."""
-    present, node = {}, None
-    for line in view.sections.get("zoneinfo", []):
-        m = re.match(r"Node (\d+), zone", line)
-        if m:
-            node = int(m.group(1))
-            present.setdefault(node, 0)
-        m = re.match(r"\s+present\s+(\d+)", line)
-        if m and node is not None:
-            present[node] += int(m.group(1))
-    return present
-
-
-def mem_total(view):
-    """MemTotal in bytes per node (/sys/devices/system/node/nodeN/meminfo)."""
-    out = {}
-    for line in view.sections.get("nodemem", []):
-        m = re.search(r"Node (\d+) MemTotal:\s+(\d+) kB", line)
-        if m:
-            out[int(m.group(1))] = int(m.group(2)) * 1024
-    return out
-
-
 def check_srat_lines(view, want, problems):
     seen = []
     for line in view.dmesg:
@@ -160,11 +137,11 @@ def check_pages(view, ram, problems):
     want = {}
     for node, first, last in ram:
         want[node] = want.get(node, 0) + guest_pages(first, last)
-    present = zone_present(view)
+    present = zone_present(view.sections.get("zoneinfo", []))
     if present != want:
         problems.append(f"pages present per node {present}, the map's RAM "
                         f"per node {want}")
-    totals = mem_total(view)
+    totals = node_memtotal(view.sections.get("nodemem", []))
     if sorted(totals) != sorted(want):
         problems.append(f"the guest's nodes {sorted(totals)} are not the "
                         f"map's {sorted(want)}")
@@ -211,8 +188,9 @@ def case_q35(tool, scratch, series):
     for l in view.dmesg:
         if SRAT_LINE.search(l) or "SRAT" in l[:40]:
             print(f"  guest: {l}")
-    print(f"  guest: present pages per node {zone_present(view)}, "
-          f"MemTotal {mem_total(view)}")
+    present = zone_present(view.sections.get("zoneinfo", []))
+    totals = node_memtotal(view.sections.get("nodemem", []))
+    print(f"  guest: present pages per node {present}, MemTotal {totals}")
     return not problems
 
 

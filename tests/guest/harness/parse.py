@@ -135,6 +135,33 @@ def e820_lines(dmesg, prefix):
     return out
 
 
+def zone_present(lines):
+    """/proc/zoneinfo lines (the zoneinfo section): present pages per node,
+    summed over its zones."""
+    out, node = {}, None
+    for line in lines:
+        m = re.match(r"Node (\d+), zone", line)
+        if m:
+            node = int(m.group(1))
+            out.setdefault(node, 0)
+            continue
+        m = re.match(r"\s+present\s+(\d+)", line)
+        if m and node is not None:
+            out[node] += int(m.group(1))
+    return out
+
+
+def node_memtotal(lines):
+    """nodemem section lines ("nodeN|Node N MemTotal: K kB"): node -> bytes."""
+    out = {}
+    for line in lines:
+        name, _, text = line.partition("|")
+        m = re.search(r"MemTotal:\s+(\d+) kB", text)
+        if m and name.startswith("node"):
+            out[int(name[4:])] = int(m.group(1)) * 1024
+    return out
+
+
 def early_node_ranges(dmesg):
     out = []
     inside = False
