@@ -22,6 +22,22 @@ _Static_assert(sizeof(struct fdt_reserve_entry) == DT_RSV_ENTRY,
 _Static_assert(sizeof(struct fdt_property) == 12,
 	       "property tag, length, name offset");
 
+/*
+ * 1.1 put distance_map and max_numnodes in 1.0's padding between
+ * no_iommu_addresses and reserved (at the next uint64_t boundary): the
+ * size and the other offsets are 1.0's.
+ */
+#define DT_OPTS_RESERVED_1_0 \
+	((offsetof(struct mc_dt_opts, no_iommu_addresses) + \
+	  _Alignof(uint64_t)) / _Alignof(uint64_t) * _Alignof(uint64_t))
+_Static_assert(offsetof(struct mc_dt_opts, max_numnodes) + sizeof(uint32_t)
+	       <= DT_OPTS_RESERVED_1_0, "mc_dt_opts.max_numnodes in padding");
+_Static_assert(offsetof(struct mc_dt_opts, reserved) == DT_OPTS_RESERVED_1_0,
+	       "mc_dt_opts.reserved where 1.0 had it");
+_Static_assert(sizeof(struct mc_dt_opts) ==
+	       DT_OPTS_RESERVED_1_0 + 4 * sizeof(uint64_t),
+	       "mc_dt_opts keeps its 1.0 size");
+
 void mc_dt_opts_init(struct mc_dt_opts *opts)
 {
 	memset(opts, 0, sizeof(*opts));
@@ -32,6 +48,11 @@ static int check_options(struct mc_map *map, const struct mc_dt_opts *opt)
 	if (!MC_RESERVED_CLEAR(opt))
 		return mc_map_report(map, MC_EINVAL, "opts.reserved",
 				     "must be zero");
+	if (opt->max_numnodes && !dt_numnodes_valid(opt->max_numnodes))
+		return mc_map_report(map, MC_EINVAL, "opts.max_numnodes",
+				     "%u: Linux's MAX_NUMNODES is a power of "
+				     "two, 2..1024 (1 << CONFIG_NODES_SHIFT, "
+				     "1..10)", opt->max_numnodes);
 	if (opt->cells > 2)
 		return mc_map_report(map, MC_EINVAL, "opts.cells",
 				     "%u: a root written by memcarve has 1 or "
