@@ -110,9 +110,9 @@ static int too_many_ranges(struct mc_map *map, const struct mc_dt_opts *opt,
 			     "%u%s: the memory nodes hold %zu reg ranges, more "
 			     "than the 2 x MAX_NUMNODES = %u memblks Linux "
 			     "takes from 6.12 on (mm/numa_memblks.c: \"too "
-			     "many memblk ranges\", NUMA off; older kernels "
-			     "take more): carve fewer holes, or give the guest "
-			     "kernel's MAX_NUMNODES", max,
+			     "many memblk ranges\", NUMA off; kernels before "
+			     "6.12 take any number): carve fewer holes, or "
+			     "give the guest kernel's MAX_NUMNODES", max,
 			     said(map, opt, how, sizeof(how)), n, 2 * max);
 }
 
