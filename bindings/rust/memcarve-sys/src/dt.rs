@@ -29,6 +29,7 @@ pub struct mc_dt_opts {
     pub compatible: *const *const c_char,
     pub no_iommu_addresses: bool,
     pub distance_map: bool,
+    pub max_numnodes: u32,
     pub reserved: [u64; 4],
 }
 
