@@ -8,7 +8,8 @@
  * scan.c), split.c cuts memory blocks where the base's memory nodes meet
  * and conflict.c checks our children against the base's /reserved-memory
  * and /memreserve/; numa_map.c decides how a NUMA map's nodes are told
- * (numa_assoc.c for pseries, numa_distance.c for distances); memnodes.c
+ * (numa_assoc.c for pseries, numa_distance.c for distances, numa_limits.c
+ * for the guest's MAX_NUMNODES); memnodes.c
  * groups the blocks into memory nodes and decides what each inherits; write.c then walks the output once to count
  * its size and once to write it (out.c).
  */
