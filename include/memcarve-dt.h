@@ -236,11 +236,14 @@ enum mc_dt_memreserve {
  *		(mips refuses a NUMA map). See NUMA below.
  * @reserved:	must be zero
  *
- * 1.1 put @distance_map and @max_numnodes in 1.0's padding after
- * @no_iommu_addresses (the bytes before @reserved, which starts at the
- * next 8-byte boundary): the struct's size and every other member's
- * offset are 1.0's, and a struct zeroed or filled by mc_dt_opts_init(),
- * as 1.0 asked, reads as false and as the default MAX_NUMNODES.
+ * @reserved32: must be zero
+ *
+ * 1.1 took 1.0's reserved words for @distance_map and @max_numnodes:
+ * they sit in the padding after @no_iommu_addresses or in the first
+ * reserved word, depending on the ABI, and the struct's size and every
+ * 1.0 member's offset are 1.0's on every ABI (LP64, i386, armhf). A struct
+ * filled by mc_dt_opts_init(), as 1.0 asked, reads as false and as the
+ * default MAX_NUMNODES.
  */
 struct mc_dt_opts {
 	const void *base;
@@ -256,7 +259,8 @@ struct mc_dt_opts {
 	bool no_iommu_addresses;
 	bool distance_map;
 	uint32_t max_numnodes;
-	uint64_t reserved[4];
+	uint32_t reserved32;
+	uint64_t reserved[3];
 };
 
 /**

@@ -30,7 +30,8 @@ pub struct mc_dt_opts {
     pub no_iommu_addresses: bool,
     pub distance_map: bool,
     pub max_numnodes: u32,
-    pub reserved: [u64; 4],
+    pub reserved32: u32,
+    pub reserved: [u64; 3],
 }
 
 extern "C" {
