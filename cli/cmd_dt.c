@@ -8,6 +8,7 @@
  * made from the bytes memcarve would write.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,23 @@ static int root_options(const struct cli *cli, struct mc_dt_opts *o,
 		return cli_error(EXIT_USAGE,
 				 "--model and --compatible are for a fresh "
 				 "tree; with --base the base's root is kept");
+	return EXIT_OK;
+}
+
+/* --max-numnodes N: the guest's MAX_NUMNODES, 1 << CONFIG_NODES_SHIFT. */
+static int max_numnodes(const struct cli *cli, struct mc_dt_opts *o)
+{
+	uint64_t n = 0;
+	int st = cli_opt_number(cli, "max-numnodes", 1024, &n);
+
+	if (st != EXIT_OK)
+		return st;
+	if (cli_opt(cli, "max-numnodes") && (n < 2 || (n & (n - 1))))
+		return cli_error(EXIT_USAGE,
+				 "--max-numnodes: %" PRIu64 " is not a power "
+				 "of two 2..1024 (Linux's MAX_NUMNODES is "
+				 "1 << CONFIG_NODES_SHIFT, 1..10)", n);
+	o->max_numnodes = (uint32_t)n;
 	return EXIT_OK;
 }
 
@@ -91,6 +109,9 @@ static int parse_options(const struct cli *cli, struct mc_dt_opts *o,
 		return cli_error(EXIT_USAGE,
 				 "--distance-map is for a fresh tree (with "
 				 "--base the base's distance-map is kept)");
+	st = max_numnodes(cli, o);
+	if (st != EXIT_OK)
+		return st;
 	o->no_iommu_addresses = cli_opt(cli, "no-iommu-addresses") != NULL;
 	if (o->no_iommu_addresses && !cli_opt(cli, "base"))
 		return cli_error(EXIT_USAGE,
@@ -248,6 +269,9 @@ static const struct cli_optspec dt_opts[] = {
 	{ "distance-map", 0, false, false, NULL,
 	  "fresh tree of a NUMA map: a /distance-map node "
 	  "(numa-distance-map-v1) with the map's distance lines" },
+	{ "max-numnodes", 0, true, false, "N",
+	  "NUMA map: the guest kernel's MAX_NUMNODES, a power of two "
+	  "2..1024 (default Debian's: arm64 16, riscv64 4, ppc64 256)" },
 	{ "pad", 0, true, false, "BYTES",
 	  "free space left in the tree, like dtc -p (default: with --base, "
 	  "what the base had; else 0)" },
@@ -303,6 +327,12 @@ const struct cli_cmd cli_cmd_dt = {
 		"spans two NUMA nodes (--memory-nodes one: one per NUMA node), and\n"
 		"--distance-map adds a fresh tree's /distance-map from the map's\n"
 		"distance lines. A map without node= keeps the base's NUMA properties.\n"
+		"A node at or above the guest's MAX_NUMNODES (--max-numnodes; default\n"
+		"Debian's CONFIG_NODES_SHIFT: 16 arm64, 4 riscv64, 256 ppc64) is an\n"
+		"error: Linux would turn NUMA off (arm64, riscv64) or put the RAM on\n"
+		"another node (ppc64). So, on arm64 and riscv64, is a tree with more\n"
+		"than 2 x MAX_NUMNODES reg ranges in its memory nodes: from Linux 6.12\n"
+		"(numa_memblks) that many turn NUMA off (\"too many memblk ranges\").\n"
 		"\n"
 		"--format dts prints dtc's decompiled source of the same blob (it runs\n"
 		"'dtc -I dtb -O dts'; Debian package device-tree-compiler).\n"

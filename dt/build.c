@@ -22,6 +22,35 @@ _Static_assert(sizeof(struct fdt_reserve_entry) == DT_RSV_ENTRY,
 _Static_assert(sizeof(struct fdt_property) == 12,
 	       "property tag, length, name offset");
 
+/*
+ * struct mc_dt_opts as 1.0 laid it out: 1.1's fields take its padding and
+ * reserved words, and must leave its size and its members where they were
+ * on every ABI this builds for.
+ */
+struct dt_opts_1_0 {
+	const void *base;
+	size_t base_len;
+	unsigned int cells;
+	enum mc_dt_layout layout;
+	enum mc_dt_memreserve memreserve;
+	bool drop_base_memreserve;
+	size_t pad;
+	bool pad_set;
+	const char *model;
+	const char *const *compatible;
+	bool no_iommu_addresses;
+	uint64_t reserved[4];
+};
+
+_Static_assert(sizeof(struct mc_dt_opts) == sizeof(struct dt_opts_1_0),
+	       "mc_dt_opts keeps its 1.0 size");
+_Static_assert(offsetof(struct mc_dt_opts, no_iommu_addresses) ==
+	       offsetof(struct dt_opts_1_0, no_iommu_addresses),
+	       "mc_dt_opts keeps its 1.0 members where they were");
+_Static_assert(offsetof(struct mc_dt_opts, distance_map) >
+	       offsetof(struct dt_opts_1_0, no_iommu_addresses),
+	       "1.1's fields come after 1.0's last member");
+
 void mc_dt_opts_init(struct mc_dt_opts *opts)
 {
 	memset(opts, 0, sizeof(*opts));
@@ -29,9 +58,14 @@ void mc_dt_opts_init(struct mc_dt_opts *opts)
 
 static int check_options(struct mc_map *map, const struct mc_dt_opts *opt)
 {
-	if (!MC_RESERVED_CLEAR(opt))
+	if (!MC_RESERVED_CLEAR(opt) || opt->reserved32)
 		return mc_map_report(map, MC_EINVAL, "opts.reserved",
 				     "must be zero");
+	if (opt->max_numnodes && !dt_numnodes_valid(opt->max_numnodes))
+		return mc_map_report(map, MC_EINVAL, "opts.max_numnodes",
+				     "%u: Linux's MAX_NUMNODES is a power of "
+				     "two, 2..1024 (1 << CONFIG_NODES_SHIFT, "
+				     "1..10)", opt->max_numnodes);
 	if (opt->cells > 2)
 		return mc_map_report(map, MC_EINVAL, "opts.cells",
 				     "%u: a root written by memcarve has 1 or "

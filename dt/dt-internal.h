@@ -8,7 +8,8 @@
  * scan.c), split.c cuts memory blocks where the base's memory nodes meet
  * and conflict.c checks our children against the base's /reserved-memory
  * and /memreserve/; numa_map.c decides how a NUMA map's nodes are told
- * (numa_assoc.c for pseries, numa_distance.c for distances); memnodes.c
+ * (numa_assoc.c for pseries, numa_distance.c for distances, numa_limits.c
+ * for the guest's MAX_NUMNODES); memnodes.c
  * groups the blocks into memory nodes and decides what each inherits; write.c then walks the output once to count
  * its size and once to write it (out.c).
  */
@@ -221,6 +222,12 @@ int dt_numa_check_owner(struct mc_map *map, const struct dt_plan *plan,
 void dt_numa_write(struct dt_out *o, const struct dt_plan *plan,
 		   uint32_t node);
 void dt_numa_free(struct dt_numa *numa);
+
+/* numa_limits.c */
+uint32_t dt_default_numnodes(enum mc_arch arch);
+bool dt_numnodes_valid(uint32_t n);
+int dt_numa_limits(struct mc_map *map, const struct mc_dt_opts *opt,
+		   const struct dt_plan *plan);
 
 /* numa_assoc.c */
 int dt_assoc_nid(const void *fdt, int node, unsigned int index,

@@ -62,7 +62,7 @@ int dt_numa_plan(struct mc_map *map, const struct mc_dt_opts *opt,
 	}
 	if (!err && opt->distance_map)
 		err = dt_distance_matrix(map, &plan->numa, plan);
-	return err;
+	return err ? err : dt_numa_limits(map, opt, plan);
 }
 
 /* What a base memory node says its node is, for a NUMA map's check. */

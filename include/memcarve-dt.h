@@ -146,13 +146,23 @@
  *    Linux refuses (NUMA off). pseries distances come from the base's
  *    ibm,associativity (FORM1) or FORM2 tables: not compared.
  *  - hotplug windows: no DT binding describes one; left out.
- *  - not checked, because the tree does not say which kernel reads it:
- *    Linux's MAX_NUMNODES (Debian: 16 on arm64, 4 on riscv64, 256 on
- *    ppc64el; a larger node id disables NUMA), and since 6.12 the
- *    2 * MAX_NUMNODES memory ranges of numa_memblks on arm64 and riscv64
- *    (each reg entry is one; past them NUMA is disabled: "too many memblk
- *    ranges"). A patched base's CPU nodes keep their numa-node-id; a CPU
- *    without one is put on node 0 by Linux.
+ *  - the guest's MAX_NUMNODES (@max_numnodes; the tree does not say
+ *    which kernel reads it, so 0 takes Debian's): a node at or above it
+ *    is refused, naming the node and @max_numnodes (arm64, riscv64:
+ *    of_numa_parse_memory_nodes() fails on it, "Node id N exceeds maximum
+ *    value", and NUMA is off; pseries: associativity_to_nid() reads it as
+ *    no node and the RAM goes to the default node). A distance-map
+ *    triple naming such a node is refused first, naming it.
+ *  - arm64, riscv64 from Linux 6.12 (drivers/base/arch_numa.c on
+ *    mm/numa_memblks.c): of_numa adds one memblk per reg entry of a
+ *    memory node with numa-node-id, and more than NR_NODE_MEMBLKS =
+ *    2 * MAX_NUMNODES of them turn NUMA off ("too many memblk ranges").
+ *    A tree with more reg entries in its memory nodes is refused, naming
+ *    the count and @max_numnodes (kernels before 6.12 took any number,
+ *    but the tree cannot say which one boots it). pseries numbers its
+ *    own ranges and has no such limit.
+ *  - A patched base's CPU nodes keep their numa-node-id; a CPU without
+ *    one is put on node 0 by Linux.
  *
  * A map without node= is not NUMA: each memory node inherits the base's
  * NUMA properties as above.
@@ -218,11 +228,22 @@ enum mc_dt_memreserve {
  * @distance_map: 1.1, fresh mode: add a /distance-map node
  *		(numa-distance-map-v1) with the distances the map states
  *		(see NUMA below)
+ * @max_numnodes: 1.1, NUMA maps: the guest kernel's MAX_NUMNODES
+ *		(1 << CONFIG_NODES_SHIFT), a power of two 2..1024; 0 means
+ *		the Debian kernel's for the map's arch (CONFIG_NODES_SHIFT
+ *		of Debian's linux-image 6.1 (bookworm), 6.12 (trixie) and
+ *		7.2 (sid) alike): 16 on arm64, 4 on riscv64, 256 on ppc64
+ *		(mips refuses a NUMA map). See NUMA below.
  * @reserved:	must be zero
  *
- * 1.1 put @distance_map in 1.0's padding after @no_iommu_addresses: the
- * struct's size and every other member's offset are 1.0's, and a struct
- * zeroed or filled by mc_dt_opts_init(), as 1.0 asked, reads as false.
+ * @reserved32: must be zero
+ *
+ * 1.1 took 1.0's reserved words for @distance_map and @max_numnodes:
+ * they sit in the padding after @no_iommu_addresses or in the first
+ * reserved word, depending on the ABI, and the struct's size and every
+ * 1.0 member's offset are 1.0's on every ABI (LP64, i386, armhf). A struct
+ * filled by mc_dt_opts_init(), as 1.0 asked, reads as false and as the
+ * default MAX_NUMNODES.
  */
 struct mc_dt_opts {
 	const void *base;
@@ -237,7 +258,9 @@ struct mc_dt_opts {
 	const char *const *compatible;
 	bool no_iommu_addresses;
 	bool distance_map;
-	uint64_t reserved[4];
+	uint32_t max_numnodes;
+	uint32_t reserved32;
+	uint64_t reserved[3];
 };
 
 /**
@@ -265,8 +288,10 @@ void mc_dt_opts_init(struct mc_dt_opts *opts);
  * is not a valid node name, reusable on an unbacked range, a ppc64 map
  * whose RAM does not start at 0, a map with no RAM, a base memory node
  * with a phandle the map's RAM does not reach, RAM of unknown NUMA node,
- * a NUMA map the tree cannot describe or a base that disagrees with it
- * (NUMA above), or a memory node of ours named as a kept base node;
+ * a NUMA map the tree cannot describe, past the guest's MAX_NUMNODES
+ * limits (@max_numnodes) or a base that disagrees with it (NUMA above),
+ * a @max_numnodes that is not 0 or a power of two 2..1024, or a memory
+ * node of ours named as a kept base node;
  * MC_ERANGE for a
  * range that does not fit the cells, or a tree and pad past 2^31 - 1;
  * MC_EBADBLOB for a base that libfdt rejects (fdt_check_full()), whose

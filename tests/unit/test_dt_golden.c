@@ -100,6 +100,9 @@ static void parse_case(const struct golden_line *g, struct golden_case *c)
 			c->opt.no_iommu_addresses = true;
 		else if (strcmp(w, "--distance-map") == 0)
 			c->opt.distance_map = true;
+		else if (strcmp(w, "--max-numnodes") == 0)
+			c->opt.max_numnodes = (uint32_t)strtoul(next, NULL, 0),
+			i++;
 		else if (strcmp(w, "--pad") == 0)
 			c->opt.pad = strtoull(next, NULL, 0),
 			c->opt.pad_set = true, i++;
@@ -263,7 +266,7 @@ static void check_numa_nodes(const void *fdt, const struct mc_map *map)
 	}
 }
 
-#define MAX_NODE 8
+#define MAX_NODE 32	/* numa-node16-max32: node 16 */
 
 /* The distances of_numa_parse_distance_map_v1() sets from the matrix. */
 static void check_distance_map(const void *fdt, const struct mc_map *map)

@@ -259,6 +259,7 @@ static bool check_golden(const struct golden_line *g, size_t *n_pairs)
 	static const char *const valued[] = {
 		"--format", "--resv", "--arch", "--base", "--cells",
 		"--memory-nodes", "--pad", "--model", "--compatible", "-o",
+		"--max-numnodes",
 	};
 	static const char *const flags[] = {
 		"--memreserve", "--no-memreserve", "--drop-memreserve",

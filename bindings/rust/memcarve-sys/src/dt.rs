@@ -29,7 +29,9 @@ pub struct mc_dt_opts {
     pub compatible: *const *const c_char,
     pub no_iommu_addresses: bool,
     pub distance_map: bool,
-    pub reserved: [u64; 4],
+    pub max_numnodes: u32,
+    pub reserved32: u32,
+    pub reserved: [u64; 3],
 }
 
 extern "C" {

@@ -62,6 +62,8 @@ int main(void)
 	FIELD(mc_dt_opts, model); FIELD(mc_dt_opts, compatible);
 	FIELD(mc_dt_opts, no_iommu_addresses);
 	FIELD(mc_dt_opts, distance_map);
+	FIELD(mc_dt_opts, max_numnodes);
+	FIELD(mc_dt_opts, reserved32);
 	FIELD(mc_dt_opts, reserved);
 
 	SIZE(mc_acpi_opts);

@@ -67,7 +67,8 @@ fn structs_match_the_headers() {
     fields!(mc_node_backing: node reserved offset size);
     size!(mc_dt_opts);
     fields!(mc_dt_opts: base base_len cells layout memreserve drop_base_memreserve pad
-            pad_set model compatible no_iommu_addresses distance_map reserved);
+            pad_set model compatible no_iommu_addresses distance_map max_numnodes
+            reserved32 reserved);
     size!(mc_acpi_opts);
     fields!(mc_acpi_opts: base base_len oem_id oem_table_id oem_revision set_oem_revision
             creator_id creator_revision revision iommu_base host_address_width dmar_flags

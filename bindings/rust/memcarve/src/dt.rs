@@ -66,6 +66,11 @@ pub struct DtOptions<'a> {
     pub no_iommu_addresses: bool,
     /// Fresh mode of a NUMA map: a /distance-map with the map's distances.
     pub distance_map: bool,
+    /// NUMA map: the guest kernel's MAX_NUMNODES (a power of two 2..1024);
+    /// 0 takes Debian's for the arch (arm64 16, riscv64 4, ppc64 256). A
+    /// node at or above it, or on arm64/riscv64 more than twice as many
+    /// memory ranges, is refused: Linux would turn NUMA off.
+    pub max_numnodes: u32,
 }
 
 impl Default for DtOptions<'_> {
@@ -87,6 +92,7 @@ impl Default for DtOptions<'_> {
             compatible: Vec::new(),
             no_iommu_addresses: false,
             distance_map: false,
+            max_numnodes: 0,
         }
     }
 }
@@ -131,6 +137,7 @@ impl Carved<'_> {
         raw.drop_base_memreserve = opts.drop_base_memreserve;
         raw.no_iommu_addresses = opts.no_iommu_addresses;
         raw.distance_map = opts.distance_map;
+        raw.max_numnodes = opts.max_numnodes;
         raw.pad_set = opts.pad.is_some();
         raw.pad = opts.pad.unwrap_or(0);
         raw.model = model.as_ref().map_or(ptr::null(), |m| m.as_ptr());

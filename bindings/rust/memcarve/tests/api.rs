@@ -129,6 +129,19 @@ fn dt_errors() {
 }
 
 #[test]
+fn dt_max_numnodes() {
+    // Node 20 is past Debian's arm64 MAX_NUMNODES (16), not past 64.
+    let mut map = Map::parse("arch arm64\nram 0x40000000 256M node=0\nram 0x80000000 256M node=20\n").unwrap();
+    let mut carved = map.carve().unwrap();
+    let err = carved.dt(&Default::default()).unwrap_err();
+    assert!(matches!(err, Error::Invalid(_)), "{:?}", err);
+    assert_eq!(err.diagnostics()[0].field, "opts.max_numnodes");
+    assert!(carved.dt(&DtOptions { max_numnodes: 64, ..Default::default() }).is_ok());
+    let err = carved.dt(&DtOptions { max_numnodes: 24, ..Default::default() }).unwrap_err();
+    assert!(matches!(err, Error::Invalid(_)), "{:?}", err);
+}
+
+#[test]
 fn e820_and_zero_page() {
     let mut map = Map::parse(ARM64).unwrap();
     let mut carved = map.carve().unwrap();

@@ -112,6 +112,13 @@ fn dtb_equals_the_cli() {
             DtOptions { distance_map: true, ..Default::default() },
             vec!["--distance-map"],
         ),
+        (
+            "fixtures/dt/numa-node16.map",
+            None,
+            None,
+            DtOptions { distance_map: true, max_numnodes: 32, ..Default::default() },
+            vec!["--distance-map", "--max-numnodes", "32"],
+        ),
         ("fixtures/dt/small-32bit.map", None, None, patch(&base_1cell), vec!["--base", "fixtures/dt/base-1cell.dtb"]),
     ];
     let n = cases.len();
@@ -122,7 +129,7 @@ fn dtb_equals_the_cli() {
         args.extend(extra);
         same(&format!("dt {:?}", args), &ours, &cli(&args));
     }
-    assert_eq!(n, 12);
+    assert_eq!(n, 13);
 }
 
 #[test]
