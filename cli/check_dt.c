@@ -158,7 +158,7 @@ void check_dt(struct findings *f, const struct model *m)
 	int rm;
 
 	if (fdt_check_full(fdt, m->bytes.len))
-		return;		/* the decoder said why */
+		return;		/* the decoder took it; libfdt is stricter */
 	/* Linux's defaults when the root has none: 1 and 1 */
 	root_ac = prop_u32(fdt, 0, "#address-cells", 1);
 	root_sc = prop_u32(fdt, 0, "#size-cells", 1);
