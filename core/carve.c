@@ -53,11 +53,20 @@ enum {
 
 #define NONE ((uint32_t)-1)
 
+/*
+ * A range as the sweep sees it. It carries what a piece of it needs
+ * (kind, type, flags, the node of RAM), so that writing the result never
+ * looks into the 128-byte input region: at 10^6 ranges each look was a
+ * cache miss. 32 bytes.
+ */
 struct span {
 	uint64_t first, last;	/* extent in the sweep, rounded if carving */
-	size_t idx;		/* input index */
-	unsigned int cls;
-	enum mc_policy pol;	/* effective policy */
+	uint32_t idx;		/* input index */
+	uint32_t node;		/* the input's node (RAM's is the pieces') */
+	uint16_t flags;		/* the input's MC_F_*, as a piece holds them */
+	uint8_t kind, type;	/* the input's */
+	uint8_t cls;
+	uint8_t pol;		/* effective policy */
 	bool exact;		/* extent equals the input range */
 };
 
@@ -142,6 +151,20 @@ enum mc_policy mc_map_effective_policy(const struct mc_map *map,
 	return pol;
 }
 
+/* Input region @i as a span of class @cls under policy @pol. */
+static struct span span_of(const struct mc_region *in, size_t i,
+			   unsigned int cls, enum mc_policy pol)
+{
+	const struct mc_region *r = &in[i];
+
+	return (struct span){ .first = r->first, .last = r->last,
+			      .idx = (uint32_t)i, .node = r->node,
+			      .flags = (uint16_t)r->flags,
+			      .kind = (uint8_t)r->kind,
+			      .type = (uint8_t)r->type, .cls = (uint8_t)cls,
+			      .pol = (uint8_t)pol, .exact = true };
+}
+
 static int cmp_u64(uint64_t a, uint64_t b)
 {
 	return (a > b) - (a < b);
@@ -201,13 +224,11 @@ static int collect_ram(struct sweep *s)
 	uint64_t g = s->granule, total = 0;
 	int err = 0;
 
-	for (size_t i = 0; i < map->n_in; i++) {
-		const struct mc_region *r = &map->in[i];
+	for (size_t i = 0; i < map->n_ram_idx; i++) {
+		const struct mc_region *r = &map->in[map->ram_idx[i]];
 
-		if (r->kind != MC_RAM)
-			continue;
 		s->ram[s->n_ram++] = (struct mc_ram_block){ r->first, r->last,
-							    i, 0 };
+							    map->ram_idx[i], 0 };
 	}
 	if (!ram_sorted(s->ram, s->n_ram))
 		qsort(s->ram, s->n_ram, sizeof(*s->ram), cmp_ram);
@@ -285,12 +306,13 @@ static int collect_others(struct sweep *s)
 
 	for (size_t i = 0; i < map->n_in; i++) {
 		const struct mc_region *r = &map->in[i];
-		struct span sp = { r->first, r->last, i, class_of(r),
-				   mc_map_effective_policy(map, r), true };
+		struct span sp;
 		bool in_ram;
 
 		if (r->kind == MC_RAM)
 			continue;
+		sp = span_of(map->in, i, class_of(r),
+			     mc_map_effective_policy(map, r));
 		in_ram = overlaps_ram(s, r->first, r->last);
 		if (in_ram && sp.pol == MC_POLICY_ABORT) {
 			err = abort_conflicts(s, i);
@@ -424,10 +446,11 @@ static int join_span(struct sweep *s, struct span *cur, const struct span *v,
 /*
  * The same range reported twice (sysfs lists the MSI window once per
  * group) is one range, and so is a host range and the map's range over it
- * (join_span()). Overlaps within a class merge into one span.
+ * (join_span()). Overlaps within a class merge into one span: the sorted
+ * spans @v become the merged @out; @grp[i] is the one @v[i] went into.
  */
-static int merge_class(struct sweep *s, struct span *v, size_t n,
-		       size_t *n_out, size_t *grp)
+static int merge_class(struct sweep *s, const struct span *v, size_t n,
+		       struct span *out, size_t *n_out, size_t *grp)
 {
 	const struct mc_region *in = s->map->in;
 	uint64_t lo = 0, hi = 0;	/* the current group's input extent */
@@ -435,11 +458,11 @@ static int merge_class(struct sweep *s, struct span *v, size_t n,
 	int err = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		struct span *cur = k ? &v[k - 1] : NULL;
+		struct span *cur = k ? &out[k - 1] : NULL;
 
 		if (!cur || cur->cls != v[i].cls || v[i].first > cur->last) {
 			grp[i] = k;
-			v[k++] = v[i];
+			out[k++] = v[i];
 			/* exact: the span is its input's extent; at 10^6
 			 * ranges a look into in[] was a cache miss each */
 			lo = v[i].exact ? v[i].first : in[v[i].idx].first;
@@ -634,20 +657,19 @@ static int emit(struct sweep *s, uint64_t first, uint64_t last, uint32_t si,
 		unsigned int flags)
 {
 	const struct span *sp = &s->spans[si];
-	const struct mc_region *in = &s->map->in[sp->idx];
 	struct mc_piece *prev = s->out.n ? &s->out.v[s->out.n - 1] : NULL;
 	uint32_t ram = s->active[CLS_RAM];
-	uint32_t node = ram == NONE ? NO_NODE :
-				      s->map->in[s->spans[ram].idx].node;
-	struct mc_piece r;
+	uint32_t node = ram == NONE ? NO_NODE : s->spans[ram].node;
+	struct mc_piece r = { .first = first, .last = last, .origin = sp->idx,
+			      .kind = sp->kind, .type = sp->type,
+			      .flags = (uint16_t)(sp->flags | flags) };
 
 	if (prev && prev->origin == sp->idx && prev->last + 1 == first &&
-	    prev->flags == (in->flags | flags) && s->out_node == node) {
+	    prev->flags == r.flags && s->out_node == node) {
 		prev->last = last;
 		return 0;
 	}
 	s->out_node = node;
-	r = mc_piece_of(in, (uint32_t)sp->idx, first, last, flags);
 	return mc_pieces_push(&s->out, &r);
 }
 
@@ -674,10 +696,25 @@ static int interval(struct sweep *s, uint64_t first, uint64_t last)
 	return emit(s, first, last, win, MC_F_CARVED);
 }
 
+/*
+ * Room for a piece per interval between events, the most the sweep makes:
+ * growing by doubling as it goes copied the pieces at every step.
+ */
+static int reserve_pieces(struct sweep *s)
+{
+	size_t n = s->n_ev + 1;
+
+	if (n > SIZE_MAX / sizeof(*s->out.v))
+		return MC_ENOMEM;
+	s->out.v = malloc(n * sizeof(*s->out.v));
+	s->out.cap = s->out.v ? n : 0;
+	return s->out.v ? 0 : MC_ENOMEM;
+}
+
 static int sweep(struct sweep *s)
 {
 	size_t i = 0;
-	int err = 0;
+	int err = reserve_pieces(s);
 
 	for (unsigned int c = 0; c < N_CLS; c++)
 		s->active[c] = NONE;
@@ -734,17 +771,16 @@ static int prepare(struct sweep *s, struct carve_bufs *b)
 
 	err = collect_ram(s);
 	for (size_t i = 0; i < s->n_ram; i++)
-		s->spans[i] = (struct span){ s->ram[i].first, s->ram[i].last,
-					     s->ram[i].idx, CLS_RAM,
-					     MC_POLICY_DEFAULT, true };
+		s->spans[i] = span_of(s->map->in, s->ram[i].idx, CLS_RAM,
+				      MC_POLICY_DEFAULT);
 	s->n_spans = s->n_ram;
 	err2 = collect_others(s);
 	err = err ? err : err2;
 	others = s->spans + s->n_ram;
 	n_others = s->n_spans - s->n_ram;
 	sort_spans(others, n_others, b->unmerged);
-	memcpy(others, b->unmerged, n_others * sizeof(*others));
-	err2 = merge_class(s, others, n_others, &n_merged, b->grp);
+	err2 = merge_class(s, b->unmerged, n_others, others, &n_merged,
+			   b->grp);
 	err = err ? err : err2;
 	s->n_spans = s->n_ram + n_merged;
 	if (!err)

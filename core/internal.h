@@ -47,6 +47,11 @@ struct mc_map {
 	struct mc_region *in;		/* regions as added */
 	size_t n_in, cap_in;
 	size_t n_node_regions;		/* with MC_F_NODE: the map is NUMA */
+	size_t n_hotplug;		/* MC_HOTPLUG windows */
+	/* input indices of the RAM regions, so that carving finds the
+	 * few RAM blocks without a pass over every input region */
+	uint32_t *ram_idx;
+	size_t n_ram_idx, cap_ram_idx;
 	unsigned int n_api_adds;	/* mc_map_add() calls: the N of #N */
 	const char *last_source;	/* the source interned last */
 	struct mc_dev_paths *paths;	/* DT node paths (dev_paths.h) */

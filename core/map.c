@@ -37,6 +37,7 @@ void mc_map_free(struct mc_map *map)
 	mc_map_uncarve(map);
 	mc_map_clear_errors(map);
 	free(map->in);
+	free(map->ram_idx);
 	free(map->dist);
 	free(map->paths);
 	mc_arena_free(&map->arena);
@@ -257,6 +258,21 @@ static int grow_input(struct mc_map *map)
 	return 0;
 }
 
+/* Room for one more RAM index. */
+static int grow_ram_idx(struct mc_map *map)
+{
+	size_t cap = map->cap_ram_idx;
+	uint32_t *v;
+
+	v = mc_array_grow(map->ram_idx, &cap, map->n_ram_idx + 1, sizeof(*v),
+			  8);
+	if (!v)
+		return MC_ENOMEM;
+	map->ram_idx = v;
+	map->cap_ram_idx = cap;
+	return 0;
+}
+
 /* Copy what the caller's pointers hold into the map's arena. */
 static int own_arrays(struct mc_map *map, struct mc_region *r)
 {
@@ -313,15 +329,19 @@ static int add_region(struct mc_map *map, const struct mc_region *region,
 		return mc_diag(map, MC_ERANGE, source, line, NULL,
 			       "a map holds at most %u regions",
 			       (unsigned int)MC_MAX_REGIONS);
-	if (map->n_in == map->cap_in && grow_input(map))
+	if ((map->n_in == map->cap_in && grow_input(map)) ||
+	    (r.kind == MC_RAM && grow_ram_idx(map)))
 		return mc_diag(map, MC_ENOMEM, source, line, NULL,
 			       "out of memory");
 	if (own_arrays(map, &r))
 		return mc_diag(map, MC_ENOMEM, source, line, NULL,
 			       "out of memory");
+	if (r.kind == MC_RAM)
+		map->ram_idx[map->n_ram_idx++] = (uint32_t)map->n_in;
 	map->in[map->n_in++] = r;
 	if (r.flags & MC_F_NODE)
 		map->n_node_regions++;
+	map->n_hotplug += r.kind == MC_HOTPLUG;
 	mc_map_uncarve(map);
 	return 0;
 }

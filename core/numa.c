@@ -184,12 +184,9 @@ static int check_distances(struct mc_map *map, const struct node_set *nodes)
 static struct mc_piece *hotplug_windows(const struct mc_map *map, size_t *n)
 {
 	struct mc_piece *v;
-	size_t count = 0;
 
-	for (size_t i = 0; i < map->n_in; i++)
-		count += map->in[i].kind == MC_HOTPLUG;
 	*n = 0;
-	v = malloc((count + 1) * sizeof(*v));
+	v = malloc((map->n_hotplug + 1) * sizeof(*v));
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < map->n_in; i++)
@@ -206,9 +203,12 @@ static int check_hotplug(struct mc_map *map)
 {
 	const struct mc_region *in = map->in;
 	size_t n;
-	struct mc_piece *hp = hotplug_windows(map, &n);
+	struct mc_piece *hp;
 	int err = 0;
 
+	if (!map->n_hotplug)	/* no pass over 10^6 regions for nothing */
+		return 0;
+	hp = hotplug_windows(map, &n);
 	if (!hp)
 		return mc_diag(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
 	/*
@@ -240,7 +240,7 @@ static int check_nodes(struct mc_map *map, struct node_set *nodes)
 	int err = 0;
 
 	memset(nodes, 0, sizeof(*nodes));
-	for (size_t i = 0; i < map->n_in; i++) {
+	for (size_t i = 0; map->n_node_regions && i < map->n_in; i++) {
 		const struct mc_region *r = &map->in[i];
 
 		if (!(r->flags & MC_F_NODE))

@@ -102,7 +102,7 @@ static void lay_out(struct mc_map *map, struct layout *l)
 	memset(l->entry, 0xff, sizeof(l->entry));	/* UINT32_MAX: none */
 	if (!mc_map_is_numa(map))
 		l->entry[0] = 0;
-	for (size_t i = 0; i < map->n_in; i++)
+	for (size_t i = 0; map->n_node_regions && i < map->n_in; i++)
 		if (map->in[i].flags & MC_F_NODE)
 			l->entry[map->in[i].node] = 0;
 	for (uint32_t node = 0; node < MC_MAX_NUMNODES; node++)
