@@ -149,9 +149,10 @@ static void run_sizes(struct results *r, uint64_t seed, const char *only,
 	for (size_t k = 0; k < r->n_sizes; k++) {
 		gen_map_text(&in[k].text, r->sizes[k], GEN_MIXED, seed);
 		gen_base_dtb(&in[k].base, r->sizes[k]);
-		in[k].c = (struct stage_ctx){ in[k].text.p, in[k].text.len,
-				load_carved(in[k].text.p, in[k].text.len),
-				in[k].base.p, in[k].base.len };
+		in[k].c = (struct stage_ctx){
+			.text = in[k].text.p, .len = in[k].text.len,
+			.map = load_carved(in[k].text.p, in[k].text.len),
+			.base = in[k].base.p, .base_len = in[k].base.len };
 	}
 	for (unsigned int round = 0; round < ROUNDS; round++) {
 		printf("round %u of %u ", round + 1, ROUNDS);
@@ -197,7 +198,8 @@ static int print_only(const struct results *r, const char *only)
 static int typical_once(void *p)
 {
 	const char *text = p;
-	struct stage_ctx c = { text, strlen(text), mc_map_new(), NULL, 0 };
+	struct stage_ctx c = { .text = text, .len = strlen(text),
+			       .map = mc_map_new() };
 	int err = c.map ? mc_map_load(c.map, "typical.map", c.text, c.len) :
 			  MC_ENOMEM;
 
@@ -264,7 +266,7 @@ static const struct stage *stage_named(const char *name)
  */
 static int cold_child(const char *path, const char *base_path)
 {
-	struct stage_ctx c = { NULL, 0, mc_map_new(), NULL, 0 };
+	struct stage_ctx c = { .map = mc_map_new() };
 	double before = peak_rss_kib(), peak;
 	struct bbuf base = { 0 };
 	uint64_t t0, t1, t2, t3;
@@ -312,8 +314,9 @@ static int profile_once(const char *name, size_t n, uint64_t seed)
 
 	gen_map_text(&text, n, GEN_MIXED, seed);
 	gen_base_dtb(&base, n);
-	c = (struct stage_ctx){ text.p, text.len, load_carved(text.p, text.len),
-				base.p, base.len };
+	c = (struct stage_ctx){ .text = text.p, .len = text.len,
+				.map = load_carved(text.p, text.len),
+				.base = base.p, .base_len = base.len };
 	if (s->run(&c) || profiled_call(s, &c))
 		die_map(c.map, name);
 	mc_map_free(c.map);
