@@ -35,7 +35,7 @@ enum mc_fw {
 /**
  * mc_e820_fw_check() - will this firmware keep every entry of the table?
  * @map:	receives the diagnostic
- * @e:		the table (mc_e820_table())
+ * @e:		the table (mc_e820_build() or mc_e820_build_alloc())
  * @n:		its entries
  * @fw:		the firmware reading etc/e820
  *
