@@ -25,20 +25,28 @@
 
 mod acpi;
 mod cmdline;
+mod decode;
 mod dt;
 mod e820;
 mod error;
+mod fwcfg;
 mod host;
 mod map;
+mod pvh;
+mod ssdt;
 mod types;
 
 pub use acpi::{AcpiOptions, AcpiTable};
 pub use cmdline::{CmdlineOptions, CmdlineStyle, Escape};
+pub use decode::Format;
 pub use dt::{DtLayout, DtOptions, Memreserve};
 pub use e820::{e820_encode, e820_print, BootOptions, E820Entry};
 pub use error::{Diagnostic, Error, Result};
+pub use fwcfg::Firmware;
 pub use host::{parse_pci_dev, ResvOptions};
 pub use map::{Carved, Map, Piece};
+pub use pvh::{PvhKernel, PvhOptions};
+pub use ssdt::SsdtOptions;
 pub use types::{flags, Arch, Kind, NodeBacking, PciDev, Policy, Region, ResvType, Slot, Totals};
 
 /// The version of the C library this program runs with.

@@ -275,6 +275,46 @@ impl Map {
         raw_slice(p, n)
     }
 
+    /// Set the device-tree nodes a direct range serves: `index` is the
+    /// region's in [`Map::regions`] (a direct or direct-relaxable range
+    /// without [`crate::flags::ALL_DEVICES`]), `paths` absolute node paths
+    /// ("/soc/ethernet@ff0c0000"); none removes them. The DT emitter's
+    /// patch mode names those nodes; the ACPI tables refuse such a range.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\nreserved 0x1000 4K type=direct\n")?;
+    /// map.set_device_paths(1, &["/soc/ethernet@ff0c0000"])?;
+    /// assert_eq!(map.device_paths(1), ["/soc/ethernet@ff0c0000"]);
+    /// let err = map.set_device_paths(9, &["/x"]).unwrap_err();
+    /// assert_eq!(err.diagnostics()[0].field, "index");
+    /// assert!(map.set_device_paths(0, &["/x"]).is_err()); // ram, not direct
+    /// assert!(map.set_device_paths(1, &["no-slash"]).is_err());
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn set_device_paths(&mut self, index: usize, paths: &[&str]) -> Result<()> {
+        let owned = paths.iter().map(|p| c_string("paths", p)).collect::<Result<Vec<CString>>>()?;
+        let ptrs: Vec<*const c_char> = owned.iter().map(|p| p.as_ptr()).collect();
+        let list = if ptrs.is_empty() { ptr::null() } else { ptrs.as_ptr() };
+        let rc = unsafe { sys::mc_map_set_device_paths(self.ptr(), index, list, ptrs.len()) };
+        self.check(rc)
+    }
+
+    /// The device-tree node paths of input region `index`, in the order
+    /// given (none for an index out of range); borrowed from the map.
+    ///
+    /// ```
+    /// let map = memcarve::Map::parse("reserved 0x1000 4K type=direct devices=/soc/dma@1000,/soc/gpu@2000\n")?;
+    /// assert_eq!(map.device_paths(0), ["/soc/dma@1000", "/soc/gpu@2000"]);
+    /// assert!(map.device_paths(7).is_empty());
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn device_paths(&self, index: usize) -> Vec<&str> {
+        let mut n = 0;
+        let p = unsafe { sys::mc_map_device_paths(self.ptr(), index, &mut n) };
+        // The library keeps only paths of the DT grammar, which is ASCII.
+        raw_slice(p, n).iter().map(|&s| unsafe { std::ffi::CStr::from_ptr(s) }.to_str().unwrap_or("")).collect()
+    }
+
     /// Apply the policies and build the carved result, which the returned
     /// [`Carved`] reads; it borrows the map, so the map cannot change
     /// under it.
@@ -431,7 +471,8 @@ impl<'m> Carved<'m> {
         let mut n = 0;
         let p = unsafe { sys::mc_map_result(self.map.ptr(), &mut n) };
         let input = self.map.raw_regions();
-        raw_slice(p, n).iter().map(|raw| Piece { raw, region: &input[raw.origin as usize] }).collect()
+        let map: &Map = self.map;
+        raw_slice(p, n).iter().map(|raw| Piece { raw, region: &input[raw.origin as usize], map }).collect()
     }
 
     /// The RAM slots for KVM_SET_USER_MEMORY_REGION, in guest order.
@@ -538,6 +579,7 @@ impl<'m> Carved<'m> {
 pub struct Piece<'c> {
     raw: &'c sys::mc_piece,
     region: &'c sys::mc_region,
+    map: &'c Map,
 }
 
 impl<'c> Piece<'c> {
@@ -646,5 +688,17 @@ impl<'c> Piece<'c> {
     /// ```
     pub fn sids(&self) -> &'c [u32] {
         raw_slice(self.region.sids, self.region.n_sids)
+    }
+
+    /// The device-tree node paths of the input region ([`Map::device_paths`]).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\nreserved 0x1000 4K type=direct devices=/soc/dma@1000\n")?;
+    /// let carved = map.carve()?;
+    /// assert_eq!(carved.pieces()[1].device_paths(), ["/soc/dma@1000"]);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn device_paths(&self) -> Vec<&'c str> {
+        self.map.device_paths(self.origin())
     }
 }
