@@ -197,3 +197,39 @@ impl Carved<'_> {
         })
     }
 }
+
+/// How many structures of `type_` an SRAT holds (0 processor local APIC,
+/// 1 memory, 2 x2APIC, 3 GICC, ...) (`mc_acpi_srat_count()`);
+/// [`crate::Error::BadBlob`] when `srat` is not a whole SRAT.
+///
+/// ```
+/// let mut map = memcarve::Map::parse("arch x86_64\nram 0x0 1G node=0\nram 0x40000000 1G node=1\n")?;
+/// let srat = map.carve()?.acpi(memcarve::AcpiTable::Srat, &Default::default())?;
+/// assert_eq!(memcarve::srat_count(&srat, 1)?, 2);
+/// assert_eq!(memcarve::srat_count(&srat, 0)?, 0);
+/// assert!(memcarve::srat_count(&srat[..40], 1).is_err());
+/// # Ok::<(), memcarve::Error>(())
+/// ```
+pub fn srat_count(srat: &[u8], type_: u32) -> Result<usize> {
+    let mut n = 0;
+    match unsafe { sys::mc_acpi_srat_count(srat.as_ptr() as *const c_void, srat.len(), type_, &mut n) } {
+        0 => Ok(n),
+        rc => Err(crate::Error::from_code(rc, Vec::new())),
+    }
+}
+
+/// What ACPI calls an SRAT structure type; None for one ACPI 6.6 does not
+/// define (`mc_acpi_srat_type_name()`).
+///
+/// ```
+/// assert_eq!(memcarve::srat_type_name(0), Some("processor local APIC affinity"));
+/// assert_eq!(memcarve::srat_type_name(200), None);
+/// ```
+pub fn srat_type_name(type_: u32) -> Option<&'static str> {
+    let p = unsafe { sys::mc_acpi_srat_type_name(type_) };
+    if p.is_null() {
+        return None;
+    }
+    // A static string of the library.
+    unsafe { std::ffi::CStr::from_ptr(p) }.to_str().ok()
+}

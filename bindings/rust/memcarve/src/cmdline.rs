@@ -63,8 +63,47 @@ impl Default for CmdlineOptions<'_> {
     /// assert_eq!(memcarve::CmdlineOptions::default().append, None);
     /// ```
     fn default() -> Self {
-        CmdlineOptions { style: CmdlineStyle::Auto, escape: Escape::None, append: None, max: 0, flags: 0, max_entries: 0 }
+        let raw = unsafe {
+            let mut raw = std::mem::MaybeUninit::<sys::mc_cmdline_opts>::uninit();
+            sys::mc_cmdline_opts_init(raw.as_mut_ptr());
+            raw.assume_init()
+        };
+        CmdlineOptions {
+            style: CmdlineStyle::Auto,
+            escape: Escape::None,
+            append: None,
+            max: raw.max,
+            flags: raw.flags,
+            max_entries: raw.max_entries,
+        }
     }
+}
+
+impl crate::Arch {
+    /// COMMAND_LINE_SIZE of the arch, NUL included (`mc_cmdline_limit()`);
+    /// [`crate::Arch::None`] gives the smallest.
+    ///
+    /// ```
+    /// assert_eq!(memcarve::Arch::Mips.cmdline_limit(), 4096);
+    /// assert_eq!(memcarve::Arch::None.cmdline_limit(), 2048);
+    /// ```
+    pub fn cmdline_limit(self) -> usize {
+        unsafe { sys::mc_cmdline_limit(self.to_raw()) }
+    }
+}
+
+/// A number as the kernel's memparse() reads it back exactly, in its
+/// shortest form (`mc_cmdline_number()`).
+///
+/// ```
+/// assert_eq!(memcarve::cmdline_number(640 << 10), "640K");
+/// assert_eq!(memcarve::cmdline_number(0x9fc00), "639K");
+/// assert_eq!(memcarve::cmdline_number(u64::MAX), "0xffffffffffffffff");
+/// ```
+pub fn cmdline_number(value: u64) -> String {
+    let mut buf = [0 as std::os::raw::c_char; sys::MC_CMDLINE_NUMBER_MAX];
+    let n = unsafe { sys::mc_cmdline_number(value, buf.as_mut_ptr()) };
+    buf[..n].iter().map(|&c| c as u8 as char).collect()
 }
 
 impl Carved<'_> {

@@ -1,7 +1,8 @@
 //! The carved map as an x86 e820 table and zero page (memcarve-e820.h).
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::map::{c_string, raw_slice, Carved};
 use memcarve_sys as sys;
+use std::ffi::CString;
 use std::os::raw::c_void;
 use std::ptr;
 
@@ -49,6 +50,32 @@ pub struct BootOptions<'a> {
     pub legacy_hole: bool,
 }
 
+impl BootOptions<'_> {
+    pub(crate) fn kernel_name_c(&self) -> Result<Option<CString>> {
+        self.kernel_name.map(|n| c_string("opts.kernel_name", n)).transpose()
+    }
+
+    /// The C struct; `name` is [`BootOptions::kernel_name_c`], kept alive
+    /// by the caller while the struct is used.
+    pub(crate) fn raw(&self, name: &Option<CString>) -> sys::mc_e820_boot_opts {
+        sys::mc_e820_boot_opts {
+            kernel: self.kernel.map_or(ptr::null(), |k| k.as_ptr() as *const c_void),
+            kernel_len: self.kernel.map_or(0, |k| k.len()),
+            kernel_name: name.as_ref().map_or(ptr::null(), |n| n.as_ptr()),
+            cmdline_addr: self.cmdline_addr,
+            initrd_addr: self.initrd_addr,
+            initrd_size: self.initrd_size,
+            rsdp_addr: self.rsdp_addr,
+            setup_data_addr: self.setup_data_addr,
+            setup_data_next: self.setup_data_next,
+            max_entries: self.max_entries,
+            linux_version: self.linux_version,
+            flags: if self.legacy_hole { sys::MC_E820_LEGACY_HOLE } else { 0 },
+            reserved: [0; 4],
+        }
+    }
+}
+
 /// Entries as the raw 20-byte boot_e820_entry array (`mc_e820_encode()`).
 ///
 /// ```
@@ -75,21 +102,11 @@ pub fn e820_encode(entries: &[E820Entry]) -> Vec<u8> {
 /// ```
 pub fn e820_print(entries: &[E820Entry], who: &str, linux: u32) -> Result<String> {
     let who = c_string("who", who)?;
-    let mut size = 0;
-    let call = |buf: *mut std::os::raw::c_char, size: &mut usize| unsafe {
-        sys::mc_e820_print(entries.as_ptr(), entries.len(), who.as_ptr(), linux, buf, size)
-    };
-    let rc = call(ptr::null_mut(), &mut size);
-    if rc != sys::MC_ENOSPC && rc != 0 {
-        return Err(Error::from_code(rc, Vec::new()));
-    }
-    let mut buf = vec![0u8; size];
-    let rc = call(buf.as_mut_ptr() as *mut std::os::raw::c_char, &mut size);
-    if rc != 0 {
-        return Err(Error::from_code(rc, Vec::new()));
-    }
-    buf.truncate(size.saturating_sub(1)); // the NUL
-    Ok(String::from_utf8_lossy(&buf).into_owned())
+    let mut text = crate::e820_parts::sized(|buf: *mut u8, size| unsafe {
+        sys::mc_e820_print(entries.as_ptr(), entries.len(), who.as_ptr(), linux, buf as *mut std::os::raw::c_char, size)
+    })?;
+    text.pop(); // the NUL
+    Ok(String::from_utf8_lossy(&text).into_owned())
 }
 
 impl Carved<'_> {
@@ -121,22 +138,8 @@ impl Carved<'_> {
     /// assert_eq!((zp.len(), zp[0x1e8]), (4096, 2)); // e820_entries
     /// ```
     pub fn zero_page(&mut self, opts: &BootOptions) -> Result<Vec<u8>> {
-        let name = opts.kernel_name.map(|n| c_string("opts.kernel_name", n)).transpose()?;
-        let raw = sys::mc_e820_boot_opts {
-            kernel: opts.kernel.map_or(ptr::null(), |k| k.as_ptr() as *const c_void),
-            kernel_len: opts.kernel.map_or(0, |k| k.len()),
-            kernel_name: name.as_ref().map_or(ptr::null(), |n| n.as_ptr()),
-            cmdline_addr: opts.cmdline_addr,
-            initrd_addr: opts.initrd_addr,
-            initrd_size: opts.initrd_size,
-            rsdp_addr: opts.rsdp_addr,
-            setup_data_addr: opts.setup_data_addr,
-            setup_data_next: opts.setup_data_next,
-            max_entries: opts.max_entries,
-            linux_version: opts.linux_version,
-            flags: if opts.legacy_hole { sys::MC_E820_LEGACY_HOLE } else { 0 },
-            reserved: [0; 4],
-        };
+        let name = opts.kernel_name_c()?;
+        let raw = opts.raw(&name);
         self.map.alloc_bytes(|map, out, size| unsafe { sys::mc_e820_boot_build_alloc(map, &raw, out, size) })
     }
 }

@@ -28,6 +28,7 @@ mod cmdline;
 mod decode;
 mod dt;
 mod e820;
+mod e820_parts;
 mod error;
 mod fwcfg;
 mod host;
@@ -36,18 +37,22 @@ mod pvh;
 mod ssdt;
 mod types;
 
-pub use acpi::{AcpiOptions, AcpiTable};
-pub use cmdline::{CmdlineOptions, CmdlineStyle, Escape};
+pub use acpi::{srat_count, srat_type_name, AcpiOptions, AcpiTable};
+pub use cmdline::{cmdline_number, CmdlineOptions, CmdlineStyle, Escape};
 pub use decode::Format;
 pub use dt::{DtLayout, DtOptions, Memreserve};
 pub use e820::{e820_encode, e820_print, BootOptions, E820Entry};
+pub use e820_parts::{
+    e820_boot_entries, e820_ext_count, e820_format_line, e820_max_entries, e820_sanitize, e820_setup_data,
+    e820_type_name, e820_type_name_linux, linux_version, BzImage, E820Need, E820Rules,
+};
 pub use error::{Diagnostic, Error, Result};
 pub use fwcfg::Firmware;
 pub use host::{parse_pci_dev, ResvOptions};
 pub use map::{Carved, Map, Piece};
 pub use pvh::{PvhKernel, PvhOptions};
 pub use ssdt::SsdtOptions;
-pub use types::{flags, Arch, Kind, NodeBacking, PciDev, Policy, Region, ResvType, Slot, Totals};
+pub use types::{flags, parse_number, Arch, Kind, NodeBacking, PciDev, Policy, Region, ResvType, Slot, Totals};
 
 /// The version of the C library this program runs with.
 ///

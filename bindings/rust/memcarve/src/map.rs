@@ -69,7 +69,7 @@ impl Map {
             return Ok(());
         }
         let n = unsafe { sys::mc_map_error_count(self.ptr()) };
-        let diags = (0..n)
+        let mut diags = (0..n)
             .filter_map(|i| {
                 let e = unsafe { sys::mc_map_error(self.ptr(), i).as_ref() }?;
                 Some(Diagnostic {
@@ -80,7 +80,18 @@ impl Map {
                     message: c_str(e.msg),
                 })
             })
-            .collect();
+            .collect::<Vec<Diagnostic>>();
+        let dropped = unsafe { sys::mc_map_errors_dropped(self.ptr()) };
+        if dropped > 0 {
+            // Past MC_MAX_ERRORS the map only counts; say so as the CLI does.
+            diags.push(Diagnostic {
+                code: rc,
+                source: String::new(),
+                line: 0,
+                field: String::new(),
+                message: format!("{} more errors not shown", dropped),
+            });
+        }
         unsafe { sys::mc_map_clear_errors(self.ptr()) };
         Err(Error::from_code(rc, diags))
     }
@@ -313,6 +324,59 @@ impl Map {
         let p = unsafe { sys::mc_map_device_paths(self.ptr(), index, &mut n) };
         // The library keeps only paths of the DT grammar, which is ASCII.
         raw_slice(p, n).iter().map(|&s| unsafe { std::ffi::CStr::from_ptr(s) }.to_str().unwrap_or("")).collect()
+    }
+
+    /// The policy that applies to input region `index` (its own, else the
+    /// map's, with the library's rules for direct, acpi, nvs, mmio and
+    /// pmem ranges); never [`Policy::Default`]. None for an index out of
+    /// range.
+    ///
+    /// ```
+    /// use memcarve::Policy;
+    /// let map = memcarve::Map::parse("policy overlay\nram 0x0 1G\nreserved 0x1000 4K type=direct policy=abort\nmmio 0x2000 4K\n")?;
+    /// let p: Vec<_> = (0..4).map(|i| map.effective_policy(i)).collect();
+    /// assert_eq!(p, [Some(Policy::Overlay), Some(Policy::Abort), Some(Policy::Carve), None]);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn effective_policy(&self, index: usize) -> Option<Policy> {
+        let region = self.raw_regions().get(index)?;
+        Some(Policy::from_raw(unsafe { sys::mc_map_effective_policy(self.ptr(), region) }))
+    }
+
+    /// Record a diagnostic of the caller's own on the map, in the shape of
+    /// the library's ("FIELD: text"), and return it as the error of `code`
+    /// (an MC_E* code; one that is not negative is taken as MC_EINVAL), so
+    /// a tool built on the map reports every failure one way.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::new();
+    /// let err = map.report(memcarve_sys::MC_EINVAL, Some("opts.kernel"), "not a 50% match");
+    /// assert!(matches!(err, memcarve::Error::Invalid(_)));
+    /// assert_eq!(err.to_string(), "opts.kernel: not a 50% match");
+    /// assert_eq!(err.diagnostics()[0].field, "opts.kernel");
+    /// ```
+    pub fn report(&mut self, code: i32, field: Option<&str>, message: &str) -> Error {
+        let field = match field.map(|f| c_string("field", f)).transpose() {
+            Ok(f) => f,
+            Err(e) => return e,
+        };
+        let message = match c_string("message", message) {
+            Ok(m) => m,
+            Err(e) => return e,
+        };
+        let code = if code < 0 { code } else { sys::MC_EINVAL };
+        let fmt = b"%s\0";
+        let rc = unsafe {
+            sys::mc_map_report(
+                self.ptr(),
+                code,
+                field.as_ref().map_or(ptr::null(), |f| f.as_ptr()),
+                fmt.as_ptr() as *const c_char,
+                message.as_ptr(),
+            )
+        };
+        // mc_map_report() returns the code it was given, negative here.
+        self.check(rc).err().unwrap_or_else(|| Error::from_code(code, Vec::new()))
     }
 
     /// Apply the policies and build the carved result, which the returned
@@ -700,5 +764,18 @@ impl<'c> Piece<'c> {
     /// ```
     pub fn device_paths(&self) -> Vec<&'c str> {
         self.map.device_paths(self.origin())
+    }
+
+    /// The policy that applies to the piece ([`Map::effective_policy`] of
+    /// its input region).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\nacpi 0x1000 4K\n")?;
+    /// let carved = map.carve()?;
+    /// assert_eq!(carved.pieces()[1].policy(), memcarve::Policy::Overlay);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn policy(&self) -> Policy {
+        Policy::from_raw(unsafe { sys::mc_map_effective_policy(self.map.ptr(), self.region) })
     }
 }
