@@ -106,6 +106,29 @@ pub fn cmdline_number(value: u64) -> String {
     buf[..n].iter().map(|&c| c as u8 as char).collect()
 }
 
+/// The C options of `opts` handed to `f`, `append` alive for the call.
+fn with_raw<R>(opts: &CmdlineOptions, f: impl FnOnce(&sys::mc_cmdline_opts) -> R) -> Result<R> {
+    let append = opts.append.map(|a| c_string("opts.append", a)).transpose()?;
+    let raw = sys::mc_cmdline_opts {
+        style: match opts.style {
+            CmdlineStyle::Auto => sys::MC_CMDLINE_AUTO,
+            CmdlineStyle::Mips => sys::MC_CMDLINE_MIPS,
+            CmdlineStyle::X86 => sys::MC_CMDLINE_X86,
+        },
+        escape: match opts.escape {
+            Escape::None => sys::MC_ESCAPE_NONE,
+            Escape::Shell => sys::MC_ESCAPE_SHELL,
+            Escape::Grub => sys::MC_ESCAPE_GRUB,
+        },
+        append: append.as_ref().map_or(ptr::null(), |a| a.as_ptr()),
+        max: opts.max,
+        flags: opts.flags,
+        max_entries: opts.max_entries,
+        reserved: [0; 4],
+    };
+    Ok(f(&raw))
+}
+
 impl Carved<'_> {
     /// The carved map as mem=/memmap= parameters (without the NUL).
     ///
@@ -115,27 +138,29 @@ impl Carved<'_> {
     /// assert_eq!(line, "mem=96M@0 mem=128M@128M");
     /// ```
     pub fn cmdline(&mut self, opts: &CmdlineOptions) -> Result<String> {
-        let append = opts.append.map(|a| c_string("opts.append", a)).transpose()?;
-        let raw = sys::mc_cmdline_opts {
-            style: match opts.style {
-                CmdlineStyle::Auto => sys::MC_CMDLINE_AUTO,
-                CmdlineStyle::Mips => sys::MC_CMDLINE_MIPS,
-                CmdlineStyle::X86 => sys::MC_CMDLINE_X86,
-            },
-            escape: match opts.escape {
-                Escape::None => sys::MC_ESCAPE_NONE,
-                Escape::Shell => sys::MC_ESCAPE_SHELL,
-                Escape::Grub => sys::MC_ESCAPE_GRUB,
-            },
-            append: append.as_ref().map_or(ptr::null(), |a| a.as_ptr()),
-            max: opts.max,
-            flags: opts.flags,
-            max_entries: opts.max_entries,
-            reserved: [0; 4],
-        };
+        let map = &mut *self.map;
         let mut bytes =
-            self.map.alloc_bytes(|map, out, size| unsafe { sys::mc_cmdline_build_alloc(map, &raw, out, size) })?;
+            with_raw(opts, |raw| map.alloc_bytes(|m, out, size| unsafe { sys::mc_cmdline_build_alloc(m, raw, out, size) }))??;
         bytes.pop(); // the NUL
         Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// [`Carved::cmdline`] into `buf`, NUL-terminated (what the VMM copies
+    /// to the guest): the length with the NUL, or
+    /// [`crate::Error::NoSpace`] with the length needed.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("arch mips\nram 0x0 256M\n")?;
+    /// let mut carved = map.carve()?;
+    /// let mut buf = [0u8; 64];
+    /// let n = carved.cmdline_into(&Default::default(), &mut buf)?;
+    /// assert_eq!(&buf[..n], b"mem=256M@0\0");
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn cmdline_into(&mut self, opts: &CmdlineOptions, buf: &mut [u8]) -> Result<usize> {
+        let map = &mut *self.map;
+        with_raw(opts, |raw| {
+            map.into_buf(buf, |m, b, size| unsafe { sys::mc_cmdline_build(m, raw, b as *mut std::os::raw::c_void, size) })
+        })?
     }
 }

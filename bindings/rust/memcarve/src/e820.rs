@@ -58,6 +58,11 @@ impl BootOptions<'_> {
     /// The C struct; `name` is [`BootOptions::kernel_name_c`], kept alive
     /// by the caller while the struct is used.
     pub(crate) fn raw(&self, name: &Option<CString>) -> sys::mc_e820_boot_opts {
+        let init = unsafe {
+            let mut raw = std::mem::MaybeUninit::<sys::mc_e820_boot_opts>::uninit();
+            sys::mc_e820_boot_opts_init(raw.as_mut_ptr());
+            raw.assume_init()
+        };
         sys::mc_e820_boot_opts {
             kernel: self.kernel.map_or(ptr::null(), |k| k.as_ptr() as *const c_void),
             kernel_len: self.kernel.map_or(0, |k| k.len()),
@@ -71,7 +76,7 @@ impl BootOptions<'_> {
             max_entries: self.max_entries,
             linux_version: self.linux_version,
             flags: if self.legacy_hole { sys::MC_E820_LEGACY_HOLE } else { 0 },
-            reserved: [0; 4],
+            ..init
         }
     }
 }
@@ -119,7 +124,7 @@ impl Carved<'_> {
     /// assert_eq!((e820.len(), e820[1].addr, e820[1].type_), (2, 0x100000, 1));
     /// ```
     pub fn e820(&mut self, as_x86: bool) -> Result<Vec<E820Entry>> {
-        let opts = sys::mc_e820_opts { flags: if as_x86 { sys::MC_E820_AS_X86 } else { 0 }, reserved: [0; 4] };
+        let opts = e820_opts(as_x86);
         let mut out: *mut E820Entry = ptr::null_mut();
         let mut n = 0;
         let rc = unsafe { sys::mc_e820_build_alloc(self.map.ptr(), &opts, &mut out, &mut n) };
@@ -142,4 +147,52 @@ impl Carved<'_> {
         let raw = opts.raw(&name);
         self.map.alloc_bytes(|map, out, size| unsafe { sys::mc_e820_boot_build_alloc(map, &raw, out, size) })
     }
+
+    /// [`Carved::e820`] into `entries`: how many were written, or
+    /// [`crate::Error::NoSpace`] with how many the table has.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 640K\nram 0x100000 1G\n")?;
+    /// let mut carved = map.carve()?;
+    /// let mut table = [memcarve::E820Entry::default(); 1];
+    /// assert_eq!(carved.e820_into(false, &mut table), Err(memcarve::Error::NoSpace(2)));
+    /// let mut table = [memcarve::E820Entry::default(); 8];
+    /// let n = carved.e820_into(false, &mut table)?;
+    /// assert_eq!(&table[..n], &carved.e820(false)?[..]);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn e820_into(&mut self, as_x86: bool, entries: &mut [E820Entry]) -> Result<usize> {
+        let opts = e820_opts(as_x86);
+        self.map.into_buf(entries, |map, e, size| unsafe { sys::mc_e820_build(map, &opts, e, size) })
+    }
+
+    /// [`Carved::zero_page`] into `buf`: the length written (4096, or
+    /// more with a SETUP_E820_EXT node), or [`crate::Error::NoSpace`] with
+    /// the length needed. The rules are checked before the size.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("arch x86_64\nram 0x0 640K\nram 0x100000 1G\n")?;
+    /// let mut carved = map.carve()?;
+    /// let mut zp = [0u8; 4096];
+    /// assert_eq!(carved.zero_page_into(&Default::default(), &mut zp)?, 4096);
+    /// assert_eq!(&zp[..], &carved.zero_page(&Default::default())?[..]);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn zero_page_into(&mut self, opts: &BootOptions, buf: &mut [u8]) -> Result<usize> {
+        let name = opts.kernel_name_c()?;
+        let raw = opts.raw(&name);
+        self.map.into_buf(buf, |map, b, size| unsafe { sys::mc_e820_boot_build(map, &raw, b as *mut c_void, size) })
+    }
+}
+
+fn e820_opts(as_x86: bool) -> sys::mc_e820_opts {
+    let mut opts = unsafe {
+        let mut raw = std::mem::MaybeUninit::<sys::mc_e820_opts>::uninit();
+        sys::mc_e820_opts_init(raw.as_mut_ptr());
+        raw.assume_init()
+    };
+    if as_x86 {
+        opts.flags |= sys::MC_E820_AS_X86;
+    }
+    opts
 }

@@ -5,6 +5,7 @@ use crate::map::{c_string, raw_slice, Map};
 use crate::types::PciDev;
 use memcarve_sys as sys;
 use std::ffi::CString;
+use std::mem::MaybeUninit;
 use std::os::raw::{c_char, c_void};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -13,6 +14,16 @@ use std::ptr;
 /// A path as C takes it: its bytes, which must hold no NUL.
 pub(crate) fn c_path(what: &'static str, path: &Path) -> Result<CString> {
     CString::new(path.as_os_str().as_bytes()).map_err(|_| Error::Nul(what))
+}
+
+/// The C options of a usable-IOVA call; `source` outlives them.
+fn iova_opts(address_bits: u32, source: &Option<CString>) -> sys::mc_iova_opts {
+    let init = unsafe {
+        let mut raw = MaybeUninit::<sys::mc_iova_opts>::uninit();
+        sys::mc_iova_opts_init(raw.as_mut_ptr());
+        raw.assume_init()
+    };
+    sys::mc_iova_opts { address_bits, source: source.as_ref().map_or(ptr::null(), |s| s.as_ptr()), ..init }
 }
 
 fn opt_path(what: &'static str, path: Option<&Path>) -> Result<Option<CString>> {
@@ -56,13 +67,18 @@ pub struct ResvOptions<'a> {
 
 impl ResvOptions<'_> {
     fn raw(&self) -> sys::mc_resv_opts {
+        let init = unsafe {
+            let mut raw = MaybeUninit::<sys::mc_resv_opts>::uninit();
+            sys::mc_resv_opts_init(raw.as_mut_ptr());
+            raw.assume_init()
+        };
         sys::mc_resv_opts {
             devices: self.devices.as_ptr(),
             n_devices: self.devices.len(),
             sids: self.sids.as_ptr(),
             n_sids: self.sids.len(),
             flags: self.flags,
-            reserved: [0; 4],
+            ..init
         }
     }
 }
@@ -225,11 +241,7 @@ impl Map {
         let source = source.map(|s| c_string("opts.source", s)).transpose()?;
         let ranges: Vec<sys::mc_iova_range> =
             ranges.iter().map(|&(start, last)| sys::mc_iova_range { start, last }).collect();
-        let opts = sys::mc_iova_opts {
-            address_bits,
-            source: source.as_ref().map_or(ptr::null(), |s| s.as_ptr()),
-            reserved: [0; 4],
-        };
+        let opts = iova_opts(address_bits, &source);
         let rc = unsafe { sys::mc_map_add_usable_iova(self.ptr(), ranges.as_ptr(), ranges.len(), &opts) };
         self.check(rc)
     }
@@ -244,11 +256,7 @@ impl Map {
     /// ```
     pub fn load_vfio_iommu_info(&mut self, info: &[u8], address_bits: u32, source: Option<&str>) -> Result<()> {
         let source = source.map(|s| c_string("opts.source", s)).transpose()?;
-        let opts = sys::mc_iova_opts {
-            address_bits,
-            source: source.as_ref().map_or(ptr::null(), |s| s.as_ptr()),
-            reserved: [0; 4],
-        };
+        let opts = iova_opts(address_bits, &source);
         let rc = unsafe { sys::mc_map_load_vfio_iommu_info(self.ptr(), info.as_ptr() as *const c_void, info.len(), &opts) };
         self.check(rc)
     }

@@ -404,6 +404,24 @@ impl Map {
         self.write_part(sys::MC_MAP_INPUT)
     }
 
+    /// [`Map::write`] into `buf`: the text's length with its NUL, or
+    /// [`Error::NoSpace`] with the length needed.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\n")?;
+    /// let needed = match map.write_into(&mut []) {
+    ///     Err(memcarve::Error::NoSpace(n)) => n,
+    ///     other => panic!("{:?}", other),
+    /// };
+    /// let mut buf = vec![0u8; needed];
+    /// assert_eq!(map.write_into(&mut buf)?, needed);
+    /// assert_eq!(&buf[..needed - 1], map.write()?.as_bytes());
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn write_into(&mut self, buf: &mut [u8]) -> Result<usize> {
+        self.into_buf(buf, |map, b, size| unsafe { sys::mc_map_write(map, sys::MC_MAP_INPUT, b as *mut c_char, size) })
+    }
+
     fn write_part(&mut self, what: sys::mc_map_part) -> Result<String> {
         let mut out: *mut c_char = ptr::null_mut();
         let mut size = 0;
@@ -412,6 +430,23 @@ impl Map {
         let text = c_str(out);
         unsafe { sys::mc_free(out as *mut c_void) };
         Ok(text)
+    }
+
+    /// Run a caller-buffer emitter on `buf`: the length written, or
+    /// [`Error::NoSpace`] with the length needed (an empty `buf` asks).
+    pub(crate) fn into_buf<T>(
+        &mut self,
+        buf: &mut [T],
+        f: impl FnOnce(*mut sys::mc_map, *mut T, *mut usize) -> c_int,
+    ) -> Result<usize> {
+        let mut size = buf.len();
+        let p = if buf.is_empty() { ptr::null_mut() } else { buf.as_mut_ptr() };
+        let rc = f(self.ptr(), p, &mut size);
+        if rc == sys::MC_ENOSPC {
+            return Err(Error::NoSpace(size));
+        }
+        self.check(rc)?;
+        Ok(size)
     }
 
     /// Run an `_alloc` emitter: its buffer copied into a Vec, then freed.
@@ -624,6 +659,22 @@ impl<'m> Carved<'m> {
     /// ```
     pub fn write(&mut self) -> Result<String> {
         self.map.write_part(sys::MC_MAP_RESULT)
+    }
+
+    /// [`Carved::write`] into `buf`: the text's length with its NUL, or
+    /// [`Error::NoSpace`] with the length needed.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\nreserved 0x1000 4K\n")?;
+    /// let mut carved = map.carve()?;
+    /// let mut buf = [0u8; 4096];
+    /// let n = carved.write_into(&mut buf)?;
+    /// assert_eq!(&buf[..n - 1], carved.write()?.as_bytes());
+    /// assert_eq!(carved.write_into(&mut buf[..4]), Err(memcarve::Error::NoSpace(n)));
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn write_into(&mut self, buf: &mut [u8]) -> Result<usize> {
+        self.map.into_buf(buf, |map, b, size| unsafe { sys::mc_map_write(map, sys::MC_MAP_RESULT, b as *mut c_char, size) })
     }
 }
 

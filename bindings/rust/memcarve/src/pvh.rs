@@ -64,21 +64,54 @@ impl Carved<'_> {
     /// # Ok::<(), memcarve::Error>(())
     /// ```
     pub fn pvh(&mut self, opts: &PvhOptions) -> Result<Vec<u8>> {
-        let name = opts.kernel_name.map(|n| c_string("opts.kernel_name", n)).transpose()?;
-        let raw = sys::mc_pvh_opts {
-            start_info_addr: opts.start_info_addr,
-            cmdline_addr: opts.cmdline_addr,
-            initrd_addr: opts.initrd_addr,
-            initrd_size: opts.initrd_size,
-            rsdp_addr: opts.rsdp_addr,
-            kernel: opts.kernel.map_or(ptr::null(), |k| k.as_ptr() as *const c_void),
-            kernel_len: opts.kernel.map_or(0, |k| k.len()),
-            kernel_name: name.as_ref().map_or(ptr::null(), |n| n.as_ptr()),
-            flags: if opts.legacy_hole { sys::MC_E820_LEGACY_HOLE } else { 0 },
-            reserved: [0; 4],
-        };
-        self.map.alloc_bytes(|map, out, size| unsafe { sys::mc_pvh_build_alloc(map, &raw, out, size) })
+        let map = &mut *self.map;
+        with_raw(opts, |raw| map.alloc_bytes(|m, out, size| unsafe { sys::mc_pvh_build_alloc(m, raw, out, size) }))?
     }
+
+    /// [`Carved::pvh`] into `buf` (guest memory at `start_info_addr`):
+    /// the block's length, or [`crate::Error::NoSpace`] with the length
+    /// needed. The rules are checked before the size.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("arch x86_64\nram 0x0 640K\nram 0x100000 1G\n")?;
+    /// let mut carved = map.carve()?;
+    /// let opts = memcarve::PvhOptions { start_info_addr: 0x6000, ..Default::default() };
+    /// assert_eq!(carved.pvh_into(&opts, &mut []), Err(memcarve::Error::NoSpace(56 + 2 * 24)));
+    /// let mut buf = [0u8; 4096];
+    /// let n = carved.pvh_into(&opts, &mut buf)?;
+    /// assert_eq!(&buf[..n], &carved.pvh(&opts)?[..]);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn pvh_into(&mut self, opts: &PvhOptions, buf: &mut [u8]) -> Result<usize> {
+        let map = &mut *self.map;
+        with_raw(opts, |raw| {
+            map.into_buf(buf, |m, b, size| unsafe { sys::mc_pvh_build(m, raw, b as *mut c_void, size) })
+        })?
+    }
+}
+
+/// The C options of `opts` handed to `f`, the kernel's name alive for the
+/// call.
+fn with_raw<R>(opts: &PvhOptions, f: impl FnOnce(&sys::mc_pvh_opts) -> R) -> Result<R> {
+    let name = opts.kernel_name.map(|n| c_string("opts.kernel_name", n)).transpose()?;
+    let init = unsafe {
+        let mut raw = std::mem::MaybeUninit::<sys::mc_pvh_opts>::uninit();
+        sys::mc_pvh_opts_init(raw.as_mut_ptr());
+        raw.assume_init()
+    };
+    let raw = sys::mc_pvh_opts {
+        start_info_addr: opts.start_info_addr,
+        cmdline_addr: opts.cmdline_addr,
+        initrd_addr: opts.initrd_addr,
+        initrd_size: opts.initrd_size,
+        rsdp_addr: opts.rsdp_addr,
+        kernel: opts.kernel.map_or(ptr::null(), |k| k.as_ptr() as *const c_void),
+        kernel_len: opts.kernel.map_or(0, |k| k.len()),
+        kernel_name: name.as_ref().map_or(ptr::null(), |n| n.as_ptr()),
+        flags: if opts.legacy_hole { sys::MC_E820_LEGACY_HOLE } else { 0 },
+        ..init
+    };
+    Ok(f(&raw))
 }
 
 impl Map {

@@ -4,6 +4,7 @@ use crate::error::Result;
 use crate::map::{c_string, Carved};
 use memcarve_sys as sys;
 use std::mem::MaybeUninit;
+use std::os::raw::c_void;
 
 /// The table's header and its device (`struct mc_acpi_ssdt_opts`); None
 /// keeps the library's default (`mc_acpi_ssdt_opts_init()`).
@@ -77,27 +78,51 @@ impl Carved<'_> {
     /// # Ok::<(), memcarve::Error>(())
     /// ```
     pub fn ssdt(&mut self, opts: &SsdtOptions) -> Result<Vec<u8>> {
-        let path = opts.device_path.map(|s| c_string("opts.device_path", s)).transpose()?;
-        let oem_id = opts.oem_id.map(|s| c_string("opts.oem_id", s)).transpose()?;
-        let oem_table_id = opts.oem_table_id.map(|s| c_string("opts.oem_table_id", s)).transpose()?;
-        let creator_id = opts.creator_id.map(|s| c_string("opts.creator_id", s)).transpose()?;
-        // Strings left None keep init's, which point at the library's own.
-        let mut raw = init_raw();
-        if let Some(p) = &path {
-            raw.device_path = p.as_ptr();
-        }
-        if let Some(s) = &oem_id {
-            raw.oem_id = s.as_ptr();
-        }
-        if let Some(s) = &oem_table_id {
-            raw.oem_table_id = s.as_ptr();
-        }
-        if let Some(s) = &creator_id {
-            raw.creator_id = s.as_ptr();
-        }
-        raw.uid = opts.uid;
-        raw.oem_revision = opts.oem_revision;
-        raw.creator_revision = opts.creator_revision;
-        self.map.alloc_bytes(|map, out, size| unsafe { sys::mc_acpi_ssdt_build_alloc(map, &raw, out, size) })
+        let map = &mut *self.map;
+        with_raw(opts, |raw| map.alloc_bytes(|m, out, size| unsafe { sys::mc_acpi_ssdt_build_alloc(m, raw, out, size) }))?
     }
+
+    /// [`Carved::ssdt`] into `buf`: the table's length, or
+    /// [`crate::Error::NoSpace`] with the length needed.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("arch x86_64\nram 0x0 2G\nreserved 0x7e000000 1M type=msi\n")?;
+    /// let mut carved = map.carve()?;
+    /// let mut buf = [0u8; 1024];
+    /// let n = carved.ssdt_into(&Default::default(), &mut buf)?;
+    /// assert_eq!(&buf[..n], &carved.ssdt(&Default::default())?[..]);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn ssdt_into(&mut self, opts: &SsdtOptions, buf: &mut [u8]) -> Result<usize> {
+        let map = &mut *self.map;
+        with_raw(opts, |raw| {
+            map.into_buf(buf, |m, b, size| unsafe { sys::mc_acpi_ssdt_build(m, raw, b as *mut c_void, size) })
+        })?
+    }
+}
+
+/// The C options of `opts` handed to `f`, its strings alive for the call;
+/// strings left None keep init's, which point at the library's own.
+fn with_raw<R>(opts: &SsdtOptions, f: impl FnOnce(&sys::mc_acpi_ssdt_opts) -> R) -> Result<R> {
+    let path = opts.device_path.map(|s| c_string("opts.device_path", s)).transpose()?;
+    let oem_id = opts.oem_id.map(|s| c_string("opts.oem_id", s)).transpose()?;
+    let oem_table_id = opts.oem_table_id.map(|s| c_string("opts.oem_table_id", s)).transpose()?;
+    let creator_id = opts.creator_id.map(|s| c_string("opts.creator_id", s)).transpose()?;
+    let mut raw = init_raw();
+    if let Some(p) = &path {
+        raw.device_path = p.as_ptr();
+    }
+    if let Some(s) = &oem_id {
+        raw.oem_id = s.as_ptr();
+    }
+    if let Some(s) = &oem_table_id {
+        raw.oem_table_id = s.as_ptr();
+    }
+    if let Some(s) = &creator_id {
+        raw.creator_id = s.as_ptr();
+    }
+    raw.uid = opts.uid;
+    raw.oem_revision = opts.oem_revision;
+    raw.creator_revision = opts.creator_revision;
+    Ok(f(&raw))
 }
