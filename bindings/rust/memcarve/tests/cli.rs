@@ -395,3 +395,21 @@ fn dmar_of_a_sysfs_group_equals_the_cli() {
     ];
     same("dmar of sysfs groups", &ours, &cli(&args));
 }
+
+/// Device paths set through the API give the tree the map file's
+/// devices=/... gives (fixtures/dt/iommu-paths.map).
+#[test]
+fn dtb_with_device_paths_equals_the_cli() {
+    let base = fixture("fixtures/dt/base-arm64-smmuv3-nodes.dtb");
+    let mut map = Map::parse(
+        "arch arm64\npolicy carve\nram 0x40000000 1G\n\
+         reserved 0x48000000 16M type=direct policy=overlay name=fw-buffer devices=00:02.0\n\
+         reserved 0x50000000 2M type=direct-relaxable name=fb\n",
+    )
+    .unwrap();
+    map.set_device_paths(1, &["/soc/ethernet@ff0c0000", "/pcie@10000000/pci@1,0"]).unwrap();
+    map.set_device_paths(2, &["/pcie@10000000/pci@1,0", "/virtio_mmio@a000000"]).unwrap();
+    let ours = map.carve().unwrap().dt(&DtOptions { base: Some(&base), ..Default::default() }).unwrap();
+    let args = ["dt", "fixtures/dt/iommu-paths.map", "--base", "fixtures/dt/base-arm64-smmuv3-nodes.dtb"];
+    same("dt with device paths", &ours, &cli(&args));
+}

@@ -301,3 +301,43 @@ fn other_bytes_are_not_the_format() {
         assert_eq!(map.regions().len(), 1, "{:?}", format);
     }
 }
+
+/// Device paths set through the API go into a patched tree's
+/// iommu-addresses and come back from it.
+#[test]
+fn dt_gives_back_device_paths() {
+    let base = fixture("fixtures/dt/base-arm64-smmuv3-nodes.dtb");
+    let mut map = Map::parse("arch arm64\nram 0x40000000 1G\n").unwrap();
+    let devs = vec![parse_pci_dev("00:02.0").unwrap()];
+    map.add(&Region {
+        resv_type: ResvType::Direct,
+        policy: Policy::Overlay,
+        name: Some("fw-buffer".into()),
+        devices: devs.clone(),
+        ..Region::new(Kind::Reserved, 0x4800_0000, 0x48ff_ffff)
+    })
+    .unwrap();
+    map.add(&Region {
+        resv_type: ResvType::DirectRelaxable,
+        name: Some("fb".into()),
+        ..Region::new(Kind::Reserved, 0x5000_0000, 0x501f_ffff)
+    })
+    .unwrap();
+    map.set_device_paths(1, &["/soc/ethernet@ff0c0000", "/pcie@10000000/pci@1,0"]).unwrap();
+    map.set_device_paths(2, &["/pcie@10000000/pci@1,0", "/virtio_mmio@a000000"]).unwrap();
+    let mut carved = map.carve().unwrap();
+    // The ACPI tables cannot name a node.
+    let err = carved.acpi(AcpiTable::Iort, &Default::default()).unwrap_err();
+    assert!(!err.diagnostics().is_empty());
+    let dtb = carved.dt(&DtOptions { base: Some(&base), ..Default::default() }).unwrap();
+    let back = Map::from_blob(Format::Dt, &dtb).unwrap();
+    let find = |name: &str| back.regions().iter().position(|r| r.name.as_deref() == Some(name)).unwrap();
+    let (fw, fb) = (find("fw-buffer"), find("fb"));
+    // A path to a PCI function comes back as the function (00:01.0), any
+    // other node as its path.
+    let pci1 = parse_pci_dev("00:01.0").unwrap();
+    assert_eq!(back.regions()[fw].devices, [devs[0], pci1]);
+    assert_eq!(back.device_paths(fw), ["/soc/ethernet@ff0c0000"]);
+    assert_eq!(back.regions()[fb].devices, [pci1]);
+    assert_eq!(back.device_paths(fb), ["/virtio_mmio@a000000"]);
+}
