@@ -1,9 +1,8 @@
 //! The carved map's direct ranges as ACPI tables (memcarve-acpi.h).
 use crate::error::Result;
-use crate::map::{c_string, Carved};
+use crate::map::{c_init, c_string, Carved};
 use memcarve_sys as sys;
 use std::ffi::CString;
-use std::mem::MaybeUninit;
 use std::os::raw::c_void;
 use std::ptr;
 
@@ -73,11 +72,7 @@ pub struct AcpiOptions<'a> {
 }
 
 fn init_raw() -> sys::mc_acpi_opts {
-    let mut raw = MaybeUninit::<sys::mc_acpi_opts>::uninit();
-    unsafe {
-        sys::mc_acpi_opts_init(raw.as_mut_ptr());
-        raw.assume_init()
-    }
+    c_init(sys::mc_acpi_opts_init)
 }
 
 impl Default for AcpiOptions<'_> {
@@ -122,6 +117,11 @@ fn table_raw(table: AcpiTable) -> sys::mc_acpi_table {
         AcpiTable::Iort => sys::MC_ACPI_IORT,
         AcpiTable::Srat => sys::MC_ACPI_SRAT,
     }
+}
+
+/// The tables of an RSDP blob as C takes them: pointers and lengths.
+fn table_arrays(tables: &[&[u8]]) -> (Vec<*const c_void>, Vec<usize>) {
+    (tables.iter().map(|t| t.as_ptr() as *const c_void).collect(), tables.iter().map(|t| t.len()).collect())
 }
 
 /// The C options of `opts` handed to `f`, the ID strings alive for the
@@ -210,8 +210,7 @@ impl Carved<'_> {
     /// assert!(carved.rsdp(0x80001, &[&dmar], &Default::default()).is_err());
     /// ```
     pub fn rsdp(&mut self, addr: u64, tables: &[&[u8]], opts: &AcpiOptions) -> Result<Vec<u8>> {
-        let ptrs: Vec<*const c_void> = tables.iter().map(|t| t.as_ptr() as *const c_void).collect();
-        let lens: Vec<usize> = tables.iter().map(|t| t.len()).collect();
+        let (ptrs, lens) = table_arrays(tables);
         let map = &mut *self.map;
         with_raw(opts, false, |raw| {
             map.alloc_bytes(|m, out, size| unsafe {
@@ -234,8 +233,7 @@ impl Carved<'_> {
     /// # Ok::<(), memcarve::Error>(())
     /// ```
     pub fn rsdp_into(&mut self, addr: u64, tables: &[&[u8]], opts: &AcpiOptions, buf: &mut [u8]) -> Result<usize> {
-        let ptrs: Vec<*const c_void> = tables.iter().map(|t| t.as_ptr() as *const c_void).collect();
-        let lens: Vec<usize> = tables.iter().map(|t| t.len()).collect();
+        let (ptrs, lens) = table_arrays(tables);
         let map = &mut *self.map;
         with_raw(opts, false, |raw| {
             map.into_buf(buf, |m, b, size| unsafe {

@@ -63,11 +63,7 @@ impl Default for CmdlineOptions<'_> {
     /// assert_eq!(memcarve::CmdlineOptions::default().append, None);
     /// ```
     fn default() -> Self {
-        let raw = unsafe {
-            let mut raw = std::mem::MaybeUninit::<sys::mc_cmdline_opts>::uninit();
-            sys::mc_cmdline_opts_init(raw.as_mut_ptr());
-            raw.assume_init()
-        };
+        let raw = crate::map::c_init(sys::mc_cmdline_opts_init);
         CmdlineOptions {
             style: CmdlineStyle::Auto,
             escape: Escape::None,

@@ -105,11 +105,7 @@ fn with_raw<R>(opts: &DtOptions, f: impl FnOnce(&sys::mc_dt_opts) -> R) -> Resul
         opts.compatible.iter().map(|c| c_string("opts.compatible", c)).collect::<Result<Vec<CString>>>()?;
     let mut compat_ptrs: Vec<*const c_char> = compatible.iter().map(|c| c.as_ptr()).collect();
     compat_ptrs.push(ptr::null());
-    let mut raw = unsafe {
-        let mut raw = std::mem::MaybeUninit::<sys::mc_dt_opts>::uninit();
-        sys::mc_dt_opts_init(raw.as_mut_ptr());
-        raw.assume_init()
-    };
+    let mut raw = crate::map::c_init(sys::mc_dt_opts_init);
     if let Some(base) = opts.base {
         raw.base = base.as_ptr() as *const c_void;
         raw.base_len = base.len();

@@ -58,11 +58,7 @@ impl BootOptions<'_> {
     /// The C struct; `name` is [`BootOptions::kernel_name_c`], kept alive
     /// by the caller while the struct is used.
     pub(crate) fn raw(&self, name: &Option<CString>) -> sys::mc_e820_boot_opts {
-        let init = unsafe {
-            let mut raw = std::mem::MaybeUninit::<sys::mc_e820_boot_opts>::uninit();
-            sys::mc_e820_boot_opts_init(raw.as_mut_ptr());
-            raw.assume_init()
-        };
+        let init = crate::map::c_init(sys::mc_e820_boot_opts_init);
         sys::mc_e820_boot_opts {
             kernel: self.kernel.map_or(ptr::null(), |k| k.as_ptr() as *const c_void),
             kernel_len: self.kernel.map_or(0, |k| k.len()),
@@ -186,11 +182,7 @@ impl Carved<'_> {
 }
 
 fn e820_opts(as_x86: bool) -> sys::mc_e820_opts {
-    let mut opts = unsafe {
-        let mut raw = std::mem::MaybeUninit::<sys::mc_e820_opts>::uninit();
-        sys::mc_e820_opts_init(raw.as_mut_ptr());
-        raw.assume_init()
-    };
+    let mut opts = crate::map::c_init(sys::mc_e820_opts_init);
     if as_x86 {
         opts.flags |= sys::MC_E820_AS_X86;
     }

@@ -5,7 +5,6 @@ use crate::map::{c_string, raw_slice, Map};
 use crate::types::PciDev;
 use memcarve_sys as sys;
 use std::ffi::CString;
-use std::mem::MaybeUninit;
 use std::os::raw::{c_char, c_void};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -18,11 +17,7 @@ pub(crate) fn c_path(what: &'static str, path: &Path) -> Result<CString> {
 
 /// The C options of a usable-IOVA call; `source` outlives them.
 fn iova_opts(address_bits: u32, source: &Option<CString>) -> sys::mc_iova_opts {
-    let init = unsafe {
-        let mut raw = MaybeUninit::<sys::mc_iova_opts>::uninit();
-        sys::mc_iova_opts_init(raw.as_mut_ptr());
-        raw.assume_init()
-    };
+    let init = crate::map::c_init(sys::mc_iova_opts_init);
     sys::mc_iova_opts { address_bits, source: source.as_ref().map_or(ptr::null(), |s| s.as_ptr()), ..init }
 }
 
@@ -67,11 +62,7 @@ pub struct ResvOptions<'a> {
 
 impl ResvOptions<'_> {
     fn raw(&self) -> sys::mc_resv_opts {
-        let init = unsafe {
-            let mut raw = MaybeUninit::<sys::mc_resv_opts>::uninit();
-            sys::mc_resv_opts_init(raw.as_mut_ptr());
-            raw.assume_init()
-        };
+        let init = crate::map::c_init(sys::mc_resv_opts_init);
         sys::mc_resv_opts {
             devices: self.devices.as_ptr(),
             n_devices: self.devices.len(),

@@ -499,6 +499,17 @@ impl Drop for Map {
     }
 }
 
+/// A C option struct as its `mc_*_opts_init()` fills it: the defaults,
+/// reserved words zero, where the crate's C options start.
+pub(crate) fn c_init<T>(init: unsafe extern "C" fn(*mut T)) -> T {
+    let mut raw = std::mem::MaybeUninit::<T>::uninit();
+    // The init functions fill the whole struct.
+    unsafe {
+        init(raw.as_mut_ptr());
+        raw.assume_init()
+    }
+}
+
 /// A slice the library returned (NULL with 0 is an empty one).
 pub(crate) fn raw_slice<'a, T>(p: *const T, n: usize) -> &'a [T] {
     if p.is_null() || n == 0 {

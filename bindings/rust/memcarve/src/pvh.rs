@@ -94,11 +94,7 @@ impl Carved<'_> {
 /// call.
 fn with_raw<R>(opts: &PvhOptions, f: impl FnOnce(&sys::mc_pvh_opts) -> R) -> Result<R> {
     let name = opts.kernel_name.map(|n| c_string("opts.kernel_name", n)).transpose()?;
-    let init = unsafe {
-        let mut raw = std::mem::MaybeUninit::<sys::mc_pvh_opts>::uninit();
-        sys::mc_pvh_opts_init(raw.as_mut_ptr());
-        raw.assume_init()
-    };
+    let init = crate::map::c_init(sys::mc_pvh_opts_init);
     let raw = sys::mc_pvh_opts {
         start_info_addr: opts.start_info_addr,
         cmdline_addr: opts.cmdline_addr,

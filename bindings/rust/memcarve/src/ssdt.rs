@@ -1,9 +1,8 @@
 //! The holes a guest must keep clear of, as a PNP0C02 device in an SSDT
 //! (memcarve-acpi-ssdt.h).
 use crate::error::Result;
-use crate::map::{c_string, Carved};
+use crate::map::{c_init, c_string, Carved};
 use memcarve_sys as sys;
-use std::mem::MaybeUninit;
 use std::os::raw::c_void;
 
 /// The table's header and its device (`struct mc_acpi_ssdt_opts`); None
@@ -34,11 +33,7 @@ pub struct SsdtOptions<'a> {
 }
 
 fn init_raw() -> sys::mc_acpi_ssdt_opts {
-    let mut raw = MaybeUninit::<sys::mc_acpi_ssdt_opts>::uninit();
-    unsafe {
-        sys::mc_acpi_ssdt_opts_init(raw.as_mut_ptr());
-        raw.assume_init()
-    }
+    c_init(sys::mc_acpi_ssdt_opts_init)
 }
 
 impl Default for SsdtOptions<'_> {
