@@ -187,8 +187,20 @@ impl Map {
     }
 
     /// A group's reserved_regions under `sysfs_root`: its direct ranges
-    /// serve `opts.devices`, or with none the group's own PCI devices.
-    /// See [`Map::iommu_group_of`].
+    /// serve `opts.devices`, or with none the group's own PCI devices
+    /// (as the host numbers them). See [`Map::iommu_group_of`].
+    ///
+    /// ```
+    /// let root = std::path::Path::new("../../../fixtures/host/sysfs");
+    /// let mut map = memcarve::Map::new();
+    /// let usb = memcarve::parse_pci_dev("0000:00:14.0")?;
+    /// let group = map.iommu_group_of(Some(root), &usb)?;
+    /// map.load_iommu_group(Some(root), group, &Default::default())?;
+    /// let direct = map.regions().into_iter().find(|r| !r.devices.is_empty()).unwrap();
+    /// assert_eq!(direct.devices, [usb]);
+    /// assert!(matches!(map.load_iommu_group(Some(root), 999, &Default::default()), Err(memcarve::Error::Io(_))));
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
     pub fn load_iommu_group(&mut self, sysfs_root: Option<&Path>, group: u32, opts: &ResvOptions) -> Result<()> {
         let root = opt_path("sysfs_root", sysfs_root)?;
         let raw = opts.raw();
