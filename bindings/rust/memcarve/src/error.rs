@@ -27,7 +27,8 @@ pub struct Diagnostic {
 }
 
 /// What went wrong: one variant per MC_E* code, each with the diagnostics
-/// the call left, in order (a map keeps at most 32).
+/// the call left, in order (a map keeps 32; past them a last diagnostic,
+/// "N more errors not shown", counts the rest).
 ///
 /// ```
 /// use memcarve::{Error, Map};

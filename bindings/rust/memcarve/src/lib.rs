@@ -1,12 +1,16 @@
 //! memcarve for Rust: one guest-physical memory map, carved around the
 //! ranges a host IOMMU reserves, and what each guest reads about it: a
-//! device tree, an e820 table or zero page, ACPI DMAR/IVRS/IORT, a kernel
-//! command line; plus the KVM memory slots.
+//! device tree, an e820 table, zero page or PVH start_info block, ACPI
+//! DMAR/IVRS/IORT/SRAT and a PNP0C02 SSDT, a kernel command line; plus
+//! the KVM memory slots. Each of those formats reads back into a map
+//! ([`Map::decode`]).
 //!
-//! A safe layer over libmemcarve (the `memcarve-sys` crate): a [`Map`]
-//! owns its C map and frees it on drop; [`Map::carve`] gives a [`Carved`]
-//! that borrows it; every emitter returns owned bytes; every failure is an
-//! [`Error`] carrying the library's diagnostics.
+//! A safe layer over libmemcarve (the `memcarve-sys` crate), wrapping
+//! every function of its headers: a [`Map`] owns its C map and frees it
+//! on drop; [`Map::carve`] gives a [`Carved`] that borrows it; every
+//! emitter returns owned bytes, or writes into the caller's buffer (the
+//! `_into` forms); every failure is an [`Error`] carrying the library's
+//! diagnostics.
 //!
 //! ```
 //! use memcarve::{Kind, Map, Region};
