@@ -2,6 +2,7 @@
 use crate::error::Result;
 use crate::map::{c_string, Carved};
 use memcarve_sys as sys;
+use std::os::raw::c_void;
 use std::ptr;
 
 /// Which kernel parser the tokens are written for.
@@ -135,8 +136,9 @@ impl Carved<'_> {
     /// ```
     pub fn cmdline(&mut self, opts: &CmdlineOptions) -> Result<String> {
         let map = &mut *self.map;
-        let mut bytes =
-            with_raw(opts, |raw| map.alloc_bytes(|m, out, size| unsafe { sys::mc_cmdline_build_alloc(m, raw, out, size) }))??;
+        let mut bytes = with_raw(opts, |raw| {
+            map.alloc_bytes(|m, out, size| unsafe { sys::mc_cmdline_build_alloc(m, raw, out, size) })
+        })??;
         bytes.pop(); // the NUL
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
@@ -156,7 +158,7 @@ impl Carved<'_> {
     pub fn cmdline_into(&mut self, opts: &CmdlineOptions, buf: &mut [u8]) -> Result<usize> {
         let map = &mut *self.map;
         with_raw(opts, |raw| {
-            map.into_buf(buf, |m, b, size| unsafe { sys::mc_cmdline_build(m, raw, b as *mut std::os::raw::c_void, size) })
+            map.into_buf(buf, |m, b, size| unsafe { sys::mc_cmdline_build(m, raw, b as *mut c_void, size) })
         })?
     }
 }

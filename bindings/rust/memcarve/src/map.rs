@@ -333,7 +333,8 @@ impl Map {
     ///
     /// ```
     /// use memcarve::Policy;
-    /// let map = memcarve::Map::parse("policy overlay\nram 0x0 1G\nreserved 0x1000 4K type=direct policy=abort\nmmio 0x2000 4K\n")?;
+    /// let text = "policy overlay\nram 0x0 1G\nreserved 0x1000 4K type=direct policy=abort\nmmio 0x2000 4K\n";
+    /// let map = memcarve::Map::parse(text)?;
     /// let p: Vec<_> = (0..4).map(|i| map.effective_policy(i)).collect();
     /// assert_eq!(p, [Some(Policy::Overlay), Some(Policy::Abort), Some(Policy::Carve), None]);
     /// # Ok::<(), memcarve::Error>(())
@@ -685,7 +686,9 @@ impl<'m> Carved<'m> {
     /// # Ok::<(), memcarve::Error>(())
     /// ```
     pub fn write_into(&mut self, buf: &mut [u8]) -> Result<usize> {
-        self.map.into_buf(buf, |map, b, size| unsafe { sys::mc_map_write(map, sys::MC_MAP_RESULT, b as *mut c_char, size) })
+        self.map.into_buf(buf, |map, b, size| unsafe {
+            sys::mc_map_write(map, sys::MC_MAP_RESULT, b as *mut c_char, size)
+        })
     }
 }
 

@@ -124,8 +124,8 @@ impl Map {
     pub fn pvh_kernel(&mut self, name: &str, elf: &[u8]) -> Result<PvhKernel> {
         let name = c_string("name", name)?;
         let mut out = PvhKernel::default();
-        let rc =
-            unsafe { sys::mc_pvh_kernel(self.ptr(), name.as_ptr(), elf.as_ptr() as *const c_void, elf.len(), &mut out) };
+        let elf_ptr = elf.as_ptr() as *const c_void;
+        let rc = unsafe { sys::mc_pvh_kernel(self.ptr(), name.as_ptr(), elf_ptr, elf.len(), &mut out) };
         self.check(rc)?;
         Ok(out)
     }

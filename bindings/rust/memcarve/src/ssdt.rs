@@ -74,7 +74,9 @@ impl Carved<'_> {
     /// ```
     pub fn ssdt(&mut self, opts: &SsdtOptions) -> Result<Vec<u8>> {
         let map = &mut *self.map;
-        with_raw(opts, |raw| map.alloc_bytes(|m, out, size| unsafe { sys::mc_acpi_ssdt_build_alloc(m, raw, out, size) }))?
+        with_raw(opts, |raw| {
+            map.alloc_bytes(|m, out, size| unsafe { sys::mc_acpi_ssdt_build_alloc(m, raw, out, size) })
+        })?
     }
 
     /// [`Carved::ssdt`] into `buf`: the table's length, or

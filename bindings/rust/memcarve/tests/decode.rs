@@ -93,8 +93,8 @@ fn e820_forms_give_back_the_table() {
     let raw = e820_encode(&table);
     let text = e820_print(&table, "BIOS-e820", 0).unwrap();
     let zp = carved.zero_page(&Default::default()).unwrap();
-    for (format, blob) in [(Format::E820Table, &raw[..]), (Format::E820Text, text.as_bytes()), (Format::E820ZeroPage, &zp)]
-    {
+    let forms = [(Format::E820Table, &raw[..]), (Format::E820Text, text.as_bytes()), (Format::E820ZeroPage, &zp)];
+    for (format, blob) in forms {
         let back = Map::from_blob(format, blob).unwrap();
         assert_eq!(decoded(&back, &ALL), want, "{:?}", format);
         assert_eq!(back.arch(), Arch::X86_64, "{:?}", format);
@@ -268,7 +268,8 @@ fn cmdline_gives_back_the_memory() {
     let mut carved = map.carve().unwrap();
     let slots = slot_ranges(&carved);
     for escape in [Escape::None, Escape::Shell, Escape::Grub] {
-        let line = carved.cmdline(&CmdlineOptions { escape, append: Some("console=ttyS0"), ..Default::default() }).unwrap();
+        let opts = CmdlineOptions { escape, append: Some("console=ttyS0"), ..Default::default() };
+        let line = carved.cmdline(&opts).unwrap();
         let back = Map::from_blob(Format::Cmdline, line.as_bytes()).unwrap();
         assert_eq!(back.arch(), Arch::Mips);
         assert_eq!(decoded(&back, &[Kind::Ram]), slots, "{:?}", escape);

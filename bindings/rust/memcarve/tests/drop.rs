@@ -77,7 +77,8 @@ fn dropped_on_another_thread() {
 #[test]
 fn decoders_and_new_outputs_free_everything() {
     let (pvh, ssdt, paths) = {
-        let mut map = Map::parse("arch x86_64\nram 0x0 640K\nram 0x100000 1G\nreserved 0x1000 4K type=direct devices=/soc/dma@1000\n").unwrap();
+        let text = "arch x86_64\nram 0x0 640K\nram 0x100000 1G\nreserved 0x1000 4K type=direct devices=/soc/dma@1000\n";
+        let mut map = Map::parse(text).unwrap();
         let paths: Vec<String> = map.device_paths(2).iter().map(|s| s.to_string()).collect();
         map.set_device_paths(2, &["/soc/a@1", "/soc/b@2"]).unwrap();
         let _ = map.set_device_paths(0, &["/x"]); // refused, diagnostic dropped with the error
