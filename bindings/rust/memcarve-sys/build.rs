@@ -15,6 +15,12 @@
 //! It also compiles and runs tests/layout.c against the same headers: its
 //! output (the size and field offsets of every public struct) is what
 //! tests/layout.rs compares the #[repr(C)] declarations with.
+//!
+//! And it lists what the headers declare, read through the C preprocessor
+//! as tests/exports reads them (comments and macros do not count): every
+//! function (header_functions.txt) and every struct with a body
+//! (header_structs.txt), one name a line, which tests/functions.rs holds
+//! the declarations of src/ and the layout lines to.
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -42,6 +48,7 @@ fn main() {
         }
     };
     layout(&manifest, &out, &cflags);
+    declarations(&out, &cflags);
 }
 
 fn cc() -> String {
@@ -170,4 +177,95 @@ fn layout(manifest: &Path, out: &Path, cflags: &[String]) {
         panic!("memcarve-sys: the layout program failed");
     }
     fs::write(out.join("layout.txt"), output.stdout).unwrap();
+}
+
+/// The directory of memcarve.h: among the -I flags, else pkg-config's
+/// includedir or the compiler's default directories (pkg-config leaves
+/// out -I/usr/include).
+fn include_dir(cflags: &[String]) -> Option<PathBuf> {
+    let from_flags = cflags.iter().filter_map(|f| f.strip_prefix("-I")).map(PathBuf::from);
+    let defaults = pkg_config_query("--variable=includedir")
+        .into_iter()
+        .map(PathBuf::from)
+        .chain(["/usr/local/include", "/usr/include"].iter().map(PathBuf::from));
+    from_flags.chain(defaults).find(|dir| dir.join("memcarve.h").is_file())
+}
+
+/// Every memcarve*.h of the include directory, through `cc -E -P`; None
+/// when they cannot be found or read (the build goes on: only
+/// tests/functions.rs needs them, and fails on an empty list).
+fn preprocessed_headers(out: &Path, cflags: &[String]) -> Option<String> {
+    let dir = include_dir(cflags)?;
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut headers: Vec<String> = fs::read_dir(&dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("memcarve") && n.ends_with(".h"))
+        .collect();
+    headers.sort();
+    let all = out.join("all-headers.c");
+    let text: String = headers.iter().map(|h| format!("#include <{}>\n", h)).collect();
+    fs::write(&all, text).ok()?;
+    let output = Command::new(cc())
+        .args(["-E", "-P"])
+        .args(cflags)
+        .arg(format!("-I{}", dir.display()))
+        .arg(&all)
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The mc_* names each declaration of `text` holds where `after` follows
+/// the name (blanks between them allowed).
+fn names_before(decl: &str, after: char) -> Vec<String> {
+    let mut names = Vec::new();
+    let bytes = decl.as_bytes();
+    let mut i = 0;
+    while let Some(at) = decl[i..].find("mc_") {
+        let start = i + at;
+        let word_start = start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        let mut end = start;
+        while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+            end += 1;
+        }
+        let rest = decl[end..].trim_start();
+        if word_start && rest.starts_with(after) {
+            names.push(decl[start..end].to_string());
+        }
+        i = end.max(start + 1);
+    }
+    names
+}
+
+/// The functions and the structs with a body that the headers declare.
+fn declarations(out: &Path, cflags: &[String]) {
+    let text = preprocessed_headers(out, cflags).unwrap_or_default().replace('\n', " ");
+    let mut functions = Vec::new();
+    let mut structs = Vec::new();
+    // One declaration per ';' (a struct body splits into its members,
+    // whose first piece is "struct NAME { ..."); typedefs name types.
+    for decl in text.split(';') {
+        if decl.contains("typedef") || decl.contains("static") {
+            continue;
+        }
+        functions.extend(names_before(decl, '('));
+        if let Some(at) = decl.find("struct ") {
+            structs.extend(names_before(&decl[at..], '{'));
+        }
+    }
+    for list in [&mut functions, &mut structs] {
+        list.sort();
+        list.dedup();
+    }
+    fs::write(out.join("header_functions.txt"), functions.join("\n") + "\n").unwrap();
+    // Each function referenced by name: the test links every one of them
+    // (against the installed library too, when pkg-config found it).
+    let refs: String = functions.iter().map(|f| format!("    (\"{0}\", memcarve_sys::{0} as usize),\n", f)).collect();
+    fs::write(out.join("header_refs.rs"), format!("[\n{}]\n", refs)).unwrap();
+    fs::write(out.join("header_structs.txt"), structs.join("\n") + "\n").unwrap();
 }

@@ -226,6 +226,8 @@ extern "C" {
     pub fn mc_map_write(map: *mut mc_map, what: mc_map_part, buf: *mut c_char, size: *mut usize) -> c_int;
     pub fn mc_map_write_alloc(map: *mut mc_map, what: mc_map_part, out: *mut *mut c_char, size: *mut usize)
         -> c_int;
+    pub fn mc_map_set_device_paths(map: *mut mc_map, index: usize, paths: *const *const c_char, n: usize) -> c_int;
+    pub fn mc_map_device_paths(map: *const mc_map, index: usize, count: *mut usize) -> *const *const c_char;
     pub fn mc_map_error_count(map: *const mc_map) -> usize;
     pub fn mc_map_error(map: *const mc_map, i: usize) -> *const mc_error;
     pub fn mc_map_errors_dropped(map: *const mc_map) -> usize;
@@ -245,12 +247,18 @@ extern "C" {
 }
 
 mod acpi;
+mod acpi_ssdt;
 mod cmdline;
 mod dt;
 mod e820;
+mod fwcfg;
 mod host;
+mod pvh;
 pub use acpi::*;
+pub use acpi_ssdt::*;
 pub use cmdline::*;
 pub use dt::*;
 pub use e820::*;
+pub use fwcfg::*;
 pub use host::*;
+pub use pvh::*;

@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <memcarve.h>
 #include <memcarve-acpi.h>
+#include <memcarve-acpi-ssdt.h>
 #include <memcarve-cmdline.h>
 #include <memcarve-dt.h>
 #include <memcarve-e820.h>
+#include <memcarve-fwcfg.h>
 #include <memcarve-host.h>
+#include <memcarve-pvh.h>
 
 #define SIZE(s)		printf("%s size %zu\n", #s, sizeof(struct s))
 #define FIELD(s, f)	printf("%s.%s %zu\n", #s, #f, offsetof(struct s, f))
@@ -135,5 +138,24 @@ int main(void)
 	SIZE(mc_iova_opts);
 	FIELD(mc_iova_opts, address_bits); FIELD(mc_iova_opts, source);
 	FIELD(mc_iova_opts, reserved);
+
+	SIZE(mc_pvh_opts);
+	FIELD(mc_pvh_opts, start_info_addr); FIELD(mc_pvh_opts, cmdline_addr);
+	FIELD(mc_pvh_opts, initrd_addr); FIELD(mc_pvh_opts, initrd_size);
+	FIELD(mc_pvh_opts, rsdp_addr); FIELD(mc_pvh_opts, kernel);
+	FIELD(mc_pvh_opts, kernel_len); FIELD(mc_pvh_opts, kernel_name);
+	FIELD(mc_pvh_opts, flags); FIELD(mc_pvh_opts, reserved);
+
+	SIZE(mc_pvh_kernel);
+	FIELD(mc_pvh_kernel, entry); FIELD(mc_pvh_kernel, load_first);
+	FIELD(mc_pvh_kernel, load_last);
+
+	SIZE(mc_acpi_ssdt_opts);
+	FIELD(mc_acpi_ssdt_opts, device_path); FIELD(mc_acpi_ssdt_opts, uid);
+	FIELD(mc_acpi_ssdt_opts, oem_id); FIELD(mc_acpi_ssdt_opts, oem_table_id);
+	FIELD(mc_acpi_ssdt_opts, oem_revision);
+	FIELD(mc_acpi_ssdt_opts, creator_id);
+	FIELD(mc_acpi_ssdt_opts, creator_revision);
+	FIELD(mc_acpi_ssdt_opts, reserved);
 	return 0;
 }

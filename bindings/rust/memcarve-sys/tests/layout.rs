@@ -99,6 +99,14 @@ fn structs_match_the_headers() {
     fields!(mc_iova_range: start last);
     size!(mc_iova_opts);
     fields!(mc_iova_opts: address_bits source reserved);
+    size!(mc_pvh_opts);
+    fields!(mc_pvh_opts: start_info_addr cmdline_addr initrd_addr initrd_size rsdp_addr kernel
+            kernel_len kernel_name flags reserved);
+    size!(mc_pvh_kernel);
+    fields!(mc_pvh_kernel: entry load_first load_last);
+    size!(mc_acpi_ssdt_opts);
+    fields!(mc_acpi_ssdt_opts: device_path uid oem_id oem_table_id oem_revision creator_id
+            creator_revision reserved);
     assert_eq!(rust, c, "Rust layouts (left) differ from the C headers' (right)");
 }
 

@@ -97,6 +97,42 @@ impl Default for DtOptions<'_> {
     }
 }
 
+/// The C options of `opts` handed to `f`, with the strings they point at
+/// alive for the call.
+fn with_raw<R>(opts: &DtOptions, f: impl FnOnce(&sys::mc_dt_opts) -> R) -> Result<R> {
+    let model = opts.model.map(|m| c_string("opts.model", m)).transpose()?;
+    let compatible =
+        opts.compatible.iter().map(|c| c_string("opts.compatible", c)).collect::<Result<Vec<CString>>>()?;
+    let mut compat_ptrs: Vec<*const c_char> = compatible.iter().map(|c| c.as_ptr()).collect();
+    compat_ptrs.push(ptr::null());
+    let mut raw = crate::map::c_init(sys::mc_dt_opts_init);
+    if let Some(base) = opts.base {
+        raw.base = base.as_ptr() as *const c_void;
+        raw.base_len = base.len();
+    }
+    raw.cells = opts.cells;
+    raw.layout = match opts.layout {
+        DtLayout::PerBlock => sys::MC_DT_MEMORY_PER_BLOCK,
+        DtLayout::OneNode => sys::MC_DT_MEMORY_ONE_NODE,
+    };
+    raw.memreserve = match opts.memreserve {
+        Memreserve::Auto => sys::MC_DT_MEMRESERVE_AUTO,
+        Memreserve::On => sys::MC_DT_MEMRESERVE_ON,
+        Memreserve::Off => sys::MC_DT_MEMRESERVE_OFF,
+    };
+    raw.drop_base_memreserve = opts.drop_base_memreserve;
+    raw.no_iommu_addresses = opts.no_iommu_addresses;
+    raw.distance_map = opts.distance_map;
+    raw.max_numnodes = opts.max_numnodes;
+    raw.pad_set = opts.pad.is_some();
+    raw.pad = opts.pad.unwrap_or(0);
+    raw.model = model.as_ref().map_or(ptr::null(), |m| m.as_ptr());
+    if !compatible.is_empty() {
+        raw.compatible = compat_ptrs.as_ptr();
+    }
+    Ok(f(&raw))
+}
+
 impl Carved<'_> {
     /// The carved map as a DTB: fresh, or patched into `opts.base`.
     ///
@@ -107,43 +143,31 @@ impl Carved<'_> {
     /// assert_eq!(&dtb[..4], &[0xd0, 0x0d, 0xfe, 0xed]);
     /// ```
     pub fn dt(&mut self, opts: &DtOptions) -> Result<Vec<u8>> {
-        let model = opts.model.map(|m| c_string("opts.model", m)).transpose()?;
-        let compatible = opts
-            .compatible
-            .iter()
-            .map(|c| c_string("opts.compatible", c))
-            .collect::<Result<Vec<CString>>>()?;
-        let mut compat_ptrs: Vec<*const c_char> = compatible.iter().map(|c| c.as_ptr()).collect();
-        compat_ptrs.push(ptr::null());
-        let mut raw = unsafe {
-            let mut raw = std::mem::MaybeUninit::<sys::mc_dt_opts>::uninit();
-            sys::mc_dt_opts_init(raw.as_mut_ptr());
-            raw.assume_init()
-        };
-        if let Some(base) = opts.base {
-            raw.base = base.as_ptr() as *const c_void;
-            raw.base_len = base.len();
-        }
-        raw.cells = opts.cells;
-        raw.layout = match opts.layout {
-            DtLayout::PerBlock => sys::MC_DT_MEMORY_PER_BLOCK,
-            DtLayout::OneNode => sys::MC_DT_MEMORY_ONE_NODE,
-        };
-        raw.memreserve = match opts.memreserve {
-            Memreserve::Auto => sys::MC_DT_MEMRESERVE_AUTO,
-            Memreserve::On => sys::MC_DT_MEMRESERVE_ON,
-            Memreserve::Off => sys::MC_DT_MEMRESERVE_OFF,
-        };
-        raw.drop_base_memreserve = opts.drop_base_memreserve;
-        raw.no_iommu_addresses = opts.no_iommu_addresses;
-        raw.distance_map = opts.distance_map;
-        raw.max_numnodes = opts.max_numnodes;
-        raw.pad_set = opts.pad.is_some();
-        raw.pad = opts.pad.unwrap_or(0);
-        raw.model = model.as_ref().map_or(ptr::null(), |m| m.as_ptr());
-        if !compatible.is_empty() {
-            raw.compatible = compat_ptrs.as_ptr();
-        }
-        self.map.alloc_bytes(|map, out, size| unsafe { sys::mc_dt_build_alloc(map, &raw, out, size) })
+        let map = &mut *self.map;
+        with_raw(opts, |raw| map.alloc_bytes(|m, out, size| unsafe { sys::mc_dt_build_alloc(m, raw, out, size) }))?
+    }
+
+    /// [`Carved::dt`] into `buf` (guest memory, say): the DTB's length, or
+    /// [`crate::Error::NoSpace`] with the room the call needs, which may
+    /// pass the length by a few bytes (`mc_dt_build()`).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("arch arm64\nram 0x40000000 1G\n")?;
+    /// let mut carved = map.carve()?;
+    /// let mut buf = vec![0u8; 64];
+    /// let needed = match carved.dt_into(&Default::default(), &mut buf) {
+    ///     Err(memcarve::Error::NoSpace(n)) => n,
+    ///     other => panic!("{:?}", other),
+    /// };
+    /// buf.resize(needed, 0);
+    /// let n = carved.dt_into(&Default::default(), &mut buf)?;
+    /// assert_eq!(&buf[..n], &carved.dt(&Default::default())?[..]);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn dt_into(&mut self, opts: &DtOptions, buf: &mut [u8]) -> Result<usize> {
+        let map = &mut *self.map;
+        with_raw(opts, |raw| {
+            map.into_buf(buf, |m, b, size| unsafe { sys::mc_dt_build(m, raw, b as *mut c_void, size) })
+        })?
     }
 }

@@ -1,7 +1,8 @@
 //! The carved map as an x86 e820 table and zero page (memcarve-e820.h).
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::map::{c_string, raw_slice, Carved};
 use memcarve_sys as sys;
+use std::ffi::CString;
 use std::os::raw::c_void;
 use std::ptr;
 
@@ -49,6 +50,33 @@ pub struct BootOptions<'a> {
     pub legacy_hole: bool,
 }
 
+impl BootOptions<'_> {
+    pub(crate) fn kernel_name_c(&self) -> Result<Option<CString>> {
+        self.kernel_name.map(|n| c_string("opts.kernel_name", n)).transpose()
+    }
+
+    /// The C struct; `name` is [`BootOptions::kernel_name_c`], kept alive
+    /// by the caller while the struct is used.
+    pub(crate) fn raw(&self, name: &Option<CString>) -> sys::mc_e820_boot_opts {
+        let init = crate::map::c_init(sys::mc_e820_boot_opts_init);
+        sys::mc_e820_boot_opts {
+            kernel: self.kernel.map_or(ptr::null(), |k| k.as_ptr() as *const c_void),
+            kernel_len: self.kernel.map_or(0, |k| k.len()),
+            kernel_name: name.as_ref().map_or(ptr::null(), |n| n.as_ptr()),
+            cmdline_addr: self.cmdline_addr,
+            initrd_addr: self.initrd_addr,
+            initrd_size: self.initrd_size,
+            rsdp_addr: self.rsdp_addr,
+            setup_data_addr: self.setup_data_addr,
+            setup_data_next: self.setup_data_next,
+            max_entries: self.max_entries,
+            linux_version: self.linux_version,
+            flags: if self.legacy_hole { sys::MC_E820_LEGACY_HOLE } else { 0 },
+            ..init
+        }
+    }
+}
+
 /// Entries as the raw 20-byte boot_e820_entry array (`mc_e820_encode()`).
 ///
 /// ```
@@ -75,21 +103,11 @@ pub fn e820_encode(entries: &[E820Entry]) -> Vec<u8> {
 /// ```
 pub fn e820_print(entries: &[E820Entry], who: &str, linux: u32) -> Result<String> {
     let who = c_string("who", who)?;
-    let mut size = 0;
-    let call = |buf: *mut std::os::raw::c_char, size: &mut usize| unsafe {
-        sys::mc_e820_print(entries.as_ptr(), entries.len(), who.as_ptr(), linux, buf, size)
-    };
-    let rc = call(ptr::null_mut(), &mut size);
-    if rc != sys::MC_ENOSPC && rc != 0 {
-        return Err(Error::from_code(rc, Vec::new()));
-    }
-    let mut buf = vec![0u8; size];
-    let rc = call(buf.as_mut_ptr() as *mut std::os::raw::c_char, &mut size);
-    if rc != 0 {
-        return Err(Error::from_code(rc, Vec::new()));
-    }
-    buf.truncate(size.saturating_sub(1)); // the NUL
-    Ok(String::from_utf8_lossy(&buf).into_owned())
+    let mut text = crate::e820_parts::sized(|buf: *mut u8, size| unsafe {
+        sys::mc_e820_print(entries.as_ptr(), entries.len(), who.as_ptr(), linux, buf as *mut std::os::raw::c_char, size)
+    })?;
+    text.pop(); // the NUL
+    Ok(String::from_utf8_lossy(&text).into_owned())
 }
 
 impl Carved<'_> {
@@ -102,7 +120,7 @@ impl Carved<'_> {
     /// assert_eq!((e820.len(), e820[1].addr, e820[1].type_), (2, 0x100000, 1));
     /// ```
     pub fn e820(&mut self, as_x86: bool) -> Result<Vec<E820Entry>> {
-        let opts = sys::mc_e820_opts { flags: if as_x86 { sys::MC_E820_AS_X86 } else { 0 }, reserved: [0; 4] };
+        let opts = e820_opts(as_x86);
         let mut out: *mut E820Entry = ptr::null_mut();
         let mut n = 0;
         let rc = unsafe { sys::mc_e820_build_alloc(self.map.ptr(), &opts, &mut out, &mut n) };
@@ -121,22 +139,52 @@ impl Carved<'_> {
     /// assert_eq!((zp.len(), zp[0x1e8]), (4096, 2)); // e820_entries
     /// ```
     pub fn zero_page(&mut self, opts: &BootOptions) -> Result<Vec<u8>> {
-        let name = opts.kernel_name.map(|n| c_string("opts.kernel_name", n)).transpose()?;
-        let raw = sys::mc_e820_boot_opts {
-            kernel: opts.kernel.map_or(ptr::null(), |k| k.as_ptr() as *const c_void),
-            kernel_len: opts.kernel.map_or(0, |k| k.len()),
-            kernel_name: name.as_ref().map_or(ptr::null(), |n| n.as_ptr()),
-            cmdline_addr: opts.cmdline_addr,
-            initrd_addr: opts.initrd_addr,
-            initrd_size: opts.initrd_size,
-            rsdp_addr: opts.rsdp_addr,
-            setup_data_addr: opts.setup_data_addr,
-            setup_data_next: opts.setup_data_next,
-            max_entries: opts.max_entries,
-            linux_version: opts.linux_version,
-            flags: if opts.legacy_hole { sys::MC_E820_LEGACY_HOLE } else { 0 },
-            reserved: [0; 4],
-        };
+        let name = opts.kernel_name_c()?;
+        let raw = opts.raw(&name);
         self.map.alloc_bytes(|map, out, size| unsafe { sys::mc_e820_boot_build_alloc(map, &raw, out, size) })
     }
+
+    /// [`Carved::e820`] into `entries`: how many were written, or
+    /// [`crate::Error::NoSpace`] with how many the table has.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 640K\nram 0x100000 1G\n")?;
+    /// let mut carved = map.carve()?;
+    /// let mut table = [memcarve::E820Entry::default(); 1];
+    /// assert_eq!(carved.e820_into(false, &mut table), Err(memcarve::Error::NoSpace(2)));
+    /// let mut table = [memcarve::E820Entry::default(); 8];
+    /// let n = carved.e820_into(false, &mut table)?;
+    /// assert_eq!(&table[..n], &carved.e820(false)?[..]);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn e820_into(&mut self, as_x86: bool, entries: &mut [E820Entry]) -> Result<usize> {
+        let opts = e820_opts(as_x86);
+        self.map.into_buf(entries, |map, e, size| unsafe { sys::mc_e820_build(map, &opts, e, size) })
+    }
+
+    /// [`Carved::zero_page`] into `buf`: the length written (4096, or
+    /// more with a SETUP_E820_EXT node), or [`crate::Error::NoSpace`] with
+    /// the length needed. The rules are checked before the size.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("arch x86_64\nram 0x0 640K\nram 0x100000 1G\n")?;
+    /// let mut carved = map.carve()?;
+    /// let mut zp = [0u8; 4096];
+    /// assert_eq!(carved.zero_page_into(&Default::default(), &mut zp)?, 4096);
+    /// assert_eq!(&zp[..], &carved.zero_page(&Default::default())?[..]);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn zero_page_into(&mut self, opts: &BootOptions, buf: &mut [u8]) -> Result<usize> {
+        let name = opts.kernel_name_c()?;
+        let raw = opts.raw(&name);
+        self.map.into_buf(buf, |map, b, size| unsafe { sys::mc_e820_boot_build(map, &raw, b as *mut c_void, size) })
+    }
+}
+
+fn e820_opts(as_x86: bool) -> sys::mc_e820_opts {
+    let mut opts = crate::map::c_init(sys::mc_e820_opts_init);
+    if as_x86 {
+        opts.flags |= sys::MC_E820_AS_X86;
+    }
+    opts
 }

@@ -27,7 +27,8 @@ pub struct Diagnostic {
 }
 
 /// What went wrong: one variant per MC_E* code, each with the diagnostics
-/// the call left, in order (a map keeps at most 32).
+/// the call left, in order (a map keeps 32; past them a last diagnostic,
+/// "N more errors not shown", counts the rest).
 ///
 /// ```
 /// use memcarve::{Error, Map};
@@ -58,6 +59,10 @@ pub enum Error {
     State(Vec<Diagnostic>),
     /// MC_EBADBLOB: a binary input is malformed.
     BadBlob(Vec<Diagnostic>),
+    /// MC_ENOSPC: the caller's buffer of an `_into` call is too small;
+    /// holds the size the call needs (bytes, or entries for an e820
+    /// table). Nothing was written.
+    NoSpace(usize),
     /// A code this crate does not know (a newer library).
     Other(i32, Vec<Diagnostic>),
     /// A string argument holds a NUL byte, which C cannot take; names the
@@ -89,7 +94,8 @@ impl Error {
         }
     }
 
-    /// The MC_E* code (negative); MC_EINVAL for [`Error::Nul`].
+    /// The MC_E* code (negative); MC_EINVAL for [`Error::Nul`], MC_ENOSPC
+    /// for [`Error::NoSpace`].
     ///
     /// ```
     /// let err = memcarve::Map::parse("bogus\n").unwrap_err();
@@ -106,11 +112,13 @@ impl Error {
             Error::Io(_) => sys::MC_EIO,
             Error::State(_) => sys::MC_ESTATE,
             Error::BadBlob(_) => sys::MC_EBADBLOB,
+            Error::NoSpace(_) => sys::MC_ENOSPC,
             Error::Other(code, _) => *code,
         }
     }
 
-    /// The diagnostics, first one first; empty for [`Error::Nul`].
+    /// The diagnostics, first one first; empty for [`Error::Nul`] and
+    /// [`Error::NoSpace`].
     ///
     /// ```
     /// let err = memcarve::Map::parse("ram 0x0 0\nmmio 0x0\n").unwrap_err();
@@ -128,7 +136,7 @@ impl Error {
             | Error::State(d)
             | Error::BadBlob(d)
             | Error::Other(_, d) => d,
-            Error::Nul(_) => &[],
+            Error::Nul(_) | Error::NoSpace(_) => &[],
         }
     }
 }
@@ -144,6 +152,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Error::Nul(what) = self {
             return write!(f, "{}: holds a NUL byte", what);
+        }
+        if let Error::NoSpace(needed) = self {
+            return write!(f, "the buffer is too small: {} needed", needed);
         }
         let diags = self.diagnostics();
         if diags.is_empty() {

@@ -1,11 +1,29 @@
 //! Host inputs (memcarve-host.h): reserved_regions with the devices they
 //! serve, and the usable IOVA ranges VFIO or iommufd report.
 use crate::error::{Error, Result};
-use crate::map::{c_string, Map};
+use crate::map::{c_string, raw_slice, Map};
 use crate::types::PciDev;
 use memcarve_sys as sys;
+use std::ffi::CString;
 use std::os::raw::{c_char, c_void};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 use std::ptr;
+
+/// A path as C takes it: its bytes, which must hold no NUL.
+pub(crate) fn c_path(what: &'static str, path: &Path) -> Result<CString> {
+    CString::new(path.as_os_str().as_bytes()).map_err(|_| Error::Nul(what))
+}
+
+/// The C options of a usable-IOVA call; `source` outlives them.
+fn iova_opts(address_bits: u32, source: &Option<CString>) -> sys::mc_iova_opts {
+    let init = crate::map::c_init(sys::mc_iova_opts_init);
+    sys::mc_iova_opts { address_bits, source: source.as_ref().map_or(ptr::null(), |s| s.as_ptr()), ..init }
+}
+
+fn opt_path(what: &'static str, path: Option<&Path>) -> Result<Option<CString>> {
+    path.map(|p| c_path(what, p)).transpose()
+}
 
 /// A PCI device as `[segment:]bus:dev.fn` (`mc_pci_dev_parse()`).
 ///
@@ -44,18 +62,154 @@ pub struct ResvOptions<'a> {
 
 impl ResvOptions<'_> {
     fn raw(&self) -> sys::mc_resv_opts {
+        let init = crate::map::c_init(sys::mc_resv_opts_init);
         sys::mc_resv_opts {
             devices: self.devices.as_ptr(),
             n_devices: self.devices.len(),
             sids: self.sids.as_ptr(),
             n_sids: self.sids.len(),
             flags: self.flags,
-            reserved: [0; 4],
+            ..init
         }
     }
 }
 
 impl Map {
+    /// Load a map file ("-" is standard input); its `resv FILE`
+    /// statements read their files beside it.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::new();
+    /// map.load_file("../../../fixtures/x86-8g.map".as_ref())?;
+    /// assert_eq!(map.arch(), memcarve::Arch::X86_64);
+    /// assert!(matches!(map.load_file("/nonexistent".as_ref()), Err(memcarve::Error::Io(_))));
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn load_file(&mut self, path: &Path) -> Result<()> {
+        let path = c_path("path", path)?;
+        let rc = unsafe { sys::mc_map_load_file(self.ptr(), path.as_ptr()) };
+        self.check(rc)
+    }
+
+    /// [`Map::load`] on the text of the map file `path`, read already: as
+    /// [`Map::load_file`], its `resv` statements read files beside `path`.
+    ///
+    /// ```
+    /// let path = std::path::Path::new("../../../fixtures/host/q35-resv.map");
+    /// let text = std::fs::read_to_string(path).unwrap();
+    /// let mut map = memcarve::Map::new();
+    /// map.load_file_text(path, &text)?;
+    /// assert!(memcarve::Map::parse(&text).is_err()); // no file to read beside
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn load_file_text(&mut self, path: &Path, text: &str) -> Result<()> {
+        let path = c_path("path", path)?;
+        let rc = unsafe {
+            sys::mc_map_load_file_text(self.ptr(), path.as_ptr(), text.as_ptr() as *const c_char, text.len())
+        };
+        self.check(rc)
+    }
+
+    /// [`Map::load_resv`] on a file ("-" is standard input).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::new();
+    /// map.load_resv_file("../../../fixtures/x86-rmrr.resv".as_ref())?;
+    /// assert!(!map.regions().is_empty());
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn load_resv_file(&mut self, path: &Path) -> Result<()> {
+        let path = c_path("path", path)?;
+        let rc = unsafe { sys::mc_map_load_resv_file(self.ptr(), path.as_ptr()) };
+        self.check(rc)
+    }
+
+    /// [`Map::load_resv_for`] on a file.
+    ///
+    /// ```
+    /// let devs = [memcarve::parse_pci_dev("00:14.0")?];
+    /// let opts = memcarve::ResvOptions { devices: &devs, ..Default::default() };
+    /// let mut map = memcarve::Map::new();
+    /// map.load_resv_file_for("../../../fixtures/host/usb.resv".as_ref(), &opts)?;
+    /// assert!(map.regions().iter().any(|r| r.devices == devs));
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn load_resv_file_for(&mut self, path: &Path, opts: &ResvOptions) -> Result<()> {
+        let path = c_path("path", path)?;
+        let raw = opts.raw();
+        let rc = unsafe { sys::mc_map_load_resv_file_for(self.ptr(), path.as_ptr(), &raw) };
+        self.check(rc)
+    }
+
+    /// Read a whole file, at most `MC_INPUT_MAX` bytes ("-" is standard
+    /// input), as the library reads its inputs.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::new();
+    /// let bytes = map.read_file("../../../fixtures/x86-8g.map".as_ref())?;
+    /// assert!(bytes.starts_with(b"#") || bytes.starts_with(b"arch"));
+    /// assert!(map.read_file("/".as_ref()).is_err());
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn read_file(&mut self, path: &Path) -> Result<Vec<u8>> {
+        let path = c_path("path", path)?;
+        let mut data: *mut c_void = ptr::null_mut();
+        let mut len = 0;
+        let rc = unsafe { sys::mc_read_file(self.ptr(), path.as_ptr(), &mut data, &mut len) };
+        self.check(rc)?;
+        let bytes = raw_slice(data as *const u8, len).to_vec();
+        unsafe { sys::mc_free(data) };
+        Ok(bytes)
+    }
+
+    /// The IOMMU group of a host PCI device, under `sysfs_root` (the
+    /// directory holding "sys"; None for "/").
+    ///
+    /// ```
+    /// let root = std::path::Path::new("../../../fixtures/host/sysfs");
+    /// let mut map = memcarve::Map::new();
+    /// let gpu = memcarve::parse_pci_dev("0000:01:00.0")?;
+    /// let group = map.iommu_group_of(Some(root), &gpu)?;
+    /// map.load_iommu_group(Some(root), group, &Default::default())?;
+    /// assert!(!map.regions().is_empty());
+    /// let none = memcarve::parse_pci_dev("0000:7f:00.0")?;
+    /// assert!(matches!(map.iommu_group_of(Some(root), &none), Err(memcarve::Error::Io(_))));
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn iommu_group_of(&mut self, sysfs_root: Option<&Path>, host: &PciDev) -> Result<u32> {
+        let root = opt_path("sysfs_root", sysfs_root)?;
+        let mut group = 0;
+        let rc = unsafe {
+            sys::mc_iommu_group_of(self.ptr(), root.as_ref().map_or(ptr::null(), |r| r.as_ptr()), host, &mut group)
+        };
+        self.check(rc)?;
+        Ok(group)
+    }
+
+    /// A group's reserved_regions under `sysfs_root`: its direct ranges
+    /// serve `opts.devices`, or with none the group's own PCI devices
+    /// (as the host numbers them). See [`Map::iommu_group_of`].
+    ///
+    /// ```
+    /// let root = std::path::Path::new("../../../fixtures/host/sysfs");
+    /// let mut map = memcarve::Map::new();
+    /// let usb = memcarve::parse_pci_dev("0000:00:14.0")?;
+    /// let group = map.iommu_group_of(Some(root), &usb)?;
+    /// map.load_iommu_group(Some(root), group, &Default::default())?;
+    /// let direct = map.regions().into_iter().find(|r| !r.devices.is_empty()).unwrap();
+    /// assert_eq!(direct.devices, [usb]);
+    /// assert!(matches!(map.load_iommu_group(Some(root), 999, &Default::default()), Err(memcarve::Error::Io(_))));
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn load_iommu_group(&mut self, sysfs_root: Option<&Path>, group: u32, opts: &ResvOptions) -> Result<()> {
+        let root = opt_path("sysfs_root", sysfs_root)?;
+        let raw = opts.raw();
+        let rc = unsafe {
+            sys::mc_map_load_iommu_group(self.ptr(), root.as_ref().map_or(ptr::null(), |r| r.as_ptr()), group, &raw)
+        };
+        self.check(rc)
+    }
+
     /// [`Map::load_resv`] for ranges that serve given devices: their
     /// direct ranges get `opts.devices` (what a DMAR needs).
     ///
@@ -90,11 +244,7 @@ impl Map {
         let source = source.map(|s| c_string("opts.source", s)).transpose()?;
         let ranges: Vec<sys::mc_iova_range> =
             ranges.iter().map(|&(start, last)| sys::mc_iova_range { start, last }).collect();
-        let opts = sys::mc_iova_opts {
-            address_bits,
-            source: source.as_ref().map_or(ptr::null(), |s| s.as_ptr()),
-            reserved: [0; 4],
-        };
+        let opts = iova_opts(address_bits, &source);
         let rc = unsafe { sys::mc_map_add_usable_iova(self.ptr(), ranges.as_ptr(), ranges.len(), &opts) };
         self.check(rc)
     }
@@ -109,11 +259,7 @@ impl Map {
     /// ```
     pub fn load_vfio_iommu_info(&mut self, info: &[u8], address_bits: u32, source: Option<&str>) -> Result<()> {
         let source = source.map(|s| c_string("opts.source", s)).transpose()?;
-        let opts = sys::mc_iova_opts {
-            address_bits,
-            source: source.as_ref().map_or(ptr::null(), |s| s.as_ptr()),
-            reserved: [0; 4],
-        };
+        let opts = iova_opts(address_bits, &source);
         let rc = unsafe { sys::mc_map_load_vfio_iommu_info(self.ptr(), info.as_ptr() as *const c_void, info.len(), &opts) };
         self.check(rc)
     }

@@ -69,7 +69,7 @@ impl Map {
             return Ok(());
         }
         let n = unsafe { sys::mc_map_error_count(self.ptr()) };
-        let diags = (0..n)
+        let mut diags = (0..n)
             .filter_map(|i| {
                 let e = unsafe { sys::mc_map_error(self.ptr(), i).as_ref() }?;
                 Some(Diagnostic {
@@ -80,7 +80,18 @@ impl Map {
                     message: c_str(e.msg),
                 })
             })
-            .collect();
+            .collect::<Vec<Diagnostic>>();
+        let dropped = unsafe { sys::mc_map_errors_dropped(self.ptr()) };
+        if dropped > 0 {
+            // Past MC_MAX_ERRORS the map only counts; say so as the CLI does.
+            diags.push(Diagnostic {
+                code: rc,
+                source: String::new(),
+                line: 0,
+                field: String::new(),
+                message: format!("{} more errors not shown", dropped),
+            });
+        }
         unsafe { sys::mc_map_clear_errors(self.ptr()) };
         Err(Error::from_code(rc, diags))
     }
@@ -275,6 +286,100 @@ impl Map {
         raw_slice(p, n)
     }
 
+    /// Set the device-tree nodes a direct range serves: `index` is the
+    /// region's in [`Map::regions`] (a direct or direct-relaxable range
+    /// without [`crate::flags::ALL_DEVICES`]), `paths` absolute node paths
+    /// ("/soc/ethernet@ff0c0000"); none removes them. The DT emitter's
+    /// patch mode names those nodes; the ACPI tables refuse such a range.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\nreserved 0x1000 4K type=direct\n")?;
+    /// map.set_device_paths(1, &["/soc/ethernet@ff0c0000"])?;
+    /// assert_eq!(map.device_paths(1), ["/soc/ethernet@ff0c0000"]);
+    /// let err = map.set_device_paths(9, &["/x"]).unwrap_err();
+    /// assert_eq!(err.diagnostics()[0].field, "index");
+    /// assert!(map.set_device_paths(0, &["/x"]).is_err()); // ram, not direct
+    /// assert!(map.set_device_paths(1, &["no-slash"]).is_err());
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn set_device_paths(&mut self, index: usize, paths: &[&str]) -> Result<()> {
+        let owned = paths.iter().map(|p| c_string("paths", p)).collect::<Result<Vec<CString>>>()?;
+        let ptrs: Vec<*const c_char> = owned.iter().map(|p| p.as_ptr()).collect();
+        let list = if ptrs.is_empty() { ptr::null() } else { ptrs.as_ptr() };
+        let rc = unsafe { sys::mc_map_set_device_paths(self.ptr(), index, list, ptrs.len()) };
+        self.check(rc)
+    }
+
+    /// The device-tree node paths of input region `index`, in the order
+    /// given (none for an index out of range); borrowed from the map.
+    ///
+    /// ```
+    /// let map = memcarve::Map::parse("reserved 0x1000 4K type=direct devices=/soc/dma@1000,/soc/gpu@2000\n")?;
+    /// assert_eq!(map.device_paths(0), ["/soc/dma@1000", "/soc/gpu@2000"]);
+    /// assert!(map.device_paths(7).is_empty());
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn device_paths(&self, index: usize) -> Vec<&str> {
+        let mut n = 0;
+        let p = unsafe { sys::mc_map_device_paths(self.ptr(), index, &mut n) };
+        // The library keeps only paths of the DT grammar, which is ASCII.
+        raw_slice(p, n).iter().map(|&s| unsafe { std::ffi::CStr::from_ptr(s) }.to_str().unwrap_or("")).collect()
+    }
+
+    /// The policy that applies to input region `index` (its own, else the
+    /// map's, with the library's rules for direct, acpi, nvs, mmio and
+    /// pmem ranges); never [`Policy::Default`]. None for an index out of
+    /// range.
+    ///
+    /// ```
+    /// use memcarve::Policy;
+    /// let text = "policy overlay\nram 0x0 1G\nreserved 0x1000 4K type=direct policy=abort\nmmio 0x2000 4K\n";
+    /// let map = memcarve::Map::parse(text)?;
+    /// let p: Vec<_> = (0..4).map(|i| map.effective_policy(i)).collect();
+    /// assert_eq!(p, [Some(Policy::Overlay), Some(Policy::Abort), Some(Policy::Carve), None]);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn effective_policy(&self, index: usize) -> Option<Policy> {
+        let region = self.raw_regions().get(index)?;
+        Some(Policy::from_raw(unsafe { sys::mc_map_effective_policy(self.ptr(), region) }))
+    }
+
+    /// Record a diagnostic of the caller's own on the map, in the shape of
+    /// the library's ("FIELD: text"), and return it as the error of `code`
+    /// (an MC_E* code; one that is not negative is taken as MC_EINVAL), so
+    /// a tool built on the map reports every failure one way.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::new();
+    /// let err = map.report(memcarve_sys::MC_EINVAL, Some("opts.kernel"), "not a 50% match");
+    /// assert!(matches!(err, memcarve::Error::Invalid(_)));
+    /// assert_eq!(err.to_string(), "opts.kernel: not a 50% match");
+    /// assert_eq!(err.diagnostics()[0].field, "opts.kernel");
+    /// ```
+    pub fn report(&mut self, code: i32, field: Option<&str>, message: &str) -> Error {
+        let field = match field.map(|f| c_string("field", f)).transpose() {
+            Ok(f) => f,
+            Err(e) => return e,
+        };
+        let message = match c_string("message", message) {
+            Ok(m) => m,
+            Err(e) => return e,
+        };
+        let code = if code < 0 { code } else { sys::MC_EINVAL };
+        let fmt = b"%s\0";
+        let rc = unsafe {
+            sys::mc_map_report(
+                self.ptr(),
+                code,
+                field.as_ref().map_or(ptr::null(), |f| f.as_ptr()),
+                fmt.as_ptr() as *const c_char,
+                message.as_ptr(),
+            )
+        };
+        // mc_map_report() returns the code it was given, negative here.
+        self.check(rc).err().unwrap_or_else(|| Error::from_code(code, Vec::new()))
+    }
+
     /// Apply the policies and build the carved result, which the returned
     /// [`Carved`] reads; it borrows the map, so the map cannot change
     /// under it.
@@ -300,6 +405,24 @@ impl Map {
         self.write_part(sys::MC_MAP_INPUT)
     }
 
+    /// [`Map::write`] into `buf`: the text's length with its NUL, or
+    /// [`Error::NoSpace`] with the length needed.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\n")?;
+    /// let needed = match map.write_into(&mut []) {
+    ///     Err(memcarve::Error::NoSpace(n)) => n,
+    ///     other => panic!("{:?}", other),
+    /// };
+    /// let mut buf = vec![0u8; needed];
+    /// assert_eq!(map.write_into(&mut buf)?, needed);
+    /// assert_eq!(&buf[..needed - 1], map.write()?.as_bytes());
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn write_into(&mut self, buf: &mut [u8]) -> Result<usize> {
+        self.into_buf(buf, |map, b, size| unsafe { sys::mc_map_write(map, sys::MC_MAP_INPUT, b as *mut c_char, size) })
+    }
+
     fn write_part(&mut self, what: sys::mc_map_part) -> Result<String> {
         let mut out: *mut c_char = ptr::null_mut();
         let mut size = 0;
@@ -308,6 +431,23 @@ impl Map {
         let text = c_str(out);
         unsafe { sys::mc_free(out as *mut c_void) };
         Ok(text)
+    }
+
+    /// Run a caller-buffer emitter on `buf`: the length written, or
+    /// [`Error::NoSpace`] with the length needed (an empty `buf` asks).
+    pub(crate) fn into_buf<T>(
+        &mut self,
+        buf: &mut [T],
+        f: impl FnOnce(*mut sys::mc_map, *mut T, *mut usize) -> c_int,
+    ) -> Result<usize> {
+        let mut size = buf.len();
+        let p = if buf.is_empty() { ptr::null_mut() } else { buf.as_mut_ptr() };
+        let rc = f(self.ptr(), p, &mut size);
+        if rc == sys::MC_ENOSPC {
+            return Err(Error::NoSpace(size));
+        }
+        self.check(rc)?;
+        Ok(size)
     }
 
     /// Run an `_alloc` emitter: its buffer copied into a Vec, then freed.
@@ -357,6 +497,17 @@ impl std::fmt::Debug for Map {
 impl Drop for Map {
     fn drop(&mut self) {
         unsafe { sys::mc_map_free(self.ptr()) }
+    }
+}
+
+/// A C option struct as its `mc_*_opts_init()` fills it: the defaults,
+/// reserved words zero, where the crate's C options start.
+pub(crate) fn c_init<T>(init: unsafe extern "C" fn(*mut T)) -> T {
+    let mut raw = std::mem::MaybeUninit::<T>::uninit();
+    // The init functions fill the whole struct.
+    unsafe {
+        init(raw.as_mut_ptr());
+        raw.assume_init()
     }
 }
 
@@ -431,7 +582,8 @@ impl<'m> Carved<'m> {
         let mut n = 0;
         let p = unsafe { sys::mc_map_result(self.map.ptr(), &mut n) };
         let input = self.map.raw_regions();
-        raw_slice(p, n).iter().map(|raw| Piece { raw, region: &input[raw.origin as usize] }).collect()
+        let map: &Map = self.map;
+        raw_slice(p, n).iter().map(|raw| Piece { raw, region: &input[raw.origin as usize], map }).collect()
     }
 
     /// The RAM slots for KVM_SET_USER_MEMORY_REGION, in guest order.
@@ -520,6 +672,24 @@ impl<'m> Carved<'m> {
     pub fn write(&mut self) -> Result<String> {
         self.map.write_part(sys::MC_MAP_RESULT)
     }
+
+    /// [`Carved::write`] into `buf`: the text's length with its NUL, or
+    /// [`Error::NoSpace`] with the length needed.
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\nreserved 0x1000 4K\n")?;
+    /// let mut carved = map.carve()?;
+    /// let mut buf = [0u8; 4096];
+    /// let n = carved.write_into(&mut buf)?;
+    /// assert_eq!(&buf[..n - 1], carved.write()?.as_bytes());
+    /// assert_eq!(carved.write_into(&mut buf[..4]), Err(memcarve::Error::NoSpace(n)));
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn write_into(&mut self, buf: &mut [u8]) -> Result<usize> {
+        self.map.into_buf(buf, |map, b, size| unsafe {
+            sys::mc_map_write(map, sys::MC_MAP_RESULT, b as *mut c_char, size)
+        })
+    }
 }
 
 /// One piece of the carved result; its attributes (name, devices...) are
@@ -538,6 +708,7 @@ impl<'m> Carved<'m> {
 pub struct Piece<'c> {
     raw: &'c sys::mc_piece,
     region: &'c sys::mc_region,
+    map: &'c Map,
 }
 
 impl<'c> Piece<'c> {
@@ -646,5 +817,30 @@ impl<'c> Piece<'c> {
     /// ```
     pub fn sids(&self) -> &'c [u32] {
         raw_slice(self.region.sids, self.region.n_sids)
+    }
+
+    /// The device-tree node paths of the input region ([`Map::device_paths`]).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\nreserved 0x1000 4K type=direct devices=/soc/dma@1000\n")?;
+    /// let carved = map.carve()?;
+    /// assert_eq!(carved.pieces()[1].device_paths(), ["/soc/dma@1000"]);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn device_paths(&self) -> Vec<&'c str> {
+        self.map.device_paths(self.origin())
+    }
+
+    /// The policy that applies to the piece ([`Map::effective_policy`] of
+    /// its input region).
+    ///
+    /// ```
+    /// let mut map = memcarve::Map::parse("ram 0x0 1G\nacpi 0x1000 4K\n")?;
+    /// let carved = map.carve()?;
+    /// assert_eq!(carved.pieces()[1].policy(), memcarve::Policy::Overlay);
+    /// # Ok::<(), memcarve::Error>(())
+    /// ```
+    pub fn policy(&self) -> Policy {
+        Policy::from_raw(unsafe { sys::mc_map_effective_policy(self.map.ptr(), self.region) })
     }
 }

@@ -3,7 +3,8 @@ use memcarve_sys as sys;
 use std::os::raw::c_uint;
 
 macro_rules! c_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $c:path,)* }) => {
+    ($(#[$doc:meta])* $name:ident($name_fn:path, $parse_fn:path, $ex:ident = $ex_name:literal)
+     { $($(#[$vdoc:meta])* $variant:ident = $c:path,)* }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -27,6 +28,45 @@ macro_rules! c_enum {
                     v => $name::Other(v),
                 }
             }
+
+            #[doc = concat!("The name the map file spells (`", stringify!($name_fn), "()`); None for a value")]
+            /// the library does not know.
+            ///
+            /// ```
+            #[doc = concat!("use memcarve::", stringify!($name), ";")]
+            #[doc = concat!("assert_eq!(", stringify!($name), "::", stringify!($ex), ".name(), Some(", stringify!($ex_name), "));")]
+            #[doc = concat!("assert_eq!(", stringify!($name), "::Other(99).name(), None);")]
+            /// ```
+            pub fn name(self) -> Option<&'static str> {
+                let p = unsafe { $name_fn(self.to_raw()) };
+                if p.is_null() {
+                    return None;
+                }
+                // The library's names are static strings.
+                unsafe { std::ffi::CStr::from_ptr(p) }.to_str().ok()
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::Error;
+
+            #[doc = concat!("A name as the map file spells it (`", stringify!($parse_fn), "()`); anything")]
+            /// else is [`crate::Error::Invalid`], with no diagnostic.
+            ///
+            /// ```
+            #[doc = concat!("use memcarve::", stringify!($name), ";")]
+            #[doc = concat!("assert_eq!(", stringify!($ex_name), ".parse::<", stringify!($name), ">(), Ok(",
+                            stringify!($name), "::", stringify!($ex), "));")]
+            #[doc = concat!("assert!(\"bogus\".parse::<", stringify!($name), ">().is_err());")]
+            /// ```
+            fn from_str(s: &str) -> crate::Result<$name> {
+                let c = crate::map::c_string("s", s)?;
+                let mut raw: c_uint = 0;
+                match unsafe { $parse_fn(c.as_ptr(), &mut raw) } {
+                    0 => Ok($name::from_raw(raw)),
+                    rc => Err(crate::Error::from_code(rc, Vec::new())),
+                }
+            }
         }
     };
 }
@@ -38,7 +78,7 @@ c_enum! {
     /// let map = memcarve::Map::parse("ram 0x0 1G\n").unwrap();
     /// assert_eq!(map.regions()[0].kind, memcarve::Kind::Ram);
     /// ```
-    Kind {
+    Kind(sys::mc_kind_name, sys::mc_kind_parse, Ram = "ram") {
         /// Guest RAM backed by the VMM.
         Ram = sys::MC_RAM,
         /// A device window.
@@ -65,7 +105,7 @@ c_enum! {
     /// let map = memcarve::Map::parse("reserved 0x8000000 1M type=msi\n").unwrap();
     /// assert_eq!(map.regions()[0].resv_type, memcarve::ResvType::Msi);
     /// ```
-    ResvType {
+    ResvType(sys::mc_resv_type_name, sys::mc_resv_type_parse, SwMsi = "sw-msi") {
         /// "reserved"
         Reserved = sys::MC_RESV_RESERVED,
         /// "msi"
@@ -87,7 +127,7 @@ c_enum! {
     /// map.set_policy(memcarve::Policy::Relocate).unwrap();
     /// assert_eq!(map.policy(), memcarve::Policy::Relocate);
     /// ```
-    Policy {
+    Policy(sys::mc_policy_name, sys::mc_policy_parse, Relocate = "relocate") {
         /// A region's: the map's. Refused as the map's own.
         Default = sys::MC_POLICY_DEFAULT,
         /// Refuse the map.
@@ -108,7 +148,7 @@ c_enum! {
     /// let map = memcarve::Map::parse("arch arm64\n").unwrap();
     /// assert_eq!(map.arch(), memcarve::Arch::Arm64);
     /// ```
-    Arch {
+    Arch(sys::mc_arch_name, sys::mc_arch_parse, X86_64 = "x86_64") {
         /// None set.
         None = sys::MC_ARCH_NONE,
         /// arm64
@@ -121,6 +161,37 @@ c_enum! {
         Mips = sys::MC_ARCH_MIPS,
         /// riscv64
         Riscv64 = sys::MC_ARCH_RISCV64,
+    }
+}
+
+impl Arch {
+    /// The page size of the arch's Debian kernels (`mc_arch_page_size()`):
+    /// 64K for ppc64, else 4K.
+    ///
+    /// ```
+    /// assert_eq!(memcarve::Arch::Ppc64.page_size(), 64 << 10);
+    /// assert_eq!(memcarve::Arch::Arm64.page_size(), 4 << 10);
+    /// ```
+    pub fn page_size(self) -> u64 {
+        unsafe { sys::mc_arch_page_size(self.to_raw()) }
+    }
+}
+
+/// A number as the map file writes it (`mc_parse_number()`): decimal or
+/// 0x hex, with an optional binary suffix K, M, G or T.
+///
+/// ```
+/// assert_eq!(memcarve::parse_number("640K"), Ok(640 << 10));
+/// assert_eq!(memcarve::parse_number("0x9fc00"), Ok(0x9fc00));
+/// assert!(matches!(memcarve::parse_number("16777216T"), Err(memcarve::Error::Range(_))));
+/// assert!(matches!(memcarve::parse_number("ten"), Err(memcarve::Error::Invalid(_))));
+/// ```
+pub fn parse_number(s: &str) -> crate::Result<u64> {
+    let c = crate::map::c_string("s", s)?;
+    let mut out = 0;
+    match unsafe { sys::mc_parse_number(c.as_ptr(), &mut out) } {
+        0 => Ok(out),
+        rc => Err(crate::Error::from_code(rc, Vec::new())),
     }
 }
 

@@ -249,3 +249,129 @@ fn host_inputs() {
     assert_eq!(map.regions().last().unwrap().flags & flags::ALL_DEVICES, flags::ALL_DEVICES);
     assert_eq!(parse_pci_dev("1:00:03.0").unwrap().segment, 1);
 }
+
+/// Each caller-buffer form: an empty buffer asks for the size, a buffer
+/// of that size gets the bytes of the allocating form.
+#[test]
+fn into_forms_ask_then_write_the_same_bytes() {
+    let mut map =
+        Map::parse("arch x86_64\nram 0x0 640K\nram 0x100000 2G\nreserved 0x7e000000 1M type=direct devices=00:03.0\n")
+            .unwrap();
+    let mut carved = map.carve().unwrap();
+    type Into<'a> = Box<dyn Fn(&mut Carved, &mut [u8]) -> Result<usize> + 'a>;
+    type Alloc<'a> = Box<dyn Fn(&mut Carved) -> Result<Vec<u8>> + 'a>;
+    let pvh = PvhOptions { start_info_addr: 0x6000, ..Default::default() };
+    let pvh2 = pvh.clone();
+    let cases: Vec<(&str, Into, Alloc)> = vec![
+        ("dt", Box::new(|c, b| c.dt_into(&Default::default(), b)), Box::new(|c| c.dt(&Default::default()))),
+        (
+            "dmar",
+            Box::new(|c, b| c.acpi_into(AcpiTable::Dmar, &Default::default(), b)),
+            Box::new(|c| c.acpi(AcpiTable::Dmar, &Default::default())),
+        ),
+        ("ssdt", Box::new(|c, b| c.ssdt_into(&Default::default(), b)), Box::new(|c| c.ssdt(&Default::default()))),
+        ("pvh", Box::new(move |c, b| c.pvh_into(&pvh, b)), Box::new(move |c| c.pvh(&pvh2))),
+        (
+            "zero page",
+            Box::new(|c, b| c.zero_page_into(&Default::default(), b)),
+            Box::new(|c| c.zero_page(&Default::default())),
+        ),
+        (
+            "cmdline",
+            Box::new(|c, b| c.cmdline_into(&CmdlineOptions { style: CmdlineStyle::X86, ..Default::default() }, b)),
+            Box::new(|c| {
+                let line = c.cmdline(&CmdlineOptions { style: CmdlineStyle::X86, ..Default::default() })?;
+                Ok([line.as_bytes(), b"\0"].concat())
+            }),
+        ),
+        ("map text", Box::new(|c, b| c.write_into(b)), Box::new(|c| Ok([c.write()?.as_bytes(), b"\0"].concat()))),
+    ];
+    for (what, into, alloc) in cases {
+        let want = alloc(&mut carved).unwrap();
+        let needed = match into(&mut carved, &mut []) {
+            Err(Error::NoSpace(n)) => n,
+            other => panic!("{}: {:?}", what, other),
+        };
+        assert!(needed >= want.len(), "{}", what);
+        let mut buf = vec![0u8; needed];
+        let n = into(&mut carved, &mut buf).unwrap();
+        assert_eq!(&buf[..n], &want[..], "{}", what);
+        assert_eq!(into(&mut carved, &mut buf[..n - 1]), Err(Error::NoSpace(needed)), "{}", what);
+    }
+}
+
+#[test]
+fn no_space_is_its_own_error() {
+    let err = Error::NoSpace(4096);
+    assert_eq!(err.code(), memcarve_sys::MC_ENOSPC);
+    assert!(err.diagnostics().is_empty());
+    assert_eq!(err.to_string(), "the buffer is too small: 4096 needed");
+}
+
+/// Past MC_MAX_ERRORS the map counts what it drops; the error's last
+/// diagnostic says how many, as the CLI does.
+#[test]
+fn dropped_diagnostics_are_counted() {
+    let text: String = (0..40).map(|_| "bogus\n").collect();
+    let err = Map::parse(&text).unwrap_err();
+    let d = err.diagnostics();
+    assert_eq!(d.len(), memcarve_sys::MC_MAX_ERRORS + 1);
+    assert_eq!(d.last().unwrap().message, "8 more errors not shown");
+    assert!(Map::parse("bogus\n").unwrap_err().diagnostics().len() == 1);
+}
+
+#[test]
+fn report_records_the_callers_diagnostic() {
+    let mut map = Map::new();
+    let err = map.report(memcarve_sys::MC_ERANGE, None, "too many vCPUs");
+    assert_eq!(err, Error::Range(vec![Diagnostic {
+        code: memcarve_sys::MC_ERANGE,
+        source: String::new(),
+        line: 0,
+        field: String::new(),
+        message: "too many vCPUs".into(),
+    }]));
+    assert_eq!(map.report(0, Some("x"), "y").code(), memcarve_sys::MC_EINVAL);
+    assert_eq!(map.report(-1, Some("x\0"), "y"), Error::Nul("field"));
+}
+
+#[test]
+fn names_parse_back() {
+    for k in [Kind::Ram, Kind::Mmio, Kind::Reserved, Kind::Acpi, Kind::Nvs, Kind::Pmem, Kind::Hotplug] {
+        assert_eq!(k.name().unwrap().parse::<Kind>(), Ok(k));
+    }
+    for t in [ResvType::Reserved, ResvType::Msi, ResvType::SwMsi, ResvType::Direct, ResvType::DirectRelaxable] {
+        assert_eq!(t.name().unwrap().parse::<ResvType>(), Ok(t));
+    }
+    for p in [Policy::Abort, Policy::Overlay, Policy::Carve, Policy::Relocate] {
+        assert_eq!(p.name().unwrap().parse::<Policy>(), Ok(p));
+    }
+    for a in [Arch::Arm64, Arch::Ppc64, Arch::X86_64, Arch::Mips, Arch::Riscv64] {
+        assert_eq!(a.name().unwrap().parse::<Arch>(), Ok(a));
+    }
+    assert!(matches!("ram\0".parse::<Kind>(), Err(Error::Nul(_))));
+}
+
+#[test]
+fn e820_parts_agree_with_the_builders() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../fixtures/e820/many.map");
+    let mut map = Map::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut carved = map.carve().unwrap();
+    let table = carved.e820(false).unwrap();
+    assert_eq!(e820_sanitize(&table).unwrap(), table);
+    let n = table.len();
+    assert_eq!(e820_ext_count(n), n - 128);
+    let opts = BootOptions { setup_data_addr: 0x30000, ..Default::default() };
+    carved.e820_boot_check(&opts, &table).unwrap();
+    let blob = carved.zero_page(&opts).unwrap();
+    let (zp, sd) = blob.split_at(4096);
+    drop(carved);
+    assert_eq!(map.e820_zeropage(&table, &opts).unwrap(), zp);
+    assert_eq!(e820_setup_data(&table, 0).unwrap(), sd);
+    let text = e820_print(&table, "BIOS-e820", memcarve_sys::MC_LINUX_VERSION(6, 1)).unwrap();
+    let lines: Vec<String> = table.iter().map(|e| e820_format_line(e, "BIOS-e820").unwrap()).collect();
+    assert_eq!(text, lines.join("\n") + "\n");
+    map.e820_check(&table, &E820Rules { max_entries: n + 8, ..Default::default() }).unwrap();
+    let err = map.e820_check(&table, &E820Rules { max_entries: 131, ..Default::default() }).unwrap_err();
+    assert!(matches!(err, Error::Range(_)), "{:?}", err);
+}

@@ -1,7 +1,9 @@
 //! The crate's output is the CLI's, byte for byte: DTBs (fresh and
-//! patched), e820 tables and zero pages, DMAR/IVRS/IORT and command lines
-//! of the repository's fixtures, each built once by build/memcarve and once
-//! through this crate with the same options.
+//! patched), e820 tables, zero pages and PVH start_info blocks,
+//! DMAR/IVRS/IORT/SRAT, the PNP0C02 SSDT and command lines of the
+//! repository's fixtures (host inputs from files and a saved sysfs tree
+//! too), each built once by build/memcarve and once through this crate
+//! with the same options.
 //!
 //! build/memcarve must exist (`make rust` builds it first; MEMCARVE_CLI
 //! names another): without it the test fails, it never skips.
@@ -271,4 +273,143 @@ fn cmdline_equals_the_cli() {
         args.extend(extra);
         same(&format!("{:?}", args), ours.as_bytes(), &cli(&args));
     }
+}
+
+#[test]
+fn pvh_block_equals_the_cli() {
+    let kernel = fixture("fixtures/pvh/vmlinux-pvh.elf");
+    let all = PvhOptions {
+        start_info_addr: 0x6000,
+        cmdline_addr: 0x20000,
+        initrd_addr: 0x600_0000,
+        initrd_size: 1 << 20,
+        rsdp_addr: 0x80000,
+        ..Default::default()
+    };
+    let with_kernel = |addr| PvhOptions {
+        start_info_addr: addr,
+        kernel: Some(&kernel),
+        kernel_name: Some("fixtures/pvh/vmlinux-pvh.elf"),
+        ..Default::default()
+    };
+    let cases: Vec<(&str, PvhOptions, Vec<&str>)> = vec![
+        (
+            "fixtures/e820/all-types.map",
+            all,
+            vec!["--start-info-addr", "0x6000", "--cmdline-addr", "0x20000", "--initrd-addr", "0x6000000",
+                 "--initrd-size", "1M", "--rsdp-addr", "0x80000"],
+        ),
+        (
+            "fixtures/x86-8g.map",
+            with_kernel(0x7000),
+            vec!["--start-info-addr", "0x7000", "--kernel", "fixtures/pvh/vmlinux-pvh.elf"],
+        ),
+        (
+            "fixtures/pvh/max.map",
+            PvhOptions { cmdline_addr: 0x20000, ..with_kernel(0x6000) },
+            vec!["--start-info-addr", "0x6000", "--cmdline-addr", "0x20000", "--kernel", "fixtures/pvh/vmlinux-pvh.elf"],
+        ),
+        ("fixtures/x86-8g.map", PvhOptions { legacy_hole: true, ..with_kernel(0x7000) },
+         vec!["--start-info-addr", "0x7000", "--kernel", "fixtures/pvh/vmlinux-pvh.elf", "--legacy-hole"]),
+    ];
+    for (path, opts, extra) in cases {
+        let mut map = load(path, None, None);
+        let ours = map.carve().unwrap().pvh(&opts).unwrap();
+        let mut args = vec!["e820", path, "--format", "pvh"];
+        args.extend(extra);
+        same(&format!("{:?}", args), &ours, &cli(&args));
+    }
+}
+
+#[test]
+fn ssdt_equals_the_cli() {
+    let pci0 = SsdtOptions {
+        device_path: Some("\\_SB.PCI0.MCRV"),
+        uid: 7,
+        oem_table_id: Some("HOLES"),
+        ..Default::default()
+    };
+    let ids = SsdtOptions {
+        oem_id: Some("ACME"),
+        oem_revision: 3,
+        creator_id: Some("ABCD"),
+        creator_revision: 9,
+        ..Default::default()
+    };
+    let cases: Vec<(&str, Option<&str>, SsdtOptions, Vec<&str>)> = vec![
+        ("fixtures/e820/all-types.map", None, SsdtOptions::default(), vec![]),
+        ("fixtures/x86-rmrr.map", Some("fixtures/x86-rmrr.resv"), SsdtOptions::default(),
+         vec!["--resv", "fixtures/x86-rmrr.resv"]),
+        ("fixtures/x86-8g.map", None, pci0,
+         vec!["--device-path", "\\_SB.PCI0.MCRV", "--uid", "7", "--oem-table-id", "HOLES"]),
+        ("fixtures/e820/many.map", None, SsdtOptions::default(), vec![]),
+        ("fixtures/x86-8g.map", None, ids,
+         vec!["--oem-id", "ACME", "--oem-revision", "3", "--creator-id", "ABCD", "--creator-revision", "9"]),
+    ];
+    for (path, resv, opts, extra) in cases {
+        let mut map = load(path, resv, None);
+        let ours = map.carve().unwrap().ssdt(&opts).unwrap();
+        let mut args = vec!["acpi", path, "--table", "ssdt"];
+        args.extend(extra);
+        same(&format!("{:?}", args), &ours, &cli(&args));
+    }
+}
+
+#[test]
+fn srat_equals_the_cli() {
+    let qemu = fixture("fixtures/srat/qemu-q35-srat.aml");
+    let cases: Vec<(&str, AcpiOptions, Vec<&str>)> = vec![
+        ("fixtures/srat/two-nodes.map", AcpiOptions::default(), vec![]),
+        ("fixtures/srat/boot-q35.map", AcpiOptions { base: Some(&qemu), ..Default::default() },
+         vec!["--base", "fixtures/srat/qemu-q35-srat.aml"]),
+        ("fixtures/x86-numa.map", AcpiOptions::default(), vec![]),
+    ];
+    for (path, opts, extra) in cases {
+        let mut map = load(path, None, None);
+        let ours = map.carve().unwrap().acpi(AcpiTable::Srat, &opts).unwrap();
+        let mut args = vec!["acpi", path, "--table", "srat"];
+        args.extend(extra);
+        same(&format!("{:?}", args), &ours, &cli(&args));
+    }
+}
+
+/// A VFIO device's host group read from a saved sysfs tree
+/// (`--sysfs-root DIR --vfio HOST=GUEST`).
+#[test]
+fn dmar_of_a_sysfs_group_equals_the_cli() {
+    let root = top().join("fixtures/host/sysfs");
+    let mut map = load("fixtures/host/q35-vfio.map", None, None);
+    // The GPU's two functions share a group, loaded once for both guest
+    // devices, as the CLI does.
+    let mut groups = Vec::new();
+    for host in ["0000:01:00.0", "0000:01:00.1"] {
+        groups.push(map.iommu_group_of(Some(&root), &parse_pci_dev(host).unwrap()).unwrap());
+    }
+    assert_eq!(groups[0], groups[1]);
+    let devs = [parse_pci_dev("00:03.0").unwrap(), parse_pci_dev("00:03.1").unwrap()];
+    map.load_iommu_group(Some(&root), groups[0], &ResvOptions { devices: &devs, ..Default::default() }).unwrap();
+    let ours = map.carve().unwrap().acpi(AcpiTable::Dmar, &Default::default()).unwrap();
+    let args = [
+        "acpi", "fixtures/host/q35-vfio.map", "--sysfs-root", "fixtures/host/sysfs", "--vfio", "0000:01:00.0=00:03.0",
+        "--vfio", "0000:01:00.1=00:03.1", "--table", "dmar",
+    ];
+    same("dmar of sysfs groups", &ours, &cli(&args));
+}
+
+/// Device paths set through the API give the tree the map file's
+/// devices=/... gives (fixtures/dt/iommu-paths.map).
+#[test]
+fn dtb_with_device_paths_equals_the_cli() {
+    let base = fixture("fixtures/dt/base-arm64-smmuv3-nodes.dtb");
+    let mut map = Map::parse(
+        "arch arm64\npolicy carve\nram 0x40000000 1G\n\
+         reserved 0x48000000 16M type=direct policy=overlay name=fw-buffer devices=00:02.0\n\
+         reserved 0x50000000 2M type=direct-relaxable name=fb\n",
+    )
+    .unwrap();
+    map.set_device_paths(1, &["/soc/ethernet@ff0c0000", "/pcie@10000000/pci@1,0"]).unwrap();
+    map.set_device_paths(2, &["/pcie@10000000/pci@1,0", "/virtio_mmio@a000000"]).unwrap();
+    let ours = map.carve().unwrap().dt(&DtOptions { base: Some(&base), ..Default::default() }).unwrap();
+    let args = ["dt", "fixtures/dt/iommu-paths.map", "--base", "fixtures/dt/base-arm64-smmuv3-nodes.dtb"];
+    same("dt with device paths", &ours, &cli(&args));
 }

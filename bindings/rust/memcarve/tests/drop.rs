@@ -71,3 +71,29 @@ fn dropped_on_another_thread() {
     let map = Map::parse(MAP).unwrap();
     std::thread::spawn(move || drop(map)).join().unwrap();
 }
+
+/// The newer outputs and inputs: PVH, SSDT, a file read, decoded maps
+/// and their device paths, each dropped with its map or after it.
+#[test]
+fn decoders_and_new_outputs_free_everything() {
+    let (pvh, ssdt, paths) = {
+        let text = "arch x86_64\nram 0x0 640K\nram 0x100000 1G\nreserved 0x1000 4K type=direct devices=/soc/dma@1000\n";
+        let mut map = Map::parse(text).unwrap();
+        let paths: Vec<String> = map.device_paths(2).iter().map(|s| s.to_string()).collect();
+        map.set_device_paths(2, &["/soc/a@1", "/soc/b@2"]).unwrap();
+        let _ = map.set_device_paths(0, &["/x"]); // refused, diagnostic dropped with the error
+        let mut carved = map.carve().unwrap();
+        let pvh = carved.pvh(&PvhOptions { start_info_addr: 0x6000, ..Default::default() }).unwrap();
+        let _ = carved.pvh(&PvhOptions { start_info_addr: 0x6004, ..Default::default() });
+        let ssdt = carved.ssdt(&Default::default()).unwrap();
+        (pvh, ssdt, paths)
+    };
+    assert_eq!(paths, ["/soc/dma@1000"]);
+    for (format, blob) in [(Format::Pvh, &pvh), (Format::Ssdt, &ssdt)] {
+        let mut map = Map::from_blob(format, blob).unwrap();
+        let _ = map.decode(Format::Dt, blob);
+        let _ = map.decode(format, &blob[..blob.len() - 1]);
+        let _ = map.read_file("/".as_ref());
+        let _ = map.pvh_kernel("vmlinux", b"\x7fELF");
+    }
+}
