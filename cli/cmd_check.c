@@ -342,8 +342,8 @@ const struct cli_cmd cli_cmd_check = {
 	.details =
 		"Decode every BLOB (any format inspect knows: a DTB from memcarve or\n"
 		"QEMU's dumpdtb, a zero page and its setup_data node, an e820 table,\n"
-		"DMAR, IVRS, IORT from /sys/firmware/acpi/tables, whose other tables\n"
-		"are read and skipped, a command line, show, slots, or a map) and\n"
+		"DMAR, IVRS, IORT, SRAT from /sys/firmware/acpi/tables, whose other\n"
+		"tables are read and skipped, a command line, show, slots, or a map) and\n"
 		"report each problem a guest would hit, one line each:\n\n"
 		"  BLOB: CODE: FIRST-LAST: reason\n\n"
 		"CODE is one of (memcarve(1) says more):\n"
