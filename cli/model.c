@@ -238,6 +238,30 @@ static int read_bytes(const char *path, struct model *m)
 	return cli_read_file(NULL, path, &m->bytes);
 }
 
+/*
+ * Not an output but a map: no decoder claims it, or one calls it broken
+ * (a map whose comment says "memmap=exactmap" reads as a broken command
+ * line) and the map parser takes all of it. Then m->map is dropped.
+ */
+static bool is_map(struct model *m, int err)
+{
+	struct mc_map *map;
+	bool ok;
+
+	if (err == MC_EBADBLOB && !m->map)
+		return true;
+	if (!err || err == MC_ENOMEM || !(map = mc_map_new()))
+		return false;
+	ok = mc_map_load(map, m->name, m->bytes.p, m->bytes.len) == 0;
+	mc_map_free(map);
+	if (ok) {
+		mc_map_free(m->map);
+		m->map = NULL;
+		m->broken = false;
+	}
+	return ok;
+}
+
 int model_read(const struct cli *cli, const char *path, struct model *m)
 {
 	int st = read_bytes(path, m), err;
@@ -245,7 +269,7 @@ int model_read(const struct cli *cli, const char *path, struct model *m)
 	if (st != EXIT_OK)
 		return st;
 	err = model_decode(m);
-	if (err == MC_EBADBLOB && !m->map)	/* no output: a map */
+	if (is_map(m, err))
 		return load_map_text(cli, path, false, m);
 	if (err == MC_ENOMEM && !mc_map_error_count(m->map))
 		return cli_error(EXIT_INPUT, "out of memory");
@@ -365,7 +389,7 @@ int model_load(const struct cli *cli, const char *path, bool with_resv,
 	if (st != EXIT_OK)
 		return st;
 	err = model_decode(m);
-	if (err == MC_EBADBLOB && !m->map)	/* no output: a map */
+	if (is_map(m, err))
 		return load_map_text(cli, path, with_resv, m);
 	if (!err && carve)
 		err = model_carve(m);

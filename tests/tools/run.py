@@ -605,6 +605,10 @@ def test_diff_nodes(tool, tmp):
     run(tool, "dt", plain, "-o", tmp + "/plain.dtb")
     expect_same(tool, base, tmp + "/plain.dtb",
                 "the NUMA map against a tree without numa-node-id")
+    # a map is a map even where a comment reads as a (broken) command line
+    expect_same(tool, "fixtures/srat/boot-q35.map",
+                "fixtures/srat/qemu-q35.patched.aml",
+                "a map whose comment says memmap=exactmap, against its SRAT")
 
 
 def test_diff(tool):
