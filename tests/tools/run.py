@@ -322,6 +322,19 @@ DTS_B = """/dts-v1/;
 """
 
 
+# Two NUMA nodes, node 0's RAM ending off the page grid.
+DTS_OFF = """/dts-v1/;
+/ {
+    #address-cells = <2>; #size-cells = <2>;
+    compatible = "linux,dummy-virt";
+    memory@0 { device_type = "memory"; reg = <0 0 0 0x9fc00>;
+               numa-node-id = <0>; };
+    memory@100000 { device_type = "memory";
+                    reg = <0 0x100000 0 0x3ff00000>; numa-node-id = <1>; };
+};
+"""
+
+
 def diff(tool, a, b, *extra):
     st, out, err = run(tool, "diff", a, b, *extra)
     return st, out.decode(), err.decode()
@@ -382,42 +395,53 @@ def comparable(x, y):
     return True
 
 
-def test_diff_encodings(tool, tmp):
-    base = write(tmp + "/base.map", BASE_MAP)
-    expect_same(tool, base, base, "a map against itself")
-    expect_same(tool, base, write(tmp + "/same.map", SAME_MAP),
-                "a map against itself rewritten")
-    # every output of the base map against the map, and each other
+# The outputs of a map: (name, command and options before the file).
+BASE_OUTPUTS = [
+    ("dtb", ["dt", "-o"]),
+    ("e820", ["e820", "--arch", "x86_64", "--format", "table", "-o"]),
+    ("e820.txt", ["e820", "--arch", "x86_64", "-o"]),
+    ("cmdline", ["cmdline", "--arch", "x86_64", "--style", "x86", "-o"]),
+    ("show", ["show", "-o"]), ("json", ["show", "--json", "-o"]),
+    ("slots", ["slots", "-o"]), ("iort", ["acpi", "--table", "iort", "-o"]),
+    ("dmar", ["acpi", "--arch", "x86_64", "--table", "dmar", "-o"])]
+
+
+def outputs_of(tool, mapfile, prefix, table, what):
+    """Each output of @table written from @mapfile, none different from it."""
     outs = {}
-    for name, args in [("dtb", ["dt", "-o"]),
-                       ("e820", ["e820", "--arch", "x86_64", "--format",
-                                 "table", "-o"]),
-                       ("e820.txt", ["e820", "--arch", "x86_64", "-o"]),
-                       ("cmdline", ["cmdline", "--arch", "x86_64",
-                                    "--style", "x86", "-o"]),
-                       ("show", ["show", "-o"]),
-                       ("json", ["show", "--json", "-o"]),
-                       ("slots", ["slots", "-o"]),
-                       ("iort", ["acpi", "--table", "iort", "-o"]),
-                       ("dmar", ["acpi", "--arch", "x86_64", "--table",
-                                 "dmar", "-o"])]:
-        path = tmp + "/base." + name
-        st, _, err = run(tool, args[0], base, *args[1:], path)
+    for name, args in table:
+        path = prefix + name
+        st, _, err = run(tool, args[0], mapfile, *args[1:], path)
         if st:
-            fail("%s of the base map: %s" % (name, err.decode()))
+            fail("%s of %s: %s" % (name, what, err.decode()))
             continue
         outs[name] = path
-        expect_same(tool, base, path, "map against its " + name)
+        expect_same(tool, mapfile, path, "%s against its %s" % (what, name))
+    return outs
+
+
+def compare_pairs(tool, outs):
+    """Outputs of one map: no difference, or nothing to compare."""
     names = sorted(outs)
     for i, x in enumerate(names):
         for y in names[i + 1:]:
-            if comparable(x, y):
+            if comparable(x.split(".")[0], y.split(".")[0]):
                 expect_same(tool, outs[x], outs[y], "%s against %s" % (x, y))
                 continue
             st, out, err = diff(tool, outs[x], outs[y])
             if st != 2 or out or "nothing to compare" not in err:
                 fail("diff %s against %s: exit %d, want 2 (nothing to "
                      "compare): %s%s" % (x, y, st, out, err))
+
+
+def test_diff_encodings(tool, tmp):
+    base = write(tmp + "/base.map", BASE_MAP)
+    expect_same(tool, base, base, "a map against itself")
+    expect_same(tool, base, write(tmp + "/same.map", SAME_MAP),
+                "a map against itself rewritten")
+    # every output of the base map against the map, and each other
+    outs = outputs_of(tool, base, tmp + "/base.", BASE_OUTPUTS, "the map")
+    compare_pairs(tool, outs)
     # DTBs: reordered nodes, renumbered phandles
     if need("dtc", "device-tree-compiler"):
         for n, src in (("a", DTS_A), ("b", DTS_B)):
@@ -573,15 +597,10 @@ def test_diff_nodes(tool, tmp):
     if st != 1 or lines != want:
         fail("diff of two maps with the nodes swapped: exit %d, want 1 and\n"
              "%s\ngot:\n%s%s" % (st, "\n".join(want), out, err))
-    outs = {}
-    for name, args in NODE_OUTPUTS + NODELESS_OUTPUTS:
-        path = tmp + "/numa." + name
-        st, _, err = run(tool, args[0], base, *args[1:], path)
-        if st:
-            fail("%s of the NUMA map: %s" % (name, err.decode()))
-            continue
-        outs[name] = path
-        expect_same(tool, base, path, "NUMA map against its " + name)
+    outs = outputs_of(tool, base, tmp + "/numa.",
+                      NODE_OUTPUTS + NODELESS_OUTPUTS, "the NUMA map")
+    compare_pairs(tool, outs)
+    for name, path in sorted(outs.items()):
         st, out, err = diff(tool, moved, path)
         lines = [l for l in out.splitlines()
                  if not l.startswith(("---", "+++"))]
@@ -593,18 +612,22 @@ def test_diff_nodes(tool, tmp):
         if not says and (st != 0 or lines):
             fail("diff of the moved map against the %s, which says no "
                  "nodes: exit %d, want 0:\n%s%s" % (name, st, out, err))
-    for x in sorted(dict(NODE_OUTPUTS)):
-        for y in sorted(dict(NODE_OUTPUTS)):
-            if x < y and x in outs and y in outs and comparable(
-                    x.split(".")[0], y.split(".")[0]):
-                expect_same(tool, outs[x], outs[y],
-                            "NUMA %s against %s" % (x, y))
     # a tree without numa-node-id says nothing of nodes
     plain = write(tmp + "/plain.map", NUMA_MAP.replace(" node=0", "")
                   .replace(" node=1", "").replace("distance  0 1 20\n", ""))
     run(tool, "dt", plain, "-o", tmp + "/plain.dtb")
     expect_same(tool, base, tmp + "/plain.dtb",
                 "the NUMA map against a tree without numa-node-id")
+    # a tree's RAM off the granule (640K less the EBDA) is rounded out on
+    # its own node: each node keeps its RAM
+    if need("dtc", "device-tree-compiler"):
+        subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
+                        tmp + "/off.dtb", write(tmp + "/off.dts", DTS_OFF)],
+                       check=True)
+        off = write(tmp + "/off.map", "arch arm64\nram 0 640K node=0\n"
+                    "ram 0x100000 0x3ff00000 node=1\n")
+        expect_same(tool, off, tmp + "/off.dtb",
+                    "a NUMA tree with RAM off the granule")
     # a map is a map even where a comment reads as a (broken) command line
     expect_same(tool, "fixtures/srat/boot-q35.map",
                 "fixtures/srat/qemu-q35.patched.aml",
