@@ -23,6 +23,7 @@
 #define MIPS	(1u << MC_ARCH_MIPS)
 #define RISCV	(1u << MC_ARCH_RISCV64)
 #define ANY	(ARM64 | PPC64 | X86 | MIPS | RISCV)
+#define DT_ARCHS (ARM64 | PPC64 | RISCV)
 
 /*
  * Where a PVH boot's start_info block goes unless `all --start-info-addr`
@@ -46,9 +47,8 @@ static const struct job jobs[] = {
 	{ "carved.txt", &cli_cmd_show, NULL, NULL, ANY, 0 },
 	{ "carved.json", &cli_cmd_show, "json", "", ANY, 0 },
 	{ "slots.json", &cli_cmd_slots, "json", "", ANY, 0 },
-	{ "memcarve.dtb", &cli_cmd_dt, NULL, NULL, ARM64 | PPC64 | RISCV, 0 },
-	{ "memcarve.dts", &cli_cmd_dt, "format", "dts", ARM64 | PPC64 | RISCV,
-	  0 },
+	{ "memcarve.dtb", &cli_cmd_dt, NULL, NULL, DT_ARCHS, 0 },
+	{ "memcarve.dts", &cli_cmd_dt, "format", "dts", DT_ARCHS, 0 },
 	{ "iort.aml", &cli_cmd_acpi, "table", "iort", ARM64, WITH_DIRECT },
 	{ "e820.txt", &cli_cmd_e820, "format", "text", X86, 0 },
 	{ "e820.bin", &cli_cmd_e820, "format", "table", X86, 0 },
@@ -63,11 +63,16 @@ static const struct job jobs[] = {
 
 #define N_JOBS (sizeof(jobs) / sizeof(jobs[0]))
 
-/* A job's second option, by file; `all`'s own option of that name wins. */
+/*
+ * A job's second option, by file; `all`'s own option of that name wins.
+ * One without a default (NULL) is passed only when `all` is given it.
+ */
 static const struct {
 	const char *file, *opt, *val;
 } second_opts[] = {
 	{ "pvh.bin", "start-info-addr", PVH_START_INFO_DEFAULT },
+	{ "memcarve.dtb", "max-numnodes", NULL },
+	{ "memcarve.dts", "max-numnodes", NULL },
 };
 
 #define N_SECOND (sizeof(second_opts) / sizeof(second_opts[0]))
@@ -109,7 +114,8 @@ static struct cli job_cli(const struct cli *all, const struct job *j,
 	for (size_t i = 0; i < N_SECOND; i++) {
 		const char *own = cli_opt(all, second_opts[i].opt);
 
-		if (strcmp(second_opts[i].file, j->file))
+		if (strcmp(second_opts[i].file, j->file) ||
+		    (!own && !second_opts[i].val))
 			continue;
 		c.opt[c.n_opt].spec = spec_of(j->cmd, second_opts[i].opt);
 		c.opt[c.n_opt++].val = own ? own : second_opts[i].val;
@@ -267,6 +273,11 @@ static int run_all(struct cli *cli)
 	    mc_map_arch(map) != MC_ARCH_X86_64)
 		st = cli_error(EXIT_USAGE, "all: --start-info-addr only applies "
 			       "to an x86_64 map (pvh.bin)");
+	if (st == EXIT_OK && cli_opt(cli, "max-numnodes") &&
+	    !((1u << mc_map_arch(map)) & DT_ARCHS))
+		st = cli_error(EXIT_USAGE, "all: --max-numnodes only applies "
+			       "to a map with a device tree (arm64, ppc64, "
+			       "riscv64: memcarve.dtb, memcarve.dts)");
 	if (st == EXIT_OK && !(tmp = scratch_dir(dir)))
 		st = EXIT_INPUT;
 	if (st == EXIT_OK)
@@ -286,12 +297,15 @@ static const struct cli_optspec all_opts[] = {
 	{ "start-info-addr", 0, true, false, "ADDR",
 	  "x86_64: guest address of pvh.bin (default " PVH_START_INFO_DEFAULT
 	  ")" },
+	{ "max-numnodes", 0, true, false, "N",
+	  "arm64, ppc64, riscv64: the guest kernel's MAX_NUMNODES for "
+	  "memcarve.dtb and memcarve.dts, as dt takes it (default: dt's)" },
 	{ NULL, 0, false, false, NULL, NULL },
 };
 
 const struct cli_cmd cli_cmd_all = {
 	.name = "all",
-	.synopsis = "MAP -d DIR",
+	.synopsis = "MAP -d DIR [--start-info-addr ADDR] [--max-numnodes N]",
 	.summary = "every output the map's arch uses",
 	.details =
 		"Carve MAP and write every output its arch uses into DIR:\n"
@@ -299,17 +313,23 @@ const struct cli_cmd cli_cmd_all = {
 		"  arm64       memcarve.dtb, memcarve.dts, iort.aml (with direct ranges),\n"
 		"              srat.aml (with NUMA nodes)\n"
 		"  ppc64       memcarve.dtb, memcarve.dts\n"
+		"  riscv64     memcarve.dtb, memcarve.dts\n"
 		"  x86_64      e820.txt, e820.bin, pvh.bin (PVH start_info block\n"
 		"              at --start-info-addr), ssdt.aml (PNP0C02 holes),\n"
 		"              cmdline.txt, dmar.aml and ivrs.aml (with direct\n"
 		"              ranges), srat.aml (with NUMA nodes)\n"
 		"  mips        cmdline.txt\n"
-		"Each is what the matching command writes with its defaults. All are\n"
-		"built in a directory beside DIR first: if any fails, DIR is left as\n"
-		"it was. Files of other archs already in DIR are left alone.\n\n"
+		"Each is what the matching command writes with its defaults, but for\n"
+		"the options all passes on: --start-info-addr to pvh.bin's e820, and\n"
+		"--max-numnodes to both dt outputs (a NUMA tree must fit the guest's\n"
+		"MAX_NUMNODES; see dt --help). Either with a map of an arch that has\n"
+		"no such output is a usage error. All are built in a directory beside\n"
+		"DIR first: if any fails, DIR is left as it was. Files of other archs\n"
+		"already in DIR are left alone.\n\n"
 		"Example:\n"
 		"  memcarve all vm.map -d out/\n"
-		"  memcarve all vm.map -d out/ --start-info-addr 0x7000",
+		"  memcarve all vm.map -d out/ --start-info-addr 0x7000\n"
+		"  memcarve all arm64-numa.map -d out/ --max-numnodes 64",
 	.opts = all_opts,
 	.min_args = 1,
 	.max_args = 1,

@@ -254,7 +254,8 @@ static void disagree(struct check *c, const char *code, const struct model *a,
 		c->f.failed = true;
 	snprintf(who, sizeof(who), "%s vs %s", a->name, b->name);
 	for (size_t i = 0; i < ch.n; i++)
-		finding_at(&c->f, code, who, ch.v[i].first, ch.v[i].last,
+		finding_at(&c->f, ch.v[i].node_only ? "node-disagrees" : code,
+			   who, ch.v[i].first, ch.v[i].last,
 			   "%s (%s) -> %s (%s)", ch.v[i].a, a->format,
 			   ch.v[i].b, b->format);
 	changes_free(&ch);
@@ -341,8 +342,8 @@ const struct cli_cmd cli_cmd_check = {
 	.details =
 		"Decode every BLOB (any format inspect knows: a DTB from memcarve or\n"
 		"QEMU's dumpdtb, a zero page and its setup_data node, an e820 table,\n"
-		"DMAR, IVRS, IORT from /sys/firmware/acpi/tables, whose other tables\n"
-		"are read and skipped, a command line, show, slots, or a map) and\n"
+		"DMAR, IVRS, IORT, SRAT from /sys/firmware/acpi/tables, whose other\n"
+		"tables are read and skipped, a command line, show, slots, or a map) and\n"
 		"report each problem a guest would hit, one line each:\n\n"
 		"  BLOB: CODE: FIRST-LAST: reason\n\n"
 		"CODE is one of (memcarve(1) says more):\n"
@@ -362,6 +363,8 @@ const struct cli_cmd cli_cmd_check = {
 		"  iort-rmr-ignored        an IORT revision below 5 with RMR nodes\n"
 		"  formats-disagree        two blobs that describe memory differently\n"
 		"  map-disagrees           a blob that does not say what --map says\n"
+		"  node-disagrees          memory on another NUMA node in one blob\n"
+		"                          than in another blob or --map\n"
 		"  bad-blob                a blob of a known format, malformed\n"
 		"  conflict                ranges that cannot be carved together\n\n"
 		"--resv FILE and --vfio BDF (global options) give the host's\n"

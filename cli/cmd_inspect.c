@@ -143,10 +143,12 @@ const struct cli_cmd cli_cmd_inspect = {
 		"                    unbacked even where RAM backed it\n"
 		"  cmdline           as the e820 (x86) or mem= blocks and backed\n"
 		"                    reserved ranges (mips)\n"
-		"  show, show --json every carved piece with kind, type and name; a\n"
-		"                    backed piece as ram plus the range, policy=overlay;\n"
-		"                    no devices, stream IDs or flags\n"
-		"  slots, --json     the RAM slots only, as ram\n\n"
+		"  show, show --json every carved piece with kind, type, name and node;\n"
+		"                    a backed piece as ram plus the range,\n"
+		"                    policy=overlay; the distances; no devices,\n"
+		"                    stream IDs or flags\n"
+		"  slots, --json     the RAM slots only, as ram, with node= when the\n"
+		"                    map was NUMA (one of node 0 alone too)\n\n"
 		"Policy and granule are not printed: the statements are the carved\n"
 		"result, which carving again leaves as it is.",
 	.opts = (const struct cli_optspec[]){ { NULL, 0, false, false, NULL,

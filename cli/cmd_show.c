@@ -51,6 +51,45 @@ static const char *node_cell(char *buf, size_t len, const struct mc_map *map,
 	return buf;
 }
 
+typedef void (*distance_fn)(struct cli_buf *b, size_t k, uint32_t from,
+			    uint32_t to, uint32_t distance);
+
+/*
+ * @fn on every ordered pair of nodes the map states a distance for,
+ * directly or by symmetry, ascending, @k counting from 0; the count.
+ */
+static size_t each_distance(struct cli_buf *b, const struct mc_map *map,
+			    distance_fn fn)
+{
+	size_t n, k = 0;
+	const struct mc_node_backing *nb = mc_map_backing(map, &n);
+	uint32_t d;
+
+	for (size_t i = 0; mc_map_is_numa(map) && i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			d = mc_map_distance(map, nb[i].node, nb[j].node);
+			if (d)
+				fn(b, k++, nb[i].node, nb[j].node, d);
+		}
+	return k;
+}
+
+/* The table's: map-file statements, after a blank line. */
+static void table_distance(struct cli_buf *b, size_t k, uint32_t from,
+			   uint32_t to, uint32_t distance)
+{
+	cli_buf_printf(b, "%sdistance %" PRIu32 " %" PRIu32 " %" PRIu32 "\n",
+		       k ? "" : "\n", from, to, distance);
+}
+
+static void json_distance(struct cli_buf *b, size_t k, uint32_t from,
+			  uint32_t to, uint32_t distance)
+{
+	cli_buf_printf(b, "%s\n    { \"from\": %" PRIu32 ", \"to\": %" PRIu32
+		       ", \"distance\": %" PRIu32 " }",
+		       k ? "," : "  \"distances\": [", from, to, distance);
+}
+
 static void show_table(struct cli_buf *b, const struct mc_map *map)
 {
 	const struct mc_totals *t = mc_map_totals(map);
@@ -93,6 +132,7 @@ static void show_table(struct cli_buf *b, const struct mc_map *map)
 	total_line(b, "carved", t->carved);
 	total_line(b, "relocated", t->relocated);
 	total_line(b, "lost to rounding", t->lost_to_rounding);
+	each_distance(b, map, table_distance);
 }
 
 static void json_region(struct cli_buf *b, const struct mc_map *map,
@@ -128,32 +168,6 @@ static void json_region(struct cli_buf *b, const struct mc_map *map,
 	cli_buf_printf(b, " }");
 }
 
-/*
- * Every ordered pair of nodes the map states a distance for, directly or
- * by symmetry, ascending; nothing when it states none.
- */
-static void json_distances(struct cli_buf *b, const struct mc_map *map)
-{
-	size_t n;
-	const struct mc_node_backing *nb = mc_map_backing(map, &n);
-	const char *sep = "  \"distances\": [";
-	uint32_t d;
-
-	for (size_t i = 0; mc_map_is_numa(map) && i < n; i++)
-		for (size_t j = 0; j < n; j++) {
-			d = mc_map_distance(map, nb[i].node, nb[j].node);
-			if (!d)
-				continue;
-			cli_buf_printf(b, "%s\n    { \"from\": %" PRIu32
-				       ", \"to\": %" PRIu32
-				       ", \"distance\": %" PRIu32 " }",
-				       sep, nb[i].node, nb[j].node, d);
-			sep = ",";
-		}
-	if (*sep == ',')
-		cli_buf_printf(b, "\n  ],\n");
-}
-
 static void show_json(struct cli_buf *b, const struct mc_map *map)
 {
 	const struct mc_totals *t = mc_map_totals(map);
@@ -173,7 +187,8 @@ static void show_json(struct cli_buf *b, const struct mc_map *map)
 		cli_buf_printf(b, "%s\n", i + 1 < n ? "," : "");
 	}
 	cli_buf_printf(b, "  ],\n");
-	json_distances(b, map);
+	if (each_distance(b, map, json_distance))
+		cli_buf_printf(b, "\n  ],\n");
 	cli_buf_printf(b,
 		       "  \"ram_before\": \"0x%" PRIx64
 		       "\", \"ram_after\": \"0x%" PRIx64 "\",\n"
@@ -208,8 +223,10 @@ const struct cli_cmd cli_cmd_show = {
 		"Addresses the map does not mention are not listed.\n"
 		"\n"
 		"A NUMA map (one whose ranges have node=) gets a NODE column: the node\n"
-		"of each ram, pmem and hotplug range. --json gives them as \"node\", and\n"
-		"the distances the map states, by symmetry too, as \"distances\".",
+		"of each ram, pmem and hotplug range, and after the totals a line\n"
+		"'distance FROM TO N' for each ordered pair of nodes the map states a\n"
+		"distance for, by symmetry too. --json gives them as \"node\" and\n"
+		"\"distances\".",
 	.opts = show_opts,
 	.min_args = 1,
 	.max_args = 1,

@@ -71,8 +71,11 @@ static void slots_json(struct cli_buf *b, const struct mc_map *map)
 			       s[i].offset,
 			       s[i].offset - node_start(map, s[i].node),
 			       i + 1 < n ? "," : "");
-	cli_buf_printf(b, "  ],\n  \"backing_size\": \"0x%" PRIx64 "\",\n"
-		       "  \"backing\": [", mc_map_totals(map)->ram_after);
+	/* "numa": a map of node 0 alone is NUMA too (every slot node 0) */
+	cli_buf_printf(b, "  ],\n  \"backing_size\": \"0x%" PRIx64 "\", "
+		       "\"numa\": %s,\n  \"backing\": [",
+		       mc_map_totals(map)->ram_after,
+		       mc_map_is_numa(map) ? "true" : "false");
 	nb = mc_map_backing(map, &n);
 	for (size_t i = 0; i < n; i++)
 		cli_buf_printf(b, "%s\n    { \"node\": %" PRIu32
@@ -111,8 +114,9 @@ const struct cli_cmd cli_cmd_slots = {
 		"order, each node's slots in guest order: a VMM binds each node's part\n"
 		"to its host node (mbind). The table gets a NODE column and one line\n"
 		"per node's part. --json always gives each slot's \"node\" and\n"
-		"\"node_offset\" (its offset into its node's part), and \"backing\":\n"
-		"each node's part (a map that is not NUMA has one, node 0).",
+		"\"node_offset\" (its offset into its node's part), \"numa\": whether\n"
+		"the map is NUMA (one of node 0 alone is), and \"backing\": each\n"
+		"node's part (a map that is not NUMA has one, node 0).",
 	.opts = slots_opts,
 	.min_args = 1,
 	.max_args = 1,

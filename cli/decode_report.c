@@ -212,12 +212,18 @@ static bool node_number(const char *s, uint32_t *node)
 	return true;
 }
 
+/* A word that is a node number (or a distance) and nothing else. */
+static bool number_word(const char *s, uint32_t *v)
+{
+	return node_number(s, v) && !s[strspn(s, "0123456789")];
+}
+
 /* A NODE cell: "-" for a kind without one, else the node. */
 static int node_word(const char *s, struct mc_region *r)
 {
 	if (strcmp(s, "-") == 0)
 		return 0;
-	if (!node_number(s, &r->node) || s[strspn(s, "0123456789")])
+	if (!number_word(s, &r->node))
 		return -1;
 	r->flags |= MC_F_NODE;
 	return 0;
@@ -232,6 +238,37 @@ static bool json_uint(const char *s, const char *key, uint32_t *v)
 	snprintf(pat, sizeof(pat), "\"%s\": ", key);
 	p = strstr(s, pat);
 	return p && node_number(p + strlen(pat), v);
+}
+
+/*
+ * A report lists every ordered pair of nodes; a pair the map stated one
+ * way only comes back that way (inspect prints the map's own lines).
+ */
+static int add_distance(struct mc_map *map, uint32_t from, uint32_t to,
+			uint32_t distance)
+{
+	if (from != to && mc_map_distance(map, from, to) == distance)
+		return 0;	/* stated by symmetry already */
+	return mc_map_set_distance(map, from, to, distance);
+}
+
+/* The table's "distance FROM TO N" lines, after its totals (line @line on). */
+static int table_distances(struct mc_map *map, const char *pos,
+			   const char *end, size_t line)
+{
+	char buf[512], *w[MAX_WORDS];
+	uint32_t v[3];
+	int err = 0;
+
+	for (; !err && next_line(&pos, end, buf, sizeof(buf)); line++) {
+		if (strncmp(buf, "distance ", 9))
+			continue;	/* the totals */
+		if (words(buf, w) != 4 || !number_word(w[1], &v[0]) ||
+		    !number_word(w[2], &v[1]) || !number_word(w[3], &v[2]))
+			return bad_line(map, "memcarve show", line);
+		err = add_distance(map, v[0], v[1], v[2]);
+	}
+	return err;
 }
 
 /* "arch x86_64, policy carve, granule 4K", a blank line, the table. */
@@ -269,7 +306,8 @@ int cli_show_text_decode(struct mc_map *map, const void *blob, size_t len)
 		err = keep_piece(&pc, &r, w[4][0] == 'y',
 				 strcmp(w[3], "ram/relocated") == 0);
 	}
-	return emit_pieces(map, &pc, err);
+	err = emit_pieces(map, &pc, err);
+	return err ? err : table_distances(map, pos, end, line + 2);
 }
 
 /* The string value of "key": "..." in @s (JSON escapes undone), or NULL. */
@@ -323,7 +361,7 @@ static int json_distances(struct mc_map *map, const char **pos,
 		if (!json_uint(buf, "from", &from) || !json_uint(buf, "to", &to) ||
 		    !json_uint(buf, "distance", &d))
 			return bad_line(map, "memcarve show --json", line);
-		err = mc_map_set_distance(map, from, to, d);
+		err = add_distance(map, from, to, d);
 	}
 	return err;
 }
@@ -374,9 +412,8 @@ int cli_show_json_decode(struct mc_map *map, const void *blob, size_t len)
 
 /*
  * slots: "SLOT  [NODE  ]GUEST  SIZE  OFFSET" rows, or --json. The table
- * has a NODE column when the map is NUMA. --json gives every slot a node:
- * the map was NUMA when one is not 0 or the backing names more than one
- * node (a NUMA map of node 0 alone reads back as one that is not NUMA).
+ * has a NODE column when the map is NUMA. --json gives every slot a node
+ * and says "numa": true or false (a NUMA map of node 0 alone is NUMA).
  */
 static int add_slot(struct mc_map *map, uint64_t guest, uint64_t size,
 		    const uint32_t *node)
@@ -395,16 +432,22 @@ static int add_slot(struct mc_map *map, uint64_t guest, uint64_t size,
 	return mc_map_add(map, &r);
 }
 
-/* Whether slots --json, from @pos on, names a node other than 0. */
+/*
+ * Whether slots --json, from @pos on, says "numa": true; a report from
+ * before 1.1's "numa" was NUMA when it names a node other than 0.
+ */
 static bool json_numa(const char *pos, const char *end)
 {
 	char buf[512];
 	uint32_t node;
+	bool other = false;
 
-	while (next_line(&pos, end, buf, sizeof(buf)))
-		if (json_uint(buf, "node", &node) && node)
-			return true;
-	return false;
+	while (next_line(&pos, end, buf, sizeof(buf))) {
+		if (strstr(buf, "\"numa\": "))
+			return strstr(buf, "\"numa\": true") != NULL;
+		other |= json_uint(buf, "node", &node) && node;
+	}
+	return other;
 }
 
 int cli_slots_decode(struct mc_map *map, const void *blob, size_t len)

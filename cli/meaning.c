@@ -73,13 +73,48 @@ static void take_flags(struct meaning *m, const struct piece *p,
 	}
 }
 
+/*
+ * Slots and an SRAT: guest memory or nothing. RAM and what it backs are
+ * memory; an SRAT also says pmem (non-volatile) and hotplug windows.
+ */
+static void take_memory(struct meaning *m, const struct piece *p,
+			unsigned int says)
+{
+	if (p->kind == MC_RAM || (p->flags & MC_F_BACKED))
+		m->kind = MC_RAM;
+	else if (p->kind == MC_PMEM && says & SAYS_KINDS)
+		m->kind = MC_PMEM;
+	else if (p->kind == MC_HOTPLUG && says & SAYS_HOTPLUG)
+		m->kind = MC_HOTPLUG;
+	else
+		return;
+	m->some = true;
+}
+
+/*
+ * The node of memory (ram, pmem, hotplug, or what RAM backs) where both
+ * formats say nodes; a format that does not never makes a difference.
+ */
+static void take_node(struct meaning *m, const struct piece *p,
+		      unsigned int says)
+{
+	bool memory = m->kind == MC_RAM || m->kind == MC_PMEM ||
+		      m->kind == MC_HOTPLUG || (m->flags & MC_F_BACKED);
+
+	if (m->some && memory && says & SAYS_NODES && p->has_node) {
+		m->has_node = true;
+		m->node = p->node;
+	}
+}
+
 void meaning_of(struct meaning *m, const struct piece *p, unsigned int says)
 {
 	memset(m, 0, sizeof(*m));
 	if (!p)
 		return;
-	if (says & SAYS_ONLY_RAM) {	/* slots: memory or nothing */
-		m->some = p->kind == MC_RAM || (p->flags & MC_F_BACKED);
+	if (says & SAYS_ONLY_RAM) {
+		take_memory(m, p, says);
+		take_node(m, p, says);
 		return;
 	}
 	if (p->kind == MC_HOTPLUG && !(says & SAYS_HOTPLUG))
@@ -106,6 +141,7 @@ void meaning_of(struct meaning *m, const struct piece *p, unsigned int says)
 	}
 	if (says & SAYS_SIDS)
 		take_sids(m, p->in, says);
+	take_node(m, p, says);
 }
 
 static bool same_devices(const struct meaning *a, const struct meaning *b)
@@ -133,8 +169,8 @@ static bool same_name(const struct meaning *a, const struct meaning *b,
 	return loose || (!a->name && !b->name);
 }
 
-bool meaning_equal(const struct meaning *a, const struct meaning *b,
-		   bool loose_names)
+bool meaning_equal_but_node(const struct meaning *a, const struct meaning *b,
+			    bool loose_names)
 {
 	if (a->some != b->some)
 		return false;
@@ -145,6 +181,13 @@ bool meaning_equal(const struct meaning *a, const struct meaning *b,
 	       same_name(a, b, loose_names) && same_devices(a, b) &&
 	       a->n_sids == b->n_sids &&
 	       !memcmp(a->sids, b->sids, a->n_sids * sizeof(a->sids[0]));
+}
+
+bool meaning_equal(const struct meaning *a, const struct meaning *b,
+		   bool loose_names)
+{
+	return meaning_equal_but_node(a, b, loose_names) &&
+	       a->has_node == b->has_node && a->node == b->node;
 }
 
 void meaning_print(struct cli_buf *b, const struct meaning *m)
@@ -163,6 +206,8 @@ void meaning_print(struct cli_buf *b, const struct meaning *m)
 		cli_buf_printf(b, ", backed");
 	if (m->flags & MC_F_RELOCATED)
 		cli_buf_printf(b, ", relocated");
+	if (m->has_node)
+		cli_buf_printf(b, ", node %" PRIu32, m->node);
 	if (m->flags & MC_F_REUSABLE)
 		cli_buf_printf(b, ", reusable");
 	if (m->flags & MC_F_READONLY)

@@ -23,6 +23,8 @@ struct meaning {
 	size_t n_paths;
 	uint32_t sids[MEANING_MAX_IDS];
 	size_t n_sids;
+	bool has_node;		/* with SAYS_NODES: memory of a NUMA map */
+	uint32_t node;
 };
 
 /* The meaning of piece @p (NULL: a hole) as formats saying @says see it. */
@@ -31,8 +33,11 @@ void meaning_of(struct meaning *m, const struct piece *p, unsigned int says);
 /* Equal, names compared only where both have one when @loose_names. */
 bool meaning_equal(const struct meaning *a, const struct meaning *b,
 		   bool loose_names);
+/* Equal but for the NUMA node (check's node-disagrees). */
+bool meaning_equal_but_node(const struct meaning *a, const struct meaning *b,
+			    bool loose_names);
 
-/* "reserved/msi (gits-doorbell), backed", "hole". */
+/* "reserved/msi (gits-doorbell), backed", "ram (dram1), node 1", "hole". */
 void meaning_print(struct cli_buf *b, const struct meaning *m);
 
 #endif /* MC_CLI_MEANING_H */

@@ -19,7 +19,11 @@
 
 #define SAYS_E820 (SAYS_RAM | SAYS_KINDS | SAYS_MMIO_AS_RESERVED)
 #define SAYS_SHOW (SAYS_RAM | SAYS_KINDS | SAYS_MMIO | SAYS_TYPES | \
-		   SAYS_NAMES | SAYS_BACKED | SAYS_HOTPLUG)
+		   SAYS_NAMES | SAYS_BACKED | SAYS_HOTPLUG | SAYS_NODES)
+/* memory only, each range on its node: RAM (and what it backs), pmem
+ * non-volatile, hotplug windows hot-pluggable */
+#define SAYS_SRAT (SAYS_ONLY_RAM | SAYS_RAM | SAYS_KINDS | SAYS_HOTPLUG | \
+		   SAYS_NODES)
 
 /*
  * Any other ACPI table (DSDT, FACP, SSDT... as /sys/firmware/acpi/tables
@@ -48,7 +52,8 @@ static int acpi_other_decode(struct mc_map *map, const void *blob, size_t len)
  */
 static const struct cli_decoder formats[] = {
 	/* no-map nodes are carved, so "backed" is not said; unnamed
-	 * ranges get made-up names (nvs, direct) */
+	 * ranges get made-up names (nvs, direct); nodes only when Linux
+	 * takes NUMA from the tree (model_decode()) */
 	{ "device tree blob", mc_dt_decode,
 	  SAYS_RAM | SAYS_REUSABLE | SAYS_NODE_NAMES },
 	{ "ACPI DMAR table", mc_acpi_dmar_decode,
@@ -58,6 +63,7 @@ static const struct cli_decoder formats[] = {
 	{ "ACPI IORT table", mc_acpi_iort_decode,
 	  SAYS_ONLY_DIRECT | SAYS_TYPES | SAYS_SIDS | SAYS_PRIVILEGED |
 	  SAYS_RMR },
+	{ "ACPI SRAT table", mc_acpi_srat_decode, SAYS_SRAT },
 	/* our PNP0C02 SSDT too: its holes are no statement a map makes (no
 	 * SAYS_ flag says "only the ranges the guest must keep clear of") */
 	{ "ACPI table (no memory in it)", acpi_other_decode, 0 },
@@ -70,7 +76,8 @@ static const struct cli_decoder formats[] = {
 	  SAYS_ONLY_DIRECT | SAYS_DEVICES },
 	{ "memcarve show --json", cli_show_json_decode, SAYS_SHOW },
 	{ "memcarve show", cli_show_text_decode, SAYS_SHOW },
-	{ "memcarve slots", cli_slots_decode, SAYS_ONLY_RAM | SAYS_RAM },
+	{ "memcarve slots", cli_slots_decode,
+	  SAYS_ONLY_RAM | SAYS_RAM | SAYS_NODES },
 	{ "e820 table as the kernel prints it", mc_e820_text_decode,
 	  SAYS_E820 },
 	{ "kernel command line", mc_cmdline_decode, SAYS_E820 },
@@ -146,7 +153,7 @@ static bool same_range(const struct mc_region *a, const struct mc_region *b)
 {
 	return a->first == b->first && a->last == b->last &&
 	       a->kind == b->kind && a->type == b->type &&
-	       a->flags == b->flags && !a->n_sids &&
+	       a->flags == b->flags && a->node == b->node && !a->n_sids &&
 	       !b->n_sids;
 }
 
@@ -216,6 +223,10 @@ int model_decode(struct model *m)
 		m->says = mc_map_arch(m->map) == MC_ARCH_MIPS ?
 				  SAYS_RAM | SAYS_ONLY_RAM :
 				  SAYS_RAM | SAYS_MMIO_AS_RESERVED;
+	/* a tree says nodes when it carries numa-node-id as Linux reads
+	 * it; without, it says nothing of them (no NUMA, or not yet) */
+	if (!err && f->decode == mc_dt_decode && mc_map_is_numa(m->map))
+		m->says |= SAYS_NODES;
 	return err ? err : merge_repeats(m);
 }
 
@@ -227,6 +238,30 @@ static int read_bytes(const char *path, struct model *m)
 	return cli_read_file(NULL, path, &m->bytes);
 }
 
+/*
+ * Not an output but a map: no decoder claims it, or one calls it broken
+ * (a map whose comment says "memmap=exactmap" reads as a broken command
+ * line) and the map parser takes all of it. Then m->map is dropped.
+ */
+static bool is_map(struct model *m, int err)
+{
+	struct mc_map *map;
+	bool ok;
+
+	if (err == MC_EBADBLOB && !m->map)
+		return true;
+	if (!err || err == MC_ENOMEM || !(map = mc_map_new()))
+		return false;
+	ok = mc_map_load(map, m->name, m->bytes.p, m->bytes.len) == 0;
+	mc_map_free(map);
+	if (ok) {
+		mc_map_free(m->map);
+		m->map = NULL;
+		m->broken = false;
+	}
+	return ok;
+}
+
 int model_read(const struct cli *cli, const char *path, struct model *m)
 {
 	int st = read_bytes(path, m), err;
@@ -234,7 +269,7 @@ int model_read(const struct cli *cli, const char *path, struct model *m)
 	if (st != EXIT_OK)
 		return st;
 	err = model_decode(m);
-	if (err == MC_EBADBLOB && !m->map)	/* no output: a map */
+	if (is_map(m, err))
 		return load_map_text(cli, path, false, m);
 	if (err == MC_ENOMEM && !mc_map_error_count(m->map))
 		return cli_error(EXIT_INPUT, "out of memory");
@@ -259,26 +294,67 @@ static uint64_t round_up_last(uint64_t last, uint64_t g)
 	return last | (g - 1);	/* the granule's last byte, at most 2^64-1 */
 }
 
+static int cmp_node_first(const void *x, const void *y)
+{
+	const struct mc_region *a = x, *b = y;
+
+	if (a->node != b->node)
+		return a->node < b->node ? -1 : 1;
+	return (a->first > b->first) - (a->first < b->first);
+}
+
+/*
+ * The RAM of @in (@n regions, sorted by node) rounded out to the granule
+ * and merged node by node, each node's added to @out with its node (a
+ * range never joins RAM of another node), all of it to @all.
+ */
+static int add_ram_by_node(struct mc_map *out, const struct mc_region *in,
+			   size_t n, uint64_t g, struct rangeset *all)
+{
+	int err = 0;
+
+	for (size_t i = 0, k; i < n && !err; i = k) {
+		struct rangeset node = { 0 };
+
+		for (k = i; k < n && in[k].node == in[i].node; k++) {
+			rangeset_add(&node, round_down(in[k].first, g),
+				     round_up_last(in[k].last, g));
+			rangeset_add(all, round_down(in[k].first, g),
+				     round_up_last(in[k].last, g));
+		}
+		rangeset_close(&node);
+		for (size_t r = 0; !err && r < node.n; r++)
+			err = mc_map_add(out, &(struct mc_region){
+				.kind = MC_RAM, .first = node.v[r].first,
+				.last = node.v[r].last,
+				.flags = in[i].flags & MC_F_NODE,
+				.node = in[i].node });
+		err = err ? err : node.failed ? MC_ENOMEM : 0;
+		rangeset_free(&node);
+	}
+	return err;
+}
+
 /* RAM rounded out to the granule, merged; the rest overlaid on it. */
 static int align_ram(struct model *m)
 {
-	size_t n;
+	size_t n, n_ram = 0;
 	const struct mc_region *in = mc_map_input(m->map, &n);
-	uint64_t g = mc_map_granule(m->map);
+	struct mc_region *ram_in = malloc((n + 1) * sizeof(*ram_in));
 	struct rangeset ram = { 0 };
 	struct mc_map *out = mc_map_new();
-	int err = !out ? MC_ENOMEM : !mc_map_arch(m->map) ? 0 :
+	int err = !out || !ram_in ? MC_ENOMEM : !mc_map_arch(m->map) ? 0 :
 		  mc_map_set_arch(out, mc_map_arch(m->map));
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; ram_in && i < n; i++)
 		if (in[i].kind == MC_RAM)
-			rangeset_add(&ram, round_down(in[i].first, g),
-				     round_up_last(in[i].last, g));
+			ram_in[n_ram++] = in[i];
+	if (n_ram)
+		qsort(ram_in, n_ram, sizeof(*ram_in), cmp_node_first);
+	if (!err)
+		err = add_ram_by_node(out, ram_in, n_ram,
+				      mc_map_granule(m->map), &ram);
 	rangeset_close(&ram);
-	for (size_t i = 0; !err && i < ram.n; i++)
-		err = mc_map_add(out, &(struct mc_region){
-			.kind = MC_RAM, .first = ram.v[i].first,
-			.last = ram.v[i].last });
 	for (size_t i = 0; !err && i < n; i++) {
 		struct mc_region r = in[i];
 
@@ -290,6 +366,7 @@ static int align_ram(struct model *m)
 	}
 	err = err ? err : ram.failed ? MC_ENOMEM : mc_map_carve(out);
 	rangeset_free(&ram);
+	free(ram_in);
 	return replace_map(m, out, err);
 }
 
@@ -312,7 +389,7 @@ int model_load(const struct cli *cli, const char *path, bool with_resv,
 	if (st != EXIT_OK)
 		return st;
 	err = model_decode(m);
-	if (err == MC_EBADBLOB && !m->map)	/* no output: a map */
+	if (is_map(m, err))
 		return load_map_text(cli, path, with_resv, m);
 	if (!err && carve)
 		err = model_carve(m);
@@ -340,6 +417,43 @@ size_t model_piece_count(const struct mc_map *map)
 	return n;
 }
 
+/*
+ * The node of the RAM under a backed piece: its slot's (a slot never
+ * spans two nodes). Slots are in guest order; NULL past every slot.
+ */
+static const struct mc_slot *slot_at(const struct mc_map *map, uint64_t addr)
+{
+	size_t n, lo = 0, hi;
+	const struct mc_slot *s = mc_map_slots(map, &n);
+
+	for (hi = n; lo < hi;) {	/* the first slot ending at or past @addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s[mid].guest + (s[mid].size - 1) < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && s[lo].guest <= addr ? &s[lo] : NULL;
+}
+
+/* A NUMA map's memory has a node: its range's, or the RAM's under it. */
+static void piece_node(const struct mc_map *map, struct piece *p)
+{
+	const struct mc_slot *s;
+
+	p->has_node = false;
+	p->node = 0;
+	if (p->in->flags & MC_F_NODE) {
+		p->has_node = true;
+		p->node = p->in->node;
+	} else if (p->flags & MC_F_BACKED && mc_map_is_numa(map) &&
+		   (s = slot_at(map, p->first))) {
+		p->has_node = true;
+		p->node = s->node;
+	}
+}
+
 void model_piece(const struct mc_map *map, size_t i, struct piece *p)
 {
 	size_t n;
@@ -352,6 +466,7 @@ void model_piece(const struct mc_map *map, size_t i, struct piece *p)
 	p->flags = r->flags;
 	p->in = &mc_map_input(map, &n)[r->origin];
 	p->paths = mc_map_device_paths(map, r->origin, &p->n_paths);
+	piece_node(map, p);
 }
 
 const char *model_kind_label(enum mc_kind kind, enum mc_resv_type type,

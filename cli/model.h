@@ -26,15 +26,16 @@
 #define SAYS_PRIVILEGED	(1u << 10)	/* privileged, access= */
 #define SAYS_NODE_NAMES	(1u << 11)	/* names, made up where none */
 #define SAYS_ONLY_DIRECT (1u << 12)	/* ACPI tables: nothing but direct */
-#define SAYS_ONLY_RAM	(1u << 13)	/* slots: nothing but guest memory */
+#define SAYS_ONLY_RAM	(1u << 13)	/* slots, SRAT: nothing but guest memory */
 #define SAYS_RMR	(1u << 14)	/* IORT: every range has sids, access */
 #define SAYS_MMIO_AS_RESERVED (1u << 15) /* e820: mmio cut from RAM is type 2 */
 #define SAYS_RELOCATED	(1u << 16)	/* RAM added back by relocate */
 #define SAYS_HOTPLUG	(1u << 17)	/* hotplug windows (e820 leaves them out) */
+#define SAYS_NODES	(1u << 18)	/* NUMA nodes of memory, or that none */
 #define SAYS_ALL	(SAYS_HOTPLUG | SAYS_RAM | SAYS_KINDS | SAYS_MMIO | SAYS_TYPES | \
 			 SAYS_NAMES | SAYS_BACKED | SAYS_DEVICES | SAYS_SIDS | \
 			 SAYS_REUSABLE | SAYS_READONLY | SAYS_PRIVILEGED | \
-			 SAYS_RELOCATED)
+			 SAYS_RELOCATED | SAYS_NODES)
 
 struct model {
 	const char *name;	/* as given; "<stdin>" for "-" */
@@ -84,6 +85,8 @@ struct piece {
 	const struct mc_region *in;	/* name, devices, sids, access */
 	const char *const *paths;	/* DT node paths of its devices */
 	size_t n_paths;
+	bool has_node;		/* a NUMA map's memory: ram, pmem, hotplug, */
+	uint32_t node;		/* or RAM under an overlaid range */
 };
 
 size_t model_piece_count(const struct mc_map *map);

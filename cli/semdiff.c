@@ -25,7 +25,8 @@ static char *meaning_text(const struct meaning *m)
 
 /* Record [first, last] A -> B, joined to the change before when it goes on. */
 static void add_change(struct changes *d, uint64_t first, uint64_t last,
-		       const struct meaning *ma, const struct meaning *mb)
+		       const struct meaning *ma, const struct meaning *mb,
+		       bool node_only)
 {
 	char *a = meaning_text(ma), *b = meaning_text(mb);
 	struct change *c = d->n ? &d->v[d->n - 1] : NULL;
@@ -38,7 +39,8 @@ static void add_change(struct changes *d, uint64_t first, uint64_t last,
 	} else if (d->n < d->cap || (d->cap = d->cap ? 2 * d->cap : 16,
 				     c = realloc(d->v, d->cap * sizeof(*c)),
 				     c && (d->v = c))) {
-		d->v[d->n++] = (struct change){ first, last, a, b, 0 };
+		d->v[d->n++] = (struct change){ first, last, a, b, 0,
+						node_only };
 		return;
 	} else {
 		d->failed = true;
@@ -141,7 +143,8 @@ int semdiff(struct changes *d, const struct model *a, const struct model *b)
 		meaning_of(&ma, piece_at(a->map, &ia, e[i], &pa), says);
 		meaning_of(&mb, piece_at(b->map, &ib, e[i], &pb), says);
 		if (!meaning_equal(&ma, &mb, loose))
-			add_change(d, e[i], last, &ma, &mb);
+			add_change(d, e[i], last, &ma, &mb,
+				   meaning_equal_but_node(&ma, &mb, loose));
 	}
 	free(e);
 	return d->failed ? MC_ENOMEM : 0;

@@ -12,6 +12,7 @@ struct change {
 	uint64_t first, last;
 	char *a, *b;		/* meanings as printed */
 	unsigned int allowed_by; /* diff --allow line, 0 if not allowed */
+	bool node_only;		/* the same but for the NUMA node */
 };
 
 struct changes {

@@ -11,6 +11,7 @@ Usage: run.py MEMCARVE
 
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -321,6 +322,19 @@ DTS_B = """/dts-v1/;
 """
 
 
+# Two NUMA nodes, node 0's RAM ending off the page grid.
+DTS_OFF = """/dts-v1/;
+/ {
+    #address-cells = <2>; #size-cells = <2>;
+    compatible = "linux,dummy-virt";
+    memory@0 { device_type = "memory"; reg = <0 0 0 0x9fc00>;
+               numa-node-id = <0>; };
+    memory@100000 { device_type = "memory";
+                    reg = <0 0x100000 0 0x3ff00000>; numa-node-id = <1>; };
+};
+"""
+
+
 def diff(tool, a, b, *extra):
     st, out, err = run(tool, "diff", a, b, *extra)
     return st, out.decode(), err.decode()
@@ -366,18 +380,58 @@ def e820_shuffled(blob):
     return b"".join(struct.pack("<QQI", *x) for x in reversed(out))
 
 
-# Which outputs say reserved types, and which say what RAM backs.
+# Which outputs say reserved types, and which say what RAM backs (slots
+# and an SRAT say memory only).
 TYPED = {"show", "json", "iort", "dmar"}
-BACKED = {"show", "json", "slots"}
+BACKED = {"show", "json", "slots", "srat"}
 
 
 def comparable(x, y):
     for a, b in ((x, y), (y, x)):
         if a in ("dmar", "iort") and b not in TYPED:
             return False
-        if a == "slots" and b not in BACKED:
+        if a in ("slots", "srat") and b not in BACKED:
             return False
     return True
+
+
+# The outputs of a map: (name, command and options before the file).
+BASE_OUTPUTS = [
+    ("dtb", ["dt", "-o"]),
+    ("e820", ["e820", "--arch", "x86_64", "--format", "table", "-o"]),
+    ("e820.txt", ["e820", "--arch", "x86_64", "-o"]),
+    ("cmdline", ["cmdline", "--arch", "x86_64", "--style", "x86", "-o"]),
+    ("show", ["show", "-o"]), ("json", ["show", "--json", "-o"]),
+    ("slots", ["slots", "-o"]), ("iort", ["acpi", "--table", "iort", "-o"]),
+    ("dmar", ["acpi", "--arch", "x86_64", "--table", "dmar", "-o"])]
+
+
+def outputs_of(tool, mapfile, prefix, table, what):
+    """Each output of @table written from @mapfile, none different from it."""
+    outs = {}
+    for name, args in table:
+        path = prefix + name
+        st, _, err = run(tool, args[0], mapfile, *args[1:], path)
+        if st:
+            fail("%s of %s: %s" % (name, what, err.decode()))
+            continue
+        outs[name] = path
+        expect_same(tool, mapfile, path, "%s against its %s" % (what, name))
+    return outs
+
+
+def compare_pairs(tool, outs):
+    """Outputs of one map: no difference, or nothing to compare."""
+    names = sorted(outs)
+    for i, x in enumerate(names):
+        for y in names[i + 1:]:
+            if comparable(x.split(".")[0], y.split(".")[0]):
+                expect_same(tool, outs[x], outs[y], "%s against %s" % (x, y))
+                continue
+            st, out, err = diff(tool, outs[x], outs[y])
+            if st != 2 or out or "nothing to compare" not in err:
+                fail("diff %s against %s: exit %d, want 2 (nothing to "
+                     "compare): %s%s" % (x, y, st, out, err))
 
 
 def test_diff_encodings(tool, tmp):
@@ -386,36 +440,8 @@ def test_diff_encodings(tool, tmp):
     expect_same(tool, base, write(tmp + "/same.map", SAME_MAP),
                 "a map against itself rewritten")
     # every output of the base map against the map, and each other
-    outs = {}
-    for name, args in [("dtb", ["dt", "-o"]),
-                       ("e820", ["e820", "--arch", "x86_64", "--format",
-                                 "table", "-o"]),
-                       ("e820.txt", ["e820", "--arch", "x86_64", "-o"]),
-                       ("cmdline", ["cmdline", "--arch", "x86_64",
-                                    "--style", "x86", "-o"]),
-                       ("show", ["show", "-o"]),
-                       ("json", ["show", "--json", "-o"]),
-                       ("slots", ["slots", "-o"]),
-                       ("iort", ["acpi", "--table", "iort", "-o"]),
-                       ("dmar", ["acpi", "--arch", "x86_64", "--table",
-                                 "dmar", "-o"])]:
-        path = tmp + "/base." + name
-        st, _, err = run(tool, args[0], base, *args[1:], path)
-        if st:
-            fail("%s of the base map: %s" % (name, err.decode()))
-            continue
-        outs[name] = path
-        expect_same(tool, base, path, "map against its " + name)
-    names = sorted(outs)
-    for i, x in enumerate(names):
-        for y in names[i + 1:]:
-            if comparable(x, y):
-                expect_same(tool, outs[x], outs[y], "%s against %s" % (x, y))
-                continue
-            st, out, err = diff(tool, outs[x], outs[y])
-            if st != 2 or out or "nothing to compare" not in err:
-                fail("diff %s against %s: exit %d, want 2 (nothing to "
-                     "compare): %s%s" % (x, y, st, out, err))
+    outs = outputs_of(tool, base, tmp + "/base.", BASE_OUTPUTS, "the map")
+    compare_pairs(tool, outs)
     # DTBs: reordered nodes, renumbered phandles
     if need("dtc", "device-tree-compiler"):
         for n, src in (("a", DTS_A), ("b", DTS_B)):
@@ -517,11 +543,103 @@ def test_diff_changes(tool, tmp):
         fail("diff with a missing file: exit %d, %s%s" % (st, out, err))
 
 
+# NUMA: two nodes, a direct range RAM backs on node 0 (its node is the
+# RAM's under it), an msi hole on node 1. NUMA_MOVED puts each RAM range
+# on the other node.
+NUMA_MAP = """arch arm64
+ram       0x40000000 1G   node=0 name=dram0
+ram       0x80000000 1G   node=1 name=dram1
+reserved  0x48000000 1M   type=direct devices=00:02.0 name=fw
+reserved  0x90000000 64K  type=msi name=doorbell
+distance  0 1 20
+"""
+NUMA_MOVED = NUMA_MAP.replace("node=0", "node=X").replace(
+    "node=1", "node=0").replace("node=X", "node=1")
+
+# Which outputs say nodes (a DT with numa-node-id, an SRAT, the reports),
+# and which do not (e820, command line, DMAR, IORT): those never make a
+# node difference.
+NODE_OUTPUTS = [
+    ("dtb", ["dt", "-o"]), ("srat", ["acpi", "--table", "srat", "-o"]),
+    ("show", ["show", "-o"]), ("json", ["show", "--json", "-o"]),
+    ("slots", ["slots", "-o"]), ("slots.json", ["slots", "--json", "-o"])]
+NODELESS_OUTPUTS = [
+    ("e820", ["e820", "--arch", "x86_64", "--format", "table", "-o"]),
+    ("cmdline", ["cmdline", "--arch", "x86_64", "--style", "x86", "-o"]),
+    ("iort", ["acpi", "--table", "iort", "-o"]),
+    ("dmar", ["acpi", "--arch", "x86_64", "--table", "dmar", "-o"])]
+
+
+def without_node(meaning):
+    """The meaning without its node, and its name (a DTB has none)."""
+    return ", ".join(w for w in re.sub(r" \([^)]*\)", "", meaning)
+                     .split(", ") if not w.startswith("node "))
+
+
+def node_only(line):
+    """'RANGE: A -> B' where A and B differ in their node alone."""
+    a, b = line.split(": ", 1)[1].split(" -> ")
+    return a != b and without_node(a) == without_node(b)
+
+
+def test_diff_nodes(tool, tmp):
+    base = write(tmp + "/numa.map", NUMA_MAP)
+    moved = write(tmp + "/numa-moved.map", NUMA_MOVED)
+    st, out, err = diff(tool, base, moved)
+    lines = [l for l in out.splitlines() if not l.startswith(("---", "+++"))]
+    want = ["0x40000000-0x47ffffff: ram (dram0), node 0 -> ram (dram0), node 1",
+            "0x48000000-0x480fffff: reserved/direct (fw), backed, node 0, "
+            "devices=0000:00:02.0 -> reserved/direct (fw), backed, node 1, "
+            "devices=0000:00:02.0",
+            "0x48100000-0x7fffffff: ram (dram0), node 0 -> ram (dram0), node 1",
+            "0x80000000-0x8fffffff: ram (dram1), node 1 -> ram (dram1), node 0",
+            "0x90010000-0xbfffffff: ram (dram1), node 1 -> ram (dram1), node 0"]
+    if st != 1 or lines != want:
+        fail("diff of two maps with the nodes swapped: exit %d, want 1 and\n"
+             "%s\ngot:\n%s%s" % (st, "\n".join(want), out, err))
+    outs = outputs_of(tool, base, tmp + "/numa.",
+                      NODE_OUTPUTS + NODELESS_OUTPUTS, "the NUMA map")
+    compare_pairs(tool, outs)
+    for name, path in sorted(outs.items()):
+        st, out, err = diff(tool, moved, path)
+        lines = [l for l in out.splitlines()
+                 if not l.startswith(("---", "+++"))]
+        says = name in dict(NODE_OUTPUTS)
+        if says and (st != 1 or not lines or
+                     not all(node_only(l) for l in lines)):
+            fail("diff of the moved map against the %s: exit %d, want 1 "
+                 "and node changes only:\n%s%s" % (name, st, out, err))
+        if not says and (st != 0 or lines):
+            fail("diff of the moved map against the %s, which says no "
+                 "nodes: exit %d, want 0:\n%s%s" % (name, st, out, err))
+    # a tree without numa-node-id says nothing of nodes
+    plain = write(tmp + "/plain.map", NUMA_MAP.replace(" node=0", "")
+                  .replace(" node=1", "").replace("distance  0 1 20\n", ""))
+    run(tool, "dt", plain, "-o", tmp + "/plain.dtb")
+    expect_same(tool, base, tmp + "/plain.dtb",
+                "the NUMA map against a tree without numa-node-id")
+    # a tree's RAM off the granule (640K less the EBDA) is rounded out on
+    # its own node: each node keeps its RAM
+    if need("dtc", "device-tree-compiler"):
+        subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
+                        tmp + "/off.dtb", write(tmp + "/off.dts", DTS_OFF)],
+                       check=True)
+        off = write(tmp + "/off.map", "arch arm64\nram 0 640K node=0\n"
+                    "ram 0x100000 0x3ff00000 node=1\n")
+        expect_same(tool, off, tmp + "/off.dtb",
+                    "a NUMA tree with RAM off the granule")
+    # a map is a map even where a comment reads as a (broken) command line
+    expect_same(tool, "fixtures/srat/boot-q35.map",
+                "fixtures/srat/qemu-q35.patched.aml",
+                "a map whose comment says memmap=exactmap, against its SRAT")
+
+
 def test_diff(tool):
     tmp = tempfile.mkdtemp()
     try:
         test_diff_encodings(tool, tmp)
         test_diff_changes(tool, tmp)
+        test_diff_nodes(tool, tmp)
     finally:
         shutil.rmtree(tmp)
 

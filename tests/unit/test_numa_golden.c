@@ -9,17 +9,19 @@
  *     "node" exactly on the ram, pmem and hotplug pieces of a NUMA map,
  *     their region's node; "distances" lists every ordered pair the map
  *     states (directly or by symmetry) and nothing else;
- *   - show (table): the same pieces, the NODE column as in JSON;
- *   - slots --json and slots: every slot with its node; the backing parts
+ *   - show (table): the same pieces, the NODE column as in JSON, and a
+ *     "distance A B N" line for each pair JSON lists, nothing else;
+ *   - slots --json and slots: every slot with its node; "numa" (JSON) or
+ *     the NODE column (table) exactly when the map is NUMA; the backing parts
  *     packed in ascending node order, each the sum of its node's slots;
  *     each node's slots packed in guest order inside its part, node_offset
  *     their offset into it; and no slot spans two nodes: every RAM piece
  *     in it is of its node, every overlaid piece over RAM of its node;
  *   - e820: no entry touches a hotplug window, every RAM piece is usable;
  *   - inspect: the decoded map carves to the same pieces (range, kind,
- *     node) and slots as the map the report came from, and the same
- *     distances from show --json (a slots report gives slots only, the
- *     show table no distances);
+ *     node) and slots as the map the report came from, is NUMA exactly
+ *     when it is (a map of node 0 alone too), and has the same distances
+ *     from show and show --json (a slots report gives slots only);
  *   - a refusal: the map's diagnostics, one per line, and none missing.
  * A command or option this test does not know fails it. The README's
  * NUMA example is the fixture map and its slots --json golden, verbatim.
@@ -36,8 +38,8 @@ static struct report {
 	char expected[256];
 	char map[256];
 	bool slots_only;	/* slots: RAM only */
-	bool distances;		/* show --json: distances too */
-} reports[16];
+	bool distances;		/* show, show --json: distances too */
+} reports[32];
 static size_t n_reports;
 
 /* The line holding @key's value in @s ("key": ...), or NULL. */
@@ -89,16 +91,27 @@ static bool piece_node(const struct mc_map *map, const struct mc_piece *p,
 	return r->flags & MC_F_NODE;
 }
 
+/* The ordered pairs of nodes the map states a distance for. */
+static size_t distance_count(const struct mc_map *map)
+{
+	size_t n_b, n = 0;
+	const struct mc_node_backing *b = mc_map_backing(map, &n_b);
+
+	for (size_t i = 0; i < n_b; i++)
+		for (size_t j = 0; j < n_b; j++)
+			n += mc_map_distance(map, b[i].node, b[j].node) != 0;
+	return n;
+}
+
 static void check_show_json(const struct mc_map *map, const char *text)
 {
-	size_t n, k = 0, n_b;
+	size_t n, k = 0;
 	const struct mc_piece *v = mc_map_result(map, &n);
-	const struct mc_node_backing *b = mc_map_backing(map, &n_b);
 	const char *pos = text;
 	char line[1024];
 	uint64_t first, last, from, to, d;
 	uint32_t node;
-	size_t n_dist = 0, want_dist = 0;
+	size_t n_dist = 0;
 
 	while (next_line(&pos, line, sizeof(line))) {
 		if (json_u64(line, "start", &first)) {
@@ -127,11 +140,7 @@ static void check_show_json(const struct mc_map *map, const char *text)
 		}
 	}
 	assert_int_equal(k, n);
-	for (size_t i = 0; i < n_b; i++)
-		for (size_t j = 0; j < n_b; j++)
-			want_dist += mc_map_distance(map, b[i].node,
-						     b[j].node) != 0;
-	assert_int_equal(n_dist, want_dist);
+	assert_int_equal(n_dist, distance_count(map));
 }
 
 static void check_show_table(const struct mc_map *map, const char *text)
@@ -140,9 +149,15 @@ static void check_show_table(const struct mc_map *map, const char *text)
 	const struct mc_piece *v = mc_map_result(map, &n);
 	const char *pos = text;
 	char line[1024], w[7][64];
-	uint32_t node;
+	uint32_t node, from, to, d;
+	size_t n_dist = 0;
 
-	while (next_line(&pos, line, sizeof(line)))
+	while (next_line(&pos, line, sizeof(line))) {
+		if (sscanf(line, "distance %" SCNu32 " %" SCNu32 " %" SCNu32,
+			   &from, &to, &d) == 3) {
+			assert_int_equal(mc_map_distance(map, from, to), d);
+			n_dist++;
+		}
 		if (strncmp(line, "0x", 2) == 0) {
 			assert_true(k < n);
 			assert_int_equal(sscanf(line, "%63s %63s %63s %63s %63s "
@@ -156,7 +171,9 @@ static void check_show_table(const struct mc_map *map, const char *text)
 				assert_string_equal(w[5], "-");
 			k++;
 		}
+	}
 	assert_int_equal(k, n);
+	assert_int_equal(n_dist, distance_count(map));
 }
 
 /* The backing part of @node. */
@@ -227,7 +244,7 @@ static void check_layout(const struct mc_map *map)
 static void check_slots(const struct mc_map *map, const char *text,
 			bool json)
 {
-	size_t n, k = 0, n_b, kb = 0;
+	size_t n, k = 0, n_b, kb = 0, said_numa = 0;
 	const struct mc_slot *s = mc_map_slots(map, &n);
 	const struct mc_node_backing *b = mc_map_backing(map, &n_b);
 	const char *pos = text;
@@ -236,6 +253,14 @@ static void check_slots(const struct mc_map *map, const char *text,
 
 	check_layout(map);
 	while (next_line(&pos, line, sizeof(line))) {
+		if (strncmp(line, "SLOT ", 5) == 0)	/* the table's header */
+			said_numa += mc_map_is_numa(map) ==
+				     (strstr(line, " NODE ") != NULL);
+		if (json && json_at(line, "numa"))
+			said_numa += strncmp(json_at(line, "numa"),
+					     mc_map_is_numa(map) ? "true" :
+								   "false",
+					     mc_map_is_numa(map) ? 4 : 5) == 0;
 		if (json && json_u64(line, "slot", &v[0])) {
 			assert_true(k < n);
 			assert_true(json_u64(line, "node", &v[1]) &&
@@ -273,6 +298,7 @@ static void check_slots(const struct mc_map *map, const char *text,
 		k++;
 	}
 	assert_int_equal(k, n);
+	assert_int_equal(said_numa, 1);
 	if (json)
 		assert_int_equal(kb, n_b);
 }
@@ -322,6 +348,7 @@ static void check_same(const struct mc_map *a, const struct mc_map *b,
 	const struct mc_slot *sb = mc_map_slots(b, &nb);
 	const struct mc_node_backing *ba = mc_map_backing(a, &na);
 
+	assert_int_equal(mc_map_is_numa(a), mc_map_is_numa(b));
 	assert_int_equal(mc_map_slots(a, &na) ? na : 0,
 			 mc_map_slots(b, &nb) ? nb : 0);
 	for (size_t i = 0; i < na; i++) {
@@ -427,7 +454,7 @@ static void check_case(const struct golden_line *g)
 		else
 			fail_msg("%s: command '%s' not checked", g->expected, cmd);
 		remember(g, map, strcmp(cmd, "slots") == 0,
-			 json && strcmp(cmd, "show") == 0);
+			 strcmp(cmd, "show") == 0);
 		mc_map_free(m);
 	}
 	free(text);
@@ -446,7 +473,7 @@ static void every_case_means_what_it_says(void **state)
 		n++;
 	}
 	fclose(f);
-	assert_true(n >= 14);
+	assert_true(n >= 22);
 }
 
 /* The README shows fixtures/x86-numa.map and its slots, as they are. */
