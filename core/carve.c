@@ -406,7 +406,8 @@ static bool contains(const struct mc_region *r, uint64_t lo, uint64_t hi)
  * Join @v into the group @cur, whose input ranges span [*lo, *hi]. A range
  * that adds nothing to a range containing the group (a host range and the
  * map's range over it) is one range with it: the group becomes that span,
- * so its pieces carry the map's attributes. Otherwise the two must agree
+ * so its pieces carry the map's attributes; so is the same direct range
+ * listed for other devices (direct_share.c). Otherwise the two must agree
  * on policy and devices.
  */
 static int join_span(struct sweep *s, struct span *cur, const struct span *v,
@@ -431,6 +432,15 @@ static int join_span(struct sweep *s, struct span *cur, const struct span *v,
 	    contains(b, *lo, *hi)) {
 		*cur = *v;	/* its extent: it may not be rounded */
 		return 0;
+	}
+	if (contains(a, *lo, *hi)) {	/* the same range for other devices */
+		size_t keep;
+		int shared = mc_direct_share(s->map, cur->idx, v->idx, &keep);
+
+		if (shared && keep == v->idx)
+			*cur = *v;
+		if (shared)
+			return shared < 0 ? shared : 0;
 	}
 	if ((is_bare(a) && !pa) != (is_bare(b) && !pb))
 		return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
@@ -459,7 +469,7 @@ static int merge_class(struct sweep *s, const struct span *v, size_t n,
 	const struct mc_region *in = s->map->in;
 	uint64_t lo = 0, hi = 0;	/* the current group's input extent */
 	size_t k = 0;
-	int err = 0;
+	int err = 0, e;
 
 	for (size_t i = 0; i < n; i++) {
 		struct span *cur = k ? &out[k - 1] : NULL;
@@ -474,8 +484,8 @@ static int merge_class(struct sweep *s, const struct span *v, size_t n,
 			continue;
 		}
 		grp[i] = k - 1;
-		if (join_span(s, cur, &v[i], &lo, &hi))
-			err = MC_EOVERLAP;
+		e = join_span(s, cur, &v[i], &lo, &hi);
+		err = e ? e : err;
 		cur->exact = false;
 	}
 	*n_out = k;

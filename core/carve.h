@@ -36,6 +36,14 @@ int mc_pieces_reserve(struct mc_pieces *p, size_t n);
 int mc_pieces_push(struct mc_pieces *p, const struct mc_piece *r);
 
 /*
+ * Whether input regions @a and @b, of one class and joined by carving, are
+ * one direct range listed once per device (direct_share.c); if so the one
+ * whose pieces stand for both (*@keep) now serves the devices of both.
+ * Return: 1 (one range), 0 (not), MC_ENOMEM (diagnosed).
+ */
+int mc_direct_share(struct mc_map *map, size_t a, size_t b, size_t *keep);
+
+/*
  * Place each block's reloc_need in the lowest free granule-aligned space
  * above it, adding RAM pieces to @out (kept sorted). Adds the bytes placed
  * to *relocated.

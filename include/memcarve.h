@@ -474,6 +474,14 @@ int mc_read_file(struct mc_map *map, const char *path, void **data,
  *
  * Runs in O(n log n) for n regions. Can be called again after the map
  * changes; each call replaces the previous result.
+ *
+ * The same direct range listed more than once with the same attributes
+ * but other devices (each passed-through device's IOMMU group lists the
+ * firmware range they share) is one range serving all of them: the
+ * listing its pieces name as @origin, the first one with a name or else
+ * the first, gets the others' devices added to its @devices, as
+ * mc_map_input() then shows. Ranges that only overlap and serve other
+ * devices are a conflict (MC_EOVERLAP).
  * Return: 0, MC_EOVERLAP (overlapping RAM, a policy-abort conflict,
  * overlapping ranges that cannot be merged, or a range over a hotplug
  * window), MC_ENOROOM (relocate found no room, in a NUMA map in the

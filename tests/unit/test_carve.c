@@ -330,10 +330,11 @@ static const struct error_case errors[] = {
 	  MC_EOVERLAP,
 	  "test.map:3: reserved 0x41000+0x2000: overlaps reserved 0x40000+0x2000 "
 	  "(test.map:2) (the two have different policies)", 1 },
-	{ "merge: overlapping direct ranges serving different devices",
+	{ "merge: overlapping direct ranges serving different devices "
+	  "(the same range is one serving both: test_direct_share.c)",
 	  "ram 0 1M\nreserved 0x40000 8K type=direct devices=00:02.0\n"
-	  "reserved 0x40000 8K type=direct devices=00:03.0\n", MC_EOVERLAP,
-	  "test.map:3: reserved 0x40000+0x2000 type=direct: overlaps reserved "
+	  "reserved 0x41000 8K type=direct devices=00:03.0\n", MC_EOVERLAP,
+	  "test.map:3: reserved 0x41000+0x2000 type=direct: overlaps reserved "
 	  "0x40000+0x2000 type=direct (test.map:2) (the two serve different "
 	  "devices)", 1 },
 	{ "merge: a map range naming devices must contain the host range",
