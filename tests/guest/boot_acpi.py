@@ -10,6 +10,10 @@
         a saved sysfs tree (--sysfs-root fixtures/host/sysfs --vfio
         0000:00:17.0=00:1f.2): the host's direct range reaches the guest's
         IOMMU as a direct range of the guest BDF given.
+  dmar-shared  one host RMRR serving two passed-through devices: the same
+        reserved_regions loaded for guest 00:04.0 and 00:05.0 (two
+        pci-testdev) makes one RMRR naming both; each device is in a group
+        of its own and the range is 'direct' in both groups.
   ivrs  x86_64 q35 + amd-iommu through SeaBIOS: QEMU's IVRS (dumped from a
         baseline boot) patched with our IVMDs, by the initrd table upgrade.
         Required: the guest's IVRS is ours byte for byte, amd_iommu_dump
@@ -113,6 +117,18 @@ def check_in_groups(view, regions, devices_of, problems):
                     f"from group {g} reserved_regions")
 
 
+def check_own_groups(view, devices, problems):
+    """Each device in an IOMMU group of its own: else one device's range in
+    the group would prove nothing about the others'."""
+    groups = [{i.group for i in view.iommu if d in i.devices} for d in devices]
+    for d, g in zip(devices, groups):
+        if not g:
+            problems.append(f"{d} is in no IOMMU group")
+    seen = [g for g in groups if g]
+    if len({min(g) for g in seen}) != len(seen):
+        problems.append(f"{', '.join(devices)} share an IOMMU group")
+
+
 def acpi_hex_equal(view, name, path, problems):
     with open(path, "rb") as f:
         ours = f.read()
@@ -151,7 +167,7 @@ def report(name, problems, started, view, ours, theirs):
 # --- DMAR --------------------------------------------------------------------
 
 def case_dmar(tool, scratch, series, path="fixtures/acpi/boot-q35-dmar.map",
-              host=(), label="dmar"):
+              host=(), label="dmar", devices=("0000:00:1f.2",), qemu=()):
     started = time.monotonic()
     dmar = os.path.join(scratch, "dmar.aml")
     blob = os.path.join(scratch, "acpi.bin")
@@ -170,7 +186,7 @@ def case_dmar(tool, scratch, series, path="fixtures/acpi/boot-q35-dmar.map",
                     "--rsdp-addr", hex(ACPI_ADDR))
     art = guest.Artifacts(mode="stub", zero_page=zp,
                           blobs=[(ACPI_ADDR, blob)], machine=Q35,
-                          qemu_args=["-device", "intel-iommu"],
+                          qemu_args=["-device", "intel-iommu", *qemu],
                           cmdline="intel_iommu=on", name=f"acpi-{label}",
                           kernel=series,
                           # Our blob is RSDP, XSDT and DMAR only: without a
@@ -190,7 +206,8 @@ def case_dmar(tool, scratch, series, path="fixtures/acpi/boot-q35-dmar.map",
         if not any(line in l for l in view.dmesg):
             problems.append(f"no '{line}' in dmesg")
     problems += [f"guest: {l}" for l in find_lines(view, r"Firmware Bug|BIOS is broken")]
-    check_in_groups(view, ranges, lambda r: ["0000:00:1f.2"], problems)
+    check_own_groups(view, devices, problems)
+    check_in_groups(view, ranges, lambda r: list(devices), problems)
     ours = [f"RMRR {rng(r)[0]:#x}-{rng(r)[1]:#x} {r.type} ({r.name or 'host'})"
             for r in ranges]
     theirs = find_lines(view, r"DMAR: RMRR|DMAR: (Host address|DRHD)") + \
@@ -209,6 +226,23 @@ def case_dmar_vfio(tool, scratch, series):
         raise guest.HarnessError(f"{path}: the direct range must come from "
                                  "the host's group, not the map")
     return case_dmar(tool, scratch, series, path, host, "dmar-vfio")
+
+
+def case_dmar_shared(tool, scratch, series):
+    """One firmware RMRR serving two passed-through devices: each group's
+    reserved_regions lists it, loaded once per guest device (two pci-testdev
+    at 00:04.0 and 00:05.0). memcarve makes one RMRR naming both, and the
+    guest lists the range in the group of each."""
+    path = "fixtures/host/boot-q35-vfio.map"
+    group = "fixtures/host/sysfs/sys/kernel/iommu_groups/3/reserved_regions"
+    host = ["--resv", f"{group},devices=00:04.0",
+            "--resv", f"{group},devices=00:05.0"]
+    if len(direct_ranges(tool, path, *host)) != 1:
+        raise guest.HarnessError("the two listings must carve to one range")
+    return case_dmar(tool, scratch, series, path, host, "dmar-shared",
+                     devices=("0000:00:04.0", "0000:00:05.0"),
+                     qemu=["-device", "pci-testdev,addr=04.0",
+                           "-device", "pci-testdev,addr=05.0"])
 
 
 # --- IVRS --------------------------------------------------------------------
@@ -328,6 +362,7 @@ def case_iort(tool, scratch, series):
 # name, function, guest arch
 CASES = [("dmar", case_dmar, "x86_64"),
          ("dmar-vfio", case_dmar_vfio, "x86_64"),
+         ("dmar-shared", case_dmar_shared, "x86_64"),
          ("ivrs", case_ivrs, "x86_64"),
          ("iort", case_iort, "arm64")]
 
