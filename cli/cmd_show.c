@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include "cli.h"
+#include "model.h"
 
 /* "reserved/msi", "ram/relocated": the kind, refined where it matters. */
 static void kind_label(char *buf, size_t len, const struct mc_piece *r)
@@ -29,22 +30,28 @@ static void total_line(struct cli_buf *b, const char *what, uint64_t v)
 		cli_buf_printf(b, "%-17s %s (0x%" PRIx64 ")\n", what, h, v);
 }
 
-/* A piece's NUMA node: its own region's, for the kinds that have one. */
-static bool piece_node(const struct mc_region *in, uint32_t *node)
+/*
+ * Piece @i's NUMA node: its own region's (ram, pmem, hotplug), or that of
+ * the RAM backing it (an overlaid range): the node its memory is on.
+ */
+static bool piece_node(const struct mc_map *map, size_t i, uint32_t *node)
 {
-	*node = in->node;
-	return (in->flags & MC_F_NODE) != 0;
+	struct piece p;
+
+	model_piece(map, i, &p);
+	*node = p.node;
+	return p.has_node;
 }
 
-/* "0", or "-" for a piece whose kind has no node; "" outside NUMA. */
+/* "0", or "-" for a piece on no node; "" outside NUMA. */
 static const char *node_cell(char *buf, size_t len, const struct mc_map *map,
-			     const struct mc_region *in)
+			     size_t i)
 {
 	uint32_t node;
 
 	if (!mc_map_is_numa(map))
 		return "";
-	if (piece_node(in, &node))
+	if (piece_node(map, i, &node))
 		snprintf(buf, len, "%-4" PRIu32 "  ", node);
 	else
 		snprintf(buf, len, "%-4s  ", "-");
@@ -122,8 +129,7 @@ static void show_table(struct cli_buf *b, const struct mc_map *map)
 			       "  %-12s  %-25s  %-6s  %s%s\n",
 			       r->first, r->last, size, kind,
 			       (r->flags & MC_F_BACKED) ? "yes" : "no",
-			       node_cell(node, sizeof(node), map,
-					 &in[r->origin]),
+			       node_cell(node, sizeof(node), map, i),
 			       name ? name : "-");
 	}
 	cli_buf_printf(b, "\n");
@@ -136,8 +142,10 @@ static void show_table(struct cli_buf *b, const struct mc_map *map)
 }
 
 static void json_region(struct cli_buf *b, const struct mc_map *map,
-			const struct mc_piece *r)
+			size_t i)
 {
+	size_t n;
+	const struct mc_piece *r = &mc_map_result(map, &n)[i];
 	size_t n_in;
 	const struct mc_region *in = &mc_map_input(map, &n_in)[r->origin];
 	enum mc_policy policy = mc_map_effective_policy(map, in);
@@ -152,7 +160,7 @@ static void json_region(struct cli_buf *b, const struct mc_map *map,
 	if (r->kind == MC_RESERVED)
 		cli_buf_printf(b, "\"type\": \"%s\", ",
 			       mc_resv_type_name(in->type));
-	if (piece_node(in, &node))
+	if (mc_map_is_numa(map) && piece_node(map, i, &node))
 		cli_buf_printf(b, "\"node\": %" PRIu32 ", ", node);
 	cli_buf_printf(b, "\"name\": ");
 	cli_json_str(b, in->name);
@@ -171,10 +179,9 @@ static void json_region(struct cli_buf *b, const struct mc_map *map,
 static void show_json(struct cli_buf *b, const struct mc_map *map)
 {
 	const struct mc_totals *t = mc_map_totals(map);
-	const struct mc_piece *v;
 	size_t n;
 
-	v = mc_map_result(map, &n);
+	mc_map_result(map, &n);
 	cli_buf_printf(b, "{ \"arch\": ");
 	cli_json_str(b, mc_map_arch(map) ? mc_arch_name(mc_map_arch(map))
 					 : NULL);
@@ -183,7 +190,7 @@ static void show_json(struct cli_buf *b, const struct mc_map *map)
 		       "\",\n  \"regions\": [\n",
 		       mc_policy_name(mc_map_policy(map)), mc_map_granule(map));
 	for (size_t i = 0; i < n; i++) {
-		json_region(b, map, &v[i]);
+		json_region(b, map, i);
 		cli_buf_printf(b, "%s\n", i + 1 < n ? "," : "");
 	}
 	cli_buf_printf(b, "  ],\n");

@@ -57,7 +57,27 @@ struct piece {
 	struct mc_region r;
 	bool backed;
 	bool relocated;	/* RAM relocate added: a run of its own */
+	bool has_ram_node;	/* a backed range's node: the RAM's under it */
+	uint32_t ram_node;
 };
+
+/* The kinds a region's node= may be on; on any other, a report's node is
+ * that of the RAM backing the range. */
+static bool kind_has_node(enum mc_kind kind)
+{
+	return kind == MC_RAM || kind == MC_PMEM || kind == MC_HOTPLUG;
+}
+
+/* The node of the RAM under piece @p, if the report says one. */
+static bool node_under(const struct piece *p, uint32_t *node)
+{
+	if (p->r.kind == MC_RAM) {
+		*node = p->r.node;
+		return (p->r.flags & MC_F_NODE) != 0;
+	}
+	*node = p->ram_node;
+	return p->has_ram_node;
+}
 
 struct pieces {
 	struct piece *v;
@@ -80,6 +100,14 @@ static int keep_piece(struct pieces *p, const struct mc_region *r,
 	v[p->n].r = *r;
 	v[p->n].backed = backed;
 	v[p->n].relocated = relocated;
+	v[p->n].has_ram_node = false;
+	v[p->n].ram_node = 0;
+	if ((r->flags & MC_F_NODE) && !kind_has_node(r->kind)) {
+		v[p->n].has_ram_node = backed;
+		v[p->n].ram_node = r->node;
+		v[p->n].r.flags &= ~MC_F_NODE;
+		v[p->n].r.node = 0;
+	}
 	v[p->n].r.name = r->name ? strdup(r->name) : NULL;
 	if (r->name && !v[p->n].r.name)
 		return MC_ENOMEM;
@@ -114,8 +142,12 @@ static bool node_cut(const struct piece *a, const struct piece *b)
 static bool continues(const struct piece *a, const struct mc_region *ram,
 		      bool named, bool numa, const struct piece *b)
 {
+	uint32_t node;
+
 	return b->backed && a->r.last + 1 == b->r.first &&
 	       !(numa && node_cut(a, b)) &&
+	       !((ram->flags & MC_F_NODE) && node_under(b, &node) &&
+		 node != ram->node) &&
 	       a->relocated == b->relocated &&
 	       (b->r.kind != MC_RAM || !named ||
 		(same_name(ram->name, b->r.name) &&
@@ -131,21 +163,34 @@ static void ram_from(struct mc_region *ram, const struct mc_region *p)
 	ram->node = p->node;
 }
 
+/* The run's RAM is on @node, which a range it backs said. */
+static void ram_on(struct mc_region *ram, uint32_t node)
+{
+	ram->flags |= MC_F_NODE;
+	ram->node = node;
+}
+
 /* The run of backed pieces from @v[0]: its ram statement, then the rest. */
 static size_t emit_run(struct mc_map *map, struct piece *v, size_t n,
 		       bool numa, int *err)
 {
 	struct mc_region ram = { .kind = MC_RAM, .first = v[0].r.first };
 	bool named = v[0].r.kind == MC_RAM;
+	uint32_t node;
 	size_t k = 0;
 
 	if (named)
 		ram_from(&ram, &v[0].r);
+	else if (node_under(&v[0], &node))
+		ram_on(&ram, node);
 	while (k + 1 < n && continues(&v[k], &ram, named, numa, &v[k + 1])) {
 		k++;
 		if (!named && v[k].r.kind == MC_RAM) {
 			ram_from(&ram, &v[k].r);
 			named = true;
+		} else if (!(ram.flags & MC_F_NODE) &&
+			   node_under(&v[k], &node)) {
+			ram_on(&ram, node);
 		}
 	}
 	ram.last = v[k].r.last;

@@ -82,13 +82,29 @@ static bool next_line(const char **pos, char *buf, size_t size)
 }
 
 /* The node a piece shows: its region's, when it has one. */
+/*
+ * The node a piece's memory is on: its region's (ram, pmem, hotplug), or
+ * for a backed range the node of the slot that holds it (the RAM under
+ * it). What show prints in NODE, and inspect needs to give that RAM back
+ * its node.
+ */
 static bool piece_node(const struct mc_map *map, const struct mc_piece *p,
 		       uint32_t *node)
 {
 	const struct mc_region *r = &mc_map_input(map, &(size_t){ 0 })[p->origin];
+	size_t n;
+	const struct mc_slot *s = mc_map_slots(map, &n);
 
 	*node = r->node;
-	return r->flags & MC_F_NODE;
+	if (r->flags & MC_F_NODE)
+		return true;
+	for (size_t i = 0; (p->flags & MC_F_BACKED) && i < n; i++)
+		if (s[i].guest <= p->first &&
+		    p->last - s[i].guest < s[i].size) {
+			*node = s[i].node;
+			return true;
+		}
+	return false;
 }
 
 /* The ordered pairs of nodes the map states a distance for. */
