@@ -22,7 +22,8 @@ exactly; reservations inside guest reservations; holes not memory):
     times the page size are our node's RAM (slots --json "backing");
   - /sys/devices/system/node: exactly our nodes, each node's meminfo
     MemTotal (what the buddy allocator got) more than 0 and at most that
-    RAM;
+    RAM, and its distances the map's distance lines (riscv64: 30, which
+    only the tree's /distance-map gives; arm64: 20, Linux's default);
   - `memcarve inspect` of the booted tree reads the same nodes as the
     guest (the decoder's reading of numa-node-id, ibm,associativity and
     the form of affinity).
@@ -66,7 +67,7 @@ sys.path.insert(0, HERE)
 
 import guest  # noqa: E402
 from harness import fdt  # noqa: E402
-from harness.parse import node_memtotal, zone_present  # noqa: E402
+from harness.parse import node_distance, node_memtotal, zone_present  # noqa: E402,E501
 
 MEMORY = "1G"
 # Two nodes of 512 MiB: node 0 from the start of RAM, node 1 after it.
@@ -78,12 +79,13 @@ NUMA_ARGS = [
 ]
 # riscv64 virt makes a socket of each node and wants a hart in each
 # ("discontinuous hartids in socket1" otherwise); -numa dist makes it
-# write /distance-map, which the patched tree keeps.
+# write /distance-map, which the patched tree keeps: 30, not Linux's
+# default remote distance (20), so the guest shows where it read it.
 RISCV_NUMA_ARGS = NUMA_ARGS[:4] + [
     "-smp", "2",
     "-numa", "node,nodeid=0,memdev=m0,cpus=0",
     "-numa", "node,nodeid=1,memdev=m1,cpus=1",
-    "-numa", "dist,src=0,dst=1,val=20",
+    "-numa", "dist,src=0,dst=1,val=30",
 ]
 # arch -> harness mode and QEMU's NUMA arguments: arm64 and ppc64le boot
 # our tree through the stub firmware; riscv64 through QEMU's OpenSBI
@@ -208,6 +210,24 @@ def numa_checks(view, blocks, size, page):
     return problems, rows
 
 
+def distance_checks(view, carved):
+    """The map's distance lines, as the guest's node distances: what the
+    tree's /distance-map says, or Linux's defaults (10 local, 20 remote)
+    where there is none, which memcarve holds the map to."""
+    problems, rows = [], []
+    got = node_distance(view.sections.get("nodedist", []))
+    for d in carved.get("distances", []):
+        a, b, want = d["from"], d["to"], d["distance"]
+        row = got.get(a, [])
+        seen = row[b] if b < len(row) else None
+        rows.append((f"distance {a} {b}", str(want),
+                     f"node{a}/distance", str(seen)))
+        if seen != want:
+            problems.append(f"node {a} to node {b}: the guest's distance "
+                            f"{seen}; the map's {want}")
+    return problems, rows
+
+
 def without_hotplug(carved):
     """The tree leaves hotplug windows out: the comparator gets the rest,
     and the guest must have no memory in them."""
@@ -261,6 +281,8 @@ def run_case(tool, case, workdir, series):
     secs = time.monotonic() - t0
     page = guest.fetch(case.arch, series)["page_size"]
     problems, rows = numa_checks(view, blocks, size, page)
+    more, more_rows = distance_checks(view, carved)
+    problems, rows = problems + more, rows + more_rows
     decoded, early = decoded_nodes(tool, art.dtb), early_ranges(view.dmesg)
     rows.append(("memcarve inspect", ", ".join(
         f"node {n}: {fmt(r)}" for n, r in sorted(decoded.items())),
