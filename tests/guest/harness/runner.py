@@ -71,7 +71,7 @@ class Artifacts:
     """Inputs of one boot. Paths are files; addresses are ints.
 
     mode: "plain" (QEMU's own firmware/loader), "stub" (our -bios stub with
-    our DTB or zero page), "edk2" (arm64 UEFI; reserved for the ACPI work).
+    our DTB or zero page), "edk2" (arm64 through UEFI with QEMU's ACPI).
     """
     mode: str = "plain"
     kernel: str = "6.1"         # kernel series (fetch.MATRIX[arch])
