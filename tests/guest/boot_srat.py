@@ -349,6 +349,8 @@ def case_virt(tool, scratch, series):
     art = virt_art(series, "srat-virt-qemu", expect_log=FAKED,
                    cmdline="memcarve.acpidump=SRAT")
     qemu = guest.boot("arm64", art)
+    if "SRAT" not in qemu.acpi_hex:
+        raise guest.HarnessError("the control boot dumped no SRAT")
     base = os.path.join(scratch, "qemu-virt-srat.aml")
     with open(base, "wb") as f:
         f.write(bytes(qemu.acpi_hex["SRAT"]))
