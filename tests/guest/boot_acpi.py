@@ -47,31 +47,12 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 import guest  # noqa: E402
-from harness import fetch, runner  # noqa: E402
 
-EDK2 = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
 ACPI_ADDR = 0x80000     # the stub's suggested slot; the map declares it
 Q35 = ["-M", "q35", "-cpu", "qemu64"]
 VIRT = ["-M", "virt,iommu=smmuv3", "-cpu", "cortex-a57"]
 # A root port: a PCI device with a built-in driver, so an IOMMU group.
 VIRT_DEVICES = ["-nic", "none", "-device", "pcie-root-port,id=rp0,chassis=1"]
-
-
-def edk2_args(arch, art):
-    """arm64 through UEFI: edk2 loads -kernel/-initrd and installs QEMU's
-    ACPI tables; acpi=force makes Linux use them rather than the DT."""
-    if arch != "arm64":
-        raise guest.HarnessError("edk2 mode is arm64 only")
-    if not os.path.exists(EDK2):
-        raise guest.HarnessError(f"{EDK2} missing (package qemu-efi-aarch64)")
-    k = fetch.ensure(arch, art.kernel)["kernel"]
-    return runner.base_args(arch, art) + [
-        "-bios", EDK2, "-kernel", k,
-        "-initrd", runner.initrd_path(arch, art),
-        "-append", runner.kernel_cmdline(arch, art) + " acpi=force"]
-
-
-guest.register_mode("edk2", edk2_args)
 
 
 def direct_ranges(tool, path, *host):

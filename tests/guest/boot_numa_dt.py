@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""Boot proof of NUMA in the device tree: arm64 and ppc64le guests with
-two NUMA nodes read trees that `memcarve dt --base` patched into QEMU's
-own tree, with a hole carved in node 1 and its RAM relocated within
-node 1.
+"""Boot proof of NUMA in the device tree: arm64, ppc64le and riscv64
+guests with two NUMA nodes read trees that `memcarve dt --base` patched
+into QEMU's own tree, with a hole carved in node 1 and its RAM relocated
+within node 1.
 
 QEMU gets two nodes of 512 MiB (-numa node,memdev=...), and its tree
 (dumpdtb) is the base. The map gives node 1 only 384 MiB of its 512, so
-the relocated RAM lands in node 1's free space that QEMU backs. Booted
-through the harness's stub firmware, on each kernel of the arch's matrix
-(Debian 12's 6.1, ppc64le's 6.12, sid's newest). Checked, besides the
-harness comparator (memory blocks exactly; reservations inside guest
-reservations; holes not memory):
+the relocated RAM lands in node 1's free space that QEMU backs. arm64 and
+ppc64le boot through the harness's stub firmware; riscv64 through QEMU's
+OpenSBI with -dtb (a hart per node, as QEMU's riscv virt requires, and
+-numa dist, so the base has a /distance-map), on each kernel of the
+arch's matrix (Debian 12's 6.1, ppc64le's 6.12, riscv64's trixie 6.12,
+sid's newest). Checked, besides the harness comparator (memory blocks
+exactly; reservations inside guest reservations; holes not memory):
 
   - the boot log's `Early memory node ranges` lines, node by node, are
     exactly our slots of that node (joined where they touch);
@@ -20,7 +22,8 @@ reservations; holes not memory):
     times the page size are our node's RAM (slots --json "backing");
   - /sys/devices/system/node: exactly our nodes, each node's meminfo
     MemTotal (what the buddy allocator got) more than 0 and at most that
-    RAM;
+    RAM, and its distances the map's distance lines (riscv64: 30, which
+    only the tree's /distance-map gives; arm64: 20, Linux's default);
   - `memcarve inspect` of the booted tree reads the same nodes as the
     guest (the decoder's reading of numa-node-id, ibm,associativity and
     the form of affinity).
@@ -39,6 +42,12 @@ node 0, as memcarve reads FORM0.
 The map's hotplug window (node 1, 0x100000000) has no device-tree
 binding: the tree leaves it out, and the guest must have no memory there.
 
+riscv64 control: QEMU's own tree (no output of ours) with the same map.
+It passes only if the guest's early node ranges are QEMU's (two whole
+512 MiB nodes, as `memcarve inspect` reads that tree) and the checks
+above find them different from the map: the NUMA checks cannot pass on
+QEMU's view.
+
 Usage: python3 tests/guest/boot_numa_dt.py [-k NAME] [--kernel SERIES]...
        [--tool build/memcarve] [-v]
 Exit status 0 only if every boot matched; 1 on any mismatch or failure.
@@ -50,6 +59,7 @@ import os
 import re
 import sys
 import time
+from dataclasses import dataclass
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
@@ -57,7 +67,7 @@ sys.path.insert(0, HERE)
 
 import guest  # noqa: E402
 from harness import fdt  # noqa: E402
-from harness.parse import node_memtotal, zone_present  # noqa: E402
+from harness.parse import node_distance, node_memtotal, zone_present  # noqa: E402,E501
 
 MEMORY = "1G"
 # Two nodes of 512 MiB: node 0 from the start of RAM, node 1 after it.
@@ -67,17 +77,48 @@ NUMA_ARGS = [
     "-numa", "node,nodeid=0,memdev=m0,cpus=0",
     "-numa", "node,nodeid=1,memdev=m1",
 ]
-# name, arch, map, memcarve dt options, FORM1 (pseries), series (None:
-# the arch's matrix)
+# riscv64 virt makes a socket of each node and wants a hart in each
+# ("discontinuous hartids in socket1" otherwise); -numa dist makes it
+# write /distance-map, which the patched tree keeps: 30, not Linux's
+# default remote distance (20), so the guest shows where it read it.
+RISCV_NUMA_ARGS = NUMA_ARGS[:4] + [
+    "-smp", "2",
+    "-numa", "node,nodeid=0,memdev=m0,cpus=0",
+    "-numa", "node,nodeid=1,memdev=m1,cpus=1",
+    "-numa", "dist,src=0,dst=1,val=30",
+]
+# arch -> harness mode and QEMU's NUMA arguments: arm64 and ppc64le boot
+# our tree through the stub firmware; riscv64 through QEMU's OpenSBI
+# (-dtb), which adds its own /reserved-memory children.
+BOOT = {"arm64": ("stub", NUMA_ARGS), "ppc64le": ("stub", NUMA_ARGS),
+        "riscv64": ("plain", RISCV_NUMA_ARGS)}
+
+
+@dataclass
+class Case:
+    name: str
+    arch: str
+    map: str
+    form1: bool = False         # pseries: FORM1 affinity in the base
+    series: tuple = None        # None: the arch's matrix
+    control: bool = False       # boot QEMU's own tree: the map must differ
+
+
 CASES = [
-    ("arm64-numa", "arm64", "fixtures/dt/numa-arm64.map", [], None, None),
-    ("ppc64le-numa", "ppc64le", "fixtures/dt/numa-ppc64.map", [], True,
-     None),
+    Case("arm64-numa", "arm64", "fixtures/dt/numa-arm64.map"),
+    Case("ppc64le-numa", "ppc64le", "fixtures/dt/numa-ppc64.map",
+         form1=True),
     # Control: QEMU's reset tree (FORM0) and a map without node=: the
     # base's arrays are inherited, and Linux, like memcarve's decoder,
     # reads node 0 from both (one boot: 6.1).
-    ("ppc64le-form0", "ppc64le", "fixtures/dt/boot-ppc64.map", [], False,
-     ["6.1"]),
+    Case("ppc64le-form0", "ppc64le", "fixtures/dt/boot-ppc64.map",
+         series=("6.1",)),
+    Case("riscv64-numa", "riscv64", "fixtures/dt/numa-riscv64.map"),
+    # Control: QEMU's own tree, no output of ours: the guest's nodes are
+    # QEMU's (two whole 512M nodes), which the checks must find differ
+    # from the map, so the case above cannot pass vacuously.
+    Case("riscv64-qemu-control", "riscv64", "fixtures/dt/numa-riscv64.map",
+         control=True),
 ]
 
 # arch/powerpc/include/asm/prom.h OV5_FORM1_AFFINITY: byte 5, bit 0x80.
@@ -169,6 +210,24 @@ def numa_checks(view, blocks, size, page):
     return problems, rows
 
 
+def distance_checks(view, carved):
+    """The map's distance lines, as the guest's node distances: what the
+    tree's /distance-map says, or Linux's defaults (10 local, 20 remote)
+    where there is none, which memcarve holds the map to."""
+    problems, rows = [], []
+    got = node_distance(view.sections.get("nodedist", []))
+    for d in carved.get("distances", []):
+        a, b, want = d["from"], d["to"], d["distance"]
+        row = got.get(a, [])
+        seen = row[b] if b < len(row) else None
+        rows.append((f"distance {a} {b}", str(want),
+                     f"node{a}/distance", str(seen)))
+        if seen != want:
+            problems.append(f"node {a} to node {b}: the guest's distance "
+                            f"{seen}; the map's {want}")
+    return problems, rows
+
+
 def without_hotplug(carved):
     """The tree leaves hotplug windows out: the comparator gets the rest,
     and the guest must have no memory in them."""
@@ -206,30 +265,36 @@ def decoded_nodes(tool, dtb):
 
 
 def run_case(tool, case, workdir, series):
-    name, arch, map_path, opts, form1, _ = case
-    art = guest.Artifacts(mode="stub", memory=MEMORY, name=f"numa-{name}",
-                          kernel=series, qemu_args=list(NUMA_ARGS))
-    base = base_for(arch, art, workdir, name, form1)
-    dtb = os.path.join(workdir, f"numa-{name}-{series}.dtb")
-    guest.memcarve(tool, "dt", map_path, "--base", base, "-o", dtb, *opts)
-    carved = json.loads(guest.memcarve(tool, "show", "--json", map_path))
-    slots = json.loads(guest.memcarve(tool, "slots", "--json", map_path))
+    mode, numa_args = BOOT[case.arch]
+    art = guest.Artifacts(mode=mode, memory=MEMORY,
+                          name=f"numa-{case.name}", kernel=series,
+                          qemu_args=list(numa_args))
+    base = base_for(case.arch, art, workdir, case.name, case.form1)
+    dtb = os.path.join(workdir, f"numa-{case.name}-{series}.dtb")
+    guest.memcarve(tool, "dt", case.map, "--base", base, "-o", dtb)
+    carved = json.loads(guest.memcarve(tool, "show", "--json", case.map))
+    slots = json.loads(guest.memcarve(tool, "slots", "--json", case.map))
     blocks, size = ours(slots)
-    art.dtb = dtb
+    art.dtb = base if case.control else dtb
     t0 = time.monotonic()
-    view = guest.boot(arch, art)
+    view = guest.boot(case.arch, art)
     secs = time.monotonic() - t0
-    carved, windows = without_hotplug(carved)
-    result = guest.compare(view, carved, title=f"{name} guest vs map")
-    page = guest.fetch(arch, series)["page_size"]
+    page = guest.fetch(case.arch, series)["page_size"]
     problems, rows = numa_checks(view, blocks, size, page)
-    decoded, early = decoded_nodes(tool, dtb), early_ranges(view.dmesg)
+    more, more_rows = distance_checks(view, carved)
+    problems, rows = problems + more, rows + more_rows
+    decoded, early = decoded_nodes(tool, art.dtb), early_ranges(view.dmesg)
     rows.append(("memcarve inspect", ", ".join(
         f"node {n}: {fmt(r)}" for n, r in sorted(decoded.items())),
         "early ranges", "same" if decoded == early else "DIFFERENT"))
+    if case.control:
+        return view, secs, None, control_verdict(problems, decoded,
+                                                 early), rows
     if decoded != early:
         problems.append(f"memcarve inspect reads nodes {decoded} from the "
                         f"tree; the guest {early}")
+    carved, windows = without_hotplug(carved)
+    result = guest.compare(view, carved, title=f"{case.name} guest vs map")
     for a, b in windows:
         inside = [r for r in view.memory if r.start <= b and a <= r.end]
         rows.append(("hotplug window", fmt([(a, b)]), "guest memory there",
@@ -238,6 +303,21 @@ def run_case(tool, case, workdir, series):
             problems.append(f"hotplug window {fmt([(a, b)])} is memory in "
                             f"the guest")
     return view, secs, result, problems, rows
+
+
+def control_verdict(against_map, decoded, early):
+    """A control boot of QEMU's own tree passes when the guest took QEMU's
+    nodes (as memcarve reads them from that tree), at least two, and the
+    map's checks found them different: what the real case proves is then
+    ours, not QEMU's."""
+    problems = []
+    if len(early) < 2 or decoded != early:
+        problems.append(f"the guest's nodes {early} are not QEMU's "
+                        f"{decoded}")
+    if not against_map:
+        problems.append("QEMU's own tree passes the map's checks: they "
+                        "cannot tell ours from QEMU's")
+    return problems
 
 
 def print_rows(rows):
@@ -258,14 +338,14 @@ def main(argv):
                              os.path.join(TOP, "build", "guest"))
     os.makedirs(workdir, exist_ok=True)
     failed = 0
-    cases = [(c, s) for c in CASES if not ns.k or ns.k in c[0]
-             for s in guest.matrix(c[1], ns.kernel)
-             if c[5] is None or s in c[5]]
+    cases = [(c, s) for c in CASES if not ns.k or ns.k in c.name
+             for s in guest.matrix(c.arch, ns.kernel)
+             if c.series is None or s in c.series]
     if not cases:
         print(f"boot_numa_dt: no case matches {ns.k!r}")
         return 1
     for case, series in cases:
-        name = case[0]
+        name = case.name
         try:
             view, secs, result, problems, rows = run_case(
                 ns.tool, case, workdir, series)
@@ -273,13 +353,13 @@ def main(argv):
             print(f"FAIL {name} [linux {series}]: {e}")
             failed += 1
             continue
-        ok = bool(result) and not problems
+        ok = (result is None or bool(result)) and not problems
+        checks = len(rows) + (len(result.checked) if result is not None else 0)
         print(f"{'PASS' if ok else 'FAIL'} {name} [linux {series}]: "
-              f"{secs:.1f} s, "
-              f"{len(result.checked) + len(rows)} checks, log {view.log_path}")
+              f"{secs:.1f} s, {checks} checks, log {view.log_path}")
         if ns.verbose or not ok:
             print_rows(rows)
-        if not result:
+        if result is not None and not result:
             print("  " + str(result).replace("\n", "\n  "))
         for line in problems:
             print(f"  {line}")

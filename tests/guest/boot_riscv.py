@@ -43,8 +43,6 @@ sys.path.insert(0, HERE)
 
 import boot_dt  # noqa: E402
 import guest  # noqa: E402
-from harness import fdt, runner  # noqa: E402
-from harness.common import write_if_changed  # noqa: E402
 
 ARCH = "riscv64"
 MAP = "fixtures/dt/boot-riscv64.map"
@@ -54,16 +52,6 @@ CASES = [
     ("riscv64-one-node", ["--memory-nodes", "one"]),
 ]
 MEMORY = "512M"
-
-
-def base_tree(art, workdir):
-    """QEMU's own tree for this boot, without its per-run rng-seed."""
-    raw = runner.dump_dtb(ARCH, art, os.path.join(
-        workdir, f"qemu-{ARCH}-{art.kernel}.dtb"))
-    tree = fdt.load(raw)
-    (tree.node("/chosen") or fdt.Node("chosen")).drop("rng-seed")
-    return write_if_changed(os.path.join(workdir, f"base-{ARCH}.dtb"),
-                            fdt.dumps(tree))
 
 
 def opensbi_checks(view, carved):
@@ -140,7 +128,7 @@ def iomem_checks(view, carved):
 def run_case(tool, name, opts, workdir, series):
     art = guest.Artifacts(mode="plain", memory=MEMORY, name=f"dt-{name}",
                           kernel=series)
-    base = base_tree(art, workdir)
+    base = guest.base_dtb(ARCH, art)  # QEMU's own, without seeds
     dtb = os.path.join(workdir, f"dt-{name}-{series}.dtb")
     guest.memcarve(tool, "dt", MAP, "--base", base, "-o", dtb, *opts)
     carved = json.loads(guest.memcarve(tool, "show", "--json", MAP))

@@ -61,9 +61,11 @@ evidence() {
 		done
 	fi
 	[ -d /sys/firmware/acpi/tables ] && ls /sys/firmware/acpi/tables | tag acpitables:
-	# NUMA: each node's meminfo, and the zones' page counts per node
+	# NUMA: each node's meminfo and distances, and the zones' page counts
+	# per node
 	for n in /sys/devices/system/node/node[0-9]*; do
 		[ -r "$n/meminfo" ] && tag "nodemem:${n##*/}|" < "$n/meminfo"
+		[ -r "$n/distance" ] && tag "nodedist:${n##*/}|" < "$n/distance"
 	done
 	[ -r /proc/zoneinfo ] && grep -E '^Node|^ +(present|spanned|managed) ' /proc/zoneinfo | tag zoneinfo:
 	acpi_dump

@@ -162,6 +162,17 @@ def node_memtotal(lines):
     return out
 
 
+def node_distance(lines):
+    """nodedist section lines ("nodeN|D0 D1 ..."): node -> its distances
+    to nodes 0, 1, ... (/sys/devices/system/node/nodeN/distance)."""
+    out = {}
+    for line in lines:
+        name, _, text = line.partition("|")
+        if name.startswith("node") and name[4:].isdigit():
+            out[int(name[4:])] = [int(d) for d in text.split()]
+    return out
+
+
 def early_node_ranges(dmesg):
     out = []
     inside = False

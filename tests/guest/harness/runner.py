@@ -71,7 +71,7 @@ class Artifacts:
     """Inputs of one boot. Paths are files; addresses are ints.
 
     mode: "plain" (QEMU's own firmware/loader), "stub" (our -bios stub with
-    our DTB or zero page), "edk2" (arm64 UEFI; reserved for the ACPI work).
+    our DTB or zero page), "edk2" (arm64 through UEFI with QEMU's ACPI).
     """
     mode: str = "plain"
     kernel: str = "6.1"         # kernel series (fetch.MATRIX[arch])
@@ -188,13 +188,23 @@ def _stub_args(arch, art):
     return stubboot.args(arch, art)
 
 
+# arm64 UEFI firmware (qemu-efi-aarch64).
+EDK2 = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
+
+
 def _edk2_args(arch, art):
-    raise HarnessError("mode 'edk2' (arm64 UEFI + ACPI) is not built yet: "
-                       "add it with runner.register_mode('edk2', fn)")
+    """arm64 through UEFI: edk2 loads -kernel/-initrd and installs QEMU's
+    ACPI tables; acpi=force makes Linux use them rather than the DT."""
+    if arch != "arm64":
+        raise HarnessError("edk2 mode is arm64 only")
+    need_file(EDK2, "qemu-efi-aarch64")
+    k = fetch.ensure(arch, art.kernel)["kernel"]
+    return base_args(arch, art) + [
+        "-bios", EDK2, "-kernel", k, "-initrd", initrd_path(arch, art),
+        "-append", kernel_cmdline(arch, art) + " acpi=force"]
 
 
-# mode -> fn(arch, art) returning the QEMU argv; the IORT work plugs its
-# edk2 boot in here (qemu-efi-aarch64 is already a listed host package).
+# mode -> fn(arch, art) returning the QEMU argv.
 MODES = {"plain": plain_args, "stub": _stub_args, "edk2": _edk2_args}
 
 

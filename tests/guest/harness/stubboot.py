@@ -114,7 +114,12 @@ def base_dtb(arch, art=None):
     """QEMU's tree for this stub boot, changed only where the stub needs
     it: /chosen (bootargs, initrd; no seeds) and, on pseries, RTAS and the
     memory-reserve map. Returns the path; an emitter patches memory into
-    it and hands it back as art.dtb."""
+    it and hands it back as art.dtb.
+
+    riscv64 has no stub boot: its base is the plain boot's own tree (QEMU
+    hands -dtb to OpenSBI, and QEMU itself sets /chosen), without seeds."""
+    if arch == "riscv64":
+        return _plain_base(arch, art or runner.Artifacts())
     if arch not in ("arm64", "ppc64le"):
         raise HarnessError(f"no device-tree stub boot for {arch}")
     art = art or runner.Artifacts(mode="stub")
@@ -123,6 +128,17 @@ def base_dtb(arch, art=None):
     patch_chosen(tree, runner.kernel_cmdline(arch, art), start, end)
     _stub_fixups(arch, tree)
     out = os.path.join(build_dir(), f"base-{arch}-{_art_tag(art)}.dtb")
+    return write_if_changed(out, fdt.dumps(tree))
+
+
+def _plain_base(arch, art):
+    tag = _art_tag(art)
+    with BUILD_LOCK:
+        raw = runner.dump_dtb(arch, art, os.path.join(
+            build_dir(), f"qemu-{arch}-{art.kernel}-{tag}.dtb"))
+    tree = fdt.load(raw)
+    (tree.node("/chosen") or fdt.Node("chosen")).drop("rng-seed")
+    out = os.path.join(build_dir(), f"base-{arch}-{art.kernel}-{tag}.dtb")
     return write_if_changed(out, fdt.dumps(tree))
 
 
