@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "acpi.h"
+#include "internal/numnodes.h"
 #include "internal/array.h"
 #include "internal/region.h"
 
@@ -202,9 +203,15 @@ int acpi_check_opts(struct mc_map *map, const struct mc_acpi_opts *o)
 		{ o->creator_id, SDT_CREATOR_ID_LEN, "opts.creator_id" },
 	};
 
-	if (!MC_RESERVED_CLEAR(o))
-		return mc_map_report(map, MC_EINVAL, "opts.reserved",
+	if (!MC_RESERVED_CLEAR(o) || o->reserved32)
+		return mc_map_report(map, MC_EINVAL, o->reserved32 ?
+				     "opts.reserved32" : "opts.reserved",
 				     "must be zero");
+	if (o->max_numnodes && !mc_numnodes_valid(o->max_numnodes))
+		return mc_map_report(map, MC_EINVAL, "opts.max_numnodes",
+				     "%u is not 0 or a power of two 2..1024 "
+				     "(1 << CONFIG_NODES_SHIFT, 1..10)",
+				     o->max_numnodes);
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		const char *s = ids[i].s;
 

@@ -32,17 +32,6 @@
 #include "walk.h"
 #include "internal/region.h"
 
-struct srat_mem {
-	uint64_t first, last;
-	uint32_t node;
-	uint32_t flags;		/* SRAT_MEM_* */
-};
-
-struct srat_list {
-	struct srat_mem *v;
-	size_t n;
-};
-
 static int cmp_mem(const void *a, const void *b)
 {
 	const struct srat_mem *x = a, *y = b;
@@ -180,19 +169,16 @@ static int check_cover(struct mc_map *map)
 			     (unsigned long long)(ram >> 20));
 }
 
-static int check(struct mc_map *map, const struct srat_list *l)
+static int check(struct mc_map *map, const struct mc_acpi_opts *o,
+		 const uint8_t *base, size_t base_len,
+		 const struct srat_list *l)
 {
 	int err = 0;
 
 	for (size_t i = 0; !err && i < l->n; i++)
 		err = check_one(map, &l->v[i]);
-	if (!err && l->n > SRAT_NR_NODE_MEMBLKS)
-		err = mc_map_report(map, MC_ERANGE, NULL,
-				    "%zu memory affinity structures: Linux "
-				    "holds NR_NODE_MEMBLKS (2 * MAX_NUMNODES, "
-				    "%u in Debian's kernels) and drops the SRAT "
-				    "for more (\"too many memblk ranges\")",
-				    l->n, SRAT_NR_NODE_MEMBLKS);
+	if (!err)
+		err = acpi_srat_limits(map, o, base, base_len, l);
 	return err ? err : check_cover(map);
 }
 
@@ -285,7 +271,7 @@ int acpi_build_srat(struct mc_map *map, const struct mc_acpi_opts *o,
 	err = collect(map, &l);
 	if (!err) {
 		join(&l);
-		err = check(map, &l);
+		err = check(map, o, base, base_len, &l);
 	}
 	if (!err && base) {
 		err = patch(map, o, base, base_len, &l, b);

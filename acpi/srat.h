@@ -74,6 +74,55 @@ FIELD_AFTER(SRAT_MEM_RESERVED2, 4, SRAT_MEM_FLAGS);
 FIELD_AFTER(SRAT_MEM_FLAGS, 4, SRAT_MEM_RESERVED3);
 FIELD_AFTER(SRAT_MEM_RESERVED3, 8, SRAT_MEM_SIZE);
 
+/* Processor Local APIC/SAPIC Affinity (type 0, 16 bytes). */
+enum {
+	SRAT_CPU_PXM_LO = SRAT_STRUCT_SIZE,	/* u8: domain bits 7:0 */
+	SRAT_CPU_APIC_ID = 3,			/* u8 */
+	SRAT_CPU_FLAGS = 4,			/* u32 */
+	SRAT_CPU_SAPIC_EID = 8,			/* u8 */
+	SRAT_CPU_PXM_HI = 9,			/* 3 bytes: bits 31:8 */
+	SRAT_CPU_CLOCK_DOMAIN = 12,		/* u32 */
+	SRAT_CPU_SIZE = 16,
+};
+FIELD_AFTER(SRAT_CPU_PXM_LO, 1, SRAT_CPU_APIC_ID);
+FIELD_AFTER(SRAT_CPU_APIC_ID, 1, SRAT_CPU_FLAGS);
+FIELD_AFTER(SRAT_CPU_FLAGS, 4, SRAT_CPU_SAPIC_EID);
+FIELD_AFTER(SRAT_CPU_SAPIC_EID, 1, SRAT_CPU_PXM_HI);
+FIELD_AFTER(SRAT_CPU_PXM_HI, 3, SRAT_CPU_CLOCK_DOMAIN);
+FIELD_AFTER(SRAT_CPU_CLOCK_DOMAIN, 4, SRAT_CPU_SIZE);
+
+/*
+ * x2APIC (type 2, 24 bytes), GICC (3, 18), generic initiator (5, 32) and
+ * RINTC (7, 20) affinity: a u32 proximity domain and u32 flags, where
+ * each type has them.
+ */
+enum {
+	SRAT_X2APIC_PXM = 4, SRAT_X2APIC_FLAGS = 12, SRAT_X2APIC_SIZE = 24,
+	SRAT_GICC_PXM = 2, SRAT_GICC_FLAGS = 10, SRAT_GICC_SIZE = 18,
+	SRAT_GENERIC_PXM = 4, SRAT_GENERIC_FLAGS = 24, SRAT_GENERIC_SIZE = 32,
+	SRAT_RINTC_PXM = 4, SRAT_RINTC_FLAGS = 12, SRAT_RINTC_SIZE = 20,
+};
+/* x2APIC: reserved u16, then domain, x2APIC ID, flags, clock, reserved. */
+FIELD_AFTER(SRAT_STRUCT_SIZE, 2, SRAT_X2APIC_PXM);
+FIELD_AFTER(SRAT_X2APIC_PXM, 8, SRAT_X2APIC_FLAGS);
+FIELD_AFTER(SRAT_X2APIC_FLAGS, 12, SRAT_X2APIC_SIZE);
+/* GICC: domain, processor UID, flags, clock domain. */
+FIELD_AFTER(SRAT_STRUCT_SIZE, 0, SRAT_GICC_PXM);
+FIELD_AFTER(SRAT_GICC_PXM, 8, SRAT_GICC_FLAGS);
+FIELD_AFTER(SRAT_GICC_FLAGS, 8, SRAT_GICC_SIZE);
+/* generic initiator: reserved u8, handle type u8, domain, handle[16],
+ * flags, reserved */
+FIELD_AFTER(SRAT_STRUCT_SIZE, 2, SRAT_GENERIC_PXM);
+FIELD_AFTER(SRAT_GENERIC_PXM, 20, SRAT_GENERIC_FLAGS);
+FIELD_AFTER(SRAT_GENERIC_FLAGS, 8, SRAT_GENERIC_SIZE);
+/* RINTC: reserved u16, domain, processor UID, flags, clock domain. */
+FIELD_AFTER(SRAT_STRUCT_SIZE, 2, SRAT_RINTC_PXM);
+FIELD_AFTER(SRAT_RINTC_PXM, 8, SRAT_RINTC_FLAGS);
+FIELD_AFTER(SRAT_RINTC_FLAGS, 8, SRAT_RINTC_SIZE);
+
+/* Bit 0 of every affinity structure's flags: Linux skips it without. */
+#define SRAT_AFFINITY_ENABLED	0x1u
+
 /* Memory Affinity flags. */
 #define SRAT_MEM_ENABLED	0x1u	/* Linux ignores a structure without */
 #define SRAT_MEM_HOT_PLUGGABLE	0x2u
@@ -86,13 +135,6 @@ FIELD_AFTER(SRAT_MEM_RESERVED3, 8, SRAT_MEM_SIZE);
  */
 #define SRAT_MAX_PXM_DOMAINS 256u
 /*
- * MAX_NUMNODES is 1 << CONFIG_NODES_SHIFT: 10 in Debian's amd64 and
- * arm64 kernels (6.1 and sid). numa_add_memblk() holds NR_NODE_MEMBLKS =
- * 2 * MAX_NUMNODES blocks, one per enabled memory affinity structure;
- * one more logs "too many memblk ranges" and drops the SRAT.
- */
-#define SRAT_NR_NODE_MEMBLKS (2u * 1024u)
-/*
  * Linux refuses the whole NUMA description when the nodes leave 1 MiB or
  * more of e820 RAM uncovered ("NUMA: nodes only cover %LuMB of your %LuMB
  * e820 RAM. Not used." in 6.1's numa_meminfo_cover_memory(); 6.8 on:
@@ -102,5 +144,27 @@ FIELD_AFTER(SRAT_MEM_RESERVED3, 8, SRAT_MEM_SIZE);
 
 /* The name of structure @type, for reports; "structure" if unknown. */
 const char *acpi_srat_type_name(unsigned int type);
+
+/* One memory affinity structure as the builder plans it. */
+struct srat_mem {
+	uint64_t first, last;
+	uint32_t node;
+	uint32_t flags;		/* SRAT_MEM_* */
+};
+
+struct srat_list {
+	struct srat_mem *v;
+	size_t n;
+};
+
+/*
+ * What the guest's MAX_NUMNODES (o->max_numnodes, or Debian's for the
+ * arch) lets the table hold: its proximity domains, @l's and the enabled
+ * initiators' of @base (NULL: none), and @l's structure count
+ * (srat_limits.c). 0 or MC_ERANGE, diagnosed.
+ */
+int acpi_srat_limits(struct mc_map *map, const struct mc_acpi_opts *o,
+		     const uint8_t *base, size_t base_len,
+		     const struct srat_list *l);
 
 #endif /* MC_ACPI_SRAT_H */

@@ -139,6 +139,12 @@ int cli_print_errors(const struct mc_map *map);
 int cli_opt_number(const struct cli *cli, const char *name, uint64_t max,
 		   uint64_t *out);
 
+/*
+ * --max-numnodes N: the guest kernel's MAX_NUMNODES (a power of two
+ * 2..1024) into *out, left as it was when absent (dt and acpi's SRAT).
+ */
+int cli_opt_numnodes(const struct cli *cli, uint32_t *out);
+
 /* A growable output buffer: commands build their output, then write it. */
 struct cli_buf {
 	char *p;

@@ -69,6 +69,8 @@ static int numeric_opts(const struct cli *cli, struct mc_acpi_opts *o)
 		st = opt_u16(cli, "ivhd-devid", &o->ivhd_devid);
 	if (st == EXIT_OK)
 		st = opt_u32(cli, "smmu-gsiv", UINT32_MAX - 3, &o->smmu_gsiv);
+	if (st == EXIT_OK)
+		st = cli_opt_numnodes(cli, &o->max_numnodes);
 	return st;
 }
 
@@ -251,6 +253,9 @@ static const struct cli_optspec acpi_opts[] = {
 	  "IVRS: the IOMMU's requester ID (0x18 = 00:03.0)" },
 	{ "smmu-gsiv", 0, true, false, "N",
 	  "IORT SMMUv3 event GSIV; PRI, sync, GERR follow (0x6a)" },
+	{ "max-numnodes", 0, true, false, "N",
+	  "SRAT: the guest kernel's MAX_NUMNODES (default Debian's: x86_64 "
+	  "1024, arm64 16)" },
 	{ "uid", 0, true, false, "N", "SSDT: the device's _UID (0x4d43)" },
 	{ "device-path", 0, true, false, "PATH",
 	  "SSDT: the device's ACPI path (\\_SB.MCRV)" },
@@ -288,8 +293,11 @@ const struct cli_cmd cli_cmd_acpi = {
 		"        node by node: each KVM slot's RAM (holes left out) enabled,\n"
 		"        pmem non-volatile, hotplug windows hot-pluggable. Refused with\n"
 		"        Linux's reason is what the guest would drop the SRAT for: a\n"
-		"        node of 256 or more (MAX_PXM_DOMAINS), more than 2048\n"
-		"        structures (NR_NODE_MEMBLKS), RAM left uncovered. With --base\n"
+		"        node of 256 or more (MAX_PXM_DOMAINS), more proximity domains\n"
+		"        than MAX_NUMNODES (--max-numnodes; Debian's: x86_64 1024,\n"
+		"        arm64 16; the base's processors' domains count too), more\n"
+		"        structures than NR_NODE_MEMBLKS (2 x MAX_NUMNODES), RAM left\n"
+		"        uncovered. With --base\n"
 		"        (QEMU's SRAT) the base's memory affinity structures are\n"
 		"        replaced and every other one (processors, GICC, ITS, generic\n"
 		"        initiators) kept byte for byte.\n\n"

@@ -73,6 +73,7 @@ static const struct {
 	{ "pvh.bin", "start-info-addr", PVH_START_INFO_DEFAULT },
 	{ "memcarve.dtb", "max-numnodes", NULL },
 	{ "memcarve.dts", "max-numnodes", NULL },
+	{ "srat.aml", "max-numnodes", NULL },
 };
 
 #define N_SECOND (sizeof(second_opts) / sizeof(second_opts[0]))
@@ -274,10 +275,13 @@ static int run_all(struct cli *cli)
 		st = cli_error(EXIT_USAGE, "all: --start-info-addr only applies "
 			       "to an x86_64 map (pvh.bin)");
 	if (st == EXIT_OK && cli_opt(cli, "max-numnodes") &&
-	    !((1u << mc_map_arch(map)) & DT_ARCHS))
+	    !((1u << mc_map_arch(map)) & DT_ARCHS) &&
+	    !(mc_map_arch(map) == MC_ARCH_X86_64 && mc_map_is_numa(map)))
 		st = cli_error(EXIT_USAGE, "all: --max-numnodes only applies "
 			       "to a map with a device tree (arm64, ppc64, "
-			       "riscv64: memcarve.dtb, memcarve.dts)");
+			       "riscv64: memcarve.dtb, memcarve.dts) or an "
+			       "SRAT (a NUMA map of x86_64 or arm64: "
+			       "srat.aml)");
 	if (st == EXIT_OK && !(tmp = scratch_dir(dir)))
 		st = EXIT_INPUT;
 	if (st == EXIT_OK)
@@ -298,8 +302,8 @@ static const struct cli_optspec all_opts[] = {
 	  "x86_64: guest address of pvh.bin (default " PVH_START_INFO_DEFAULT
 	  ")" },
 	{ "max-numnodes", 0, true, false, "N",
-	  "arm64, ppc64, riscv64: the guest kernel's MAX_NUMNODES for "
-	  "memcarve.dtb and memcarve.dts, as dt takes it (default: dt's)" },
+	  "the guest kernel's MAX_NUMNODES for memcarve.dtb, memcarve.dts and "
+	  "srat.aml, as dt and acpi take it (default: Debian's)" },
 	{ NULL, 0, false, false, NULL, NULL },
 };
 
@@ -321,9 +325,9 @@ const struct cli_cmd cli_cmd_all = {
 		"  mips        cmdline.txt\n"
 		"Each is what the matching command writes with its defaults, but for\n"
 		"the options all passes on: --start-info-addr to pvh.bin's e820, and\n"
-		"--max-numnodes to both dt outputs (a NUMA tree must fit the guest's\n"
-		"MAX_NUMNODES; see dt --help). Either with a map of an arch that has\n"
-		"no such output is a usage error. All are built in a directory beside\n"
+		"--max-numnodes to both dt outputs and srat.aml (a NUMA tree or SRAT\n"
+		"must fit the guest's MAX_NUMNODES; see dt --help). Either with a map\n"
+		"that has no such output is a usage error. All are built in a directory beside\n"
 		"DIR first: if any fails, DIR is left as it was. Files of other archs\n"
 		"already in DIR are left alone.\n\n"
 		"Example:\n"

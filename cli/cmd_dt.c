@@ -44,23 +44,6 @@ static int root_options(const struct cli *cli, struct mc_dt_opts *o,
 	return EXIT_OK;
 }
 
-/* --max-numnodes N: the guest's MAX_NUMNODES, 1 << CONFIG_NODES_SHIFT. */
-static int max_numnodes(const struct cli *cli, struct mc_dt_opts *o)
-{
-	uint64_t n = 0;
-	int st = cli_opt_number(cli, "max-numnodes", 1024, &n);
-
-	if (st != EXIT_OK)
-		return st;
-	if (cli_opt(cli, "max-numnodes") && (n < 2 || (n & (n - 1))))
-		return cli_error(EXIT_USAGE,
-				 "--max-numnodes: %" PRIu64 " is not a power "
-				 "of two 2..1024 (Linux's MAX_NUMNODES is "
-				 "1 << CONFIG_NODES_SHIFT, 1..10)", n);
-	o->max_numnodes = (uint32_t)n;
-	return EXIT_OK;
-}
-
 static int parse_options(const struct cli *cli, struct mc_dt_opts *o,
 			 const char **compat)
 {
@@ -109,7 +92,7 @@ static int parse_options(const struct cli *cli, struct mc_dt_opts *o,
 		return cli_error(EXIT_USAGE,
 				 "--distance-map is for a fresh tree (with "
 				 "--base the base's distance-map is kept)");
-	st = max_numnodes(cli, o);
+	st = cli_opt_numnodes(cli, &o->max_numnodes);
 	if (st != EXIT_OK)
 		return st;
 	o->no_iommu_addresses = cli_opt(cli, "no-iommu-addresses") != NULL;

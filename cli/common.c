@@ -137,6 +137,22 @@ int cli_opt_number(const struct cli *cli, const char *name, uint64_t max,
 			 name, v, limit);
 }
 
+int cli_opt_numnodes(const struct cli *cli, uint32_t *out)
+{
+	uint64_t n = *out;
+	int st = cli_opt_number(cli, "max-numnodes", 1024, &n);
+
+	if (st != EXIT_OK)
+		return st;
+	if (cli_opt(cli, "max-numnodes") && (n < 2 || (n & (n - 1))))
+		return cli_error(EXIT_USAGE,
+				 "--max-numnodes: %" PRIu64 " is not a power "
+				 "of two 2..1024 (Linux's MAX_NUMNODES is "
+				 "1 << CONFIG_NODES_SHIFT, 1..10)", n);
+	*out = (uint32_t)n;
+	return EXIT_OK;
+}
+
 static const char *arch_word(int i)
 {
 	return mc_arch_name((enum mc_arch)i);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "dt-internal.h"
+#include "internal/numnodes.h"
 #include "dt-iommu.h"
 #include "internal/region.h"
 
@@ -61,7 +62,7 @@ static int check_options(struct mc_map *map, const struct mc_dt_opts *opt)
 	if (!MC_RESERVED_CLEAR(opt) || opt->reserved32)
 		return mc_map_report(map, MC_EINVAL, "opts.reserved",
 				     "must be zero");
-	if (opt->max_numnodes && !dt_numnodes_valid(opt->max_numnodes))
+	if (opt->max_numnodes && !mc_numnodes_valid(opt->max_numnodes))
 		return mc_map_report(map, MC_EINVAL, "opts.max_numnodes",
 				     "%u: Linux's MAX_NUMNODES is a power of "
 				     "two, 2..1024 (1 << CONFIG_NODES_SHIFT, "

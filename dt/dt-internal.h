@@ -224,8 +224,6 @@ void dt_numa_write(struct dt_out *o, const struct dt_plan *plan,
 void dt_numa_free(struct dt_numa *numa);
 
 /* numa_limits.c */
-uint32_t dt_default_numnodes(enum mc_arch arch);
-bool dt_numnodes_valid(uint32_t n);
 int dt_numa_limits(struct mc_map *map, const struct mc_dt_opts *opt,
 		   const struct dt_plan *plan);
 

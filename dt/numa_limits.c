@@ -21,30 +21,13 @@
 #include <stdio.h>
 #include <libfdt.h>
 #include "dt-internal.h"
-
-/* Debian's CONFIG_NODES_SHIFT: bookworm 6.1, trixie 6.12 and sid 7.2. */
-uint32_t dt_default_numnodes(enum mc_arch arch)
-{
-	switch (arch) {
-	case MC_ARCH_PPC64:
-		return 256;	/* powerpc64le: NODES_SHIFT=8 */
-	case MC_ARCH_RISCV64:
-		return 4;	/* riscv64: NODES_SHIFT=2 */
-	default:
-		return 16;	/* arm64: NODES_SHIFT=4 */
-	}
-}
-
-bool dt_numnodes_valid(uint32_t n)
-{
-	return n >= 2 && n <= MC_MAX_NUMNODES && (n & (n - 1)) == 0;
-}
+#include "internal/numnodes.h"
 
 static uint32_t limit_of(const struct mc_map *map,
 			 const struct mc_dt_opts *opt)
 {
 	return opt->max_numnodes ? opt->max_numnodes :
-				   dt_default_numnodes(mc_map_arch(map));
+				   mc_debian_max_numnodes(mc_map_arch(map));
 }
 
 /* How the limit was chosen, for the diagnostics: "" or the default. */

@@ -96,7 +96,16 @@ enum mc_acpi_table {
  * @ioapic_id:		IVRS: its IOAPIC ID (0)
  * @smmu_gsiv:		IORT SMMUv3 event GSIV (0x6a); PRI +1, sync +2,
  *			GERR +3, as QEMU wires them
+ * @max_numnodes:	1.2, SRAT: the guest kernel's MAX_NUMNODES
+ *			(1 << CONFIG_NODES_SHIFT), a power of two 2..1024;
+ *			0 means the Debian kernel's for the map's arch (6.1,
+ *			6.12 and sid alike): 1024 on x86_64, 16 on arm64
+ * @reserved32:		must be zero
  * @reserved:		must be zero
+ *
+ * 1.2 took 1.0's first reserved word for @max_numnodes and @reserved32:
+ * the struct's size and every 1.0 member's offset stay 1.0's, and a
+ * struct filled by mc_acpi_opts_init() reads as the default.
  *
  * mc_acpi_opts_init() fills in the defaults above; NULL options are the
  * same. A zeroed struct is not: its IVRS and IORT fields are 0.
@@ -122,7 +131,9 @@ struct mc_acpi_opts {
 	uint16_t ioapic_devid;
 	uint8_t ioapic_id;
 	uint32_t smmu_gsiv;
-	uint64_t reserved[4];
+	uint32_t max_numnodes;
+	uint32_t reserved32;
+	uint64_t reserved[3];
 };
 
 /**
@@ -168,9 +179,12 @@ void mc_acpi_opts_init(struct mc_acpi_opts *opts);
  * ...) is kept byte for byte; length, checksum and OEM revision are fixed
  * as for the others. Refused, with Linux's reason, is what the guest
  * would drop the whole SRAT for: a node of 256 or more (MAX_PXM_DOMAINS),
- * more than 2048 structures (NR_NODE_MEMBLKS with Debian's
- * CONFIG_NODES_SHIFT=10), RAM the nodes leave uncovered (1 MiB or more),
- * and a range of 2^64 bytes. The IOMMU options are not read.
+ * more proximity domains than MAX_NUMNODES (@max_numnodes; the map's
+ * nodes and, with a base, those of its enabled processor, GICC, RINTC
+ * and generic initiator structures: acpi_map_pxm_to_node() gives each a
+ * node below MAX_NUMNODES), more structures than NR_NODE_MEMBLKS (2 x
+ * MAX_NUMNODES), RAM the nodes leave uncovered (1 MiB or more), and a
+ * range of 2^64 bytes. The IOMMU options are not read.
  *
  * Return: 0; MC_ENOSPC (no diagnostic, nothing written); MC_ESTATE if the
  * map is not carved; MC_EALIGN, MC_ERANGE, MC_EINVAL for a range or option

@@ -82,14 +82,14 @@ extern "C" {
 #endif
 
 /* The version this header belongs to; the Makefile reads it from here. */
-#define MC_VERSION "1.1.0"
+#define MC_VERSION "1.2.0"
 
 /**
  * mc_version() - the version of the library a program runs with
  *
  * MC_VERSION is what the program was compiled against; a shared library
  * installed later may be newer.
- * Return: a static string such as "1.1.0".
+ * Return: a static string such as "1.2.0".
  */
 const char *mc_version(void);
 

@@ -37,7 +37,9 @@ pub struct mc_acpi_opts {
     pub ioapic_devid: u16,
     pub ioapic_id: u8,
     pub smmu_gsiv: u32,
-    pub reserved: [u64; 4],
+    pub max_numnodes: u32,
+    pub reserved32: u32,
+    pub reserved: [u64; 3],
 }
 
 extern "C" {

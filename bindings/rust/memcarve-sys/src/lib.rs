@@ -18,7 +18,7 @@
 use std::os::raw::{c_char, c_int, c_uint, c_void};
 
 /// `MC_VERSION`, the header version these declarations follow.
-pub const MC_VERSION: &str = "1.1.0";
+pub const MC_VERSION: &str = "1.2.0";
 
 pub const MC_EINVAL: c_int = -1;
 pub const MC_ERANGE: c_int = -2;

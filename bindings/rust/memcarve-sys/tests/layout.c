@@ -82,6 +82,7 @@ int main(void)
 	FIELD(mc_acpi_opts, ivhd_cap_offset);
 	FIELD(mc_acpi_opts, ivhd_features); FIELD(mc_acpi_opts, ioapic_devid);
 	FIELD(mc_acpi_opts, ioapic_id); FIELD(mc_acpi_opts, smmu_gsiv);
+	FIELD(mc_acpi_opts, max_numnodes); FIELD(mc_acpi_opts, reserved32);
 	FIELD(mc_acpi_opts, reserved);
 
 	SIZE(mc_cmdline_opts);

@@ -73,7 +73,7 @@ fn structs_match_the_headers() {
     fields!(mc_acpi_opts: base base_len oem_id oem_table_id oem_revision set_oem_revision
             creator_id creator_revision revision iommu_base host_address_width dmar_flags
             ivinfo ivhd_devid ivhd_flags ivhd_cap_offset ivhd_features ioapic_devid
-            ioapic_id smmu_gsiv reserved);
+            ioapic_id smmu_gsiv max_numnodes reserved32 reserved);
     size!(mc_cmdline_opts);
     fields!(mc_cmdline_opts: style escape append max flags max_entries reserved);
     size!(mc_e820_entry);

@@ -69,6 +69,11 @@ pub struct AcpiOptions<'a> {
     pub ioapic_id: u8,
     /// IORT SMMUv3 event GSIV.
     pub smmu_gsiv: u32,
+    /// SRAT: the guest kernel's MAX_NUMNODES (a power of two 2..1024); 0
+    /// takes Debian's for the arch (x86_64 1024, arm64 16). More proximity
+    /// domains, or more than twice as many memory structures, are refused:
+    /// Linux would drop the SRAT.
+    pub max_numnodes: u32,
 }
 
 fn init_raw() -> sys::mc_acpi_opts {
@@ -102,6 +107,7 @@ impl Default for AcpiOptions<'_> {
             ioapic_devid: raw.ioapic_devid,
             ioapic_id: raw.ioapic_id,
             smmu_gsiv: raw.smmu_gsiv,
+            max_numnodes: 0,
         }
     }
 }
@@ -154,6 +160,7 @@ fn with_raw<R>(opts: &AcpiOptions, all: bool, f: impl FnOnce(&sys::mc_acpi_opts)
         raw.ioapic_devid = opts.ioapic_devid;
         raw.ioapic_id = opts.ioapic_id;
         raw.smmu_gsiv = opts.smmu_gsiv;
+        raw.max_numnodes = opts.max_numnodes;
     }
     Ok(f(&raw))
 }
