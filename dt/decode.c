@@ -170,7 +170,7 @@ int dt_decode_scan(struct mc_map *map, const void *fdt,
 	if (!err)
 		err = reserve_map(&d);
 	if (!err && numa)
-		err = dt_decode_distances(map, fdt, nid, s->n_node);
+		err = dt_decode_distances(map, fdt, s, nid);
 	free(nid);
 	return err;
 }

@@ -45,22 +45,16 @@ static int64_t node_of(const void *fdt, const struct dt_node *n, bool ppc,
 	return nid < MC_MAX_NUMNODES ? (int64_t)nid : -1;
 }
 
-static bool is_ppc(const void *fdt)
-{
-	return fdt_path_offset(fdt, "/rtas") >= 0 ||
-	       fdt_path_offset(fdt, "/ibm,opal") >= 0;
-}
-
 static bool read_memory(const struct dt_node *n)
 {
 	return n->parent < 0 && n->memory && dt_node_available(n);
 }
 
 /* Whether Linux's of_numa accepts the matrix (else it gives up NUMA). */
-static bool matrix_ok(const void *fdt, const fdt32_t **m, size_t *n)
+static bool matrix_ok(const void *fdt, const struct dt_scan *s,
+		      const fdt32_t **m, size_t *n)
 {
-	int map = fdt_node_offset_by_compatible(fdt, -1,
-						"numa-distance-map-v1");
+	int map = s->distance_map;
 	int len;
 
 	*m = NULL;
@@ -89,14 +83,14 @@ static bool matrix_ok(const void *fdt, const fdt32_t **m, size_t *n)
  */
 bool dt_decode_nodes(const void *fdt, const struct dt_scan *s, int64_t *nid)
 {
-	bool ppc = is_ppc(fdt), any = false;
+	bool ppc = s->ppc, any = false;
 	unsigned int index = 0;
 	const char *why;
 	const fdt32_t *m;
 	size_t n;
 
 	if ((ppc && dt_assoc_index(fdt, &index, &why) < 0) ||
-	    !matrix_ok(fdt, &m, &n))
+	    !matrix_ok(fdt, s, &m, &n))
 		return false;
 	for (size_t i = 0; i < s->n_node; i++) {
 		nid[i] = -1;
@@ -135,7 +129,8 @@ static int by_pair(const void *x, const void *y)
  * Returns 0, -1 when Linux refuses the matrix (and NUMA with it), or
  * MC_ENOMEM.
  */
-int dt_linux_distances(const void *fdt, struct dt_dist **out, size_t *n)
+int dt_linux_distances(const void *fdt, const struct dt_scan *s,
+		       struct dt_dist **out, size_t *n)
 {
 	const fdt32_t *m;
 	struct entry *e;
@@ -143,7 +138,7 @@ int dt_linux_distances(const void *fdt, struct dt_dist **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if (!matrix_ok(fdt, &m, &n_m))
+	if (!matrix_ok(fdt, s, &m, &n_m))
 		return -1;
 	if (n_m == 0)
 		return 0;
@@ -213,12 +208,12 @@ static bool named(const int64_t *sorted, size_t n, uint32_t node)
 
 /* Linux's table, one statement per ordered pair of nodes with memory. */
 int dt_decode_distances(struct mc_map *map, const void *fdt,
-			const int64_t *nid, size_t n_nid)
+			const struct dt_scan *s, const int64_t *nid)
 {
 	struct dt_dist *t;
 	int64_t *nodes;
-	size_t n, n_nodes = 0;
-	int err = dt_linux_distances(fdt, &t, &n);
+	size_t n, n_nodes = 0, n_nid = s->n_node;
+	int err = dt_linux_distances(fdt, s, &t, &n);
 
 	if (err == MC_ENOMEM)
 		return mc_map_report(map, MC_ENOMEM, NULL, "out of memory");

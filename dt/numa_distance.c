@@ -147,7 +147,7 @@ int dt_base_distances(struct mc_map *map, const struct dt_plan *plan,
 	uint32_t *mem = named_nodes(map, plan, &n_named, &n_mem);
 	const uint32_t *named = mem + n_mem;
 	struct dt_dist *t = NULL;
-	int err = mem ? dt_linux_distances(b->fdt, &t, &n) : MC_ENOMEM;
+	int err = mem ? dt_linux_distances(b->fdt, &b->scan, &t, &n) : MC_ENOMEM;
 
 	if (err == -1)
 		err = mc_map_report(map, MC_EINVAL, "opts.base",

@@ -95,6 +95,9 @@ static int begin(struct dt_scan *s, int *at, int depth, int offset,
 {
 	if (depth > 0 && s->bad_name < 0 && !dt_base_name_ok(name))
 		s->bad_name = offset;
+	/* what fdt_path_offset("/rtas"), ("/ibm,opal") would find */
+	if (depth == 1 && (named(name, "rtas") || named(name, "ibm,opal")))
+		s->ppc = true;
 	if (depth > 2)
 		return 0;
 	at[depth] = -1;
@@ -118,16 +121,34 @@ static void end(struct dt_scan *s, const int *at, int depth, int next)
 		s->n_node--;	/* the last one: only resv keeps children */
 }
 
+/*
+ * fdt_node_offset_by_compatible(fdt, -1, "numa-distance-map-v1"): a
+ * node's properties come before its children, so the node a property
+ * belongs to is the one begun last.
+ */
+static void note_compatible(struct dt_scan *s, const struct dt_tag *t,
+			    int node)
+{
+	static const char want[] = "numa-distance-map-v1";
+
+	if (s->distance_map < 0 && strcmp(t->name, "compatible") == 0 &&
+	    fdt_stringlist_contains(t->data, t->len, want))
+		s->distance_map = node;
+}
+
 int dt_scan(const void *fdt, struct dt_scan *s)
 {
 	int at[3] = { -1, -1, -1 }, depth = -1, offset = 0, err = 0;
+	int node = -1;		/* the last node begun */
 	struct dt_tag t;
 
-	*s = (struct dt_scan){ .bad_name = -1 };
+	*s = (struct dt_scan){ .bad_name = -1, .distance_map = -1 };
 	while (!err && dt_tag_next(fdt, offset, &t) != FDT_END) {
 		if (t.tag == FDT_BEGIN_NODE) {
+			node = offset;
 			err = begin(s, at, ++depth, offset, t.name);
 		} else if (t.tag == FDT_PROP) {
+			note_compatible(s, &t, node);
 			if (depth >= 1 && depth <= 2 && at[depth] >= 0)
 				note_prop(&s->node[at[depth]], &t);
 		} else if (t.tag == FDT_END_NODE) {
@@ -141,5 +162,5 @@ int dt_scan(const void *fdt, struct dt_scan *s)
 void dt_scan_free(struct dt_scan *s)
 {
 	free(s->node);
-	*s = (struct dt_scan){ .bad_name = -1 };
+	*s = (struct dt_scan){ .bad_name = -1, .distance_map = -1 };
 }
