@@ -492,6 +492,35 @@ static int merge_class(struct sweep *s, const struct span *v, size_t n,
 	return err;
 }
 
+/*
+ * A direct-relaxable and a direct listing of the same range serve the
+ * devices of both (direct_share.c). The merged spans @v are by class,
+ * then first, the relaxable class just before the direct one: one walk
+ * pairs them.
+ */
+static int share_across_types(struct sweep *s, const struct span *v,
+			      size_t n)
+{
+	size_t i = 0, d;
+	int err = 0;
+
+	while (i < n && v[i].cls != CLS_DIRECT_RELAXABLE)
+		i++;
+	for (d = i; d < n && v[d].cls != CLS_DIRECT; d++)
+		;
+	for (; !err && i < n && v[i].cls == CLS_DIRECT_RELAXABLE; i++) {
+		while (d < n && v[d].cls == CLS_DIRECT &&
+		       v[d].first < v[i].first)
+			d++;
+		if (d < n && v[d].cls == CLS_DIRECT &&
+		    v[d].first == v[i].first && v[d].last == v[i].last)
+			err = mc_direct_share_types(s->map, v[d].idx,
+						    v[i].idx);
+		err = err < 0 ? err : 0;
+	}
+	return err;
+}
+
 /* Events as they are generated: in runs, each already in event order. */
 struct event_runs {
 	struct event *v;	/* every run, one after the other */
@@ -859,6 +888,8 @@ static int prepare(struct sweep *s, struct carve_bufs *b)
 	err2 = merge_class(s, b->unmerged, n_others, others, &n_merged,
 			   b->grp);
 	err = err ? err : err2;
+	if (!err)
+		err = share_across_types(s, others, n_merged);
 	s->n_spans = s->n_ram + n_merged;
 	if (!err)
 		build_events(s, b->unmerged, n_others, b->grp, &b->spare);

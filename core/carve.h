@@ -44,6 +44,15 @@ int mc_pieces_push(struct mc_pieces *p, const struct mc_piece *r);
 int mc_direct_share(struct mc_map *map, size_t a, size_t b, size_t *keep);
 
 /*
+ * The same for a direct listing @direct and a direct-relaxable listing
+ * @relaxable of the same range (two classes, so never joined by carving):
+ * @direct, which describes it, serves @relaxable's devices too.
+ * Return: 1, 0 or MC_ENOMEM (diagnosed), as mc_direct_share().
+ */
+int mc_direct_share_types(struct mc_map *map, size_t direct,
+			  size_t relaxable);
+
+/*
  * Place each block's reloc_need in the lowest free granule-aligned space
  * above it, adding RAM pieces to @out (kept sorted). Adds the bytes placed
  * to *relocated.

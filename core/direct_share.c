@@ -12,6 +12,12 @@
  * Only the exact same range with the same attributes joins this way; two
  * ranges that only overlap keep serving their own devices, which one range
  * cannot say, so they stay a conflict.
+ *
+ * Linux lists one RMRR as direct-relaxable in a USB or graphics device's
+ * group and as direct in the others' (device_rmrr_is_relaxable()), so the
+ * same range can come once of each type: the direct listing, which
+ * describes the range, serves the relaxable one's devices too, as the one
+ * RMRR did (the guest decides relaxable by the device, not the table).
  */
 #include <stdint.h>
 #include <string.h>
@@ -24,15 +30,21 @@ static bool same_name(const char *a, const char *b)
 	return !a || !b || strcmp(a, b) == 0;
 }
 
-/* Whether @a and @b are one direct range listed for other devices. */
-static bool one_range(const struct mc_map *map, size_t ia, size_t ib)
+/*
+ * Whether @a and @b are one direct range listed for other devices, of one
+ * type or (@any_type) of either.
+ */
+static bool one_range(const struct mc_map *map, size_t ia, size_t ib,
+		      bool any_type)
 {
 	const struct mc_region *a = &map->in[ia], *b = &map->in[ib];
 	size_t pa = 0, pb = 0;
 
 	mc_dev_paths_of(map, ia, &pa);
 	mc_dev_paths_of(map, ib, &pb);
-	return mc_is_direct(a->kind, a->type) && a->type == b->type &&
+	return mc_is_direct(a->kind, a->type) &&
+	       mc_is_direct(b->kind, b->type) &&
+	       (any_type || a->type == b->type) &&
 	       a->first == b->first && a->last == b->last &&
 	       a->n_devices && b->n_devices && !a->n_sids && !b->n_sids &&
 	       !pa && !pb && a->flags == b->flags && a->align == b->align &&
@@ -77,11 +89,20 @@ static int add_devices(struct mc_map *map, size_t keep, size_t other)
 
 int mc_direct_share(struct mc_map *map, size_t a, size_t b, size_t *keep)
 {
-	if (!one_range(map, a, b))
+	if (!one_range(map, a, b, false))
 		return 0;
 	/* the named listing, so the joined range keeps its name */
 	*keep = map->in[a].name || !map->in[b].name ? a : b;
 	if (add_devices(map, *keep, *keep == a ? b : a))
+		return mc_diag(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
+	return 1;
+}
+
+int mc_direct_share_types(struct mc_map *map, size_t direct, size_t relaxable)
+{
+	if (!one_range(map, direct, relaxable, true))
+		return 0;
+	if (add_devices(map, direct, relaxable))
 		return mc_diag(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
 	return 1;
 }

@@ -480,8 +480,10 @@ int mc_read_file(struct mc_map *map, const char *path, void **data,
  * firmware range they share) is one range serving all of them: the
  * listing its pieces name as @origin, the first one with a name or else
  * the first, gets the others' devices added to its @devices, as
- * mc_map_input() then shows. Ranges that only overlap and serve other
- * devices are a conflict (MC_EOVERLAP).
+ * mc_map_input() then shows; so does a direct listing of a range also
+ * listed direct-relaxable (Linux lists an RMRR so in a USB or graphics
+ * device's group). Ranges that only overlap and serve other devices are a
+ * conflict (MC_EOVERLAP).
  * Return: 0, MC_EOVERLAP (overlapping RAM, a policy-abort conflict,
  * overlapping ranges that cannot be merged, or a range over a hotplug
  * window), MC_ENOROOM (relocate found no room, in a NUMA map in the

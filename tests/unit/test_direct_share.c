@@ -147,6 +147,37 @@ static void test_what_stays_a_conflict(void **state)
 		"serve different devices");
 }
 
+/*
+ * Linux lists an RMRR as direct-relaxable in a USB or graphics device's
+ * group and direct in another's: the direct listing describes the range
+ * and serves both; one that only overlaps adds nothing.
+ */
+static void test_relaxable_and_direct(void **state)
+{
+	struct mc_map *map = map_carved(
+		"arch x86_64\nram 0 4G\n"
+		"reserved 0x10000000 64K type=direct-relaxable "
+		"devices=00:14.0\n"
+		"reserved 0x10000000 64K type=direct devices=00:02.0\n"
+		"reserved 0x20000000 64K type=direct-relaxable "
+		"devices=00:14.0\n"
+		"reserved 0x20008000 64K type=direct devices=00:03.0\n");
+	size_t n, n_in;
+	const struct mc_region *in = mc_map_input(map, &n_in);
+	const struct mc_piece *v;
+
+	(void)state;
+	assert_devices(&in[2], "00:02.0,00:14.0");
+	assert_devices(&in[4], "00:03.0");
+	assert_int_equal(mc_map_carve(map), 0);	/* again: the same */
+	assert_devices(&in[2], "00:02.0,00:14.0");
+	v = mc_map_result(map, &n);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].first == 0x10000000)
+			assert_int_equal(v[i].origin, 2);
+	mc_map_free(map);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_named_listing_keeps_it),
 		cmocka_unit_test(test_carving_again),
 		cmocka_unit_test(test_what_stays_a_conflict),
+		cmocka_unit_test(test_relaxable_and_direct),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
