@@ -264,7 +264,8 @@ static const struct cli_optspec acpi_opts[] = {
 
 const struct cli_cmd cli_cmd_acpi = {
 	.name = "acpi",
-	.synopsis = "MAP --table dmar|ivrs|iort|srat -o OUT [--base IN.aml]",
+	.synopsis = "MAP --table dmar|ivrs|iort|srat -o OUT [--base IN.aml] "
+		    "[--max-numnodes N]",
 	.summary = "DMAR/IVRS/IORT for direct ranges; SRAT; RSDP+XSDT",
 	.details =
 		"Describe MAP's direct and direct-relaxable reserved ranges to the\n"
