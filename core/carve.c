@@ -97,6 +97,11 @@ struct sweep {
 	struct mc_pieces out;
 	uint32_t out_node;	/* node of the RAM under the last piece */
 	struct mc_totals t;
+	/* direct listings of one range for other devices (direct_share.c):
+	 * keep is the merged span's index until prepare() applies them */
+	struct mc_share *shares;
+	size_t n_shares, cap_shares;
+	size_t group;		/* the merged span join_span() grows */
 };
 
 /* No RAM under a piece: it joins no piece that has RAM under it. */
@@ -402,6 +407,23 @@ static bool contains(const struct mc_region *r, uint64_t lo, uint64_t hi)
 	return r->first <= lo && r->last >= hi;
 }
 
+/* Record that @other's devices go to merged span @group's region. */
+static int add_share(struct sweep *s, size_t group, size_t other)
+{
+	size_t cap = s->cap_shares;
+	struct mc_share *v = mc_array_grow(s->shares, &cap, s->n_shares + 1,
+					   sizeof(*v), 8);
+
+	if (!v)
+		return mc_diag(s->map, MC_ENOMEM, NULL, 0, NULL,
+			       "out of memory");
+	s->shares = v;
+	s->cap_shares = cap;
+	v[s->n_shares] = (struct mc_share){ group, other };
+	s->n_shares++;
+	return 0;
+}
+
 /*
  * Join @v into the group @cur, whose input ranges span [*lo, *hi]. A range
  * that adds nothing to a range containing the group (a host range and the
@@ -416,7 +438,7 @@ static int join_span(struct sweep *s, struct span *cur, const struct span *v,
 	const struct mc_region *a = &s->map->in[cur->idx];
 	const struct mc_region *b = &s->map->in[v->idx];
 	/* DT node paths are devices too (dev_paths.h) */
-	size_t pa = 0, pb = 0;
+	size_t pa = 0, pb = 0, keep;
 	bool same_paths = mc_dev_paths_same(s->map, cur->idx, v->idx);
 
 	mc_dev_paths_of(s->map, cur->idx, &pa);
@@ -433,14 +455,13 @@ static int join_span(struct sweep *s, struct span *cur, const struct span *v,
 		*cur = *v;	/* its extent: it may not be rounded */
 		return 0;
 	}
-	if (contains(a, *lo, *hi)) {	/* the same range for other devices */
-		size_t keep;
-		int shared = mc_direct_share(s->map, cur->idx, v->idx, &keep);
+	if (contains(a, *lo, *hi) &&	/* the same range, other devices */
+	    mc_direct_one(s->map, cur->idx, v->idx, false, &keep)) {
+		size_t other = keep == v->idx ? cur->idx : v->idx;
 
-		if (shared && keep == v->idx)
+		if (keep == v->idx)
 			*cur = *v;
-		if (shared)
-			return shared < 0 ? shared : 0;
+		return add_share(s, s->group, other);
 	}
 	if ((is_bare(a) && !pa) != (is_bare(b) && !pb))
 		return conflict(s, MC_EOVERLAP, v->idx, cur->idx,
@@ -484,6 +505,7 @@ static int merge_class(struct sweep *s, const struct span *v, size_t n,
 			continue;
 		}
 		grp[i] = k - 1;
+		s->group = k - 1;
 		e = join_span(s, cur, &v[i], &lo, &hi);
 		err = e ? e : err;
 		cur->exact = false;
@@ -501,7 +523,7 @@ static int merge_class(struct sweep *s, const struct span *v, size_t n,
 static int share_across_types(struct sweep *s, const struct span *v,
 			      size_t n)
 {
-	size_t i = 0, d;
+	size_t i = 0, d, keep;
 	int err = 0;
 
 	while (i < n && v[i].cls != CLS_DIRECT_RELAXABLE)
@@ -513,12 +535,19 @@ static int share_across_types(struct sweep *s, const struct span *v,
 		       v[d].first < v[i].first)
 			d++;
 		if (d < n && v[d].cls == CLS_DIRECT &&
-		    v[d].first == v[i].first && v[d].last == v[i].last)
-			err = mc_direct_share_types(s->map, v[d].idx,
-						    v[i].idx);
-		err = err < 0 ? err : 0;
+		    v[d].first == v[i].first && v[d].last == v[i].last &&
+		    mc_direct_one(s->map, v[d].idx, v[i].idx, true, &keep))
+			err = add_share(s, d, v[i].idx);
 	}
 	return err;
+}
+
+/* The shares found, each merged span's region serving its others. */
+static int apply_shares(struct sweep *s, const struct span *merged)
+{
+	for (size_t i = 0; i < s->n_shares; i++)
+		s->shares[i].keep = merged[s->shares[i].keep].idx;
+	return mc_direct_share_apply(s->map, s->shares, s->n_shares);
 }
 
 /* Events as they are generated: in runs, each already in event order. */
@@ -861,6 +890,7 @@ static void free_sweep(struct sweep *s, struct carve_bufs *b)
 	free(s->spans);
 	free(s->ev);
 	free(s->out.v);
+	free(s->shares);
 	free(b->unmerged);
 	free(b->grp);
 	free(b->spare);
@@ -890,6 +920,8 @@ static int prepare(struct sweep *s, struct carve_bufs *b)
 	err = err ? err : err2;
 	if (!err)
 		err = share_across_types(s, others, n_merged);
+	if (!err && s->n_shares)
+		err = apply_shares(s, others);
 	s->n_spans = s->n_ram + n_merged;
 	if (!err)
 		build_events(s, b->unmerged, n_others, b->grp, &b->spare);

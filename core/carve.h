@@ -35,22 +35,26 @@ static inline struct mc_piece mc_piece_of(const struct mc_region *in,
 int mc_pieces_reserve(struct mc_pieces *p, size_t n);
 int mc_pieces_push(struct mc_pieces *p, const struct mc_piece *r);
 
-/*
- * Whether input regions @a and @b, of one class and joined by carving, are
- * one direct range listed once per device (direct_share.c); if so the one
- * whose pieces stand for both (*@keep) now serves the devices of both.
- * Return: 1 (one range), 0 (not), MC_ENOMEM (diagnosed).
- */
-int mc_direct_share(struct mc_map *map, size_t a, size_t b, size_t *keep);
+/* @other's devices go to @keep (input indices). */
+struct mc_share {
+	size_t keep, other;
+};
 
 /*
- * The same for a direct listing @direct and a direct-relaxable listing
- * @relaxable of the same range (two classes, so never joined by carving):
- * @direct, which describes it, serves @relaxable's devices too.
- * Return: 1, 0 or MC_ENOMEM (diagnosed), as mc_direct_share().
+ * Whether input regions @a and @b are one direct range listed for other
+ * devices (direct_share.c), of one type or (@any_type) direct and
+ * direct-relaxable; *@keep: the one whose pieces stand for both. Nothing
+ * changes yet: mc_direct_share_apply() joins the devices once carving
+ * has found every pair.
  */
-int mc_direct_share_types(struct mc_map *map, size_t direct,
-			  size_t relaxable);
+bool mc_direct_one(const struct mc_map *map, size_t a, size_t b,
+		   bool any_type, size_t *keep);
+
+/*
+ * Each @v[i].keep serves its others' devices too, after its own, in input
+ * order; sorts @v. 0 or MC_ENOMEM (diagnosed).
+ */
+int mc_direct_share_apply(struct mc_map *map, struct mc_share *v, size_t n);
 
 /*
  * Place each block's reloc_need in the lowest free granule-aligned space

@@ -20,6 +20,7 @@
  * RMRR did (the guest decides relaxable by the device, not the table).
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "carve.h"
 #include "dev_paths.h"
@@ -52,57 +53,113 @@ static bool one_range(const struct mc_map *map, size_t ia, size_t ib,
 	       same_name(a->name, b->name);
 }
 
-static bool serves(const struct mc_region *r, const struct mc_pci_dev *d)
+bool mc_direct_one(const struct mc_map *map, size_t a, size_t b,
+		   bool any_type, size_t *keep)
 {
-	for (size_t i = 0; i < r->n_devices; i++)
-		if (!memcmp(&r->devices[i], d, sizeof(*d)))
-			return true;
-	return false;
+	if (!one_range(map, a, b, any_type))
+		return false;
+	/* the named listing, so the joined range keeps its name; of two
+	 * types, the direct one, which describes the range */
+	if (any_type)
+		*keep = map->in[a].type == MC_RESV_DIRECT ? a : b;
+	else
+		*keep = map->in[a].name || !map->in[b].name ? a : b;
+	return true;
 }
 
-/* @keep serves @other's devices too; nothing allocated if it already does. */
-static int add_devices(struct mc_map *map, size_t keep, size_t other)
+/* A device of a joined range and where it came in: keep's first. */
+struct seen {
+	struct mc_pci_dev dev;
+	size_t pos;
+};
+
+static int by_dev_pos(const void *x, const void *y)
+{
+	const struct seen *a = x, *b = y;
+	int c = memcmp(&a->dev, &b->dev, sizeof(a->dev));
+
+	return c ? c : (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static int by_pos(const void *x, const void *y)
+{
+	const struct seen *a = x, *b = y;
+
+	return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/* @v[0..n) in order into @out from *@m on. */
+static void put_all(struct seen *out, size_t *m, const struct mc_region *r)
+{
+	for (size_t i = 0; i < r->n_devices; i++, (*m)++)
+		out[*m] = (struct seen){ r->devices[i], *m };
+}
+
+/*
+ * Region @keep serves the devices of @others too, each once, in the order
+ * they came: its own, then each listing's in the map's order. Sorting, not searching, keeps
+ * it O(m log m) for m devices whatever the map (a map listing one range a
+ * million times, once per device, is one sort). Nothing is allocated in
+ * the map when @keep serves them all already (carving again).
+ */
+static int join_devices(struct mc_map *map, size_t keep,
+			const struct mc_share *others, size_t n)
 {
 	struct mc_region *k = &map->in[keep];
-	const struct mc_region *o = &map->in[other];
-	struct mc_pci_dev *v;
-	size_t n = k->n_devices;
+	size_t m = k->n_devices, out = 0;
+	struct seen *v;
+	struct mc_pci_dev *d;
+	int err = 0;
 
-	for (size_t i = 0; i < o->n_devices; i++)
-		n += !serves(k, &o->devices[i]);
-	if (n == k->n_devices)
-		return 0;
-	if (n > SIZE_MAX / sizeof(*v))
+	for (size_t i = 0; i < n; i++) {
+		if (map->in[others[i].other].n_devices > SIZE_MAX / 2 - m)
+			return MC_ENOMEM;
+		m += map->in[others[i].other].n_devices;
+	}
+	if (m > SIZE_MAX / sizeof(*v) || !(v = malloc(m * sizeof(*v))))
 		return MC_ENOMEM;
-	v = mc_arena_alloc(&map->arena, n * sizeof(*v));
-	if (!v)
-		return MC_ENOMEM;
-	memcpy(v, k->devices, k->n_devices * sizeof(*v));
-	n = k->n_devices;
-	for (size_t i = 0; i < o->n_devices; i++)
-		if (!serves(k, &o->devices[i]))
-			v[n++] = o->devices[i];
-	k->devices = v;
-	k->n_devices = n;
-	return 0;
+	m = 0;
+	put_all(v, &m, k);
+	for (size_t i = 0; i < n; i++)
+		put_all(v, &m, &map->in[others[i].other]);
+	qsort(v, m, sizeof(*v), by_dev_pos);
+	for (size_t i = 0; i < m; i++)	/* the first of each device */
+		if (!i || memcmp(&v[i].dev, &v[out - 1].dev, sizeof(v->dev)))
+			v[out++] = v[i];
+	qsort(v, out, sizeof(*v), by_pos);
+	if (out && v[out - 1].pos >= k->n_devices) {	/* new ones */
+		d = mc_arena_alloc(&map->arena, out * sizeof(*d));
+		for (size_t i = 0; d && i < out; i++)
+			d[i] = v[i].dev;
+		if (d) {
+			k->devices = d;
+			k->n_devices = out;
+		} else {
+			err = MC_ENOMEM;
+		}
+	}
+	free(v);
+	return err;
 }
 
-int mc_direct_share(struct mc_map *map, size_t a, size_t b, size_t *keep)
+static int by_keep(const void *x, const void *y)
 {
-	if (!one_range(map, a, b, false))
-		return 0;
-	/* the named listing, so the joined range keeps its name */
-	*keep = map->in[a].name || !map->in[b].name ? a : b;
-	if (add_devices(map, *keep, *keep == a ? b : a))
-		return mc_diag(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
-	return 1;
+	const struct mc_share *a = x, *b = y;
+
+	if (a->keep != b->keep)
+		return a->keep < b->keep ? -1 : 1;
+	return (a->other > b->other) - (a->other < b->other);
 }
 
-int mc_direct_share_types(struct mc_map *map, size_t direct, size_t relaxable)
+int mc_direct_share_apply(struct mc_map *map, struct mc_share *v, size_t n)
 {
-	if (!one_range(map, direct, relaxable, true))
-		return 0;
-	if (add_devices(map, direct, relaxable))
-		return mc_diag(map, MC_ENOMEM, NULL, 0, NULL, "out of memory");
-	return 1;
+	int err = 0;
+
+	qsort(v, n, sizeof(*v), by_keep);
+	for (size_t i = 0, j; !err && i < n; i = j) {
+		for (j = i; j < n && v[j].keep == v[i].keep; j++)
+			;
+		err = join_devices(map, v[i].keep, v + i, j - i);
+	}
+	return err ? mc_diag(map, err, NULL, 0, NULL, "out of memory") : 0;
 }

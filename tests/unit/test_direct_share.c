@@ -178,6 +178,45 @@ static void test_relaxable_and_direct(void **state)
 	mc_map_free(map);
 }
 
+/* The name comes last: the joined range is the named listing, all three's. */
+static void test_the_named_one_comes_last(void **state)
+{
+	struct mc_map *map = map_carved(
+		"arch x86_64\nram 0 4G\n"
+		"reserved 0x10000000 64K type=direct devices=00:01.0\n"
+		"reserved 0x10000000 64K type=direct devices=00:02.0\n"
+		"reserved 0x10000000 64K type=direct name=fw devices=00:03.0\n");
+
+	(void)state;
+	assert_string_equal(direct_origin(map)->name, "fw");
+	assert_devices(direct_origin(map), "00:03.0,00:01.0,00:02.0");
+	mc_map_free(map);
+}
+
+/*
+ * One range listed once for each of 100,000 devices: one sort joins them
+ * (a search per device made this quadratic; memory stays one list).
+ */
+static void test_many_listings(void **state)
+{
+	struct mc_map *map = map_from("arch x86_64\nram 0 4G\n");
+	struct mc_pci_dev d = { 0 };
+	struct mc_region r = { .kind = MC_RESERVED, .type = MC_RESV_DIRECT,
+			       .first = 0x10000000, .last = 0x1000ffff,
+			       .devices = &d, .n_devices = 1 };
+
+	(void)state;
+	for (uint32_t i = 0; i < 100000; i++) {
+		d = (struct mc_pci_dev){ (uint16_t)(i >> 16),
+					 (uint8_t)(i >> 8), (uint8_t)i };
+		assert_int_equal(mc_map_add(map, &r), 0);
+	}
+	assert_int_equal(mc_map_add(map, &r), 0);	/* one again */
+	assert_int_equal(mc_map_carve(map), 0);
+	assert_int_equal(direct_origin(map)->n_devices, 100000);
+	mc_map_free(map);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +225,8 @@ int main(void)
 		cmocka_unit_test(test_carving_again),
 		cmocka_unit_test(test_what_stays_a_conflict),
 		cmocka_unit_test(test_relaxable_and_direct),
+		cmocka_unit_test(test_the_named_one_comes_last),
+		cmocka_unit_test(test_many_listings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
