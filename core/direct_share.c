@@ -88,7 +88,7 @@ static int by_pos(const void *x, const void *y)
 	return (a->pos > b->pos) - (a->pos < b->pos);
 }
 
-/* @v[0..n) in order into @out from *@m on. */
+/* @r's devices, in order, into @out from *@m on. */
 static void put_all(struct seen *out, size_t *m, const struct mc_region *r)
 {
 	for (size_t i = 0; i < r->n_devices; i++, (*m)++)
@@ -97,10 +97,11 @@ static void put_all(struct seen *out, size_t *m, const struct mc_region *r)
 
 /*
  * Region @keep serves the devices of @others too, each once, in the order
- * they came: its own, then each listing's in the map's order. Sorting, not searching, keeps
- * it O(m log m) for m devices whatever the map (a map listing one range a
- * million times, once per device, is one sort). Nothing is allocated in
- * the map when @keep serves them all already (carving again).
+ * they came: its own, then each listing's in the map's order. Sorting,
+ * not searching, keeps it O(m log m) for m devices whatever the map (a map
+ * listing one range a million times, once per device, is one sort).
+ * Nothing is allocated in the map when @keep serves them all already
+ * (carving again).
  */
 static int join_devices(struct mc_map *map, size_t keep,
 			const struct mc_share *others, size_t n)
