@@ -11,15 +11,6 @@ static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t le32(const uint8_t *p) { return le16(p) | (uint32_t)le16(p + 2) << 16; }
 static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
 
-static uint8_t sum(const uint8_t *p, size_t n)
-{
-	uint8_t s = 0;
-
-	while (n--)
-		s = (uint8_t)(s + *p++);
-	return s;
-}
-
 static struct mc_map *carved(const char *text)
 {
 	struct mc_map *map = map_from(text);
@@ -62,7 +53,7 @@ static void assert_table(const uint8_t *t, size_t len, const char *sig)
 {
 	assert_memory_equal(t, sig, 4);
 	assert_int_equal(le32(t + 4), len);
-	assert_int_equal(sum(t, len), 0);
+	assert_int_equal(acpi_byte_sum(t, len), 0);
 }
 
 #define X86 "arch x86_64\nram 0x0 2G\n"
@@ -187,8 +178,7 @@ static uint8_t *qemu_dmar(size_t *len)
 	t[4] = (uint8_t)n;
 	memcpy(t + 10, "BOCHS ", 6);
 	memcpy(t + 16, "BXPC    ", 8);
-	t[9] = 0;
-	t[9] = (uint8_t)-sum(t, n);
+	acpi_fix_checksum(t, n);
 	*len = n;
 	return t;
 }
@@ -222,8 +212,7 @@ static void dmar_patch_needs_an_oem_revision_above_the_base(void **state)
 
 	(void)state;
 	memset(base + 24, 0xff, 4);
-	base[9] = 0;
-	base[9] = (uint8_t)-sum(base, blen);
+	acpi_fix_checksum(base, blen);
 	assert_int_equal(build_error(X86, MC_ACPI_DMAR, base, blen, msg),
 			 MC_ERANGE);
 	assert_non_null(strstr(msg, "opts.oem_revision"));
@@ -454,8 +443,7 @@ static uint8_t *qemu_iort(size_t *len)
 	t[8] = 3;
 	memcpy(t + 10, "BOCHS ", 6);
 	memcpy(t + 16, "BXPC    ", 8);
-	t[9] = 0;
-	t[9] = (uint8_t)-sum(t, *len);
+	acpi_fix_checksum(t, *len);
 	return t;
 }
 
@@ -487,8 +475,7 @@ static void iort_patch_needs_an_smmuv3(void **state)
 
 	(void)state;
 	base[SMMU] = 3;		/* now an SMMUv1/v2 node */
-	base[9] = 0;
-	base[9] = (uint8_t)-sum(base, blen);
+	acpi_fix_checksum(base, blen);
 	assert_int_equal(build_error(ARM "reserved 0x48000000 64K type=direct "
 				     "sids=7\n",
 				     MC_ACPI_IORT, base, blen, msg),
@@ -555,8 +542,8 @@ static void rsdp_links_tables_at_their_guest_addresses(void **state)
 			 0);
 	b = blob;
 	assert_memory_equal(b, "RSD PTR ", 8);
-	assert_int_equal(sum(b, 20), 0);		/* ACPI 1.0 checksum */
-	assert_int_equal(sum(b, 36), 0);		/* extended checksum */
+	assert_int_equal(acpi_byte_sum(b, 20), 0);		/* ACPI 1.0 checksum */
+	assert_int_equal(acpi_byte_sum(b, 36), 0);		/* extended checksum */
 	assert_int_equal(b[15], 2);
 	assert_int_equal(le32(b + 20), 36);
 	assert_int_equal(le64(b + 24), addr + 0x40);

@@ -212,16 +212,6 @@ static uint8_t *table_of(const char *text, enum mc_acpi_table t, size_t *len)
 	return b;
 }
 
-static void fix_checksum(uint8_t *t, size_t len)
-{
-	uint8_t s = 0;
-
-	t[9] = 0;
-	for (size_t i = 0; i < len; i++)
-		s = (uint8_t)(s + t[i]);
-	t[9] = (uint8_t)-s;
-}
-
 /* Decoding @t must fail with a diagnostic containing @what. */
 static void broken(int (*dec)(struct mc_map *, const void *, size_t),
 		   const uint8_t *t, size_t len, const char *what)
@@ -244,7 +234,7 @@ static void decoders_name_what_is_broken(void **state)
 	(void)state;
 	broken(mc_acpi_dmar_decode, t, len - 1, "the header says");
 	t[len - 8 + 1] = 0x40;	/* scope length past the end */
-	fix_checksum(t, len);
+	acpi_fix_checksum(t, len);
 	broken(mc_acpi_dmar_decode, t, len, "does not fit");
 	t[9] ^= 1;
 	broken(mc_acpi_dmar_decode, t, len, "checksum");
@@ -254,14 +244,14 @@ static void decoders_name_what_is_broken(void **state)
 		     "type=direct devices=all\n", MC_ACPI_IVRS, &len);
 	t[len - 32 + 24] = 0;	/* IVMD memory length 0 */
 	t[len - 32 + 25] = 0;
-	fix_checksum(t, len);
+	acpi_fix_checksum(t, len);
 	broken(mc_acpi_ivrs_decode, t, len, "empty");
 	mc_free(t);
 
 	t = table_of("arch arm64\nram 0x40000000 1G\nreserved 0x48000000 64K "
 		     "type=direct sids=3\n", MC_ACPI_IORT, &len);
 	t[36] = 9;		/* more nodes than there are */
-	fix_checksum(t, len);
+	acpi_fix_checksum(t, len);
 	broken(mc_acpi_iort_decode, t, len, "does not fit");
 	mc_free(t);
 }
@@ -288,7 +278,7 @@ static void both_refuse(enum mc_acpi_table table, const uint8_t *t,
 
 	memcpy(m, t, len);
 	m[at] = v;
-	fix_checksum(m, len);
+	acpi_fix_checksum(m, len);
 	assert_int_equal(dec[table](decoded, m, len), MC_EBADBLOB);
 	mc_map_input(decoded, &n);
 	assert_int_equal(n, 0);
@@ -380,13 +370,13 @@ static void ivhd_acpi_hid_entry_says_its_own_length(void **state)
 	t[4] = sizeof(t);
 	t[0x30 + 2] = 24 + 4 + 22;
 	t[0x4c] = 0xf0;
-	fix_checksum(t, sizeof(t));
+	acpi_fix_checksum(t, sizeof(t));
 	assert_int_equal(mc_acpi_ivrs_decode(map, t, sizeof(t)), 0);
 	mc_map_input(map, &n);
 	assert_int_equal(n, 0);
 	mc_map_free(map);
 	t[0x4c + 21] = 1;	/* UID length */
-	fix_checksum(t, sizeof(t));
+	acpi_fix_checksum(t, sizeof(t));
 	broken(mc_acpi_ivrs_decode, t, sizeof(t),
 	       "IVHD at 0x30: device entry at +0x1c does not fit");
 }

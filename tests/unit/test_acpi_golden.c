@@ -325,11 +325,7 @@ static void qemu_iort_has_no_rmr_and_keeps_its_nodes(void **state)
 /* Bytes that sum to 0 mod 256, as every ACPI checksum makes them. */
 static bool sums_to_zero(const uint8_t *p, size_t len)
 {
-	uint8_t sum = 0;
-
-	for (size_t i = 0; i < len; i++)
-		sum = (uint8_t)(sum + p[i]);
-	return sum == 0;
+	return acpi_byte_sum(p, len) == 0;
 }
 
 /*

@@ -10,16 +10,6 @@
 #include "acpi_table.h"
 #include "../../acpi/acpi.h"
 
-/* The checksum the slow way, one byte at a time. */
-static uint8_t byte_sum(const uint8_t *p, size_t n)
-{
-	uint8_t s = 0;
-
-	while (n--)
-		s = (uint8_t)(s + *p++);
-	return s;
-}
-
 /* Build @table of @map on @base (or fresh); fails the test on an error. */
 static uint8_t *build(struct mc_map *map, enum mc_acpi_table table,
 		      const void *base, size_t base_len, size_t *len)
@@ -29,7 +19,7 @@ static uint8_t *build(struct mc_map *map, enum mc_acpi_table table,
 	if (acpi_table(map, table, NULL, base, base_len, &t, len))
 		fail_msg("build failed: %s", first_error(map));
 	assert_int_equal(get_le32(t + 4), *len);
-	assert_int_equal(byte_sum(t, *len), 0);
+	assert_int_equal(acpi_byte_sum(t, *len), 0);
 	return t;
 }
 
@@ -42,7 +32,7 @@ static void sum_matches_a_byte_at_a_time(void **state)
 	/* All 0xff: every 16-bit lane as full as it gets before a fold. */
 	memset(buf, 0xff, sizeof(buf));
 	for (size_t n = 0; n <= sizeof(buf); n += n < 40 ? 1 : 97)
-		assert_int_equal(acpi_sum(buf, n), byte_sum(buf, n));
+		assert_int_equal(acpi_sum(buf, n), acpi_byte_sum(buf, n));
 	for (size_t i = 0; i < sizeof(buf); i++) {
 		x = x * 1103515245 + 12345;
 		buf[i] = (uint8_t)(x >> 16);
@@ -50,9 +40,9 @@ static void sum_matches_a_byte_at_a_time(void **state)
 	for (size_t at = 0; at < 8; at++)
 		for (size_t n = 0; n + at <= sizeof(buf); n += 131)
 			assert_int_equal(acpi_sum(buf + at, n),
-					 byte_sum(buf + at, n));
+					 acpi_byte_sum(buf + at, n));
 	assert_int_equal(acpi_sum(buf, sizeof(buf)),
-			 byte_sum(buf, sizeof(buf)));
+			 acpi_byte_sum(buf, sizeof(buf)));
 }
 
 static void reserve_keeps_the_table_in_place(void **state)

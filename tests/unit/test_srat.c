@@ -9,6 +9,7 @@
  * Runs from the top of the repository, as make unit does.
  */
 #include "core_helpers.h"
+#include "acpi_table.h"
 #include "files.h"
 #include "memcarve-acpi.h"
 
@@ -22,15 +23,6 @@ static uint32_t le32(const uint8_t *p)
 static uint64_t le64(const uint8_t *p)
 {
 	return le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static uint8_t sum(const uint8_t *p, size_t n)
-{
-	uint8_t s = 0;
-
-	for (size_t i = 0; i < n; i++)
-		s = (uint8_t)(s + p[i]);
-	return s;
 }
 
 static uint8_t *build(struct mc_map *map, const struct mc_acpi_opts *o,
@@ -92,7 +84,7 @@ static void a_fresh_table_is_what_acpi_lays_out(void **state)
 	assert_memory_equal(t, "SRAT", 4);
 	assert_int_equal(le32(t + 4), len);
 	assert_int_equal(t[8], 3);				/* revision */
-	assert_int_equal(sum(t, len), 0);
+	assert_int_equal(acpi_byte_sum(t, len), 0);
 	assert_memory_equal(t + 10, "MCARVEMEMCARVE\1\0\0\0MCRV\1\0\0\0", 26);
 	assert_int_equal(le32(t + 36), 1);	/* reserved, 1 for compatibility */
 	assert_memory_equal(t + 40, zero, 8);
@@ -263,7 +255,7 @@ static void qemu_srat_is_patched_in_place(void **state)
 	t = build(map, &o, &len);
 	assert_int_equal(len, 48 + 16 + 5 * 40);
 	assert_int_equal(le32(t + 4), len);
-	assert_int_equal(sum(t, len), 0);
+	assert_int_equal(acpi_byte_sum(t, len), 0);
 	assert_int_equal(t[8], base[8]);		/* revision kept */
 	assert_memory_equal(t + 10, base + 10, 14);	/* OEM and table IDs */
 	assert_int_equal(le32(t + 24), le32(base + 24) + 1);

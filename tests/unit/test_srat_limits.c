@@ -9,6 +9,7 @@
  * arm64 kernels have 16 nodes. numa_add_memblk() holds 2 x MAX_NUMNODES
  * structures ("too many memblk ranges").
  */
+#include "acpi_table.h"
 #include "core_helpers.h"
 #include "memcarve-acpi.h"
 
@@ -96,7 +97,6 @@ static size_t gicc_base(uint8_t *t, const uint32_t *pxm, const bool *on,
 			size_t n)
 {
 	size_t len = 48 + n * 18;
-	uint8_t s = 0;
 
 	memset(t, 0, len);
 	memcpy(t, "SRAT", 4);
@@ -113,9 +113,7 @@ static size_t gicc_base(uint8_t *t, const uint32_t *pxm, const bool *on,
 			g[2 + b] = (uint8_t)(pxm[i] >> (8 * b));
 		g[10] = on[i];	/* flags: enabled */
 	}
-	for (size_t i = 0; i < len; i++)
-		s = (uint8_t)(s + t[i]);
-	t[9] = (uint8_t)-s;
+	acpi_fix_checksum(t, len);
 	return len;
 }
 
